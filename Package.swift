@@ -1,0 +1,44 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "AnomalyEngine",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "engine", targets: ["EngineCLI"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "Fixtures", targets: ["Fixtures"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
+    ],
+    targets: [
+        .target(
+            name: "Engine",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Stencil", package: "Stencil"),
+            ]
+        ),
+        .target(name: "Fixtures", dependencies: ["Engine"]),
+        .target(name: "Replay", dependencies: ["Engine", "Fixtures"]),
+        .executableTarget(
+            name: "EngineCLI",
+            dependencies: [
+                "Engine", "Replay", "Fixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures"], resources: [.copy("Resources")]),
+        .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
+        .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
+    ]
+)

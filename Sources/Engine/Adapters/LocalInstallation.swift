@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+
+/// The engine wired to the local machine: a metrics folder on disk, the embedded SQLite
+/// database, models under `model_path`, Python for `ingest_fn`, alerts to the log. The CLI
+/// builds one of these; everything it hands the jobs is a port.
+public struct LocalInstallation: Sendable {
+    public let metricsDirectory: URL
+    public let databasePath: String
+    public let environment: [String: String]
+    public let overrides: [String]
+    public let logger: Logger
+
+    /// The environment variable that overrides the default database path.
+    public static let databaseVariable = "ENGINE_DB"
+    /// The database path used when neither `--db` nor `ENGINE_DB` is given.
+    public static let defaultDatabase = "./engine.db"
+
+    public init(metricsDirectory: URL, databasePath: String?, environment: [String: String], overrides: [String], logger: Logger) {
+        self.metricsDirectory = metricsDirectory
+        self.databasePath = databasePath ?? environment[Self.databaseVariable] ?? Self.defaultDatabase
+        self.environment = environment
+        self.overrides = overrides
+        self.logger = logger
+    }
+
+    public var folder: LocalMetricsFolder { LocalMetricsFolder(root: metricsDirectory) }
+
+    /// Loads every batch (errors included).
+    public func loadBatches() -> BatchLoader.Result {
+        BatchLoader(folder: folder, environment: environment, overrides: overrides).load()
+    }
+
+    /// Opens the database and builds the job context for a run at `clock`'s time.
+    public func context(clock: EngineClock, seed: UInt64, modelPath: String, database: SQLiteDatabase) throws -> JobContext {
+        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        return JobContext(clock: clock, seed: seed, stores: database,
+                          models: try LocalModelStore(modelPath: modelPath, base: base),
+                          sources: LocalDataSourceResolver(database: database, environment: environment),
+                          ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
+                          notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger)
+    }
+
+    public func openDatabase() throws -> SQLiteDatabase {
+        try SQLiteDatabase(path: databasePath)
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import GRDB
+
+/// The embedded SQLite database (through the system libsqlite3, via GRDB): a file in WAL mode,
+/// or an in-memory database for tests and benchmarks. It holds the metrics table(s) and
+/// `job_runs`, and serves as the default data source for `ingest_sql`.
+public final class SQLiteDatabase: MetricStores, Sendable {
+    let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path`; `:memory:` opens a private in-memory one.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        if path == ":memory:" {
+            writer = try DatabaseQueue(configuration: configuration)
+        } else {
+            writer = try DatabasePool(path: path, configuration: configuration)
+        }
+        try writer.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS job_runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    job TEXT NOT NULL,
+                    batch TEXT NOT NULL,
+                    as_of TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    rows_written INTEGER NOT NULL,
+                    error TEXT
+                );
+                CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
+                """)
+        }
+    }
+
+    public func store(table: String) throws -> MetricStore {
+        guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
+        try writer.write { db in
+            try db.execute(sql: """
+                CREATE TABLE IF NOT EXISTS "\(table)" (
+                    metric_timestamp TEXT NOT NULL,
+                    metric_batch TEXT NOT NULL,
+                    metric_name TEXT NOT NULL,
+                    metric_type TEXT NOT NULL,
+                    metric_value REAL NOT NULL,
+                    metadata TEXT,
+                    PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return SQLiteMetricStore(database: self, table: table)
+    }
+}
+
+/// A metrics table in the embedded SQLite database. Timestamps are stored as UTC text
+/// `YYYY-MM-DD HH:MM:SS`, which sorts in time order and compares with SQLite's `datetime()`.
+public struct SQLiteMetricStore: MetricStore {
+    let database: SQLiteDatabase
+    public let table: String
+
+    public func insert(_ rows: [MetricRow]) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        return try database.writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO "\(table)" (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                """)
+            var inserted = 0
+            for row in rows {
+                try statement.execute(arguments: [MetricTimestamp.format(row.timestamp), row.batch, row.name,
+                                                  row.type.rawValue, row.value, row.metadata])
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    public func rows(_ query: MetricQuery) throws -> [MetricRow] {
+        guard !query.types.isEmpty else { return [] }
+        var conditions = ["metric_batch = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [query.batch]
+        conditions.append("metric_type IN (\(query.types.map { _ in "?" }.joined(separator: ",")))")
+        arguments += query.types.map { $0.rawValue }
+        if let names = query.names {
+            guard !names.isEmpty else { return [] }
+            conditions.append("metric_name IN (\(names.map { _ in "?" }.joined(separator: ",")))")
+            arguments += names
+        }
+        if let from = query.from {
+            conditions.append("metric_timestamp >= ?")
+            arguments.append(MetricTimestamp.format(from))
+        }
+        if let through = query.through {
+            conditions.append("metric_timestamp <= ?")
+            arguments.append(MetricTimestamp.format(through))
+        }
+        let columns = "metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata"
+        let filter = conditions.joined(separator: " AND ")
+        let sql: String
+        if let latest = query.latest {
+            if query.names?.count == 1 && query.types.count == 1 {
+                sql = """
+                    SELECT * FROM (SELECT \(columns) FROM "\(table)" WHERE \(filter)
+                    ORDER BY metric_timestamp DESC LIMIT \(max(latest, 0)))
+                    ORDER BY metric_timestamp, metric_name, metric_type
+                    """
+            } else {
+                sql = """
+                    SELECT \(columns) FROM (SELECT \(columns), ROW_NUMBER() OVER (PARTITION BY metric_name, metric_type
+                    ORDER BY metric_timestamp DESC) AS recency FROM "\(table)" WHERE \(filter))
+                    WHERE recency <= \(max(latest, 0)) ORDER BY metric_timestamp, metric_name, metric_type
+                    """
+            }
+        } else {
+            sql = "SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp, metric_name, metric_type"
+        }
+        let table = self.table
+        return try database.writer.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let text: String = row[0]
+                guard let timestamp = MetricTimestamp.parse(text) else {
+                    throw JobError("table \(table): bad metric_timestamp '\(text)'")
+                }
+                let typeText: String = row[3]
+                guard let type = MetricType(rawValue: typeText) else {
+                    throw JobError("table \(table): unknown metric_type '\(typeText)'")
+                }
+                return MetricRow(timestamp: timestamp, batch: row[1], name: row[2], type: type, value: row[4], metadata: row[5])
+            }
+        }
+    }
+
+    public func metricNames(batch: String, type: MetricType) throws -> [String] {
+        try database.writer.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = ? AND metric_type = ? ORDER BY metric_name
+                """, arguments: [batch, type.rawValue])
+        }
+    }
+
+    public func record(_ run: JobRun) throws {
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [run.job.rawValue, run.batch, MetricTimestamp.format(run.asOf),
+                                 MetricTimestamp.format(run.startedAt), MetricTimestamp.format(run.finishedAt),
+                                 run.status.rawValue, run.rowsWritten, run.error])
+        }
+    }
+
+    public func jobRuns(batch: String?) throws -> [JobRun] {
+        try database.writer.read { db in
+            let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error FROM job_runs"
+                + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY id"
+            return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap { row in
+                guard let job = JobKind(rawValue: row[0]), let status = JobStatus(rawValue: row[5]),
+                      let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
+                      let finished = MetricTimestamp.parse(row[4]) else { return nil }
+                return JobRun(job: job, batch: row[1], asOf: asOf, startedAt: started, finishedAt: finished,
+                              status: status, rowsWritten: row[6], error: row[7])
+            }
+        }
+    }
+}
+
+/// Runs `ingest_sql` on a SQLite database, read-only.
+public struct SQLiteDataSource: DataSource {
+    let reader: any DatabaseReader
+
+    /// The engine's own database as a data source.
+    public init(database: SQLiteDatabase) {
+        reader = database.writer
+    }
+
+    /// Another SQLite file, opened read-only.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        reader = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    public func query(_ sql: String) throws -> [SourceRow] {
+        try reader.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                var out: SourceRow = [:]
+                for (column, value) in row {
+                    let name = column.lowercased()
+                    switch value.storage {
+                    case .null: out[name] = .null
+                    case .int64(let i): out[name] = .integer(i)
+                    case .double(let d): out[name] = .real(d)
+                    case .string(let s): out[name] = .text(s)
+                    case .blob: out[name] = .null
+                    }
+                }
+                return out
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// One detector entry of `model_configs`.
+public struct ModelConfig: Sendable, Hashable {
+    public var name: String
+    public var tag: String
+    public var params: [String: ConfigValue]
+}
+
+/// How detector scores combine into the metric's score.
+public enum ScoreCombination: String, Sendable, Hashable {
+    case mean, min, max
+
+    public func combine(_ scores: [Double]) -> Double {
+        switch self {
+        case .mean: return scores.reduce(0, +) / Double(scores.count)
+        case .min: return scores.min() ?? 0
+        case .max: return scores.max() ?? 0
+        }
+    }
+}
+
+/// The settings of the preprocessing chain.
+public struct PreprocessParams: Sendable, Hashable {
+    public var diffN: Int
+    public var smoothN: Int
+    public var lagsN: Int
+    public var freq: ResampleFrequency?
+    public var freqAgg: ResampleAggregation
+
+    public init(diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean) {
+        self.diffN = diffN
+        self.smoothN = smoothN
+        self.lagsN = lagsN
+        self.freq = freq
+        self.freqAgg = freqAgg
+    }
+
+    /// Points consumed before the first feature row exists.
+    public var warmup: Int { diffN + max(smoothN - 1, 0) + lagsN }
+}
+
+/// A metric batch's merged, validated configuration: typed fields for the jobs, and the raw
+/// values for templates.
+public struct BatchConfig: Sendable {
+    public var name: String
+    /// The batch's YAML file, relative to the metrics folder.
+    public var file: String
+    public var values: [String: ConfigValue]
+
+    public var db: String { string("db") ?? "sqlite" }
+    public var tableKey: String { string("table_key") ?? "metrics" }
+    public var modelPath: String { string("model_path") ?? "local://./models" }
+    public var ingestSQL: String? { nonEmpty("ingest_sql") }
+    public var ingestFn: String? { nonEmpty("ingest_fn") }
+    public var ingestRounding: Int { int("ingest_metric_rounding") ?? 4 }
+    public var disabled: Bool { bool("disable_batch") ?? false }
+
+    public var models: [ModelConfig] {
+        (values["model_configs"]?.listValue ?? []).compactMap { entry in
+            guard let map = entry.mapValue, let name = map["model_name"]?.stringValue else { return nil }
+            return ModelConfig(name: name, tag: map["model_tag"]?.stringValue ?? name.lowercased(),
+                               params: map["model_params"]?.mapValue ?? [:])
+        }
+    }
+    public var combination: ScoreCombination { string("model_combination_method").flatMap(ScoreCombination.init) ?? .mean }
+    public var preprocess: PreprocessParams {
+        let p = values["preprocess_params"]?.mapValue ?? [:]
+        return PreprocessParams(diffN: p["diff_n"]?.intValue ?? 1, smoothN: p["smooth_n"]?.intValue ?? 3,
+                                lagsN: p["lags_n"]?.intValue ?? 5, freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
+                                freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean)
+    }
+
+    public var trainMaxN: Int { int("train_max_n") ?? 2500 }
+    public var trainMinN: Int { int("train_min_n") ?? 14 }
+    public var trainMaxDaysAgo: Int { int("train_metric_timestamp_max_days_ago") ?? 90 }
+    public var scoreMaxN: Int { int("score_max_n") ?? 25 }
+    public var scoreMaxDaysAgo: Int { int("score_metric_timestamp_max_days_ago") ?? 14 }
+
+    public var alertThreshold: Double { values["alert_threshold"]?.doubleValue ?? 0.8 }
+    public var alertRecentN: Int { int("alert_recent_n") ?? 1 }
+    public var alertSmoothN: Int { int("alert_smooth_n") ?? 3 }
+    public var alertSnoozeN: Int { int("alert_snooze_n") ?? 3 }
+    public var alertMaxN: Int { int("alert_max_n") ?? 250 }
+    public var alertMaxDaysAgo: Int { int("alert_metric_timestamp_max_days_ago") ?? 45 }
+    public var alertAlways: Bool { bool("alert_always") ?? false }
+    public var alertMethods: [String] { methods("alert_methods") }
+
+    /// Whether a job is switched off for this batch (`disable_<job>`; alerts use `disable_alerts`).
+    public func isDisabled(_ job: JobKind) -> Bool {
+        bool(job == .alert ? "disable_alerts" : "disable_\(job.rawValue)") ?? false
+    }
+
+    /// The metrics a job must leave alone (`<job>_exclude_metrics`).
+    public func excluded(for job: JobKind) -> Set<String> {
+        Set((values["\(job.rawValue)_exclude_metrics"]?.listValue ?? []).compactMap(\.stringValue))
+    }
+
+    /// A job's cron string.
+    public func cronSchedule(_ job: String) -> String? { string("\(job)_cron_schedule") }
+
+    /// The tags of a metric from `metric_tags`, as strings.
+    public func tags(for metric: String) -> [String: String] {
+        guard let map = values["metric_tags"]?.mapValue?[metric]?.mapValue else { return [:] }
+        var tags: [String: String] = [:]
+        for (key, value) in map {
+            switch value {
+            case .string(let s): tags[key] = s
+            case .int(let i): tags[key] = String(i)
+            case .double(let d): tags[key] = String(d)
+            case .bool(let b): tags[key] = String(b)
+            default: continue
+            }
+        }
+        return tags
+    }
+
+    func string(_ key: String) -> String? { values[key]?.stringValue }
+    func int(_ key: String) -> Int? { values[key]?.intValue }
+    func bool(_ key: String) -> Bool? { values[key]?.boolValue }
+    func nonEmpty(_ key: String) -> String? {
+        guard let s = string(key), !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return s
+    }
+    func methods(_ key: String) -> [String] {
+        (string(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Loads every metric batch of a metrics folder: finds the batch YAML files, merges each over the
+/// defaults, then environment overrides, then command-line overrides, and validates the result.
+/// Problems are collected, not thrown one at a time, so `engine validate` can list them all.
+public struct BatchLoader: Sendable {
+    public let folder: MetricsFolder
+    /// The process environment (only `ANOMSTACK__<BATCH>__<KEY>` entries are read).
+    public let environment: [String: String]
+    /// `key=value` strings from `--set`; a dotted key (`preprocess_params.diff_n=2`) sets a nested value.
+    public let overrides: [String]
+
+    public init(folder: MetricsFolder, environment: [String: String] = [:], overrides: [String] = []) {
+        self.folder = folder
+        self.environment = environment
+        self.overrides = overrides
+    }
+
+    /// The outcome of loading: the valid batches (sorted by name) and every error found.
+    public struct Result: Sendable {
+        public var batches: [BatchConfig]
+        public var errors: [ConfigError]
+    }
+
+    public func load() -> Result {
+        var errors: [ConfigError] = []
+        let builtin: ConfigDocument
+        do {
+            builtin = try ConfigDocument(path: "(built-in defaults)", text: BuiltinDefaults.yaml)
+        } catch {
+            return Result(batches: [], errors: [error as? ConfigError ?? ConfigError(file: "(built-in defaults)", key: nil, line: nil, message: "\(error)")])
+        }
+        let schema = ConfigSchema(defaults: builtin.values)
+        var defaults = ConfigValue.map(builtin.values)
+        var defaultsOrigin: [String: (String, Int?)] = [:]
+
+        let files: [String]
+        do {
+            files = try folder.files()
+        } catch {
+            return Result(batches: [], errors: [ConfigError(file: ".", key: nil, line: nil, message: "cannot list the metrics folder: \(error)")])
+        }
+        if files.contains(BuiltinDefaults.path) {
+            do {
+                let document = try ConfigDocument(path: BuiltinDefaults.path, text: try folder.read(BuiltinDefaults.path))
+                errors += schema.checkKeys(document.values, file: document.path, lines: document.keyLines)
+                defaults = defaults.merged(with: .map(document.values))
+                for key in document.values.keys { defaultsOrigin[key] = (document.path, document.keyLines[key]) }
+            } catch {
+                errors.append(Self.error(error, file: BuiltinDefaults.path))
+            }
+        }
+
+        var batches: [BatchConfig] = []
+        var seen: [String: String] = [:]
+        let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") }
+        for file in yamlFiles {
+            let document: ConfigDocument
+            do {
+                document = try ConfigDocument(path: file, text: try folder.read(file))
+            } catch {
+                errors.append(Self.error(error, file: file))
+                continue
+            }
+            guard let name = document.values["metric_batch"]?.stringValue, !name.isEmpty else {
+                errors.append(ConfigError(file: file, key: "metric_batch", line: nil, message: "missing: every batch file names its batch"))
+                continue
+            }
+            if let other = seen[name] {
+                errors.append(ConfigError(file: file, key: "metric_batch", line: document.keyLines["metric_batch"],
+                                          message: "batch '\(name)' is already defined in \(other)"))
+                continue
+            }
+            seen[name] = file
+            var fileErrors = schema.checkKeys(document.values, file: file, lines: document.keyLines)
+
+            var merged = defaults.merged(with: .map(document.values))
+            var origin: [String: (String, Int?)] = defaultsOrigin
+            for key in document.values.keys { origin[key] = (file, document.keyLines[key]) }
+
+            let environmentValues = environmentOverrides(batch: name)
+            fileErrors += schema.checkKeys(environmentValues.values, file: "environment", lines: [:])
+                .map { var e = $0; e.key = environmentValues.variables[$0.key ?? ""] ?? $0.key; return e }
+            merged = merged.merged(with: .map(environmentValues.values))
+            for key in environmentValues.values.keys { origin[key] = ("environment \(environmentValues.variables[key] ?? key)", nil) }
+
+            let (setValues, setErrors) = commandLineOverrides()
+            fileErrors += setErrors + schema.checkKeys(setValues, file: "--set", lines: [:])
+            merged = merged.merged(with: .map(setValues))
+            for key in setValues.keys { origin[key] = ("--set", nil) }
+
+            let values = merged.mapValue ?? [:]
+            fileErrors += schema.checkValues(values) { key in
+                let (f, l) = origin[key] ?? ("(built-in defaults)", nil)
+                return (f, l)
+            }
+            if fileErrors.isEmpty {
+                batches.append(BatchConfig(name: name, file: file, values: values))
+            }
+            errors += fileErrors
+        }
+        var unique: [ConfigError] = []
+        for error in errors where !unique.contains(error) { unique.append(error) }
+        return Result(batches: batches.sorted { $0.name < $1.name }, errors: unique)
+    }
+
+    /// Loads and throws all errors at once if there are any.
+    public func loadValid() throws -> [BatchConfig] {
+        let result = load()
+        if !result.errors.isEmpty { throw ConfigErrors(result.errors) }
+        return result.batches
+    }
+
+    private func environmentOverrides(batch: String) -> (values: [String: ConfigValue], variables: [String: String]) {
+        let prefix = "ANOMSTACK__" + batch.uppercased().replacingOccurrences(of: "-", with: "_") + "__"
+        var values: [String: ConfigValue] = [:]
+        var variables: [String: String] = [:]
+        for (name, text) in environment where name.hasPrefix(prefix) {
+            let key = String(name.dropFirst(prefix.count)).lowercased()
+            guard !key.isEmpty else { continue }
+            values[key] = ConfigValue.scalar(text)
+            variables[key] = name
+        }
+        return (values, variables)
+    }
+
+    private func commandLineOverrides() -> ([String: ConfigValue], [ConfigError]) {
+        var result = ConfigValue.map([:])
+        var errors: [ConfigError] = []
+        for item in overrides {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                errors.append(ConfigError(file: "--set", key: nil, line: nil, message: "'\(item)' is not key=value"))
+                continue
+            }
+            let path = item[..<eq].split(separator: ".").map(String.init)
+            var value = ConfigValue.scalar(String(item[item.index(after: eq)...]))
+            for component in path.dropFirst().reversed() { value = .map([component: value]) }
+            result = result.merged(with: .map([path[0]: value]))
+        }
+        return (result.mapValue ?? [:], errors)
+    }
+
+    private static func error(_ error: Error, file: String) -> ConfigError {
+        if var e = error as? ConfigError { e.file = file; return e }
+        return ConfigError(file: file, key: nil, line: nil, message: "cannot read: \(error)")
+    }
+}

@@ -1,0 +1,157 @@
+/// The built-in defaults: every key the engine knows, with its default value. It is the same text
+/// as `metrics/defaults/defaults.yaml` (a test keeps the two identical), so a metrics folder that
+/// brings its own or an older defaults file still gets every key.
+enum BuiltinDefaults {
+    static let path = "defaults/defaults.yaml"
+    static let yaml = #"""
+# Default values for every metric batch. A batch's own YAML is merged over this file (nested maps
+# key by key), then ANOMSTACK__<BATCH>__<KEY> environment variables, then `--set key=value`.
+# Key names and values follow Anomstack's metrics/defaults/defaults.yaml; where ours differ, the
+# README's "Differences from Anomstack" section says so.
+
+############################################
+# storage
+############################################
+db: "sqlite" # where ingest_sql runs: the engine's own SQLite database by default (Anomstack: duckdb).
+table_key: "metrics" # table that holds the long-format metric rows.
+model_path: "local://./models" # where trained models are stored.
+sqlite_path: null # a SQLite file to run ingest_sql against instead of the engine's own database.
+
+############################################
+# models
+############################################
+model_configs: # one detector per entry; every one is trained and scored for each metric.
+  - model_name: "PCA"
+    model_tag: "pca_default"
+    model_params:
+      contamination: 0.01
+  - model_name: "KNN"
+    model_tag: "knn_default"
+    model_params:
+      contamination: 0.01
+model_combination_method: "mean" # how detector scores combine: mean, min or max.
+metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
+
+############################################
+# batch and dashboard
+############################################
+disable_batch: False # skip this batch entirely.
+disable_dashboard: False
+dashboard_stale_metric_max_days_ago: 7
+
+############################################
+# ingest
+############################################
+ingest_metric_rounding: 4 # decimals kept on ingested values.
+ingest_cron_schedule: "*/3 * * * *"
+ingest_default_schedule_status: "STOPPED"
+disable_ingest: False
+
+############################################
+# train
+############################################
+train_max_n: 2500 # most recent points used to train.
+train_min_n: 14 # fewest points a metric needs before it is trained.
+train_metric_timestamp_max_days_ago: 90 # ignore points older than this when training.
+train_exclude_metrics: []
+train_cron_schedule: "*/5 * * * *"
+train_default_schedule_status: "STOPPED"
+disable_train: False
+
+############################################
+# score
+############################################
+score_max_n: 25 # score the unscored points among the most recent n.
+score_metric_timestamp_max_days_ago: 14
+score_exclude_metrics: []
+score_cron_schedule: "*/4 * * * *"
+score_default_schedule_status: "STOPPED"
+disable_score: False
+
+############################################
+# preprocessing (applied the same way in train and score)
+############################################
+preprocess_params:
+  diff_n: 1 # lag-n difference; 0 uses raw values.
+  smooth_n: 3 # trailing mean over n points; 0 turns it off.
+  lags_n: 5 # lagged copies added as features.
+  freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
+  freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
+preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see README).
+
+############################################
+# alerts
+############################################
+alert_methods: "email,slack"
+alert_threshold: 0.8 # smoothed score at or above which a point alerts.
+alert_recent_n: 1 # only the n most recent scored points may alert.
+alert_smooth_n: 3 # smoothed score = mean of the last n scores up to the point.
+alert_snooze_n: 3 # after an alert, the metric stays quiet for n points.
+alert_max_n: 250 # scored points read for alerting and plotted in an alert.
+alert_metric_timestamp_max_days_ago: 45
+alert_always: False # force an alert on the latest point (to test delivery).
+alert_exclude_metrics: []
+alert_cron_schedule: "*/5 * * * *"
+alert_default_schedule_status: "STOPPED"
+disable_alerts: False
+
+############################################
+# change detection
+############################################
+change_threshold: 3.5 # MAD modified z-score above which a point is a change.
+change_detect_last_n: 1
+change_snooze_n: 3
+change_max_n: 250
+change_metric_timestamp_max_days_ago: 30
+change_include_metrics: []
+change_exclude_metrics: []
+change_alert_methods: "email,slack"
+change_cron_schedule: "*/5 * * * *"
+change_default_schedule_status: "STOPPED"
+disable_change: False
+
+############################################
+# threshold alerts
+############################################
+tholdalert_methods: "email,slack"
+tholdalert_recent_n: 1
+tholdalert_snooze_n: 3
+tholdalert_thresholds: {} # metric name -> {upper: x, lower: y}
+tholdalert_exclude_metrics: []
+disable_tholdalert: True
+
+############################################
+# LLM alerts
+############################################
+llmalert_recent_n: 5
+llmalert_smooth_n: 0
+llmalert_metric_rounding: -1
+llmalert_prompt_max_n: 1000
+llmalert_metric_timestamp_max_days_ago: 30
+llmalert_methods: "email,slack"
+llmalert_exclude_metrics: []
+llmalert_cron_schedule: "*/5 * * * *"
+llmalert_default_schedule_status: "STOPPED"
+disable_llmalert: True
+
+############################################
+# plots
+############################################
+plot_max_n: 250
+plot_metric_timestamp_max_days_ago: 25
+plot_cron_schedule: "*/5 * * * *"
+plot_default_schedule_status: "STOPPED"
+disable_plot: False
+
+############################################
+# retention and summary
+############################################
+delete_after_n_days: 365
+delete_cron_schedule: "0 6 * * *"
+delete_default_schedule_status: "STOPPED"
+disable_delete: False
+summary_cron_schedule: "0 9 * * *"
+summary_default_schedule_status: "STOPPED"
+disable_summary: True
+"""#
+}

@@ -1,0 +1,218 @@
+import Foundation
+
+/// The keys a batch may set and what each must hold. Kinds come from the built-in defaults'
+/// values; a handful of keys that only batches set, and the value rules no type can express
+/// (cron strings, enumerations, ranges), are listed here.
+public struct ConfigSchema: Sendable {
+    /// What a key must hold.
+    public enum Kind: Sendable, Hashable {
+        case bool, int, number, string, list, map, any
+
+        var name: String {
+            switch self {
+            case .bool: return "a boolean"
+            case .int: return "an integer"
+            case .number: return "a number"
+            case .string: return "a string"
+            case .list: return "a list"
+            case .map: return "a map"
+            case .any: return "any value"
+            }
+        }
+    }
+
+    public let kinds: [String: Kind]
+    let preprocessKeys: [String: Kind]
+
+    /// Keys only a batch file sets (they have no default).
+    static let batchOnlyKeys: [String: Kind] = [
+        "metric_batch": .string, "ingest_sql": .string, "ingest_fn": .string,
+    ]
+    /// Anomstack's own templated SQL and hooks: accepted so its folders load, not used by this engine.
+    static let acceptedUnusedKeys = ["train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
+                                     "dashboard_sql", "delete_sql", "summary_sql", "metric_sql"]
+    static let detectorParameters: [String: [String: Kind]] = [
+        "PCA": ["contamination": .number, "n_components": .int, "n_selected_components": .int,
+                "weighted": .bool, "standardization": .bool],
+        "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string],
+    ]
+    static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
+
+    public init(defaults: [String: ConfigValue]) {
+        var kinds: [String: Kind] = [:]
+        for (key, value) in defaults { kinds[key] = Self.kind(of: value) }
+        for (key, kind) in Self.batchOnlyKeys { kinds[key] = kind }
+        for key in Self.acceptedUnusedKeys { kinds[key] = .any }
+        self.kinds = kinds
+        var preprocess: [String: Kind] = [:]
+        for (key, value) in defaults["preprocess_params"]?.mapValue ?? [:] { preprocess[key] = Self.kind(of: value) }
+        preprocessKeys = preprocess
+    }
+
+    static func kind(of value: ConfigValue) -> Kind {
+        switch value {
+        case .null: return .any
+        case .bool: return .bool
+        case .int: return .int
+        case .double: return .number
+        case .string: return .string
+        case .list: return .list
+        case .map: return .map
+        }
+    }
+
+    static func conforms(_ value: ConfigValue, to kind: Kind) -> Bool {
+        switch (kind, value) {
+        case (.any, _), (.bool, .bool), (.int, .int), (.number, .int), (.number, .double), (.string, .string),
+             (.list, .list), (.map, .map), (.list, .null), (.map, .null):
+            return true
+        case (.int, .double(let d)):
+            return d.rounded() == d
+        default:
+            return false
+        }
+    }
+
+    /// Checks the keys a source sets, naming `file` and the line of each key where known.
+    public func checkKeys(_ values: [String: ConfigValue], file: String, lines: [String: Int]) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        for key in values.keys.sorted() where kinds[key] == nil {
+            let hint = NearestName.nearest(to: key, among: Array(kinds.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+            errors.append(ConfigError(file: file, key: key, line: lines[key], message: "unknown key\(hint)"))
+        }
+        return errors
+    }
+
+    /// Checks every value of a merged batch configuration. `origin` says which file (and line) set a key.
+    public func checkValues(_ values: [String: ConfigValue], origin: (String) -> (file: String, line: Int?)) -> [ConfigError] {
+        var errors: [ConfigError] = []
+        func fail(_ key: String, _ message: String) {
+            let (file, line) = origin(key)
+            errors.append(ConfigError(file: file, key: key, line: line, message: message))
+        }
+        for key in values.keys.sorted() {
+            guard let kind = kinds[key], let value = values[key] else { continue }
+            guard Self.conforms(value, to: kind) else {
+                fail(key, "expected \(kind.name), got \(value.kindName)")
+                continue
+            }
+            if key.hasSuffix("_cron_schedule"), let text = value.stringValue {
+                do { _ = try CronExpression(text) } catch { fail(key, "\(error)") }
+            }
+            if key.hasSuffix("_default_schedule_status"), let text = value.stringValue, !["RUNNING", "STOPPED"].contains(text) {
+                fail(key, "expected RUNNING or STOPPED, got '\(text)'")
+            }
+            if key.hasSuffix("_n") || key.hasSuffix("_days_ago") || key.hasSuffix("_n_days"),
+               kind == .int, let n = value.intValue, n < 0, key != "llmalert_metric_rounding" {
+                fail(key, "must not be negative, got \(n)")
+            }
+        }
+        if let method = values["model_combination_method"]?.stringValue, !["mean", "min", "max"].contains(method) {
+            fail("model_combination_method", "expected mean, min or max, got '\(method)'")
+        }
+        if let db = values["db"]?.stringValue, !Self.databases.contains(db) {
+            let hint = NearestName.nearest(to: db, among: Self.databases).map { " (did you mean '\($0)'?)" } ?? ""
+            fail("db", "unknown database '\(db)'\(hint)")
+        }
+        if let threshold = values["alert_threshold"]?.doubleValue, !(0...1).contains(threshold) {
+            fail("alert_threshold", "must be between 0 and 1, got \(threshold)")
+        }
+        if let table = values["table_key"]?.stringValue, !Self.isIdentifier(table) {
+            fail("table_key", "'\(table)' is not a plain SQL table name (letters, digits and _)")
+        }
+        checkPreprocess(values["preprocess_params"], fail: fail)
+        checkModels(values["model_configs"], fail: fail)
+        checkThresholds(values["tholdalert_thresholds"], fail: fail)
+        if values["metric_batch"]?.stringValue?.isEmpty ?? true {
+            fail("metric_batch", "missing: every batch file names its batch")
+        }
+        let hasSQL = !(values["ingest_sql"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let hasFn = !(values["ingest_fn"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        if !hasSQL && !hasFn {
+            fail("ingest_sql", "missing: a batch needs ingest_sql or ingest_fn")
+        } else if hasSQL && hasFn {
+            fail("ingest_fn", "set both ingest_sql and ingest_fn: keep one")
+        }
+        return errors
+    }
+
+    private func checkPreprocess(_ value: ConfigValue?, fail: (String, String) -> Void) {
+        guard let params = value?.mapValue else { return }
+        for key in params.keys.sorted() {
+            guard let kind = preprocessKeys[key] else {
+                let hint = NearestName.nearest(to: key, among: Array(preprocessKeys.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+                fail("preprocess_params", "unknown key '\(key)'\(hint)")
+                continue
+            }
+            guard let v = params[key], Self.conforms(v, to: kind) else {
+                fail("preprocess_params", "'\(key)' must be \(kind.name), got \(params[key]?.kindName ?? "nothing")")
+                continue
+            }
+            if kind == .int, let n = v.intValue, n < 0 { fail("preprocess_params", "'\(key)' must not be negative") }
+        }
+        if let freq = params["freq"], freq != .null {
+            if freq.stringValue.flatMap(ResampleFrequency.init) == nil {
+                fail("preprocess_params", "'freq' must be a frequency such as 30s, 15min, 1h, 1D or 1W, got \(freq.stringValue.map { "'\($0)'" } ?? freq.kindName)")
+            }
+        }
+        if let agg = params["freq_agg"]?.stringValue, ResampleAggregation(rawValue: agg) == nil {
+            let names = ResampleAggregation.allCases.map(\.rawValue)
+            fail("preprocess_params", "'freq_agg' must be one of \(names.joined(separator: ", ")), got '\(agg)'")
+        }
+    }
+
+    private func checkModels(_ value: ConfigValue?, fail: (String, String) -> Void) {
+        guard let value else { return }
+        guard let list = value.listValue, !list.isEmpty else {
+            fail("model_configs", "expected a non-empty list of detectors")
+            return
+        }
+        var tags = Set<String>()
+        for (index, entry) in list.enumerated() {
+            let at = "entry \(index + 1)"
+            guard let map = entry.mapValue else { fail("model_configs", "\(at): expected a map"); continue }
+            for key in map.keys.sorted() where !["model_name", "model_tag", "model_params"].contains(key) {
+                fail("model_configs", "\(at): unknown key '\(key)'")
+            }
+            guard let name = map["model_name"]?.stringValue else { fail("model_configs", "\(at): missing model_name"); continue }
+            guard let allowed = Self.detectorParameters[name] else {
+                let known = Self.detectorParameters.keys.sorted()
+                let hint = NearestName.nearest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
+                fail("model_configs", "\(at): unsupported model_name '\(name)'\(hint); supported: \(known.joined(separator: ", "))")
+                continue
+            }
+            let tag = map["model_tag"]?.stringValue ?? name.lowercased()
+            if !tags.insert(tag).inserted { fail("model_configs", "\(at): model_tag '\(tag)' is used twice") }
+            for (param, v) in (map["model_params"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                guard let kind = allowed[param] else {
+                    let hint = NearestName.nearest(to: param, among: Array(allowed.keys)).map { " (did you mean '\($0)'?)" } ?? ""
+                    fail("model_configs", "\(at) (\(name)): unknown parameter '\(param)'\(hint)")
+                    continue
+                }
+                if !Self.conforms(v, to: kind) { fail("model_configs", "\(at) (\(name)): '\(param)' must be \(kind.name)") }
+            }
+            if let k = map["model_params"]?.mapValue?["n_neighbors"]?.intValue, k < 1 {
+                fail("model_configs", "\(at) (\(name)): 'n_neighbors' must be at least 1")
+            }
+            if let method = map["model_params"]?.mapValue?["method"]?.stringValue, KNNDetector.Method(rawValue: method) == nil {
+                fail("model_configs", "\(at) (\(name)): 'method' must be largest, mean or median")
+            }
+        }
+    }
+
+    private func checkThresholds(_ value: ConfigValue?, fail: (String, String) -> Void) {
+        guard let map = value?.mapValue else { return }
+        for (metric, bounds) in map.sorted(by: { $0.key < $1.key }) {
+            guard let b = bounds.mapValue else { fail("tholdalert_thresholds", "'\(metric)': expected {upper, lower}"); continue }
+            for (key, v) in b.sorted(by: { $0.key < $1.key }) {
+                if !["upper", "lower"].contains(key) { fail("tholdalert_thresholds", "'\(metric)': unknown bound '\(key)'") }
+                else if v.doubleValue == nil { fail("tholdalert_thresholds", "'\(metric)'.\(key) must be a number") }
+            }
+        }
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || CharacterSet.letters.contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && CharacterSet.alphanumerics.contains($0)) }
+    }
+}

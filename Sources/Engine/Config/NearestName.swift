@@ -1,0 +1,29 @@
+/// Finds the closest valid name to a misspelt one (Levenshtein distance), for "did you mean" hints.
+public enum NearestName {
+    public static func nearest(to name: String, among candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for candidate in candidates.sorted() {
+            let d = distance(name, candidate)
+            if best == nil || d < best!.1 { best = (candidate, d) }
+        }
+        guard let (candidate, d) = best, d <= max(3, name.count / 2) else { return nil }
+        return candidate
+    }
+
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+
+/// PyOD's k-nearest-neighbour outlier detector (`pyod.models.knn.KNN`, Euclidean distance):
+/// a point's raw score is the distance to its k-th nearest training point (`largest`, the
+/// default), or the mean or median of the k distances. A training point's own score leaves the
+/// point itself out, as scikit-learn's `kneighbors()` does. Brute force over contiguous rows,
+/// which beats a tree for the few features and few thousand points a metric has.
+public struct KNNDetector: Sendable, Hashable, Codable {
+    public enum Method: String, Sendable, Hashable, Codable {
+        case largest, mean, median
+    }
+
+    public var neighbours: Int
+    public var method: Method
+    public var columns: Int
+    /// The training rows, row-major. Stored as `training_base64`: the values as little-endian
+    /// IEEE-754 doubles, base64-encoded, which is exact and far faster to read than a JSON array.
+    public var training: [Double]
+
+    enum CodingKeys: String, CodingKey {
+        case neighbours, method, columns, training = "training_base64"
+    }
+
+    public init(neighbours: Int, method: Method, columns: Int, training: [Double]) {
+        self.neighbours = neighbours
+        self.method = method
+        self.columns = columns
+        self.training = training
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        neighbours = try container.decode(Int.self, forKey: .neighbours)
+        method = try container.decode(Method.self, forKey: .method)
+        columns = try container.decode(Int.self, forKey: .columns)
+        let text = try container.decode(String.self, forKey: .training)
+        guard let data = Data(base64Encoded: text), data.count % 8 == 0 else {
+            throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "not base64 float64 data")
+        }
+        training = data.withUnsafeBytes { raw in
+            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+        }
+        guard columns > 0, training.count % columns == 0, neighbours >= 1 else {
+            throw DecodingError.dataCorruptedError(forKey: .columns, in: container, debugDescription: "training data does not fit \(columns) columns")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(neighbours, forKey: .neighbours)
+        try container.encode(method, forKey: .method)
+        try container.encode(columns, forKey: .columns)
+        var data = Data(capacity: training.count * 8)
+        for value in training { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        try container.encode(data.base64EncodedString(), forKey: .training)
+    }
+
+    /// Fits on `x`; returns the detector and the training points' own scores.
+    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> (KNNDetector, [Double]) {
+        let k = max(1, min(params["n_neighbors"]?.intValue ?? 5, max(x.rows - 1, 1)))
+        let method = params["method"]?.stringValue.flatMap(Method.init) ?? .largest
+        let detector = KNNDetector(neighbours: k, method: method, columns: x.columns, training: x.values)
+        return (detector, detector.trainingScores(rows: x.rows))
+    }
+
+    private var trainingRows: Int { columns == 0 ? 0 : training.count / columns }
+
+    /// Scores of the training rows against the others, computing each pair once.
+    func trainingScores(rows n: Int) -> [Double] {
+        let k = neighbours
+        var best = [Double](repeating: .infinity, count: n * k)
+        let p = columns
+        training.withUnsafeBufferPointer { t in
+            best.withUnsafeMutableBufferPointer { b in
+                for i in 0..<n {
+                    let ri = i * p
+                    for j in (i + 1)..<max(n, i + 1) {
+                        let rj = j * p
+                        var sq = 0.0
+                        for c in 0..<p { let d = t[ri + c] - t[rj + c]; sq += d * d }
+                        Self.offer(sq, to: b, at: i * k, k: k)
+                        Self.offer(sq, to: b, at: j * k, k: k)
+                    }
+                }
+            }
+        }
+        return (0..<n).map { aggregate(best[($0 * k)..<(($0 + 1) * k)]) }
+    }
+
+    /// Raw outlier scores of new points, larger is more anomalous.
+    public func decisionFunction(_ x: FeatureMatrix) -> [Double] {
+        let k = neighbours, p = columns, n = trainingRows
+        var scores = [Double](repeating: 0, count: x.rows)
+        var best = [Double](repeating: .infinity, count: k)
+        training.withUnsafeBufferPointer { t in
+            best.withUnsafeMutableBufferPointer { b in
+                for i in 0..<x.rows {
+                    for m in 0..<k { b[m] = .infinity }
+                    let ri = i * p
+                    for j in 0..<n {
+                        let rj = j * p
+                        var sq = 0.0
+                        for c in 0..<p { let d = x.values[ri + c] - t[rj + c]; sq += d * d }
+                        Self.offer(sq, to: b, at: 0, k: k)
+                    }
+                    scores[i] = aggregate(b[0..<k])
+                }
+            }
+        }
+        return scores
+    }
+
+    /// Keeps the k smallest squared distances, ascending, in `b[base..<base+k]`.
+    @inline(__always)
+    private static func offer(_ value: Double, to b: UnsafeMutableBufferPointer<Double>, at base: Int, k: Int) {
+        var m = base + k - 1
+        guard value < b[m] else { return }
+        while m > base && b[m - 1] > value {
+            b[m] = b[m - 1]
+            m -= 1
+        }
+        b[m] = value
+    }
+
+    private func aggregate<C: Collection>(_ squared: C) -> Double where C.Element == Double {
+        let distances = squared.map { $0.squareRoot() }
+        switch method {
+        case .largest: return distances.last ?? 0
+        case .mean: return distances.reduce(0, +) / Double(distances.count)
+        case .median:
+            let mid = distances.count / 2
+            return distances.count % 2 == 1 ? distances[mid] : (distances[mid - 1] + distances[mid]) / 2
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A trained detector as the model store keeps it. The format is JSON with sorted keys, named
+/// and versioned so that other tools can read it and older files are recognised:
+///
+/// ```
+/// { "format": "anomaly-engine-model", "version": 1,
+///   "batch", "metric", "model_name", "model_tag", "trained_at" (UTC text), "training_rows",
+///   "fingerprint" (hash of the training data and settings),
+///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
+///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training} }
+/// ```
+public struct TrainedModel: Sendable, Codable, Hashable {
+    public static let formatName = "anomaly-engine-model"
+    public static let currentVersion = 1
+
+    public var format: String = TrainedModel.formatName
+    public var version: Int = TrainedModel.currentVersion
+    public var batch: String
+    public var metric: String
+    public var modelName: String
+    public var modelTag: String
+    public var trainedAt: String
+    public var trainingRows: Int
+    public var fingerprint: String
+    public var scoreMin: Double
+    public var scoreMax: Double
+    public var pca: PCADetector?
+    public var knn: KNNDetector?
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, batch, metric, pca, knn, fingerprint
+        case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
+        case scoreMin = "score_min", scoreMax = "score_max"
+    }
+
+    /// Fits the detector `config` names on `x`.
+    public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
+                           trainedAt: Date, fingerprint: String) throws -> TrainedModel {
+        var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
+                                 trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows,
+                                 fingerprint: fingerprint, scoreMin: 0, scoreMax: 0)
+        let trainingScores: [Double]
+        switch config.name {
+        case "PCA":
+            let detector = PCADetector.fit(x, params: config.params)
+            model.pca = detector
+            trainingScores = detector.decisionFunction(x)
+        case "KNN":
+            let (detector, scores) = KNNDetector.fit(x, params: config.params)
+            model.knn = detector
+            trainingScores = scores
+        default:
+            throw DetectorError.unsupported(config.name)
+        }
+        model.scoreMin = trainingScores.min() ?? 0
+        model.scoreMax = trainingScores.max() ?? 0
+        return model
+    }
+
+    /// Raw outlier scores (PyOD's `decision_function`).
+    public func decisionFunction(_ x: FeatureMatrix) throws -> [Double] {
+        if let pca { return pca.decisionFunction(x) }
+        if let knn { return knn.decisionFunction(x) }
+        throw DetectorError.empty(modelTag)
+    }
+
+    /// Scores in [0, 1]: the raw score min-max scaled against the training scores and clipped
+    /// (PyOD's `predict_proba(X)[:, 1]` with its default linear method).
+    public func probability(_ x: FeatureMatrix) throws -> [Double] {
+        let range = scoreMax - scoreMin
+        let scale = range > 0 ? 1 / range : 1
+        return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
+    }
+
+    public static func decode(_ data: Data, key: String) throws -> TrainedModel {
+        let model: TrainedModel
+        do {
+            model = try JSONDecoder().decode(TrainedModel.self, from: data)
+        } catch {
+            throw DetectorError.unreadable(key, "\(error)")
+        }
+        guard model.format == formatName else { throw DetectorError.unreadable(key, "format is '\(model.format)'") }
+        guard model.version <= currentVersion else {
+            throw DetectorError.unreadable(key, "version \(model.version) is newer than this engine reads (\(currentVersion))")
+        }
+        return model
+    }
+
+    /// Where a metric's detector lives in the model store: `<batch>/<metric>_<model_tag>.json`,
+    /// with characters that are unsafe in file names percent-encoded.
+    public static func storeKey(batch: String, metric: String, tag: String) -> String {
+        "\(safe(batch))/\(safe(metric))_\(safe(tag)).json"
+    }
+
+    static func safe(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) || "-_.".unicodeScalars.contains(scalar) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+            }
+        }
+        return out.hasPrefix(".") ? "%2E" + out.dropFirst() : out
+    }
+}
+
+/// Why a detector could not be built or used.
+public enum DetectorError: Error, Sendable, CustomStringConvertible {
+    case unsupported(String)
+    case empty(String)
+    case unreadable(String, String)
+
+    public var description: String {
+        switch self {
+        case .unsupported(let name): return "unsupported detector '\(name)'"
+        case .empty(let tag): return "model '\(tag)' holds no detector"
+        case .unreadable(let key, let reason): return "model \(key) cannot be read: \(reason)"
+        }
+    }
+}

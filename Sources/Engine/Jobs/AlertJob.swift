@@ -1,0 +1,89 @@
+import Foundation
+
+/// Alert, with Anomstack's defects fixed: the smoothed score of a point is the mean of the last
+/// `alert_smooth_n` scores up to and including it (older points, in time order); a point among
+/// the `alert_recent_n` most recent scored points alerts when its smoothed score is at least
+/// `alert_threshold`, unless the metric alerted within the previous `alert_snooze_n` scored
+/// points; a point alerts at most once, ever. `alert_always` forces an alert on the latest
+/// point. Alert rows are written in one transaction, then handed to the notifier.
+public struct AlertJob: BatchJob {
+    public let kind = JobKind.alert
+
+    public init() {}
+
+    /// The decision for one metric's scored points, kept free of I/O so its rules can be tested
+    /// case by case.
+    public struct Decision: Sendable, Hashable {
+        public var index: Int
+        public var smoothed: Double
+    }
+
+    /// Which of `scores` (ascending) alert, given the indices that already alerted.
+    public static func decide(scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
+                              smoothN: Int, snoozeN: Int, always: Bool) -> [Decision] {
+        guard !scores.isEmpty else { return [] }
+        var alerted = alerted
+        var decisions: [Decision] = []
+        let window = max(smoothN, 1)
+        let last = scores.count - 1
+        for i in max(0, scores.count - max(recentN, 0))...last where !alerted.contains(i) {
+            let lower = max(0, i - window + 1)
+            let smoothed = scores[lower...i].reduce(0, +) / Double(i - lower + 1)
+            let forced = always && i == last
+            let snoozed = snoozeN > 0 && (max(0, i - snoozeN)..<i).contains { alerted.contains($0) }
+            if forced || (smoothed >= threshold && !snoozed) {
+                alerted.insert(i)
+                decisions.append(Decision(index: i, smoothed: smoothed))
+            }
+        }
+        return decisions
+    }
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let store = try context.store(for: batch)
+        let excluded = batch.excluded(for: .alert)
+        let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
+        var alerts: [MetricRow] = []
+        var notifications: [AlertNotification] = []
+        for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
+            let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
+                                                    from: from, through: now, latest: batch.alertMaxN))
+            guard let first = scores.first else { continue }
+            let window = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .metric],
+                                                    from: first.timestamp, through: now))
+            let alertedTimes = Set(window.filter { $0.type == .alert }.map(\.timestamp))
+            let values = Dictionary(window.filter { $0.type == .metric }.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
+            let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
+            let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
+                                        recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
+                                        snoozeN: batch.alertSnoozeN, always: batch.alertAlways)
+            for decision in decisions {
+                let score = scores[decision.index]
+                let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
+                alerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
+                                        value: 1, metadata: metadata))
+                notifications.append(AlertNotification(alertType: "alert", batch: batch.name, metric: metric,
+                                                       timestamp: score.timestamp, value: values[score.timestamp],
+                                                       score: score.value, smoothedScore: decision.smoothed,
+                                                       threshold: batch.alertThreshold, methods: batch.alertMethods,
+                                                       tags: batch.tags(for: metric)))
+            }
+        }
+        let written = try store.insert(alerts)
+        for notification in notifications {
+            try await context.notifier.deliver(notification)
+        }
+        context.logger.info("alert \(batch.name): \(written) alerts")
+        return JobOutcome(rowsWritten: written)
+    }
+}
+
+/// Fixed-precision number text for every text output, independent of locale.
+public enum Fixed {
+    public static func format(_ value: Double, _ decimals: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        let text = String(format: "%.\(decimals)f", value)
+        return text == "-" + String(format: "%.\(decimals)f", 0.0) ? String(format: "%.\(decimals)f", 0.0) : text
+    }
+}

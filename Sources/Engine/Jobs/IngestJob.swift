@@ -1,0 +1,50 @@
+import Foundation
+
+/// Ingest: runs the batch's `ingest_sql` against its data source, or its Python `ingest_fn`,
+/// and writes the result as `metric` rows. Rows with a bad timestamp, name or value are dropped
+/// with one warning that counts them; an empty result is a logged no-op. Rows already stored
+/// are left as they are, so a rerun writes nothing twice.
+public struct IngestJob: BatchJob {
+    public let kind = JobKind.ingest
+
+    public init() {}
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let records: [SourceRow]
+        if batch.ingestSQL != nil {
+            let sql = try context.templates.render("ingest_sql", of: batch, now: now)
+            let source = try context.sources.dataSource(for: batch)
+            do {
+                records = try source.query(sql)
+            } catch {
+                throw JobError("\(batch.file): ingest_sql failed: \(error)")
+            }
+        } else if batch.ingestFn != nil {
+            let code = try context.templates.render("ingest_fn", of: batch, now: now)
+            let output = try context.ingestRunner.run(source: code, batch: batch.name, now: now)
+            records = try IngestRecords.decodeJSON(output)
+        } else {
+            throw JobError("\(batch.file): batch has neither ingest_sql nor ingest_fn")
+        }
+        guard !records.isEmpty else {
+            context.logger.info("ingest \(batch.name): the query returned no rows; nothing to write")
+            return JobOutcome()
+        }
+        let converted: IngestRecords.Result
+        do {
+            converted = try IngestRecords(batch: batch.name, rounding: batch.ingestRounding).convert(records)
+        } catch let error as JobError {
+            throw JobError("\(batch.file): \(error.message)")
+        }
+        if converted.dropped > 0 {
+            context.logger.warning("ingest \(batch.name): dropped \(converted.dropped) of \(records.count) rows (first: \(converted.firstProblem ?? "?"))")
+        }
+        if converted.duplicates > 0 {
+            context.logger.warning("ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; kept the first")
+        }
+        let written = try context.store(for: batch).insert(converted.rows)
+        context.logger.info("ingest \(batch.name): \(converted.rows.count) rows, \(written) new")
+        return JobOutcome(rowsWritten: written)
+    }
+}

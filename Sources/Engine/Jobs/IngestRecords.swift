@@ -1,0 +1,121 @@
+import Foundation
+
+/// Turns the rows an ingest query or function returned into metric rows: finds the three
+/// columns, parses timestamps and values, rounds, and drops (and counts) rows it cannot use.
+struct IngestRecords {
+    let batch: String
+    let rounding: Int
+
+    struct Result {
+        var rows: [MetricRow] = []
+        var dropped = 0
+        var duplicates = 0
+        var firstProblem: String?
+    }
+
+    static let timestampColumn = "metric_timestamp"
+    static let nameColumn = "metric_name"
+    static let valueColumn = "metric_value"
+
+    func convert(_ records: [SourceRow]) throws -> Result {
+        var result = Result()
+        guard let first = records.first else { return result }
+        let missing = [Self.timestampColumn, Self.nameColumn, Self.valueColumn].filter { first[$0] == nil }
+        if !missing.isEmpty {
+            throw JobError("ingest result lacks column(s) \(missing.joined(separator: ", ")); it has \(first.keys.sorted().joined(separator: ", "))")
+        }
+        var seen = Set<MetricKey>()
+        let factor = pow(10.0, Double(rounding))
+        for (index, record) in records.enumerated() {
+            func drop(_ reason: String) {
+                result.dropped += 1
+                if result.firstProblem == nil { result.firstProblem = "row \(index + 1): \(reason)" }
+            }
+            guard let timestamp = Self.timestamp(record[Self.timestampColumn] ?? .null) else {
+                drop("metric_timestamp \(Self.show(record[Self.timestampColumn])) is not a timestamp")
+                continue
+            }
+            guard let name = Self.name(record[Self.nameColumn] ?? .null) else {
+                drop("metric_name \(Self.show(record[Self.nameColumn])) is empty or not text")
+                continue
+            }
+            guard let raw = Self.number(record[Self.valueColumn] ?? .null), raw.isFinite else {
+                drop("metric_value \(Self.show(record[Self.valueColumn])) is not a finite number")
+                continue
+            }
+            let value = rounding >= 0 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
+            let row = MetricRow(timestamp: timestamp, batch: batch, name: name, type: .metric, value: value)
+            if !seen.insert(row.key).inserted {
+                result.duplicates += 1
+                continue
+            }
+            result.rows.append(row)
+        }
+        return result
+    }
+
+    static func timestamp(_ value: SourceValue) -> Date? {
+        switch value {
+        case .text(let s): return MetricTimestamp.parse(s)
+        case .integer(let i): return MetricTimestamp.parse(String(i))
+        case .real(let d): return d.isFinite ? MetricTimestamp.parse(String(format: "%.3f", d)) : nil
+        case .null: return nil
+        }
+    }
+
+    static func name(_ value: SourceValue) -> String? {
+        switch value {
+        case .text(let s):
+            let trimmed = s.trimmingCharacters(in: .whitespaces)
+            return trimmed.isEmpty ? nil : trimmed
+        case .integer(let i): return String(i)
+        default: return nil
+        }
+    }
+
+    static func number(_ value: SourceValue) -> Double? {
+        switch value {
+        case .integer(let i): return Double(i)
+        case .real(let d): return d
+        case .text(let s): return Double(s.trimmingCharacters(in: .whitespaces))
+        case .null: return nil
+        }
+    }
+
+    static func show(_ value: SourceValue?) -> String {
+        switch value ?? .null {
+        case .null: return "null"
+        case .integer(let i): return String(i)
+        case .real(let d): return String(d)
+        case .text(let s): return "'\(s.count > 40 ? String(s.prefix(40)) + "…" : s)'"
+        }
+    }
+
+    /// Parses the JSON an ingest function handed back: an array of objects.
+    static func decodeJSON(_ data: Data) throws -> [SourceRow] {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw JobError("ingest_fn returned output that is not JSON: \(error.localizedDescription)")
+        }
+        guard let array = parsed as? [Any] else { throw JobError("ingest_fn must return a list of records or a DataFrame") }
+        return try array.enumerated().map { index, element in
+            guard let object = element as? [String: Any] else { throw JobError("ingest_fn record \(index + 1) is not a mapping") }
+            var row: SourceRow = [:]
+            for (key, value) in object { row[key.lowercased()] = sourceValue(value) }
+            return row
+        }
+    }
+
+    private static func sourceValue(_ value: Any) -> SourceValue {
+        switch value {
+        case is NSNull: return .null
+        case let s as String: return .text(s)
+        case let i as Int: return .integer(Int64(i))
+        case let d as Double: return .real(d)
+        case let n as NSNumber: return .real(n.doubleValue)
+        default: return .text("\(value)")
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+
+/// Everything a job may touch, injected by the caller: the clock, the run seed, and the ports.
+/// Jobs hold no other state, so the same job runs live, in replay and in tests.
+public struct JobContext: Sendable {
+    public var clock: EngineClock
+    public var seed: UInt64
+    public var stores: MetricStores
+    public var models: ModelStore
+    public var sources: DataSourceResolver
+    public var ingestRunner: IngestFunctionRunner
+    public var notifier: Notifier
+    public var templates: TemplateRenderer
+    public var logger: Logger
+
+    public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
+                ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger) {
+        self.clock = clock
+        self.seed = seed
+        self.stores = stores
+        self.models = models
+        self.sources = sources
+        self.ingestRunner = ingestRunner
+        self.notifier = notifier
+        self.templates = templates
+        self.logger = logger
+    }
+
+    /// The metric store of a batch's table.
+    public func store(for batch: BatchConfig) throws -> MetricStore {
+        try stores.store(table: batch.tableKey)
+    }
+}
+
+/// What one job run did.
+public struct JobOutcome: Sendable, Hashable {
+    /// Rows written to the metric store (models saved, for train).
+    public var rowsWritten: Int
+    /// Metrics the job passed over, with the reason, for the log and the run summary.
+    public var skipped: [String]
+
+    public init(rowsWritten: Int = 0, skipped: [String] = []) {
+        self.rowsWritten = rowsWritten
+        self.skipped = skipped
+    }
+}
+
+/// A job of a metric batch: one file, one entry point.
+public protocol BatchJob: Sendable {
+    var kind: JobKind { get }
+    func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome
+}
+
+/// A job failed for a reason the user can act on.
+public struct JobError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

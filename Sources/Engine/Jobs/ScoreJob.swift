@@ -1,0 +1,62 @@
+import Foundation
+
+/// Score: for each metric, the points among the last `score_max_n` (within
+/// `score_metric_timestamp_max_days_ago`) that have no score yet get one: each detector's
+/// probability (raw score min-max scaled against its training scores, clipped to [0, 1]),
+/// combined by `model_combination_method` and rounded to 3 decimals as Anomstack does. A metric
+/// without a trained model is skipped with a log line; the others are scored.
+public struct ScoreJob: BatchJob {
+    public let kind = JobKind.score
+
+    public init() {}
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let store = try context.store(for: batch)
+        let excluded = batch.excluded(for: .score)
+        let params = batch.preprocess
+        let preprocessor = Preprocessor(params: params)
+        let earliest = now.addingTimeInterval(-Double(batch.scoreMaxDaysAgo) * 86_400)
+        var outcome = JobOutcome()
+        var scores: [MetricRow] = []
+        for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
+            var models: [TrainedModel] = []
+            for config in batch.models {
+                let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+                guard let data = try context.models.load(key: key) else { break }
+                models.append(try TrainedModel.decode(data, key: key))
+            }
+            guard models.count == batch.models.count else {
+                outcome.skipped.append("\(metric): no trained model yet")
+                context.logger.info("score \(batch.name): skipped \(metric): no trained model yet")
+                continue
+            }
+            let history: [MetricRow]
+            if let freq = params.freq {
+                let span = Double((batch.scoreMaxN + params.warmup + 1) * freq.seconds)
+                history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                                     from: now.addingTimeInterval(-span), through: now))
+            } else {
+                history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                                     through: now, latest: batch.scoreMaxN + params.warmup))
+            }
+            let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
+            let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }
+            guard let first = candidates.first else { continue }
+            let scored = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
+                                                        from: x.timestamps[first], through: now)).map(\.timestamp))
+            let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
+            guard !targets.isEmpty else { continue }
+            let selected = x.selecting(targets)
+            let perModel = try models.map { try $0.probability(selected) }
+            for (row, timestamp) in selected.timestamps.enumerated() {
+                let combined = batch.combination.combine(perModel.map { $0[row] })
+                scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,
+                                        value: (combined * 1000).rounded(.toNearestOrEven) / 1000))
+            }
+        }
+        outcome.rowsWritten = try store.insert(scores)
+        context.logger.info("score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped")
+        return outcome
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The jobs a batch runs, in the order `engine run all` runs them.
+public enum JobKind: String, Sendable, CaseIterable, Codable {
+    case ingest, train, score, alert
+}
+
+/// How a job run ended.
+public enum JobStatus: String, Sendable, Codable {
+    case success, failed, skipped
+}
+
+/// One row of the `job_runs` table: what ran, for which batch, at which simulated or real time.
+public struct JobRun: Sendable, Hashable, Codable {
+    public var job: JobKind
+    public var batch: String
+    public var asOf: Date
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var status: JobStatus
+    public var rowsWritten: Int
+    public var error: String?
+
+    public init(job: JobKind, batch: String, asOf: Date, startedAt: Date, finishedAt: Date,
+                status: JobStatus, rowsWritten: Int, error: String? = nil) {
+        self.job = job
+        self.batch = batch
+        self.asOf = asOf
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.rowsWritten = rowsWritten
+        self.error = error
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// One value of a result row from a data source.
+public enum SourceValue: Sendable, Hashable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+}
+
+/// A result row: column name (lower-cased) to value.
+public typealias SourceRow = [String: SourceValue]
+
+/// Runs a batch's rendered `ingest_sql` and hands back its rows.
+public protocol DataSource: Sendable {
+    func query(_ sql: String) throws -> [SourceRow]
+}
+
+/// Chooses the data source for a batch from its `db` key (and whatever else the adapter reads).
+public protocol DataSourceResolver: Sendable {
+    func dataSource(for batch: BatchConfig) throws -> DataSource
+}
+
+/// Runs a batch's rendered `ingest_fn` (Python source defining `ingest()`) and returns the
+/// JSON array of records it produced.
+public protocol IngestFunctionRunner: Sendable {
+    func run(source: String, batch: String, now: Date) throws -> Data
+}

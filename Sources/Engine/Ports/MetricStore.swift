@@ -1,0 +1,41 @@
+import Foundation
+
+/// What rows to read from a metric store. Results come back in ascending time order
+/// (then name, then type), whatever the store.
+public struct MetricQuery: Sendable, Hashable {
+    public var batch: String
+    public var names: [String]?
+    public var types: [MetricType]
+    /// Inclusive lower bound.
+    public var from: Date?
+    /// Inclusive upper bound.
+    public var through: Date?
+    /// Keep only the most recent `latest` rows per (name, type).
+    public var latest: Int?
+
+    public init(batch: String, names: [String]? = nil, types: [MetricType], from: Date? = nil,
+                through: Date? = nil, latest: Int? = nil) {
+        self.batch = batch
+        self.names = names
+        self.types = types
+        self.from = from
+        self.through = through
+        self.latest = latest
+    }
+}
+
+/// The long-format metrics table and the job-run log. Implementations keep rows unique on
+/// (timestamp, batch, name, type) and write each call's rows in one transaction.
+public protocol MetricStore: Sendable {
+    /// Inserts the rows whose key is not stored yet, in one transaction; returns how many were new.
+    @discardableResult
+    func insert(_ rows: [MetricRow]) throws -> Int
+    /// Reads rows, ascending by time.
+    func rows(_ query: MetricQuery) throws -> [MetricRow]
+    /// The distinct metric names of a batch that have rows of `type`, sorted.
+    func metricNames(batch: String, type: MetricType) throws -> [String]
+    /// Appends a job run to the log.
+    func record(_ run: JobRun) throws
+    /// The job-run log, oldest first, optionally for one batch.
+    func jobRuns(batch: String?) throws -> [JobRun]
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Anomstack's preprocessing chain, the same for training and scoring: resample (`freq`,
+/// `freq_agg`) → lag-`diff_n` difference → trailing mean over `smooth_n` → `lags_n` lagged
+/// copies; rows with a missing value (the first ones, and gaps left by resampling) are dropped.
+/// Features per row: the transformed value, then lag 1 ... lag n.
+public struct Preprocessor: Sendable {
+    public let params: PreprocessParams
+
+    public init(params: PreprocessParams) {
+        self.params = params
+    }
+
+    /// Builds the feature matrix of a series given in ascending time order.
+    public func features(timestamps: [Date], values: [Double]) -> FeatureMatrix {
+        var (times, series) = resample(timestamps: timestamps, values: values)
+        if params.diffN > 0 { series = difference(series, lag: params.diffN) }
+        if params.smoothN > 1 { series = trailingMean(series, window: params.smoothN) }
+        let columns = params.lagsN + 1
+        var out = [Double]()
+        out.reserveCapacity(series.count * columns)
+        var kept: [Date] = []
+        kept.reserveCapacity(series.count)
+        rows: for i in params.lagsN..<max(series.count, params.lagsN) {
+            for k in 0...params.lagsN where series[i - k].isNaN { continue rows }
+            for k in 0...params.lagsN { out.append(series[i - k]) }
+            kept.append(times[i])
+        }
+        return FeatureMatrix(rows: kept.count, columns: columns, values: out, timestamps: kept)
+    }
+
+    func resample(timestamps: [Date], values: [Double]) -> ([Date], [Double]) {
+        guard let freq = params.freq, let first = timestamps.first, let last = timestamps.last else {
+            return (timestamps, values)
+        }
+        let step = Double(freq.seconds)
+        let start = (first.timeIntervalSince1970 / step).rounded(.down)
+        let end = (last.timeIntervalSince1970 / step).rounded(.down)
+        let bucketCount = Int(end - start) + 1
+        var times: [Date] = []
+        var out: [Double] = []
+        times.reserveCapacity(bucketCount)
+        out.reserveCapacity(bucketCount)
+        var index = 0
+        for b in 0..<bucketCount {
+            let bucketStart = (start + Double(b)) * step
+            let lower = index
+            while index < timestamps.count && timestamps[index].timeIntervalSince1970 < bucketStart + step { index += 1 }
+            times.append(Date(timeIntervalSince1970: bucketStart))
+            out.append(params.freqAgg.combine(values[lower..<index]))
+        }
+        return (times, out)
+    }
+
+    func difference(_ series: [Double], lag: Int) -> [Double] {
+        var out = [Double](repeating: .nan, count: series.count)
+        if series.count > lag {
+            for i in lag..<series.count { out[i] = series[i] - series[i - lag] }
+        }
+        return out
+    }
+
+    /// pandas' `rolling(window).mean()`: NaN until a full window, and NaN while a NaN is inside it.
+    func trailingMean(_ series: [Double], window: Int) -> [Double] {
+        var out = [Double](repeating: .nan, count: series.count)
+        guard series.count >= window else { return out }
+        for i in (window - 1)..<series.count {
+            var sum = 0.0
+            for j in (i - window + 1)...i { sum += series[j] }
+            out[i] = sum / Double(window)
+        }
+        return out
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Stencil
+
+/// Renders `ingest_sql` / `ingest_fn` values as Jinja-style templates with Stencil: `{{ var }}`,
+/// `{% include "./path" %}` relative to the metrics folder, `{% if %}` and `{% for %}`. The
+/// context is every batch key plus `now` from the injected clock, so SQL never needs
+/// `current_timestamp`.
+public struct TemplateRenderer: Sendable {
+    public let folder: MetricsFolder
+
+    public init(folder: MetricsFolder) {
+        self.folder = folder
+    }
+
+    /// Renders the value of `key` in `batch` at `now`. Errors name the batch file and key.
+    public func render(_ key: String, of batch: BatchConfig, now: Date) throws -> String {
+        guard let template = batch.values[key]?.stringValue else {
+            throw ConfigError(file: batch.file, key: key, line: nil, message: "missing")
+        }
+        return try render(template, context: Self.context(for: batch, now: now), file: batch.file, key: key)
+    }
+
+    /// Renders template text with a context. `file` and `key` only locate errors.
+    public func render(_ template: String, context: [String: Any], file: String, key: String) throws -> String {
+        let environment = Environment(loader: FolderLoader(folder: folder), trimBehaviour: .nothing)
+        do {
+            return try environment.renderTemplate(string: template, context: context)
+        } catch let error as IncludeMissing {
+            throw ConfigError(file: file, key: key, line: nil, message: "\(error)")
+        } catch {
+            throw ConfigError(file: file, key: key, line: nil, message: "template failed to render: \(error)")
+        }
+    }
+
+    /// The template context: every configuration key, `metric_batch`, and the clock's time as
+    /// `now` (`YYYY-MM-DD HH:MM:SS`, UTC), `now_iso` (RFC 3339) and `now_epoch` (seconds).
+    public static func context(for batch: BatchConfig, now: Date) -> [String: Any] {
+        var context: [String: Any] = [:]
+        for (key, value) in batch.values {
+            if let v = value.templateValue { context[key] = v }
+        }
+        context["metric_batch"] = batch.name
+        context["now"] = MetricTimestamp.format(now)
+        context["now_iso"] = MetricTimestamp.formatISO(now)
+        context["now_epoch"] = Int(now.timeIntervalSince1970.rounded(.down))
+        return context
+    }
+}
+
+/// Loads included templates through the metrics-folder port, so templating does no file I/O itself.
+private final class FolderLoader: Loader {
+    let folder: MetricsFolder
+
+    init(folder: MetricsFolder) { self.folder = folder }
+
+    func loadTemplate(name: String, environment: Environment) throws -> Template {
+        var path = name
+        while path.hasPrefix("./") { path.removeFirst(2) }
+        guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+            throw IncludeMissing(name: name, reason: "includes must stay inside the metrics folder")
+        }
+        let text: String
+        do {
+            text = try folder.read(path)
+        } catch {
+            throw IncludeMissing(name: name, reason: "no such file in the metrics folder")
+        }
+        return environment.templateClass.init(templateString: text, environment: environment, name: name)
+    }
+}
+
+/// An `{% include %}` that names a file the metrics folder does not have.
+struct IncludeMissing: Error, CustomStringConvertible {
+    let name: String
+    let reason: String
+    var description: String { "template include '\(name)' not found: \(reason)" }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Replay
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark: train the default detectors on synthetic metrics and score the last 25 points of each, in memory.",
+        discussion: "A benchmark, not a test: build with -c release for meaningful figures."
+    )
+
+    @Option(name: .long, help: "Number of synthetic metrics.")
+    var metrics: Int = 100
+
+    @Option(name: .long, help: "Points per metric.")
+    var points: Int = 2500
+
+    @Option(name: .long, help: "Seed of the synthetic series.")
+    var seed: UInt64 = 1
+
+    @Flag(name: .long, help: "Print the figures as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard metrics > 0 else { throw ValidationError("--metrics must be positive") }
+        guard points > 40 else { throw ValidationError("--points must be more than 40") }
+    }
+
+    func run() async throws {
+        let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed).run()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+        } else {
+            print("metrics \(figures.metrics), points \(figures.points)")
+            print("train: \(Fixed.format(figures.trainSeconds, 3)) s, \(figures.modelsTrained) models, \(Fixed.format(figures.trainPointsPerSecond, 0)) points/s")
+            print("score: \(Fixed.format(figures.scoreSeconds, 3)) s, \(figures.scoresWritten) scores, \(Fixed.format(figures.scorePointsPerSecond, 0)) points/s")
+        }
+    }
+}

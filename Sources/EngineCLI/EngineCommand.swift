@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct EngineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine",
+        abstract: "A deterministic metrics anomaly-detection engine, compatible with Anomstack's metric batches.",
+        subcommands: [ValidateCommand.self, RunCommand.self, ListCommand.self, BenchCommand.self]
+    )
+}

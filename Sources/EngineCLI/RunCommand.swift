@@ -1,0 +1,59 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run jobs once, on a clock fixed at --as-of.",
+        discussion: "`all` runs ingest, train, score and alert in that order for each batch. Exits 1 if any job failed."
+    )
+
+    enum Job: String, ExpressibleByArgument, CaseIterable {
+        case ingest, train, score, alert, all
+    }
+
+    @Argument(help: "The job: ingest, train, score, alert or all.")
+    var job: Job
+
+    @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")
+    var batch: [String] = []
+
+    @OptionGroup var folder: FolderOptions
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "The time the run happens at (ISO 8601; default: now).")
+    var asOf: String?
+
+    @Option(name: .long, help: "The run seed for every random draw.")
+    var seed: UInt64 = 0
+
+    func run() async throws {
+        let installation = folder.installation(database: database.db)
+        let loaded = installation.loadBatches()
+        for error in loaded.errors { printError("error: \(error)") }
+        var batches = loaded.batches
+        if !batch.isEmpty {
+            let known = Set(batches.map(\.name))
+            for name in batch where !known.contains(name) {
+                let hint = NearestName.nearest(to: name, among: Array(known)).map { " (did you mean '\($0)'?)" } ?? ""
+                printError("error: no valid batch named '\(name)'\(hint)")
+                throw ExitCode(2)
+            }
+            batches = batches.filter { batch.contains($0.name) }
+        }
+        if !loaded.errors.isEmpty && batch.isEmpty { throw ExitCode(2) }
+        let clock = FixedClock(try parseTime(asOf) ?? SystemClock().now)
+        let kinds: [JobKind] = job == .all ? JobKind.allCases : [JobKind(rawValue: job.rawValue)!]
+        let db = try installation.openDatabase()
+        var failed = false
+        for batch in batches {
+            let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, modelPath: batch.modelPath, database: db))
+            for run in await runner.run(kinds, batches: [batch]) {
+                print("\(run.batch) \(run.job.rawValue): \(run.status.rawValue), \(run.rowsWritten) written\(run.error.map { " — \($0)" } ?? "")")
+                failed = failed || run.status == .failed
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}

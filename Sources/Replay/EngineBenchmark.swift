@@ -1,0 +1,89 @@
+import Engine
+import Fixtures
+import Foundation
+import Logging
+
+/// `engine bench`: trains the default detectors on N synthetic metrics of P points and scores
+/// the last 25 points of each, through the real train and score jobs on an in-memory SQLite
+/// store and model store, and reports the time each phase took.
+public struct EngineBenchmark: Sendable {
+    public var metrics: Int
+    public var points: Int
+    public var seed: UInt64
+
+    public init(metrics: Int, points: Int, seed: UInt64) {
+        self.metrics = metrics
+        self.points = points
+        self.seed = seed
+    }
+
+    /// What one benchmark run measured.
+    public struct Figures: Sendable, Codable {
+        public var metrics: Int
+        public var points: Int
+        public var trainSeconds: Double
+        public var scoreSeconds: Double
+        public var modelsTrained: Int
+        public var scoresWritten: Int
+
+        enum CodingKeys: String, CodingKey {
+            case metrics, points
+            case trainSeconds = "train_seconds", scoreSeconds = "score_seconds"
+            case modelsTrained = "models_trained", scoresWritten = "scores_written"
+        }
+
+        /// Training points processed per second (metrics × points / train seconds).
+        public var trainPointsPerSecond: Double { Double(metrics * points) / max(trainSeconds, 1e-9) }
+        /// Points scored per second.
+        public var scorePointsPerSecond: Double { Double(scoresWritten) / max(scoreSeconds, 1e-9) }
+    }
+
+    public func run() async throws -> Figures {
+        let scored = 25
+        let start = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01 00:00:00 UTC
+        let folder = InMemoryMetricsFolder(["bench/bench.yaml": """
+            metric_batch: bench
+            ingest_sql: select 1
+            train_max_n: \(max(points - scored, 1))
+            train_min_n: 1
+            score_max_n: \(scored)
+            train_metric_timestamp_max_days_ago: 100000
+            score_metric_timestamp_max_days_ago: 100000
+            """])
+        let batch = try BatchLoader(folder: folder).loadValid()[0]
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        let series = SyntheticSeries(start: start)
+        for m in 0..<metrics {
+            try store.insert(series.rows(batch: batch.name, name: String(format: "metric_%05d", m), count: points, seed: seed))
+        }
+        let lastTraining = start.addingTimeInterval(Double(points - scored - 1) * series.interval)
+        let lastPoint = start.addingTimeInterval(Double(points - 1) * series.interval)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .warning
+        let models = InMemoryModelStore()
+        func context(at time: Date) -> JobContext {
+            JobContext(clock: FixedClock(time), seed: seed, stores: database, models: models,
+                       sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
+                       notifier: RecordingNotifier(), templates: TemplateRenderer(folder: folder), logger: logger)
+        }
+        let clock = ContinuousClock()
+        var trained = JobOutcome()
+        let trainTime = try await clock.measure {
+            trained = try await TrainJob().run(batch: batch, context: context(at: lastTraining))
+        }
+        var scoredOutcome = JobOutcome()
+        let scoreTime = try await clock.measure {
+            scoredOutcome = try await ScoreJob().run(batch: batch, context: context(at: lastPoint))
+        }
+        return Figures(metrics: metrics, points: points, trainSeconds: trainTime.seconds, scoreSeconds: scoreTime.seconds,
+                       modelsTrained: trained.rowsWritten, scoresWritten: scoredOutcome.rowsWritten)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}
