@@ -31,6 +31,7 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       contamination: 0.01
 model_combination_method: "mean" # how detector scores combine: mean, min or max.
 metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
+template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).
 
 ############################################
 # batch and dashboard

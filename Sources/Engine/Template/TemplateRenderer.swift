@@ -32,11 +32,14 @@ public struct TemplateRenderer: Sendable {
         }
     }
 
-    /// The template context: every configuration key, `metric_batch`, and the clock's time as
+    /// The template context: every configuration key, the entries of `template_vars`, `metric_batch`, and the clock's time as
     /// `now` (`YYYY-MM-DD HH:MM:SS`, UTC), `now_iso` (RFC 3339) and `now_epoch` (seconds).
     public static func context(for batch: BatchConfig, now: Date) -> [String: Any] {
         var context: [String: Any] = [:]
         for (key, value) in batch.values {
+            if let v = value.templateValue { context[key] = v }
+        }
+        for (key, value) in batch.values["template_vars"]?.mapValue ?? [:] {
             if let v = value.templateValue { context[key] = v }
         }
         context["metric_batch"] = batch.name
