@@ -5,6 +5,12 @@ public struct ModelConfig: Sendable, Hashable {
     public var name: String
     public var tag: String
     public var params: [String: ConfigValue]
+
+    public init(name: String, tag: String, params: [String: ConfigValue]) {
+        self.name = name
+        self.tag = tag
+        self.params = params
+    }
 }
 
 /// How detector scores combine into the metric's score.

@@ -91,7 +91,7 @@ public struct BatchLoader: Sendable {
 
             let values = merged.mapValue ?? [:]
             fileErrors += schema.checkValues(values) { key in
-                let (f, l) = origin[key] ?? ("(built-in defaults)", nil)
+                let (f, l) = origin[key] ?? (file, nil)
                 return (f, l)
             }
             if fileErrors.isEmpty {

@@ -1,0 +1,112 @@
+@testable import Engine
+import Fixtures
+import Foundation
+import Testing
+
+@Suite struct BatchLoaderTests {
+    let minimal = "metric_batch: b\ningest_sql: select 1\n"
+
+    @Test func defaultsApplyAndNestedMapsMergeKeyByKey() throws {
+        let config = try batch("""
+            metric_batch: b
+            ingest_sql: select 1
+            preprocess_params:
+              lags_n: 2
+            """)
+        #expect(config.preprocess.lagsN == 2)
+        #expect(config.preprocess.diffN == 1)
+        #expect(config.preprocess.smoothN == 3)
+        #expect(config.alertThreshold == 0.8)
+        #expect(config.trainMaxN == 2500)
+        #expect(config.models.map(\.tag) == ["pca_default", "knn_default"])
+    }
+
+    @Test func folderDefaultsOverrideBuiltinsAndBatchOverridesBoth() throws {
+        let folder = InMemoryMetricsFolder([
+            "defaults/defaults.yaml": "alert_threshold: 0.7\nscore_max_n: 10\n",
+            "a/a.yaml": minimal + "score_max_n: 5\n",
+        ])
+        let config = try BatchLoader(folder: folder).loadValid()[0]
+        #expect(config.alertThreshold == 0.7)
+        #expect(config.scoreMaxN == 5)
+    }
+
+    @Test func environmentThenSetOverridesApplyInOrder() throws {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": "metric_batch: my-batch\ningest_sql: select 1\nalert_always: true\n"])
+        let env = ["ANOMSTACK__MY_BATCH__ALERT_ALWAYS": "false", "ANOMSTACK__MY_BATCH__ALERT_THRESHOLD": "0.6",
+                   "ANOMSTACK__OTHER__ALERT_THRESHOLD": "0.1"]
+        let loaded = try BatchLoader(folder: folder, environment: env, overrides: ["alert_threshold=0.65", "preprocess_params.diff_n=0"]).loadValid()[0]
+        #expect(loaded.alertAlways == false)
+        #expect(loaded.alertThreshold == 0.65)
+        #expect(loaded.preprocess.diffN == 0)
+        #expect(loaded.preprocess.lagsN == 5)
+    }
+
+    @Test func unknownKeyNamesFileLineAndNearestKey() {
+        let folder = InMemoryMetricsFolder(["x/x.yaml": minimal + "alert_treshold: 0.9\n"])
+        let errors = BatchLoader(folder: folder).load().errors
+        #expect(errors.count == 1)
+        #expect(errors[0].file == "x/x.yaml")
+        #expect(errors[0].key == "alert_treshold")
+        #expect(errors[0].line == 3)
+        #expect(errors[0].description.contains("did you mean 'alert_threshold'"))
+    }
+
+    @Test func everyErrorIsListedNotJustTheFirst() {
+        let folder = InMemoryMetricsFolder([
+            "a/a.yaml": "metric_batch: a\ningest_sql: select 1\ntrain_max_n: many\nscore_cron_schedule: \"*/4 * *\"\nmodel_combination_method: median\n",
+            "b/b.yaml": "metric_batch: b\n",
+            "c/c.yaml": "metric_batch: c\ningest_sql: select 1\npreprocess_params:\n  lag_n: 3\n",
+        ])
+        let result = BatchLoader(folder: folder).load()
+        let text = result.errors.map(\.description).joined(separator: "\n")
+        #expect(result.batches.isEmpty)
+        #expect(text.contains("a/a.yaml:3: key 'train_max_n': expected an integer, got a string"))
+        #expect(text.contains("key 'score_cron_schedule': invalid cron expression"))
+        #expect(text.contains("key 'model_combination_method': expected mean, min or max"))
+        #expect(text.contains("b/b.yaml") && text.contains("needs ingest_sql or ingest_fn"))
+        #expect(text.contains("unknown key 'lag_n' (did you mean 'lags_n'?)"))
+    }
+
+    @Test func duplicateBatchNamesAreAnError() {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal, "b/b.yaml": minimal])
+        let result = BatchLoader(folder: folder).load()
+        #expect(result.batches.count == 1)
+        #expect(result.errors.count == 1)
+        #expect(result.errors[0].description.contains("already defined in a/a.yaml"))
+    }
+
+    @Test func badModelConfigsAreNamed() {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: PCAA
+              - model_name: KNN
+                model_params:
+                  n_neighbours: 3
+            """])
+        let text = BatchLoader(folder: folder).load().errors.map(\.description).joined(separator: "\n")
+        #expect(text.contains("unsupported model_name 'PCAA' (did you mean 'PCA'?)"))
+        #expect(text.contains("unknown parameter 'n_neighbours' (did you mean 'n_neighbors'?)"))
+    }
+
+    @Test func repositoryDefaultsFileMatchesTheBuiltInCopy() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("metrics/defaults/defaults.yaml"), encoding: .utf8)
+        #expect(text + "\n" == BuiltinDefaults.yaml + "\n" || text == BuiltinDefaults.yaml + "\n",
+                "run scripts/embed-defaults.sh after editing metrics/defaults/defaults.yaml")
+    }
+
+    @Test func repositoryExamplesAreValid() throws {
+        let report = BatchValidation(folder: LocalMetricsFolder(root: repositoryRoot.appendingPathComponent("metrics")),
+                                     environment: [:], overrides: []).validate(now: referenceTime)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        #expect(report.batches.map(\.name) == ["python_synthetic", "sqlite_orders", "templated_sql"])
+    }
+
+    @Test func scalarOverridesParseAsYAML() {
+        #expect(ConfigValue.scalar("false") == .bool(false))
+        #expect(ConfigValue.scalar("3") == .int(3))
+        #expect(ConfigValue.scalar("0.5") == .double(0.5))
+        #expect(ConfigValue.scalar("\"3\"") == .string("3"))
+        #expect(ConfigValue.scalar("email,slack") == .string("email,slack"))
+    }
+}

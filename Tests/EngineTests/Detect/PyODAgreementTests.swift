@@ -1,0 +1,82 @@
+import Engine
+import Foundation
+import Testing
+
+/// The detectors against numbers PyOD itself produced (see Resources/pyod/make_fixtures.py).
+@Suite struct PyODAgreementTests {
+    struct Fixture: Decodable {
+        let name: String
+        let train: [[Double]]
+        let test: [[Double]]
+        let pca_train_scores: [Double]
+        let pca_test_scores: [Double]
+        let pca_test_proba: [Double]
+        let knn_train_scores: [Double]
+        let knn_test_scores: [Double]
+        let knn_test_proba: [Double]
+    }
+    struct Fixtures: Decodable { let datasets: [Fixture] }
+
+    static let fixtures: [Fixture] = {
+        let url = Bundle.module.url(forResource: "pyod_fixtures", withExtension: "json", subdirectory: "Resources/pyod")!
+        return try! JSONDecoder().decode(Fixtures.self, from: Data(contentsOf: url)).datasets
+    }()
+
+    static func matrix(_ rows: [[Double]]) -> FeatureMatrix {
+        FeatureMatrix(rows: rows.count, columns: rows[0].count, values: rows.flatMap { $0 },
+                      timestamps: rows.indices.map { Date(timeIntervalSince1970: Double($0)) })
+    }
+
+    static func expectClose(_ got: [Double], _ expected: [Double], relative: Double, _ what: String) {
+        #expect(got.count == expected.count, "\(what): count")
+        for (i, (g, e)) in zip(got, expected).enumerated() {
+            let tolerance = relative * max(abs(e), 1)
+            #expect(abs(g - e) <= tolerance, "\(what)[\(i)]: got \(g), PyOD \(e)")
+        }
+    }
+
+    /// Spearman rank correlation (no ties expected in continuous scores).
+    static func spearman(_ a: [Double], _ b: [Double]) -> Double {
+        func ranks(_ v: [Double]) -> [Double] {
+            var r = [Double](repeating: 0, count: v.count)
+            for (rank, index) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[index] = Double(rank) }
+            return r
+        }
+        let ra = ranks(a), rb = ranks(b)
+        let n = Double(a.count)
+        let d2 = zip(ra, rb).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return 1 - 6 * d2 / (n * (n * n - 1))
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func pcaMatchesPyOD(_ name: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let config = ModelConfig(name: "PCA", tag: "pca", params: ["contamination": .double(0.01)])
+        let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
+        let train = try model.decisionFunction(Self.matrix(f.train))
+        let test = try model.decisionFunction(Self.matrix(f.test))
+        Self.expectClose(train, f.pca_train_scores, relative: 1e-6, "\(name) PCA train")
+        Self.expectClose(test, f.pca_test_scores, relative: 1e-6, "\(name) PCA test")
+        Self.expectClose(try model.probability(Self.matrix(f.test)), f.pca_test_proba, relative: 1e-6, "\(name) PCA proba")
+        #expect(Self.spearman(test, f.pca_test_scores) >= 0.99)
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func knnMatchesPyOD(_ name: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let config = ModelConfig(name: "KNN", tag: "knn", params: ["contamination": .double(0.01), "n_neighbors": .int(5)])
+        let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
+        let test = try model.decisionFunction(Self.matrix(f.test))
+        Self.expectClose(test, f.knn_test_scores, relative: 1e-9, "\(name) KNN test")
+        #expect(abs(model.scoreMin - f.knn_train_scores.min()!) < 1e-9)
+        #expect(abs(model.scoreMax - f.knn_train_scores.max()!) < 1e-9)
+        Self.expectClose(try model.probability(Self.matrix(f.test)), f.knn_test_proba, relative: 1e-9, "\(name) KNN proba")
+        #expect(Self.spearman(test, f.knn_test_scores) >= 0.99)
+    }
+
+    @Test func knnTrainingScoresLeaveThePointItselfOut() {
+        let f = Self.fixtures[0]
+        let (_, scores) = KNNDetector.fit(Self.matrix(f.train), params: [:])
+        Self.expectClose(scores, f.knn_train_scores, relative: 1e-9, "KNN train")
+    }
+}

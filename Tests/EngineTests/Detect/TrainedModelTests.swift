@@ -1,0 +1,55 @@
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite struct TrainedModelTests {
+    func sample() -> FeatureMatrix {
+        var values: [Double] = []
+        for i in 0..<50 { values += [sin(Double(i)), cos(Double(i) * 0.7), Double(i % 7)] }
+        return FeatureMatrix(rows: 50, columns: 3, values: values, timestamps: (0..<50).map { Date(timeIntervalSince1970: Double($0)) })
+    }
+
+    @Test(arguments: ["PCA", "KNN"])
+    func encodingRoundTripsExactly(_ name: String) throws {
+        let model = try TrainedModel.fit(ModelConfig(name: name, tag: "t", params: [:]), on: sample(), batch: "b", metric: "m/x",
+                                         trainedAt: referenceTime, fingerprint: "abc")
+        let data = try model.encoded()
+        let decoded = try TrainedModel.decode(data, key: "k")
+        #expect(decoded == model)
+        #expect(try decoded.probability(sample()) == model.probability(sample()))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.hasPrefix("{") && text.contains("\"format\":\"anomaly-engine-model\"") && text.contains("\"version\":1"))
+    }
+
+    @Test func newerVersionsAndOtherFormatsAreRefused() throws {
+        var model = try TrainedModel.fit(ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+                                         trainedAt: referenceTime, fingerprint: "")
+        model.version = 99
+        #expect(throws: DetectorError.self) { try TrainedModel.decode(try model.encoded(), key: "k") }
+        #expect(throws: DetectorError.self) { try TrainedModel.decode(Data("{\"pickle\":1}".utf8), key: "k") }
+    }
+
+    @Test func probabilitiesAreClippedToTheUnitInterval() throws {
+        let model = try TrainedModel.fit(ModelConfig(name: "KNN", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+                                         trainedAt: referenceTime, fingerprint: "")
+        let far = FeatureMatrix(rows: 2, columns: 3, values: [100, 100, 100, 0, 1, 3], timestamps: [referenceTime, referenceTime])
+        let p = try model.probability(far)
+        #expect(p[0] == 1)
+        #expect(p[1] >= 0 && p[1] <= 1)
+    }
+
+    @Test func constantDataGivesFiniteScores() throws {
+        let flat = FeatureMatrix(rows: 20, columns: 2, values: Array(repeating: 3, count: 40), timestamps: (0..<20).map { Date(timeIntervalSince1970: Double($0)) })
+        for name in ["PCA", "KNN"] {
+            let model = try TrainedModel.fit(ModelConfig(name: name, tag: "t", params: [:]), on: flat, batch: "b", metric: "m",
+                                             trainedAt: referenceTime, fingerprint: "")
+            #expect(try model.probability(flat).allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+            _ = try model.encoded()
+        }
+    }
+
+    @Test func storeKeysAreSafeFileNames() {
+        #expect(TrainedModel.storeKey(batch: "b", metric: "cpu.user", tag: "pca_default") == "b/cpu.user_pca_default.json")
+        #expect(TrainedModel.storeKey(batch: "b", metric: "../x y", tag: "t") == "b/%2E.%2Fx%20y_t.json")
+    }
+}

@@ -1,0 +1,71 @@
+import Engine
+import Fixtures
+import Foundation
+import Testing
+
+@Suite struct AlertJobTests {
+    func decide(_ scores: [Double], alerted: Set<Int> = [], threshold: Double = 0.8, recent: Int = 1, smooth: Int = 3,
+                snooze: Int = 3, always: Bool = false) -> [Int] {
+        AlertJob.decide(scores: scores, alerted: alerted, threshold: threshold, recentN: recent, smoothN: smooth,
+                        snoozeN: snooze, always: always).map(\.index)
+    }
+
+    @Test func smoothingLooksAtOlderPointsNotNewerOnes() {
+        // Anomstack smooths over the following points; a spike at the end would then be judged by itself.
+        #expect(decide([0.1, 0.1, 1.0]) == [])
+        #expect(decide([0.9, 0.9, 0.9]) == [2])
+        let smoothed = AlertJob.decide(scores: [0.3, 0.6, 0.9], alerted: [], threshold: 0, recentN: 1, smoothN: 3, snoozeN: 0, always: false)
+        #expect(smoothed.map(\.smoothed) == [0.6])
+    }
+
+    @Test func aThreePointAnomalyAlertsOnceWithSnooze() {
+        // Every point of the anomaly is recent and above threshold; snooze leaves one alert, not three.
+        #expect(decide([0.1, 0.9, 0.95, 0.97], recent: 3, smooth: 1, snooze: 3) == [1])
+        #expect(decide([0.1, 0.9, 0.95, 0.97], recent: 3, smooth: 1, snooze: 0) == [1, 2, 3])
+    }
+
+    @Test func snoozeCountsPointsSinceAnEarlierAlert() {
+        #expect(decide([0.9, 0.9, 0.9, 0.9], alerted: [0], recent: 1, smooth: 1, snooze: 3) == [])
+        #expect(decide([0.9, 0.9, 0.9, 0.9, 0.9], alerted: [0], recent: 1, smooth: 1, snooze: 3) == [4])
+        #expect(decide([0.9, 0.9, 0.9, 0.9], alerted: [1], recent: 1, smooth: 1, snooze: 3) == [])
+    }
+
+    @Test func aPointAlertsAtMostOnceEver() {
+        #expect(decide([0.9, 0.9], alerted: [1], recent: 1, smooth: 1, snooze: 0) == [])
+    }
+
+    @Test func alertAlwaysForcesTheLatestPoint() {
+        #expect(decide([0.1, 0.1], always: true) == [1])
+        #expect(decide([0.1, 0.1], alerted: [1], always: true) == [])
+    }
+
+    @Test func onlyRecentPointsMayAlert() {
+        #expect(decide([0.9, 0.1, 0.1], recent: 1, smooth: 1) == [])
+        #expect(decide([0.9, 0.1, 0.1], recent: 3, smooth: 1) == [0])
+    }
+
+    @Test func theJobWritesAlertsOnceAndNotifies() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nmetric_tags:\n  m:\n    team: core\n")
+        let scores = [0.1, 0.2, 0.9, 0.95, 0.99]
+        try h.store().insert(hourly([1, 2, 3, 4, 5]) + hourly(scores).map { var r = $0; r.type = .score; return r })
+        let first = try await AlertJob().run(batch: b, context: h.context)
+        #expect(first.rowsWritten == 1)
+        let alert = try h.all("test", .alert)
+        #expect(alert.map(\.timestamp) == [referenceTime])
+        #expect(alert[0].metadata == #"{"score":0.990,"smoothed_score":0.9467,"threshold":0.8000}"#)
+        #expect(h.notifier.delivered.count == 1)
+        #expect(h.notifier.delivered[0].value == 5)
+        #expect(h.notifier.delivered[0].methods == ["slack"])
+        #expect(h.notifier.delivered[0].tags == ["team": "core"])
+        #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
+        #expect(h.notifier.delivered.count == 1)
+    }
+
+    @Test func excludedMetricsNeverAlert() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_exclude_metrics: [m]\n")
+        try h.store().insert(hourly([0.9, 0.9, 0.9]).map { var r = $0; r.type = .score; return r })
+        #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
+    }
+}

@@ -1,0 +1,81 @@
+import Engine
+import Fixtures
+import Foundation
+import Testing
+
+@Suite struct TrainScoreJobTests {
+    let config = "metric_batch: test\ningest_sql: select 1\n"
+
+    func seasonal(_ n: Int, name: String = "m") -> [MetricRow] {
+        SyntheticSeries(start: referenceTime.addingTimeInterval(Double(1 - n) * 3600)).rows(batch: "test", name: name, count: n, seed: 3)
+    }
+
+    @Test func metricsBelowTrainMinNAreSkippedOthersTrained() async throws {
+        let h = try Harness()
+        try h.store().insert(seasonal(100, name: "long") + seasonal(10, name: "short"))
+        let outcome = try await TrainJob().run(batch: try batch(config), context: h.context)
+        #expect(outcome.rowsWritten == 2)
+        #expect(outcome.skipped == ["short: 10 points, train_min_n is 14"])
+        #expect(h.models.keys == ["test/long_knn_default.json", "test/long_knn_default.json.fingerprint",
+                                  "test/long_pca_default.json", "test/long_pca_default.json.fingerprint"])
+    }
+
+    @Test func unchangedDataIsNotRetrainedChangedDataIs() async throws {
+        let h = try Harness()
+        try h.store().insert(seasonal(100))
+        let b = try batch(config)
+        #expect(try await TrainJob().run(batch: b, context: h.context).rowsWritten == 2)
+        #expect(try await TrainJob().run(batch: b, context: h.context).rowsWritten == 0)
+        try h.store().insert([MetricRow(timestamp: referenceTime.addingTimeInterval(3600), batch: "test", name: "m", type: .metric, value: 1)])
+        h.clock.advance(by: 3600)
+        #expect(try await TrainJob().run(batch: b, context: h.context).rowsWritten == 2)
+    }
+
+    @Test func trainingReadsOnlyTheMostRecentTrainMaxNPoints() async throws {
+        let h = try Harness()
+        try h.store().insert(seasonal(300))
+        _ = try await TrainJob().run(batch: try batch(config + "train_max_n: 50\n"), context: h.context)
+        let model = try TrainedModel.decode(try h.models.load(key: "test/m_pca_default.json")!, key: "")
+        #expect(model.trainingRows == 50 - 8)
+    }
+
+    @Test func scoresOnlyUnscoredRecentPointsAndSkipsUntrainedMetrics() async throws {
+        let h = try Harness()
+        try h.store().insert(seasonal(200, name: "trained"))
+        let b = try batch(config)
+        _ = try await TrainJob().run(batch: b, context: h.context)
+        try h.store().insert(seasonal(200, name: "untrained"))
+        let first = try await ScoreJob().run(batch: b, context: h.context)
+        #expect(first.rowsWritten == 25)
+        #expect(first.skipped == ["untrained: no trained model yet"])
+        let scores = try h.all("test", .score)
+        #expect(scores.allSatisfy { $0.name == "trained" && $0.value >= 0 && $0.value <= 1 })
+        #expect(scores.last?.timestamp == referenceTime)
+        #expect(scores.allSatisfy { ($0.value * 1000).rounded() / 1000 == $0.value })
+        #expect(try await ScoreJob().run(batch: b, context: h.context).rowsWritten == 0)
+        try h.store().insert([MetricRow(timestamp: referenceTime.addingTimeInterval(3600), batch: "test", name: "trained", type: .metric, value: 100)])
+        h.clock.advance(by: 3600)
+        #expect(try await ScoreJob().run(batch: b, context: h.context).rowsWritten == 1)
+    }
+
+    @Test func combinationMethodsCombineDetectorScores() {
+        #expect(ScoreCombination.mean.combine([0.2, 0.6]) == 0.4)
+        #expect(ScoreCombination.min.combine([0.2, 0.6]) == 0.2)
+        #expect(ScoreCombination.max.combine([0.2, 0.6]) == 0.6)
+    }
+
+    @Test func aSpikeScoresHigherThanNormalPoints() async throws {
+        let h = try Harness()
+        var rows = seasonal(300)
+        rows[rows.count - 1].value += 80
+        try h.store().insert(rows)
+        let b = try batch(config)
+        h.clock.set(rows[rows.count - 2].timestamp)
+        _ = try await TrainJob().run(batch: b, context: h.context)
+        h.clock.set(referenceTime)
+        _ = try await ScoreJob().run(batch: b, context: h.context)
+        let scores = try h.all("test", .score)
+        #expect(scores.last!.value == 1)
+        #expect(scores.dropLast().allSatisfy { $0.value < 0.9 })
+    }
+}

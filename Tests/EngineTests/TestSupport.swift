@@ -1,0 +1,61 @@
+import Engine
+import Fixtures
+import Foundation
+import Logging
+
+/// The repository root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// 2026-01-15 12:00:00 UTC.
+let referenceTime = Date(timeIntervalSince1970: 1_768_478_400)
+
+func quietLogger() -> Logger {
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    return logger
+}
+
+/// Loads one batch from YAML text (with the built-in defaults), failing the test on errors.
+func batch(_ yaml: String, extraFiles: [String: String] = [:]) throws -> BatchConfig {
+    var files = extraFiles
+    files["test/test.yaml"] = yaml
+    return try BatchLoader(folder: InMemoryMetricsFolder(files)).loadValid()[0]
+}
+
+/// A job context over an in-memory SQLite database and model store.
+struct Harness {
+    let database: SQLiteDatabase
+    let models = InMemoryModelStore()
+    let notifier = RecordingNotifier()
+    let clock: TestClock
+    let source: StaticDataSource
+    let folder: MetricsFolder
+    let ingestRunner: IngestFunctionRunner
+
+    init(now: Date = referenceTime, rows: [SourceRow] = [], folder: MetricsFolder = InMemoryMetricsFolder([:]),
+         ingestRunner: IngestFunctionRunner = CannedIngestRunner()) throws {
+        database = try SQLiteDatabase(path: ":memory:")
+        clock = TestClock(now)
+        source = StaticDataSource(rows: rows)
+        self.folder = folder
+        self.ingestRunner = ingestRunner
+    }
+
+    var context: JobContext {
+        JobContext(clock: clock, seed: 7, stores: database, models: models, sources: source, ingestRunner: ingestRunner,
+                   notifier: notifier, templates: TemplateRenderer(folder: folder), logger: quietLogger())
+    }
+
+    func store(_ table: String = "metrics") throws -> MetricStore { try database.store(table: table) }
+
+    func all(_ batch: String, _ type: MetricType) throws -> [MetricRow] {
+        try store().rows(MetricQuery(batch: batch, types: [type]))
+    }
+}
+
+/// Hourly points ending at `end`, for a batch and metric.
+func hourly(_ values: [Double], batch: String = "test", name: String = "m", end: Date = referenceTime) -> [MetricRow] {
+    values.enumerated().map { i, v in
+        MetricRow(timestamp: end.addingTimeInterval(Double(i - values.count + 1) * 3600), batch: batch, name: name, type: .metric, value: v)
+    }
+}
