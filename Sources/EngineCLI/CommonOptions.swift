@@ -32,3 +32,8 @@ struct DatabaseOptions: ParsableArguments {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Writes one line to standard output at once, unbuffered, for long-running commands.
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}

@@ -46,14 +46,18 @@ struct RunCommand: AsyncParsableCommand {
         let clock = FixedClock(try parseTime(asOf) ?? SystemClock().now)
         let kinds: [JobKind] = job == .all ? JobKind.allCases : [JobKind(rawValue: job.rawValue)!]
         let db = try installation.openDatabase()
+        let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, batches: batches, database: db))
         var failed = false
-        for batch in batches {
-            let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, modelPath: batch.modelPath, database: db))
-            for run in await runner.run(kinds, batches: [batch]) {
-                print("\(run.batch) \(run.job.rawValue): \(run.status.rawValue), \(run.rowsWritten) written\(run.error.map { " — \($0)" } ?? "")")
-                failed = failed || run.status == .failed
-            }
+        for run in await runner.run(kinds, batches: batches) {
+            print(describe(run))
+            failed = failed || run.status == .failed
         }
         if failed { throw ExitCode(1) }
     }
+}
+
+/// One line per job run, for the terminal.
+func describe(_ run: JobRun) -> String {
+    "\(MetricTimestamp.format(run.asOf)) \(run.batch) \(run.job.rawValue): \(run.status.rawValue), \(run.rowsWritten) written"
+        + (run.error.map { " — \($0)" } ?? "")
 }

@@ -31,11 +31,11 @@ public struct LocalInstallation: Sendable {
         BatchLoader(folder: folder, environment: environment, overrides: overrides).load()
     }
 
-    /// Opens the database and builds the job context for a run at `clock`'s time.
-    public func context(clock: EngineClock, seed: UInt64, modelPath: String, database: SQLiteDatabase) throws -> JobContext {
+    /// Builds the job context for `batches` on `clock`; models go where each batch's `model_path` says.
+    public func context(clock: EngineClock, seed: UInt64, batches: [BatchConfig], database: SQLiteDatabase) throws -> JobContext {
         let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         return JobContext(clock: clock, seed: seed, stores: database,
-                          models: try LocalModelStore(modelPath: modelPath, base: base),
+                          models: try BatchRoutedModelStore(batches: batches, base: base),
                           sources: LocalDataSourceResolver(database: database, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
                           notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger)

@@ -23,10 +23,9 @@ public struct LocalModelStore: ModelStore {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
         try data.write(to: temporary)
-        if FileManager.default.fileExists(atPath: url.path) {
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-        } else {
-            try FileManager.default.moveItem(at: temporary, to: url)
+        // rename(2) replaces the old file atomically; FileManager's replaceItemAt does not on Linux.
+        guard rename(temporary.path, url.path) == 0 else {
+            throw JobError("cannot save model \(url.path): \(String(cString: strerror(errno)))")
         }
     }
 

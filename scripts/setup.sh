@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the engine needs on a fresh Debian machine with Swift: the system libraries it
+# links (SQLite, libcurl, zlib) and python3 for Python ingest functions. The example batches need
+# no Python package beyond the standard library. Safe to run again: it installs only what is missing
+# (under CI=true it always refreshes the package lists first).
+set -euo pipefail
+packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev python3 sqlite3)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+if [ "${CI:-}" = "true" ] || [ ${#missing[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "swift is not on PATH (Swift 6.1 or newer is needed)" >&2; exit 1; }
