@@ -10,41 +10,85 @@ public struct TrainJob: BatchJob {
 
     public init() {}
 
+    /// Metrics read and fit together; fits within a chunk run in parallel, reads and writes stay
+    /// sequential and in name order, so the result is the same as a serial run.
+    static let chunkSize = 64
+
+    /// One metric's detectors that need fitting.
+    struct Work: Sendable {
+        var metric: String
+        var features: FeatureMatrix
+        var configs: [ModelConfig]
+        var fingerprints: [String]
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
         let excluded = batch.excluded(for: .train)
-        let preprocessor = Preprocessor(params: batch.preprocess)
-        let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
+        let metrics = try store.metricNames(batch: batch.name, type: .metric).filter { !excluded.contains($0) }
         var outcome = JobOutcome()
-        for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
-            let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                  from: from, through: now, latest: batch.trainMaxN))
-            guard rows.count >= batch.trainMinN else {
-                skip(&outcome, context, "\(metric): \(rows.count) points, train_min_n is \(batch.trainMinN)")
-                continue
-            }
-            let x = preprocessor.features(timestamps: rows.map(\.timestamp), values: rows.map(\.value))
-            guard x.rows >= 2 else {
-                skip(&outcome, context, "\(metric): \(x.rows) feature rows after preprocessing, need at least 2")
-                continue
-            }
-            for config in batch.models {
-                let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-                let fingerprint = Self.fingerprint(rows: rows, batch: batch, config: config)
-                if let saved = try context.models.load(key: key + ".fingerprint"),
-                   String(decoding: saved, as: UTF8.self) == fingerprint {
-                    continue
+        for chunkStart in stride(from: 0, to: metrics.count, by: Self.chunkSize) {
+            let chunk = metrics[chunkStart..<min(chunkStart + Self.chunkSize, metrics.count)]
+            var work: [Work] = []
+            for metric in chunk {
+                if let item = try prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome) {
+                    work.append(item)
                 }
-                let model = try TrainedModel.fit(config, on: x, batch: batch.name, metric: metric,
+            }
+            let fitted = try await withThrowingTaskGroup(of: (Int, [TrainedModel]).self) { group in
+                for (index, item) in work.enumerated() {
+                    group.addTask {
+                        let models = try zip(item.configs, item.fingerprints).map { config, fingerprint in
+                            try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
                                                  trainedAt: now, fingerprint: fingerprint)
-                try context.models.save(try model.encoded(), key: key)
-                try context.models.save(Data(fingerprint.utf8), key: key + ".fingerprint")
-                outcome.rowsWritten += 1
+                        }
+                        return (index, models)
+                    }
+                }
+                var results: [[TrainedModel]] = Array(repeating: [], count: work.count)
+                for try await (index, models) in group { results[index] = models }
+                return results
+            }
+            for models in fitted {
+                for model in models {
+                    let key = TrainedModel.storeKey(batch: batch.name, metric: model.metric, tag: model.modelTag)
+                    try context.models.save(try model.encoded(), key: key)
+                    try context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
+                    outcome.rowsWritten += 1
+                }
             }
         }
         context.logger.info("train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped")
         return outcome
+    }
+
+    /// Reads a metric's training window and decides which detectors need fitting.
+    private func prepare(metric: String, batch: BatchConfig, store: MetricStore, now: Date, context: JobContext,
+                         outcome: inout JobOutcome) throws -> Work? {
+        let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
+        let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                              from: from, through: now, latest: batch.trainMaxN))
+        guard rows.count >= batch.trainMinN else {
+            skip(&outcome, context, "\(metric): \(rows.count) points, train_min_n is \(batch.trainMinN)")
+            return nil
+        }
+        let x = Preprocessor(params: batch.preprocess).features(timestamps: rows.map(\.timestamp), values: rows.map(\.value))
+        guard x.rows >= 2 else {
+            skip(&outcome, context, "\(metric): \(x.rows) feature rows after preprocessing, need at least 2")
+            return nil
+        }
+        var work = Work(metric: metric, features: x, configs: [], fingerprints: [])
+        for config in batch.models {
+            let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+            let fingerprint = Self.fingerprint(rows: rows, batch: batch, config: config)
+            if let saved = try context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
+                continue
+            }
+            work.configs.append(config)
+            work.fingerprints.append(fingerprint)
+        }
+        return work.configs.isEmpty ? nil : work
     }
 
     private func skip(_ outcome: inout JobOutcome, _ context: JobContext, _ reason: String) {
