@@ -30,9 +30,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed).run()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+            print(figures.json)
         } else {
             print("metrics \(figures.metrics), points \(figures.points)")
             print("train: \(Fixed.format(figures.trainSeconds, 3)) s, \(figures.modelsTrained) models, \(Fixed.format(figures.trainPointsPerSecond, 0)) points/s")

@@ -18,7 +18,7 @@ public struct EngineBenchmark: Sendable {
     }
 
     /// What one benchmark run measured.
-    public struct Figures: Sendable, Codable {
+    public struct Figures: Sendable {
         public var metrics: Int
         public var points: Int
         public var trainSeconds: Double
@@ -26,10 +26,22 @@ public struct EngineBenchmark: Sendable {
         public var modelsTrained: Int
         public var scoresWritten: Int
 
-        enum CodingKeys: String, CodingKey {
-            case metrics, points
-            case trainSeconds = "train_seconds", scoreSeconds = "score_seconds"
-            case modelsTrained = "models_trained", scoresWritten = "scores_written"
+        public init(metrics: Int, points: Int, trainSeconds: Double, scoreSeconds: Double, modelsTrained: Int, scoresWritten: Int) {
+            self.metrics = metrics
+            self.points = points
+            self.trainSeconds = trainSeconds
+            self.scoreSeconds = scoreSeconds
+            self.modelsTrained = modelsTrained
+            self.scoresWritten = scoresWritten
+        }
+
+
+        /// The figures as one JSON object, keys sorted, seconds to the millisecond.
+        public var json: String {
+            "{\"metrics\":\(metrics),\"models_trained\":\(modelsTrained),\"points\":\(points),"
+                + "\"score_points_per_second\":\(Fixed.format(scorePointsPerSecond, 0)),\"score_seconds\":\(Fixed.format(scoreSeconds, 3)),"
+                + "\"scores_written\":\(scoresWritten),\"train_points_per_second\":\(Fixed.format(trainPointsPerSecond, 0)),"
+                + "\"train_seconds\":\(Fixed.format(trainSeconds, 3))}"
         }
 
         /// Training points processed per second (metrics × points / train seconds).

@@ -9,3 +9,11 @@ import Testing
         #expect(figures.trainSeconds > 0 && figures.scoreSeconds > 0)
     }
 }
+
+@Suite struct BenchmarkFiguresTests {
+    @Test func jsonHasSortedKeysAndFixedPrecision() {
+        let figures = EngineBenchmark.Figures(metrics: 2, points: 100, trainSeconds: 1.23456, scoreSeconds: 0.5,
+                                              modelsTrained: 4, scoresWritten: 50)
+        #expect(figures.json == #"{"metrics":2,"models_trained":4,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#)
+    }
+}
