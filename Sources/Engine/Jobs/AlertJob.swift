@@ -24,11 +24,9 @@ public struct AlertJob: BatchJob {
         guard !scores.isEmpty else { return [] }
         var alerted = alerted
         var decisions: [Decision] = []
-        let window = max(smoothN, 1)
         let last = scores.count - 1
         for i in max(0, scores.count - max(recentN, 0))...last where !alerted.contains(i) {
-            let lower = max(0, i - window + 1)
-            let smoothed = scores[lower...i].reduce(0, +) / Double(i - lower + 1)
+            let smoothed = ScoreSmoothing.smoothed(scores, at: i, window: smoothN)
             let forced = always && i == last
             let snoozed = snoozeN > 0 && (max(0, i - snoozeN)..<i).contains { alerted.contains($0) }
             if forced || (smoothed >= threshold && !snoozed) {

@@ -13,9 +13,12 @@ public struct JobContext: Sendable {
     public var notifier: Notifier
     public var templates: TemplateRenderer
     public var logger: Logger
+    /// Asked before each run; nil admits every run.
+    public var gate: JobGate?
 
     public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
-                ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger) {
+                ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger,
+                gate: JobGate? = nil) {
         self.clock = clock
         self.seed = seed
         self.stores = stores
@@ -25,6 +28,7 @@ public struct JobContext: Sendable {
         self.notifier = notifier
         self.templates = templates
         self.logger = logger
+        self.gate = gate
     }
 
     /// The metric store of a batch's table.

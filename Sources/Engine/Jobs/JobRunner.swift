@@ -30,6 +30,7 @@ public struct JobRunner: Sendable {
             context.logger.info("\(kind.rawValue) \(batch.name): disabled")
         } else {
             do {
+                try context.gate?.admit(kind, batch: batch.name)
                 let outcome = try await Self.job(kind).run(batch: batch, context: context)
                 run.rowsWritten = outcome.rowsWritten
             } catch {

@@ -1,0 +1,89 @@
+import Engine
+import Fixtures
+import Foundation
+import Logging
+
+/// Runs one scenario through the real engine: its batch's jobs fire on their cron strings on a
+/// simulated clock, reading the scenario's series through the ingest job, with an in-memory
+/// SQLite store and model store, a recording notifier, and the scenario's events applied at
+/// their times. Returns the canonical outputs.
+public struct ReplayDriver: Sendable {
+    public struct Options: Sendable {
+        /// Stop at this time instead of the scenario's end.
+        public var until: Date?
+        /// Shuffle the order of rows that arrive together (the determinism check's third run).
+        public var shuffleArrivals = false
+        public var logger: Logger
+
+        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger) {
+            self.until = until
+            self.shuffleArrivals = shuffleArrivals
+            self.logger = logger
+        }
+    }
+
+    public let options: Options
+
+    public init(options: Options) {
+        self.options = options
+    }
+
+    public func run(_ scenario: Scenario) async throws -> ReplayOutputs {
+        let folder = InMemoryMetricsFolder(["\(scenario.name)/scenario.yaml": scenario.batchYAML])
+        var overrides: [String] = []
+        var muted: [String: Date?] = [:]
+        var ownExclusions: Set<String> = []
+        func loadBatch() throws -> BatchConfig {
+            let excluded = ownExclusions.union(muted.keys).sorted()
+            let extra = muted.isEmpty ? [] : ["alert_exclude_metrics=[\(excluded.map { "\"\($0)\"" }.joined(separator: ", "))]"]
+            let result = BatchLoader(folder: folder, overrides: overrides + extra).load()
+            if let error = result.errors.first {
+                throw ScenarioError(file: scenario.file, key: "batch.\(error.key ?? "")", error.message)
+            }
+            return result.batches[0]
+        }
+        var batch = try loadBatch()
+        ownExclusions = batch.excluded(for: .alert)
+        let end = min(options.until ?? scenario.end, scenario.end)
+        let clock = SimulatedClock(scenario.start.addingTimeInterval(-1))
+        let database = try SQLiteDatabase(path: ":memory:")
+        let notifier = RecordingNotifier()
+        let faults = FaultPlan()
+        let source = ScenarioDataSource(series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
+                                        shuffleEverything: options.shuffleArrivals)
+        let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: InMemoryModelStore(), sources: source,
+                                 ingestRunner: CannedIngestRunner(), notifier: notifier, templates: TemplateRenderer(folder: folder),
+                                 logger: options.logger, gate: faults)
+        let runner = JobRunner(context: context)
+        var runs: [JobRun] = []
+
+        var pending = scenario.events.filter { $0.at <= end }
+        while true {
+            let stop = pending.first.map { min($0.at, end) } ?? end
+            runs += try await Scheduler(batches: [batch], runner: runner).run(until: stop)
+            guard let event = pending.first, event.at <= end else { break }
+            pending.removeFirst()
+            if clock.now < event.at { try await clock.sleep(until: event.at) }
+            switch event.event {
+            case .feedback(let metric, let alertAt, let positive):
+                try database.store(table: batch.tableKey).insert([MetricRow(timestamp: alertAt, batch: batch.name, name: metric,
+                                                                            type: positive ? .thumbsup : .thumbsdown, value: 1)])
+            case .mute(let metric, let until):
+                muted.updateValue(until, forKey: metric)
+                if let until { pending.append(TimedEvent(at: until, event: .unmute(metric: metric), order: Int.max)) }
+                pending.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+            case .unmute(let metric):
+                muted.removeValue(forKey: metric)
+            case .set(let assignments):
+                overrides += assignments
+            case .clockJump(let to):
+                clock.set(to)
+            case .fail(let job):
+                faults.failNext(job)
+            }
+            batch = try loadBatch()
+        }
+        return try ReplayOutputs.collect(scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
+                                         notifications: notifier.delivered, runs: runs)
+    }
+}

@@ -1,0 +1,43 @@
+import Engine
+import Foundation
+
+/// A JSON value written canonically: keys sorted, numbers at a fixed precision, no whitespace.
+/// Outputs are compared as text and hashed, so their bytes must not depend on anything else.
+enum CanonicalJSON {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case number(Double, decimals: Int)
+    case string(String)
+    case array([CanonicalJSON])
+    case object([String: CanonicalJSON])
+
+    var text: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .int(let i): return String(i)
+        case .number(let d, let decimals): return d.isFinite ? Fixed.format(d, decimals) : "null"
+        case .string(let s): return Self.quote(s)
+        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
+        case .object(let fields):
+            return "{" + fields.keys.sorted().map { Self.quote($0) + ":" + fields[$0]!.text }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

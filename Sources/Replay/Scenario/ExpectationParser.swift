@@ -1,0 +1,92 @@
+import Engine
+import Foundation
+
+/// Reads a scenario's `expect:` map (format in the README).
+struct ExpectationParser {
+    let top: ScenarioValues
+    let start: Date
+    let end: Date
+    let read: (String) throws -> (path: String, text: String)
+
+    func parse() throws -> [Expectation] {
+        guard let expect = try top.child("expect") else { return [] }
+        try expect.only(["alerts", "no_alerts", "scores", "alert_count", "nab"])
+        var result: [Expectation] = []
+        for item in try expect.list("alerts") {
+            try item.only(["metric", "at", "between", "min_score"])
+            guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
+            let minScore = try item.number("min_score")
+            if let at = try item.time("at") {
+                result.append(.alert(metric: metric, window: at...at, exact: true, minScore: minScore,
+                                     label: "\(item.path): alert on \(metric) at \(MetricTimestamp.format(at))"))
+            } else if let range = try item.range("between") {
+                result.append(.alert(metric: metric, window: range, exact: false, minScore: minScore,
+                                     label: "\(item.path): alert on \(metric) between \(Self.show(range))"))
+            } else {
+                throw item.fail("at", "an expected alert needs at or between")
+            }
+        }
+        for item in try expect.list("no_alerts") {
+            try item.only(["metric", "between"])
+            let metric = try item.string("metric")
+            let range = try item.range("between")
+            result.append(.noAlert(metric: metric, window: range,
+                                   label: "\(item.path): no alert on \(metric ?? "any metric")\(range.map { " between \(Self.show($0))" } ?? "")"))
+        }
+        for item in try expect.list("scores") {
+            try item.only(["metric", "between", "min", "max"])
+            guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
+            let range = try item.range("between")
+            let low = try item.number("min"), high = try item.number("max")
+            guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
+            result.append(.scores(metric: metric, window: range, min: low, max: high,
+                                  label: "\(item.path): scores of \(metric) within [\(low.map { Fixed.format($0, 3) } ?? "-"), \(high.map { Fixed.format($0, 3) } ?? "-")]"))
+        }
+        for item in try expect.list("alert_count") {
+            try item.only(["metric", "min", "max", "per_day"])
+            let metric = try item.string("metric")
+            let low = try item.int("min"), high = try item.int("max")
+            guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
+            let perDay = try item.bool("per_day") ?? false
+            result.append(.alertCount(metric: metric, min: low, max: high, perDay: perDay,
+                                      label: "\(item.path): \(perDay ? "alerts per day" : "alerts") on \(metric ?? "all metrics") in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"))
+        }
+        if let nab = try expect.child("nab") {
+            try nab.only(["labels", "file", "metric", "max_outside", "min_windows"])
+            guard let labels = try nab.string("labels"), let key = try nab.string("file"), let metric = try nab.string("metric") else {
+                throw nab.fail("file", "nab expectations need labels, file and metric")
+            }
+            let windows = try Self.nabWindows(labels: labels, key: key, read: read, at: nab)
+            let minimum = try nab.int("min_windows") ?? windows.count
+            result.append(.windowsHit(metric: metric, windows: windows, minimum: minimum,
+                                      label: "expect.nab: alerts in at least \(minimum) of \(windows.count) labelled windows of \(key)"))
+            if let maxOutside = try nab.int("max_outside") {
+                result.append(.alertsOutside(metric: metric, windows: windows, max: maxOutside,
+                                             label: "expect.nab: at most \(maxOutside) alerts outside the labelled windows of \(key)"))
+            }
+        }
+        return result
+    }
+
+    /// The labelled windows of one file in NAB's `combined_windows.json` shape.
+    static func nabWindows(labels: String, key: String, read: (String) throws -> (path: String, text: String),
+                           at values: ScenarioValues) throws -> [ClosedRange<Date>] {
+        let (path, text) = try read(labels)
+        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw ScenarioError(file: path, key: "(top)", "not a JSON object of file -> windows")
+        }
+        guard let raw = json[key] as? [[String]] else {
+            throw values.fail("file", "'\(key)' is not in \(path)")
+        }
+        return try raw.map { pair in
+            guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
+                throw ScenarioError(file: path, key: key, "bad window \(pair)")
+            }
+            return a...b
+        }
+    }
+
+    static func show(_ range: ClosedRange<Date>) -> String {
+        "\(MetricTimestamp.format(range.lowerBound)) and \(MetricTimestamp.format(range.upperBound))"
+    }
+}

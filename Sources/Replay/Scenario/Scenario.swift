@@ -1,0 +1,171 @@
+import Engine
+import Foundation
+import Yams
+
+/// A replay scenario, loaded from `scenarios/<name>/scenario.yaml` (format in the README).
+public struct Scenario: Sendable {
+    public var name: String
+    /// The scenario file, as the user named it (for messages and repro commands).
+    public var file: String
+    public var description: String
+    public var start: Date
+    public var end: Date
+    public var interval: TimeInterval
+    public var seed: UInt64
+    /// The batch under test, as YAML text in `metrics/` form (defaults applied when loaded).
+    public var batchYAML: String
+    public var series: [SeriesSpec]
+    public var events: [TimedEvent]
+    public var expectations: [Expectation]
+    public var tolerance: Tolerance
+    /// Hash of the scenario file and every data file it read.
+    public var hash: String
+
+    /// Parses a scenario. `read` returns a file's text given a path relative to the scenario
+    /// folder, or under `shared/` for the shared data folder.
+    public static func parse(name: String, file: String, text: String, seedOverride: UInt64?,
+                             read: @escaping (String) throws -> (path: String, text: String)) throws -> Scenario {
+        let document: ConfigDocument
+        do {
+            document = try ConfigDocument(path: file, text: text)
+        } catch let error as ConfigError {
+            throw ScenarioError(file: file, key: error.key ?? "(top)", error.message)
+        }
+        let top = ScenarioValues(file: file, path: "", document.values)
+        try top.only(["description", "start", "end", "ticks", "interval", "seed", "batch", "schedule", "series", "events", "expect", "tolerance"])
+        guard let start = try top.time("start") else { throw top.fail("start", "missing: the replay's start time") }
+        let interval = try top.duration("interval") ?? 3600
+        guard interval > 0 else { throw top.fail("interval", "must be positive") }
+        let end: Date
+        if let e = try top.time("end") {
+            end = e
+        } else if let ticks = try top.int("ticks") {
+            end = start.addingTimeInterval(Double(ticks) * interval)
+        } else {
+            throw top.fail("end", "missing: give end or ticks")
+        }
+        guard end > start else { throw top.fail("end", "must be after start") }
+        let seed = try seedOverride ?? top.int("seed").map { UInt64(bitPattern: Int64($0)) } ?? 0
+        var hash = StableHash()
+        hash.combine(text)
+
+        let batchYAML = try Self.batchYAML(document: text, name: name, top: top)
+
+        var series: [SeriesSpec] = []
+        guard let seriesMap = try top.child("series"), !seriesMap.map.isEmpty else { throw top.fail("series", "missing: at least one series") }
+        for metric in seriesMap.map.keys.sorted() {
+            guard let values = try seriesMap.child(metric) else { throw seriesMap.fail(metric, "expected a map") }
+            let generator = SeriesGenerator(values: values, name: metric, start: start, end: end, interval: interval, seed: seed) { path in
+                let file = try read(path)
+                hash.combine(file.text)
+                return file
+            }
+            series.append(SeriesSpec(name: metric, points: try generator.points(), arrival: try generator.arrival()))
+        }
+        let events = try Self.events(top)
+        let expectations = try ExpectationParser(top: top, start: start, end: end, read: read).parse()
+        var tolerance = Tolerance()
+        if let t = try top.child("tolerance") {
+            try t.only(["score", "value"])
+            for field in ["score", "value"] {
+                guard let f = try t.child(field) else { continue }
+                try f.only(["absolute", "relative"])
+                let absolute = try f.number("absolute") ?? 0, relative = try f.number("relative") ?? 0
+                if field == "score" { tolerance.scoreAbsolute = absolute; tolerance.scoreRelative = relative }
+                else { tolerance.valueAbsolute = absolute; tolerance.valueRelative = relative }
+            }
+        }
+        return Scenario(name: name, file: file, description: try top.string("description") ?? "", start: start, end: end,
+                        interval: interval, seed: seed, batchYAML: batchYAML, series: series, events: events,
+                        expectations: expectations, tolerance: tolerance, hash: hash.hex)
+    }
+
+    /// The `batch:` map as YAML, with the name, a placeholder ingest query (the scenario's series
+    /// are the data) and the `schedule:` overrides filled in.
+    static func batchYAML(document text: String, name: String, top: ScenarioValues) throws -> String {
+        guard let node = try Yams.compose(yaml: text), case .mapping(let mapping) = node else { return "" }
+        var batch = Node.Mapping([])
+        if let value = mapping["batch"] {
+            guard case .mapping(let m) = value else { throw top.fail("batch", "expected a map of batch keys") }
+            batch = m
+        }
+        if batch["metric_batch"] == nil { batch["metric_batch"] = Node(name) }
+        if batch["ingest_sql"] == nil && batch["ingest_fn"] == nil { batch["ingest_sql"] = Node("-- replay: rows come from the scenario's series") }
+        for job in JobKind.allCases { batch["\(job.rawValue)_default_schedule_status"] = Node("RUNNING") }
+        if let schedule = try top.child("schedule") {
+            try schedule.only(JobKind.allCases.map(\.rawValue))
+            for job in JobKind.allCases {
+                if let cron = try schedule.string(job.rawValue) { batch["\(job.rawValue)_cron_schedule"] = Node(cron) }
+            }
+        }
+        return try Yams.serialize(node: .mapping(batch))
+    }
+
+    static func events(_ top: ScenarioValues) throws -> [TimedEvent] {
+        var events: [TimedEvent] = []
+        for (order, item) in try top.list("events").enumerated() {
+            guard let at = try item.time("at") else { throw item.fail("at", "missing: when the event happens") }
+            let kinds = item.map.keys.filter { $0 != "at" }.sorted()
+            guard kinds.count == 1 else {
+                throw item.fail("at", "each event has at and one of feedback, mute, unmute, snooze, set, clock, fail")
+            }
+            let event: ScenarioEvent
+            switch kinds[0] {
+            case "feedback":
+                guard let f = try item.child("feedback") else { throw item.fail("feedback", "expected a map") }
+                try f.only(["metric", "alert_at", "thumbs"])
+                guard let metric = try f.string("metric"), let alertAt = try f.time("alert_at"), let thumbs = try f.string("thumbs"),
+                      ["up", "down"].contains(thumbs) else { throw f.fail("thumbs", "feedback needs metric, alert_at and thumbs: up|down") }
+                event = .feedback(metric: metric, alertAt: alertAt, positive: thumbs == "up")
+            case "mute", "snooze":
+                guard let m = try item.child(kinds[0]) else { throw item.fail(kinds[0], "expected a map") }
+                try m.only(["metric", "until", "for"])
+                guard let metric = try m.string("metric") else { throw m.fail("metric", "missing") }
+                var until = try m.time("until")
+                if let span = try m.duration("for") { until = at.addingTimeInterval(span) }
+                if kinds[0] == "snooze" && until == nil { throw m.fail("for", "a snooze needs for or until") }
+                event = .mute(metric: metric, until: until)
+            case "unmute":
+                guard let m = try item.child("unmute"), let metric = try m.string("metric") else { throw item.fail("unmute", "needs metric") }
+                event = .unmute(metric: metric)
+            case "set":
+                guard let m = try item.child("set"), !m.map.isEmpty else { throw item.fail("set", "expected a map of keys") }
+                event = .set(try m.map.keys.sorted().map { key in
+                    let value = m.map[key]!
+                    guard let text = value.scalarText else { throw m.fail(key, "only scalar values can be set by an event") }
+                    return "\(key)=\(text)"
+                })
+            case "clock":
+                guard let m = try item.child("clock") else { throw item.fail("clock", "expected a map") }
+                try m.only(["to", "jump"])
+                if let to = try m.time("to") { event = .clockJump(to: to) }
+                else if let jump = try m.duration("jump") { event = .clockJump(to: at.addingTimeInterval(jump)) }
+                else { throw m.fail("jump", "a clock event needs to or jump") }
+            case "fail":
+                guard let m = try item.child("fail"), let job = try m.string("job").flatMap(JobKind.init) else {
+                    throw item.fail("fail", "needs job: ingest, train, score or alert")
+                }
+                event = .fail(job)
+            default:
+                let hint = NearestName.nearest(to: kinds[0], among: ["feedback", "mute", "unmute", "snooze", "set", "clock", "fail"])
+                    .map { " (did you mean '\($0)'?)" } ?? ""
+                throw item.fail(kinds[0], "unknown event\(hint)")
+            }
+            events.append(TimedEvent(at: at, event: event, order: order))
+        }
+        return events.sorted { ($0.at, $0.order) < ($1.at, $1.order) }
+    }
+}
+
+extension ConfigValue {
+    /// The value as `--set` text, for scalars.
+    var scalarText: String? {
+        switch self {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+}

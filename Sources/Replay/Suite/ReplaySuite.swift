@@ -1,0 +1,215 @@
+import Engine
+import Foundation
+import Logging
+
+/// When `engine replay` writes goldens.
+public enum RecordMode: String, Sendable, CaseIterable {
+    /// Compare only; a missing golden is a failure (the default under CI).
+    case never
+    /// Write goldens that do not exist yet; compare the rest (the default otherwise).
+    case missing
+    /// Compare, and overwrite the goldens that differ.
+    case failed
+    /// Overwrite every golden.
+    case all
+}
+
+/// How one scenario ended.
+public struct ScenarioReport: Sendable {
+    public enum Status: String, Sendable { case pass = "PASS", fail = "FAIL", broken = "BROKEN" }
+    public var name: String
+    public var status: Status
+    /// Failed expectations, golden differences, determinism mismatches, or why it is broken.
+    public var messages: [String]
+    public var seconds: Double
+    /// A command line that reproduces exactly this run.
+    public var reproduce: String
+    /// Goldens written in this run.
+    public var recorded: [String]
+}
+
+/// `engine replay`: runs scenarios, checks their expectations, compares (or records) goldens,
+/// optionally checks determinism, and reports per scenario.
+public struct ReplaySuite: Sendable {
+    public struct Options: Sendable {
+        public var record: RecordMode
+        public var checkDeterminism = false
+        public var outDirectory: URL?
+        public var seed: UInt64?
+        public var until: Date?
+        public var filter: String?
+        public var logger: Logger
+
+        public init(record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
+                    until: Date? = nil, filter: String? = nil, logger: Logger) {
+            self.record = record
+            self.checkDeterminism = checkDeterminism
+            self.outDirectory = outDirectory
+            self.seed = seed
+            self.until = until
+            self.filter = filter
+            self.logger = logger
+        }
+    }
+
+    /// The repository root: holds `scenarios/` and `golden/`; `shared/` sits beside it.
+    public let root: URL
+    public let options: Options
+
+    public init(root: URL, options: Options) {
+        self.root = root
+        self.options = options
+    }
+
+    /// The scenario folders to run: the given paths (folders or their scenario.yaml), or every
+    /// folder under `scenarios/`, filtered by the regular expression, sorted by name.
+    public func scenarioFolders(_ paths: [String]) throws -> [URL] {
+        var folders: [URL] = []
+        if paths.isEmpty {
+            let base = root.appendingPathComponent("scenarios")
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []
+            folders = names.sorted().map { base.appendingPathComponent($0) }
+                .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("scenario.yaml").path) }
+        } else {
+            for path in paths {
+                var url = URL(fileURLWithPath: path, relativeTo: root).standardizedFileURL
+                if url.lastPathComponent == "scenario.yaml" { url.deleteLastPathComponent() }
+                guard FileManager.default.fileExists(atPath: url.appendingPathComponent("scenario.yaml").path) else {
+                    throw ScenarioError(file: path, key: "(path)", "no scenario.yaml in this folder")
+                }
+                folders.append(url)
+            }
+        }
+        if let filter = options.filter {
+            let regex = try NSRegularExpression(pattern: filter)
+            folders = folders.filter {
+                let name = $0.lastPathComponent
+                return regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+            }
+        }
+        return folders
+    }
+
+    /// Loads a scenario folder.
+    public func load(_ folder: URL) throws -> Scenario {
+        let name = folder.lastPathComponent
+        let file = relative(folder.appendingPathComponent("scenario.yaml"))
+        let text: String
+        do {
+            text = try String(contentsOf: folder.appendingPathComponent("scenario.yaml"), encoding: .utf8)
+        } catch {
+            throw ScenarioError(file: file, key: "(file)", "cannot read: \(error.localizedDescription)")
+        }
+        let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+        return try Scenario.parse(name: name, file: file, text: text, seedOverride: options.seed) { path in
+            let url = path.hasPrefix("shared/") ? shared.appendingPathComponent(String(path.dropFirst("shared/".count)))
+                                                : folder.appendingPathComponent(path)
+            let standardized = url.standardizedFileURL.path
+            guard standardized.hasPrefix(folder.standardizedFileURL.path + "/") || standardized.hasPrefix(shared.standardizedFileURL.path + "/") else {
+                throw ScenarioError(file: file, key: path, "files must be under the scenario folder or shared/")
+            }
+            do {
+                return (path, try String(contentsOf: url, encoding: .utf8))
+            } catch {
+                throw ScenarioError(file: file, key: path, "cannot read \(url.path): \(error.localizedDescription)")
+            }
+        }
+    }
+
+    /// Runs one scenario folder end to end.
+    public func run(_ folder: URL) async -> ScenarioReport {
+        let started = ContinuousClock.now
+        let name = folder.lastPathComponent
+        var report = ScenarioReport(name: name, status: .pass, messages: [], seconds: 0, reproduce: reproduce(folder, seed: nil), recorded: [])
+        do {
+            let scenario = try load(folder)
+            report.reproduce = reproduce(folder, seed: scenario.seed)
+            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, logger: options.logger))
+            let outputs = try await driver.run(scenario)
+            if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
+            report.messages += ExpectationCheck.failures(scenario.expectations, outputs: outputs).map { "expectation failed: \($0)" }
+            let (differences, recorded) = try goldens(outputs, scenario: scenario)
+            report.messages += differences
+            report.recorded = recorded
+            if options.checkDeterminism {
+                report.messages += try await determinism(scenario, first: outputs)
+            }
+            if !report.messages.isEmpty { report.status = .fail }
+        } catch let error as ScenarioError {
+            report.status = .broken
+            report.messages = ["\(error)"]
+        } catch {
+            report.status = .broken
+            report.messages = ["\(error)"]
+        }
+        let elapsed = ContinuousClock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    private func goldens(_ outputs: ReplayOutputs, scenario: Scenario) throws -> ([String], [String]) {
+        let folder = root.appendingPathComponent("golden").appendingPathComponent(scenario.name)
+        var messages: [String] = []
+        var recorded: [String] = []
+        var toWrite: [String: String] = [:]
+        for file in ReplayOutputs.comparedFiles {
+            let url = folder.appendingPathComponent(file)
+            let got = outputs.files[file] ?? ""
+            guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+                if options.record == .never {
+                    messages.append("golden \(relative(url)) is missing (record it with --record missing, then review the diff)")
+                } else {
+                    toWrite[file] = got
+                }
+                continue
+            }
+            if options.record == .all { toWrite[file] = got; continue }
+            let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance)
+            if differences.isEmpty { continue }
+            if options.record == .failed {
+                toWrite[file] = got
+            } else {
+                messages += differences.map { "golden mismatch: \($0)" }
+            }
+        }
+        if !toWrite.isEmpty {
+            toWrite["run.json"] = outputs.files["run.json"]
+            try write(toWrite, to: folder)
+            recorded = toWrite.keys.sorted().map { relative(folder.appendingPathComponent($0)) }
+        }
+        return (messages, recorded)
+    }
+
+    private func determinism(_ scenario: Scenario, first: ReplayOutputs) async throws -> [String] {
+        var messages: [String] = []
+        let runs = [("a second run", false), ("a run with same-time arrivals shuffled", true)]
+        for (label, shuffle) in runs {
+            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, shuffleArrivals: shuffle, logger: options.logger))
+            let again = try await driver.run(scenario)
+            for file in ReplayOutputs.comparedFiles where again.hashes[file] != first.hashes[file] {
+                let differences = GoldenComparison.compare(file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",
+                                                           tolerance: Tolerance(), limit: 1)
+                messages.append("not deterministic: \(file) differs in \(label)" + (differences.first.map { ": \($0)" } ?? ""))
+            }
+        }
+        return messages
+    }
+
+    private func write(_ files: [String: String], to folder: URL) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic) }
+    }
+
+    private func reproduce(_ folder: URL, seed: UInt64?) -> String {
+        var command = "swift run engine replay \(relative(folder)) --record never"
+        if let seed { command += " --seed \(seed)" }
+        if let until = options.until { command += " --until \(MetricTimestamp.formatISO(until))" }
+        return command
+    }
+
+    private func relative(_ url: URL) -> String {
+        let base = root.standardizedFileURL.path + "/"
+        let path = url.standardizedFileURL.path
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
+    }
+}
