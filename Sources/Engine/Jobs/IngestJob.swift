@@ -2,7 +2,8 @@ import Foundation
 
 /// Ingest: runs the batch's `ingest_sql` against its data source, or its Python `ingest_fn`,
 /// and writes the result as `metric` rows. Rows with a bad timestamp, name or value are dropped
-/// with one warning that counts them; an empty result is a logged no-op. Rows already stored
+/// with one warning that counts them; rows that repeat a (timestamp, metric) within one result
+/// are averaged; an empty result is a logged no-op. Rows already stored
 /// are left as they are, so a rerun writes nothing twice.
 public struct IngestJob: BatchJob {
     public let kind = JobKind.ingest
@@ -41,7 +42,7 @@ public struct IngestJob: BatchJob {
             context.logger.warning("ingest \(batch.name): dropped \(converted.dropped) of \(records.count) rows (first: \(converted.firstProblem ?? "?"))")
         }
         if converted.duplicates > 0 {
-            context.logger.warning("ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; kept the first")
+            context.logger.warning("ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; their values were averaged")
         }
         let written = try context.store(for: batch).insert(converted.rows)
         context.logger.info("ingest \(batch.name): \(converted.rows.count) rows, \(written) new")

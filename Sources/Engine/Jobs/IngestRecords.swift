@@ -24,7 +24,7 @@ struct IngestRecords {
         if !missing.isEmpty {
             throw JobError("ingest result lacks column(s) \(missing.joined(separator: ", ")); it has \(first.keys.sorted().joined(separator: ", "))")
         }
-        var seen = Set<MetricKey>()
+        var grouped: [MetricKey: [Double]] = [:]
         let factor = pow(10.0, Double(rounding))
         for (index, record) in records.enumerated() {
             func drop(_ reason: String) {
@@ -43,14 +43,18 @@ struct IngestRecords {
                 drop("metric_value \(Self.show(record[Self.valueColumn])) is not a finite number")
                 continue
             }
-            let value = rounding >= 0 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
-            let row = MetricRow(timestamp: timestamp, batch: batch, name: name, type: .metric, value: value)
-            if !seen.insert(row.key).inserted {
-                result.duplicates += 1
-                continue
-            }
-            result.rows.append(row)
+            let key = MetricKey(timestamp: timestamp, batch: batch, name: name, type: .metric)
+            if grouped[key] != nil { result.duplicates += 1 }
+            grouped[key, default: []].append(raw)
         }
+        // Rows that repeat a (timestamp, metric) in one result are averaged, over sorted values,
+        // so the stored value does not depend on the order the rows came in.
+        for (key, values) in grouped {
+            let raw = values.count == 1 ? values[0] : values.sorted().reduce(0, +) / Double(values.count)
+            let value = rounding >= 0 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
+            result.rows.append(MetricRow(timestamp: key.timestamp, batch: batch, name: key.name, type: .metric, value: value))
+        }
+        result.rows.sort { ($0.timestamp, $0.name) < ($1.timestamp, $1.name) }
         return result
     }
 

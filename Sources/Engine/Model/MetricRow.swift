@@ -29,4 +29,11 @@ public struct MetricKey: Sendable, Hashable {
     public var batch: String
     public var name: String
     public var type: MetricType
+
+    public init(timestamp: Date, batch: String, name: String, type: MetricType) {
+        self.timestamp = timestamp
+        self.batch = batch
+        self.name = name
+        self.type = type
+    }
 }

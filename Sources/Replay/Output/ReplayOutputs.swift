@@ -18,6 +18,10 @@ public struct ReplayOutputs: Sendable {
     static func collect(scenario: Scenario, batch: BatchConfig, store: MetricStore, notifications: [AlertNotification],
                         runs: [JobRun]) throws -> ReplayOutputs {
         let rows = try store.rows(MetricQuery(batch: batch.name, types: [.metric, .score, .alert, .change]))
+        var feedback: [MetricKey: String] = [:]
+        for row in try store.rows(MetricQuery(batch: batch.name, types: [.thumbsup, .thumbsdown])) {
+            feedback[MetricKey(timestamp: row.timestamp, batch: row.batch, name: row.name, type: .alert)] = row.type == .thumbsup ? "up" : "down"
+        }
         var byMetric: [String: [MetricType: [MetricRow]]] = [:]
         for row in rows { byMetric[row.name, default: [:]][row.type, default: []].append(row) }
 
@@ -46,6 +50,7 @@ public struct ReplayOutputs: Sendable {
         let alerts = alertRows.map { row -> String in
             var fields: [String: CanonicalJSON] = ["metric": .string(row.name), "timestamp": .string(MetricTimestamp.format(row.timestamp))]
             for (key, value) in Self.metadata(row.metadata) { fields[key] = .number(value, decimals: key == "score" ? 3 : 4) }
+            if let thumbs = feedback[row.key] { fields["feedback"] = .string(thumbs) }
             return CanonicalJSON.object(fields).text
         }
         let changes = rows.filter { $0.type == .change }.map { row in

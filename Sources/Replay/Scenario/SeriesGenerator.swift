@@ -53,7 +53,8 @@ struct SeriesGenerator {
         }
         var rng = Xoshiro256(runSeed: seed, scope: "series", name, String(index), kind)
         let shorthand = component.map[kind]?.doubleValue
-        let p = try component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
+        let p = try shorthand == nil ? component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
+                                     : ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
         func add(_ f: (Int, Date) -> Double) {
             for i in series.indices { if let v = series[i] { series[i] = v + f(i, times[i]) } }
         }

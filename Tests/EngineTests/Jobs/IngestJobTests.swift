@@ -35,12 +35,20 @@ import Testing
     }
 
     @Test func rerunningWritesNothingTwice() async throws {
-        let h = try Harness(rows: [row(.text("2026-01-15 10:00:00"), .text("a"), .real(1)),
-                                   row(.text("2026-01-15 10:00:00"), .text("a"), .real(9))])
+        let h = try Harness(rows: [row(.text("2026-01-15 10:00:00"), .text("a"), .real(1))])
         let b = try batch(config)
         #expect(try await IngestJob().run(batch: b, context: h.context).rowsWritten == 1)
+        h.source.setRows([row(.text("2026-01-15 10:00:00"), .text("a"), .real(9))])
         #expect(try await IngestJob().run(batch: b, context: h.context).rowsWritten == 0)
         #expect(try h.all("test", .metric).map(\.value) == [1])
+    }
+
+    @Test func repeatsWithinOneResultAreAveragedWhateverTheirOrder() async throws {
+        for order in [[1.0, 9.0, 2.0], [9.0, 2.0, 1.0]] {
+            let h = try Harness(rows: order.map { row(.text("2026-01-15 10:00:00"), .text("a"), .real($0)) })
+            #expect(try await IngestJob().run(batch: try batch(config), context: h.context).rowsWritten == 1)
+            #expect(try h.all("test", .metric).map(\.value) == [4])
+        }
     }
 
     @Test func anEmptyResultIsANoOp() async throws {
