@@ -1,0 +1,80 @@
+import Engine
+import Foundation
+@testable import Replay
+import Testing
+
+@Suite struct ScenarioParsingTests {
+    func parse(_ yaml: String, files: [String: String] = [:]) throws -> Scenario {
+        try Scenario.parse(name: "t", file: "scenarios/t/scenario.yaml", text: yaml, seedOverride: nil) { path in
+            guard let text = files[path] else { throw ScenarioError(file: path, key: "(file)", "missing") }
+            return (path, text)
+        }
+    }
+
+    let base = """
+        start: 2026-01-01T00:00:00Z
+        ticks: 48
+        interval: 1h
+        seed: 5
+        """
+
+    @Test func generatorsAreDeterministicAndSeeded() throws {
+        let yaml = base + "\nseries:\n  a:\n    components:\n      - level: 10\n      - noise: {sd: 1}\n"
+        let one = try parse(yaml), two = try parse(yaml)
+        #expect(one.series[0].points == two.series[0].points)
+        #expect(one.series[0].points.count == 49)
+        let other = try Scenario.parse(name: "t", file: "f", text: yaml, seedOverride: 6) { _ in ("", "") }
+        #expect(other.series[0].points != one.series[0].points)
+    }
+
+    @Test func componentsAddUpAsDescribed() throws {
+        let yaml = base + """
+
+            series:
+              a:
+                components:
+                  - level: 10
+                  - level_shift: {at: 2026-01-01T10:00:00Z, size: 5}
+                  - spike: {at: 2026-01-01T20:00:00Z, size: 100, width: 2}
+                  - gap: {from: 2026-01-02T00:00:00Z, to: 2026-01-02T02:00:00Z}
+            """
+        let points = try parse(yaml).series[0].points
+        #expect(points[9].value == 10)
+        #expect(points[10].value == 15)
+        #expect(points[20].value == 115)
+        #expect(points[21].value == 115)
+        #expect(points[22].value == 15)
+        #expect(points[24].value == nil && points[25].value == nil && points[26].value == 15)
+    }
+
+    @Test func csvSeriesReadTheirFileAndReportBadRows() throws {
+        let ok = try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,1.5\n2026-01-01 01:00:00,\n"])
+        #expect(ok.series[0].points.map(\.value) == [1.5, nil])
+        #expect {
+            try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,abc\n"])
+        } throws: { "\($0)".contains("data.csv") && "\($0)".contains("line 2") }
+    }
+
+    @Test(arguments: [
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alert:\n    - metric: a\n", "expect.alert", "did you mean 'alerts'"),
+        ("ticks: 2\nseries:\n  a:\n    values: \"1 2\"\n", "start", "missing"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    components:\n      - nosie: 1\n", "series.a.components[0].nosie", "did you mean 'noise'"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {}\n", "events[0].clock.jump", "needs to or jump"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alerts:\n    - metric: a\n      at: tomorrow\n", "expect.alerts[0].at", "is not a time"),
+    ])
+    func brokenScenariosNameTheKey(_ yaml: String, _ key: String, _ message: String) {
+        #expect {
+            try parse(yaml)
+        } throws: { error in
+            guard let e = error as? ScenarioError else { return false }
+            return e.file == "scenarios/t/scenario.yaml" && e.key == key && e.message.contains(message)
+        }
+    }
+
+    @Test func scheduleOverridesBecomeCronKeysAndJobsAreScheduled() throws {
+        let s = try parse(base + "\nschedule:\n  ingest: \"0 * * * *\"\nseries:\n  a:\n    values: \"1 2\"\n")
+        #expect(s.batchYAML.contains("ingest_cron_schedule: 0 * * * *"))
+        #expect(s.batchYAML.contains("train_default_schedule_status: RUNNING"))
+        #expect(s.batchYAML.contains("metric_batch: t"))
+    }
+}

@@ -1,0 +1,95 @@
+import Engine
+import Foundation
+import Logging
+import Replay
+import Testing
+
+/// The harness against the repository's own scenarios and goldens.
+@Suite struct ReplaySuiteTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    func quiet() -> Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// A copy of the repository's scenarios/spike and golden/spike in a scratch root.
+    func scratch() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("replay-\(UUID().uuidString)")
+        for folder in ["scenarios/spike", "golden/spike"] {
+            let target = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(folder), to: target)
+        }
+        return root
+    }
+
+    @Test func theSpikeScenarioMatchesItsGolden() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let suite = ReplaySuite(root: root, options: .init(record: .never, logger: quiet()))
+        let report = await suite.run(root.appendingPathComponent("scenarios/spike"))
+        #expect(report.status == .pass, "\(report.messages)")
+    }
+
+    @Test func changingOneGoldenValueIsReportedExactly() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let golden = root.appendingPathComponent("golden/spike/timeline.csv")
+        var lines = try String(contentsOf: golden, encoding: .utf8).components(separatedBy: "\n")
+        let index = lines.firstIndex { $0.hasPrefix("2026-01-12 16:00:00,cpu,") }!
+        var fields = lines[index].components(separatedBy: ",")
+        let original = fields[2]
+        fields[2] = "12.3456"
+        lines[index] = fields.joined(separator: ",")
+        try lines.joined(separator: "\n").write(to: golden, atomically: true, encoding: .utf8)
+
+        let suite = ReplaySuite(root: root, options: .init(record: .never, logger: quiet()))
+        let report = await suite.run(root.appendingPathComponent("scenarios/spike"))
+        #expect(report.status == .fail)
+        #expect(report.messages.count == 1)
+        #expect(report.messages.first?.hasPrefix(
+            "golden mismatch: timeline.csv line \(index + 1) (2026-01-12 16:00:00, cpu): value: expected 12.3456, got \(original)") == true,
+            "\(report.messages)")
+        #expect(report.reproduce == "swift run engine replay scenarios/spike --record never --seed 1")
+
+        let recording = ReplaySuite(root: root, options: .init(record: .failed, logger: quiet()))
+        let rerecorded = await recording.run(root.appendingPathComponent("scenarios/spike"))
+        #expect(rerecorded.status == .pass && rerecorded.recorded.contains("golden/spike/timeline.csv"))
+        #expect(try String(contentsOf: golden, encoding: .utf8).contains("2026-01-12 16:00:00,cpu,\(original),"))
+    }
+
+    @Test func aMissingGoldenFailsUnderNeverAndIsWrittenUnderMissing() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.removeItem(at: root.appendingPathComponent("golden/spike/alerts.jsonl"))
+        let never = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
+        #expect(never.status == .fail && never.messages.contains { $0.contains("golden/spike/alerts.jsonl is missing") })
+        let missing = await ReplaySuite(root: root, options: .init(record: .missing, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
+        #expect(missing.status == .pass && missing.recorded.contains("golden/spike/alerts.jsonl"))
+    }
+
+    @Test func aBrokenScenarioIsReportedAsBroken() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "start: nonsense\nticks: 3\nseries:\n  a:\n    values: \"1 2 3\"\n"
+            .write(to: root.appendingPathComponent("scenarios/spike/scenario.yaml"), atomically: true, encoding: .utf8)
+        let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
+        #expect(report.status == .broken)
+        #expect(report.messages == ["scenarios/spike/scenario.yaml: key 'start': 'nonsense' is not a time (RFC 3339, e.g. 2026-01-05T10:00:00Z)"])
+    }
+
+    @Test func theSuiteHasAtLeastFifteenScenariosEachWithGoldens() throws {
+        let suite = ReplaySuite(root: Self.repository, options: .init(record: .never, logger: quiet()))
+        let folders = try suite.scenarioFolders([])
+        #expect(folders.count >= 15)
+        for folder in folders {
+            for file in ReplayOutputs.comparedFiles {
+                let golden = Self.repository.appendingPathComponent("golden/\(folder.lastPathComponent)/\(file)")
+                #expect(FileManager.default.fileExists(atPath: golden.path), "\(golden.path)")
+            }
+        }
+    }
+}
