@@ -22,12 +22,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the figures as one JSON object.")
     var json = false
 
+    @Option(name: .long, help: "Instead: replay every NAB file under this folder (<category>/<file>.csv) on the default cron cadence and time it.")
+    var nab: String?
+
     func validate() throws {
         guard metrics > 0 else { throw ValidationError("--metrics must be positive") }
         guard points > 40 else { throw ValidationError("--points must be more than 40") }
     }
 
     func run() async throws {
+        if let nab {
+            let benchmark = NABReplayBenchmark(dataDirectory: URL(fileURLWithPath: nab))
+            let all = try await benchmark.run { file in
+                printLine("\(file.file): \(file.points) points, \(file.jobRuns) job runs, \(file.alerts) alerts, \(Fixed.format(file.seconds, 2)) s")
+            }
+            let points = all.reduce(0) { $0 + $1.points }, seconds = all.reduce(0) { $0 + $1.seconds }
+            printLine("total: \(all.count) files, \(points) points, \(Fixed.format(seconds, 2)) s, \(Fixed.format(Double(points) / max(seconds, 1e-9), 0)) points/s")
+            return
+        }
         let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed).run()
         if json {
             print(figures.json)

@@ -78,14 +78,15 @@ public struct SQLiteMetricStore: MetricStore {
         }
     }
 
-    public func rows(_ query: MetricQuery) throws -> [MetricRow] {
-        guard !query.types.isEmpty else { return [] }
+    /// The WHERE clause and its arguments for a query, or nil when it can select nothing.
+    private func filter(_ query: MetricQuery) -> (String, [(any DatabaseValueConvertible)?])? {
+        guard !query.types.isEmpty else { return nil }
         var conditions = ["metric_batch = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [query.batch]
         conditions.append("metric_type IN (\(query.types.map { _ in "?" }.joined(separator: ",")))")
         arguments += query.types.map { $0.rawValue }
         if let names = query.names {
-            guard !names.isEmpty else { return [] }
+            guard !names.isEmpty else { return nil }
             conditions.append("metric_name IN (\(names.map { _ in "?" }.joined(separator: ",")))")
             arguments += names
         }
@@ -97,8 +98,28 @@ public struct SQLiteMetricStore: MetricStore {
             conditions.append("metric_timestamp <= ?")
             arguments.append(MetricTimestamp.format(through))
         }
+        return (conditions.joined(separator: " AND "), arguments)
+    }
+
+    public func extent(_ query: MetricQuery) throws -> MetricExtent {
+        guard let (filter, arguments) = filter(query) else { return MetricExtent(count: 0, first: nil, last: nil, valueSum: 0) }
+        let columns = "metric_timestamp, metric_value"
+        let source = query.latest.map {
+            "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0)))"
+        } ?? "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter))"
+        return try database.writer.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
+                """, arguments: StatementArguments(arguments))
+            let first: String? = row?[1], last: String? = row?[2]
+            return MetricExtent(count: row?[0] ?? 0, first: first.flatMap(MetricTimestamp.parse),
+                                last: last.flatMap(MetricTimestamp.parse), valueSum: row?[3] ?? 0)
+        }
+    }
+
+    public func rows(_ query: MetricQuery) throws -> [MetricRow] {
+        guard let (filter, arguments) = filter(query) else { return [] }
         let columns = "metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata"
-        let filter = conditions.joined(separator: " AND ")
         let sql: String
         if let latest = query.latest {
             if query.names?.count == 1 && query.types.count == 1 {

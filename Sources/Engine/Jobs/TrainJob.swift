@@ -63,32 +63,37 @@ public struct TrainJob: BatchJob {
         return outcome
     }
 
-    /// Reads a metric's training window and decides which detectors need fitting.
+    /// Decides which detectors of a metric need fitting and reads its training window if any do.
+    /// The fingerprint comes from the window's extent, so an unchanged window is recognised
+    /// without reading it.
     private func prepare(metric: String, batch: BatchConfig, store: MetricStore, now: Date, context: JobContext,
                          outcome: inout JobOutcome) throws -> Work? {
         let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
-        let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                              from: from, through: now, latest: batch.trainMaxN))
-        guard rows.count >= batch.trainMinN else {
-            skip(&outcome, context, "\(metric): \(rows.count) points, train_min_n is \(batch.trainMinN)")
+        let window = MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: batch.trainMaxN)
+        let extent = try store.extent(window)
+        guard extent.count >= batch.trainMinN else {
+            skip(&outcome, context, "\(metric): \(extent.count) points, train_min_n is \(batch.trainMinN)")
             return nil
         }
+        var configs: [ModelConfig] = []
+        var fingerprints: [String] = []
+        for config in batch.models {
+            let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+            let fingerprint = Self.fingerprint(extent: extent, batch: batch, config: config)
+            if let saved = try context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
+                continue
+            }
+            configs.append(config)
+            fingerprints.append(fingerprint)
+        }
+        guard !configs.isEmpty else { return nil }
+        let rows = try store.rows(window)
         let x = Preprocessor(params: batch.preprocess).features(timestamps: rows.map(\.timestamp), values: rows.map(\.value))
         guard x.rows >= 2 else {
             skip(&outcome, context, "\(metric): \(x.rows) feature rows after preprocessing, need at least 2")
             return nil
         }
-        var work = Work(metric: metric, features: x, configs: [], fingerprints: [])
-        for config in batch.models {
-            let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-            let fingerprint = Self.fingerprint(rows: rows, batch: batch, config: config)
-            if let saved = try context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
-                continue
-            }
-            work.configs.append(config)
-            work.fingerprints.append(fingerprint)
-        }
-        return work.configs.isEmpty ? nil : work
+        return Work(metric: metric, features: x, configs: configs, fingerprints: fingerprints)
     }
 
     private func skip(_ outcome: inout JobOutcome, _ context: JobContext, _ reason: String) {
@@ -96,16 +101,17 @@ public struct TrainJob: BatchJob {
         context.logger.info("train: skipped \(reason)")
     }
 
-    /// A hash of what a model depends on: the training points and the settings that shape them.
-    static func fingerprint(rows: [MetricRow], batch: BatchConfig, config: ModelConfig) -> String {
+    /// A hash of what a model depends on: the training window (by its extent) and the settings
+    /// that shape it.
+    static func fingerprint(extent: MetricExtent, batch: BatchConfig, config: ModelConfig) -> String {
         var hash = StableHash()
         let p = batch.preprocess
-        hash.combine("v1|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
+        hash.combine("v2|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) { hash.combine("\(key)=\(value)") }
-        for row in rows {
-            hash.combine(row.timestamp.timeIntervalSince1970)
-            hash.combine(row.value)
-        }
+        hash.combine(UInt64(extent.count))
+        hash.combine(extent.first?.timeIntervalSince1970 ?? 0)
+        hash.combine(extent.last?.timeIntervalSince1970 ?? 0)
+        hash.combine(extent.valueSum)
         return hash.hex
     }
 }

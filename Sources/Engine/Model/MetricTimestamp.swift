@@ -37,12 +37,17 @@ public enum MetricTimestamp {
     /// the same with `T`, an optional `Z` or `±HH[:MM]` zone (UTC when absent), and epoch seconds
     /// (or milliseconds when the number is too large to be seconds). Sub-second parts are truncated.
     public static func parse(_ text: String) -> Date? {
-        let s = text.trimmingCharacters(in: .whitespaces)
-        guard !s.isEmpty else { return nil }
-        if let epoch = Double(s), s.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) {
+        var bytes = Array(text.utf8)
+        while let last = bytes.last, last == 32 || last == 9 { bytes.removeLast() }
+        var start = 0
+        while start < bytes.count, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        if start > 0 { bytes.removeFirst(start) }
+        guard !bytes.isEmpty else { return nil }
+        if bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 }), bytes.count <= 4 || bytes[4] != 45,
+           let epoch = Double(String(decoding: bytes, as: UTF8.self)) {
             return fromEpoch(epoch)
         }
-        var scanner = DigitScanner(Array(s.utf8))
+        var scanner = DigitScanner(bytes)
         guard let year = scanner.digits(4), scanner.expect(UInt8(ascii: "-")),
               let month = scanner.digits(2), scanner.expect(UInt8(ascii: "-")),
               let day = scanner.digits(2) else { return nil }

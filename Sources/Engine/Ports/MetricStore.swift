@@ -32,10 +32,30 @@ public protocol MetricStore: Sendable {
     func insert(_ rows: [MetricRow]) throws -> Int
     /// Reads rows, ascending by time.
     func rows(_ query: MetricQuery) throws -> [MetricRow]
+    /// How many rows a query selects, their first and last timestamps and the sum of their values,
+    /// without reading the rows out (meant for one metric and type).
+    func extent(_ query: MetricQuery) throws -> MetricExtent
     /// The distinct metric names of a batch that have rows of `type`, sorted.
     func metricNames(batch: String, type: MetricType) throws -> [String]
     /// Appends a job run to the log.
     func record(_ run: JobRun) throws
     /// The job-run log, oldest first, optionally for one batch.
     func jobRuns(batch: String?) throws -> [JobRun]
+}
+
+/// The size, time span and value sum of a query's rows: a cheap identity of a window of rows.
+/// Rows are never updated in place, so for a window of the most recent rows of one metric the
+/// extent changes whenever the window's contents do.
+public struct MetricExtent: Sendable, Hashable {
+    public var count: Int
+    public var first: Date?
+    public var last: Date?
+    public var valueSum: Double
+
+    public init(count: Int, first: Date?, last: Date?, valueSum: Double) {
+        self.count = count
+        self.first = first
+        self.last = last
+        self.valueSum = valueSum
+    }
 }

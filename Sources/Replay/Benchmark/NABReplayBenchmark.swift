@@ -1,0 +1,67 @@
+import Engine
+import Foundation
+import Logging
+
+/// `engine bench --nab DIR`: replays every NAB data file (`<category>/<file>.csv`) through the
+/// real ingest, train, score and alert jobs, on the default cron cadence (ingest every 3
+/// minutes, score every 4, train and alert every 5) of a simulated clock running over the
+/// file's own time span, and reports how long it took.
+public struct NABReplayBenchmark: Sendable {
+    public let dataDirectory: URL
+    public let files: [String]?
+
+    public init(dataDirectory: URL, files: [String]? = nil) {
+        self.dataDirectory = dataDirectory
+        self.files = files
+    }
+
+    /// The timing of one file.
+    public struct FileFigures: Sendable {
+        public var file: String
+        public var points: Int
+        public var seconds: Double
+        public var jobRuns: Int
+        public var alerts: Int
+    }
+
+    /// The relative paths of the CSV files, sorted.
+    public func dataFiles() throws -> [String] {
+        if let files { return files }
+        var found: [String] = []
+        for category in try FileManager.default.contentsOfDirectory(atPath: dataDirectory.path).sorted() {
+            let folder = dataDirectory.appendingPathComponent(category)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            found += names.filter { $0.hasSuffix(".csv") }.sorted().map { "\(category)/\($0)" }
+        }
+        return found
+    }
+
+    public func run(each: (FileFigures) -> Void = { _ in }) async throws -> [FileFigures] {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        var figures: [FileFigures] = []
+        for file in try dataFiles() {
+            let text = try String(contentsOf: dataDirectory.appendingPathComponent(file), encoding: .utf8)
+            let lines = text.split(separator: "\n").dropFirst()
+            guard let first = lines.first.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }),
+                  let last = lines.last.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }) else { continue }
+            let yaml = """
+                start: \(MetricTimestamp.formatISO(first))
+                end: \(MetricTimestamp.formatISO(last.addingTimeInterval(600)))
+                series:
+                  value:
+                    csv: data.csv
+                """
+            let scenario = try Scenario.parse(name: "nab", file: file, text: yaml, seedOverride: 0) { _ in (file, text) }
+            let started = ContinuousClock.now
+            let outputs = try await ReplayDriver(options: .init(logger: logger)).run(scenario)
+            let elapsed = ContinuousClock.now - started
+            let result = FileFigures(file: file, points: scenario.series[0].points.count,
+                                     seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                     jobRuns: outputs.runs.count, alerts: outputs.alerts.count)
+            each(result)
+            figures.append(result)
+        }
+        return figures
+    }
+}
