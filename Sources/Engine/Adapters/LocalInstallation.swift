@@ -38,7 +38,8 @@ public struct LocalInstallation: Sendable {
                           models: try BatchRoutedModelStore(batches: batches, base: base),
                           sources: LocalDataSourceResolver(database: database, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
-                          notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger)
+                          notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger,
+                          memo: TrainingMemo())
     }
 
     public func openDatabase() throws -> SQLiteDatabase {

@@ -55,37 +55,20 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         try container.encode(data.base64EncodedString(), forKey: .training)
     }
 
-    /// Fits on `x`; returns the detector and the training points' own scores.
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> (KNNDetector, [Double]) {
+    /// Fits on `x`; returns the detector and the training points' own scores. With a memo, the
+    /// neighbour lists of the previous training of the same key are updated, not recomputed.
+    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: TrainingMemo? = nil,
+                           memoKey: String = "") -> (KNNDetector, [Double]) {
         let k = max(1, min(params["n_neighbors"]?.intValue ?? 5, max(x.rows - 1, 1)))
         let method = params["method"]?.stringValue.flatMap(Method.init) ?? .largest
         let detector = KNNDetector(neighbours: k, method: method, columns: x.columns, training: x.values)
-        return (detector, detector.trainingScores(rows: x.rows))
+        let lists = memo.map { NeighbourLists.update($0.neighbours(memoKey), to: x, k: k) } ?? NeighbourLists(x: x, k: k)
+        memo?.store(memoKey, lists)
+        let scores = (0..<x.rows).map { detector.aggregate(lists.distances[($0 * k)..<(($0 + 1) * k)]) }
+        return (detector, scores)
     }
 
     private var trainingRows: Int { columns == 0 ? 0 : training.count / columns }
-
-    /// Scores of the training rows against the others, computing each pair once.
-    func trainingScores(rows n: Int) -> [Double] {
-        let k = neighbours
-        var best = [Double](repeating: .infinity, count: n * k)
-        let p = columns
-        training.withUnsafeBufferPointer { t in
-            best.withUnsafeMutableBufferPointer { b in
-                for i in 0..<n {
-                    let ri = i * p
-                    for j in (i + 1)..<max(n, i + 1) {
-                        let rj = j * p
-                        var sq = 0.0
-                        for c in 0..<p { let d = t[ri + c] - t[rj + c]; sq += d * d }
-                        Self.offer(sq, to: b, at: i * k, k: k)
-                        Self.offer(sq, to: b, at: j * k, k: k)
-                    }
-                }
-            }
-        }
-        return (0..<n).map { aggregate(best[($0 * k)..<(($0 + 1) * k)]) }
-    }
 
     /// Raw outlier scores of new points, larger is more anomalous.
     public func decisionFunction(_ x: FeatureMatrix) -> [Double] {
@@ -122,7 +105,7 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         b[m] = value
     }
 
-    private func aggregate<C: Collection>(_ squared: C) -> Double where C.Element == Double {
+    func aggregate<C: Collection>(_ squared: C) -> Double where C.Element == Double {
         let distances = squared.map { $0.squareRoot() }
         switch method {
         case .largest: return distances.last ?? 0

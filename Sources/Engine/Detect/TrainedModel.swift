@@ -36,7 +36,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
 
     /// Fits the detector `config` names on `x`.
     public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
-                           trainedAt: Date, fingerprint: String) throws -> TrainedModel {
+                           trainedAt: Date, fingerprint: String, memo: TrainingMemo? = nil) throws -> TrainedModel {
         var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
                                  trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows,
                                  fingerprint: fingerprint, scoreMin: 0, scoreMax: 0)
@@ -47,7 +47,8 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             model.pca = detector
             trainingScores = detector.decisionFunction(x)
         case "KNN":
-            let (detector, scores) = KNNDetector.fit(x, params: config.params)
+            let (detector, scores) = KNNDetector.fit(x, params: config.params, memo: memo,
+                                                     memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.knn = detector
             trainingScores = scores
         default:

@@ -15,10 +15,13 @@ public struct JobContext: Sendable {
     public var logger: Logger
     /// Asked before each run; nil admits every run.
     public var gate: JobGate?
+    /// Keeps detector state between trainings so a moving window is updated, not refit from
+    /// scratch; nil always refits.
+    public var memo: TrainingMemo?
 
     public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
                 ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger,
-                gate: JobGate? = nil) {
+                gate: JobGate? = nil, memo: TrainingMemo? = nil) {
         self.clock = clock
         self.seed = seed
         self.stores = stores
@@ -29,6 +32,7 @@ public struct JobContext: Sendable {
         self.templates = templates
         self.logger = logger
         self.gate = gate
+        self.memo = memo
     }
 
     /// The metric store of a batch's table.

@@ -36,12 +36,13 @@ public struct TrainJob: BatchJob {
                     work.append(item)
                 }
             }
+            let memo = context.memo
             let fitted = try await withThrowingTaskGroup(of: (Int, [TrainedModel]).self) { group in
                 for (index, item) in work.enumerated() {
                     group.addTask {
                         let models = try zip(item.configs, item.fingerprints).map { config, fingerprint in
                             try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
-                                                 trainedAt: now, fingerprint: fingerprint)
+                                                 trainedAt: now, fingerprint: fingerprint, memo: memo)
                         }
                         return (index, models)
                     }
