@@ -39,7 +39,7 @@ public struct LocalInstallation: Sendable {
                           sources: LocalDataSourceResolver(database: database, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
                           notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger,
-                          memo: TrainingMemo())
+                          memo: DetectorMemo())
     }
 
     public func openDatabase() throws -> SQLiteDatabase {

@@ -140,7 +140,10 @@ public struct SQLiteMetricStore: MetricStore {
         }
         let table = self.table
         return try database.writer.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+            // A cursor reads each row straight off the statement, without copying it first.
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(arguments))
+            var result: [MetricRow] = []
+            while let row = try cursor.next() {
                 let text: String = row[0]
                 guard let timestamp = MetricTimestamp.parse(text) else {
                     throw JobError("table \(table): bad metric_timestamp '\(text)'")
@@ -149,8 +152,9 @@ public struct SQLiteMetricStore: MetricStore {
                 guard let type = MetricType(rawValue: typeText) else {
                     throw JobError("table \(table): unknown metric_type '\(typeText)'")
                 }
-                return MetricRow(timestamp: timestamp, batch: row[1], name: row[2], type: type, value: row[4], metadata: row[5])
+                result.append(MetricRow(timestamp: timestamp, batch: row[1], name: row[2], type: type, value: row[4], metadata: row[5]))
             }
+            return result
         }
     }
 

@@ -50,14 +50,19 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         try container.encode(neighbours, forKey: .neighbours)
         try container.encode(method, forKey: .method)
         try container.encode(columns, forKey: .columns)
+        try container.encode(trainingBase64, forKey: .training)
+    }
+
+    /// The training rows as little-endian float64, base64-encoded.
+    var trainingBase64: String {
         var data = Data(capacity: training.count * 8)
         for value in training { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        try container.encode(data.base64EncodedString(), forKey: .training)
+        return data.base64EncodedString()
     }
 
     /// Fits on `x`; returns the detector and the training points' own scores. With a memo, the
     /// neighbour lists of the previous training of the same key are updated, not recomputed.
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: TrainingMemo? = nil,
+    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
                            memoKey: String = "") -> (KNNDetector, [Double]) {
         let k = max(1, min(params["n_neighbors"]?.intValue ?? 5, max(x.rows - 1, 1)))
         let method = params["method"]?.stringValue.flatMap(Method.init) ?? .largest

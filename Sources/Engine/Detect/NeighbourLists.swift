@@ -112,14 +112,3 @@ struct NeighbourLists: Sendable {
     }
 }
 
-/// Neighbour lists kept between trainings, per metric and detector, in memory. Injected into
-/// jobs through the context; a miss only costs a full computation.
-public final class TrainingMemo: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lists: [String: NeighbourLists] = [:]
-
-    public init() {}
-
-    func neighbours(_ key: String) -> NeighbourLists? { lock.withLock { lists[key] } }
-    func store(_ key: String, _ value: NeighbourLists) { lock.withLock { lists[key] = value } }
-}

@@ -36,7 +36,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
 
     /// Fits the detector `config` names on `x`.
     public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
-                           trainedAt: Date, fingerprint: String, memo: TrainingMemo? = nil) throws -> TrainedModel {
+                           trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil) throws -> TrainedModel {
         var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
                                  trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows,
                                  fingerprint: fingerprint, scoreMin: 0, scoreMax: 0)
@@ -74,10 +74,27 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
     }
 
+    /// The JSON bytes, keys sorted. Written by hand: a KNN model carries a long base64 string
+    /// that `JSONEncoder` escapes character by character, and models are written on every
+    /// training. `decode` reads it back with `JSONDecoder` (a test checks the round trip).
     public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        var fields: [(String, String)] = [
+            ("batch", JSONText.quote(batch)), ("fingerprint", JSONText.quote(fingerprint)), ("format", JSONText.quote(format)),
+            ("metric", JSONText.quote(metric)), ("model_name", JSONText.quote(modelName)), ("model_tag", JSONText.quote(modelTag)),
+            ("score_max", try JSONText.number(scoreMax)), ("score_min", try JSONText.number(scoreMin)),
+            ("trained_at", JSONText.quote(trainedAt)), ("training_rows", String(trainingRows)), ("version", String(version)),
+        ]
+        if let knn {
+            fields.append(("knn", "{\"columns\":\(knn.columns),\"method\":\(JSONText.quote(knn.method.rawValue)),"
+                + "\"neighbours\":\(knn.neighbours),\"training_base64\":\"\(knn.trainingBase64)\"}"))
+        }
+        if let pca {
+            let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"
+            fields.append(("pca", "{\"components\":\(components),\"mean\":\(try JSONText.numbers(pca.mean)),"
+                + "\"scale\":\(try JSONText.numbers(pca.scale)),\"weights\":\(try JSONText.numbers(pca.weights))}"))
+        }
+        let body = fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
+        return Data(("{" + body + "}").utf8)
     }
 
     public static func decode(_ data: Data, key: String) throws -> TrainedModel {

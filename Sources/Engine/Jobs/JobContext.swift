@@ -17,11 +17,11 @@ public struct JobContext: Sendable {
     public var gate: JobGate?
     /// Keeps detector state between trainings so a moving window is updated, not refit from
     /// scratch; nil always refits.
-    public var memo: TrainingMemo?
+    public var memo: DetectorMemo?
 
     public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
                 ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger,
-                gate: JobGate? = nil, memo: TrainingMemo? = nil) {
+                gate: JobGate? = nil, memo: DetectorMemo? = nil) {
         self.clock = clock
         self.seed = seed
         self.stores = stores

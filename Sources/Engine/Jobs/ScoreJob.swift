@@ -10,6 +10,19 @@ public struct ScoreJob: BatchJob {
 
     public init() {}
 
+    /// A metric's detector from the model store, or the copy the memo holds when the store's
+    /// fingerprint says it is the same model.
+    static func load(_ key: String, context: JobContext) throws -> TrainedModel? {
+        if let memo = context.memo, let fingerprint = try context.models.load(key: key + ".fingerprint"),
+           let model = memo.model(key, fingerprint: String(decoding: fingerprint, as: UTF8.self)) {
+            return model
+        }
+        guard let data = try context.models.load(key: key) else { return nil }
+        let model = try TrainedModel.decode(data, key: key)
+        context.memo?.store(key, model: model)
+        return model
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
@@ -23,8 +36,8 @@ public struct ScoreJob: BatchJob {
             var models: [TrainedModel] = []
             for config in batch.models {
                 let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-                guard let data = try context.models.load(key: key) else { break }
-                models.append(try TrainedModel.decode(data, key: key))
+                guard let model = try Self.load(key, context: context) else { break }
+                models.append(model)
             }
             guard models.count == batch.models.count else {
                 outcome.skipped.append("\(metric): no trained model yet")

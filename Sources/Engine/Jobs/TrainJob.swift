@@ -56,6 +56,7 @@ public struct TrainJob: BatchJob {
                     let key = TrainedModel.storeKey(batch: batch.name, metric: model.metric, tag: model.modelTag)
                     try context.models.save(try model.encoded(), key: key)
                     try context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
+                    memo?.store(key, model: model)
                     outcome.rowsWritten += 1
                 }
             }

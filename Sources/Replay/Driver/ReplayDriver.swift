@@ -53,7 +53,7 @@ public struct ReplayDriver: Sendable {
                                         shuffleEverything: options.shuffleArrivals)
         let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: InMemoryModelStore(), sources: source,
                                  ingestRunner: CannedIngestRunner(), notifier: notifier, templates: TemplateRenderer(folder: folder),
-                                 logger: options.logger, gate: faults, memo: TrainingMemo())
+                                 logger: options.logger, gate: faults, memo: DetectorMemo())
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 

@@ -17,12 +17,12 @@ import Testing
                              timestamps: (start..<(start + count)).map { Date(timeIntervalSince1970: Double($0) * 60) })
     }
 
-    func scores(_ x: FeatureMatrix, memo: TrainingMemo?) -> [Double] {
+    func scores(_ x: FeatureMatrix, memo: DetectorMemo?) -> [Double] {
         KNNDetector.fit(x, params: ["n_neighbors": .int(4)], memo: memo, memoKey: "m").1
     }
 
     @Test func updatingAMovingWindowGivesExactlyTheFullResult() {
-        let memo = TrainingMemo()
+        let memo = DetectorMemo()
         for (start, count) in [(0, 120), (1, 120), (3, 121), (3, 121), (10, 118), (60, 120), (200, 50)] {
             let x = matrix(from: start, count: count)
             #expect(scores(x, memo: memo) == scores(x, memo: nil), "window \(start)+\(count)")
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func rowsWhoseFeaturesChangedAreTreatedAsNew() {
-        let memo = TrainingMemo()
+        let memo = DetectorMemo()
         _ = scores(matrix(from: 0, count: 100), memo: memo)
         let changed = matrix(from: 2, count: 100, changed: 50)
         #expect(scores(changed, memo: memo) == scores(changed, memo: nil))
