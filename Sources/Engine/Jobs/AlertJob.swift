@@ -44,9 +44,12 @@ public struct AlertJob: BatchJob {
         let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
         var alerts: [MetricRow] = []
         var notifications: [AlertNotification] = []
+        // The decision needs the recent points and, before them, enough scores to smooth over and
+        // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
+        let needed = min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
-                                                    from: from, through: now, latest: batch.alertMaxN))
+                                                    from: from, through: now, latest: needed))
             guard let first = scores.first else { continue }
             let window = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .metric],
                                                     from: first.timestamp, through: now))

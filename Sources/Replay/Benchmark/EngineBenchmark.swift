@@ -94,6 +94,7 @@ public struct EngineBenchmark: Sendable {
 }
 
 extension Duration {
+    /// The duration in seconds, for reports.
     var seconds: Double {
         let (s, attoseconds) = components
         return Double(s) + Double(attoseconds) / 1e18

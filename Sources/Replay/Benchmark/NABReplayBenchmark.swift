@@ -42,7 +42,7 @@ public struct NABReplayBenchmark: Sendable {
         var figures: [FileFigures] = []
         for file in try dataFiles() {
             let text = try String(contentsOf: dataDirectory.appendingPathComponent(file), encoding: .utf8)
-            let lines = text.split(separator: "\n").dropFirst()
+            let lines = text.split(whereSeparator: \.isNewline).dropFirst()
             guard let first = lines.first.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }),
                   let last = lines.last.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }) else { continue }
             let yaml = """
@@ -57,7 +57,7 @@ public struct NABReplayBenchmark: Sendable {
             let outputs = try await ReplayDriver(options: .init(logger: logger)).run(scenario)
             let elapsed = ContinuousClock.now - started
             let result = FileFigures(file: file, points: scenario.series[0].points.count,
-                                     seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                     seconds: elapsed.seconds,
                                      jobRuns: outputs.runs.count, alerts: outputs.alerts.count)
             each(result)
             figures.append(result)

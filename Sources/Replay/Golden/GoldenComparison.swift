@@ -27,8 +27,8 @@ public enum GoldenComparison {
     static let valueFields: Set<String> = ["value"]
 
     public static func compare(file: String, expected: String, got: String, tolerance: Tolerance, limit: Int = 5) -> [GoldenDifference] {
-        let e = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty()
-        let g = got.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastEmpty()
+        let e = expected.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).dropLastEmpty()
+        let g = got.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).dropLastEmpty()
         var differences: [GoldenDifference] = []
         let isCSV = file.hasSuffix(".csv")
         let header = isCSV ? (e.first ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init) : []

@@ -115,7 +115,8 @@ struct SeriesGenerator {
     private func csvPoints() throws -> [SeriesPoint] {
         let (path, text) = try resolveFile(try values.string("csv")!)
         var points: [SeriesPoint] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // isNewline also splits "\r\n", which Swift reads as one character (NAB's ad-exchange files use it).
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let row = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if row.isEmpty || (number == 0 && row.lowercased().hasPrefix("timestamp")) { continue }
             let fields = row.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }

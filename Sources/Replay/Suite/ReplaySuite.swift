@@ -143,7 +143,7 @@ public struct ReplaySuite: Sendable {
             report.messages = ["\(error)"]
         }
         let elapsed = ContinuousClock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = elapsed.seconds
         return report
     }
 

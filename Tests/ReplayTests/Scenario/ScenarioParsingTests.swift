@@ -50,6 +50,8 @@ import Testing
     @Test func csvSeriesReadTheirFileAndReportBadRows() throws {
         let ok = try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,1.5\n2026-01-01 01:00:00,\n"])
         #expect(ok.series[0].points.map(\.value) == [1.5, nil])
+        let crlf = try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\r\n2026-01-01 00:00:00,1.5\r\n2026-01-01 01:00:00,2\r\n"])
+        #expect(crlf.series[0].points.map(\.value) == [1.5, 2])
         #expect {
             try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,abc\n"])
         } throws: { "\($0)".contains("data.csv") && "\($0)".contains("line 2") }
