@@ -96,13 +96,17 @@ struct NeighbourLists: Sendable {
         return lists
     }
 
-    /// Keeps the k smallest squared distances of a row, ascending, with their ids.
+    /// Keeps the k smallest squared distances of a row, ascending, with their ids. Among equal
+    /// distances the newest row (largest id) is kept, so when a window moves and its oldest rows
+    /// drop out, few lists held them: on flat or repetitive data ties are everywhere, and
+    /// keeping old rows would force most lists to be recomputed. Which of several equal
+    /// distances is kept never changes a score.
     @inline(__always)
     static func offer(_ value: Double, id: Double, to d: UnsafeMutableBufferPointer<Double>,
                       _ nb: UnsafeMutableBufferPointer<Double>, at base: Int, k: Int) {
         var m = base + k - 1
-        guard value < d[m] else { return }
-        while m > base && d[m - 1] > value {
+        guard value < d[m] || (value == d[m] && id > nb[m]) else { return }
+        while m > base && (d[m - 1] > value || (d[m - 1] == value && nb[m - 1] < id)) {
             d[m] = d[m - 1]
             nb[m] = nb[m - 1]
             m -= 1
@@ -111,4 +115,3 @@ struct NeighbourLists: Sendable {
         nb[m] = id
     }
 }
-
