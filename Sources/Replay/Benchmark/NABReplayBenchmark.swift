@@ -27,6 +27,10 @@ public struct NABReplayBenchmark: Sendable {
     /// The relative paths of the CSV files, sorted.
     public func dataFiles() throws -> [String] {
         if let files { return files }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ScenarioError(file: dataDirectory.path, key: "--nab", "no such folder (expected NAB's data folder: <category>/<file>.csv)")
+        }
         var found: [String] = []
         for category in try FileManager.default.contentsOfDirectory(atPath: dataDirectory.path).sorted() {
             let folder = dataDirectory.appendingPathComponent(category)
