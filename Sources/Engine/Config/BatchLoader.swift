@@ -53,6 +53,10 @@ public struct BatchLoader: Sendable {
 
         var batches: [BatchConfig] = []
         var seen: [String: String] = [:]
+        // The same for every batch: parsed once; its problems invalidate every batch and are
+        // listed once (the de-duplication below).
+        let (setValues, setErrors) = commandLineOverrides()
+        let setProblems = setErrors + schema.checkKeys(setValues, file: "--set", lines: [:])
         let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") }
         for file in yamlFiles {
             let document: ConfigDocument
@@ -84,8 +88,7 @@ public struct BatchLoader: Sendable {
             merged = merged.merged(with: .map(environmentValues.values))
             for key in environmentValues.values.keys { origin[key] = ("environment \(environmentValues.variables[key] ?? key)", nil) }
 
-            let (setValues, setErrors) = commandLineOverrides()
-            fileErrors += setErrors + schema.checkKeys(setValues, file: "--set", lines: [:])
+            fileErrors += setProblems
             merged = merged.merged(with: .map(setValues))
             for key in setValues.keys { origin[key] = ("--set", nil) }
 

@@ -80,34 +80,25 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         let k = neighbours, p = columns, n = trainingRows
         var scores = [Double](repeating: 0, count: x.rows)
         var best = [Double](repeating: .infinity, count: k)
+        var ids = [Double](repeating: .nan, count: k)
         training.withUnsafeBufferPointer { t in
             best.withUnsafeMutableBufferPointer { b in
-                for i in 0..<x.rows {
-                    for m in 0..<k { b[m] = .infinity }
-                    let ri = i * p
-                    for j in 0..<n {
-                        let rj = j * p
-                        var sq = 0.0
-                        for c in 0..<p { let d = x.values[ri + c] - t[rj + c]; sq += d * d }
-                        Self.offer(sq, to: b, at: 0, k: k)
+                ids.withUnsafeMutableBufferPointer { nb in
+                    for i in 0..<x.rows {
+                        for m in 0..<k { b[m] = .infinity; nb[m] = .nan }
+                        let ri = i * p
+                        for j in 0..<n {
+                            let rj = j * p
+                            var sq = 0.0
+                            for c in 0..<p { let d = x.values[ri + c] - t[rj + c]; sq += d * d }
+                            NeighbourLists.offer(sq, id: Double(j), to: b, nb, at: 0, k: k)
+                        }
+                        scores[i] = aggregate(b[0..<k])
                     }
-                    scores[i] = aggregate(b[0..<k])
                 }
             }
         }
         return scores
-    }
-
-    /// Keeps the k smallest squared distances, ascending, in `b[base..<base+k]`.
-    @inline(__always)
-    private static func offer(_ value: Double, to b: UnsafeMutableBufferPointer<Double>, at base: Int, k: Int) {
-        var m = base + k - 1
-        guard value < b[m] else { return }
-        while m > base && b[m - 1] > value {
-            b[m] = b[m - 1]
-            m -= 1
-        }
-        b[m] = value
     }
 
     func aggregate<C: Collection>(_ squared: C) -> Double where C.Element == Double {

@@ -31,10 +31,10 @@ public struct ReplayDriver: Sendable {
     public func run(_ scenario: Scenario) async throws -> ReplayOutputs {
         let folder = InMemoryMetricsFolder(["\(scenario.name)/scenario.yaml": scenario.batchYAML])
         var overrides: [String] = []
-        var muted: [String: Date?] = [:]
+        var muted: Set<String> = []
         var ownExclusions: Set<String> = []
         func loadBatch() throws -> BatchConfig {
-            let excluded = ownExclusions.union(muted.keys).sorted()
+            let excluded = ownExclusions.union(muted).sorted()
             let extra = muted.isEmpty ? [] : ["alert_exclude_metrics=[\(excluded.map { "\"\($0)\"" }.joined(separator: ", "))]"]
             let result = BatchLoader(folder: folder, overrides: overrides + extra).load()
             if let error = result.errors.first {
@@ -69,19 +69,21 @@ public struct ReplayDriver: Sendable {
                 try database.store(table: batch.tableKey).insert([MetricRow(timestamp: alertAt, batch: batch.name, name: metric,
                                                                             type: positive ? .thumbsup : .thumbsdown, value: 1)])
             case .mute(let metric, let until):
-                muted.updateValue(until, forKey: metric)
+                muted.insert(metric)
+                batch = try loadBatch()
                 if let until { pending.append(TimedEvent(at: until, event: .unmute(metric: metric), order: Int.max)) }
                 pending.sort { ($0.at, $0.order) < ($1.at, $1.order) }
             case .unmute(let metric):
-                muted.removeValue(forKey: metric)
+                muted.remove(metric)
+                batch = try loadBatch()
             case .set(let assignments):
                 overrides += assignments
+                batch = try loadBatch()
             case .clockJump(let to):
                 clock.set(to)
             case .fail(let job):
                 faults.failNext(job)
             }
-            batch = try loadBatch()
         }
         return try ReplayOutputs.collect(scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
                                          notifications: notifier.delivered, runs: runs)

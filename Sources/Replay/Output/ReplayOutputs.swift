@@ -72,12 +72,7 @@ public struct ReplayOutputs: Sendable {
             "changes.jsonl": Self.lines(changes),
             "notifications.jsonl": Self.lines(sent),
         ]
-        var hashes: [String: CanonicalJSON] = [:]
-        for name in comparedFiles {
-            var hash = StableHash()
-            hash.combine(files[name]!)
-            hashes[name] = .string(hash.hex)
-        }
+        let hashes = Self.hashes(of: files).mapValues(CanonicalJSON.string)
         var statuses: [String: Int] = [:]
         for run in runs { statuses["\(run.job.rawValue)_\(run.status.rawValue)", default: 0] += 1 }
         files["run.json"] = CanonicalJSON.object([
@@ -89,9 +84,11 @@ public struct ReplayOutputs: Sendable {
     }
 
     /// The hashes of the compared outputs, for the determinism check.
-    public var hashes: [String: String] {
+    public var hashes: [String: String] { Self.hashes(of: files) }
+
+    static func hashes(of files: [String: String]) -> [String: String] {
         var out: [String: String] = [:]
-        for name in Self.comparedFiles {
+        for name in comparedFiles {
             var hash = StableHash()
             hash.combine(files[name] ?? "")
             out[name] = hash.hex
