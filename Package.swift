@@ -18,9 +18,12 @@ let package = Package(
         .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
     ],
     targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "CCurlMail", linkerSettings: [.linkedLibrary("curl")]),
         .target(
             name: "Engine",
             dependencies: [
+                "CZlib", "CCurlMail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

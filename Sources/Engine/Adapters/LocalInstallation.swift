@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// The engine wired to the local machine: a metrics folder on disk, the embedded SQLite
-/// database, models under `model_path`, Python for `ingest_fn`, alerts to the log. The CLI
+/// database, models under `model_path`, Python for `ingest_fn`, notifications to the channels
+/// the environment configures, charts under `./plots`. The CLI
 /// builds one of these; everything it hands the jobs is a port.
 public struct LocalInstallation: Sendable {
     public let metricsDirectory: URL
@@ -15,6 +16,8 @@ public struct LocalInstallation: Sendable {
     public static let databaseVariable = "ENGINE_DB"
     /// The database path used when neither `--db` nor `ENGINE_DB` is given.
     public static let defaultDatabase = "./engine.db"
+    /// The environment variable that says where the plot job writes (default `./plots`).
+    public static let plotsVariable = "ENGINE_PLOTS"
 
     public init(metricsDirectory: URL, databasePath: String?, environment: [String: String], overrides: [String], logger: Logger) {
         self.metricsDirectory = metricsDirectory
@@ -38,8 +41,25 @@ public struct LocalInstallation: Sendable {
                           models: try BatchRoutedModelStore(batches: batches, base: base),
                           sources: LocalDataSourceResolver(database: database, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
-                          notifier: LogNotifier(logger: logger), templates: TemplateRenderer(folder: folder), logger: logger,
+                          deliveries: database, mutes: database, channels: channels, plots: plotSink,
+                          templates: TemplateRenderer(folder: folder), logger: logger,
                           memo: DetectorMemo())
+    }
+
+    /// The notification channels the environment configures.
+    public var channels: NotificationChannels {
+        ChannelSettings.channels(environment: environment, transport: URLSessionTransport(timeout: alertTimeout)).0
+    }
+
+    /// One line per channel saying whether it is on, for the log at start-up.
+    public var channelSummary: [String] {
+        ChannelSettings.channels(environment: environment, transport: URLSessionTransport()).1
+    }
+
+    var alertTimeout: TimeInterval { environment["ANOMSTACK_ALERT_TIMEOUT_SECONDS"].flatMap(TimeInterval.init) ?? 30 }
+
+    public var plotSink: LocalPlotSink {
+        LocalPlotSink(root: URL(fileURLWithPath: environment[Self.plotsVariable] ?? "./plots"))
     }
 
     public func openDatabase() throws -> SQLiteDatabase {

@@ -3,7 +3,7 @@ import GRDB
 
 /// The embedded SQLite database (through the system libsqlite3, via GRDB): a file in WAL mode,
 /// or an in-memory database for tests and benchmarks. It holds the metrics table(s) and
-/// `job_runs`, and serves as the default data source for `ingest_sql`.
+/// `job_runs`, the delivery log and mutes, and serves as the default data source for `ingest_sql`.
 public final class SQLiteDatabase: MetricStores, Sendable {
     let writer: any DatabaseWriter
     public let path: String
@@ -33,6 +33,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                 );
                 CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
                 """)
+            try db.execute(sql: Self.notificationSchema)
         }
     }
 

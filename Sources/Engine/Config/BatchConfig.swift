@@ -92,6 +92,36 @@ public struct BatchConfig: Sendable {
     public var alertAlways: Bool { bool("alert_always") ?? false }
     public var alertMethods: [String] { methods("alert_methods") }
 
+    public var alertCriticalThreshold: Double { values["alert_critical_threshold"]?.doubleValue ?? 0.95 }
+    public var alertRecoveryN: Int { int("alert_recovery_n") ?? 0 }
+    public var dashboardURL: String? { nonEmpty("dashboard_url") }
+
+    public var changeThreshold: Double { values["change_threshold"]?.doubleValue ?? 3.5 }
+    public var changeDetectLastN: Int { int("change_detect_last_n") ?? 1 }
+    public var changeSnoozeN: Int { int("change_snooze_n") ?? 3 }
+    public var changeMaxN: Int { int("change_max_n") ?? 250 }
+    public var changeMaxDaysAgo: Int { int("change_metric_timestamp_max_days_ago") ?? 30 }
+    public var changeIncluded: Set<String> { stringSet("change_include_metrics") }
+    public var changeShiftWindowN: Int { int("change_shift_window_n") ?? 0 }
+    public var changeShiftThreshold: Double { values["change_shift_threshold"]?.doubleValue ?? 3.5 }
+    public var changeMethods: [String] { methods("change_alert_methods") }
+
+    public var tholdalertRecentN: Int { int("tholdalert_recent_n") ?? 1 }
+    public var tholdalertSnoozeN: Int { int("tholdalert_snooze_n") ?? 3 }
+    public var tholdalertMethods: [String] { methods("tholdalert_methods") }
+    /// `tholdalert_thresholds`: metric name to its bounds (either may be absent).
+    public var tholdalertThresholds: [String: (lower: Double?, upper: Double?)] {
+        var out: [String: (lower: Double?, upper: Double?)] = [:]
+        for (metric, bounds) in values["tholdalert_thresholds"]?.mapValue ?? [:] {
+            let map = bounds.mapValue ?? [:]
+            out[metric] = (map["lower"]?.doubleValue, map["upper"]?.doubleValue)
+        }
+        return out
+    }
+
+    public var plotMaxN: Int { int("plot_max_n") ?? 250 }
+    public var plotMaxDaysAgo: Int { int("plot_metric_timestamp_max_days_ago") ?? 25 }
+
     /// Whether a job is switched off for this batch (`disable_<job>`; alerts use `disable_alerts`).
     public func isDisabled(_ job: JobKind) -> Bool {
         bool(job == .alert ? "disable_alerts" : "disable_\(job.rawValue)") ?? false
@@ -99,7 +129,7 @@ public struct BatchConfig: Sendable {
 
     /// The metrics a job must leave alone (`<job>_exclude_metrics`).
     public func excluded(for job: JobKind) -> Set<String> {
-        Set((values["\(job.rawValue)_exclude_metrics"]?.listValue ?? []).compactMap(\.stringValue))
+        stringSet("\(job.rawValue)_exclude_metrics")
     }
 
     /// A job's cron string.
@@ -107,18 +137,7 @@ public struct BatchConfig: Sendable {
 
     /// The tags of a metric from `metric_tags`, as strings.
     public func tags(for metric: String) -> [String: String] {
-        guard let map = values["metric_tags"]?.mapValue?[metric]?.mapValue else { return [:] }
-        var tags: [String: String] = [:]
-        for (key, value) in map {
-            switch value {
-            case .string(let s): tags[key] = s
-            case .int(let i): tags[key] = String(i)
-            case .double(let d): tags[key] = String(d)
-            case .bool(let b): tags[key] = String(b)
-            default: continue
-            }
-        }
-        return tags
+        (values["metric_tags"]?.mapValue?[metric]?.mapValue ?? [:]).compactMapValues(\.scalarText)
     }
 
     func string(_ key: String) -> String? { values[key]?.stringValue }
@@ -127,6 +146,9 @@ public struct BatchConfig: Sendable {
     func nonEmpty(_ key: String) -> String? {
         guard let s = string(key), !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
         return s
+    }
+    func stringSet(_ key: String) -> Set<String> {
+        Set((values[key]?.listValue ?? []).compactMap(\.stringValue))
     }
     func methods(_ key: String) -> [String] {
         (string(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()

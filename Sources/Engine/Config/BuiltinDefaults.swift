@@ -92,6 +92,16 @@ alert_max_n: 250 # scored points read for alerting and plotted in an alert.
 alert_metric_timestamp_max_days_ago: 45
 alert_always: False # force an alert on the latest point (to test delivery).
 alert_exclude_metrics: []
+alert_critical_threshold: 0.95 # smoothed score at or above which an alert is critical rather than a warning.
+alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
+alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.
+alert_mute_metrics: {} # metric name -> UTC time until which its notifications are muted.
+alert_routes: [] # [{match: {tag: value}, methods: "slack", email_to: "a@x.org", slack_channel: "#team", webhook_url: "..."}]; first match wins.
+alert_template_title: null # Stencil template for the title/subject; null = Anomstack's titles.
+alert_template_text: null # Stencil template for the plain-text body (Slack, webhook, email text part).
+alert_template_html: null # Stencil template for the email's HTML body.
+alert_delivery_max_attempts: 8 # delivery attempts per channel before a notification is given up.
+dashboard_url: null # base URL of the dashboard, linked from notifications.
 alert_cron_schedule: "*/5 * * * *"
 alert_default_schedule_status: "STOPPED"
 disable_alerts: False
@@ -104,6 +114,8 @@ change_detect_last_n: 1
 change_snooze_n: 3
 change_max_n: 250
 change_metric_timestamp_max_days_ago: 30
+change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
+change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
 change_include_metrics: []
 change_exclude_metrics: []
 change_alert_methods: "email,slack"

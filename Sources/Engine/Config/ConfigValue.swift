@@ -69,6 +69,16 @@ public enum ConfigValue: Sendable, Hashable {
         default: return nil
         }
     }
+    /// A scalar as text (tags, route matches); nil for null, lists and maps.
+    public var scalarText: String? {
+        switch self {
+        case .string(let s): return s
+        case .int(let i): return String(i)
+        case .double(let d): return String(d)
+        case .bool(let b): return String(b)
+        default: return nil
+        }
+    }
     public var listValue: [ConfigValue]? { if case .list(let l) = self { return l } else { return nil } }
     public var mapValue: [String: ConfigValue]? { if case .map(let m) = self { return m } else { return nil } }
 

@@ -5,7 +5,10 @@ import Foundation
 /// the `alert_recent_n` most recent scored points alerts when its smoothed score is at least
 /// `alert_threshold`, unless the metric alerted within the previous `alert_snooze_n` scored
 /// points; a point alerts at most once, ever. `alert_always` forces an alert on the latest
-/// point. Alert rows are written in one transaction, then handed to the notifier.
+/// point. Notifications are queued in the delivery log first (idempotently), then the alert rows
+/// are written in one transaction, then due deliveries are sent. With `alert_recovery_n` set, a
+/// metric whose last alert is followed by that many smoothed scores under the threshold gets one
+/// recovery notification.
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
 
@@ -37,6 +40,19 @@ public struct AlertJob: BatchJob {
         return decisions
     }
 
+    /// The index of the point at which a metric that alerted at `alertIndex` counts as recovered:
+    /// the first point ending a run of `recoveryN` smoothed scores under the threshold, all after
+    /// the alert. Nil while it has not recovered.
+    public static func recovery(smoothed: [Double], alertIndex: Int, threshold: Double, recoveryN: Int) -> Int? {
+        guard recoveryN > 0 else { return nil }
+        var run = 0
+        for i in (alertIndex + 1)..<max(smoothed.count, alertIndex + 1) {
+            run = smoothed[i] < threshold ? run + 1 : 0
+            if run >= recoveryN { return i }
+        }
+        return nil
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
@@ -46,7 +62,10 @@ public struct AlertJob: BatchJob {
         var notifications: [AlertNotification] = []
         // The decision needs the recent points and, before them, enough scores to smooth over and
         // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
-        let needed = min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
+        // Recovery looks back to the metric's last alert, so it reads the whole alert_max_n.
+        let recoveryN = batch.alertRecoveryN
+        let needed = recoveryN > 0 ? batch.alertMaxN
+            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
                                                     from: from, through: now, latest: needed))
@@ -59,22 +78,35 @@ public struct AlertJob: BatchJob {
             let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
                                         recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
                                         snoozeN: batch.alertSnoozeN, always: batch.alertAlways)
+            let tags = batch.tags(for: metric)
             for decision in decisions {
                 let score = scores[decision.index]
-                let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
+                let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
+                let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
                 alerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
                                         value: 1, metadata: metadata))
-                notifications.append(AlertNotification(alertType: "alert", batch: batch.name, metric: metric,
+                notifications.append(AlertNotification(kind: .alert, batch: batch.name, metric: metric,
                                                        timestamp: score.timestamp, value: values[score.timestamp],
                                                        score: score.value, smoothedScore: decision.smoothed,
-                                                       threshold: batch.alertThreshold, methods: batch.alertMethods,
-                                                       tags: batch.tags(for: metric)))
+                                                       threshold: batch.alertThreshold, severity: severity,
+                                                       methods: batch.alertMethods, tags: tags))
+            }
+            let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()
+            if let lastAlert {
+                let smoothed = ScoreSmoothing.smoothed(scores.map(\.value), window: batch.alertSmoothN)
+                if let r = Self.recovery(smoothed: smoothed, alertIndex: lastAlert, threshold: batch.alertThreshold, recoveryN: recoveryN) {
+                    let point = scores[r]
+                    notifications.append(AlertNotification(
+                        kind: .recovery, batch: batch.name, metric: metric, timestamp: point.timestamp, value: values[point.timestamp],
+                        score: point.value, smoothedScore: smoothed[r], threshold: batch.alertThreshold, severity: .info,
+                        details: ["alerted_at": MetricTimestamp.format(scores[lastAlert].timestamp)],
+                        methods: batch.alertMethods, tags: tags))
+                }
             }
         }
+        try NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)
-        for notification in notifications {
-            try await context.notifier.deliver(notification)
-        }
+        await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("alert \(batch.name): \(written) alerts")
         return JobOutcome(rowsWritten: written)
     }

@@ -10,7 +10,14 @@ public struct JobContext: Sendable {
     public var models: ModelStore
     public var sources: DataSourceResolver
     public var ingestRunner: IngestFunctionRunner
-    public var notifier: Notifier
+    /// The outbox and log of notification deliveries.
+    public var deliveries: DeliveryStore
+    /// Mutes set at run time.
+    public var mutes: MuteStore
+    /// The channels notifications can go out on.
+    public var channels: NotificationChannels
+    /// Where the plot job writes charts.
+    public var plots: PlotSink
     public var templates: TemplateRenderer
     public var logger: Logger
     /// Asked before each run; nil admits every run.
@@ -20,7 +27,8 @@ public struct JobContext: Sendable {
     public var memo: DetectorMemo?
 
     public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
-                ingestRunner: IngestFunctionRunner, notifier: Notifier, templates: TemplateRenderer, logger: Logger,
+                ingestRunner: IngestFunctionRunner, deliveries: DeliveryStore, mutes: MuteStore,
+                channels: NotificationChannels, plots: PlotSink, templates: TemplateRenderer, logger: Logger,
                 gate: JobGate? = nil, memo: DetectorMemo? = nil) {
         self.clock = clock
         self.seed = seed
@@ -28,7 +36,10 @@ public struct JobContext: Sendable {
         self.models = models
         self.sources = sources
         self.ingestRunner = ingestRunner
-        self.notifier = notifier
+        self.deliveries = deliveries
+        self.mutes = mutes
+        self.channels = channels
+        self.plots = plots
         self.templates = templates
         self.logger = logger
         self.gate = gate

@@ -16,6 +16,9 @@ public struct JobRunner: Sendable {
         case .train: return TrainJob()
         case .score: return ScoreJob()
         case .alert: return AlertJob()
+        case .change: return ChangeJob()
+        case .tholdalert: return ThresholdAlertJob()
+        case .plot: return PlotJob()
         }
     }
 

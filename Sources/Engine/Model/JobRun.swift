@@ -1,8 +1,12 @@
 import Foundation
 
-/// The jobs a batch runs, in the order `engine run all` runs them.
+/// The jobs a batch runs, in the order `engine run all` runs them. `tholdalert` follows every
+/// ingest (as in Anomstack, where it is part of the ingest job) rather than keeping its own cron.
 public enum JobKind: String, Sendable, CaseIterable, Codable {
-    case ingest, train, score, alert
+    case ingest, tholdalert, train, score, alert, change, plot
+
+    /// The job whose cron string and schedule status this job follows, when it has none of its own.
+    public var follows: JobKind? { self == .tholdalert ? .ingest : nil }
 }
 
 /// How a job run ended.

@@ -8,7 +8,8 @@ public struct ScheduledJob: Sendable, Hashable {
 }
 
 /// The schedules of a set of batches: every job whose `<job>_default_schedule_status` is
-/// RUNNING (or all of them when `startAll` is set) and that is not disabled.
+/// RUNNING (or all of them when `startAll` is set) and that is not disabled. A job that follows
+/// another (`JobKind.follows`) fires on that job's cron, right after it.
 public struct JobSchedule: Sendable {
     public let entries: [ScheduledJob]
 
@@ -16,8 +17,10 @@ public struct JobSchedule: Sendable {
         var entries: [ScheduledJob] = []
         for batch in batches.sorted(by: { $0.name < $1.name }) where !batch.disabled {
             for job in jobs where !batch.isDisabled(job) {
-                let running = startAll || batch.values["\(job.rawValue)_default_schedule_status"]?.stringValue == "RUNNING"
-                guard running, let text = batch.cronSchedule(job.rawValue), let cron = try? CronExpression(text) else { continue }
+                let owner = job.follows ?? job
+                if job.follows != nil && batch.isDisabled(owner) { continue }
+                let running = startAll || batch.values["\(owner.rawValue)_default_schedule_status"]?.stringValue == "RUNNING"
+                guard running, let text = batch.cronSchedule(owner.rawValue), let cron = try? CronExpression(text) else { continue }
                 entries.append(ScheduledJob(batch: batch.name, job: job, cron: cron))
             }
         }
@@ -25,7 +28,7 @@ public struct JobSchedule: Sendable {
     }
 
     /// The earliest firing time strictly after `date`, and every job due then, in run order:
-    /// batch name, then ingest → train → score → alert, so a tick's data flows through its jobs.
+    /// batch name, then `JobKind` order (ingest → tholdalert → train → score → alert → change → plot), so a tick's data flows through its jobs.
     public func nextTick(after date: Date) -> (time: Date, jobs: [ScheduledJob])? {
         var earliest: Date?
         var due: [ScheduledJob] = []

@@ -1,9 +1,9 @@
-import Engine
 import Foundation
 
 /// A JSON value written canonically: keys sorted, numbers at a fixed precision, no whitespace.
-/// Outputs are compared as text and hashed, so their bytes must not depend on anything else.
-enum CanonicalJSON {
+/// Replay outputs are compared as text and hashed, and webhook bodies are signed, so their bytes
+/// must not depend on anything else.
+public enum CanonicalJSON: Sendable, Hashable {
     case null
     case bool(Bool)
     case int(Int)
@@ -12,7 +12,7 @@ enum CanonicalJSON {
     case array([CanonicalJSON])
     case object([String: CanonicalJSON])
 
-    var text: String {
+    public var text: String {
         switch self {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
@@ -25,5 +25,5 @@ enum CanonicalJSON {
         }
     }
 
-    static func quote(_ s: String) -> String { JSONText.quote(s) }
+    public static func quote(_ s: String) -> String { JSONText.quote(s) }
 }

@@ -1,0 +1,85 @@
+import Foundation
+
+/// How an HTTP answer maps onto a delivery outcome: 2xx delivered; 429 and 5xx (and 408) retried,
+/// honouring Retry-After; other 4xx refused for good.
+enum HTTPOutcome {
+    static func check(_ response: HTTPResponse, what: String) throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let body = String(decoding: response.body.prefix(300), as: UTF8.self)
+        let retryAfter = response.headers["retry-after"].flatMap(TimeInterval.init)
+        let transient = response.status == 429 || response.status == 408 || response.status >= 500
+        throw DeliveryFailure("\(what) answered HTTP \(response.status): \(body)", permanent: !transient, retryAfter: retryAfter)
+    }
+
+    /// Sends a request; a transport error (refused, timed out) is a transient failure.
+    static func send(_ request: HTTPRequest, over transport: HTTPTransport, what: String) async throws -> HTTPResponse {
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(request)
+        } catch {
+            throw DeliveryFailure("\(what) could not be reached: \(error.localizedDescription)")
+        }
+        try check(response, what: what)
+        return response
+    }
+}
+
+/// Posts the generic JSON payload to a URL, signed with HMAC-SHA256 when a secret is set.
+public struct WebhookChannel: NotificationChannel {
+    public let url: URL?
+    public let secret: String?
+    public let transport: HTTPTransport
+
+    public init(url: URL?, secret: String?, transport: HTTPTransport) {
+        self.url = url
+        self.secret = secret
+        self.transport = transport
+    }
+
+    public func send(_ delivery: Delivery) async throws {
+        guard let url = delivery.target.webhookURL.flatMap(URL.init(string:)) ?? url else {
+            throw DeliveryFailure("no webhook URL: set ANOMSTACK_WEBHOOK_URL or a route's webhook_url", permanent: true)
+        }
+        let body = WebhookPayload.generic(delivery)
+        var headers = ["Content-Type": "application/json", "X-Anomstack-Delivery": delivery.id]
+        if let secret, !secret.isEmpty { headers["X-Signature-256"] = WebhookPayload.signature(body: body, secret: secret) }
+        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Data(body.utf8)),
+                                       over: transport, what: "webhook \(url.host ?? "")")
+    }
+}
+
+/// Sends PagerDuty Events API v2 events (trigger, and resolve on recovery).
+public struct PagerDutyChannel: NotificationChannel {
+    public let url: URL
+    public let routingKey: String
+    public let transport: HTTPTransport
+
+    public init(url: URL, routingKey: String, transport: HTTPTransport) {
+        self.url = url
+        self.routingKey = routingKey
+        self.transport = transport
+    }
+
+    public func send(_ delivery: Delivery) async throws {
+        let body = WebhookPayload.pagerDuty(delivery, routingKey: routingKey)
+        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
+                                                   body: Data(body.utf8)), over: transport, what: "PagerDuty")
+    }
+}
+
+/// Posts an Adaptive Card to a Microsoft Teams incoming webhook.
+public struct TeamsChannel: NotificationChannel {
+    public let url: URL
+    public let transport: HTTPTransport
+
+    public init(url: URL, transport: HTTPTransport) {
+        self.url = url
+        self.transport = transport
+    }
+
+    public func send(_ delivery: Delivery) async throws {
+        let target = delivery.target.webhookURL.flatMap(URL.init(string:)) ?? url
+        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: target, headers: ["Content-Type": "application/json"],
+                                                   body: Data(WebhookPayload.teams(delivery).utf8)), over: transport, what: "Teams")
+    }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+
+/// The delivery log and the run-time mutes in the embedded SQLite database.
+extension SQLiteDatabase: DeliveryStore, MuteStore {
+    static let notificationSchema = """
+        CREATE TABLE IF NOT EXISTS deliveries (
+            id TEXT PRIMARY KEY,
+            batch TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            alert_type TEXT NOT NULL,
+            method TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT,
+            notification TEXT NOT NULL,
+            target TEXT NOT NULL,
+            message TEXT NOT NULL,
+            attachment BLOB
+        );
+        CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at);
+        CREATE TABLE IF NOT EXISTS delivery_attempts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            delivery_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT
+        );
+        CREATE TABLE IF NOT EXISTS mutes (
+            batch TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            until TEXT NOT NULL,
+            reason TEXT,
+            PRIMARY KEY (batch, metric)
+        );
+        """
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(MetricTimestamp.format(date))
+        }
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = MetricTimestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad time '\(text)'"))
+            }
+            return date
+        }
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+
+    public func enqueue(_ deliveries: [Delivery]) throws -> Int {
+        guard !deliveries.isEmpty else { return 0 }
+        return try writer.write { db in
+            var inserted = 0
+            for d in deliveries {
+                try db.execute(sql: """
+                    INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
+                                            next_attempt_at, delivered_at, notification, target, message, attachment)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """, arguments: [d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method,
+                                     d.status.rawValue, MetricTimestamp.format(d.createdAt), MetricTimestamp.format(d.nextAttemptAt),
+                                     try Self.json(d.notification), try Self.json(d.target), try Self.json(d.message), d.attachment])
+                inserted += db.changesCount
+            }
+            return inserted
+        }
+    }
+
+    private static let deliveryColumns = """
+        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment
+        """
+
+    private static func delivery(_ row: Row) throws -> Delivery {
+        let notification = try decode(AlertNotification.self, row["notification"])
+        var d = Delivery(notification: notification, method: row["method"], target: try decode(DeliveryTarget.self, row["target"]),
+                         message: try decode(ComposedMessage.self, row["message"]), attachment: row["attachment"],
+                         status: DeliveryStatus(rawValue: row["status"]) ?? .failed,
+                         createdAt: MetricTimestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0))
+        d.id = row["id"]
+        d.attempts = row["attempts"]
+        d.lastError = row["last_error"]
+        d.nextAttemptAt = MetricTimestamp.parse(row["next_attempt_at"]) ?? d.createdAt
+        d.deliveredAt = (row["delivered_at"] as String?).flatMap(MetricTimestamp.parse)
+        return d
+    }
+
+    public func due(batch: String?, now: Date, limit: Int) throws -> [Delivery] {
+        try writer.read { db in
+            let sql = "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
+                + (batch == nil ? "" : " AND batch = ?") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
+            var arguments: StatementArguments = [MetricTimestamp.format(now)]
+            if let batch { arguments += [batch] }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.delivery)
+        }
+    }
+
+    public func claim(id: String, now: Date, until: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: """
+                UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?
+                """, arguments: [MetricTimestamp.format(until), id, MetricTimestamp.format(now)])
+            return db.changesCount == 1
+        }
+    }
+
+    public func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws {
+        try writer.write { db in
+            let time = MetricTimestamp.format(at)
+            try db.execute(sql: """
+                UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                    delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+                WHERE id = ? AND status != 'delivered'
+                """, arguments: [status.rawValue, error, MetricTimestamp.format(nextAttemptAt), status.rawValue, time, id])
+            try db.execute(sql: "INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)",
+                           arguments: [id, time, status.rawValue, error])
+        }
+    }
+
+    public func deliveries(batch: String?) throws -> [Delivery] {
+        try writer.read { db in
+            let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY created_at, id"
+            return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).map(Self.delivery)
+        }
+    }
+
+    public func setMute(_ mute: Mute) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO mutes (batch, metric, until, reason) VALUES (?, ?, ?, ?)
+                ON CONFLICT (batch, metric) DO UPDATE SET until = excluded.until, reason = excluded.reason
+                """, arguments: [mute.batch, mute.metric ?? "", MetricTimestamp.format(mute.until), mute.reason])
+        }
+    }
+
+    public func clearMute(batch: String, metric: String?) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM mutes WHERE batch = ? AND metric = ?", arguments: [batch, metric ?? ""])
+            return db.changesCount > 0
+        }
+    }
+
+    public func mutes(batch: String?) throws -> [Mute] {
+        try writer.read { db in
+            let sql = "SELECT batch, metric, until, reason FROM mutes" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY batch, metric"
+            return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap { row in
+                guard let until = MetricTimestamp.parse(row["until"]) else { return nil }
+                let metric: String = row["metric"]
+                return Mute(batch: row["batch"], metric: metric.isEmpty ? nil : metric, until: until, reason: row["reason"])
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Change detection (Anomstack's change job, which has not fired since late 2024 because its flag
+/// is overwritten by a coalesced zero; this one works). For each metric (those of
+/// `change_include_metrics` when set, less `change_exclude_metrics`) it reads up to
+/// `change_max_n` recent values within `change_metric_timestamp_max_days_ago`, runs
+/// `ChangeDetection` over them, and writes a `change` row (value 1, the test's figures in the
+/// metadata) for each new change, once, with a notification of kind `change`.
+public struct ChangeJob: BatchJob {
+    public let kind = JobKind.change
+
+    public init() {}
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let store = try context.store(for: batch)
+        let from = now.addingTimeInterval(-Double(batch.changeMaxDaysAgo) * 86_400)
+        let detection = ChangeDetection(threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN,
+                                        snoozeN: batch.changeSnoozeN, shiftWindowN: batch.changeShiftWindowN,
+                                        shiftThreshold: batch.changeShiftThreshold)
+        let included = batch.changeIncluded
+        let excluded = batch.excluded(for: .change)
+        var rows: [MetricRow] = []
+        var notifications: [AlertNotification] = []
+        var skipped: [String] = []
+        for metric in try store.metricNames(batch: batch.name, type: .metric)
+        where (included.isEmpty || included.contains(metric)) && !excluded.contains(metric) {
+            let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from,
+                                                    through: now, latest: batch.changeMaxN))
+            guard let first = values.first else { continue }
+            if values.count < detection.minimumReference + 1 {
+                skipped.append("\(metric): \(values.count) points, change detection needs \(detection.minimumReference + 1)")
+                continue
+            }
+            let flaggedTimes = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.change],
+                                                              from: first.timestamp, through: now)).map(\.timestamp))
+            let flagged = Set(values.indices.filter { flaggedTimes.contains(values[$0].timestamp) })
+            for change in detection.detect(values.map(\.value), flagged: flagged) {
+                let point = values[change.index]
+                let z = change.z.isFinite ? change.z : (change.z > 0 ? 1e9 : -1e9)
+                let metadata = "{\"method\":\"\(change.method.rawValue)\",\"score\":\(Fixed.format(z, 4)),"
+                    + "\"reference_median\":\(Fixed.format(change.referenceMedian, 4)),\"mad\":\(Fixed.format(change.mad, 4)),"
+                    + "\"threshold\":\(Fixed.format(change.method == .point ? detection.threshold : detection.shiftThreshold, 4))}"
+                rows.append(MetricRow(timestamp: point.timestamp, batch: batch.name, name: metric, type: .change, value: 1,
+                                      metadata: metadata))
+                notifications.append(AlertNotification(
+                    kind: .change, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value, score: z,
+                    smoothedScore: z, threshold: change.method == .point ? detection.threshold : detection.shiftThreshold,
+                    severity: .warning,
+                    details: ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)],
+                    methods: batch.changeMethods, tags: batch.tags(for: metric)))
+            }
+        }
+        try NotificationOutbox(context: context).post(notifications, batch: batch)
+        let written = try store.insert(rows)
+        await DeliveryDispatcher(context: context).dispatch(batch: batch)
+        context.logger.info("change \(batch.name): \(written) changes")
+        return JobOutcome(rowsWritten: written, skipped: skipped)
+    }
+}

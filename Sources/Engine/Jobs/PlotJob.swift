@@ -1,0 +1,33 @@
+import Foundation
+
+/// Draws every metric of a batch (its last `plot_max_n` points within
+/// `plot_metric_timestamp_max_days_ago`) as `<metric>.svg` and `<metric>.png` through the plot sink.
+public struct PlotJob: BatchJob {
+    public let kind = JobKind.plot
+
+    public init() {}
+
+    /// A metric name as a file name: anything but letters, digits, `.`, `-` and `_` becomes `_`.
+    public static func fileStem(_ metric: String) -> String {
+        let stem = String(metric.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        return stem.hasPrefix(".") ? "_" + stem.dropFirst() : stem
+    }
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let store = try context.store(for: batch)
+        var written = 0
+        for metric in try store.metricNames(batch: batch.name, type: .metric) {
+            let data = try PlotData.load(store: store, batch: batch, metric: metric, through: now, maxN: batch.plotMaxN,
+                                         maxDaysAgo: batch.plotMaxDaysAgo)
+            guard !data.values.isEmpty else { continue }
+            let scene = PlotScene(data: data)
+            let stem = Self.fileStem(metric)
+            try context.plots.write(batch: batch.name, file: "\(stem).svg", data: Data(SVGRenderer.render(scene).utf8))
+            try context.plots.write(batch: batch.name, file: "\(stem).png", data: PNGEncoder.encode(Rasterizer.render(scene)))
+            written += 1
+        }
+        context.logger.info("plot \(batch.name): \(written) charts")
+        return JobOutcome(rowsWritten: written)
+    }
+}

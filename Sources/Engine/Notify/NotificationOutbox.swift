@@ -1,0 +1,52 @@
+import Foundation
+
+/// Where jobs hand their notifications: each is checked against the mutes, routed by its
+/// metric's tags, composed, given a chart when email or Slack will carry it, and queued in the
+/// delivery log, one delivery per channel. Queuing is idempotent (ids are stable), so a job
+/// queues before it writes its rows: a crash between the two loses nothing on the rerun.
+public struct NotificationOutbox: Sendable {
+    public let context: JobContext
+
+    public init(context: JobContext) {
+        self.context = context
+    }
+
+    /// Queues `notifications` of `batch`; returns how many deliveries were new.
+    @discardableResult
+    public func post(_ notifications: [AlertNotification], batch: BatchConfig) throws -> Int {
+        guard !notifications.isEmpty else { return 0 }
+        let now = context.clock.now
+        let mutes = MuteRules(batch: batch, stored: try context.mutes.mutes(batch: batch.name))
+        let routing = NotificationRouting(batch: batch)
+        let composer = NotificationComposer(templates: context.templates)
+        let store = try context.store(for: batch)
+        var deliveries: [Delivery] = []
+        for notification in notifications {
+            let (methods, target) = routing.route(tags: notification.tags, methods: notification.methods)
+            let mute = mutes.mute(for: notification.metric, batch: batch.name, at: now)
+            let wantsChart = mute == nil && methods.contains { $0 == "email" || $0 == "slack" }
+            let chart = wantsChart ? chartPNG(for: notification, batch: batch, store: store) : nil
+            let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
+            for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }
+            let muted = mute.map { " (muted until \(MetricTimestamp.format($0.until)))" } ?? ""
+            context.logger.notice("\(message.title)\(muted) → \(methods.isEmpty ? "no channel" : methods.joined(separator: ","))")
+            for method in methods {
+                deliveries.append(Delivery(notification: notification, method: method, target: target, message: message,
+                                           attachment: chart, status: mute == nil ? .pending : .muted, createdAt: now))
+            }
+        }
+        return try context.deliveries.enqueue(deliveries)
+    }
+
+    /// The metric's chart as PNG, or nil (logged) when it cannot be drawn: a chart is never worth an alert.
+    func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: MetricStore) -> Data? {
+        do {
+            let data = try PlotData.load(store: store, batch: batch, metric: notification.metric, through: context.clock.now,
+                                         maxN: batch.alertMaxN, maxDaysAgo: batch.plotMaxDaysAgo)
+            return PNGEncoder.encode(Rasterizer.render(PlotScene(data: data)))
+        } catch {
+            context.logger.error("\(batch.name): could not draw the chart of \(notification.metric): \(error)")
+            return nil
+        }
+    }
+}

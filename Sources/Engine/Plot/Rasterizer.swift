@@ -1,0 +1,124 @@
+import Foundation
+
+/// An RGB image, row by row from the top.
+public struct RGBImage: Sendable, Hashable {
+    public let width: Int
+    public let height: Int
+    public var pixels: [UInt8]
+
+    public init(width: Int, height: Int, fill: RGB) {
+        self.width = width
+        self.height = height
+        pixels = [UInt8](repeating: 0, count: width * height * 3)
+        for i in 0..<(width * height) {
+            pixels[3 * i] = fill.r
+            pixels[3 * i + 1] = fill.g
+            pixels[3 * i + 2] = fill.b
+        }
+    }
+
+    public func pixel(x: Int, y: Int) -> RGB {
+        let i = 3 * (y * width + x)
+        return RGB(pixels[i], pixels[i + 1], pixels[i + 2])
+    }
+
+    /// Mixes `color` into a pixel with `coverage` in [0, 1].
+    mutating func blend(x: Int, y: Int, color: RGB, coverage: Double) {
+        guard x >= 0, y >= 0, x < width, y < height, coverage > 0 else { return }
+        let a = min(coverage, 1)
+        let i = 3 * (y * width + x)
+        func mix(_ old: UInt8, _ new: UInt8) -> UInt8 { UInt8((Double(old) * (1 - a) + Double(new) * a).rounded()) }
+        pixels[i] = mix(pixels[i], color.r)
+        pixels[i + 1] = mix(pixels[i + 1], color.g)
+        pixels[i + 2] = mix(pixels[i + 2], color.b)
+    }
+}
+
+/// Draws a plot scene into pixels: anti-aliased lines and discs (coverage from the distance to
+/// the shape) and bitmap-font text. Plain arithmetic only, so the same scene gives the same pixels.
+public enum Rasterizer {
+    public static func render(_ scene: PlotScene) -> RGBImage {
+        var image = RGBImage(width: Int(scene.width), height: Int(scene.height), fill: .white)
+        for shape in scene.shapes {
+            switch shape {
+            case .polyline(let points, let color, let width, let dashed):
+                for (a, b) in zip(points, points.dropFirst()) {
+                    if dashed { dashes(a, b, on: 6, off: 4) { segment(&image, $0, $1, color: color, width: width) } }
+                    else { segment(&image, a, b, color: color, width: width) }
+                }
+            case .circle(let center, let radius, let color):
+                disc(&image, center, radius: radius, color: color)
+            case .text(let text, let at, let size, let anchor, let color):
+                self.text(&image, text, at: at, size: size, anchor: anchor, color: color)
+            }
+        }
+        return image
+    }
+
+    static func segment(_ image: inout RGBImage, _ a: CanvasPoint, _ b: CanvasPoint, color: RGB, width: Double) {
+        let half = width / 2
+        let minX = Int(floor(min(a.x, b.x) - half - 1)), maxX = Int(ceil(max(a.x, b.x) + half + 1))
+        let minY = Int(floor(min(a.y, b.y) - half - 1)), maxY = Int(ceil(max(a.y, b.y) + half + 1))
+        let dx = b.x - a.x, dy = b.y - a.y
+        let length2 = dx * dx + dy * dy
+        for py in max(minY, 0)...min(maxY, image.height - 1) where minY <= image.height - 1 && maxY >= 0 {
+            for px in max(minX, 0)...min(maxX, image.width - 1) where minX <= image.width - 1 && maxX >= 0 {
+                let cx = Double(px) + 0.5, cy = Double(py) + 0.5
+                let t = length2 > 0 ? min(max(((cx - a.x) * dx + (cy - a.y) * dy) / length2, 0), 1) : 0
+                let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
+                let distance = (ex * ex + ey * ey).squareRoot()
+                image.blend(x: px, y: py, color: color, coverage: min(half + 0.5 - distance, 1))
+            }
+        }
+    }
+
+    static func dashes(_ a: CanvasPoint, _ b: CanvasPoint, on: Double, off: Double, draw: (CanvasPoint, CanvasPoint) -> Void) {
+        let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+        guard length > 0 else { return }
+        var s = 0.0
+        while s < length {
+            let e = min(s + on, length)
+            draw(CanvasPoint(a.x + (b.x - a.x) * s / length, a.y + (b.y - a.y) * s / length),
+                 CanvasPoint(a.x + (b.x - a.x) * e / length, a.y + (b.y - a.y) * e / length))
+            s += on + off
+        }
+    }
+
+    static func disc(_ image: inout RGBImage, _ center: CanvasPoint, radius: Double, color: RGB) {
+        let minX = Int(floor(center.x - radius - 1)), maxX = Int(ceil(center.x + radius + 1))
+        let minY = Int(floor(center.y - radius - 1)), maxY = Int(ceil(center.y + radius + 1))
+        guard maxX >= 0, maxY >= 0, minX < image.width, minY < image.height else { return }
+        for py in max(minY, 0)...min(maxY, image.height - 1) {
+            for px in max(minX, 0)...min(maxX, image.width - 1) {
+                let ex = Double(px) + 0.5 - center.x, ey = Double(py) + 0.5 - center.y
+                image.blend(x: px, y: py, color: color, coverage: radius + 0.5 - (ex * ex + ey * ey).squareRoot())
+            }
+        }
+    }
+
+    /// Bitmap text whose capitals are about `size` pixels tall (scaled by whole pixels).
+    static func text(_ image: inout RGBImage, _ text: String, at: CanvasPoint, size: Double, anchor: Shape.TextAnchor, color: RGB) {
+        let scale = max(Int((size / Double(BitmapFont.height)).rounded()), 1)
+        let advance = (BitmapFont.width + 1) * scale
+        let total = advance * text.count - scale
+        var x = Int(at.x.rounded())
+        switch anchor {
+        case .start: break
+        case .middle: x -= total / 2
+        case .end: x -= total
+        }
+        let top = Int(at.y.rounded()) - BitmapFont.height * scale
+        for c in text {
+            for (row, bits) in BitmapFont.glyph(c).enumerated() {
+                for column in 0..<BitmapFont.width where bits & (1 << (BitmapFont.width - 1 - column)) != 0 {
+                    for dy in 0..<scale {
+                        for dx in 0..<scale {
+                            image.blend(x: x + column * scale + dx, y: top + row * scale + dy, color: color, coverage: 1)
+                        }
+                    }
+                }
+            }
+            x += advance
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The delivery log (`deliveries` and `delivery_attempts`): the outbox every notification goes
+/// through, so a notification is queued once, sent at least once, and never again once delivered.
+public protocol DeliveryStore: Sendable {
+    /// Queues the deliveries whose id is not stored yet; returns how many were new.
+    @discardableResult
+    func enqueue(_ deliveries: [Delivery]) throws -> Int
+    /// Pending deliveries due at `now` (optionally of one batch), oldest first, at most `limit`.
+    func due(batch: String?, now: Date, limit: Int) throws -> [Delivery]
+    /// Takes a due delivery for one attempt: succeeds for one caller only, and keeps others off it
+    /// until `until` (after which a crashed attempt is retried).
+    func claim(id: String, now: Date, until: Date) throws -> Bool
+    /// Records how an attempt went and what happens next.
+    func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws
+    /// Every delivery (optionally of one batch), oldest first.
+    func deliveries(batch: String?) throws -> [Delivery]
+}
+
+/// A mute: notifications of a batch (all metrics when `metric` is nil) are recorded, not sent,
+/// until `until`.
+public struct Mute: Sendable, Hashable, Codable {
+    public var batch: String
+    public var metric: String?
+    public var until: Date
+    public var reason: String?
+
+    public init(batch: String, metric: String?, until: Date, reason: String? = nil) {
+        self.batch = batch
+        self.metric = metric
+        self.until = until
+        self.reason = reason
+    }
+
+    /// Whether this mute silences `metric` of `batch` at `time`.
+    public func covers(batch: String, metric: String, at time: Date) -> Bool {
+        self.batch == batch && (self.metric == nil || self.metric == metric) && time < until
+    }
+}
+
+/// Mutes set at run time (`engine mute`, later the dashboard), beside those in the config.
+public protocol MuteStore: Sendable {
+    /// Sets (or replaces) the mute of a batch or metric.
+    func setMute(_ mute: Mute) throws
+    /// Removes the mute of a batch or metric; returns whether there was one.
+    @discardableResult
+    func clearMute(batch: String, metric: String?) throws -> Bool
+    /// The mutes of a batch (all batches when nil).
+    func mutes(batch: String?) throws -> [Mute]
+}
