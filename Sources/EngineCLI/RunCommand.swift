@@ -6,14 +6,16 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run jobs once, on a clock fixed at --as-of.",
-        discussion: "`all` runs ingest, train, score and alert in that order for each batch. Exits 1 if any job failed."
+        discussion: """
+            `all` runs ingest, tholdalert, train, score, alert, change and plot in that order for each batch.             Notifications go to the channels the environment configures (see the README); charts go under             $ENGINE_PLOTS (default ./plots). Exits 1 if any job failed.
+            """
     )
 
     enum Job: String, ExpressibleByArgument, CaseIterable {
-        case ingest, train, score, alert, all
+        case ingest, tholdalert, train, score, alert, change, plot, all
     }
 
-    @Argument(help: "The job: ingest, train, score, alert or all.")
+    @Argument(help: "The job: ingest, tholdalert, train, score, alert, change, plot or all.")
     var job: Job
 
     @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")

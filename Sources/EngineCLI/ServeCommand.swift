@@ -31,6 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, batches: loaded.batches, database: db))
         let scheduler = Scheduler(batches: loaded.batches, runner: runner, startAll: startAll)
         printLine("serving \(loaded.batches.count) batches from \(folder.metrics), database \(installation.databasePath)")
+        for line in installation.channelSummary { printLine("  notifications: \(line)") }
         for entry in scheduler.schedule.entries {
             printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)")
         }

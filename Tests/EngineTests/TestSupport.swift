@@ -26,7 +26,8 @@ func batch(_ yaml: String, extraFiles: [String: String] = [:]) throws -> BatchCo
 struct Harness {
     let database: SQLiteDatabase
     let models = InMemoryModelStore()
-    let notifier = RecordingNotifier()
+    let channel = RecordingChannel()
+    let plots = RecordingPlotSink()
     let clock: TestClock
     let source: StaticDataSource
     let folder: MetricsFolder
@@ -43,7 +44,8 @@ struct Harness {
 
     var context: JobContext {
         JobContext(clock: clock, seed: 7, stores: database, models: models, sources: source, ingestRunner: ingestRunner,
-                   notifier: notifier, templates: TemplateRenderer(folder: folder), logger: quietLogger())
+                   deliveries: database, mutes: database, channels: channel.everyMethod, plots: plots,
+                   templates: TemplateRenderer(folder: folder), logger: quietLogger())
     }
 
     func store(_ table: String = "metrics") throws -> MetricStore { try database.store(table: table) }

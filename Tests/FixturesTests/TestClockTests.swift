@@ -6,20 +6,19 @@ import Testing
 @Suite struct TestClockTests {
     @Test func sleepersWakeWhenTheClockPassesTheirDeadline() async throws {
         let clock = TestClock(Date(timeIntervalSince1970: 0))
-        let woke = RecordingNotifier()
+        let woke = RecordingPlotSink()
         let task = Task {
             try await clock.sleep(until: Date(timeIntervalSince1970: 60))
-            try await woke.deliver(AlertNotification(alertType: "woke", batch: "", metric: "", timestamp: clock.now, value: nil,
-                                                     score: 0, smoothedScore: 0, threshold: 0, methods: [], tags: [:]))
+            try woke.write(batch: "b", file: "woke", data: Data(MetricTimestamp.format(clock.now).utf8))
         }
         for _ in 0..<50 { await Task.yield() }
-        #expect(woke.delivered.isEmpty)
+        #expect(woke.files.isEmpty)
         clock.advance(by: 30)
         for _ in 0..<50 { await Task.yield() }
-        #expect(woke.delivered.isEmpty)
+        #expect(woke.files.isEmpty)
         clock.advance(by: 30)
         try await task.value
-        #expect(woke.delivered.map(\.timestamp) == [Date(timeIntervalSince1970: 60)])
+        #expect(woke.files["b/woke"] == Data("1970-01-01 00:01:00".utf8))
     }
 
     @Test func pastDeadlinesReturnAtOnce() async throws {

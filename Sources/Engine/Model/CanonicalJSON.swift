@@ -12,6 +12,15 @@ public enum CanonicalJSON: Sendable, Hashable {
     case array([CanonicalJSON])
     case object([String: CanonicalJSON])
 
+    /// The number a `.number` or `.int` holds.
+    public var doubleValue: Double? {
+        switch self {
+        case .number(let d, _): return d
+        case .int(let i): return Double(i)
+        default: return nil
+        }
+    }
+
     public var text: String {
         switch self {
         case .null: return "null"

@@ -77,7 +77,8 @@ public struct EngineBenchmark: Sendable {
         func context(at time: Date) -> JobContext {
             JobContext(clock: FixedClock(time), seed: seed, stores: database, models: models,
                        sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
-                       notifier: RecordingNotifier(), templates: TemplateRenderer(folder: folder), logger: logger)
+                       deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
+                       templates: TemplateRenderer(folder: folder), logger: logger)
         }
         let clock = ContinuousClock()
         var trained = JobOutcome()

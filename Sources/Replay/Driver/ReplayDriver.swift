@@ -5,7 +5,7 @@ import Logging
 
 /// Runs one scenario through the real engine: its batch's jobs fire on their cron strings on a
 /// simulated clock, reading the scenario's series through the ingest job, with an in-memory
-/// SQLite store and model store, a recording notifier, and the scenario's events applied at
+/// SQLite store and model store, recording channels and plot sink, and the scenario's events applied at
 /// their times. Returns the canonical outputs.
 public struct ReplayDriver: Sendable {
     public struct Options: Sendable {
@@ -47,12 +47,14 @@ public struct ReplayDriver: Sendable {
         let end = min(options.until ?? scenario.end, scenario.end)
         let clock = SimulatedClock(scenario.start.addingTimeInterval(-1))
         let database = try SQLiteDatabase(path: ":memory:")
-        let notifier = RecordingNotifier()
+        let channel = RecordingChannel()
+        let plots = RecordingPlotSink()
         let faults = FaultPlan()
         let source = ScenarioDataSource(series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
                                         shuffleEverything: options.shuffleArrivals)
         let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: InMemoryModelStore(), sources: source,
-                                 ingestRunner: CannedIngestRunner(), notifier: notifier, templates: TemplateRenderer(folder: folder),
+                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
+                                 channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
                                  logger: options.logger, gate: faults, memo: DetectorMemo())
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
@@ -68,14 +70,16 @@ public struct ReplayDriver: Sendable {
             case .feedback(let metric, let alertAt, let positive):
                 try database.store(table: batch.tableKey).insert([MetricRow(timestamp: alertAt, batch: batch.name, name: metric,
                                                                             type: positive ? .thumbsup : .thumbsdown, value: 1)])
-            case .mute(let metric, let until):
+            case .snooze(let metric, let until):
                 muted.insert(metric)
                 batch = try loadBatch()
-                if let until { pending.append(TimedEvent(at: until, event: .unmute(metric: metric), order: Int.max)) }
+                pending.append(TimedEvent(at: until, event: .unmute(metric: metric), order: Int.max))
                 pending.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+            case .mute(let metric, let until):
+                try database.setMute(Mute(batch: batch.name, metric: metric, until: until ?? .distantFuture, reason: "scenario"))
             case .unmute(let metric):
-                muted.remove(metric)
-                batch = try loadBatch()
+                if let metric, muted.remove(metric) != nil { batch = try loadBatch() }
+                try database.clearMute(batch: batch.name, metric: metric)
             case .set(let assignments):
                 overrides += assignments
                 batch = try loadBatch()
@@ -86,6 +90,6 @@ public struct ReplayDriver: Sendable {
             }
         }
         return try ReplayOutputs.collect(scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
-                                         notifications: notifier.delivered, runs: runs)
+                                         deliveries: database.deliveries(batch: batch.name), plots: plots.files, runs: runs)
     }
 }

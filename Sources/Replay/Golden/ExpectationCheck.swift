@@ -14,7 +14,7 @@ public enum ExpectationCheck {
                     let nearest = alerts.filter { $0.name == metric }.map { MetricTimestamp.format($0.timestamp) }
                     failures.append("\(label): none (alerts on \(metric): \(nearest.isEmpty ? "none" : nearest.prefix(5).joined(separator: ", ")))")
                 } else if let minScore {
-                    let best = matching.compactMap { ReplayOutputs.metadata($0.metadata)["smoothed_score"] }.max() ?? 0
+                    let best = matching.compactMap { ReplayOutputs.metadata($0.metadata)["smoothed_score"]?.doubleValue }.max() ?? 0
                     if best < minScore { failures.append("\(label): smoothed score \(Fixed.format(best, 4)) < \(Fixed.format(minScore, 4))") }
                 }
             case .noAlert(let metric, let window, let label):

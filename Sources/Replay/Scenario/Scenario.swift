@@ -91,12 +91,14 @@ public struct Scenario: Sendable {
         }
         if batch["metric_batch"] == nil { batch["metric_batch"] = Node(name) }
         if batch["ingest_sql"] == nil && batch["ingest_fn"] == nil { batch["ingest_sql"] = Node("-- replay: rows come from the scenario's series") }
-        for job in JobKind.allCases { batch["\(job.rawValue)_default_schedule_status"] = Node("RUNNING") }
-        if let schedule = try top.child("schedule") {
-            try schedule.only(JobKind.allCases.map(\.rawValue))
-            for job in JobKind.allCases {
-                if let cron = try schedule.string(job.rawValue) { batch["\(job.rawValue)_cron_schedule"] = Node(cron) }
-            }
+        // Only the jobs the scenario schedules run (tholdalert follows ingest, as it does live).
+        let schedulable = JobKind.allCases.filter { $0.follows == nil }
+        let schedule = try top.child("schedule")
+        try schedule?.only(schedulable.map(\.rawValue))
+        for job in schedulable {
+            let cron = try schedule?.string(job.rawValue)
+            if let cron { batch["\(job.rawValue)_cron_schedule"] = Node(cron) }
+            batch["\(job.rawValue)_default_schedule_status"] = Node(cron == nil ? "STOPPED" : "RUNNING")
         }
         return try Yams.serialize(node: .mapping(batch))
     }
@@ -120,14 +122,19 @@ public struct Scenario: Sendable {
             case "mute", "snooze":
                 guard let m = try item.child(kinds[0]) else { throw item.fail(kinds[0], "expected a map") }
                 try m.only(["metric", "until", "for"])
-                guard let metric = try m.string("metric") else { throw m.fail("metric", "missing") }
+                let metric = try m.string("metric")
                 var until = try m.time("until")
                 if let span = try m.duration("for") { until = at.addingTimeInterval(span) }
-                if kinds[0] == "snooze" && until == nil { throw m.fail("for", "a snooze needs for or until") }
-                event = .mute(metric: metric, until: until)
+                if kinds[0] == "snooze" {
+                    guard let metric else { throw m.fail("metric", "missing") }
+                    guard let until else { throw m.fail("for", "a snooze needs for or until") }
+                    event = .snooze(metric: metric, until: until)
+                } else {
+                    event = .mute(metric: metric, until: until)
+                }
             case "unmute":
-                guard let m = try item.child("unmute"), let metric = try m.string("metric") else { throw item.fail("unmute", "needs metric") }
-                event = .unmute(metric: metric)
+                guard let m = try item.child("unmute") else { throw item.fail("unmute", "expected a map (metric, or {} for the batch)") }
+                event = .unmute(metric: try m.string("metric"))
             case "set":
                 guard let m = try item.child("set"), !m.map.isEmpty else { throw item.fail("set", "expected a map of keys") }
                 event = .set(try m.map.keys.sorted().map { key in
@@ -143,7 +150,7 @@ public struct Scenario: Sendable {
                 else { throw m.fail("jump", "a clock event needs to or jump") }
             case "fail":
                 guard let m = try item.child("fail"), let job = try m.string("job").flatMap(JobKind.init) else {
-                    throw item.fail("fail", "needs job: ingest, train, score or alert")
+                    throw item.fail("fail", "needs job: \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 event = .fail(job)
             default:
@@ -154,18 +161,5 @@ public struct Scenario: Sendable {
             events.append(TimedEvent(at: at, event: event, order: order))
         }
         return events.sorted { ($0.at, $0.order) < ($1.at, $1.order) }
-    }
-}
-
-extension ConfigValue {
-    /// The value as `--set` text, for scalars.
-    var scalarText: String? {
-        switch self {
-        case .string(let s): return s
-        case .int(let i): return String(i)
-        case .double(let d): return String(d)
-        case .bool(let b): return b ? "true" : "false"
-        default: return nil
-        }
     }
 }

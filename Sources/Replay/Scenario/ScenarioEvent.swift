@@ -5,9 +5,13 @@ import Foundation
 public enum ScenarioEvent: Sendable, Hashable {
     /// A user's 👍/👎 on the alert of `metric` at `alertAt` (a `thumbsup`/`thumbsdown` row).
     case feedback(metric: String, alertAt: Date, positive: Bool)
-    /// Stop alerting on `metric` until `until` (nil: until unmuted).
-    case mute(metric: String, until: Date?)
-    case unmute(metric: String)
+    /// Stop alerting on `metric` until `until`: no alert rows at all (as excluding it would).
+    case snooze(metric: String, until: Date)
+    /// Mute the notifications of `metric` (of the whole batch when nil) until `until` (nil: until
+    /// unmuted), through the engine's mute store: alerts are still recorded, nothing is sent.
+    case mute(metric: String?, until: Date?)
+    /// Lift the mute (and snooze) of `metric`, or the batch's mute when nil.
+    case unmute(metric: String?)
     /// Change configuration keys from now on (`key=value`, as `--set` takes them).
     case set([String])
     /// Move the clock to a time (forwards or backwards).

@@ -152,7 +152,9 @@ public struct ReplaySuite: Sendable {
         var messages: [String] = []
         var recorded: [String] = []
         var toWrite: [String: String] = [:]
-        for file in ReplayOutputs.comparedFiles {
+        let goldenPlots = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("plots").path)) ?? [])
+            .filter { $0.hasSuffix(".svg") }.map { "plots/" + $0 }
+        for file in Set(outputs.comparedFiles + goldenPlots).sorted() {
             let url = folder.appendingPathComponent(file)
             let got = outputs.files[file] ?? ""
             guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
@@ -186,7 +188,7 @@ public struct ReplaySuite: Sendable {
         for (label, shuffle) in runs {
             let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, shuffleArrivals: shuffle, logger: options.logger))
             let again = try await driver.run(scenario)
-            for file in ReplayOutputs.comparedFiles where again.hashes[file] != first.hashes[file] {
+            for file in Set(first.comparedFiles + again.comparedFiles).sorted() where again.hashes[file] != first.hashes[file] {
                 let differences = GoldenComparison.compare(file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",
                                                            tolerance: Tolerance(), limit: 1)
                 messages.append("not deterministic: \(file) differs in \(label)" + (differences.first.map { ": \($0)" } ?? ""))
@@ -197,7 +199,11 @@ public struct ReplaySuite: Sendable {
 
     private func write(_ files: [String: String], to folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name), options: .atomic) }
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url, options: .atomic)
+        }
     }
 
     private func reproduce(_ folder: URL, seed: UInt64?) -> String {

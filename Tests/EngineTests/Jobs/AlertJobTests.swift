@@ -53,13 +53,17 @@ import Testing
         #expect(first.rowsWritten == 1)
         let alert = try h.all("test", .alert)
         #expect(alert.map(\.timestamp) == [referenceTime])
-        #expect(alert[0].metadata == #"{"score":0.990,"smoothed_score":0.9467,"threshold":0.8000}"#)
-        #expect(h.notifier.delivered.count == 1)
-        #expect(h.notifier.delivered[0].value == 5)
-        #expect(h.notifier.delivered[0].methods == ["slack"])
-        #expect(h.notifier.delivered[0].tags == ["team": "core"])
+        #expect(alert[0].metadata == #"{"score":0.990,"severity":"warning","smoothed_score":0.9467,"threshold":0.8000}"#)
+        #expect(h.channel.delivered.count == 1)
+        let sent = h.channel.delivered[0]
+        #expect(sent.method == "slack")
+        #expect(sent.notification.value == 5)
+        #expect(sent.notification.tags == ["team": "core"])
+        #expect(sent.message.title == "🔥 [m] looks anomalous (2026-01-15 12:00:00) 🔥")
+        #expect(sent.attachment.map { $0.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]) } == true)
         #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
-        #expect(h.notifier.delivered.count == 1)
+        #expect(h.channel.delivered.count == 1)
+        #expect(try h.database.deliveries(batch: "test").map(\.status) == [.delivered])
     }
 
     @Test func excludedMetricsNeverAlert() async throws {

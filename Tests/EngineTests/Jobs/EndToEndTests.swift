@@ -14,16 +14,22 @@ import Testing
         let database = h.database
         let context = JobContext(clock: h.clock, seed: 1, stores: database, models: h.models,
                                  sources: LocalDataSourceResolver(database: database, environment: [:]),
-                                 ingestRunner: h.ingestRunner, notifier: h.notifier, templates: TemplateRenderer(folder: folder),
+                                 ingestRunner: h.ingestRunner, deliveries: database, mutes: database,
+                                 channels: h.channel.everyMethod, plots: h.plots, templates: TemplateRenderer(folder: folder),
                                  logger: quietLogger())
         let runs = await JobRunner(context: context).run(JobKind.allCases, batches: batches)
-        #expect(runs.allSatisfy { $0.status == .success }, "\(runs.filter { $0.status != .success })")
-        #expect(h.notifier.delivered.map { "\($0.batch)/\($0.metric)" } == ["python_synthetic/synthetic_anomalous"])
+        #expect(runs.allSatisfy { $0.status == ($0.job == .tholdalert ? .skipped : .success) }, "\(runs.filter { $0.status != .success })")
+        let alerts = h.channel.delivered.filter { $0.notification.kind == .alert }
+        #expect(alerts.map { "\($0.method) \($0.notification.batch)/\($0.notification.metric)" }
+                == ["email python_synthetic/synthetic_anomalous", "slack python_synthetic/synthetic_anomalous"])
+        #expect(alerts.allSatisfy { $0.attachment != nil })
         let recorded = try database.store(table: "metrics").jobRuns(batch: nil)
-        #expect(recorded.count == 12)
+        #expect(recorded.count == batches.count * JobKind.allCases.count)
+        #expect(h.plots.files.keys.contains("python_synthetic/synthetic_anomalous.svg"))
+        let sent = h.channel.delivered.count
 
         let again = await JobRunner(context: context).run(JobKind.allCases, batches: batches)
-        #expect(again.map(\.rowsWritten) == Array(repeating: 0, count: 12))
-        #expect(h.notifier.delivered.count == 1)
+        #expect(again.filter { $0.job != .plot }.allSatisfy { $0.rowsWritten == 0 })
+        #expect(h.channel.delivered.count == sent)
     }
 }

@@ -32,7 +32,17 @@ import Testing
     @Test func stoppedAndDisabledJobsAreNotScheduled() throws {
         let b = try batch("metric_batch: test\ningest_sql: select 1\ningest_default_schedule_status: RUNNING\ndisable_ingest: true\nscore_default_schedule_status: RUNNING\n")
         #expect(JobSchedule(batches: [b]).entries.map(\.job) == [.score])
-        #expect(JobSchedule(batches: [b], startAll: true).entries.map(\.job) == [.train, .score, .alert])
+        #expect(JobSchedule(batches: [b], startAll: true).entries.map(\.job) == [.train, .score, .alert, .change, .plot])
+    }
+
+    @Test func thresholdAlertsFollowIngest() throws {
+        let b = try batch("metric_batch: test\ningest_sql: select 1\ningest_default_schedule_status: RUNNING\ndisable_tholdalert: false\n")
+        let schedule = JobSchedule(batches: [b])
+        #expect(schedule.entries.map(\.job) == [.ingest, .tholdalert])
+        let tick = try #require(schedule.nextTick(after: MetricTimestamp.parse("2026-01-15 12:00:30")!))
+        #expect(tick.jobs.map(\.job) == [.ingest, .tholdalert])
+        let stopped = try batch("metric_batch: test\ningest_sql: select 1\ndisable_tholdalert: false\n")
+        #expect(JobSchedule(batches: [stopped]).entries.isEmpty)
     }
 
     @Test func theSchedulerRunsJobsOnASimulatedClock() async throws {

@@ -76,7 +76,8 @@ import Testing
     @Test func scheduleOverridesBecomeCronKeysAndJobsAreScheduled() throws {
         let s = try parse(base + "\nschedule:\n  ingest: \"0 * * * *\"\nseries:\n  a:\n    values: \"1 2\"\n")
         #expect(s.batchYAML.contains("ingest_cron_schedule: 0 * * * *"))
-        #expect(s.batchYAML.contains("train_default_schedule_status: RUNNING"))
+        #expect(s.batchYAML.contains("ingest_default_schedule_status: RUNNING"))
+        #expect(s.batchYAML.contains("train_default_schedule_status: STOPPED"), "only the jobs a scenario schedules run")
         #expect(s.batchYAML.contains("metric_batch: t"))
     }
 }

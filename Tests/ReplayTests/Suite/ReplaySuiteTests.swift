@@ -86,7 +86,7 @@ import Testing
         let folders = try suite.scenarioFolders([])
         #expect(folders.count >= 15)
         for folder in folders {
-            for file in ReplayOutputs.comparedFiles {
+            for file in ReplayOutputs.baseFiles {
                 let golden = Self.repository.appendingPathComponent("golden/\(folder.lastPathComponent)/\(file)")
                 #expect(FileManager.default.fileExists(atPath: golden.path), "\(golden.path)")
             }
