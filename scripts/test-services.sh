@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts the real services the delivery tests talk to, on 127.0.0.1 only: an SMTP server
+# (aiosmtpd, STARTTLS with a throw-away certificate, login required) and an HTTP receiver that
+# records requests. Source it: it exports ENGINE_TEST_* for `swift test` and stops both services
+# when the shell that sourced it exits (they also stop by themselves after 45 minutes).
+#   source scripts/test-services.sh && swift test
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.build/test-venv"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+fi
+state="$(mktemp -d)"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$state/key.pem" -out "$state/cert.pem" -days 2 \
+  -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+smtp_port="$(free_port)"
+http_port="$(free_port)"
+"$venv/bin/python" "$root/scripts/services/smtp_receiver.py" --port "$smtp_port" --out "$state/mail" \
+  --cert "$state/cert.pem" --key "$state/key.pem" >"$state/smtp.log" 2>&1 &
+smtp_pid=$!
+python3 "$root/scripts/services/http_receiver.py" --port "$http_port" >"$state/http.log" 2>&1 &
+http_pid=$!
+trap 'kill $smtp_pid $http_pid 2>/dev/null || true; rm -rf "$state"' EXIT
+for _ in $(seq 1 100); do
+  if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log"; then break; fi
+  sleep 0.1
+done
+grep -q "smtp receiver" "$state/smtp.log" || { cat "$state/smtp.log" >&2; echo "the SMTP receiver did not start" >&2; exit 1; }
+grep -q "http receiver" "$state/http.log" || { cat "$state/http.log" >&2; echo "the HTTP receiver did not start" >&2; exit 1; }
+export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
+export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
+set +euo pipefail
