@@ -40,7 +40,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures"], resources: [.copy("Resources")]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib"], resources: [.copy("Resources")]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
     ]

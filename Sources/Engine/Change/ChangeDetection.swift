@@ -56,8 +56,10 @@ public struct ChangeDetection: Sendable, Hashable {
         }
         let firstTested = max(0, values.count - max(detectLastN, 0))
         for i in stride(from: firstTested, through: last, by: 1) where !flagged.contains(i) {
-            let start = regimeStart(before: firstTested)
-            let reference = Array(values[start..<firstTested])
+            // The earlier values: those before the tested block, or, after a change flagged
+            // inside the block, the points since that change.
+            let start = regimeStart(before: i)
+            let reference = Array(values[start..<(start < firstTested ? firstTested : i)])
             guard reference.count >= minimumReference, !snoozed(i, span: snoozeN),
                   let spread = RobustStatistics.Spread(reference) else { continue }
             let z = spread.z(values[i])

@@ -87,8 +87,8 @@ public struct PlotScene: Sendable, Hashable {
         shapes.append(.text("value", at: CanvasPoint(Self.left, Self.valueTop - 6), size: 8, anchor: .start, color: .axis))
         shapes += Self.lines(data.values.map { CanvasPoint(x($0.time), yValue($0.value)) }, color: .value, width: 1.6)
         let valueAt = Dictionary(data.values.map { ($0.time, $0.value) }, uniquingKeysWith: { a, _ in a })
-        for t in data.thresholdAlerts { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 4.5, color: .thresholdAlert)) } }
-        for t in data.changes { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 4, color: .change)) } }
+        for t in data.thresholdAlerts { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 8, color: .thresholdAlert)) } }
+        for t in data.changes { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 6, color: .change)) } }
         for t in data.alerts { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 3.5, color: .alert)) } }
 
         // Score panel.

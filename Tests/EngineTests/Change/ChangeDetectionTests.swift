@@ -1,0 +1,85 @@
+import Engine
+import Foundation
+import Testing
+
+@Suite struct ChangeDetectionTests {
+    /// Noise-like reference values with median 10 and MAD 1.
+    static let reference: [Double] = [9, 10, 11, 10, 9, 11, 10, 12, 8, 10, 11, 9]
+
+    func detection(threshold: Double = 3.5, lastN: Int = 1, snooze: Int = 3, window: Int = 0) -> ChangeDetection {
+        ChangeDetection(threshold: threshold, detectLastN: lastN, snoozeN: snooze, shiftWindowN: window, shiftThreshold: 3.5)
+    }
+
+    @Test func theModifiedZScoreIsIglewiczAndHoaglins() throws {
+        let spread = try #require(RobustStatistics.Spread(Self.reference))
+        #expect(spread.median == 10 && spread.mad == 1)
+        #expect(abs(spread.z(15) - 0.6745 * 5) < 1e-12)
+        #expect(abs(spread.z(5) + 0.6745 * 5) < 1e-12)
+    }
+
+    @Test func aZeroMADFallsBackToTheMeanAbsoluteDeviation() throws {
+        let spread = try #require(RobustStatistics.Spread([5, 5, 5, 5, 5, 5, 7, 3]))
+        #expect(spread.mad == 0)
+        #expect(abs(spread.scale - 1.2533 * 0.5) < 1e-12)
+        let constant = try #require(RobustStatistics.Spread([4, 4, 4, 4]))
+        #expect(constant.z(4) == 0)
+        #expect(constant.z(4.1) == .infinity && constant.z(3) == -.infinity)
+    }
+
+    @Test func aJumpOnTheLastPointIsAChangeAndNoiseIsNot() {
+        #expect(detection().detect(Self.reference + [16], flagged: []).map(\.index) == [12])
+        #expect(detection().detect(Self.reference + [12], flagged: []).isEmpty)
+        #expect(detection().detect(Self.reference + [4], flagged: []).map { $0.z < 0 } == [true])
+    }
+
+    @Test func tooShortAReferenceFlagsNothing() {
+        #expect(detection().detect([1, 1, 1, 50], flagged: []).isEmpty)
+    }
+
+    @Test func aFlaggedChangeSnoozesAndStartsANewReference() {
+        // The level moves to 30 and stays: one change, then silence while the new level settles.
+        let values = Self.reference + [30, 30.5, 29.5, 30, 31]
+        #expect(detection(lastN: 5).detect(values, flagged: []).map(\.index) == [12])
+        // Ten points into the new level, it is the reference: 30-ish values are no change.
+        let settled = Self.reference + [30, 30.5, 29.5, 30, 31, 29, 30, 30.5, 29.5, 30, 31]
+        #expect(detection().detect(settled, flagged: [12]).isEmpty)
+    }
+
+    @Test func aSmallPersistentShiftIsCaughtOnlyByTheShiftTest() {
+        // +1.2 on every point, against noise whose MAD is 0.5: no single point passes 3.5 modified
+        // z-scores (0.6745 × 2.2 / 0.5 = 2.97 at most), but twelve of them move the median by 4.5
+        // standard errors.
+        var values: [Double] = []
+        for i in 0..<60 { values.append(10 + [0.5, -0.5, 1, -1, 0, 0.7, -0.7, 0.3, -0.3, 0][i % 10]) }
+        for i in 0..<12 { values.append(11.2 + [0.5, -0.5, 1, -1, 0, 0.7][i % 6]) }
+        #expect(detection(lastN: 12).detect(values, flagged: []).isEmpty)
+        let shifted = detection(window: 12).detect(values, flagged: [])
+        #expect(shifted.map(\.method) == [.shift])
+        #expect(shifted.first?.index == values.count - 1)
+        #expect((shifted.first?.z ?? 0) > 3.5)
+        // A lone spike leaves the window's median where it was: the point test's job, not the shift test's.
+        let spike = Array(values.prefix(60)) + [30]
+        #expect(detection(window: 12).detect(spike, flagged: []).map(\.method) == [.point])
+    }
+
+    @Test func theChangeJobWritesEachChangeOnceAndNotifies() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nchange_alert_methods: webhook\nchange_exclude_metrics: [quiet]\n")
+        try h.store().insert(hourly(Self.reference + [25]) + hourly(Self.reference + [25], name: "quiet"))
+        #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 1)
+        #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 0)
+        let rows = try h.all("test", .change)
+        #expect(rows.map(\.name) == ["m"] && rows[0].timestamp == referenceTime && rows[0].value == 1)
+        #expect(rows[0].metadata == #"{"method":"point","score":10.1175,"reference_median":10.0000,"mad":1.0000,"threshold":3.5000}"#)
+        #expect(h.channel.delivered.map(\.method) == ["webhook"])
+        #expect(h.channel.delivered[0].message.title == "Δ [m] looks changed (2026-01-15 12:00:00) Δ")
+        #expect(h.channel.delivered[0].notification.kind == .change)
+    }
+
+    @Test func includeMetricsLimitsTheJob() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nchange_include_metrics: [other]\n")
+        try h.store().insert(hourly(Self.reference + [25]))
+        #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 0)
+    }
+}

@@ -1,0 +1,67 @@
+import Engine
+import Foundation
+import Testing
+
+@Suite struct PlotRenderingTests {
+    static func sample() -> PlotData {
+        let start = referenceTime.addingTimeInterval(-47 * 3600)
+        let values = (0..<48).map { i in PlotData.Point(start.addingTimeInterval(Double(i) * 3600), 10 + sin(Double(i) / 4) + (i == 40 ? 8 : 0)) }
+        let scores = values.dropFirst(8).map { PlotData.Point($0.time, $0.value > 15 ? 0.97 : 0.2) }
+        return PlotData(batch: "shop", metric: "checkout_errors", values: values, scores: Array(scores),
+                        alerts: [values[40].time], changes: [values[41].time], thresholdAlerts: [values[40].time], threshold: 0.8)
+    }
+
+    @Test func theSVGIsTheSameBytesEveryTimeAndShowsEveryPart() {
+        let scene = PlotScene(data: Self.sample())
+        let svg = SVGRenderer.render(scene)
+        #expect(svg == SVGRenderer.render(PlotScene(data: Self.sample())))
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"440\""))
+        #expect(svg.contains(">checkout_errors (shop)</text>"))
+        #expect(svg.contains("stroke=\"\(RGB.value.hex)\""), "the value line")
+        #expect(svg.contains("stroke=\"\(RGB.score.hex)\""), "the score line")
+        #expect(svg.contains("stroke=\"\(RGB.threshold.hex)\" stroke-width=\"1.20\" stroke-dasharray=\"6 4\""), "the dashed threshold")
+        #expect(svg.components(separatedBy: "fill=\"\(RGB.alert.hex)\"").count - 1 == 2, "an alert on the value and on the score")
+        #expect(svg.contains("fill=\"\(RGB.change.hex)\""))
+        #expect(svg.contains("fill=\"\(RGB.thresholdAlert.hex)\""))
+        #expect(svg.contains(">01-14 00:00</text>"), "time ticks with readable labels")
+        #expect(svg.hasSuffix("</svg>\n"))
+    }
+
+    @Test func thePNGDecodesToThePixelsTheRasteriserDrew() throws {
+        let image = Rasterizer.render(PlotScene(data: Self.sample()))
+        let png = PNGEncoder.encode(image)
+        #expect(png == PNGEncoder.encode(Rasterizer.render(PlotScene(data: Self.sample()))), "same input, same bytes")
+        let decoded = try PNGDecoder.decode(png)
+        #expect(decoded.width == 800 && decoded.height == 440)
+        #expect(decoded.pixels == image.pixels)
+        #expect(png.count < 60_000, "\(png.count) bytes")
+        let colours = Set((0..<(image.width * image.height)).map { image.pixel(x: $0 % image.width, y: $0 / image.width) })
+        #expect(colours.contains(.alert) && colours.contains(.value) && colours.contains(.white))
+    }
+
+    @Test func anEmptyMetricStillDraws() throws {
+        let data = PlotData(batch: "b", metric: "m", values: [], scores: [], alerts: [], changes: [], thresholdAlerts: [], threshold: 0.8)
+        #expect(SVGRenderer.render(PlotScene(data: data)).contains("no data in the plotted window"))
+        #expect(try PNGDecoder.decode(PNGEncoder.encode(Rasterizer.render(PlotScene(data: data)))).width == 800)
+    }
+
+    @Test func ticksAreRound() {
+        #expect(AxisTicks.values(low: 0.13, high: 0.91) == [0.0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0])
+        #expect(AxisTicks.label(1500, step: 500) == "1500")
+        #expect(AxisTicks.label(25_000, step: 5_000) == "25k")
+        #expect(AxisTicks.label(0.25, step: 0.05) == "0.25")
+        let ticks = AxisTicks.times(from: MetricTimestamp.parse("2026-01-15 00:10:00")!, through: MetricTimestamp.parse("2026-01-15 05:00:00")!)
+        #expect(ticks.times.map(MetricTimestamp.format) == ["2026-01-15 01:00:00", "2026-01-15 02:00:00", "2026-01-15 03:00:00",
+                                                            "2026-01-15 04:00:00", "2026-01-15 05:00:00"])
+        #expect(ticks.label(ticks.times[0]) == "01:00")
+    }
+
+    @Test func thePlotJobWritesAnSVGAndAPNGPerMetric() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\n")
+        try h.store().insert(hourly((0..<30).map(Double.init)) + hourly([1, 2], name: "odd/name"))
+        #expect(try await PlotJob().run(batch: b, context: h.context).rowsWritten == 2)
+        #expect(h.plots.files.keys.sorted() == ["test/m.png", "test/m.svg", "test/odd_name.png", "test/odd_name.svg"])
+        #expect(try PNGDecoder.decode(h.plots.files["test/m.png"]!).height == 440)
+    }
+}
