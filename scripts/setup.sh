@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the engine needs on a fresh Debian machine with Swift: the system libraries it
-# links (SQLite, libcurl, zlib) and python3 for Python ingest functions. The example batches need
+# links (SQLite, libcurl, zlib), python3 for Python ingest functions, and python3-venv and openssl
+# for the test services (scripts/test-services.sh). The example batches need
 # no Python package beyond the standard library. Safe to run again: it installs only what is missing
 # (under CI=true it always refreshes the package lists first).
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev python3 sqlite3)
+packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev python3 python3-venv sqlite3 openssl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The whole test suite: set the machine up, run the unit tests, then replay every scenario
-# against its goldens (never recording) with the determinism self-check.
+# The whole test suite: set the machine up, start the real SMTP server and HTTP receiver the
+# delivery tests talk to (127.0.0.1 only; they stop when this script ends), run the unit tests,
+# then replay every scenario against its goldens (never recording) with the determinism self-check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+source scripts/test-services.sh
+set -euo pipefail
 swift test
 swift build --product engine
 .build/debug/engine replay --record never --check-determinism --junit .build/replay-junit.xml

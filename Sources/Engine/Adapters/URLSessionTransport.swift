@@ -3,12 +3,18 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// The HTTP transport over URLSession (libcurl on Linux).
+/// The HTTP transport over URLSession (libcurl on Linux). `timeout` bounds the whole exchange,
+/// not only the wait between bytes, so a receiver that trickles its answer cannot hold a job.
 public struct URLSessionTransport: HTTPTransport {
     public let timeout: TimeInterval
+    let session: URLSession
 
     public init(timeout: TimeInterval = 30) {
         self.timeout = timeout
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        session = URLSession(configuration: configuration)
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -16,7 +22,7 @@ public struct URLSessionTransport: HTTPTransport {
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         urlRequest.httpBody = request.body
-        let (data, response) = try await URLSession.shared.data(for: urlRequest)
+        let (data, response) = try await session.data(for: urlRequest)
         guard let http = response as? HTTPURLResponse else { return HTTPResponse(status: 0, body: data) }
         var headers: [String: String] = [:]
         for (key, value) in http.allHeaderFields {
