@@ -16,8 +16,9 @@ public struct ChangeDetection: Sendable, Hashable {
     public var snoozeN: Int
     public var shiftWindowN: Int
     public var shiftThreshold: Double
-    /// The fewest reference values either test needs.
-    public var minimumReference = 10
+    /// The fewest reference values either test needs: a median and MAD of fewer points are too
+    /// unsteady to call a change on (at ten, noise alone gave false changes in the scenarios).
+    public var minimumReference = 30
 
     public init(threshold: Double, detectLastN: Int, snoozeN: Int, shiftWindowN: Int, shiftThreshold: Double) {
         self.threshold = threshold

@@ -45,6 +45,22 @@ public enum ExpectationCheck {
             case .windowsHit(let metric, let windows, let minimum, let label):
                 let hit = windows.filter { w in alerts.contains { $0.name == metric && w.contains($0.timestamp) } }.count
                 if hit < minimum { failures.append("\(label): \(hit) hit") }
+            case .mark(let type, let metric, let window, let present, let label):
+                let rows = outputs.marks.filter { $0.type == type && (metric == nil || $0.name == metric) && (window?.contains($0.timestamp) ?? true) }
+                if present && rows.isEmpty {
+                    let all = outputs.marks.filter { $0.type == type }.map { "\($0.name) \(MetricTimestamp.format($0.timestamp))" }
+                    failures.append("\(label): none (\(type.rawValue) rows: \(all.isEmpty ? "none" : all.prefix(5).joined(separator: ", ")))")
+                } else if !present && !rows.isEmpty {
+                    failures.append("\(label): \(rows.count) found, first \(rows[0].name) at \(MetricTimestamp.format(rows[0].timestamp))")
+                }
+            case .notifications(let filter, let low, let high, let label):
+                let count = outputs.deliveries.filter { d in
+                    let fields = ["alert_type": d.notification.kind.rawValue, "metric": d.notification.metric, "status": d.status.rawValue,
+                                  "method": d.method, "severity": d.notification.severity.rawValue]
+                    return filter.allSatisfy { fields[$0.key] == $0.value }
+                }.count
+                if let low, count < low { failures.append("\(label): \(count)") }
+                if let high, count > high { failures.append("\(label): \(count)") }
             case .alertsOutside(let metric, let windows, let max, let label):
                 let outside = alerts.filter { a in a.name == metric && !windows.contains { $0.contains(a.timestamp) } }
                 if outside.count > max {

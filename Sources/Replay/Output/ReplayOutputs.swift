@@ -11,6 +11,10 @@ public struct ReplayOutputs: Sendable {
     /// The score rows, for expectations.
     public var scores: [MetricRow]
     public var runs: [JobRun]
+    /// The change and threshold-alert rows, for expectations.
+    public var marks: [MetricRow] = []
+    /// The delivery log, for expectations.
+    public var deliveries: [Delivery] = []
 
     /// The files every replay compares with goldens (run.json is written beside them and holds
     /// their hashes); the plot job's SVGs (`plots/<metric>.svg`) come on top when it runs.
@@ -99,7 +103,8 @@ public struct ReplayOutputs: Sendable {
             "scenario_hash": .string(scenario.hash), "seed": .string(String(scenario.seed)),
             "outputs": .object(hashes), "job_runs": .object(statuses.mapValues(CanonicalJSON.int)),
         ]).text + "\n"
-        return ReplayOutputs(files: files, alerts: alertRows, scores: rows.filter { $0.type == .score }, runs: runs)
+        return ReplayOutputs(files: files, alerts: alertRows, scores: rows.filter { $0.type == .score }, runs: runs,
+                             marks: rows.filter { $0.type == .change || $0.type == .tholdalert }, deliveries: deliveries)
     }
 
     /// The hashes of the compared outputs, for the determinism check.

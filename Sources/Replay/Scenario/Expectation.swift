@@ -15,11 +15,16 @@ public enum Expectation: Sendable, Hashable {
     case windowsHit(metric: String, windows: [ClosedRange<Date>], minimum: Int, label: String)
     /// At most `max` alerts on `metric` fall outside every labelled window.
     case alertsOutside(metric: String, windows: [ClosedRange<Date>], max: Int, label: String)
+    /// A `change` or `tholdalert` row on `metric` in a range (`present`), or none (on any metric when nil).
+    case mark(type: MetricType, metric: String?, window: ClosedRange<Date>?, present: Bool, label: String)
+    /// The number of deliveries matching the given fields lies within bounds.
+    case notifications(filter: [String: String], min: Int?, max: Int?, label: String)
 
     var label: String {
         switch self {
         case .alert(_, _, _, _, let l), .noAlert(_, _, let l), .scores(_, _, _, _, let l), .alertCount(_, _, _, _, let l),
-             .windowsHit(_, _, _, let l), .alertsOutside(_, _, _, let l): return l
+             .windowsHit(_, _, _, let l), .alertsOutside(_, _, _, let l), .mark(_, _, _, _, let l),
+             .notifications(_, _, _, let l): return l
         }
     }
 }

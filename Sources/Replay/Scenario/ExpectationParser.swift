@@ -10,7 +10,8 @@ struct ExpectationParser {
 
     func parse() throws -> [Expectation] {
         guard let expect = try top.child("expect") else { return [] }
-        try expect.only(["alerts", "no_alerts", "scores", "alert_count", "nab"])
+        try expect.only(["alerts", "no_alerts", "scores", "alert_count", "nab", "changes", "no_changes", "tholdalerts",
+                         "no_tholdalerts", "notifications"])
         var result: [Expectation] = []
         for item in try expect.list("alerts") {
             try item.only(["metric", "at", "between", "min_score"])
@@ -50,6 +51,30 @@ struct ExpectationParser {
             let perDay = try item.bool("per_day") ?? false
             result.append(.alertCount(metric: metric, min: low, max: high, perDay: perDay,
                                       label: "\(item.path): \(perDay ? "alerts per day" : "alerts") on \(metric ?? "all metrics") in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"))
+        }
+        for (key, type, present) in [("changes", MetricType.change, true), ("no_changes", .change, false),
+                                     ("tholdalerts", .tholdalert, true), ("no_tholdalerts", .tholdalert, false)] {
+            for item in try expect.list(key) {
+                try item.only(["metric", "at", "between"])
+                let metric = try item.string("metric")
+                if present && metric == nil { throw item.fail("metric", "missing") }
+                let range = try item.time("at").map { $0...$0 } ?? item.range("between")
+                if present && range == nil { throw item.fail("at", "needs at or between") }
+                let what = "\(present ? "a" : "no") \(type.rawValue) on \(metric ?? "any metric")"
+                result.append(.mark(type: type, metric: metric, window: range, present: present,
+                                    label: "\(item.path): \(what)\(range.map { " between \(Self.show($0))" } ?? "")"))
+            }
+        }
+        for item in try expect.list("notifications") {
+            let fields = ["alert_type", "metric", "status", "method", "severity"]
+            try item.only(fields + ["min", "max"])
+            var filter: [String: String] = [:]
+            for field in fields { if let v = try item.string(field) { filter[field] = v } }
+            let low = try item.int("min"), high = try item.int("max")
+            guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
+            let described = filter.keys.sorted().map { "\($0)=\(filter[$0]!)" }.joined(separator: " ")
+            result.append(.notifications(filter: filter, min: low, max: high,
+                                         label: "\(item.path): deliveries with \(described.isEmpty ? "any fields" : described) in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"))
         }
         if let nab = try expect.child("nab") {
             try nab.only(["labels", "file", "metric", "max_outside", "min_windows"])

@@ -7,7 +7,9 @@ import Testing
     static let reference: [Double] = [9, 10, 11, 10, 9, 11, 10, 12, 8, 10, 11, 9]
 
     func detection(threshold: Double = 3.5, lastN: Int = 1, snooze: Int = 3, window: Int = 0) -> ChangeDetection {
-        ChangeDetection(threshold: threshold, detectLastN: lastN, snoozeN: snooze, shiftWindowN: window, shiftThreshold: 3.5)
+        var d = ChangeDetection(threshold: threshold, detectLastN: lastN, snoozeN: snooze, shiftWindowN: window, shiftThreshold: 3.5)
+        d.minimumReference = 10
+        return d
     }
 
     @Test func theModifiedZScoreIsIglewiczAndHoaglins() throws {
@@ -65,7 +67,8 @@ import Testing
     @Test func theChangeJobWritesEachChangeOnceAndNotifies() async throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nchange_alert_methods: webhook\nchange_exclude_metrics: [quiet]\n")
-        try h.store().insert(hourly(Self.reference + [25]) + hourly(Self.reference + [25], name: "quiet"))
+        let history = Self.reference + Self.reference + Self.reference + [25]
+        try h.store().insert(hourly(history) + hourly(history, name: "quiet"))
         #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 1)
         #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 0)
         let rows = try h.all("test", .change)
@@ -79,7 +82,7 @@ import Testing
     @Test func includeMetricsLimitsTheJob() async throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nchange_include_metrics: [other]\n")
-        try h.store().insert(hourly(Self.reference + [25]))
+        try h.store().insert(hourly(Self.reference + Self.reference + Self.reference + [25]))
         #expect(try await ChangeJob().run(batch: b, context: h.context).rowsWritten == 0)
     }
 }
