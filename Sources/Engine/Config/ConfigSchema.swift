@@ -114,15 +114,13 @@ public struct ConfigSchema: Sendable {
             let hint = NearestName.nearest(to: db, among: Self.databases).map { " (did you mean '\($0)'?)" } ?? ""
             fail("db", "unknown database '\(db)'\(hint)")
         }
-        if let threshold = values["alert_threshold"]?.doubleValue, !(0...1).contains(threshold) {
-            fail("alert_threshold", "must be between 0 and 1, got \(threshold)")
-        }
         if let table = values["table_key"]?.stringValue, !Self.isIdentifier(table) {
             fail("table_key", "'\(table)' is not a plain SQL table name (letters, digits and _)")
         }
         checkPreprocess(values["preprocess_params"], fail: fail)
         checkModels(values["model_configs"], fail: fail)
         checkThresholds(values["tholdalert_thresholds"], fail: fail)
+        checkNotifications(values, fail: fail)
         if values["metric_batch"]?.stringValue?.isEmpty ?? true {
             fail("metric_batch", "missing: every batch file names its batch")
         }
@@ -207,6 +205,48 @@ public struct ConfigSchema: Sendable {
             for (key, v) in b.sorted(by: { $0.key < $1.key }) {
                 if !["upper", "lower"].contains(key) { fail("tholdalert_thresholds", "'\(metric)': unknown bound '\(key)'") }
                 else if v.doubleValue == nil { fail("tholdalert_thresholds", "'\(metric)'.\(key) must be a number") }
+            }
+        }
+    }
+
+    private func checkNotifications(_ values: [String: ConfigValue], fail: (String, String) -> Void) {
+        func checkMethods(_ key: String, _ text: String?, at: String = "") {
+            for method in NotificationRouting.methodList(text ?? "") where !NotificationChannels.knownMethods.contains(method) {
+                let hint = NearestName.nearest(to: method, among: NotificationChannels.knownMethods).map { " (did you mean '\($0)'?)" } ?? ""
+                fail(key, "\(at)unknown method '\(method)'\(hint); known: \(NotificationChannels.knownMethods.joined(separator: ", "))")
+            }
+        }
+        for key in ["alert_methods", "change_alert_methods", "tholdalert_methods", "llmalert_methods"] {
+            checkMethods(key, values[key]?.stringValue)
+        }
+        for key in ["alert_threshold", "alert_critical_threshold"] {
+            if let v = values[key]?.doubleValue, !(0...1).contains(v) { fail(key, "must be between 0 and 1, got \(v)") }
+        }
+        for key in ["change_threshold", "change_shift_threshold"] {
+            if let v = values[key]?.doubleValue, v <= 0 { fail(key, "must be above 0, got \(v)") }
+        }
+        if let value = values["alert_mute_until"], value != .null, value.stringValue.flatMap(MetricTimestamp.parse) == nil {
+            fail("alert_mute_until", "expected a UTC time such as \"2026-01-15 12:00:00\", got \(value.scalarText ?? value.kindName)")
+        }
+        for (metric, until) in (values["alert_mute_metrics"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key })
+        where until.stringValue.flatMap(MetricTimestamp.parse) == nil {
+            fail("alert_mute_metrics", "'\(metric)': expected a UTC time such as \"2026-01-15 12:00:00\"")
+        }
+        for (index, route) in (values["alert_routes"]?.listValue ?? []).enumerated() {
+            let at = "route \(index + 1)"
+            guard let map = route.mapValue else { fail("alert_routes", "\(at): expected a map"); continue }
+            for key in map.keys.sorted() where !["match", "methods", "email_to", "slack_channel", "webhook_url"].contains(key) {
+                fail("alert_routes", "\(at): unknown key '\(key)'")
+            }
+            if let match = map["match"], match.mapValue?.values.allSatisfy({ $0.scalarText != nil }) != true {
+                fail("alert_routes", "\(at): 'match' must be a map of tag to value")
+            }
+            if let methods = map["methods"] {
+                if methods.stringValue == nil { fail("alert_routes", "\(at): 'methods' must be a comma list such as \"slack,email\"") }
+                checkMethods("alert_routes", methods.stringValue, at: "\(at): ")
+            }
+            if let url = map["webhook_url"], url.stringValue.flatMap(URL.init(string:))?.scheme == nil {
+                fail("alert_routes", "\(at): 'webhook_url' must be a URL")
             }
         }
     }

@@ -17,26 +17,40 @@ public enum PNGEncoder {
         return png
     }
 
-    /// The scanlines, each with its filter byte: None or Sub or Up, whichever is smallest.
+    /// The scanlines, each with its filter byte: None, Sub or Up, whichever has the smallest sum
+    /// of absolute (signed) bytes. Unsafe buffers keep this tolerable in debug builds, where the
+    /// replay suite renders a chart for every alert.
     static func filtered(_ image: RGBImage) -> [UInt8] {
         let stride = image.width * 3
-        var out: [UInt8] = []
-        out.reserveCapacity((stride + 1) * image.height)
-        var candidate = [UInt8](repeating: 0, count: stride)
-        for y in 0..<image.height {
-            let row = Array(image.pixels[(y * stride)..<((y + 1) * stride)])
-            var best: (filter: UInt8, bytes: [UInt8], cost: Int) = (0, row, row.reduce(0) { $0 + Int(Int8(bitPattern: $1).magnitude) })
-            for filter: UInt8 in [1, 2] {
-                for i in 0..<stride {
-                    let left = i >= 3 ? row[i - 3] : 0
-                    let up = y > 0 ? image.pixels[(y - 1) * stride + i] : 0
-                    candidate[i] = row[i] &- (filter == 1 ? left : up)
+        var out = [UInt8](repeating: 0, count: (stride + 1) * image.height)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            out.withUnsafeMutableBufferPointer { out in
+                var candidates = [[UInt8]](repeating: [UInt8](repeating: 0, count: stride), count: 3)
+                for y in 0..<image.height {
+                    let row = y * stride
+                    var costs = [0, 0, 0]
+                    for filter in 0..<3 {
+                        candidates[filter].withUnsafeMutableBufferPointer { c in
+                            var cost = 0
+                            for i in 0..<stride {
+                                let value = pixels[row + i]
+                                let predictor: UInt8 = filter == 0 ? 0 : filter == 1 ? (i >= 3 ? pixels[row + i - 3] : 0)
+                                    : (y > 0 ? pixels[row - stride + i] : 0)
+                                let byte = value &- predictor
+                                c[i] = byte
+                                cost += byte < 128 ? Int(byte) : 256 - Int(byte)
+                            }
+                            costs[filter] = cost
+                        }
+                    }
+                    let best = costs[1] < costs[0] ? (costs[2] < costs[1] ? 2 : 1) : (costs[2] < costs[0] ? 2 : 0)
+                    let start = y * (stride + 1)
+                    out[start] = UInt8(best)
+                    candidates[best].withUnsafeBufferPointer { c in
+                        for i in 0..<stride { out[start + 1 + i] = c[i] }
+                    }
                 }
-                let cost = candidate.reduce(0) { $0 + Int(Int8(bitPattern: $1).magnitude) }
-                if cost < best.cost { best = (filter, candidate, cost) }
             }
-            out.append(best.filter)
-            out.append(contentsOf: best.bytes)
         }
         return out
     }

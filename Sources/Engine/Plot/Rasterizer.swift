@@ -9,11 +9,10 @@ public struct RGBImage: Sendable, Hashable {
     public init(width: Int, height: Int, fill: RGB) {
         self.width = width
         self.height = height
-        pixels = [UInt8](repeating: 0, count: width * height * 3)
-        for i in 0..<(width * height) {
-            pixels[3 * i] = fill.r
-            pixels[3 * i + 1] = fill.g
-            pixels[3 * i + 2] = fill.b
+        if fill.r == fill.g && fill.g == fill.b {
+            pixels = [UInt8](repeating: fill.r, count: width * height * 3)
+        } else {
+            pixels = Array([[UInt8]](repeating: [fill.r, fill.g, fill.b], count: width * height).joined())
         }
     }
 

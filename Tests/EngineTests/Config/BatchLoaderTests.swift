@@ -68,6 +68,38 @@ import Testing
         #expect(text.contains("unknown key 'lag_n' (did you mean 'lags_n'?)"))
     }
 
+    @Test func badNotificationSettingsAreNamed() {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            alert_methods: email,slak
+            alert_critical_threshold: 1.5
+            alert_mute_until: tomorrow
+            alert_mute_metrics: {cpu: soon}
+            change_shift_threshold: 0
+            alert_routes:
+              - match: {team: [a, b]}
+                methods: pager
+                channel: "#x"
+              - webhook_url: "not a url"
+            """])
+        let text = BatchLoader(folder: folder).load().errors.map(\.description).joined(separator: "\n")
+        #expect(text.contains("key 'alert_methods': unknown method 'slak' (did you mean 'slack'?)"))
+        #expect(text.contains("key 'alert_critical_threshold': must be between 0 and 1, got 1.5"))
+        #expect(text.contains("key 'alert_mute_until': expected a UTC time"))
+        #expect(text.contains("key 'alert_mute_metrics': 'cpu': expected a UTC time"))
+        #expect(text.contains("key 'change_shift_threshold': must be above 0"))
+        #expect(text.contains("route 1: unknown key 'channel'"))
+        #expect(text.contains("route 1: 'match' must be a map of tag to value"))
+        #expect(text.contains("route 1: unknown method 'pager'; known: email, pagerduty"))
+        #expect(text.contains("route 2: 'webhook_url' must be a URL"))
+    }
+
+    @Test func validateRendersTheAlertTemplates() {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + "alert_template_text: \"{% for x in %}\"\n"])
+        let report = BatchValidation(folder: folder, environment: [:], overrides: []).validate(now: referenceTime)
+        #expect(report.errors.map(\.key) == ["alert_template_text"])
+        #expect(report.errors.first?.description.contains("a/a.yaml") == true)
+    }
+
     @Test func duplicateBatchNamesAreAnError() {
         let folder = InMemoryMetricsFolder(["a/a.yaml": minimal, "b/b.yaml": minimal])
         let result = BatchLoader(folder: folder).load()
