@@ -47,6 +47,8 @@ struct BenchCommand: AsyncParsableCommand {
             print("metrics \(figures.metrics), points \(figures.points)")
             print("train: \(Fixed.format(figures.trainSeconds, 3)) s, \(figures.modelsTrained) models, \(Fixed.format(figures.trainPointsPerSecond, 0)) points/s")
             print("score: \(Fixed.format(figures.scoreSeconds, 3)) s, \(figures.scoresWritten) scores, \(Fixed.format(figures.scorePointsPerSecond, 0)) points/s")
+            let perChart = figures.chartsDrawn > 0 ? figures.plotSeconds / Double(figures.chartsDrawn) * 1000 : 0
+            print("plot: \(Fixed.format(figures.plotSeconds, 3)) s, \(figures.chartsDrawn) charts (SVG + PNG), \(Fixed.format(perChart, 1)) ms per chart, \(figures.chartsDrawn > 0 ? figures.pngBytes / figures.chartsDrawn : 0) PNG bytes per chart")
         }
     }
 }

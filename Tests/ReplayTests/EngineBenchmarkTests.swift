@@ -7,6 +7,7 @@ import Testing
         #expect(figures.modelsTrained == 6)
         #expect(figures.scoresWritten == 75)
         #expect(figures.trainSeconds > 0 && figures.scoreSeconds > 0)
+        #expect(figures.chartsDrawn == 3 && figures.pngBytes > 0)
     }
 }
 
@@ -14,6 +15,6 @@ import Testing
     @Test func jsonHasSortedKeysAndFixedPrecision() {
         let figures = EngineBenchmark.Figures(metrics: 2, points: 100, trainSeconds: 1.23456, scoreSeconds: 0.5,
                                               modelsTrained: 4, scoresWritten: 50)
-        #expect(figures.json == #"{"metrics":2,"models_trained":4,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#)
+        #expect(figures.json == #"{"charts_drawn":0,"metrics":2,"models_trained":4,"plot_seconds":0.000,"png_bytes_per_chart":0,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#)
     }
 }

@@ -1,7 +1,8 @@
 import CZlib
 import Foundation
 
-/// Encodes an RGB image as PNG (8-bit truecolour, no interlace) with zlib at its highest level.
+/// Encodes an RGB image as PNG (8-bit truecolour, no interlace) with zlib at level 6 (level 9
+/// made charts 3% smaller and three times slower to write: 39 ms against 14 ms in `engine bench`).
 /// Each row uses the filter that PNG's own heuristic picks (least sum of absolute differences),
 /// and zlib is deterministic, so the same image always gives the same bytes.
 public enum PNGEncoder {
@@ -59,7 +60,7 @@ public enum PNGEncoder {
         var size = compressBound(uLong(bytes.count))
         var out = [UInt8](repeating: 0, count: Int(size))
         let status = bytes.withUnsafeBufferPointer { input in
-            compress2(&out, &size, input.baseAddress, uLong(bytes.count), Z_BEST_COMPRESSION)
+            compress2(&out, &size, input.baseAddress, uLong(bytes.count), 6)
         }
         precondition(status == Z_OK, "zlib compress2 failed with \(status)")
         return Data(out.prefix(Int(size)))

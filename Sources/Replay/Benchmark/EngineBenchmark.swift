@@ -4,8 +4,9 @@ import Foundation
 import Logging
 
 /// `engine bench`: trains the default detectors on N synthetic metrics of P points and scores
-/// the last 25 points of each, through the real train and score jobs on an in-memory SQLite
-/// store and model store, and reports the time each phase took.
+/// the last 25 points of each, then draws every metric's chart (SVG and PNG, as the plot job and
+/// every email or Slack alert do), through the real jobs on an in-memory SQLite store and model
+/// store, and reports the time each phase took.
 public struct EngineBenchmark: Sendable {
     public var metrics: Int
     public var points: Int
@@ -25,6 +26,9 @@ public struct EngineBenchmark: Sendable {
         public var scoreSeconds: Double
         public var modelsTrained: Int
         public var scoresWritten: Int
+        public var plotSeconds: Double = 0
+        public var chartsDrawn: Int = 0
+        public var pngBytes: Int = 0
 
         public init(metrics: Int, points: Int, trainSeconds: Double, scoreSeconds: Double, modelsTrained: Int, scoresWritten: Int) {
             self.metrics = metrics
@@ -38,7 +42,8 @@ public struct EngineBenchmark: Sendable {
 
         /// The figures as one JSON object, keys sorted, seconds to the millisecond.
         public var json: String {
-            "{\"metrics\":\(metrics),\"models_trained\":\(modelsTrained),\"points\":\(points),"
+            "{\"charts_drawn\":\(chartsDrawn),\"metrics\":\(metrics),\"models_trained\":\(modelsTrained),"
+                + "\"plot_seconds\":\(Fixed.format(plotSeconds, 3)),\"png_bytes_per_chart\":\(chartsDrawn > 0 ? pngBytes / chartsDrawn : 0),\"points\":\(points),"
                 + "\"score_points_per_second\":\(Fixed.format(scorePointsPerSecond, 0)),\"score_seconds\":\(Fixed.format(scoreSeconds, 3)),"
                 + "\"scores_written\":\(scoresWritten),\"train_points_per_second\":\(Fixed.format(trainPointsPerSecond, 0)),"
                 + "\"train_seconds\":\(Fixed.format(trainSeconds, 3))}"
@@ -89,8 +94,19 @@ public struct EngineBenchmark: Sendable {
         let scoreTime = try await clock.measure {
             scoredOutcome = try await ScoreJob().run(batch: batch, context: context(at: lastPoint))
         }
-        return Figures(metrics: metrics, points: points, trainSeconds: trainTime.seconds, scoreSeconds: scoreTime.seconds,
-                       modelsTrained: trained.rowsWritten, scoresWritten: scoredOutcome.rowsWritten)
+        let sink = RecordingPlotSink()
+        var plotted = JobOutcome()
+        let plotTime = try await clock.measure {
+            var plotContext = context(at: lastPoint)
+            plotContext.plots = sink
+            plotted = try await PlotJob().run(batch: batch, context: plotContext)
+        }
+        var figures = Figures(metrics: metrics, points: points, trainSeconds: trainTime.seconds, scoreSeconds: scoreTime.seconds,
+                              modelsTrained: trained.rowsWritten, scoresWritten: scoredOutcome.rowsWritten)
+        figures.plotSeconds = plotTime.seconds
+        figures.chartsDrawn = plotted.rowsWritten
+        figures.pngBytes = sink.files.filter { $0.key.hasSuffix(".png") }.reduce(0) { $0 + $1.value.count }
+        return figures
     }
 }
 

@@ -88,7 +88,7 @@ public struct SMTPChannel: NotificationChannel {
                 }
             }
         }
-        return (code, response, String(cString: error))
+        return (code, response, String(decoding: error.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }
 
