@@ -27,6 +27,26 @@ import Testing
         #expect(other.series[0].points != one.series[0].points)
     }
 
+    @Test func muteSnoozeAndUnmuteEventsAreTold() throws {
+        let yaml = base + """
+
+            series:
+              a: {values: "1 2"}
+            events:
+              - at: 2026-01-01T05:00:00Z
+                snooze: {metric: a, for: 2h}
+              - at: 2026-01-01T06:00:00Z
+                mute: {for: 1d}
+              - at: 2026-01-01T07:00:00Z
+                unmute: {}
+            """
+        let events = try parse(yaml).events.map(\.event)
+        let at = MetricTimestamp.parse("2026-01-01 07:00:00")!
+        #expect(events == [.snooze(metric: "a", until: at), .mute(metric: nil, until: MetricTimestamp.parse("2026-01-02 06:00:00")!),
+                           .unmute(metric: nil)])
+        #expect(throws: ScenarioError.self) { try parse(base + "\nseries:\n  a: {values: \"1\"}\nevents:\n  - at: 2026-01-01T05:00:00Z\n    snooze: {metric: a}\n") }
+    }
+
     @Test func componentsAddUpAsDescribed() throws {
         let yaml = base + """
 
