@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Replay", targets: ["Replay"]),
         .library(name: "Fixtures", targets: ["Fixtures"]),
+        .library(name: "Backtest", targets: ["Backtest"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -32,10 +33,11 @@ let package = Package(
         ),
         .target(name: "Fixtures", dependencies: ["Engine"]),
         .target(name: "Replay", dependencies: ["Engine", "Fixtures"]),
+        .target(name: "Backtest", dependencies: ["Engine", "Fixtures", "Replay"]),
         .executableTarget(
             name: "EngineCLI",
             dependencies: [
-                "Engine", "Replay", "Fixtures",
+                "Engine", "Replay", "Fixtures", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,5 +45,6 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib"], resources: [.copy("Resources")]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine"]),
     ]
 )

@@ -1,0 +1,120 @@
+import Engine
+import Foundation
+
+/// A data file of a NAB-layout folder with its labelled windows.
+public struct NABSeries: Sendable {
+    /// `<category>/<file>.csv`.
+    public var path: String
+    public var timestamps: [Date]
+    public var values: [Double]
+    /// Inclusive [start, end] windows, in time order.
+    public var windows: [ClosedRange<Date>]
+
+    public init(path: String, timestamps: [Date], values: [Double], windows: [ClosedRange<Date>]) {
+        self.path = path
+        self.timestamps = timestamps
+        self.values = values
+        self.windows = windows
+    }
+
+    /// NAB's probationary period: the first 15% of the rows, at most 750.
+    public var probation: Int { Self.probation(rows: timestamps.count) }
+
+    public static func probation(rows: Int) -> Int { min(Int((0.15 * Double(rows)).rounded(.down)), 750) }
+
+    /// 1 for each row inside a labelled window.
+    public var labels: [Int] { timestamps.map { t in windows.contains { $0.contains(t) } ? 1 : 0 } }
+}
+
+/// Reads NAB's layout: `<data>/<category>/<file>.csv` (timestamp,value) and a labels file in the
+/// shape of `combined_windows.json`. Bad input is an error naming the file and row.
+public enum NABCorpus {
+    /// Every labelled data file under `data`, sorted by relative path. A data file the labels do
+    /// not mention is an error (its windows are unknown); a labelled file that is missing too.
+    public static func load(data: URL, labels: URL) throws -> [NABSeries] {
+        let windows = try readLabels(labels)
+        var series: [NABSeries] = []
+        for path in windows.keys.sorted() {
+            let file = data.appendingPathComponent(path)
+            guard FileManager.default.fileExists(atPath: file.path) else {
+                throw BacktestError("\(labels.path): '\(path)' is labelled but \(file.path) does not exist")
+            }
+            let table = try CSVTable.read(file)
+            let timestamps = try table.times("timestamp")
+            series.append(NABSeries(path: path, timestamps: timestamps, values: try table.numbers("value"), windows: windows[path]!))
+        }
+        return series
+    }
+
+    /// `{"<category>/<file>.csv": [["start", "end"], ...]}`.
+    public static func readLabels(_ url: URL) throws -> [String: [ClosedRange<Date>]] {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw BacktestError("\(url.path): cannot read the labels file: \(error.localizedDescription)") }
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw BacktestError("\(url.path): expected a JSON object of \"<category>/<file>.csv\": [[start, end], ...]")
+        }
+        var out: [String: [ClosedRange<Date>]] = [:]
+        for (path, value) in json {
+            guard let pairs = value as? [[String]] else { throw BacktestError("\(url.path): '\(path)': expected a list of [start, end] pairs") }
+            out[path] = try pairs.map { pair in
+                guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
+                    throw BacktestError("\(url.path): '\(path)': bad window \(pair)")
+                }
+                return a...b
+            }.sorted { $0.lowerBound < $1.lowerBound }
+        }
+        return out
+    }
+}
+
+/// A small CSV file read whole: a header row and comma-separated fields (no quoting: NAB's files
+/// have none).
+struct CSVTable {
+    let file: String
+    let header: [String]
+    let rows: [[Substring]]
+
+    static func read(_ url: URL) throws -> CSVTable {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw BacktestError("\(url.path): cannot read: \(error.localizedDescription)")
+        }
+        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        guard !lines.isEmpty else { throw BacktestError("\(url.path): empty file") }
+        let header = lines.removeFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        return CSVTable(file: url.path, header: header, rows: lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) })
+    }
+
+    func column(_ name: String) throws -> Int {
+        guard let index = header.firstIndex(of: name) else {
+            throw BacktestError("\(file): no '\(name)' column (header: \(header.joined(separator: ",")))")
+        }
+        return index
+    }
+
+    func times(_ name: String) throws -> [Date] {
+        let c = try column(name)
+        return try rows.enumerated().map { i, row in
+            guard c < row.count, let t = MetricTimestamp.parse(String(row[c]).trimmingCharacters(in: .whitespaces)) else {
+                throw BacktestError("\(file) row \(i + 2): bad \(name) '\(c < row.count ? String(row[c]) : "")'")
+            }
+            return t
+        }
+    }
+
+    func numbers(_ name: String) throws -> [Double] {
+        let c = try column(name)
+        return try rows.enumerated().map { i, row in
+            guard c < row.count, let v = Double(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
+                throw BacktestError("\(file) row \(i + 2): bad \(name) '\(c < row.count ? String(row[c]) : "")'")
+            }
+            return v
+        }
+    }
+}
+
+/// A backtest or scoring input problem, naming the file (and row) at fault.
+public struct BacktestError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
