@@ -12,6 +12,8 @@ public struct PlotData: Sendable, Hashable {
     public var changes: [Date]
     public var thresholdAlerts: [Date]
     public var threshold: Double
+    /// Labelled windows to shade (backtest reports).
+    public var windows: [ClosedRange<Date>]
 
     /// One (time, value) pair.
     public struct Point: Sendable, Hashable {
@@ -25,7 +27,7 @@ public struct PlotData: Sendable, Hashable {
     }
 
     public init(batch: String, metric: String, values: [Point], scores: [Point], alerts: [Date], changes: [Date],
-                thresholdAlerts: [Date], threshold: Double) {
+                thresholdAlerts: [Date], threshold: Double, windows: [ClosedRange<Date>] = []) {
         self.batch = batch
         self.metric = metric
         self.values = values
@@ -34,6 +36,7 @@ public struct PlotData: Sendable, Hashable {
         self.changes = changes
         self.thresholdAlerts = thresholdAlerts
         self.threshold = threshold
+        self.windows = windows
     }
 
     /// The last `maxN` values of `metric` no older than `maxDaysAgo` days before `now`, and

@@ -22,6 +22,7 @@ public struct RGB: Sendable, Hashable {
     public static let alert = RGB(214, 39, 40)
     public static let change = RGB(255, 127, 14)
     public static let thresholdAlert = RGB(227, 119, 194)
+    public static let window = RGB(255, 236, 209)
 }
 
 /// A point on the canvas, in pixels from the top left.
@@ -38,6 +39,8 @@ public struct CanvasPoint: Sendable, Hashable {
 public enum Shape: Sendable, Hashable {
     case polyline([CanvasPoint], color: RGB, width: Double, dashed: Bool)
     case circle(CanvasPoint, radius: Double, color: RGB)
+    /// A filled rectangle (top-left corner, size).
+    case rect(CanvasPoint, width: Double, height: Double, color: RGB)
     /// Text of `size` (pixel height of a capital), anchored at its start, middle or end.
     case text(String, at: CanvasPoint, size: Double, anchor: TextAnchor, color: RGB)
 
@@ -69,6 +72,12 @@ public struct PlotScene: Sendable, Hashable {
         }
         let span = max(last.timeIntervalSince(first), 1)
         func x(_ t: Date) -> Double { Self.left + (Self.right - Self.left) * t.timeIntervalSince(first) / span }
+
+        // Labelled windows, shaded behind both panels.
+        for window in data.windows where window.upperBound >= first && window.lowerBound <= last {
+            let x0 = x(max(window.lowerBound, first)), x1 = x(min(window.upperBound, last))
+            shapes.append(.rect(CanvasPoint(x0, Self.valueTop), width: max(x1 - x0, 1), height: Self.scoreBottom - Self.valueTop, color: .window))
+        }
 
         // Value panel.
         let values = data.values.map(\.value)

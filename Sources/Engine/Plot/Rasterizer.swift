@@ -47,6 +47,10 @@ public enum Rasterizer {
                 }
             case .circle(let center, let radius, let color):
                 disc(&image, center, radius: radius, color: color)
+            case .rect(let corner, let width, let height, let color):
+                let x0 = max(Int(corner.x.rounded()), 0), x1 = min(Int((corner.x + width).rounded()), image.width)
+                let y0 = max(Int(corner.y.rounded()), 0), y1 = min(Int((corner.y + height).rounded()), image.height)
+                for y in y0..<max(y1, y0) { for x in x0..<max(x1, x0) { image.blend(x: x, y: y, color: color, coverage: 1) } }
             case .text(let text, let at, let size, let anchor, let color):
                 self.text(&image, text, at: at, size: size, anchor: anchor, color: color)
             }

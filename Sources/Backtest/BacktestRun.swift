@@ -1,0 +1,96 @@
+import Engine
+import Foundation
+
+/// A backtest of one setting over a whole corpus: every series through `Backtester` (in
+/// parallel, at most `jobs` at a time, results in corpus order), then NAB's scores and the
+/// event-level metrics.
+public struct BacktestRun: Sendable {
+    public var label: String
+    public var overrides: [String]
+    public var backtester: Backtester
+    public var jobs: Int
+
+    public init(label: String, overrides: [String], backtester: Backtester, jobs: Int) {
+        self.label = label
+        self.overrides = overrides
+        self.backtester = backtester
+        self.jobs = max(jobs, 1)
+    }
+
+    /// What the run produced.
+    public struct Result: Sendable {
+        public var label: String
+        public var overrides: [String]
+        public var outcomes: [Backtester.SeriesOutcome]
+        public var metrics: [BacktestMetrics]
+        public var total: BacktestMetrics
+        public var nab: [NABScorer.Result]
+        public var seconds: Double
+
+        public func nabScore(_ profile: String) -> Double {
+            nab.first { $0.profile == profile }?.normalizedScore ?? 0
+        }
+    }
+
+    public func run(_ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all,
+                    progress: @Sendable (Int, Backtester.SeriesOutcome) -> Void = { _, _ in }) async throws -> Result {
+        let started = ContinuousClock.now
+        let backtester = self.backtester
+        var outcomes = [Backtester.SeriesOutcome?](repeating: nil, count: corpus.count)
+        try await withThrowingTaskGroup(of: (Int, Backtester.SeriesOutcome).self) { group in
+            var next = 0
+            func launch() {
+                let index = next
+                next += 1
+                group.addTask { (index, try await backtester.run(corpus[index])) }
+            }
+            while next < min(jobs, corpus.count) { launch() }
+            while let (index, outcome) = try await group.next() {
+                outcomes[index] = outcome
+                progress(index, outcome)
+                if next < corpus.count { launch() }
+            }
+        }
+        let done = outcomes.map { $0! }
+        let snooze = backtester.batch.alertSnoozeN
+        let metrics = done.map { BacktestMetrics(outcome: $0, snoozeN: snooze) }
+        let nab = profiles.map { NABScorer(profile: $0).score(series: corpus, scores: done.map(\.scores)) }
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Result(label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds)
+    }
+}
+
+/// The settings grid of `--sweep key=v1,v2 ...`: every combination, in a fixed order (the first
+/// key varies slowest).
+public struct SweepGrid: Sendable, Hashable {
+    public var axes: [(key: String, values: [String])] { zip(keys, values).map { ($0, $1) } }
+    let keys: [String]
+    let values: [[String]]
+
+    public init(_ specs: [String]) throws {
+        var keys: [String] = [], values: [[String]] = []
+        for spec in specs {
+            guard let eq = spec.firstIndex(of: "="), !spec[..<eq].isEmpty else {
+                throw BacktestError("--sweep '\(spec)': expected key=v1,v2,...")
+            }
+            let key = String(spec[..<eq])
+            let options = spec[spec.index(after: eq)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !options.isEmpty else { throw BacktestError("--sweep '\(spec)': no values") }
+            guard !keys.contains(key) else { throw BacktestError("--sweep: '\(key)' is swept twice") }
+            keys.append(key)
+            values.append(options)
+        }
+        self.keys = keys
+        self.values = values
+    }
+
+    /// Every combination as `key=value` assignments.
+    public var points: [[String]] {
+        var result: [[String]] = [[]]
+        for (key, options) in zip(keys, values) {
+            result = result.flatMap { prefix in options.map { prefix + ["\(key)=\($0)"] } }
+        }
+        return result
+    }
+}

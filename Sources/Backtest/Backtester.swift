@@ -1,0 +1,106 @@
+import Engine
+import Fixtures
+import Foundation
+import Logging
+
+/// Runs the real train and score jobs over one labelled series as if the batch had been
+/// deployed when the series began: the probationary rows (NAB's: the first 15%, at most 750)
+/// only train; after them, the model is retrained on the cadence the settings give (every
+/// `retrainEvery` points, or whenever `train_cron_schedule` fires on the series' own clock) on
+/// the `train_max_n` most recent points *before* the retraining, and each point is scored by the
+/// latest model trained strictly before it. Alerts follow the alert job's rules on the
+/// smoothed scores. The store and models are in memory; nothing is shared between series, so
+/// series run in parallel with the same results as in series.
+public struct Backtester: Sendable {
+    public var batch: BatchConfig
+    public var retrainEvery: Int?
+    public var seed: UInt64
+
+    public init(batch: BatchConfig, retrainEvery: Int?, seed: UInt64 = 0) {
+        self.batch = batch
+        self.retrainEvery = retrainEvery
+        self.seed = seed
+    }
+
+    /// One series' outcome, row by row in the file's order.
+    public struct SeriesOutcome: Sendable {
+        public var series: NABSeries
+        /// The final score (smoothed as the alert job smooths it); 0 where none was computed.
+        public var scores: [Double]
+        public var alerts: [Bool]
+        public var retrainings: Int
+    }
+
+    public func run(_ series: NABSeries) async throws -> SeriesOutcome {
+        let metric = "value"
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        var seen = Set<Date>()
+        var rows: [MetricRow] = []
+        for (t, v) in zip(series.timestamps, series.values) where seen.insert(t).inserted {
+            rows.append(MetricRow(timestamp: t, batch: batch.name, name: metric, type: .metric, value: v))
+        }
+        try store.insert(rows)
+        let times = seen.sorted()
+        guard !times.isEmpty else { return SeriesOutcome(series: series, scores: [], alerts: [], retrainings: 0) }
+
+        // The probation ends with the last of the file's probationary rows; every later point is scored.
+        let probationRows = series.probation
+        let probationEnd = probationRows > 0 ? series.timestamps[..<probationRows].max()! : times[0].addingTimeInterval(-1)
+        let firstScored = times.firstIndex { $0 > probationEnd } ?? times.count
+        var logger = Logger(label: "backtest")
+        logger.logLevel = .error
+        let clock = TestClock(times[0])
+        let context = JobContext(clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
+                                 sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
+                                 deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
+                                 templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo())
+        var retrainings = 0
+        for segment in segments(times: times, firstScored: firstScored) {
+            clock.set(times[segment.lowerBound - 1])
+            _ = try await TrainJob().run(batch: batch, context: context)
+            retrainings += 1
+            var scoring = batch
+            scoring.values["score_max_n"] = .int(segment.count)
+            scoring.values["score_metric_timestamp_max_days_ago"] = .int(1_000_000)
+            clock.set(times[segment.upperBound])
+            _ = try await ScoreJob().run(batch: scoring, context: context)
+        }
+
+        let scoreRows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score]))
+        let raw = scoreRows.map(\.value)
+        let smoothed = ScoreSmoothing.smoothed(raw, window: batch.alertSmoothN)
+        let decisions = AlertJob.decide(scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
+                                        smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
+        let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
+        // Each file row takes the score of the latest scored point at or before its time.
+        var scores: [Double] = []
+        var alerts: [Bool] = []
+        var reported = Set<Date>()
+        for t in series.timestamps {
+            var low = 0, high = scoreRows.count
+            while low < high {
+                let mid = (low + high) / 2
+                if scoreRows[mid].timestamp <= t { low = mid + 1 } else { high = mid }
+            }
+            scores.append(low > 0 ? smoothed[low - 1] : 0)
+            alerts.append(alertTimes.contains(t) && reported.insert(t).inserted)
+        }
+        return SeriesOutcome(series: series, scores: scores, alerts: alerts, retrainings: retrainings)
+    }
+
+    /// The runs of points scored by one model: split every `retrainEvery` points, or where the
+    /// train cron fires between two points.
+    func segments(times: [Date], firstScored: Int) -> [ClosedRange<Int>] {
+        guard firstScored > 0, firstScored < times.count else { return [] }
+        var starts = [firstScored]
+        if let every = retrainEvery, every > 0 {
+            starts = Array(stride(from: firstScored, to: times.count, by: every))
+        } else if let text = batch.cronSchedule("train"), let cron = try? CronExpression(text) {
+            for i in (firstScored + 1)..<max(times.count, firstScored + 1) {
+                if let next = cron.next(after: times[i - 1]), next <= times[i] { starts.append(i) }
+            }
+        }
+        return zip(starts, starts.dropFirst().map { $0 - 1 } + [times.count - 1]).map { $0...$1 }
+    }
+}

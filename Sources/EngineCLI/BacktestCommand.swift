@@ -1,0 +1,114 @@
+import ArgumentParser
+import Backtest
+import Engine
+import Foundation
+
+struct BacktestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Run the engine over labelled series as if deployed, and score it (NAB and event-level metrics).",
+        discussion: """
+            Each series (<data>/<category>/<file>.csv, labelled in --labels) runs through the real train and \
+            score jobs: the probationary rows (first 15%, at most 750) only train; then every point is scored \
+            by the latest model trained strictly before it, retrained every --retrain-every points or when \
+            train_cron_schedule fires on the series' own clock. Writes <out>/<category>/<file>.csv \
+            (timestamp,value,anomaly_score,label,alert), summary.json and report.html; with --sweep, one run \
+            per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by.
+            """
+    )
+
+    @Option(name: .long, help: "The data folder (<category>/<file>.csv with timestamp,value).")
+    var data: String
+
+    @Option(name: .long, help: "The labels file (NAB's combined_windows.json shape).")
+    var labels: String
+
+    @Option(name: .long, help: "Where to write the results.")
+    var out: String
+
+    @Option(name: .long, help: "A batch YAML with the settings to test (default: the built-in defaults).")
+    var metricsConfig: String?
+
+    @Option(name: .long, help: "Override a setting: key=value (repeatable).")
+    var set: [String] = []
+
+    @Option(name: .long, help: "Sweep a setting over values: key=v1,v2,... (repeatable; the grid of every combination runs).")
+    var sweep: [String] = []
+
+    @Option(name: .long, help: "Retrain every N points instead of on train_cron_schedule.")
+    var retrainEvery: Int?
+
+    @Option(name: .long, help: "NAB profile(s) to score: standard, reward_low_FP_rate, reward_low_FN_rate or all.")
+    var profile: String = "all"
+
+    @Option(name: .long, help: "Series run at once (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: "Leaderboard order: nab_standard, nab_reward_low_FP_rate, nab_reward_low_FN_rate, f1, precision, recall, false_alerts_per_day, mean_delay_minutes.")
+    var rankBy: String = "nab_standard"
+
+    @Option(name: .long, help: "The run seed.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        if let n = retrainEvery, n < 1 { throw ValidationError("--retrain-every must be at least 1") }
+        guard NABProfile.named(profile) != nil else { throw ValidationError("--profile: unknown profile '\(profile)'") }
+        guard BacktestOutput.leaderboardColumns.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
+    }
+
+    func run() async throws {
+        do {
+            let corpus = try NABCorpus.load(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels))
+            let grid = try SweepGrid(sweep)
+            let points = grid.points
+            let output = BacktestOutput(folder: URL(fileURLWithPath: out))
+            let profiles = NABProfile.named(profile)!
+            var results: [BacktestRun.Result] = []
+            for (n, assignments) in points.enumerated() {
+                let overrides = set + assignments
+                let batch = try BacktestConfig.load(file: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: overrides)
+                let label = points.count > 1 ? "run \(n + 1) of \(points.count)" : "backtest"
+                if points.count > 1 { printLine("\(label): \(assignments.joined(separator: " "))") }
+                let run = BacktestRun(label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
+                                      jobs: jobs)
+                let finished = Counter()
+                let result = try await run.run(corpus, profiles: profiles) { _, outcome in
+                    let metrics = BacktestMetrics(outcome: outcome, snoozeN: batch.alertSnoozeN)
+                    printLine("  [\(finished.next())/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
+                              + "false alerts \(metrics.falseAlerts), retrained \(outcome.retrainings)×")
+                }
+                try output.writeSeries(result, under: points.count > 1 ? "runs/\(n + 1)/" : "")
+                printLine(NABReport.text(result.nab, perFile: false).split(separator: "\n").map { "  NAB \($0)" }.joined(separator: "\n"))
+                printLine("  alerts: windows \(result.total.windowsDetected)/\(result.total.windows), false alerts \(result.total.falseAlerts) "
+                          + "(\(Fixed.format(result.total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(result.total.f1, 3)), "
+                          + "median delay \(result.total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
+                results.append(result)
+            }
+            let ranked = BacktestOutput.ranked(results, by: rankBy)
+            let board = BacktestOutput.leaderboard(ranked)
+            try output.writeLeaderboard(board)
+            let best = ranked[0]
+            try output.writeReport(leaderboard: board, best: best, threshold: try BacktestConfig.load(
+                file: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: best.overrides).alertThreshold)
+            let summary: CanonicalJSON = results.count == 1 ? BacktestOutput.summary(results[0])
+                : .object(["rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
+                           "runs": .array(results.map(BacktestOutput.summary))])
+            try output.write(summary.text + "\n", to: "summary.json")
+            if results.count > 1 {
+                printLine("leaderboard (by \(rankBy)):")
+                for row in board.prefix(10) { printLine("  \(row[0]). \(row[1]): NAB \(row[2]) / \(row[3]) / \(row[4]), F1 \(row[5])") }
+            }
+            printLine("wrote \(out)/summary.json, leaderboard.csv, report.html")
+        } catch let error as BacktestError {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+/// Counts finished series for the progress lines (they finish on several tasks).
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.withLock { value += 1; return value } }
+}
