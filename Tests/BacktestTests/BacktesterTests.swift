@@ -1,0 +1,80 @@
+@testable import Backtest
+import Engine
+import Foundation
+import Testing
+
+@Suite struct BacktesterTests {
+    /// 400 five-minute points of a deterministic wiggle, a spike at row 300, one window around it,
+    /// and the timestamp of row 200 repeated (as NAB's clock-change artefacts are).
+    static func series() -> NABSeries {
+        let start = Date(timeIntervalSince1970: 1_400_000_000)
+        var times = (0..<400).map { start.addingTimeInterval(Double($0) * 300) }
+        times.insert(times[200], at: 201)
+        var values = times.indices.map { 10 + sin(Double($0) / 7) + 0.3 * cos(Double($0) * 1.7) }
+        values[301] += 25
+        return NABSeries(path: "cat/s.csv", timestamps: times, values: values, windows: [times[290]...times[310]])
+    }
+
+    static func batch(_ overrides: [String] = []) throws -> BatchConfig {
+        try BacktestConfig.load(file: nil, overrides: ["train_min_n=30"] + overrides)
+    }
+
+    @Test func segmentsStartAfterProbationAndFollowTheCadence() throws {
+        let times = (0..<100).map { Date(timeIntervalSince1970: Double($0) * 300) }
+        let every = Backtester(batch: try Self.batch(), retrainEvery: 30)
+        #expect(every.segments(times: times, firstScored: 15) == [15...44, 45...74, 75...99])
+        // The default train cron (*/5) fires between every two five-minute points: a model per point.
+        let cron = Backtester(batch: try Self.batch(), retrainEvery: nil)
+        #expect(cron.segments(times: times, firstScored: 15).count == 85)
+        let hourly = Backtester(batch: try Self.batch(["train_cron_schedule=0 * * * *"]), retrainEvery: nil)
+        #expect(hourly.segments(times: times, firstScored: 15).map(\.lowerBound) == [15, 24, 36, 48, 60, 72, 84, 96])
+    }
+
+    @Test func everyRowGetsAResultAndProbationRowsScoreNothing() async throws {
+        let s = Self.series()
+        let outcome = try await Backtester(batch: try Self.batch(["alert_smooth_n=1"]), retrainEvery: 50).run(s)
+        #expect(outcome.scores.count == s.timestamps.count && outcome.alerts.count == s.timestamps.count)
+        #expect(outcome.scores[..<s.probation].allSatisfy { $0 == 0 })
+        #expect(outcome.scores[s.probation...].contains { $0 > 0 })
+        #expect(outcome.scores[200] == outcome.scores[201], "a repeated timestamp repeats its score")
+        #expect(outcome.alerts[301], "the spike alerts")
+        #expect(outcome.retrainings == 7, "probation of 60 rows, then every 50 of the 340 scored points")
+    }
+
+    @Test func parallelRunsGiveTheSerialResults() async throws {
+        let corpus = [Self.series(), Self.series(), Self.series()].enumerated().map { i, s in
+            var copy = s
+            copy.path = "cat/s\(i).csv"
+            copy.values = s.values.map { $0 + Double(i) }
+            return copy
+        }
+        let backtester = Backtester(batch: try Self.batch(), retrainEvery: 40)
+        let serial = try await BacktestRun(label: "a", overrides: [], backtester: backtester, jobs: 1).run(corpus)
+        let parallel = try await BacktestRun(label: "b", overrides: [], backtester: backtester, jobs: 3).run(corpus)
+        #expect(serial.outcomes.map(\.scores) == parallel.outcomes.map(\.scores))
+        #expect(serial.nab.map(\.normalizedScore) == parallel.nab.map(\.normalizedScore))
+    }
+
+    @Test func eventMetricsCountWindowsOnceAndFalseAlertsOutside() {
+        let s = Self.series()
+        var alerts = Array(repeating: false, count: s.timestamps.count)
+        alerts[10] = true   // in probation: not counted
+        alerts[100] = true  // false alert
+        alerts[295] = true  // detects the window, 5 rows in
+        alerts[300] = true  // same window: counts once
+        let metrics = BacktestMetrics(outcome: Backtester.SeriesOutcome(series: s, scores: [], alerts: alerts, retrainings: 0), snoozeN: 3)
+        #expect(metrics.windows == 1 && metrics.windowsDetected == 1 && metrics.falseAlerts == 1)
+        #expect(metrics.precision == 0.5 && metrics.recall == 1)
+        #expect(metrics.delays == [1500])
+        #expect(metrics.snoozedPoints == 9)
+    }
+
+    @Test func sweepGridsCombineEveryValue() throws {
+        let grid = try SweepGrid(["alert_threshold=0.7,0.9", "alert_smooth_n=1,3"])
+        #expect(grid.points == [["alert_threshold=0.7", "alert_smooth_n=1"], ["alert_threshold=0.7", "alert_smooth_n=3"],
+                                ["alert_threshold=0.9", "alert_smooth_n=1"], ["alert_threshold=0.9", "alert_smooth_n=3"]])
+        #expect(throws: BacktestError.self) { try SweepGrid(["alert_threshold"]) }
+        #expect(throws: BacktestError.self) { try SweepGrid(["a=1", "a=2"]) }
+        #expect(throws: BacktestError.self) { try BacktestConfig.load(file: nil, overrides: ["alert_treshold=0.5"]) }
+    }
+}
