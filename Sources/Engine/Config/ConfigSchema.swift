@@ -35,6 +35,7 @@ public struct ConfigSchema: Sendable {
         "PCA": ["contamination": .number, "n_components": .int, "n_selected_components": .int,
                 "weighted": .bool, "standardization": .bool],
         "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string],
+        "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
     ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 

@@ -8,7 +8,8 @@ import Foundation
 ///   "batch", "metric", "model_name", "model_tag", "trained_at" (UTC text), "training_rows",
 ///   "fingerprint" (hash of the training data and settings),
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
-///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training} }
+///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
+///   | "mad": {median, scale, z_scale} }
 /// ```
 public struct TrainedModel: Sendable, Codable, Hashable {
     public static let formatName = "anomaly-engine-model"
@@ -27,9 +28,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var scoreMax: Double
     public var pca: PCADetector?
     public var knn: KNNDetector?
+    public var mad: MADDetector?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, fingerprint
+        case format, version, batch, metric, pca, knn, mad, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -51,6 +53,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
                                                      memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.knn = detector
             trainingScores = scores
+        case "MAD":
+            let detector = MADDetector.fit(x, params: config.params)
+            model.mad = detector
+            trainingScores = detector.decisionFunction(x)
         default:
             throw DetectorError.unsupported(config.name)
         }
@@ -63,12 +69,15 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public func decisionFunction(_ x: FeatureMatrix) throws -> [Double] {
         if let pca { return pca.decisionFunction(x) }
         if let knn { return knn.decisionFunction(x) }
+        if let mad { return mad.decisionFunction(x) }
         throw DetectorError.empty(modelTag)
     }
 
     /// Scores in [0, 1]: the raw score min-max scaled against the training scores and clipped
-    /// (PyOD's `predict_proba(X)[:, 1]` with its default linear method).
+    /// (PyOD's `predict_proba(X)[:, 1]` with its default linear method); MAD's own calibrated
+    /// mapping for MAD.
     public func probability(_ x: FeatureMatrix) throws -> [Double] {
+        if let mad { return mad.probability(x) }
         let range = scoreMax - scoreMin
         let scale = range > 0 ? 1 / range : 1
         return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
@@ -87,6 +96,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let knn {
             fields.append(("knn", "{\"columns\":\(knn.columns),\"method\":\(JSONText.quote(knn.method.rawValue)),"
                 + "\"neighbours\":\(knn.neighbours),\"training_base64\":\"\(knn.trainingBase64)\"}"))
+        }
+        if let mad {
+            fields.append(("mad", "{\"median\":\(try JSONText.number(mad.median)),\"scale\":\(try JSONText.number(mad.scale)),"
+                + "\"z_scale\":\(try JSONText.number(mad.zScale))}"))
         }
         if let pca {
             let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"
