@@ -36,6 +36,7 @@ public struct ConfigSchema: Sendable {
                 "weighted": .bool, "standardization": .bool],
         "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
+        "LIKELIHOOD": ["decades": .number],
     ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 

@@ -9,7 +9,7 @@ import Foundation
 ///   "fingerprint" (hash of the training data and settings),
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
-///   | "mad": {median, scale, z_scale} }
+///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades} }
 /// ```
 public struct TrainedModel: Sendable, Codable, Hashable {
     public static let formatName = "anomaly-engine-model"
@@ -29,9 +29,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var pca: PCADetector?
     public var knn: KNNDetector?
     public var mad: MADDetector?
+    public var likelihood: LikelihoodDetector?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, mad, fingerprint
+        case format, version, batch, metric, pca, knn, mad, likelihood, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -57,6 +58,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             let detector = MADDetector.fit(x, params: config.params)
             model.mad = detector
             trainingScores = detector.decisionFunction(x)
+        case "LIKELIHOOD":
+            let detector = LikelihoodDetector.fit(x, params: config.params)
+            model.likelihood = detector
+            trainingScores = detector.decisionFunction(x)
         default:
             throw DetectorError.unsupported(config.name)
         }
@@ -70,6 +75,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let pca { return pca.decisionFunction(x) }
         if let knn { return knn.decisionFunction(x) }
         if let mad { return mad.decisionFunction(x) }
+        if let likelihood { return likelihood.decisionFunction(x) }
         throw DetectorError.empty(modelTag)
     }
 
@@ -78,6 +84,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     /// mapping for MAD.
     public func probability(_ x: FeatureMatrix) throws -> [Double] {
         if let mad { return mad.probability(x) }
+        if let likelihood { return likelihood.probability(x) }
         let range = scoreMax - scoreMin
         let scale = range > 0 ? 1 / range : 1
         return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
@@ -100,6 +107,11 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let mad {
             fields.append(("mad", "{\"median\":\(try JSONText.number(mad.median)),\"scale\":\(try JSONText.number(mad.scale)),"
                 + "\"z_scale\":\(try JSONText.number(mad.zScale))}"))
+        }
+        if let l = likelihood {
+            fields.append(("likelihood", "{\"decades\":\(try JSONText.number(l.decades)),\"median\":\(try JSONText.number(l.median)),"
+                + "\"scale\":\(try JSONText.number(l.scale)),\"surprise_mean\":\(try JSONText.number(l.surpriseMean)),"
+                + "\"surprise_sd\":\(try JSONText.number(l.surpriseSD))}"))
         }
         if let pca {
             let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"
