@@ -18,10 +18,19 @@ struct BacktestCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: "The data folder (<category>/<file>.csv with timestamp,value).")
-    var data: String
+    var data: String?
 
     @Option(name: .long, help: "The labels file (NAB's combined_windows.json shape).")
-    var labels: String
+    var labels: String?
+
+    @Option(name: .long, help: "Instead of --data and --labels: an engine database whose 👍/👎 feedback rows label the history of --batch.")
+    var feedbackDb: String?
+
+    @Option(name: .long, help: "The batch whose metrics and feedback --feedback-db holds.")
+    var batch: String?
+
+    @Option(name: .long, help: "The metrics table in --feedback-db.")
+    var table: String = "metrics"
 
     @Option(name: .long, help: "Where to write the results.")
     var out: String
@@ -51,6 +60,10 @@ struct BacktestCommand: AsyncParsableCommand {
     var seed: UInt64 = 0
 
     func validate() throws {
+        let files = data != nil && labels != nil, feedback = feedbackDb != nil && batch != nil
+        guard files != feedback, (data == nil) == (labels == nil), (feedbackDb == nil) == (batch == nil) else {
+            throw ValidationError("give --data and --labels, or --feedback-db and --batch")
+        }
         if let n = retrainEvery, n < 1 { throw ValidationError("--retrain-every must be at least 1") }
         guard NABProfile.named(profile) != nil else { throw ValidationError("--profile: unknown profile '\(profile)'") }
         guard BacktestOutput.leaderboardColumns.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
@@ -58,7 +71,7 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let corpus = try NABCorpus.load(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels))
+            let corpus = try loadCorpus()
             let grid = try SweepGrid(sweep)
             let points = grid.points
             let output = BacktestOutput(folder: URL(fileURLWithPath: out))
@@ -103,6 +116,21 @@ struct BacktestCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+extension BacktestCommand {
+    func loadCorpus() throws -> [NABSeries] {
+        if let data, let labels {
+            return try NABCorpus.load(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels))
+        }
+        guard let feedbackDb, let batch, FileManager.default.fileExists(atPath: feedbackDb) else {
+            throw BacktestError("\(feedbackDb ?? ""): no such database")
+        }
+        let corpus = try FeedbackCorpus.load(store: try SQLiteDatabase(path: feedbackDb).store(table: table), batch: batch)
+        guard !corpus.isEmpty else { throw BacktestError("\(feedbackDb): batch '\(batch)' has no metric with 👍/👎 feedback in table \(table)") }
+        printLine("\(corpus.count) metrics of \(batch) with feedback; \(corpus.reduce(0) { $0 + $1.windows.count }) confirmed anomalies after probation")
+        return corpus
     }
 }
 
