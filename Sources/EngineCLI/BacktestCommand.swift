@@ -2,6 +2,8 @@ import ArgumentParser
 import Backtest
 import Engine
 import Foundation
+import Logging
+import Replay
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,6 +34,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The metrics table in --feedback-db.")
     var table: String = "metrics"
 
+    @Option(name: .long, help: "Instead: a replay scenario folder whose series and expected alerts are the labelled data (repeatable; 'all' for every folder under ./scenarios).")
+    var scenario: [String] = []
+
     @Option(name: .long, help: "Where to write the results.")
     var out: String
 
@@ -61,8 +66,9 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func validate() throws {
         let files = data != nil && labels != nil, feedback = feedbackDb != nil && batch != nil
-        guard files != feedback, (data == nil) == (labels == nil), (feedbackDb == nil) == (batch == nil) else {
-            throw ValidationError("give --data and --labels, or --feedback-db and --batch")
+        let modes = [files, feedback, !scenario.isEmpty].filter { $0 }.count
+        guard modes == 1, (data == nil) == (labels == nil), (feedbackDb == nil) == (batch == nil) else {
+            throw ValidationError("give --data and --labels, or --feedback-db and --batch, or --scenario")
         }
         if let n = retrainEvery, n < 1 { throw ValidationError("--retrain-every must be at least 1") }
         guard NABProfile.named(profile) != nil else { throw ValidationError("--profile: unknown profile '\(profile)'") }
@@ -123,6 +129,20 @@ extension BacktestCommand {
     func loadCorpus() throws -> [NABSeries] {
         if let data, let labels {
             return try NABCorpus.load(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels))
+        }
+        if !scenario.isEmpty {
+            var logger = Logger(label: "backtest")
+            logger.logLevel = .error
+            let suite = ReplaySuite(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                    options: ReplaySuite.Options(record: .never, logger: logger))
+            do {
+                let folders = try suite.scenarioFolders(scenario == ["all"] ? [] : scenario)
+                let corpus = ScenarioCorpus.load(try folders.map(suite.load))
+                printLine("\(corpus.count) series from \(folders.count) scenarios; \(corpus.reduce(0) { $0 + $1.windows.count }) expected-alert windows")
+                return corpus
+            } catch let error as ScenarioError {
+                throw BacktestError("\(error)")
+            }
         }
         guard let feedbackDb, let batch, FileManager.default.fileExists(atPath: feedbackDb) else {
             throw BacktestError("\(feedbackDb ?? ""): no such database")
