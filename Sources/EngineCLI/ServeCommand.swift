@@ -8,7 +8,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run every batch's jobs on their cron schedules, on the live clock, until stopped.",
         discussion: """
             Jobs whose <job>_default_schedule_status is RUNNING are scheduled (all of them with --start-all). \
-            Jobs run one at a time; ticks missed while the process was down are not replayed.
+            Jobs run one at a time; ticks missed while the process was down are not replayed. \
+            Notification deliveries that failed are retried every minute, whatever the schedules.
             """
     )
 
@@ -39,6 +40,13 @@ struct ServeCommand: AsyncParsableCommand {
             printLine("no job is scheduled: set <job>_default_schedule_status: RUNNING in a batch, or pass --start-all")
             return
         }
-        try await scheduler.run { run in printLine(describe(run)) }
+        let retries = DeliveryRetryLoop(context: runner.context, batches: loaded.batches)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await scheduler.run { run in printLine(describe(run)) } }
+            group.addTask { try await retries.run() }
+            // Either ending (the scheduler has nothing left, or an error) ends the other.
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }

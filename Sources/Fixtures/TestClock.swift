@@ -14,6 +14,9 @@ public final class TestClock: EngineClock, @unchecked Sendable {
 
     public var now: Date { lock.withLock { current } }
 
+    /// How many tasks are asleep on this clock (a test waits for a loop to go back to sleep).
+    public var sleeperCount: Int { lock.withLock { sleepers.count } }
+
     public func sleep(until deadline: Date) async throws {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready: Bool = lock.withLock {

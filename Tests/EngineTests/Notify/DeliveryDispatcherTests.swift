@@ -77,3 +77,31 @@ import Testing
                 "a crashed attempt becomes due again when its claim runs out")
     }
 }
+
+@Suite struct DeliveryRetryLoopTests {
+    /// Waits (up to two seconds of real time) for the loop's task to do its work.
+    func settle(until done: () -> Bool) async throws {
+        for _ in 0..<2000 where !done() { try await Task.sleep(nanoseconds: 1_000_000) }
+    }
+
+    @Test func failedDeliveriesAreRetriedWithoutAnotherAlertRun() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
+        try h.store().insert(hourly([0.99]).map { var r = $0; r.type = .score; return r })
+        h.channel.failNext(DeliveryFailure("down"))
+        _ = try await AlertJob().run(batch: b, context: h.context)
+        #expect(h.channel.delivered.isEmpty)
+        let loop = Task { try await DeliveryRetryLoop(context: h.context, batches: [b], interval: 60).run() }
+        try await settle { h.clock.sleeperCount > 0 }
+        h.clock.advance(by: 60)
+        try await settle { h.clock.sleeperCount > 0 }
+        #expect(h.channel.delivered.count == 1, "due 30 s after the failure, sent on the loop's next minute")
+        h.clock.advance(by: 60)
+        try await settle { h.clock.sleeperCount > 0 }
+        #expect(h.channel.delivered.count == 1, "never sent twice")
+        loop.cancel()
+        h.clock.advance(by: 60)
+        _ = await loop.result
+        #expect(try h.database.deliveries(batch: "test").map(\.status) == [.delivered])
+    }
+}

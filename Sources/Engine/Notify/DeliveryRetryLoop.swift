@@ -1,0 +1,26 @@
+import Foundation
+
+/// Sends every batch's due deliveries every `interval` seconds, for `engine serve`: without it a
+/// retry would wait for the batch's next alert, change or threshold-alert run (which may be
+/// stopped). It shares the delivery log's claims with the jobs' own dispatch, so a delivery is
+/// never sent by both.
+public struct DeliveryRetryLoop: Sendable {
+    public let context: JobContext
+    public let batches: [BatchConfig]
+    public let interval: TimeInterval
+
+    public init(context: JobContext, batches: [BatchConfig], interval: TimeInterval = 60) {
+        self.context = context
+        self.batches = batches
+        self.interval = interval
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async throws {
+        let dispatcher = DeliveryDispatcher(context: context)
+        while !Task.isCancelled {
+            try await context.clock.sleep(until: context.clock.now.addingTimeInterval(interval))
+            for batch in batches.sorted(by: { $0.name < $1.name }) { await dispatcher.dispatch(batch: batch) }
+        }
+    }
+}
