@@ -33,8 +33,8 @@ public struct ConfigSchema: Sendable {
                                      "dashboard_sql", "delete_sql", "summary_sql", "metric_sql"]
     static let detectorParameters: [String: [String: Kind]] = [
         "PCA": ["contamination": .number, "n_components": .int, "n_selected_components": .int,
-                "weighted": .bool, "standardization": .bool],
-        "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string],
+                "weighted": .bool, "standardization": .bool, "calibration": .string, "tail_decades": .number],
+        "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string, "calibration": .string, "tail_decades": .number],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
     ]
@@ -193,6 +193,9 @@ public struct ConfigSchema: Sendable {
             }
             if let k = map["model_params"]?.mapValue?["n_neighbors"]?.intValue, k < 1 {
                 fail("model_configs", "\(at) (\(name)): 'n_neighbors' must be at least 1")
+            }
+            if let calibration = map["model_params"]?.mapValue?["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
+                fail("model_configs", "\(at) (\(name)): 'calibration' must be minmax or tail")
             }
             if let method = map["model_params"]?.mapValue?["method"]?.stringValue, KNNDetector.Method(rawValue: method) == nil {
                 fail("model_configs", "\(at) (\(name)): 'method' must be largest, mean or median")

@@ -30,9 +30,12 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var knn: KNNDetector?
     public var mad: MADDetector?
     public var likelihood: LikelihoodDetector?
+    /// Present when the detector's `calibration` is `tail`: probabilities from the training
+    /// scores' upper tail instead of min-max.
+    public var tail: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, mad, likelihood, fingerprint
+        case format, version, batch, metric, pca, knn, mad, likelihood, tail, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -67,6 +70,9 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         }
         model.scoreMin = trainingScores.min() ?? 0
         model.scoreMax = trainingScores.max() ?? 0
+        if config.params["calibration"]?.stringValue == "tail" {
+            model.tail = TailCalibration.fit(trainingScores, decades: config.params["tail_decades"]?.doubleValue ?? TailCalibration.defaultDecades)
+        }
         return model
     }
 
@@ -83,6 +89,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     /// (PyOD's `predict_proba(X)[:, 1]` with its default linear method); MAD's own calibrated
     /// mapping for MAD.
     public func probability(_ x: FeatureMatrix) throws -> [Double] {
+        if let tail { return try decisionFunction(x).map(tail.probability) }
         if let mad { return mad.probability(x) }
         if let likelihood { return likelihood.probability(x) }
         let range = scoreMax - scoreMin
@@ -107,6 +114,11 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let mad {
             fields.append(("mad", "{\"median\":\(try JSONText.number(mad.median)),\"scale\":\(try JSONText.number(mad.scale)),"
                 + "\"z_scale\":\(try JSONText.number(mad.zScale))}"))
+        }
+        if let tail {
+            fields.append(("tail", "{\"decades\":\(try JSONText.number(tail.decades)),\"maximum\":\(try JSONText.number(tail.maximum)),"
+                + "\"minimum\":\(try JSONText.number(tail.minimum)),\"scale\":\(try JSONText.number(tail.scale)),"
+                + "\"threshold\":\(try JSONText.number(tail.threshold))}"))
         }
         if let l = likelihood {
             fields.append(("likelihood", "{\"decades\":\(try JSONText.number(l.decades)),\"median\":\(try JSONText.number(l.median)),"
