@@ -4,7 +4,8 @@ answers as the path asks, so tests can exercise success, failure and retry.
   /status/<code>/...      answer <code> (429 comes with Retry-After: 1)
   /slow/<seconds>/...     wait, then 200
   /flaky/<n>/<key>/...    500 for the first <n> requests with this key, then 200
-  /slack/api/<method>     Slack's Web API as its documentation shows it (bearer token xoxb-test)
+  /slack/api/<method>     Slack's Web API as its documentation shows it (bearer token xoxb-test;
+                          conversations.list answers in two pages: #general, then #alerts)
   /slack/upload/<id>      Slack's upload URL
   anything else           200 {"ok": true}
   GET /_requests?contains=<text>   the recorded requests whose path contains <text>, as JSON
@@ -104,6 +105,14 @@ class Receiver(BaseHTTPRequestHandler):
                 self.reply(200, json.dumps({"ok": False, "error": "channel_not_found"}))
                 return
             self.reply(200, json.dumps({"ok": True, "files": [{"id": f["id"], "title": f.get("title")} for f in request["files"]]}))
+        elif method == "conversations.list":
+            # Two pages, as Slack paginates with response_metadata.next_cursor.
+            form = urllib.parse.parse_qs(body.decode())
+            if form.get("cursor", [""])[0] == "page2":
+                page = {"ok": True, "channels": [{"id": "C0ALERTS", "name": "alerts"}], "response_metadata": {"next_cursor": ""}}
+            else:
+                page = {"ok": True, "channels": [{"id": "C0GENERAL", "name": "general"}], "response_metadata": {"next_cursor": "page2"}}
+            self.reply(200, json.dumps(page))
         elif method == "chat.postMessage":
             self.reply(200, json.dumps({"ok": True, "channel": json.loads(body)["channel"], "ts": "1.000001"}))
         else:

@@ -2,13 +2,16 @@ import Foundation
 
 /// Slack through a bot token: the chart is uploaded with the message (files.getUploadURLExternal,
 /// the upload, files.completeUploadExternal with the text as its comment); without a chart,
-/// chat.postMessage. Slack answers errors with HTTP 200 and `ok: false`; a bad token or channel
-/// is permanent, anything else is retried.
+/// chat.postMessage. A channel given by name (`#alerts` or `alerts`, as Anomstack users set
+/// `ANOMSTACK_SLACK_CHANNEL`) is looked up once with conversations.list, since uploads take only
+/// channel IDs. Slack answers errors with HTTP 200 and `ok: false`; a bad token or channel is
+/// permanent, anything else is retried.
 public struct SlackChannel: NotificationChannel {
     public let token: String
     public let channel: String
     public let apiBase: URL
     public let transport: HTTPTransport
+    private let resolved = ChannelIDs()
 
     /// Slack error codes that a retry cannot fix.
     static let permanentErrors: Set<String> = ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "channel_not_found",
@@ -22,7 +25,7 @@ public struct SlackChannel: NotificationChannel {
     }
 
     public func send(_ delivery: Delivery) async throws {
-        let channel = delivery.target.slackChannel ?? self.channel
+        let channel = try await channelID(delivery.target.slackChannel ?? self.channel)
         guard let png = delivery.attachment else {
             _ = try await call("chat.postMessage", json: CanonicalJSON.object(["channel": .string(channel), "text": .string(delivery.message.text)]))
             return
@@ -40,6 +43,34 @@ public struct SlackChannel: NotificationChannel {
             "channel_id": .string(channel), "initial_comment": .string(delivery.message.text),
         ])
         _ = try await call("files.completeUploadExternal", json: complete)
+    }
+
+    /// Whether a channel is given as an ID (`C…`, `G…` or `D…` without lower case) rather than a
+    /// name: Slack's channel names are always lower case.
+    static func isID(_ channel: String) -> Bool {
+        guard let first = channel.first, "CGD".contains(first) else { return false }
+        return !channel.contains { $0.isLowercase }
+    }
+
+    /// The ID of a channel given by ID or name, looked up page by page and remembered.
+    public func channelID(_ channel: String) async throws -> String {
+        if Self.isID(channel) { return channel }
+        let name = channel.hasPrefix("#") ? String(channel.dropFirst()) : channel
+        if let known = resolved.id(for: name) { return known }
+        var cursor = ""
+        repeat {
+            var form = "types=public_channel,private_channel&exclude_archived=true&limit=1000"
+            if !cursor.isEmpty { form += "&cursor=\(cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor)" }
+            let page = try await call("conversations.list", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded")
+            for entry in page["channels"] as? [[String: Any]] ?? [] {
+                if let id = entry["id"] as? String, let entryName = entry["name"] as? String {
+                    resolved.remember(entryName, id)
+                    if entryName == name { return id }
+                }
+            }
+            cursor = (page["response_metadata"] as? [String: Any])?["next_cursor"] as? String ?? ""
+        } while !cursor.isEmpty
+        throw DeliveryFailure("Slack channel '\(channel)' not found by conversations.list (is the bot invited?)", permanent: true)
     }
 
     func call(_ method: String, json: CanonicalJSON) async throws -> [String: Any] {
@@ -60,6 +91,15 @@ public struct SlackChannel: NotificationChannel {
         }
         return answer
     }
+}
+
+/// Channel names already looked up, shared by the copies of one channel value.
+final class ChannelIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: [String: String] = [:]
+
+    func id(for name: String) -> String? { lock.withLock { ids[name] } }
+    func remember(_ name: String, _ id: String) { lock.withLock { ids[name] = id } }
 }
 
 /// Slack through an incoming-webhook URL: the text only (webhooks cannot carry files).

@@ -115,6 +115,23 @@ import Testing
         #expect(posted.contains { String(decoding: $0.body, as: UTF8.self).contains(textOnly) })
     }
 
+    @Test func slackChannelNamesAreLookedUpAcrossPages() async throws {
+        let services = try TestServices.require()
+        let channel = SlackChannel(token: "xoxb-test", channel: "#alerts", apiBase: services.http.appendingPathComponent("slack/api"),
+                                   transport: transport)
+        #expect(try await channel.channelID("#alerts") == "C0ALERTS")
+        #expect(try await channel.channelID("general") == "C0GENERAL")
+        #expect(try await channel.channelID("C0123456789") == "C0123456789", "an ID is used as it is")
+        var d = delivery(png: Data([1, 2, 3]))
+        d.message.text = "named-\(TestServices.token())"
+        try await channel.send(d)
+        let complete = try await services.requests(containing: "files.completeUploadExternal")
+            .last { String(decoding: $0.body, as: UTF8.self).contains(d.message.text) }
+        let body = try JSONSerialization.jsonObject(with: try #require(complete).body) as! [String: Any]
+        #expect(body["channel_id"] as? String == "C0ALERTS")
+        await #expect { try await channel.channelID("#nowhere") } throws: { ($0 as? DeliveryFailure)?.permanent == true }
+    }
+
     @Test func slackRefusalsArePermanent() async throws {
         let services = try TestServices.require()
         let api = services.http.appendingPathComponent("slack/api")
