@@ -7,10 +7,16 @@ public struct PlotJob: BatchJob {
 
     public init() {}
 
-    /// A metric name as a file name: anything but letters, digits, `.`, `-` and `_` becomes `_`.
+    /// A metric name as a file name: anything but letters, digits, `.`, `-` and `_` becomes `_`,
+    /// and a name that had to change gets a short hash of the original, so `a/b` and `a_b` do
+    /// not share a file.
     public static func fileStem(_ metric: String) -> String {
-        let stem = String(metric.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
-        return stem.hasPrefix(".") ? "_" + stem.dropFirst() : stem
+        var stem = String(metric.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        if stem.hasPrefix(".") { stem = "_" + stem.dropFirst() }
+        guard stem != metric else { return stem }
+        var hash = StableHash()
+        hash.combine(metric)
+        return stem + "-" + String(String(hash.value, radix: 16).suffix(6))
     }
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
