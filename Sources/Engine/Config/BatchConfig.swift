@@ -33,13 +33,17 @@ public struct PreprocessParams: Sendable, Hashable {
     public var lagsN: Int
     public var freq: ResampleFrequency?
     public var freqAgg: ResampleAggregation
+    /// Subtract the value one season earlier (matched by time) before differencing; nil = off.
+    public var season: ResampleFrequency?
 
-    public init(diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean) {
+    public init(diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean,
+                season: ResampleFrequency? = nil) {
         self.diffN = diffN
         self.smoothN = smoothN
         self.lagsN = lagsN
         self.freq = freq
         self.freqAgg = freqAgg
+        self.season = season
     }
 
     /// Points consumed before the first feature row exists.
@@ -74,7 +78,8 @@ public struct BatchConfig: Sendable {
         let p = values["preprocess_params"]?.mapValue ?? [:]
         return PreprocessParams(diffN: p["diff_n"]?.intValue ?? 1, smoothN: p["smooth_n"]?.intValue ?? 3,
                                 lagsN: p["lags_n"]?.intValue ?? 5, freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
-                                freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean)
+                                freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean,
+                                season: p["season"]?.stringValue.flatMap(ResampleFrequency.init))
     }
 
     public var trainMaxN: Int { int("train_max_n") ?? 2500 }

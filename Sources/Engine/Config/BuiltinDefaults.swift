@@ -78,6 +78,7 @@ preprocess_params:
   lags_n: 5 # lagged copies added as features.
   freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
   freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
+  season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
 preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see README).
 
 ############################################

@@ -155,6 +155,9 @@ public struct ConfigSchema: Sendable {
                 fail("preprocess_params", "'freq' must be a frequency such as 30s, 15min, 1h, 1D or 1W, got \(freq.stringValue.map { "'\($0)'" } ?? freq.kindName)")
             }
         }
+        if let season = params["season"], season != .null, season.stringValue.flatMap(ResampleFrequency.init) == nil {
+            fail("preprocess_params", "'season' must be a duration such as 1D or 1W, got \(season.stringValue.map { "'\($0)'" } ?? season.kindName)")
+        }
         if let agg = params["freq_agg"]?.stringValue, ResampleAggregation(rawValue: agg) == nil {
             let names = ResampleAggregation.allCases.map(\.rawValue)
             fail("preprocess_params", "'freq_agg' must be one of \(names.joined(separator: ", ")), got '\(agg)'")

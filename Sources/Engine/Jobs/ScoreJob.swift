@@ -44,14 +44,20 @@ public struct ScoreJob: BatchJob {
                 context.logger.info("score \(batch.name): skipped \(metric): no trained model yet")
                 continue
             }
-            let history: [MetricRow]
+            var history: [MetricRow]
+            let season = Double(params.season?.seconds ?? 0)
             if let freq = params.freq {
-                let span = Double((batch.scoreMaxN + params.warmup + 1) * freq.seconds)
+                let span = Double((batch.scoreMaxN + params.warmup + 1) * freq.seconds) + season
                 history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
                                                      from: now.addingTimeInterval(-span), through: now))
             } else {
                 history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
                                                      through: now, latest: batch.scoreMaxN + params.warmup))
+                // A seasonal difference needs the season before the oldest row too.
+                if season > 0, let oldest = history.first {
+                    history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                                         from: oldest.timestamp.addingTimeInterval(-season), through: now))
+                }
             }
             let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
             let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }

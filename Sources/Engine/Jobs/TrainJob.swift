@@ -109,6 +109,7 @@ public struct TrainJob: BatchJob {
         var hash = StableHash()
         let p = batch.preprocess
         hash.combine("v2|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
+        if let season = p.season { hash.combine("season|\(season.seconds)") }
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) { hash.combine("\(key)=\(value)") }
         hash.combine(UInt64(extent.count))
         hash.combine(extent.first?.timeIntervalSince1970 ?? 0)

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Anomstack's preprocessing chain, the same for training and scoring: resample (`freq`,
-/// `freq_agg`) → lag-`diff_n` difference → trailing mean over `smooth_n` → `lags_n` lagged
-/// copies; rows with a missing value (the first ones, and gaps left by resampling) are dropped.
+/// `freq_agg`) → (ours, optional) minus the value one `season` earlier, matched by time →
+/// lag-`diff_n` difference → trailing mean over `smooth_n` → `lags_n` lagged copies; rows with a missing value (the first ones, and gaps left by resampling) are dropped.
 /// Features per row: the transformed value, then lag 1 ... lag n.
 public struct Preprocessor: Sendable {
     public let params: PreprocessParams
@@ -14,6 +14,7 @@ public struct Preprocessor: Sendable {
     /// Builds the feature matrix of a series given in ascending time order.
     public func features(timestamps: [Date], values: [Double]) -> FeatureMatrix {
         var (times, series) = resample(timestamps: timestamps, values: values)
+        if let season = params.season { series = seasonalDifference(times: times, series: series, seconds: season.seconds) }
         if params.diffN > 0 { series = difference(series, lag: params.diffN) }
         if params.smoothN > 1 { series = trailingMean(series, window: params.smoothN) }
         let columns = params.lagsN + 1
@@ -50,6 +51,16 @@ public struct Preprocessor: Sendable {
             out.append(params.freqAgg.combine(values[lower..<index]))
         }
         return (times, out)
+    }
+
+    /// Each value minus the value stored exactly one season earlier; NaN (the row is dropped)
+    /// where there is none.
+    func seasonalDifference(times: [Date], series: [Double], seconds: Int) -> [Double] {
+        var byTime: [Date: Double] = [:]
+        for (t, v) in zip(times, series) { byTime[t] = v }
+        return zip(times, series).map { t, v in
+            byTime[t.addingTimeInterval(-Double(seconds))].map { v - $0 } ?? .nan
+        }
     }
 
     func difference(_ series: [Double], lag: Int) -> [Double] {

@@ -56,4 +56,19 @@ import Testing
         #expect(ResampleFrequency("1M") == nil)
         #expect(ResampleFrequency("0h") == nil)
     }
+
+    @Test func aSeasonalDifferenceMatchesByTimeAndDropsRowsWithoutASeasonBefore() {
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        // Hourly points over three days, with a gap: hour 30 is missing.
+        let hours = (0..<72).filter { $0 != 30 }
+        let times = hours.map { start.addingTimeInterval(Double($0) * 3600) }
+        let values = hours.map { Double($0 % 24) * 10 + ($0 >= 48 ? 5 : 0) }
+        let p = Preprocessor(params: PreprocessParams(diffN: 0, smoothN: 0, lagsN: 0, season: ResampleFrequency("1D")))
+        let x = p.features(timestamps: times, values: values)
+        // Day 1 has no day before it, and hour 54 has no hour 30: both dropped.
+        #expect(x.rows == 72 - 24 - 1 - 1)
+        #expect(x.timestamps.first == start.addingTimeInterval(24 * 3600))
+        #expect(!x.timestamps.contains(start.addingTimeInterval(30 * 3600)) && !x.timestamps.contains(start.addingTimeInterval(54 * 3600)))
+        #expect(Set(x.values) == [0, 5], "the daily cycle cancels; the day-3 shift of 5 remains")
+    }
 }
