@@ -47,13 +47,13 @@ public struct LocalInstallation: Sendable {
     }
 
     /// The notification channels the environment configures.
-    public var channels: NotificationChannels {
-        ChannelSettings.channels(environment: environment, transport: URLSessionTransport(timeout: alertTimeout)).0
-    }
+    public var channels: NotificationChannels { channelSettings.channels }
 
     /// One line per channel saying whether it is on, for the log at start-up.
-    public var channelSummary: [String] {
-        ChannelSettings.channels(environment: environment, transport: URLSessionTransport()).1
+    public var channelSummary: [String] { channelSettings.summary }
+
+    var channelSettings: (channels: NotificationChannels, summary: [String]) {
+        ChannelSettings.channels(environment: environment, transport: URLSessionTransport(timeout: alertTimeout))
     }
 
     var alertTimeout: TimeInterval { environment["ANOMSTACK_ALERT_TIMEOUT_SECONDS"].flatMap(TimeInterval.init) ?? 30 }

@@ -22,6 +22,13 @@ enum HTTPOutcome {
         try check(response, what: what)
         return response
     }
+
+    /// POSTs a JSON body (with any extra headers) and checks the answer.
+    static func postJSON(_ body: String, to url: URL, headers: [String: String] = [:], over transport: HTTPTransport,
+                         what: String) async throws {
+        let all = headers.merging(["Content-Type": "application/json"]) { own, _ in own }
+        _ = try await send(HTTPRequest(method: "POST", url: url, headers: all, body: Data(body.utf8)), over: transport, what: what)
+    }
 }
 
 /// Posts the generic JSON payload to a URL, signed with HMAC-SHA256 when a secret is set.
@@ -41,10 +48,9 @@ public struct WebhookChannel: NotificationChannel {
             throw DeliveryFailure("no webhook URL: set ANOMSTACK_WEBHOOK_URL or a route's webhook_url", permanent: true)
         }
         let body = WebhookPayload.generic(delivery)
-        var headers = ["Content-Type": "application/json", "X-Anomstack-Delivery": delivery.id]
+        var headers = ["X-Anomstack-Delivery": delivery.id]
         if let secret, !secret.isEmpty { headers["X-Signature-256"] = WebhookPayload.signature(body: body, secret: secret) }
-        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: url, headers: headers, body: Data(body.utf8)),
-                                       over: transport, what: "webhook \(url.host ?? "")")
+        try await HTTPOutcome.postJSON(body, to: url, headers: headers, over: transport, what: "webhook \(url.host ?? "")")
     }
 }
 
@@ -61,9 +67,8 @@ public struct PagerDutyChannel: NotificationChannel {
     }
 
     public func send(_ delivery: Delivery) async throws {
-        let body = WebhookPayload.pagerDuty(delivery, routingKey: routingKey)
-        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                                   body: Data(body.utf8)), over: transport, what: "PagerDuty")
+        try await HTTPOutcome.postJSON(WebhookPayload.pagerDuty(delivery, routingKey: routingKey), to: url, over: transport,
+                                       what: "PagerDuty")
     }
 }
 
@@ -79,7 +84,6 @@ public struct TeamsChannel: NotificationChannel {
 
     public func send(_ delivery: Delivery) async throws {
         let target = delivery.target.webhookURL.flatMap(URL.init(string:)) ?? url
-        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: target, headers: ["Content-Type": "application/json"],
-                                                   body: Data(WebhookPayload.teams(delivery).utf8)), over: transport, what: "Teams")
+        try await HTTPOutcome.postJSON(WebhookPayload.teams(delivery), to: target, over: transport, what: "Teams")
     }
 }

@@ -113,8 +113,7 @@ public struct SlackWebhookChannel: NotificationChannel {
     }
 
     public func send(_ delivery: Delivery) async throws {
-        let body = CanonicalJSON.object(["text": .string(delivery.message.text)]).text
-        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                                   body: Data(body.utf8)), over: transport, what: "Slack webhook")
+        try await HTTPOutcome.postJSON(CanonicalJSON.object(["text": .string(delivery.message.text)]).text, to: url,
+                                       over: transport, what: "Slack webhook")
     }
 }
