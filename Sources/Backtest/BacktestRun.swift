@@ -26,6 +26,8 @@ public struct BacktestRun: Sendable {
         public var total: BacktestMetrics
         public var nab: [NABScorer.Result]
         public var seconds: Double
+        /// The alert threshold the run used (for charts of its scores).
+        public var alertThreshold: Double
 
         public func nabScore(_ profile: String) -> Double {
             nab.first { $0.profile == profile }?.normalizedScore ?? 0
@@ -33,10 +35,12 @@ public struct BacktestRun: Sendable {
     }
 
     public func run(_ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all,
-                    progress: @Sendable (Int, Backtester.SeriesOutcome) -> Void = { _, _ in }) async throws -> Result {
+                    progress: @Sendable (Backtester.SeriesOutcome, BacktestMetrics) -> Void = { _, _ in }) async throws -> Result {
         let started = ContinuousClock.now
         let backtester = self.backtester
+        let snooze = backtester.batch.alertSnoozeN
         var outcomes = [Backtester.SeriesOutcome?](repeating: nil, count: corpus.count)
+        var metrics = [BacktestMetrics](repeating: BacktestMetrics(), count: corpus.count)
         try await withThrowingTaskGroup(of: (Int, Backtester.SeriesOutcome).self) { group in
             var next = 0
             func launch() {
@@ -47,17 +51,17 @@ public struct BacktestRun: Sendable {
             while next < min(jobs, corpus.count) { launch() }
             while let (index, outcome) = try await group.next() {
                 outcomes[index] = outcome
-                progress(index, outcome)
+                metrics[index] = BacktestMetrics(outcome: outcome, snoozeN: snooze)
+                progress(outcome, metrics[index])
                 if next < corpus.count { launch() }
             }
         }
         let done = outcomes.map { $0! }
-        let snooze = backtester.batch.alertSnoozeN
-        let metrics = done.map { BacktestMetrics(outcome: $0, snoozeN: snooze) }
         let nab = profiles.map { NABScorer(profile: $0).score(series: corpus, scores: done.map(\.scores)) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Result(label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds)
+        return Result(label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds,
+                      alertThreshold: backtester.batch.alertThreshold)
     }
 }
 

@@ -91,8 +91,7 @@ struct BacktestCommand: AsyncParsableCommand {
                 let run = BacktestRun(label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
                                       jobs: jobs)
                 let finished = Counter()
-                let result = try await run.run(corpus, profiles: profiles) { _, outcome in
-                    let metrics = BacktestMetrics(outcome: outcome, snoozeN: batch.alertSnoozeN)
+                let result = try await run.run(corpus, profiles: profiles) { outcome, metrics in
                     printLine("  [\(finished.next())/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
                               + "false alerts \(metrics.falseAlerts), retrained \(outcome.retrainings)×")
                 }
@@ -107,8 +106,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let board = BacktestOutput.leaderboard(ranked)
             try output.writeLeaderboard(board)
             let best = ranked[0]
-            try output.writeReport(leaderboard: board, best: best, threshold: try BacktestConfig.load(
-                file: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: best.overrides).alertThreshold)
+            try output.writeReport(leaderboard: board, best: best, threshold: best.alertThreshold)
             let summary: CanonicalJSON = results.count == 1 ? BacktestOutput.summary(results[0])
                 : .object(["rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
                            "runs": .array(results.map(BacktestOutput.summary))])
