@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
@@ -34,10 +38,22 @@ let package = Package(
         .target(name: "Fixtures", dependencies: ["Engine"]),
         .target(name: "Replay", dependencies: ["Engine", "Fixtures"]),
         .target(name: "Backtest", dependencies: ["Engine", "Fixtures", "Replay"]),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Engine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Stencil", package: "Stencil"),
+            ]
+        ),
         .executableTarget(
             name: "EngineCLI",
             dependencies: [
-                "Engine", "Replay", "Fixtures", "Backtest",
+                "Engine", "Replay", "Fixtures", "Backtest", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -46,5 +62,6 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine"]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Engine", "Fixtures"]),
     ]
 )

@@ -12,10 +12,10 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     enum Job: String, ExpressibleByArgument, CaseIterable {
-        case ingest, tholdalert, train, score, alert, change, plot, all
+        case ingest, tholdalert, train, score, alert, change, plot, delete, summary, all
     }
 
-    @Argument(help: "The job: ingest, tholdalert, train, score, alert, change, plot or all.")
+    @Argument(help: "The job: ingest, tholdalert, train, score, alert, change, plot, delete, summary or all (the first seven).")
     var job: Job
 
     @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")
@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !loaded.errors.isEmpty && batch.isEmpty { throw ExitCode(2) }
         let clock = FixedClock(try parseTime(asOf) ?? SystemClock().now)
-        let kinds: [JobKind] = job == .all ? JobKind.allCases : [JobKind(rawValue: job.rawValue)!]
+        let kinds: [JobKind] = job == .all ? JobKind.pipeline : [JobKind(rawValue: job.rawValue)!]
         let db = try installation.openDatabase()
         let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, batches: batches, database: db))
         var failed = false

@@ -1,20 +1,32 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Server
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run every batch's jobs on their cron schedules, on the live clock, until stopped.",
+        abstract: "Run the engine live: every batch's jobs on their cron schedules, the dashboard, the JSON API and /metrics.",
         discussion: """
-            Jobs whose <job>_default_schedule_status is RUNNING are scheduled (all of them with --start-all). \
-            Jobs run one at a time; ticks missed while the process was down are not replayed. \
-            Notification deliveries that failed are retried every minute, whatever the schedules.
+            Jobs whose <job>_default_schedule_status is RUNNING are scheduled (all of them with --start-all); schedules \
+            can be started and stopped from the dashboard or the API, and that is kept in the database. Batches run side \
+            by side up to --max-concurrent-runs; one job of one batch never runs twice at once; a run past --run-timeout \
+            is cancelled and recorded as failed. Ticks missed while the process was down are not replayed. Changes under \
+            the metrics folder are picked up within --reload-interval seconds (invalid ones are logged and ignored). \
+            Writes (feedback, settings, run now, mutes) need the token in $ENGINE_API_TOKEN (a bearer header, or the \
+            login form's cookie); without one a token is made up and printed. SIGTERM or SIGINT stops scheduling and \
+            lets running jobs finish for up to --shutdown-grace seconds.
             """
     )
 
     @OptionGroup var folder: FolderOptions
     @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(name: .long, help: "The port to listen on (0: any free port).")
+    var port = 8080
 
     @Option(name: .long, help: "The run seed for every random draw.")
     var seed: UInt64 = 0
@@ -22,31 +34,49 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Schedule every enabled job, whatever its default schedule status.")
     var startAll = false
 
+    @Option(name: .long, help: "Job runs allowed at once, across batches.")
+    var maxConcurrentRuns = 4
+
+    @Option(name: .long, help: "Seconds after which a run is cancelled and recorded as failed (Anomstack's 15 minutes).")
+    var runTimeout: Double = 900
+
+    @Option(name: .long, help: "Seconds between checks of the metrics folder for changes.")
+    var reloadInterval: Double = 10
+
+    @Option(name: .long, help: "Seconds running jobs get to finish on shutdown before they are cancelled.")
+    var shutdownGrace = 60
+
+    @Flag(name: .long, help: "Require the token for pages and read-only API calls too (also ENGINE_PROTECT_READS=true).")
+    var protectReads = false
+
     func run() async throws {
         let installation = folder.installation(database: database.db)
-        let loaded = installation.loadBatches()
-        for error in loaded.errors { printError("error: \(error)") }
-        if !loaded.errors.isEmpty { throw ExitCode(2) }
-        let clock = SystemClock()
-        let db = try installation.openDatabase()
-        let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, batches: loaded.batches, database: db))
-        let scheduler = Scheduler(batches: loaded.batches, runner: runner, startAll: startAll)
-        printLine("serving \(loaded.batches.count) batches from \(folder.metrics), database \(installation.databasePath)")
+        let environment = installation.environment
+        let token: String
+        if let configured = environment["ENGINE_API_TOKEN"], !configured.isEmpty {
+            token = configured
+        } else {
+            var generator = SystemRandomNumberGenerator()
+            token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+            printLine("ENGINE_API_TOKEN is not set: writes need this token for this run: \(token)")
+        }
+        let settings = ServeSettings(host: host, port: port, apiToken: token,
+                                     protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true")
+        let deployment = LocalDeployment(installation: installation, database: try installation.openDatabase(), clock: SystemClock(),
+                                         seed: seed, startAll: startAll,
+                                         limits: .init(maxConcurrentRuns: maxConcurrentRuns, runTimeout: runTimeout > 0 ? runTimeout : nil,
+                                                       reloadInterval: reloadInterval))
+        let application = try await deployment.application(settings: settings)
+        let snapshot = await application.engine.catalog.snapshot
+        printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databasePath)")
+        for error in snapshot.errors { printError("error: \(error)") }
         for line in installation.channelSummary { printLine("  notifications: \(line)") }
-        for entry in scheduler.schedule.entries {
-            printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)")
+        for entry in snapshot.schedule.entries { printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)") }
+        if snapshot.schedule.entries.isEmpty {
+            printLine("no job is scheduled yet: start one on a batch's settings page, set <job>_default_schedule_status: RUNNING, or pass --start-all")
         }
-        if scheduler.schedule.entries.isEmpty {
-            printLine("no job is scheduled: set <job>_default_schedule_status: RUNNING in a batch, or pass --start-all")
-            return
-        }
-        let retries = DeliveryRetryLoop(context: runner.context, batches: loaded.batches)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await scheduler.run { run in printLine(describe(run)) } }
-            group.addTask { try await retries.run() }
-            // Either ending (the scheduler has nothing left, or an error) ends the other.
-            try await group.next()
-            group.cancelAll()
+        try await application.run(shutdownGrace: .seconds(shutdownGrace)) { port in
+            printLine("dashboard: http://\(host):\(port)/  (API under /api/v1, metrics at /metrics)")
         }
     }
 }

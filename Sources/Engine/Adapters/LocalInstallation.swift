@@ -36,9 +36,18 @@ public struct LocalInstallation: Sendable {
 
     /// Builds the job context for `batches` on `clock`; models go where each batch's `model_path` says.
     public func context(clock: EngineClock, seed: UInt64, batches: [BatchConfig], database: SQLiteDatabase) throws -> JobContext {
-        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        return JobContext(clock: clock, seed: seed, stores: database,
-                          models: try BatchRoutedModelStore(batches: batches, base: base),
+        try context(clock: clock, seed: seed, models: modelStore(batches: batches), database: database)
+    }
+
+    /// The model stores of `batches`' `model_path`s, relative to the working directory.
+    public func modelStore(batches: [BatchConfig]) throws -> BatchRoutedModelStore {
+        try BatchRoutedModelStore(batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+
+    /// Builds the job context on `clock` with the given model store.
+    public func context(clock: EngineClock, seed: UInt64, models: ModelStore, database: SQLiteDatabase) throws -> JobContext {
+        JobContext(clock: clock, seed: seed, stores: database,
+                          models: models,
                           sources: LocalDataSourceResolver(database: database, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
                           deliveries: database, mutes: database, channels: channels, plots: plotSink,

@@ -33,7 +33,13 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                 );
                 CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
                 """)
+            // Added after the first release: the run's duration at millisecond precision.
+            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(job_runs)").map { $0["name"] as String }
+            if !columns.contains("duration_ms") {
+                try db.execute(sql: "ALTER TABLE job_runs ADD COLUMN duration_ms INTEGER")
+            }
             try db.execute(sql: Self.notificationSchema)
+            try db.execute(sql: Self.controlSchema)
         }
     }
 
@@ -170,25 +176,51 @@ public struct SQLiteMetricStore: MetricStore {
     public func record(_ run: JobRun) throws {
         try database.writer.write { db in
             try db.execute(sql: """
-                INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [run.job.rawValue, run.batch, MetricTimestamp.format(run.asOf),
                                  MetricTimestamp.format(run.startedAt), MetricTimestamp.format(run.finishedAt),
-                                 run.status.rawValue, run.rowsWritten, run.error])
+                                 run.status.rawValue, run.rowsWritten, run.error,
+                                 Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded())])
         }
     }
 
     public func jobRuns(batch: String?) throws -> [JobRun] {
+        try fetchRuns(batch: batch, order: "id", limit: nil)
+    }
+
+    public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {
+        try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0))
+    }
+
+    private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
         try database.writer.read { db in
-            let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error FROM job_runs"
-                + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY id"
+            let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
+                + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
             return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap { row in
                 guard let job = JobKind(rawValue: row[0]), let status = JobStatus(rawValue: row[5]),
                       let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
-                      let finished = MetricTimestamp.parse(row[4]) else { return nil }
+                      var finished = MetricTimestamp.parse(row[4]) else { return nil }
+                if let milliseconds: Int = row[8] { finished = started.addingTimeInterval(Double(milliseconds) / 1000) }
                 return JobRun(job: job, batch: row[1], asOf: asOf, startedAt: started, finishedAt: finished,
                               status: status, rowsWritten: row[6], error: row[7])
             }
+        }
+    }
+
+    public func delete(_ query: MetricQuery) throws -> Int {
+        guard let (filter, arguments) = filter(query) else { return 0 }
+        return try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM \"\(table)\" WHERE \(filter)", arguments: StatementArguments(arguments))
+            return db.changesCount
+        }
+    }
+
+    public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
+        try database.writer.write { db in
+            try db.execute(sql: "DELETE FROM job_runs WHERE batch = ? AND started_at < ?",
+                           arguments: [batch, MetricTimestamp.format(date)])
+            return db.changesCount
         }
     }
 }

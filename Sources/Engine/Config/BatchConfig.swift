@@ -125,6 +125,15 @@ public struct BatchConfig: Sendable {
     }
 
     public var plotMaxN: Int { int("plot_max_n") ?? 250 }
+    public var deleteAfterDays: Int { int("delete_after_n_days") ?? 365 }
+
+    /// The job after whose success `job` runs (`<job>_after`), if any.
+    public func runsAfter(_ job: JobKind) -> JobKind? { string("\(job.rawValue)_after").flatMap(JobKind.init) }
+
+    /// Whether `job`'s schedule starts RUNNING (`<job>_default_schedule_status`), before run-time overrides.
+    public func scheduledByDefault(_ job: JobKind) -> Bool {
+        string("\((job.follows ?? job).rawValue)_default_schedule_status") == "RUNNING"
+    }
     public var plotMaxDaysAgo: Int { int("plot_metric_timestamp_max_days_ago") ?? 25 }
 
     /// Whether a job is switched off for this batch (`disable_<job>`; alerts use `disable_alerts`).

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Loads every metric batch of a metrics folder: finds the batch YAML files, merges each over the
-/// defaults, then environment overrides, then command-line overrides, and validates the result.
+/// defaults, then environment overrides, then command-line overrides, then the settings changed
+/// at run time (dashboard), and validates the result.
 /// Problems are collected, not thrown one at a time, so `engine validate` can list them all.
 public struct BatchLoader: Sendable {
     public let folder: MetricsFolder
@@ -9,11 +10,15 @@ public struct BatchLoader: Sendable {
     public let environment: [String: String]
     /// `key=value` strings from `--set`; a dotted key (`preprocess_params.diff_n=2`) sets a nested value.
     public let overrides: [String]
+    /// Settings changed at run time, per batch: key (dotted as for `--set`) to value text.
+    public let settings: [String: [String: String]]
 
-    public init(folder: MetricsFolder, environment: [String: String] = [:], overrides: [String] = []) {
+    public init(folder: MetricsFolder, environment: [String: String] = [:], overrides: [String] = [],
+                settings: [String: [String: String]] = [:]) {
         self.folder = folder
         self.environment = environment
         self.overrides = overrides
+        self.settings = settings
     }
 
     /// The outcome of loading: the valid batches (sorted by name) and every error found.
@@ -92,6 +97,11 @@ public struct BatchLoader: Sendable {
             merged = merged.merged(with: .map(setValues))
             for key in setValues.keys { origin[key] = ("--set", nil) }
 
+            let changed = Self.values(of: (settings[name] ?? [:]).sorted { $0.key < $1.key })
+            fileErrors += schema.checkKeys(changed, file: "settings", lines: [:])
+            merged = merged.merged(with: .map(changed))
+            for key in changed.keys { origin[key] = ("settings", nil) }
+
             let values = merged.mapValue ?? [:]
             fileErrors += schema.checkValues(values) { key in
                 let (f, l) = origin[key] ?? (file, nil)
@@ -128,19 +138,29 @@ public struct BatchLoader: Sendable {
     }
 
     private func commandLineOverrides() -> ([String: ConfigValue], [ConfigError]) {
-        var result = ConfigValue.map([:])
+        var pairs: [(String, String)] = []
         var errors: [ConfigError] = []
         for item in overrides {
             guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
                 errors.append(ConfigError(file: "--set", key: nil, line: nil, message: "'\(item)' is not key=value"))
                 continue
             }
-            let path = item[..<eq].split(separator: ".").map(String.init)
-            var value = ConfigValue.scalar(String(item[item.index(after: eq)...]))
-            for component in path.dropFirst().reversed() { value = .map([component: value]) }
-            result = result.merged(with: .map([path[0]: value]))
+            pairs.append((String(item[..<eq]), String(item[item.index(after: eq)...])))
         }
-        return (result.mapValue ?? [:], errors)
+        return (Self.values(of: pairs), errors)
+    }
+
+    /// Config values from (dotted key, value text) pairs, later pairs winning.
+    static func values(of pairs: [(String, String)]) -> [String: ConfigValue] {
+        var result = ConfigValue.map([:])
+        for (key, text) in pairs {
+            let path = key.split(separator: ".").map(String.init)
+            guard let head = path.first else { continue }
+            var value = ConfigValue.scalar(text)
+            for component in path.dropFirst().reversed() { value = .map([component: value]) }
+            result = result.merged(with: .map([head: value]))
+        }
+        return result.mapValue ?? [:]
     }
 
     private static func error(_ error: Error, file: String) -> ConfigError {

@@ -24,10 +24,13 @@ public struct ConfigSchema: Sendable {
     public let kinds: [String: Kind]
     let preprocessKeys: [String: Kind]
 
-    /// Keys only a batch file sets (they have no default).
-    static let batchOnlyKeys: [String: Kind] = [
-        "metric_batch": .string, "ingest_sql": .string, "ingest_fn": .string,
-    ]
+    /// Keys only a batch file sets (they have no default): among them the event triggers
+    /// `<job>_after: <other job>` (run the job whenever the other one succeeds).
+    static let batchOnlyKeys: [String: Kind] = {
+        var keys: [String: Kind] = ["metric_batch": .string, "ingest_sql": .string, "ingest_fn": .string]
+        for job in JobKind.allCases where job.follows == nil { keys["\(job.rawValue)_after"] = .string }
+        return keys
+    }()
     /// Anomstack's own templated SQL and hooks: accepted so its folders load, not used by this engine.
     static let acceptedUnusedKeys = ["train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
                                      "dashboard_sql", "delete_sql", "summary_sql", "metric_sql"]
@@ -103,6 +106,16 @@ public struct ConfigSchema: Sendable {
             }
             if key.hasSuffix("_default_schedule_status"), let text = value.stringValue, !["RUNNING", "STOPPED"].contains(text) {
                 fail(key, "expected RUNNING or STOPPED, got '\(text)'")
+            }
+            if key.hasSuffix("_after"), Self.batchOnlyKeys[key] != nil, let text = value.stringValue {
+                let job = String(key.dropLast("_after".count))
+                let names = JobKind.allCases.filter { $0.follows == nil }.map(\.rawValue)
+                if !names.contains(text) {
+                    let hint = NearestName.nearest(to: text, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+                    fail(key, "unknown job '\(text)'\(hint)")
+                } else if text == job {
+                    fail(key, "a job cannot run after itself")
+                }
             }
             if key.hasSuffix("_n") || key.hasSuffix("_days_ago") || key.hasSuffix("_n_days"),
                kind == .int, let n = value.intValue, n < 0, key != "llmalert_metric_rounding" {

@@ -67,6 +67,7 @@ public struct AlertJob: BatchJob {
         let needed = recoveryN > 0 ? batch.alertMaxN
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
+            try Task.checkCancellation()
             let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
                                                     from: from, through: now, latest: needed))
             guard let first = scores.first else { continue }

@@ -25,6 +25,7 @@ public struct ChangeJob: BatchJob {
         var skipped: [String] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric)
         where (included.isEmpty || included.contains(metric)) && !excluded.contains(metric) {
+            try Task.checkCancellation()
             let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from,
                                                     through: now, latest: batch.changeMaxN))
             guard let first = values.first else { continue }

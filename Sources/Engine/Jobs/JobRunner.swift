@@ -4,9 +4,16 @@ import Foundation
 /// error and reported; it does not stop the other batches.
 public struct JobRunner: Sendable {
     public let context: JobContext
+    /// A run still going after this many seconds (on the context's clock) is cancelled and
+    /// recorded as failed; nil lets runs take as long as they take (replay, `engine run`).
+    public var timeout: TimeInterval?
+    /// The job that implements each kind: the real ones, or stand-ins in tests of the scheduler.
+    public var jobs: @Sendable (JobKind) -> BatchJob
 
-    public init(context: JobContext) {
+    public init(context: JobContext, timeout: TimeInterval? = nil, jobs: @escaping @Sendable (JobKind) -> BatchJob = JobRunner.job) {
         self.context = context
+        self.timeout = timeout
+        self.jobs = jobs
     }
 
     /// The job that implements a kind.
@@ -19,6 +26,8 @@ public struct JobRunner: Sendable {
         case .change: return ChangeJob()
         case .tholdalert: return ThresholdAlertJob()
         case .plot: return PlotJob()
+        case .delete: return DeleteJob()
+        case .summary: return SummaryJob()
         }
     }
 
@@ -34,7 +43,7 @@ public struct JobRunner: Sendable {
         } else {
             do {
                 try context.gate?.admit(kind, batch: batch.name)
-                let outcome = try await Self.job(kind).run(batch: batch, context: context)
+                let outcome = try await execute(jobs(kind), batch: batch)
                 run.rowsWritten = outcome.rowsWritten
             } catch {
                 run.status = .failed
@@ -51,6 +60,27 @@ public struct JobRunner: Sendable {
         return run
     }
 
+    /// Runs the job, racing it against the timeout when there is one. Jobs check for
+    /// cancellation between metrics, so a timed-out job stops at the next metric and what it
+    /// wrote so far stays (each metric's rows are written whole).
+    private func execute(_ job: BatchJob, batch: BatchConfig) async throws -> JobOutcome {
+        guard let timeout else { return try await job.run(batch: batch, context: context) }
+        let context = self.context
+        let deadline = context.clock.now.addingTimeInterval(timeout)
+        return try await withThrowingTaskGroup(of: JobOutcome?.self) { group in
+            group.addTask { try await job.run(batch: batch, context: context) }
+            group.addTask {
+                try await context.clock.sleep(until: deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let outcome = first else {
+                throw RunTimeout(seconds: timeout)
+            }
+            return outcome
+        }
+    }
+
     /// Runs the given jobs, in order, for each batch (batches in name order).
     public func run(_ kinds: [JobKind], batches: [BatchConfig]) async -> [JobRun] {
         var runs: [JobRun] = []
@@ -59,4 +89,10 @@ public struct JobRunner: Sendable {
         }
         return runs
     }
+}
+
+/// A run went past the runner's timeout and was cancelled.
+public struct RunTimeout: Error, Sendable, CustomStringConvertible {
+    public var seconds: TimeInterval
+    public var description: String { "timed out after \(Fixed.format(seconds, 0)) s and was cancelled" }
 }

@@ -24,6 +24,7 @@ public struct PlotJob: BatchJob {
         let store = try context.store(for: batch)
         var written = 0
         for metric in try store.metricNames(batch: batch.name, type: .metric) {
+            try Task.checkCancellation()
             let data = try PlotData.load(store: store, batch: batch, metric: metric, through: now, maxN: batch.plotMaxN,
                                          maxDaysAgo: batch.plotMaxDaysAgo)
             guard !data.values.isEmpty else { continue }

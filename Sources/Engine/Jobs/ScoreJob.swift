@@ -33,6 +33,7 @@ public struct ScoreJob: BatchJob {
         var outcome = JobOutcome()
         var scores: [MetricRow] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
+            try Task.checkCancellation()
             var models: [TrainedModel] = []
             for config in batch.models {
                 let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)

@@ -25,6 +25,7 @@ public struct ThresholdAlertJob: BatchJob {
         var rows: [MetricRow] = []
         var notifications: [AlertNotification] = []
         for (metric, bounds) in batch.tholdalertThresholds.sorted(by: { $0.key < $1.key }) where !excluded.contains(metric) {
+            try Task.checkCancellation()
             let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now,
                                                     latest: recentN + snoozeN))
             guard let first = values.first else { continue }

@@ -32,6 +32,7 @@ public struct TrainJob: BatchJob {
             let chunk = metrics[chunkStart..<min(chunkStart + Self.chunkSize, metrics.count)]
             var work: [Work] = []
             for metric in chunk {
+                try Task.checkCancellation()
                 if let item = try prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome) {
                     work.append(item)
                 }

@@ -10,6 +10,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case tholdalert
     /// A metric that alerted has stayed under the threshold for `alert_recovery_n` points.
     case recovery
+    /// The daily digest of a batch (`metric` is "summary"; one `metric:<name>` detail per metric).
+    case summary
 }
 
 /// How urgent a notification is; shown in titles and payloads.

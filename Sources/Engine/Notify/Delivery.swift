@@ -28,7 +28,7 @@ public struct ComposedMessage: Sendable, Hashable, Codable {
 }
 
 /// Where a delivery stands.
-public enum DeliveryStatus: String, Sendable, Hashable, Codable {
+public enum DeliveryStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for its first or next attempt.
     case pending
     case delivered

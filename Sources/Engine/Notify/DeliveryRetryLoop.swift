@@ -6,13 +6,18 @@ import Foundation
 /// never sent by both.
 public struct DeliveryRetryLoop: Sendable {
     public let context: JobContext
-    public let batches: [BatchConfig]
+    /// The batches whose deliveries are retried, read before each round (they may be reloaded).
+    public let batches: @Sendable () async -> [BatchConfig]
     public let interval: TimeInterval
 
-    public init(context: JobContext, batches: [BatchConfig], interval: TimeInterval = 60) {
+    public init(context: JobContext, interval: TimeInterval = 60, batches: @escaping @Sendable () async -> [BatchConfig]) {
         self.context = context
         self.batches = batches
         self.interval = interval
+    }
+
+    public init(context: JobContext, batches: [BatchConfig], interval: TimeInterval = 60) {
+        self.init(context: context, interval: interval) { batches }
     }
 
     /// Runs until the task is cancelled.
@@ -20,7 +25,7 @@ public struct DeliveryRetryLoop: Sendable {
         let dispatcher = DeliveryDispatcher(context: context)
         while !Task.isCancelled {
             try await context.clock.sleep(until: context.clock.now.addingTimeInterval(interval))
-            for batch in batches.sorted(by: { $0.name < $1.name }) { await dispatcher.dispatch(batch: batch) }
+            for batch in await batches().sorted(by: { $0.name < $1.name }) { await dispatcher.dispatch(batch: batch) }
         }
     }
 }

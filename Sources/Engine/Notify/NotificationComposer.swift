@@ -62,12 +62,19 @@ public struct NotificationComposer: Sendable {
         case .change: base = "Δ [\(n.metric)] looks changed (\(time)) Δ"
         case .tholdalert: base = "⚠️ [\(n.metric)] threshold \(n.details["bound"] ?? "") bound breached (\(time)) ⚠️"
         case .recovery: base = "✅ [\(n.metric)] is back to normal (\(time)) ✅"
+        case .summary: return "📊 [\(n.batch)] daily summary (\(MetricTimestamp.format(n.timestamp).prefix(10)))"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
 
     /// The label/value lines of a notification, in reading order.
     public static func facts(_ n: AlertNotification) -> [(String, String)] {
+        if n.kind == .summary {
+            let metrics = n.details.filter { $0.key.hasPrefix("metric:") }.sorted { $0.key < $1.key }
+            return [("Batch", n.batch), ("Day (UTC)", String(MetricTimestamp.format(n.timestamp).prefix(10))),
+                    ("Alerts", String(Int(n.score)))]
+                + (metrics.isEmpty ? [("Metrics", "none yet")] : metrics.map { (String($0.key.dropFirst("metric:".count)), $0.value) })
+        }
         var facts: [(String, String)] = [("Batch", n.batch), ("Metric", n.metric), ("Time (UTC)", MetricTimestamp.format(n.timestamp)),
                                          ("Value", n.value.map { Fixed.format($0, 4) } ?? "-")]
         switch n.kind {
@@ -82,6 +89,8 @@ public struct NotificationComposer: Sendable {
         case .recovery:
             facts += [("Alerted at", n.details["alerted_at"] ?? "-"), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
                       ("Threshold", Fixed.format(n.threshold, 4))]
+        case .summary:
+            break
         }
         facts.append(("Severity", n.severity.rawValue))
         if !n.tags.isEmpty {

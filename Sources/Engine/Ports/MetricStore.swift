@@ -41,6 +41,14 @@ public protocol MetricStore: Sendable {
     func record(_ run: JobRun) throws
     /// The job-run log, oldest first, optionally for one batch.
     func jobRuns(batch: String?) throws -> [JobRun]
+    /// The `limit` most recent job runs, newest first, optionally for one batch.
+    func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun]
+    /// Deletes every row a query selects (`latest` is ignored), in one transaction; returns how many.
+    @discardableResult
+    func delete(_ query: MetricQuery) throws -> Int
+    /// Deletes the job runs of a batch that started before `date`; returns how many.
+    @discardableResult
+    func deleteJobRuns(batch: String, before date: Date) throws -> Int
 }
 
 /// The size, time span and value sum of a query's rows: a cheap identity of a window of rows.

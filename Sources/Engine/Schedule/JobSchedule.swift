@@ -7,24 +7,48 @@ public struct ScheduledJob: Sendable, Hashable {
     public var cron: CronExpression
 }
 
+/// Whether one job of one batch is scheduled, and why: what the settings page and the API show.
+public struct ScheduleStatus: Sendable, Hashable, Codable {
+    public var batch: String
+    public var job: JobKind
+    /// The cron string (the followed job's for `tholdalert`), nil when the batch sets none.
+    public var cron: String?
+    public var running: Bool
+    /// The job or the batch is disabled (`disable_<job>`, `disable_batch`): never scheduled.
+    public var disabled: Bool
+    /// The run-time override in force, if any (otherwise the default status decides).
+    public var override: ScheduleOverride?
+    /// The job this one runs after (`<job>_after`), if any.
+    public var after: JobKind?
+}
+
 /// The schedules of a set of batches: every job whose `<job>_default_schedule_status` is
-/// RUNNING (or all of them when `startAll` is set) and that is not disabled. A job that follows
-/// another (`JobKind.follows`) fires on that job's cron, right after it.
+/// RUNNING (or all of them when `startAll` is set), unless a run-time override says otherwise,
+/// and that is not disabled. A job that follows another (`JobKind.follows`) fires on that job's
+/// cron, right after it.
 public struct JobSchedule: Sendable {
     public let entries: [ScheduledJob]
+    public let statuses: [ScheduleStatus]
 
-    public init(batches: [BatchConfig], jobs: [JobKind] = JobKind.allCases, startAll: Bool = false) {
+    public init(batches: [BatchConfig], overrides: [ScheduleOverride] = [], jobs: [JobKind] = JobKind.allCases, startAll: Bool = false) {
+        let overridden = Dictionary(overrides.map { ("\($0.batch)/\($0.job.rawValue)", $0) }, uniquingKeysWith: { $1 })
         var entries: [ScheduledJob] = []
-        for batch in batches.sorted(by: { $0.name < $1.name }) where !batch.disabled {
-            for job in jobs where !batch.isDisabled(job) {
+        var statuses: [ScheduleStatus] = []
+        for batch in batches.sorted(by: { $0.name < $1.name }) {
+            for job in jobs {
                 let owner = job.follows ?? job
-                if job.follows != nil && batch.isDisabled(owner) { continue }
-                let running = startAll || batch.values["\(owner.rawValue)_default_schedule_status"]?.stringValue == "RUNNING"
-                guard running, let text = batch.cronSchedule(owner.rawValue), let cron = try? CronExpression(text) else { continue }
-                entries.append(ScheduledJob(batch: batch.name, job: job, cron: cron))
+                let disabled = batch.disabled || batch.isDisabled(job) || batch.isDisabled(owner)
+                let change = overridden["\(batch.name)/\(owner.rawValue)"]
+                let text = batch.cronSchedule(owner.rawValue)
+                let cron = text.flatMap { try? CronExpression($0) }
+                let running = !disabled && cron != nil && (change?.running ?? (startAll || batch.scheduledByDefault(owner)))
+                statuses.append(ScheduleStatus(batch: batch.name, job: job, cron: text, running: running, disabled: disabled,
+                                               override: change, after: batch.runsAfter(job)))
+                if running, let cron { entries.append(ScheduledJob(batch: batch.name, job: job, cron: cron)) }
             }
         }
         self.entries = entries
+        self.statuses = statuses
     }
 
     /// The earliest firing time strictly after `date`, and every job due then, in run order:

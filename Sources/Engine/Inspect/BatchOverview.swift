@@ -1,0 +1,72 @@
+import Foundation
+
+/// What the dashboard's home shows for one batch.
+public struct BatchCard: Sendable, Hashable {
+    public var batch: String
+    public var disabled: Bool
+    public var metrics: Int
+    /// The time of the latest value of any metric.
+    public var latestPoint: Date?
+    /// The mean score over the window (nil when nothing was scored).
+    public var meanScore: Double?
+    /// Alerts (score and threshold) in the window.
+    public var alerts: Int
+}
+
+/// How one metric of a batch has behaved over a window: what the batch page sorts by.
+public struct MetricStanding: Sendable, Hashable {
+    public var metric: String
+    public var points: Int
+    public var latestPoint: Date?
+    public var meanScore: Double?
+    public var alerts: Int
+    /// Alerts per scored point (0 when nothing was scored).
+    public var anomalyRate: Double
+}
+
+/// Aggregates for the home page and the batch page, read with the store's aggregate queries so
+/// a page costs a few queries per batch or metric, not a scan of every row.
+public struct BatchOverview: Sendable {
+    public let stores: MetricStores
+
+    public init(stores: MetricStores) {
+        self.stores = stores
+    }
+
+    /// One card per batch over the `span` seconds before `now`: most alerts first, then by name.
+    public func cards(_ batches: [BatchConfig], now: Date, span: TimeInterval) throws -> [BatchCard] {
+        let from = now.addingTimeInterval(-span)
+        var cards: [BatchCard] = []
+        for batch in batches {
+            let store = try stores.store(table: batch.tableKey)
+            let metrics = try store.metricNames(batch: batch.name, type: .metric).count
+            let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now)).last
+            let scores = try store.extent(MetricQuery(batch: batch.name, types: [.score], from: from, through: now))
+            let alerts = try store.extent(MetricQuery(batch: batch.name, types: [.alert, .tholdalert], from: from, through: now))
+            cards.append(BatchCard(batch: batch.name, disabled: batch.disabled, metrics: metrics, latestPoint: latest,
+                                   meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil, alerts: alerts.count))
+        }
+        return cards.sorted { ($1.alerts, $0.batch) < ($0.alerts, $1.batch) }
+    }
+
+    /// Every metric of `batch` that `filter` matches, over `window`: highest anomaly rate first,
+    /// then highest mean score, then by name.
+    public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
+        let store = try stores.store(table: batch.tableKey)
+        var standings: [MetricStanding] = []
+        for metric in try store.metricNames(batch: batch.name, type: .metric) where filter.matches(metric) {
+            let start = try window.start(batch: batch.name, metric: metric, store: store, now: now)
+            func extent(_ types: [MetricType]) throws -> MetricExtent {
+                try store.extent(MetricQuery(batch: batch.name, names: [metric], types: types, from: start, through: now))
+            }
+            let values = try extent([.metric]), scores = try extent([.score]), alerts = try extent([.alert, .tholdalert])
+            standings.append(MetricStanding(metric: metric, points: values.count, latestPoint: values.last,
+                                            meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil,
+                                            alerts: alerts.count,
+                                            anomalyRate: scores.count > 0 ? Double(alerts.count) / Double(scores.count) : 0))
+        }
+        return standings.sorted {
+            ($1.anomalyRate, $1.meanScore ?? -1, $0.metric) < ($0.anomalyRate, $0.meanScore ?? -1, $1.metric)
+        }
+    }
+}

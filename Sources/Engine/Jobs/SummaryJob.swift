@@ -1,0 +1,39 @@
+import Foundation
+
+/// The daily digest: one notification per batch, through the batch's `alert_methods`, with a
+/// line per metric for the last day (latest value and time, points, mean score, alerts). Its id
+/// is the batch and the day, so a rerun the same day queues nothing new.
+public struct SummaryJob: BatchJob {
+    public let kind = JobKind.summary
+
+    public init() {}
+
+    public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let now = context.clock.now
+        let from = now.addingTimeInterval(-86_400)
+        let store = try context.store(for: batch)
+        var lines: [String: String] = [:]
+        var alerts = 0
+        for metric in try store.metricNames(batch: batch.name, type: .metric) {
+            try Task.checkCancellation()
+            let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric, .score, .alert, .tholdalert],
+                                                  from: from, through: now))
+            let values = rows.filter { $0.type == .metric }
+            let scores = rows.filter { $0.type == .score }.map(\.value)
+            let alerted = rows.filter { ($0.type == .alert || $0.type == .tholdalert) && $0.value > 0 }.count
+            alerts += alerted
+            let last = values.last.map { "last \(Fixed.format($0.value, 4)) at \(MetricTimestamp.format($0.timestamp))" } ?? "no point"
+            let meanScore = scores.isEmpty ? "-" : Fixed.format(scores.reduce(0, +) / Double(scores.count), 3)
+            lines[metric] = "\(last) · \(values.count) points · mean score \(meanScore) · \(alerted) alerts"
+        }
+        // One digest a day: the id's timestamp is the day the summary covers.
+        var day = Calendar(identifier: .gregorian)
+        day.timeZone = TimeZone(identifier: "UTC")!
+        let summary = AlertNotification(kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
+                                        value: nil, score: Double(alerts), smoothedScore: Double(alerts), threshold: 0,
+                                        severity: .info, details: lines.reduce(into: [:]) { $0["metric:" + $1.key] = $1.value },
+                                        methods: batch.alertMethods, tags: [:])
+        let queued = try NotificationOutbox(context: context).post([summary], batch: batch)
+        return JobOutcome(rowsWritten: queued)
+    }
+}

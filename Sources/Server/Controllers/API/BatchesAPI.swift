@@ -1,0 +1,77 @@
+import Engine
+import Foundation
+import Hummingbird
+
+/// `/api/v1/batches…`: batches, one batch with its schedules, its metrics ranked over a window,
+/// and one metric's series (values, scores, alerts, changes, threshold alerts) in a window.
+struct BatchesAPI {
+    let engine: ServedEngine
+
+    func register(on router: Router<EngineRequestContext>) {
+        let api = router.group("/api/v1")
+        api.get("/batches") { request, _ in try await batches(request) }
+        api.get("/batches/{batch}") { _, context in try await batch(context) }
+        api.get("/batches/{batch}/metrics") { request, context in try await metrics(request, context) }
+        api.get("/batches/{batch}/metrics/{metric}/series") { request, context in try await series(request, context) }
+    }
+
+    func batches(_ request: Request) async throws -> Response {
+        let spanText = RequestInput.query(request)["span"] ?? "24h"
+        guard case .span(let span) = try TimeWindow(parsing: spanText) else {
+            throw RequestError.invalid("bad span '\(spanText)': expected a duration such as 24h or 7d")
+        }
+        let snapshot = await engine.catalog.snapshot
+        let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: engine.now, span: span)
+        return JSONResponse.ok(.object(["span": .string(spanText), "batches": .array(cards.map(JSONViews.card)),
+                                        "config_errors": .array(snapshot.errors.map { .string($0.description) })]))
+    }
+
+    func batch(_ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let snapshot = await engine.catalog.snapshot
+        let metrics = try engine.stores.store(table: batch.tableKey).metricNames(batch: batch.name, type: .metric)
+        return JSONResponse.ok(.object([
+            "batch": .string(batch.name), "file": .string(batch.file), "disabled": .bool(batch.disabled), "db": .string(batch.db),
+            "table": .string(batch.tableKey), "metrics": .array(metrics.map(CanonicalJSON.string)),
+            "alert_threshold": .number(batch.alertThreshold, decimals: 4), "alert_methods": .array(batch.alertMethods.map(CanonicalJSON.string)),
+            "schedules": .array(snapshot.schedule.statuses.filter { $0.batch == batch.name }.map(JSONViews.schedule)),
+        ]))
+    }
+
+    func metrics(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let query = RequestInput.query(request)
+        let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
+        let standings = try BatchOverview(stores: engine.stores).standings(batch, window: window, now: engine.now,
+                                                                           filter: try MetricFilter(query["q"] ?? ""))
+        return JSONResponse.ok(.object(["batch": .string(batch.name), "window": .string(window.description),
+                                        "metrics": .array(standings.map(JSONViews.standing))]))
+    }
+
+    func series(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let metric = try context.parameters.require("metric")
+        let store = try engine.stores.store(table: batch.tableKey)
+        guard try store.metricNames(batch: batch.name, type: .metric).contains(metric) else {
+            throw RequestError.notFound("batch '\(batch.name)' has no metric '\(metric)'")
+        }
+        let window = try TimeWindow(parsing: RequestInput.query(request)["window"] ?? TimeWindow.standard.description)
+        let now = engine.now
+        let values = try store.rows(window.query(batch: batch.name, metric: metric, types: [.metric], now: now))
+        let from: Date? = {
+            if case .span(let s) = window { return now.addingTimeInterval(-s) }
+            return values.first?.timestamp
+        }()
+        let marks = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
+                                               from: from ?? now, through: now))
+        func rows(_ type: MetricType) -> [MetricRow] { marks.filter { $0.type == type } }
+        return JSONResponse.ok(.object([
+            "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
+            "threshold": .number(batch.alertThreshold, decimals: 4),
+            "values": JSONViews.points(values), "scores": JSONViews.points(rows(.score)),
+            "alerts": .array(rows(.alert).map { JSONResponse.time($0.timestamp) }),
+            "changes": .array(rows(.change).map { JSONResponse.time($0.timestamp) }),
+            "tholdalerts": .array(rows(.tholdalert).map { JSONResponse.time($0.timestamp) }),
+        ]))
+    }
+}

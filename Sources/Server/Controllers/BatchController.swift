@@ -1,0 +1,77 @@
+import Engine
+import Foundation
+import Hummingbird
+
+/// `/batches/{batch}`: the batch's metrics matching a search, over a window, highest anomaly
+/// rate first, a chart each, paged; and its form posts: run a job now, mute and unmute.
+struct BatchController {
+    let engine: ServedEngine
+    let pageSize: Int
+
+    func register(on router: Router<EngineRequestContext>) {
+        router.get("/batches/{batch}") { request, context in try await page(request, context) }
+        router.post("/batches/{batch}/run") { request, context in try await runNow(request, context) }
+        router.post("/batches/{batch}/mute") { request, context in try await mute(request, context) }
+        router.post("/batches/{batch}/unmute") { request, context in try await unmute(request, context) }
+    }
+
+    func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let query = RequestInput.query(request)
+        // A link from a notification names one metric: show it alone.
+        let q = query["q"] ?? query["metric"].map { "^" + NSRegularExpression.escapedPattern(for: $0) + "$" } ?? ""
+        let windowText = query["window"] ?? TimeWindow.standard.description
+        let window = try TimeWindow(parsing: windowText)
+        let filter = try MetricFilter(q)
+        let page = try RequestInput.page(query["page"])
+        let now = engine.now
+        let store = try engine.stores.store(table: batch.tableKey)
+        let standings = try BatchOverview(stores: engine.stores).standings(batch, window: window, now: now, filter: filter)
+        let pages = max(1, (standings.count + pageSize - 1) / pageSize)
+        let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        var panels: [[String: Any]] = []
+        for standing in shown {
+            let data = try PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
+            panels.append(["metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
+                           "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
+                           "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
+                           "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data)])
+        }
+        let path = Presentation.segment(batch.name)
+        func link(_ p: Int) -> String {
+            "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(windowText))&page=\(p)"
+        }
+        return PageResponder.page("batch", title: batch.name, context: [
+            "batch": batch.name, "path": path, "q": q, "window": windowText, "panels": panels, "total": standings.count,
+            "page": page, "pages": pages, "previous": page > 1 ? link(page - 1) : "", "next": page < pages ? link(page + 1) : "",
+            "jobs": JobKind.allCases.map(\.rawValue),
+        ], request: context)
+    }
+
+    func runNow(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        let job = try RequestInput.job(form["job"] ?? "")
+        guard await engine.startRun(job, batch: batch.name) else {
+            throw RequestError.conflict("\(job.rawValue) of \(batch.name) is already running")
+        }
+        return PageResponder.seeOther("/runs?batch=\(Presentation.segment(batch.name))")
+    }
+
+    func mute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        let metric = form["metric"].flatMap { $0.isEmpty ? nil : $0 }
+        let until = try RequestInput.muteEnd(form["for"] ?? "24h", now: engine.now)
+        try engine.mutes.setMute(Mute(batch: batch.name, metric: metric, until: until,
+                                      reason: "dashboard (\(context.principal ?? "unknown"))"))
+        return PageResponder.seeOther(form["return"] ?? "/anomalies")
+    }
+
+    func unmute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        try engine.mutes.clearMute(batch: batch.name, metric: form["metric"].flatMap { $0.isEmpty ? nil : $0 })
+        return PageResponder.seeOther(form["return"] ?? "/anomalies")
+    }
+}

@@ -1,0 +1,15 @@
+import Hummingbird
+
+/// Answers for the dashboard's handlers: a rendered page, or a redirect after a form post (so a
+/// reload does not post twice).
+enum PageResponder {
+    static func page(_ name: String, title: String, context: [String: Any], request: EngineRequestContext) -> Response {
+        PageRenderer.response(PageRenderer.shared.render(name, title: title, context: context, loggedIn: request.principal != nil))
+    }
+
+    /// 303 to `location` if it is a path on this server, to `/` otherwise (no open redirects).
+    static func seeOther(_ location: String?) -> Response {
+        let target = location.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+        return Response.redirect(to: target, type: .normal)
+    }
+}

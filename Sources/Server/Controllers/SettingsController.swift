@@ -1,0 +1,83 @@
+import Engine
+import Foundation
+import Hummingbird
+
+/// `/settings/{batch}`: the batch's schedules (start/stop at run time) and its main alerting
+/// keys, changed as stored overrides, validated like the YAML, with who changed what and when.
+struct SettingsController {
+    let engine: ServedEngine
+
+    /// The keys the page offers; the API accepts any key the schema knows.
+    static let keys = ["alert_threshold", "alert_critical_threshold", "alert_snooze_n", "alert_smooth_n", "alert_recent_n",
+                       "alert_methods", "alert_recovery_n", "change_threshold", "change_snooze_n", "change_alert_methods",
+                       "tholdalert_methods", "delete_after_n_days"]
+
+    func register(on router: Router<EngineRequestContext>) {
+        router.get("/settings/{batch}") { request, context in try await page(request, context) }
+        router.post("/settings/{batch}") { request, context in try await save(request, context) }
+        router.post("/settings/{batch}/reset") { request, context in try await reset(request, context) }
+        router.post("/settings/{batch}/schedules") { request, context in try await schedule(request, context) }
+    }
+
+    static func display(_ value: ConfigValue?) -> String {
+        guard let value else { return "–" }
+        if let text = value.scalarText { return text }
+        if let list = value.listValue { return list.compactMap(\.scalarText).joined(separator: ", ") }
+        return value == .null ? "–" : value.kindName
+    }
+
+    func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let snapshot = await engine.catalog.snapshot
+        let overrides = try engine.overrides.settingOverrides().filter { $0.batch == batch.name }
+        let schedules = snapshot.schedule.statuses.filter { $0.batch == batch.name }.map { status -> [String: Any] in
+            [
+                "job": status.job.rawValue, "cron": status.cron ?? "–", "after": status.after?.rawValue ?? "",
+                "status": status.disabled ? "disabled" : (status.running ? "running" : "stopped"),
+                "changed": status.override.map { "\($0.changedBy), \(MetricTimestamp.format($0.changedAt))" } ?? "default",
+                "switchable": !status.disabled && status.job.follows == nil && status.cron != nil,
+                "toggle_value": status.running ? "false" : "true", "toggle_label": status.running ? "Stop" : "Start",
+            ]
+        }
+        let keys = Self.keys.map { key -> [String: Any] in
+            ["key": key, "value": Self.display(batch.values[key]), "overridden": overrides.contains { $0.key == key }]
+        }
+        let history = try engine.overrides.settingHistory(batch: batch.name, limit: 50).map { change -> [String: Any] in
+            ["key": change.key, "value": change.value ?? "(reset)", "by": change.changedBy, "at": MetricTimestamp.format(change.changedAt)]
+        }
+        return PageResponder.page("settings", title: "Settings · \(batch.name)", context: [
+            "batch": batch.name, "path": Presentation.segment(batch.name), "file": batch.file, "schedules": schedules, "keys": keys,
+            "overrides": overrides.map { ["key": $0.key, "value": $0.value ?? "", "by": $0.changedBy, "at": MetricTimestamp.format($0.changedAt)] },
+            "history": history,
+        ], request: context)
+    }
+
+    func save(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        let changes = form.filter { Self.keys.contains($0.key) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
+        for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
+            try await engine.changeSetting(SettingOverride(batch: batch.name, key: key, value: value.trimmingCharacters(in: .whitespaces),
+                                                           changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        }
+        return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
+    }
+
+    func reset(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        try await engine.changeSetting(SettingOverride(batch: batch.name, key: try RequestInput.string(form, "key"), value: nil,
+                                                       changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
+    }
+
+    func schedule(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        let job = try RequestInput.job(form["job"] ?? "")
+        guard let running = Bool(form["running"] ?? "") else { throw RequestError.invalid("'running' must be true or false") }
+        try await engine.changeSchedule(ScheduleOverride(batch: batch.name, job: job, running: running,
+                                                         changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
+    }
+}

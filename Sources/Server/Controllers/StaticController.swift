@@ -1,0 +1,65 @@
+import Hummingbird
+
+/// The dashboard's stylesheet and script, kept in the binary so the server works offline and
+/// needs no files beside it.
+struct StaticController {
+    func register(on router: Router<EngineRequestContext>) {
+        router.get("/static/app.css") { _, _ in Self.asset(Self.css, type: "text/css; charset=utf-8") }
+        router.get("/static/app.js") { _, _ in Self.asset(Self.script, type: "text/javascript; charset=utf-8") }
+    }
+
+    static func asset(_ text: String, type: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=3600"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static let css = """
+        :root { --ink: #222; --muted: #666; --line: #ddd; --alert: #d62728; --accent: #1f77b4; --bg: #fafafa; }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+        header.top { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1.2rem; background: #fff; border-bottom: 1px solid var(--line); }
+        .brand { font-weight: 700; color: var(--ink); text-decoration: none; }
+        nav a, nav .link { margin-left: 1rem; color: var(--accent); text-decoration: none; background: none; border: 0; font: inherit; cursor: pointer; }
+        main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
+        h1 { font-size: 1.5rem; margin: .4rem 0 1rem; }
+        h2 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
+        .muted { color: var(--muted); }
+        .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 1rem; }
+        .card { display: block; padding: 1rem; background: #fff; border: 1px solid var(--line); border-radius: 8px; color: inherit; text-decoration: none; }
+        .card:hover { border-color: var(--accent); }
+        .card.alerting { border-left: 4px solid var(--alert); }
+        .card h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
+        dl { display: grid; grid-template-columns: auto 1fr; gap: .15rem .8rem; margin: 0; }
+        dt { color: var(--muted); } dd { margin: 0; text-align: right; }
+        .tag { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; background: #eee; color: var(--muted); }
+        .empty { padding: 2rem; background: #fff; border: 1px dashed var(--line); border-radius: 8px; }
+        .errors { padding: 1rem; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
+        .flash { padding: .6rem 1rem; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }
+        .filters, .run-now { display: inline-flex; gap: .8rem; align-items: center; margin: 0 1.5rem .8rem 0; }
+        form.inline { display: inline; }
+        input, select, button { font: inherit; padding: .25rem .5rem; }
+        .metric { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; margin-bottom: 1rem; }
+        .metric h2 { margin: .2rem 0; }
+        .stats { color: var(--muted); margin: 0 0 .4rem; }
+        .chart svg { width: 100%; height: auto; display: block; }
+        table { border-collapse: collapse; width: 100%; background: #fff; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
+        tr.critical td:first-child { border-left: 3px solid var(--alert); }
+        tr.failed td { color: var(--alert); }
+        .spark svg { width: 120px; height: 28px; display: block; }
+        .thumb { border: 1px solid var(--line); background: #fff; border-radius: 4px; cursor: pointer; }
+        .thumb.chosen { background: #e3f0fb; border-color: var(--accent); }
+        .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+        code { font-size: .9em; }
+        """
+
+    static let script = """
+        // Confirm before muting a metric for good; everything else works without script.
+        document.addEventListener('click', (event) => {
+          const button = event.target.closest('button[name="for"][value="forever"]');
+          if (button && !window.confirm('Mute notifications for this metric until it is unmuted?')) event.preventDefault();
+        });
+        """
+}

@@ -1,0 +1,93 @@
+import Engine
+import Foundation
+import Logging
+
+/// Everything the web side reads and drives: the batch catalog, the scheduler (for "run now"),
+/// the config watcher (to apply settings), the stores, the clock and the operations metrics.
+/// The HTTP layer holds one and never reaches past it to files or the database.
+public struct ServedEngine: Sendable {
+    public let catalog: BatchCatalog
+    public let scheduler: Scheduler
+    public let watcher: ConfigWatcher
+    public let stores: MetricStores
+    public let overrides: OverrideStore
+    public let mutes: MuteStore
+    public let deliveries: DeliveryStore
+    public let metrics: EngineMetrics
+    public let logger: Logger
+
+    public init(catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: MetricStores, overrides: OverrideStore,
+                mutes: MuteStore, deliveries: DeliveryStore, metrics: EngineMetrics, logger: Logger) {
+        self.catalog = catalog
+        self.scheduler = scheduler
+        self.watcher = watcher
+        self.stores = stores
+        self.overrides = overrides
+        self.mutes = mutes
+        self.deliveries = deliveries
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public var clock: EngineClock { scheduler.runner.context.clock }
+    public var now: Date { clock.now }
+
+    /// The batch named `name`, or a 404 naming the batches there are.
+    public func batch(_ name: String) async throws -> BatchConfig {
+        let snapshot = await catalog.snapshot
+        if let batch = snapshot.batch(named: name) { return batch }
+        let hint = NearestName.nearest(to: name, among: snapshot.batches.map(\.name)).map { " (did you mean '\($0)'?)" } ?? ""
+        throw RequestError.notFound("no batch named '\(name)'\(hint)")
+    }
+
+    /// Starts `job` of `batch` in the background (the dashboard's "run now"); false when the same
+    /// job is already running.
+    public func startRun(_ job: JobKind, batch: String) async -> Bool {
+        guard await !scheduler.slots.isRunning(job, batch: batch) else { return false }
+        let scheduler = self.scheduler, metrics = self.metrics
+        Task { for run in await scheduler.runNow(job, batch: batch) ?? [] { metrics.record(run) } }
+        return true
+    }
+
+    /// Validates a setting change like the YAML (the whole batch is reloaded with it), stores it
+    /// and applies it to the catalog; throws the load's errors for that batch when it is invalid.
+    public func changeSetting(_ change: SettingOverride) async throws {
+        guard let batch = await catalog.snapshot.batch(named: change.batch) else { throw RequestError.notFound("no batch named '\(change.batch)'") }
+        let loaded = try watcher.load(adding: change)
+        let problems = loaded.errors.filter { $0.file == batch.file || $0.file == "settings" }
+        guard problems.isEmpty else { throw RequestError.invalid(problems.map(\.description).joined(separator: "; ")) }
+        try overrides.setSetting(change)
+        try await watcher.reload()
+    }
+
+    /// Records 👍/👎 on an alert; a 404 when there is no such alert.
+    public func recordFeedback(batch name: String, metric: String, timestamp: Date, positive: Bool) async throws {
+        let batch = try await batch(name)
+        do {
+            try AlertFeed(stores: stores).recordFeedback(batch: batch, metric: metric, timestamp: timestamp, positive: positive)
+        } catch let error as JobError {
+            throw RequestError.notFound(error.message)
+        }
+    }
+
+    /// Stores and applies a schedule switched on or off.
+    public func changeSchedule(_ change: ScheduleOverride) async throws {
+        _ = try await batch(change.batch)
+        try overrides.setSchedule(change)
+        await catalog.apply(change)
+    }
+}
+
+/// A request the engine cannot serve, with the status it maps to and a message for the user.
+public enum RequestError: Error, Sendable, CustomStringConvertible {
+    case notFound(String)
+    case invalid(String)
+    case conflict(String)
+    case unauthorized(String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let m), .invalid(let m), .conflict(let m), .unauthorized(let m): return m
+        }
+    }
+}

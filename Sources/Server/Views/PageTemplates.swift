@@ -1,0 +1,240 @@
+/// The dashboard's Stencil templates. Every value reaching them is already HTML-escaped
+/// (see `PageRenderer`); charts arrive as `SafeHTML`.
+enum PageTemplates {
+    static let all: [String: String] = [
+        "base.html": base, "home.html": home, "batch.html": batch, "anomalies.html": anomalies,
+        "settings.html": settings, "runs.html": runs, "login.html": login, "error.html": error,
+    ]
+
+    static let base = """
+        <!doctype html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{ page_title }} · anomaly engine</title>
+        <link rel="stylesheet" href="/static/app.css">
+        </head>
+        <body data-page="{{ page }}">
+        <header class="top">
+          <a class="brand" href="/">anomaly engine</a>
+          <nav>
+            <a href="/">Batches</a>
+            <a href="/anomalies">Anomalies</a>
+            <a href="/runs">Runs</a>
+            {% if logged_in %}<form method="post" action="/logout" class="inline"><button type="submit" class="link">Log out</button></form>
+            {% else %}<a href="/login">Log in</a>{% endif %}
+          </nav>
+        </header>
+        <main>
+        {% if flash %}<p class="flash">{{ flash }}</p>{% endif %}
+        {% block content %}{% endblock %}
+        </main>
+        <script src="/static/app.js" defer></script>
+        </body>
+        </html>
+        """
+
+    static let home = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>Metric batches</h1>
+        {% if config_errors %}
+        <section class="errors"><h2>Configuration problems</h2><p>These changes were not applied; the affected batches keep their previous settings.</p>
+        <ul>{% for e in config_errors %}<li><code>{{ e }}</code></li>{% endfor %}</ul></section>
+        {% endif %}
+        {% if cards %}
+        <p class="muted">Alerts and scores over the last {{ span }}. Most alerts first.</p>
+        <div class="cards">
+        {% for card in cards %}
+          <a class="card{% if card.alerts %} alerting{% endif %}" href="/batches/{{ card.path }}" data-batch="{{ card.batch }}">
+            <h2>{{ card.batch }}{% if card.disabled %} <span class="tag">disabled</span>{% endif %}</h2>
+            <dl>
+              <dt>Metrics</dt><dd>{{ card.metrics }}</dd>
+              <dt>Latest point</dt><dd>{{ card.latest }}</dd>
+              <dt>Average score</dt><dd>{{ card.mean_score }}</dd>
+              <dt>Alerts</dt><dd class="alerts">{{ card.alerts }}</dd>
+            </dl>
+          </a>
+        {% endfor %}
+        </div>
+        {% else %}
+        <section class="empty">
+          <h2>No metric batches yet</h2>
+          <p>Add a folder under <code>{{ metrics_dir }}</code> with a YAML file that names its <code>metric_batch</code> and has an
+          <code>ingest_sql</code> or an <code>ingest_fn</code>. The engine picks it up within seconds, no restart needed.</p>
+          <p>Check a folder with <code>engine validate</code>.</p>
+        </section>
+        {% endif %}
+        {% endblock %}
+        """
+
+    static let batch = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>{{ batch }}</h1>
+        <p class="actions"><a href="/settings/{{ path }}">Settings</a> · <a href="/runs?batch={{ path }}">Runs</a></p>
+        <form class="filters" method="get" action="/batches/{{ path }}">
+          <label>Metric <input type="search" name="q" value="{{ q }}" placeholder="regex, e.g. ^orders"></label>
+          <label>Window <input type="text" name="window" value="{{ window }}" size="6" title="90n = last 90 points; 24h; 7d"></label>
+          <button type="submit">Show</button>
+        </form>
+        <form class="inline run-now" method="post" action="/batches/{{ path }}/run">
+          <label>Run now <select name="job">{% for job in jobs %}<option>{{ job }}</option>{% endfor %}</select></label>
+          <button type="submit">Run</button>
+        </form>
+        <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.</p>
+        {% for panel in panels %}
+        <section class="metric" data-metric="{{ panel.metric }}" id="{{ panel.anchor }}">
+          <h2>{{ panel.metric }}</h2>
+          <p class="stats">{{ panel.points }} points · mean score {{ panel.mean_score }} · {{ panel.alerts }} alerts · anomaly rate {{ panel.rate }} · latest {{ panel.latest }}</p>
+          <div class="chart">{{ panel.chart }}</div>
+        </section>
+        {% empty %}
+        <section class="empty"><p>No metric matches. {% if q %}Clear the search, or widen the window.{% else %}No values stored yet: run the ingest job.{% endif %}</p></section>
+        {% endfor %}
+        <nav class="pager">
+          {% if previous %}<a rel="prev" href="{{ previous }}">← Previous</a>{% endif %}
+          {% if next %}<a rel="next" href="{{ next }}">Next →</a>{% endif %}
+        </nav>
+        {% endblock %}
+        """
+
+    static let anomalies = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>Anomalies</h1>
+        <p class="muted">Alerts over the last {{ span }}, newest first. 👍 marks a real problem, 👎 a false alarm.</p>
+        {% if precision %}
+        <table class="precision"><thead><tr><th>Batch</th><th>👍</th><th>👎</th><th>Precision</th></tr></thead><tbody>
+        {% for p in precision %}<tr><td>{{ p.batch }}</td><td>{{ p.up }}</td><td>{{ p.down }}</td><td>{{ p.precision }}</td></tr>{% endfor %}
+        </tbody></table>
+        {% endif %}
+        {% if alerts %}
+        <table class="alerts">
+        <thead><tr><th>Time (UTC)</th><th>Batch</th><th>Metric</th><th>Kind</th><th>Severity</th><th>Score</th><th>Recent values</th><th>Feedback</th><th>Silence</th></tr></thead>
+        <tbody>
+        {% for a in alerts %}
+        <tr class="alert-row {{ a.severity }}" data-batch="{{ a.batch }}" data-metric="{{ a.metric }}" data-timestamp="{{ a.timestamp }}" data-feedback="{{ a.feedback }}">
+          <td>{{ a.timestamp }}</td><td>{{ a.batch }}</td><td><a href="/batches/{{ a.batch_path }}?q={{ a.metric_query }}">{{ a.metric }}</a></td>
+          <td>{{ a.kind }}</td><td>{{ a.severity }}</td><td>{{ a.score }}</td>
+          <td class="spark">{{ a.sparkline }}</td>
+          <td>
+            <form method="post" action="/anomalies/feedback" class="inline">
+              <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">
+              <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="page" value="{{ page }}">
+              <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" title="a real problem">👍</button>
+              <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" title="a false alarm">👎</button>
+            </form>
+          </td>
+          <td>
+            <form method="post" action="/batches/{{ a.batch_path }}/mute" class="inline">
+              <input type="hidden" name="metric" value="{{ a.metric }}"><input type="hidden" name="return" value="/anomalies?page={{ page }}">
+              <button type="submit" name="for" value="24h" title="no notifications for this metric for 24 hours">Snooze 24h</button>
+              <button type="submit" name="for" value="forever" title="no notifications for this metric until unmuted">Mute</button>
+            </form>
+          </td>
+        </tr>
+        {% endfor %}
+        </tbody></table>
+        <nav class="pager">
+          {% if previous %}<a rel="prev" href="{{ previous }}">← Newer</a>{% endif %}
+          <span>Page {{ page }} of {{ pages }}</span>
+          {% if next %}<a rel="next" href="{{ next }}">Older →</a>{% endif %}
+        </nav>
+        {% else %}
+        <section class="empty"><p>No alerts in the last {{ span }}. Good news, or the alert job is stopped: see each batch's settings.</p></section>
+        {% endif %}
+        {% if mutes %}
+        <h2>Muted</h2>
+        <table><thead><tr><th>Batch</th><th>Metric</th><th>Until (UTC)</th><th>Reason</th><th></th></tr></thead><tbody>
+        {% for m in mutes %}<tr><td>{{ m.batch }}</td><td>{{ m.metric }}</td><td>{{ m.until }}</td><td>{{ m.reason }}</td>
+        <td><form method="post" action="/batches/{{ m.batch_path }}/unmute" class="inline"><input type="hidden" name="metric" value="{{ m.metric_value }}"><button type="submit">Unmute</button></form></td></tr>{% endfor %}
+        </tbody></table>
+        {% endif %}
+        {% endblock %}
+        """
+
+    static let settings = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>Settings · {{ batch }}</h1>
+        <p class="muted">Defined in <code>{{ file }}</code>. Changes made here are stored as overrides, checked like the YAML, and apply from the next run.</p>
+        <h2>Schedules</h2>
+        <table class="schedules"><thead><tr><th>Job</th><th>Cron</th><th>Runs after</th><th>Status</th><th>Changed</th><th></th></tr></thead><tbody>
+        {% for s in schedules %}
+        <tr data-job="{{ s.job }}"><td>{{ s.job }}</td><td><code>{{ s.cron }}</code></td><td>{{ s.after }}</td><td class="status">{{ s.status }}</td><td>{{ s.changed }}</td>
+        <td>{% if s.switchable %}<form method="post" action="/settings/{{ path }}/schedules" class="inline">
+          <input type="hidden" name="job" value="{{ s.job }}"><input type="hidden" name="running" value="{{ s.toggle_value }}">
+          <button type="submit">{{ s.toggle_label }}</button></form>{% endif %}</td></tr>
+        {% endfor %}
+        </tbody></table>
+        <h2>Thresholds and alerting</h2>
+        <form method="post" action="/settings/{{ path }}" class="settings">
+        <table><thead><tr><th>Key</th><th>Value in force</th><th>New value</th></tr></thead><tbody>
+        {% for k in keys %}<tr><td><code>{{ k.key }}</code></td><td>{{ k.value }}{% if k.overridden %} <span class="tag">override</span>{% endif %}</td>
+        <td><input type="text" name="{{ k.key }}" value="" placeholder="{{ k.value }}"></td></tr>{% endfor %}
+        </tbody></table>
+        <p><button type="submit">Save</button> <span class="muted">Leave a field empty to keep its value.</span></p>
+        </form>
+        {% if overrides %}
+        <h2>Overrides in force</h2>
+        <table><thead><tr><th>Key</th><th>Value</th><th>By</th><th>When (UTC)</th><th></th></tr></thead><tbody>
+        {% for o in overrides %}<tr><td><code>{{ o.key }}</code></td><td>{{ o.value }}</td><td>{{ o.by }}</td><td>{{ o.at }}</td>
+        <td><form method="post" action="/settings/{{ path }}/reset" class="inline"><input type="hidden" name="key" value="{{ o.key }}"><button type="submit">Reset</button></form></td></tr>{% endfor %}
+        </tbody></table>
+        {% endif %}
+        {% if history %}
+        <h2>History</h2>
+        <table><thead><tr><th>When (UTC)</th><th>Key</th><th>Value</th><th>By</th></tr></thead><tbody>
+        {% for h in history %}<tr><td>{{ h.at }}</td><td><code>{{ h.key }}</code></td><td>{{ h.value }}</td><td>{{ h.by }}</td></tr>{% endfor %}
+        </tbody></table>
+        {% endif %}
+        {% endblock %}
+        """
+
+    static let runs = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>Runs{% if batch %} · {{ batch }}{% endif %}</h1>
+        <form class="filters" method="get" action="/runs"><label>Batch <select name="batch"><option value="">all</option>
+        {% for b in batches %}<option{% if b == batch %} selected{% endif %}>{{ b }}</option>{% endfor %}</select></label><button type="submit">Show</button></form>
+        <h2>Last {{ days }} days</h2>
+        <table class="daily"><thead><tr><th>Day (UTC)</th><th>Runs</th><th>Failed</th><th>Alerts</th><th>👍</th><th>👎</th><th>Precision</th></tr></thead><tbody>
+        {% for d in daily %}<tr><td>{{ d.day }}</td><td>{{ d.runs }}</td><td>{{ d.failed }}</td><td>{{ d.alerts }}</td><td>{{ d.up }}</td><td>{{ d.down }}</td><td>{{ d.precision }}</td></tr>{% endfor %}
+        </tbody></table>
+        <h2>Latest runs</h2>
+        {% if runs %}
+        <table class="runs"><thead><tr><th>Started (UTC)</th><th>Batch</th><th>Job</th><th>Status</th><th>Duration</th><th>Rows written</th><th>Error</th></tr></thead><tbody>
+        {% for r in runs %}<tr class="{{ r.status }}"><td>{{ r.started }}</td><td>{{ r.batch }}</td><td>{{ r.job }}</td><td>{{ r.status }}</td><td>{{ r.duration }}</td><td>{{ r.rows }}</td><td>{{ r.error }}</td></tr>{% endfor %}
+        </tbody></table>
+        {% else %}
+        <section class="empty"><p>No runs yet. Start a schedule on a batch's settings page, or use “Run now” on its page.</p></section>
+        {% endif %}
+        {% endblock %}
+        """
+
+    static let login = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>Log in</h1>
+        <p>Changes (feedback, settings, runs, mutes) need the API token the server was started with (<code>ENGINE_API_TOKEN</code>).</p>
+        {% if failed %}<p class="flash">That token is not the right one.</p>{% endif %}
+        <form method="post" action="/login" class="login">
+          <input type="hidden" name="next" value="{{ next }}">
+          <label>Your name <input type="text" name="name" autocomplete="username" maxlength="64" placeholder="shown in the settings history"></label>
+          <label>Token <input type="password" name="token" autocomplete="current-password" required></label>
+          <button type="submit">Log in</button>
+        </form>
+        {% endblock %}
+        """
+
+    static let error = """
+        {% extends "base.html" %}
+        {% block content %}
+        <h1>{{ status }} {{ reason }}</h1>
+        <p class="error-message">{{ message }}</p>
+        <p><a href="/">Back to the batches</a></p>
+        {% endblock %}
+        """
+}
