@@ -22,7 +22,7 @@ struct PageRenderer: Sendable {
         var full = context
         full["page_title"] = title
         full["logged_in"] = loggedIn
-        full["page"] = name
+        full["page_name"] = name
         do {
             return try environment.renderTemplate(name: name + ".html", context: Self.escape(full) as? [String: Any] ?? [:])
         } catch {

@@ -15,7 +15,7 @@ enum PageTemplates {
         <title>{{ page_title }} · anomaly engine</title>
         <link rel="stylesheet" href="/static/app.css">
         </head>
-        <body data-page="{{ page }}">
+        <body data-page="{{ page_name }}">
         <header class="top">
           <a class="brand" href="/">anomaly engine</a>
           <nav>

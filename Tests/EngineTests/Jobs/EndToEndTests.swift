@@ -17,7 +17,7 @@ import Testing
                                  ingestRunner: h.ingestRunner, deliveries: database, mutes: database,
                                  channels: h.channel.everyMethod, plots: h.plots, templates: TemplateRenderer(folder: folder),
                                  logger: quietLogger())
-        let runs = await JobRunner(context: context).run(JobKind.allCases, batches: batches)
+        let runs = await JobRunner(context: context).run(JobKind.pipeline, batches: batches)
         // Threshold alerts are on only in sqlite_orders; its bounds hold.
         let skipped = runs.filter { $0.status == .skipped }.map { "\($0.batch) \($0.job.rawValue)" }
         #expect(skipped == ["python_synthetic tholdalert", "templated_sql tholdalert"])
@@ -27,11 +27,11 @@ import Testing
                 == ["email python_synthetic/synthetic_anomalous", "slack python_synthetic/synthetic_anomalous"])
         #expect(alerts.allSatisfy { $0.attachment != nil })
         let recorded = try database.store(table: "metrics").jobRuns(batch: nil)
-        #expect(recorded.count == batches.count * JobKind.allCases.count)
+        #expect(recorded.count == batches.count * JobKind.pipeline.count)
         #expect(h.plots.files.keys.contains("python_synthetic/synthetic_anomalous.svg"))
         let sent = h.channel.delivered.count
 
-        let again = await JobRunner(context: context).run(JobKind.allCases, batches: batches)
+        let again = await JobRunner(context: context).run(JobKind.pipeline, batches: batches)
         #expect(again.filter { $0.job != .plot }.allSatisfy { $0.rowsWritten == 0 })
         #expect(h.channel.delivered.count == sent)
     }

@@ -32,7 +32,7 @@ import Testing
     @Test func stoppedAndDisabledJobsAreNotScheduled() throws {
         let b = try batch("metric_batch: test\ningest_sql: select 1\ningest_default_schedule_status: RUNNING\ndisable_ingest: true\nscore_default_schedule_status: RUNNING\n")
         #expect(JobSchedule(batches: [b]).entries.map(\.job) == [.score])
-        #expect(JobSchedule(batches: [b], startAll: true).entries.map(\.job) == [.train, .score, .alert, .change, .plot])
+        #expect(JobSchedule(batches: [b], startAll: true).entries.map(\.job) == [.train, .score, .alert, .change, .plot, .delete])
     }
 
     @Test func thresholdAlertsFollowIngest() throws {
