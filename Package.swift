@@ -62,6 +62,11 @@ let package = Package(
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine"]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Engine", "Fixtures"]),
+        .testTarget(name: "ServerTests", dependencies: [
+            "Server", "Engine", "Fixtures",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

@@ -1,0 +1,101 @@
+import Engine
+import Foundation
+import Testing
+
+/// The JSON API under /api/v1, over real HTTP: reads, writes, auth and bad input.
+@Suite(.serialized) struct APITests {
+    @Test func readsBatchesMetricsSeriesAndAlerts() async throws {
+        try await withServer { server in
+            let batches = try await server.get("/api/v1/batches")
+            #expect(batches.status == 200)
+            #expect(batches.body.hasPrefix("{\"batches\":[{\"alerts\":2,\"batch\":\"shop\""))
+            let shop = try await server.get("/api/v1/batches/shop").json
+            #expect(shop["metrics"] as? [String] == ["orders", "visits"])
+            #expect((shop["schedules"] as? [[String: Any]])?.first?["job"] as? String == "ingest")
+            let metrics = try await server.get("/api/v1/batches/shop/metrics?window=24h&q=ord").json
+            #expect((metrics["metrics"] as? [[String: Any]])?.map { $0["metric"] as? String } == ["orders"])
+            let series = try await server.get("/api/v1/batches/shop/metrics/orders/series?window=2h").json
+            #expect((series["values"] as? [[String: Any]])?.count == 5)
+            #expect(series["alerts"] as? [String] == ["2026-01-15T11:30:00Z"])
+            #expect(series["tholdalerts"] as? [String] == ["2026-01-15T11:30:00Z"])
+            let alerts = try await server.get("/api/v1/alerts?batch=shop&page_size=1").json
+            #expect(alerts["total"] as? Int == 2)
+            #expect(alerts["pages"] as? Int == 2)
+            #expect(try await server.get("/api/v1/batches/shop/metrics/nope/series").status == 404)
+            #expect(try await server.get("/api/v1/alerts?span=90n").status == 400)
+            #expect(try await server.get("/api/v1/alerts?page_size=0").status == 400)
+            #expect(try await server.get("/api/v1/runs?limit=5000").status == 400)
+            let unknown = try await server.get("/api/v1/batches/warehouse")
+            #expect(unknown.status == 404)
+            #expect(unknown.json["error"] as? String == "no batch named 'warehouse'")
+        }
+    }
+
+    @Test func everyWriteNeedsTheToken() async throws {
+        try await withServer { server in
+            let writes: [(String, String)] = [
+                ("POST", "/api/v1/feedback"), ("PUT", "/api/v1/batches/shop/settings"), ("PUT", "/api/v1/batches/shop/schedules/ingest"),
+                ("POST", "/api/v1/batches/shop/runs"), ("POST", "/api/v1/batches/shop/mutes"), ("DELETE", "/api/v1/batches/shop/mutes"),
+                ("POST", "/anomalies/feedback"), ("POST", "/settings/shop"), ("POST", "/settings/shop/reset"),
+                ("POST", "/settings/shop/schedules"), ("POST", "/batches/shop/run"), ("POST", "/batches/shop/mute"),
+                ("POST", "/batches/shop/unmute"),
+            ]
+            for (method, path) in writes {
+                let reply = try await server.request(method, path, body: "{}")
+                #expect(reply.status == 401, "\(method) \(path)")
+                let wrong = try await server.request(method, path, body: "{}", headers: ["Authorization": "Bearer wrong"])
+                #expect(wrong.status == 401, "\(method) \(path) with a wrong token")
+            }
+            #expect(try server.database.settingOverrides().isEmpty)
+        }
+    }
+
+    @Test func feedbackSettingsSchedulesRunsAndMutes() async throws {
+        try await withServer { server in
+            let feedback = try await server.request("POST", "/api/v1/feedback", body: """
+                {"batch":"shop","metric":"orders","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
+                """, auth: true)
+            #expect(feedback.status == 200)
+            #expect(try server.database.store(table: "metrics").rows(MetricQuery(batch: "shop", types: [.thumbsup])).count == 1)
+            let missing = try await server.request("POST", "/api/v1/feedback", body: """
+                {"batch":"shop","metric":"visits","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
+                """, auth: true)
+            #expect(missing.status == 404)
+            #expect(try await server.request("POST", "/api/v1/feedback", body: "not json", auth: true).status == 400)
+            #expect(try await server.request("POST", "/api/v1/feedback", body: "{\"batch\":\"shop\",\"verdict\":\"up\"}", auth: true).json["error"] as? String
+                    == "missing 'metric'")
+            let huge = "{\"pad\":\"" + String(repeating: "x", count: 70_000) + "\"}"
+            let tooLarge = try await server.request("POST", "/api/v1/feedback", body: huge, auth: true)
+            #expect(tooLarge.status == 413)
+
+            let setting = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":0.85}",
+                                                   auth: true, headers: ["X-Engine-User": "ci-bot"])
+            #expect(setting.status == 200)
+            #expect((setting.json["overrides"] as? [[String: Any]])?.first?["changed_by"] as? String == "ci-bot")
+            #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.85)
+            let badSetting = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":\"high\"}", auth: true)
+            #expect(badSetting.status == 400)
+            #expect((badSetting.json["error"] as? String)?.contains("expected a number") == true)
+            let unknownKey = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_treshold\",\"value\":1}", auth: true)
+            #expect(unknownKey.status == 400)
+
+            let started = try await server.request("PUT", "/api/v1/batches/empty/schedules/train", body: "{\"running\":true}", auth: true)
+            #expect(started.json["running"] as? Bool == true)
+            #expect(try await server.request("PUT", "/api/v1/batches/empty/schedules/dance", body: "{\"running\":true}", auth: true).status == 400)
+
+            let run = try await server.request("POST", "/api/v1/batches/shop/runs?wait=true", body: "{\"job\":\"change\"}", auth: true)
+            #expect(run.status == 200)
+            #expect((run.json["runs"] as? [[String: Any]])?.first?["status"] as? String == "success")
+            let background = try await server.request("POST", "/api/v1/batches/shop/runs", body: "{\"job\":\"plot\"}", auth: true)
+            #expect(background.status == 202)
+            try await waitFor { (try? await server.get("/api/v1/runs?batch=shop").json["runs"] as? [Any])?.count == 2 }
+
+            let mute = try await server.request("POST", "/api/v1/batches/shop/mutes", body: "{\"metric\":\"orders\",\"for\":\"2h\"}", auth: true)
+            #expect(mute.json["until"] as? String == "2026-01-15T14:00:00Z")
+            #expect((try await server.get("/api/v1/batches/shop/mutes").json["mutes"] as? [Any])?.count == 1)
+            #expect(try await server.request("POST", "/api/v1/batches/shop/mutes", body: "{\"for\":\"soon\"}", auth: true).status == 400)
+            #expect(try await server.request("DELETE", "/api/v1/batches/shop/mutes?metric=orders", auth: true).status == 200)
+            #expect(try await server.request("DELETE", "/api/v1/batches/shop/mutes?metric=orders", auth: true).status == 404)
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+
+/// /healthz, /readyz, /metrics and protected reads.
+@Suite(.serialized) struct OperationsTests {
+    @Test func healthReadinessAndPrometheusMetrics() async throws {
+        try await withServer { server in
+            #expect(try await server.get("/healthz").body == "{\"status\":\"ok\"}\n")
+            let ready = try await server.get("/readyz")
+            #expect(ready.status == 200)
+            #expect(ready.json["batches"] as? Int == 2)
+            _ = try await server.request("POST", "/api/v1/batches/shop/runs?wait=true", body: "{\"job\":\"change\"}", auth: true)
+            _ = try await server.get("/anomalies")
+            let metrics = try await server.get("/metrics")
+            #expect(metrics.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.body.contains("engine_job_runs_total{job=\"change\",batch=\"shop\",status=\"success\"} 1"))
+            #expect(metrics.body.contains("engine_http_requests_total{method=\"GET\",route=\"/anomalies\",status=\"200\"} 1"))
+            #expect(metrics.body.contains("engine_deliveries{status=\"delivered\"} 0"))
+            #expect(metrics.body.contains("# TYPE engine_job_run_seconds histogram"))
+        }
+    }
+
+    @Test func protectedReadsNeedTheTokenButHealthChecksDoNot() async throws {
+        try await withServer(protectReads: true) { server in
+            let page = try await server.get("/anomalies")
+            #expect(page.status == 303)
+            #expect(page.headers["location"] == "/login?next=%2Fanomalies")
+            #expect(try await server.get("/api/v1/batches").status == 401)
+            #expect(try await server.get("/api/v1/batches", auth: true).status == 200)
+            #expect(try await server.get("/metrics").status == 401)
+            #expect(try await server.get("/healthz").status == 200)
+            #expect(try await server.get("/login").status == 200)
+            #expect(try await server.get("/static/app.css").status == 200)
+        }
+    }
+}

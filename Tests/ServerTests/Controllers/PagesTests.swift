@@ -1,0 +1,141 @@
+import Engine
+import Foundation
+import Testing
+
+/// The dashboard's pages and form posts, over real HTTP.
+@Suite(.serialized) struct PagesTests {
+    func login(_ server: ServerHarness, name: String = "ana") async throws -> String {
+        let reply = try await server.request("POST", "/login", body: "token=\(ServerHarness.token)&name=\(name)&next=%2Fanomalies",
+                                             contentType: "application/x-www-form-urlencoded")
+        #expect(reply.status == 303)
+        #expect(reply.headers["location"] == "/anomalies")
+        let cookie = try #require(reply.headers["set-cookie"])
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        #expect(!cookie.contains(ServerHarness.token))
+        return String(cookie.split(separator: ";")[0])
+    }
+
+    func form(_ server: ServerHarness, _ path: String, _ body: String, cookie: String?) async throws -> ServerHarness.Reply {
+        try await server.request("POST", path, body: body, contentType: "application/x-www-form-urlencoded", cookie: cookie)
+    }
+
+    @Test func homeListsBatchesWithAlertsFirst() async throws {
+        try await withServer { server in
+            let home = try await server.get("/")
+            #expect(home.status == 200)
+            #expect(home.headers["content-type"] == "text/html; charset=utf-8")
+            let shop = try #require(home.body.range(of: "data-batch=\"shop\""))
+            let empty = try #require(home.body.range(of: "data-batch=\"empty\""))
+            #expect(shop.lowerBound < empty.lowerBound)
+            #expect(home.body.contains("30 minutes ago") || home.body.contains("just now"))
+        }
+    }
+
+    @Test func theBatchPageSearchesPagesAndDrawsCharts() async throws {
+        try await withServer { server in
+            let page = try await server.get("/batches/shop")
+            #expect(page.status == 200)
+            #expect(page.body.contains("data-metric=\"orders\""))  // the higher anomaly rate comes first, one per page
+            #expect(!page.body.contains("data-metric=\"visits\""))
+            #expect(page.body.contains("<svg"))
+            #expect(page.body.contains("rel=\"next\""))
+            let searched = try await server.get("/batches/shop?q=%5EVIS&window=24h")
+            #expect(searched.body.contains("data-metric=\"visits\""))
+            #expect(!searched.body.contains("data-metric=\"orders\""))
+            let linked = try await server.get("/batches/shop?metric=orders")
+            #expect(linked.body.contains("1 metrics match"))
+            let badRegex = try await server.get("/batches/shop?q=%28")
+            #expect(badRegex.status == 400)
+            #expect(badRegex.body.contains("bad metric search &#39;(&#39;: not a valid regular expression"))
+            let badWindow = try await server.get("/batches/shop?window=3w")
+            #expect(badWindow.status == 400)
+            #expect(badWindow.body.contains("bad time window"))
+            let unknown = try await server.get("/batches/shopp")
+            #expect(unknown.status == 404)
+            #expect(unknown.body.contains("did you mean &#39;shop&#39;?"))
+        }
+    }
+
+    @Test func feedbackFromTheAnomaliesPageIsStored() async throws {
+        try await withServer { server in
+            let page = try await server.get("/anomalies")
+            #expect(page.status == 200)
+            #expect(page.body.components(separatedBy: "class=\"alert-row").count == 3)
+            #expect(page.body.contains("aria-label=\"recent values\""))
+            let body = "batch=shop&metric=orders&timestamp=2026-01-15+11%3A30%3A00&verdict=down&page=1"
+            #expect(try await form(server, "/anomalies/feedback", body, cookie: nil).status == 401)
+            let cookie = try await login(server)
+            let posted = try await form(server, "/anomalies/feedback", body, cookie: cookie)
+            #expect(posted.status == 303)
+            let store = try server.database.store(table: "metrics")
+            #expect(try store.rows(MetricQuery(batch: "shop", types: [.thumbsdown])).map(\.name) == ["orders"])
+            let after = try await server.get("/anomalies")
+            #expect(after.body.contains("data-feedback=\"down\""))
+            #expect(after.body.contains("<td>0.0%</td>"))  // precision: one 👎
+            let notAnAlert = try await form(server, "/anomalies/feedback", body.replacingOccurrences(of: "11%3A30", with: "09%3A00"), cookie: cookie)
+            #expect(notAnAlert.status == 404)
+            let forged = try await form(server, "/anomalies/feedback", body, cookie: "engine_session=YW5h.0000")
+            #expect(forged.status == 401)
+        }
+    }
+
+    @Test func settingsAreValidatedStoredAndListedWithWhoAndWhen() async throws {
+        try await withServer { server in
+            let cookie = try await login(server, name: "bo")
+            let saved = try await form(server, "/settings/shop", "alert_threshold=0.9&alert_snooze_n=", cookie: cookie)
+            #expect(saved.status == 303)
+            #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.9)
+            let page = try await server.get("/settings/shop")
+            #expect(page.body.contains("<td>bo</td>"))
+            #expect(page.body.contains("2026-01-15 12:00:00"))
+            let rejected = try await form(server, "/settings/shop", "alert_snooze_n=-1", cookie: cookie)
+            #expect(rejected.status == 400)
+            #expect(rejected.body.contains("alert_snooze_n"))
+            #expect(try server.database.settingOverrides().map(\.key) == ["alert_threshold"])
+
+            let stopped = try await form(server, "/settings/shop/schedules", "job=ingest&running=false", cookie: cookie)
+            #expect(stopped.status == 303)
+            #expect(try server.database.scheduleOverrides().map { "\($0.job.rawValue) \($0.running) \($0.changedBy)" } == ["ingest false bo"])
+            #expect(await server.application.engine.catalog.snapshot.schedule.entries.isEmpty)
+            let reset = try await form(server, "/settings/shop/reset", "key=alert_threshold", cookie: cookie)
+            #expect(reset.status == 303)
+            #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.8)
+        }
+    }
+
+    @Test func runNowMuteAndLogin() async throws {
+        try await withServer { server in
+            let cookie = try await login(server)
+            let run = try await form(server, "/batches/shop/run", "job=change", cookie: cookie)
+            #expect(run.status == 303)
+            #expect(run.headers["location"] == "/runs?batch=shop")
+            try await waitFor { (try? server.database.store(table: "metrics").jobRuns(batch: "shop").count) == 1 }
+            let runs = try await server.get("/runs?batch=shop")
+            #expect(runs.body.contains("<td>change</td>"))
+            let badJob = try await form(server, "/batches/shop/run", "job=dance", cookie: cookie)
+            #expect(badJob.status == 400)
+
+            let muted = try await form(server, "/batches/shop/mute", "metric=orders&for=24h&return=%2Fanomalies", cookie: cookie)
+            #expect(muted.status == 303)
+            #expect(try server.database.mutes(batch: "shop").map { "\($0.metric ?? "") \(MetricTimestamp.format($0.until))" }
+                    == ["orders 2026-01-16 12:00:00"])
+            #expect(try await server.get("/anomalies").body.contains("Unmute"))
+            #expect(try await form(server, "/batches/shop/unmute", "metric=orders", cookie: cookie).status == 303)
+            #expect(try server.database.mutes(batch: "shop").isEmpty)
+
+            let wrong = try await form(server, "/login", "token=nope&next=%2F", cookie: nil)
+            #expect(wrong.headers["location"] == "/login?failed=1&next=%2F")
+            let open = try await form(server, "/login", "token=\(ServerHarness.token)&next=https%3A%2F%2Fevil.example", cookie: nil)
+            #expect(open.headers["location"] == "/")  // no open redirect
+        }
+    }
+}
+
+/// Polls (in real time, briefly) until `condition` holds.
+func waitFor(_ condition: @Sendable () async -> Bool) async throws {
+    for _ in 0..<2_000 {
+        if await condition() { return }
+        try await Task.sleep(nanoseconds: 2_000_000)
+    }
+    Issue.record("the condition did not hold within 4 s")
+}
