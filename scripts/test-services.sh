@@ -2,14 +2,15 @@
 # Starts the real services the delivery tests talk to, on 127.0.0.1 only: an SMTP server
 # (aiosmtpd, STARTTLS with a throw-away certificate, login required) and an HTTP receiver that
 # records requests. Source it: it exports ENGINE_TEST_* for `swift test` and stops both services
+# (its virtualenv also holds Selenium, for scripts/browser_test.py)
 # when the shell that sourced it exits (they also stop by themselves after 45 minutes).
 #   source scripts/test-services.sh && swift test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.build/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0"
 fi
 state="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }

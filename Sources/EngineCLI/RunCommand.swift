@@ -30,6 +30,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The run seed for every random draw.")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: "Backfill: run again every --every until this time (ISO 8601), as the scheduler would have.")
+    var until: String?
+
+    @Option(name: .long, help: "The step of a backfill: 30m, 1h, 1d (default 5m).")
+    var every = "5m"
+
     func run() async throws {
         let installation = folder.installation(database: database.db)
         let loaded = installation.loadBatches()
@@ -45,14 +51,26 @@ struct RunCommand: AsyncParsableCommand {
             batches = batches.filter { batch.contains($0.name) }
         }
         if !loaded.errors.isEmpty && batch.isEmpty { throw ExitCode(2) }
-        let clock = FixedClock(try parseTime(asOf) ?? SystemClock().now)
+        let start = try parseTime(asOf) ?? SystemClock().now
+        let end = try until.map { text -> Date in
+            guard let date = try parseTime(text), date >= start else { throw ValidationError("--until must be a time at or after --as-of") }
+            return date
+        } ?? start
+        guard case .span(let step)? = try? TimeWindow(parsing: every) else {
+            throw ValidationError("--every must be a duration such as 5m, 1h or 1d, got '\(every)'")
+        }
         let kinds: [JobKind] = job == .all ? JobKind.pipeline : [JobKind(rawValue: job.rawValue)!]
         let db = try installation.openDatabase()
-        let runner = JobRunner(context: try installation.context(clock: clock, seed: seed, batches: batches, database: db))
+        let models = try installation.modelStore(batches: batches)
         var failed = false
-        for run in await runner.run(kinds, batches: batches) {
-            print(describe(run))
-            failed = failed || run.status == .failed
+        var time = start
+        while time <= end {
+            let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db))
+            for run in await runner.run(kinds, batches: batches) {
+                print(describe(run))
+                failed = failed || run.status == .failed
+            }
+            time = time.addingTimeInterval(step)
         }
         if failed { throw ExitCode(1) }
     }

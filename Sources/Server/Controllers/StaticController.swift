@@ -52,6 +52,7 @@ struct StaticController {
         .thumb { border: 1px solid var(--line); background: #fff; border-radius: 4px; cursor: pointer; }
         .thumb.chosen { background: #e3f0fb; border-color: var(--accent); }
         .pager { display: flex; gap: 1rem; margin-top: 1rem; }
+        table.precision { width: auto; margin-bottom: 1.5rem; }
         code { font-size: .9em; }
         """
 

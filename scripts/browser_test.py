@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser: headless Chromium (Debian's, driven by its chromedriver
+through Selenium) against `engine serve` on 127.0.0.1, with the example batches and data the
+engine itself backfilled. Takes screenshots of the home, a batch and the anomalies page into
+the artifacts folder, checks the DOM, logs in, clicks 👍 on an alert and checks the store.
+
+    scripts/browser_test.py --engine .build/debug/engine --artifacts .build/ci-artifacts/browser
+
+Prints one line per check and "browser: N passed, M failed"; exits 1 on any failure.
+"""
+import argparse
+import datetime
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+TOKEN = "browser-test-token"
+results = []
+
+
+def check(name, condition, detail=""):
+    results.append(bool(condition))
+    print(("ok   " if condition else "FAIL ") + name + ("" if condition else f" — {detail}"), flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--engine", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--metrics", default="metrics")
+    args = parser.parse_args()
+    engine = os.path.abspath(args.engine)
+    os.makedirs(args.artifacts, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="engine-browser-")
+    db = os.path.join(work, "engine.db")
+    env = dict(os.environ, ENGINE_API_TOKEN=TOKEN, ENGINE_PLOTS=os.path.join(work, "plots"))
+    # Twelve hours of the example batches, up to the current hour, so the pages show recent data.
+    end = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    start = end - datetime.timedelta(hours=12)
+    iso = "%Y-%m-%dT%H:%M:%SZ"
+    backfill = subprocess.run([engine, "run", "all", "--metrics", args.metrics, "--db", db, "--as-of", start.strftime(iso),
+                               "--until", end.strftime(iso), "--every", "1h", "--set", "alert_threshold=0.6"],
+                              env=env, capture_output=True, text=True, timeout=600)
+    check("backfill with engine run all --until --every", backfill.returncode == 0, backfill.stderr[-2000:])
+    port = free_port()
+    log = open(os.path.join(args.artifacts, "serve.log"), "w")
+    server = subprocess.Popen([engine, "serve", "--metrics", args.metrics, "--db", db, "--port", str(port)],
+                              env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    driver = None
+    try:
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(base + "/readyz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        check("the server answers /readyz", True)
+        options = Options()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,1600", "--disable-dev-shm-usage"]:
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(60)
+
+        driver.get(base + "/")
+        driver.save_screenshot(os.path.join(args.artifacts, "home.png"))
+        cards = driver.find_elements(By.CSS_SELECTOR, ".card[data-batch]")
+        check("home: one card per example batch", len(cards) == 3, f"{len(cards)} cards")
+        check("home: cards are sorted by alerts", [int(c.find_element(By.CSS_SELECTOR, "dd.alerts").text) for c in cards]
+              == sorted([int(c.find_element(By.CSS_SELECTOR, "dd.alerts").text) for c in cards], reverse=True))
+
+        driver.get(base + "/batches/python_synthetic?window=24h")
+        driver.save_screenshot(os.path.join(args.artifacts, "batch.png"))
+        charts = driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg")
+        check("batch page: a chart per metric", len(charts) == 2, f"{len(charts)} charts")
+        polylines = driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg polyline")
+        check("batch page: the charts have lines", len(polylines) >= 2, f"{len(polylines)} polylines")
+
+        driver.get(base + "/anomalies")
+        driver.save_screenshot(os.path.join(args.artifacts, "anomalies.png"))
+        rows = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")
+        check("anomalies: alerts are listed", len(rows) > 0, "no alert row")
+        check("anomalies: each alert has a sparkline", all(r.find_elements(By.CSS_SELECTOR, "td.spark svg") for r in rows))
+
+        driver.get(base + "/login?next=%2Fanomalies")
+        driver.find_element(By.NAME, "name").send_keys("browser")
+        driver.find_element(By.NAME, "token").send_keys(TOKEN)
+        driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+        check("login: back on the anomalies page", driver.current_url.endswith("/anomalies"), driver.current_url)
+        if rows:
+            row = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")[0]
+            batch, metric, stamp = row.get_attribute("data-batch"), row.get_attribute("data-metric"), row.get_attribute("data-timestamp")
+            row.find_element(By.CSS_SELECTOR, "button.thumb[value=up]").click()
+            time.sleep(0.5)
+            after = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")[0]
+            check("feedback: the row shows 👍", after.get_attribute("data-feedback") == "up", after.get_attribute("data-feedback"))
+            driver.save_screenshot(os.path.join(args.artifacts, "anomalies-after-feedback.png"))
+            stored = sqlite3.connect(db).execute(
+                "select count(*) from metrics where metric_type='thumbsup' and metric_batch=? and metric_name=? and metric_timestamp=?",
+                (batch, metric, stamp)).fetchone()[0]
+            check("feedback: a thumbsup row is in the store", stored == 1, f"{stored} rows")
+            with urllib.request.urlopen(base + "/api/v1/alerts?batch=" + batch) as r:
+                alerts = json.load(r)["alerts"]
+            check("feedback: the API shows it", any(a["metric"] == metric and a["feedback"] == "up" for a in alerts))
+    finally:
+        if driver:
+            driver.quit()
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+        shutil.rmtree(work, ignore_errors=True)
+    check("the server stopped on SIGTERM", server.returncode == 0, f"exit status {server.returncode}")
+    passed = sum(results)
+    print(f"browser: {passed} passed, {len(results) - passed} failed (screenshots in {args.artifacts})")
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
