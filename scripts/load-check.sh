@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Load check of `engine serve` with 1,000 metrics: builds the release engine, backfills a batch
+# of 1,000 metrics x 90 hourly points (one ingest from SQLite, then train, score and alert),
+# starts the server on 127.0.0.1 and drives four pages with wrk (2 threads, 8 connections,
+# 10 s each; bounded, loopback only). Prints requests per second, p99 latency and the server's
+# memory (RSS now and peak).
+#   scripts/load-check.sh            (needs wrk: apt-get install wrk)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+swift build -c release --product engine >/dev/null
+engine="$PWD/.build/release/engine"
+work="$(mktemp -d)"
+trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+mkdir -p "$work/metrics/load"
+cat > "$work/metrics/load/load.yaml" <<'YAML'
+metric_batch: load
+score_max_n: 90
+alert_threshold: 0.7
+ingest_sql: >
+  WITH RECURSIVE h(t, n) AS (
+    SELECT datetime(strftime('%Y-%m-%d %H:00:00', '{{ now }}'), '-89 hours'), 0
+    UNION ALL SELECT datetime(t, '+1 hour'), n + 1 FROM h WHERE n < 89),
+  m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 999)
+  SELECT t AS metric_timestamp, printf('metric_%04d', i) AS metric_name,
+         50 + ((n * 7 + i) % 24) + ((n * 2654435761 + i * 40503) % 1000) / 100.0 AS metric_value
+  FROM h, m
+YAML
+cd "$work"
+now="$(date -u +%Y-%m-%dT%H:00:00Z)"
+for job in ingest train score alert; do
+  start=$(date +%s.%N)
+  "$engine" run "$job" --metrics metrics --db engine.db --as-of "$now" >/dev/null 2>&1
+  printf "%-7s %6.2f s\n" "$job" "$(echo "$(date +%s.%N) - $start" | bc)"
+done
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+ENGINE_API_TOKEN=load "$engine" serve --metrics metrics --db engine.db --port "$port" >serve.log 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+echo "server RSS after start: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status)"
+printf "%-40s %10s %10s\n" "page" "req/s" "p99"
+for path in "/healthz" "/api/v1/batches" "/batches/load?window=90n" "/anomalies" "/api/v1/batches/load/metrics?window=24h"; do
+  out="$(wrk -t2 -c8 -d10s --latency "http://127.0.0.1:$port$path")"
+  rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
+  p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
+  printf "%-40s %10s %10s\n" "$path" "$rps" "$p99"
+done
+echo "server RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status), peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$server/status)"
