@@ -25,6 +25,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 TOKEN = "browser-test-token"
 results = []
@@ -106,12 +108,20 @@ def main():
         driver.find_element(By.NAME, "name").send_keys("browser")
         driver.find_element(By.NAME, "token").send_keys(TOKEN)
         driver.find_element(By.CSS_SELECTOR, "form.login button[type=submit]").click()
+        try:
+            WebDriverWait(driver, 15).until(expected_conditions.url_matches(r"/anomalies$"))
+        except Exception:
+            pass
         check("login: back on the anomalies page", driver.current_url.endswith("/anomalies"), driver.current_url)
         if rows:
             row = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")[0]
             batch, metric, stamp = row.get_attribute("data-batch"), row.get_attribute("data-metric"), row.get_attribute("data-timestamp")
             row.find_element(By.CSS_SELECTOR, "button.thumb[value=up]").click()
-            time.sleep(0.5)
+            selector = f'tr.alert-row[data-feedback="up"]'
+            try:
+                WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector)))
+            except Exception:
+                pass
             after = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")[0]
             check("feedback: the row shows 👍", after.get_attribute("data-feedback") == "up", after.get_attribute("data-feedback"))
             driver.save_screenshot(os.path.join(args.artifacts, "anomalies-after-feedback.png"))

@@ -56,6 +56,8 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                     metadata TEXT,
                     PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp)
                 ) WITHOUT ROWID;
+                -- Covers the dashboard's aggregates by batch, type and time (count, span, value sum).
+                CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value);
                 """)
         }
         return SQLiteMetricStore(database: self, table: table)
@@ -160,6 +162,50 @@ public struct SQLiteMetricStore: MetricStore {
                     throw JobError("table \(table): unknown metric_type '\(typeText)'")
                 }
                 result.append(MetricRow(timestamp: timestamp, batch: row[1], name: row[2], type: type, value: row[4], metadata: row[5]))
+            }
+            return result
+        }
+    }
+
+    public func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
+        -> [String: [MetricType: MetricExtent]] {
+        guard !types.isEmpty else { return [:] }
+        let until = MetricTimestamp.format(through)
+        let typeList = types.map { _ in "?" }.joined(separator: ",")
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        let sql: String
+        if let latest = latestValues {
+            // Each metric's window starts at its latest-th latest value.
+            sql = """
+                WITH starts AS (
+                    SELECT metric_name, MIN(metric_timestamp) AS start FROM (
+                        SELECT metric_name, metric_timestamp,
+                               ROW_NUMBER() OVER (PARTITION BY metric_name ORDER BY metric_timestamp DESC) AS position
+                        FROM "\(table)" WHERE metric_batch = ? AND metric_type = 'metric' AND metric_timestamp <= ?
+                    ) WHERE position <= ? GROUP BY metric_name
+                )
+                SELECT r.metric_name, r.metric_type, COUNT(*), MIN(r.metric_timestamp), MAX(r.metric_timestamp), TOTAL(r.metric_value)
+                FROM "\(table)" r JOIN starts s ON r.metric_name = s.metric_name
+                WHERE r.metric_batch = ? AND r.metric_type IN (\(typeList)) AND r.metric_timestamp >= s.start AND r.metric_timestamp <= ?
+                GROUP BY r.metric_name, r.metric_type
+                """
+            arguments = [batch, until, max(latest, 0), batch] + types.map(\.rawValue) + [until]
+        } else {
+            sql = """
+                SELECT metric_name, metric_type, COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value)
+                FROM "\(table)" WHERE metric_batch = ? AND metric_type IN (\(typeList)) AND metric_timestamp <= ?
+                \(from == nil ? "" : "AND metric_timestamp >= ?")
+                GROUP BY metric_name, metric_type
+                """
+            arguments = [batch] + types.map(\.rawValue) + [until] + (from.map { [MetricTimestamp.format($0)] } ?? [])
+        }
+        return try database.writer.read { db in
+            var result: [String: [MetricType: MetricExtent]] = [:]
+            for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
+                guard let type = MetricType(rawValue: row[1]) else { continue }
+                let first: String? = row[3], last: String? = row[4]
+                result[row[0], default: [:]][type] = MetricExtent(count: row[2], first: first.flatMap(MetricTimestamp.parse),
+                                                                  last: last.flatMap(MetricTimestamp.parse), valueSum: row[5])
             }
             return result
         }

@@ -53,17 +53,24 @@ public struct BatchOverview: Sendable {
     /// then highest mean score, then by name.
     public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
         let store = try stores.store(table: batch.tableKey)
+        let extents: [String: [MetricType: MetricExtent]]
+        switch window {
+        case .lastPoints(let n):
+            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert], from: nil,
+                                                latestValues: n, through: now)
+        case .span(let seconds):
+            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert],
+                                                from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
+        }
         var standings: [MetricStanding] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where filter.matches(metric) {
-            let start = try window.start(batch: batch.name, metric: metric, store: store, now: now)
-            func extent(_ types: [MetricType]) throws -> MetricExtent {
-                try store.extent(MetricQuery(batch: batch.name, names: [metric], types: types, from: start, through: now))
-            }
-            let values = try extent([.metric]), scores = try extent([.score]), alerts = try extent([.alert, .tholdalert])
-            standings.append(MetricStanding(metric: metric, points: values.count, latestPoint: values.last,
-                                            meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil,
-                                            alerts: alerts.count,
-                                            anomalyRate: scores.count > 0 ? Double(alerts.count) / Double(scores.count) : 0))
+            let byType = extents[metric] ?? [:]
+            let values = byType[.metric], scores = byType[.score]
+            let alerts = (byType[.alert]?.count ?? 0) + (byType[.tholdalert]?.count ?? 0)
+            let scored = scores?.count ?? 0
+            standings.append(MetricStanding(metric: metric, points: values?.count ?? 0, latestPoint: values?.last,
+                                            meanScore: scored > 0 ? scores!.valueSum / Double(scored) : nil,
+                                            alerts: alerts, anomalyRate: scored > 0 ? Double(alerts) / Double(scored) : 0))
         }
         return standings.sorted {
             ($1.anomalyRate, $1.meanScore ?? -1, $0.metric) < ($0.anomalyRate, $0.meanScore ?? -1, $1.metric)

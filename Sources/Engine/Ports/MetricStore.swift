@@ -35,6 +35,13 @@ public protocol MetricStore: Sendable {
     /// How many rows a query selects, their first and last timestamps and the sum of their values,
     /// without reading the rows out (meant for one metric and type).
     func extent(_ query: MetricQuery) throws -> MetricExtent
+    /// For every metric of the batch, the extent of its rows of each of `types` in its window
+    /// ending at `through`: from `from` (nil: no lower bound), or, when `latestValues` is set,
+    /// from the time of the metric's `latestValues`-th latest value. One grouped query, so a
+    /// page about a thousand metrics costs one round trip, not thousands. Metrics or types
+    /// without rows in the window are absent.
+    func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
+        -> [String: [MetricType: MetricExtent]]
     /// The distinct metric names of a batch that have rows of `type`, sorted.
     func metricNames(batch: String, type: MetricType) throws -> [String]
     /// Appends a job run to the log.

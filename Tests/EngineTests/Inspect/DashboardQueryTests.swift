@@ -58,6 +58,14 @@ import Testing
         let standings = try BatchOverview(stores: h.database).standings(loud, window: .lastPoints(90), now: referenceTime, filter: try MetricFilter(""))
         #expect(standings.map(\.metric) == ["spiky", "calm"])
         #expect(standings[0].anomalyRate == 0.5)
+        // The last two points of each metric: spiky's alert (an hour ago) and threshold alert (now) are in, one score each.
+        let lastTwo = try BatchOverview(stores: h.database).standings(loud, window: .lastPoints(2), now: referenceTime, filter: try MetricFilter(""))
+        #expect(lastTwo.map { "\($0.metric) \($0.points) \($0.alerts) \($0.anomalyRate)" } == ["spiky 2 2 1.0", "calm 2 0 0.0"])
+        let extents = try h.store().extentsByMetric(batch: "loud", types: [.metric, .score], from: nil, latestValues: 3,
+                                                    through: referenceTime.addingTimeInterval(-3600))
+        #expect(extents["calm"]?[.metric] == MetricExtent(count: 3, first: referenceTime.addingTimeInterval(-3 * 3600),
+                                                          last: referenceTime.addingTimeInterval(-3600), valueSum: 6))
+        #expect(extents["calm"]?[.score]?.count == 3)
         #expect(try BatchOverview(stores: h.database).standings(loud, window: .span(seconds: 7200), now: referenceTime,
                                                               filter: try MetricFilter("CALM")).map { "\($0.metric) \($0.points)" } == ["calm 3"])
     }
