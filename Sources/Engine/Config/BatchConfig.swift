@@ -126,6 +126,8 @@ public struct BatchConfig: Sendable {
 
     public var plotMaxN: Int { int("plot_max_n") ?? 250 }
     public var deleteAfterDays: Int { int("delete_after_n_days") ?? 365 }
+    public var jobFailureAlert: Bool { bool("job_failure_alert") ?? false }
+    public var jobFailureMethods: [String] { methods("job_failure_methods") }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.
     public func runsAfter(_ job: JobKind) -> JobKind? { string("\(job.rawValue)_after").flatMap(JobKind.init) }

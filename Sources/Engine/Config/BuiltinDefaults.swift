@@ -167,5 +167,11 @@ disable_delete: False
 summary_cron_schedule: "0 9 * * *"
 summary_default_schedule_status: "STOPPED"
 disable_summary: True
+
+############################################
+# job failures (ours)
+############################################
+job_failure_alert: False # when a job run fails, notify through job_failure_methods (the error in the message).
+job_failure_methods: "email,slack"
 """#
 }

@@ -57,7 +57,22 @@ public struct JobRunner: Sendable {
         } catch {
             context.logger.error("\(kind.rawValue) \(batch.name): could not record the run: \(error)")
         }
+        if run.status == .failed && batch.jobFailureAlert { await notifyFailure(run, batch: batch) }
         return run
+    }
+
+    /// Queues and sends the failure notice of a run (`job_failure_alert`); its id is the run's
+    /// job and start, so it is sent once. A notice that cannot be queued is logged, never thrown.
+    private func notifyFailure(_ run: JobRun, batch: BatchConfig) async {
+        let notice = AlertNotification(kind: .failure, batch: batch.name, metric: run.job.rawValue, timestamp: run.startedAt,
+                                       value: nil, score: 0, smoothedScore: 0, threshold: 0, severity: .critical,
+                                       details: ["error": run.error ?? "unknown error"], methods: batch.jobFailureMethods, tags: [:])
+        do {
+            try NotificationOutbox(context: context).post([notice], batch: batch)
+            await DeliveryDispatcher(context: context).dispatch(batch: batch)
+        } catch {
+            context.logger.error("\(run.job.rawValue) \(batch.name): could not queue the failure notice: \(error)")
+        }
     }
 
     /// Runs the job, racing it against the timeout when there is one. Jobs check for

@@ -12,6 +12,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case recovery
     /// The daily digest of a batch (`metric` is "summary"; one `metric:<name>` detail per metric).
     case summary
+    /// A job run failed (`metric` is the job; the error is in `details["error"]`).
+    case failure
 }
 
 /// How urgent a notification is; shown in titles and payloads.

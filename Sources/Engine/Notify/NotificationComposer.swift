@@ -63,12 +63,17 @@ public struct NotificationComposer: Sendable {
         case .tholdalert: base = "⚠️ [\(n.metric)] threshold \(n.details["bound"] ?? "") bound breached (\(time)) ⚠️"
         case .recovery: base = "✅ [\(n.metric)] is back to normal (\(time)) ✅"
         case .summary: return "📊 [\(n.batch)] daily summary (\(MetricTimestamp.format(n.timestamp).prefix(10)))"
+        case .failure: return "❌ [\(n.batch)] \(n.metric) job failed (\(time))"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
 
     /// The label/value lines of a notification, in reading order.
     public static func facts(_ n: AlertNotification) -> [(String, String)] {
+        if n.kind == .failure {
+            return [("Batch", n.batch), ("Job", n.metric), ("Started (UTC)", MetricTimestamp.format(n.timestamp)),
+                    ("Error", n.details["error"] ?? "-")]
+        }
         if n.kind == .summary {
             let metrics = n.details.filter { $0.key.hasPrefix("metric:") }.sorted { $0.key < $1.key }
             return [("Batch", n.batch), ("Day (UTC)", String(MetricTimestamp.format(n.timestamp).prefix(10))),
@@ -89,7 +94,7 @@ public struct NotificationComposer: Sendable {
         case .recovery:
             facts += [("Alerted at", n.details["alerted_at"] ?? "-"), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
                       ("Threshold", Fixed.format(n.threshold, 4))]
-        case .summary:
+        case .summary, .failure:
             break
         }
         facts.append(("Severity", n.severity.rawValue))

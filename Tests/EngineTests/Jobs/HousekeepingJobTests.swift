@@ -48,3 +48,29 @@ import Testing
         #expect(await JobRunner(context: h.context).run(.summary, batch: b).rowsWritten == 0)  // same day: nothing new
     }
 }
+
+/// `job_failure_alert`: a failed run sends one notice with its error.
+@Suite struct JobFailureNoticeTests {
+    struct Failing: BatchJob {
+        let kind: JobKind
+        func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome { throw JobError("the source is down") }
+    }
+
+    @Test func aFailedRunIsNotifiedOnceWhenAskedFor() async throws {
+        let h = try Harness()
+        let runner = JobRunner(context: h.context) { Failing(kind: $0) }
+        let quiet = try batch("metric_batch: test\ningest_sql: select 1\n")
+        #expect(await runner.run(.ingest, batch: quiet).status == .failed)
+        #expect(h.channel.delivered.isEmpty)  // off by default
+
+        let loud = try batch("metric_batch: test\ningest_sql: select 1\njob_failure_alert: true\njob_failure_methods: webhook\n")
+        let run = await runner.run(.ingest, batch: loud)
+        #expect(run.error == "the source is down")
+        let sent = h.channel.delivered
+        #expect(sent.map(\.method) == ["webhook"])
+        #expect(sent.first?.message.title == "❌ [test] ingest job failed (2026-01-15 12:00:00)")
+        #expect(sent.first?.message.text.contains("Error: the source is down") == true)
+        _ = await runner.run(.ingest, batch: loud)  // same start time: the same notice, not sent again
+        #expect(h.channel.delivered.count == 1)
+    }
+}
