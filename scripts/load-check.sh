@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product engine >/dev/null
+swift build -c release --product engine 2>&1 | grep -vE "unhandled; explicitly declare|CMakeLists.txt" | tail -3
 engine="$PWD/.build/release/engine"
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -32,3 +32,26 @@ import Yams
         }
     }
 }
+
+/// Every GET route answers 200 with sample parameters, and every write answers 401 without the token.
+@Suite struct EveryRouteTests {
+    @Test func everyRouteAnswers() async throws {
+        try await withServer { server in
+            for route in server.application.router().routes {
+                let path = route.path.description.replacingOccurrences(of: "{batch}", with: "shop")
+                    .replacingOccurrences(of: "{metric}", with: "orders").replacingOccurrences(of: "{job}", with: "change")
+                let method = route.method.rawValue
+                if method == "GET" {
+                    let reply = try await server.get(path)
+                    #expect(reply.status == 200, "GET \(path): \(reply.status) \(reply.body.prefix(200))")
+                } else if !["/login", "/logout"].contains(path) {
+                    let reply = try await server.request(method, path, body: "{}")
+                    #expect(reply.status == 401, "\(method) \(path) without the token: \(reply.status)")
+                }
+            }
+            let logout = try await server.request("POST", "/logout")
+            #expect(logout.status == 303)
+            #expect(logout.headers["set-cookie"]?.contains("Max-Age=0") == true)
+        }
+    }
+}

@@ -175,21 +175,26 @@ public struct SQLiteMetricStore: MetricStore {
         var arguments: [(any DatabaseValueConvertible)?] = []
         let sql: String
         if let latest = latestValues {
-            // Each metric's window starts at its latest-th latest value.
+            // Each metric's window starts at its latest-th latest value (or its first, when it has
+            // fewer): a lookup per metric along the primary key, not a sort of every row.
             sql = """
-                WITH starts AS (
-                    SELECT metric_name, MIN(metric_timestamp) AS start FROM (
-                        SELECT metric_name, metric_timestamp,
-                               ROW_NUMBER() OVER (PARTITION BY metric_name ORDER BY metric_timestamp DESC) AS position
-                        FROM "\(table)" WHERE metric_batch = ? AND metric_type = 'metric' AND metric_timestamp <= ?
-                    ) WHERE position <= ? GROUP BY metric_name
+                WITH names AS (
+                    SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = ? AND metric_type = 'metric'
+                ),
+                starts AS (
+                    SELECT metric_name, COALESCE((
+                        SELECT metric_timestamp FROM "\(table)" x
+                        WHERE x.metric_batch = ? AND x.metric_name = names.metric_name AND x.metric_type = 'metric'
+                          AND x.metric_timestamp <= ?
+                        ORDER BY x.metric_timestamp DESC LIMIT 1 OFFSET ?
+                    ), '') AS start FROM names
                 )
                 SELECT r.metric_name, r.metric_type, COUNT(*), MIN(r.metric_timestamp), MAX(r.metric_timestamp), TOTAL(r.metric_value)
-                FROM "\(table)" r JOIN starts s ON r.metric_name = s.metric_name
-                WHERE r.metric_batch = ? AND r.metric_type IN (\(typeList)) AND r.metric_timestamp >= s.start AND r.metric_timestamp <= ?
+                FROM starts s JOIN "\(table)" r ON r.metric_batch = ? AND r.metric_name = s.metric_name
+                WHERE r.metric_type IN (\(typeList)) AND r.metric_timestamp >= s.start AND r.metric_timestamp <= ?
                 GROUP BY r.metric_name, r.metric_type
                 """
-            arguments = [batch, until, max(latest, 0), batch] + types.map(\.rawValue) + [until]
+            arguments = [batch, batch, until, max(latest - 1, 0), batch] + types.map(\.rawValue) + [until]
         } else {
             sql = """
                 SELECT metric_name, metric_type, COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value)
