@@ -40,6 +40,16 @@ public struct ServedEngine: Sendable {
         throw RequestError.notFound("no batch named '\(name)'\(hint)")
     }
 
+    /// The latest `limit` runs of `batches`, newest first (batches sharing a table list each run once).
+    public func latestRuns(of batches: [BatchConfig], limit: Int) throws -> [JobRun] {
+        var runs: [JobRun] = []
+        for batch in batches { runs += try stores.store(table: batch.tableKey).latestJobRuns(batch: batch.name, limit: limit) }
+        var seen = Set<JobRun>()
+        runs = runs.filter { seen.insert($0).inserted }
+        runs.sort { ($1.startedAt, $0.batch, $0.job.rawValue) < ($0.startedAt, $1.batch, $1.job.rawValue) }
+        return Array(runs.prefix(limit))
+    }
+
     /// Starts `job` of `batch` in the background (the dashboard's "run now"); false when the same
     /// job is already running.
     public func startRun(_ job: JobKind, batch: String) async -> Bool {

@@ -15,10 +15,7 @@ struct AnomaliesController {
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let query = RequestInput.query(request)
-        let spanText = query["span"] ?? "30d"
-        guard case .span(let span) = try TimeWindow(parsing: spanText) else {
-            throw RequestError.invalid("bad span '\(spanText)': expected a duration such as 24h or 30d")
-        }
+        let (spanText, span) = try RequestInput.span(query["span"], default: "30d")
         let page = try RequestInput.page(query["page"])
         let snapshot = await engine.catalog.snapshot
         let now = engine.now

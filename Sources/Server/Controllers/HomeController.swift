@@ -14,10 +14,7 @@ struct HomeController {
 
     func home(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let query = RequestInput.query(request)
-        let spanText = query["span"] ?? "24h"
-        guard case .span(let span) = try TimeWindow(parsing: spanText) else {
-            throw RequestError.invalid("bad span '\(spanText)': expected a duration such as 24h or 7d")
-        }
+        let (spanText, span) = try RequestInput.span(query["span"], default: "24h")
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
         let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: now, span: span).map { card -> [String: Any] in

@@ -61,6 +61,15 @@ enum RequestInput {
         return date
     }
 
+    /// A span back from now (`30m`, `24h`, `7d`; not a point count), as seconds, or `fallback`.
+    static func span(_ text: String?, default fallback: String) throws -> (text: String, seconds: TimeInterval) {
+        let text = text ?? fallback
+        guard case .span(let seconds) = try TimeWindow(parsing: text) else {
+            throw RequestError.invalid("bad span '\(text)': expected a duration such as 24h or 30d")
+        }
+        return (text, seconds)
+    }
+
     /// A page number from 1.
     static func page(_ text: String?) throws -> Int {
         guard let text else { return 1 }

@@ -17,12 +17,8 @@ struct RunsController {
         let selected = try await query["batch"].flatMap { $0.isEmpty ? nil : $0 }.asyncMap { try await engine.batch($0) }
         let batches = selected.map { [$0] } ?? snapshot.batches
         let now = engine.now
-        var runs: [JobRun] = []
-        for batch in batches { runs += try engine.stores.store(table: batch.tableKey).latestJobRuns(batch: batch.name, limit: 100) }
-        // Batches sharing a table would list a run twice.
-        var seen = Set<JobRun>()
-        runs = runs.filter { seen.insert($0).inserted }.sorted { ($1.startedAt, $0.batch) < ($0.startedAt, $1.batch) }
-        let rows = runs.prefix(100).map { run -> [String: Any] in
+        let runs = try engine.latestRuns(of: batches, limit: 100)
+        let rows = runs.map { run -> [String: Any] in
             ["started": MetricTimestamp.format(run.startedAt), "batch": run.batch, "job": run.job.rawValue, "status": run.status.rawValue,
              "duration": Fixed.format(run.finishedAt.timeIntervalSince(run.startedAt), 2) + " s", "rows": run.rowsWritten,
              "error": run.error ?? ""]

@@ -15,10 +15,7 @@ struct AlertsAPI {
 
     func alerts(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
-        let spanText = query["span"] ?? "30d"
-        guard case .span(let span) = try TimeWindow(parsing: spanText) else {
-            throw RequestError.invalid("bad span '\(spanText)': expected a duration such as 24h or 30d")
-        }
+        let (spanText, span) = try RequestInput.span(query["span"], default: "30d")
         let pageSize = try query["page_size"].map { text -> Int in
             guard let n = Int(text), (1...500).contains(n) else { throw RequestError.invalid("bad page_size '\(text)': expected 1 to 500") }
             return n

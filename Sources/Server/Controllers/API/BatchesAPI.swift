@@ -16,10 +16,7 @@ struct BatchesAPI {
     }
 
     func batches(_ request: Request) async throws -> Response {
-        let spanText = RequestInput.query(request)["span"] ?? "24h"
-        guard case .span(let span) = try TimeWindow(parsing: spanText) else {
-            throw RequestError.invalid("bad span '\(spanText)': expected a duration such as 24h or 7d")
-        }
+        let (spanText, span) = try RequestInput.span(RequestInput.query(request)["span"], default: "24h")
         let snapshot = await engine.catalog.snapshot
         let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: engine.now, span: span)
         return JSONResponse.ok(.object(["span": .string(spanText), "batches": .array(cards.map(JSONViews.card)),

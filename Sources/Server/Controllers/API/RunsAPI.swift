@@ -24,11 +24,8 @@ struct RunsAPI {
         } ?? 100
         var batches = await engine.catalog.snapshot.batches
         if let name = query["batch"] { batches = [try await engine.batch(name)] }
-        var runs: [JobRun] = []
-        for batch in batches { runs += try engine.stores.store(table: batch.tableKey).latestJobRuns(batch: batch.name, limit: limit) }
-        var seen = Set<JobRun>()
-        runs = runs.filter { seen.insert($0).inserted }.sorted { ($1.startedAt, $0.batch, $0.job.rawValue) < ($0.startedAt, $1.batch, $1.job.rawValue) }
-        return JSONResponse.ok(.object(["runs": .array(runs.prefix(limit).map(JSONViews.run))]))
+        let runs = try engine.latestRuns(of: batches, limit: limit)
+        return JSONResponse.ok(.object(["runs": .array(runs.map(JSONViews.run))]))
     }
 
     func trigger(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
