@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Starts the real services the delivery tests talk to, on 127.0.0.1 only: an SMTP server
-# (aiosmtpd, STARTTLS with a throw-away certificate, login required) and an HTTP receiver that
-# records requests. Source it: it exports ENGINE_TEST_* for `swift test` and stops both services
-# (its virtualenv also holds Selenium, for scripts/browser_test.py)
-# when the shell that sourced it exits (they also stop by themselves after 45 minutes).
+# Starts the real services the delivery and LLM tests talk to, on 127.0.0.1 only: an SMTP server
+# (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver that
+# records requests, and an OpenAI-compatible chat-completions server (scripts/services/
+# chat_server.py). Source it: it exports ENGINE_TEST_* for `swift test` and stops the services
+# when the shell that sourced it exits (they also stop by themselves after 45 minutes). Its
+# virtualenv also holds Selenium, for scripts/browser_test.py.
 #   source scripts/test-services.sh && swift test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,18 +19,23 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$state/key.pem" -out "$state/
   -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
 smtp_port="$(free_port)"
 http_port="$(free_port)"
+chat_port="$(free_port)"
 "$venv/bin/python" "$root/scripts/services/smtp_receiver.py" --port "$smtp_port" --out "$state/mail" \
   --cert "$state/cert.pem" --key "$state/key.pem" >"$state/smtp.log" 2>&1 &
 smtp_pid=$!
 python3 "$root/scripts/services/http_receiver.py" --port "$http_port" >"$state/http.log" 2>&1 &
 http_pid=$!
-trap 'kill $smtp_pid $http_pid 2>/dev/null || true; rm -rf "$state"' EXIT
+python3 "$root/scripts/services/chat_server.py" --port "$chat_port" --key test-llm-key >"$state/chat.log" 2>&1 &
+chat_pid=$!
+trap 'kill $smtp_pid $http_pid $chat_pid 2>/dev/null || true; rm -rf "$state"' EXIT
 for _ in $(seq 1 100); do
-  if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log"; then break; fi
+  if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log" && grep -q "chat server" "$state/chat.log"; then break; fi
   sleep 0.1
 done
 grep -q "smtp receiver" "$state/smtp.log" || { cat "$state/smtp.log" >&2; echo "the SMTP receiver did not start" >&2; exit 1; }
 grep -q "http receiver" "$state/http.log" || { cat "$state/http.log" >&2; echo "the HTTP receiver did not start" >&2; exit 1; }
+grep -q "chat server" "$state/chat.log" || { cat "$state/chat.log" >&2; echo "the chat-completions server did not start" >&2; exit 1; }
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
+export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
 set +euo pipefail

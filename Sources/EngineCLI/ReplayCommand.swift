@@ -55,9 +55,12 @@ struct ReplayCommand: AsyncParsableCommand {
         var logger = Logger(label: "replay")
         logger.logLevel = verbose ? .info : .critical
         let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let suite = ReplaySuite(root: root, options: ReplaySuite.Options(
+        var options = ReplaySuite.Options(
             record: mode, checkDeterminism: checkDeterminism, outDirectory: out.map { URL(fileURLWithPath: $0) },
-            seed: seed, until: try parseTime(until), filter: filter, logger: logger))
+            seed: seed, until: try parseTime(until), filter: filter, logger: logger)
+        // Missing LLM answers are recorded from the endpoint the environment names, if any.
+        options.liveModel = LocalInstallation.languageModel(environment: environment, logger: logger)
+        let suite = ReplaySuite(root: root, options: options)
         let folders: [URL]
         do {
             folders = try suite.scenarioFolders(paths)

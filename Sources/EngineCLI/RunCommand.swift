@@ -12,10 +12,10 @@ struct RunCommand: AsyncParsableCommand {
     )
 
     enum Job: String, ExpressibleByArgument, CaseIterable {
-        case ingest, tholdalert, train, score, alert, change, plot, delete, summary, all
+        case ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, all
     }
 
-    @Argument(help: "The job: ingest, tholdalert, train, score, alert, change, plot, delete, summary or all (the first seven).")
+    @Argument(help: "The job: ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, or all (ingest to plot, without llmalert).")
     var job: Job
 
     @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")

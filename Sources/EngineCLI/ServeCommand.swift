@@ -71,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databasePath)")
         for error in snapshot.errors { printError("error: \(error)") }
         for line in installation.channelSummary { printLine("  notifications: \(line)") }
+        printLine("  language model: \(installation.languageModelSummary)")
         for entry in snapshot.schedule.entries { printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)") }
         if snapshot.schedule.entries.isEmpty {
             printLine("no job is scheduled yet: start one on a batch's settings page, set <job>_default_schedule_status: RUNNING, or pass --start-all")

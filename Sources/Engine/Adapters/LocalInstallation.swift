@@ -52,7 +52,24 @@ public struct LocalInstallation: Sendable {
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
                           deliveries: database, mutes: database, channels: channels, plots: plotSink,
                           templates: TemplateRenderer(folder: folder), logger: logger,
-                          memo: DetectorMemo())
+                          memo: DetectorMemo(), llm: languageModel)
+    }
+
+    /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
+    /// `ANOMSTACK_LLM_PLATFORM`), or nil: the LLM features are then off.
+    public var languageModel: LanguageModel? { Self.languageModel(environment: environment, logger: logger) }
+
+    public static func languageModel(environment: [String: String], logger: Logger) -> LanguageModel? {
+        let timeout = environment["ANOMSTACK_LLM_TIMEOUT_SECONDS"].flatMap(TimeInterval.init) ?? 60
+        return OpenAIChatModel.fromEnvironment(environment, transport: URLSessionTransport(timeout: timeout), logger: logger)
+    }
+
+    /// One line for the log at start-up: whether the LLM features are on, and where they go.
+    public var languageModelSummary: String {
+        guard let model = languageModel as? OpenAIChatModel else {
+            return "off (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)"
+        }
+        return "on, \(model.baseURL.absoluteString)"
     }
 
     /// The notification channels the environment configures.

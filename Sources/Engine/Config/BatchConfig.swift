@@ -127,6 +127,17 @@ public struct BatchConfig: Sendable {
     public var plotMaxN: Int { int("plot_max_n") ?? 250 }
     public var deleteAfterDays: Int { int("delete_after_n_days") ?? 365 }
     public var jobFailureAlert: Bool { bool("job_failure_alert") ?? false }
+    public var llmalertRecentN: Int { int("llmalert_recent_n") ?? 5 }
+    public var llmalertSmoothN: Int { int("llmalert_smooth_n") ?? 0 }
+    public var llmalertRounding: Int { int("llmalert_metric_rounding") ?? -1 }
+    public var llmalertPromptMaxN: Int { int("llmalert_prompt_max_n") ?? 1000 }
+    public var llmalertMaxDaysAgo: Int { int("llmalert_metric_timestamp_max_days_ago") ?? 30 }
+    public var llmalertSnoozeN: Int { int("llmalert_snooze_n") ?? 3 }
+    public var llmalertMethods: [String] { methods("llmalert_methods") }
+    public var llmalertDetectPrompt: String? { nonEmpty("llmalert_detect_prompt") }
+    public var llmalertVerifyPrompt: String? { nonEmpty("llmalert_verify_prompt") }
+    public var llmMaxTokensPerRun: Int { int("llm_max_tokens_per_run") ?? 50_000 }
+    public var llmalertModel: String? { nonEmpty("llmalert_model") }
     public var jobFailureMethods: [String] { methods("job_failure_methods") }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.

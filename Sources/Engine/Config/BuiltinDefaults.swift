@@ -137,7 +137,12 @@ disable_tholdalert: True
 ############################################
 # LLM alerts
 ############################################
-llmalert_recent_n: 5
+llmalert_recent_n: 5 # an anomaly the model confirms among the last n points alerts.
+llmalert_snooze_n: 3 # ours: no LLM alert within n points of the metric's previous one.
+llmalert_detect_prompt: "" # ours: replaces the detection instructions (the JSON answer contract is kept).
+llmalert_verify_prompt: "" # ours: replaces the verification instructions.
+llm_max_tokens_per_run: 50000 # ours: tokens one job run may spend on the language model.
+llmalert_model: "gpt-4o-mini" # the chat model; the endpoint comes from OPENAI_BASE_URL / ANOMSTACK_LLM_PLATFORM.
 llmalert_smooth_n: 0
 llmalert_metric_rounding: -1
 llmalert_prompt_max_n: 1000

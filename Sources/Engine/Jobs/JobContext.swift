@@ -25,11 +25,13 @@ public struct JobContext: Sendable {
     /// Keeps detector state between trainings so a moving window is updated, not refit from
     /// scratch; nil always refits.
     public var memo: DetectorMemo?
+    /// The language model of the LLM features; nil turns them off.
+    public var llm: LanguageModel?
 
     public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
                 ingestRunner: IngestFunctionRunner, deliveries: DeliveryStore, mutes: MuteStore,
                 channels: NotificationChannels, plots: PlotSink, templates: TemplateRenderer, logger: Logger,
-                gate: JobGate? = nil, memo: DetectorMemo? = nil) {
+                gate: JobGate? = nil, memo: DetectorMemo? = nil, llm: LanguageModel? = nil) {
         self.clock = clock
         self.seed = seed
         self.stores = stores
@@ -44,6 +46,7 @@ public struct JobContext: Sendable {
         self.logger = logger
         self.gate = gate
         self.memo = memo
+        self.llm = llm
     }
 
     /// The metric store of a batch's table.

@@ -26,6 +26,7 @@ public struct JobRunner: Sendable {
         case .change: return ChangeJob()
         case .tholdalert: return ThresholdAlertJob()
         case .plot: return PlotJob()
+        case .llmalert: return LLMAlertJob()
         case .delete: return DeleteJob()
         case .summary: return SummaryJob()
         }

@@ -2,10 +2,10 @@ import Foundation
 
 /// The jobs a batch runs, in the order a tick runs them. `tholdalert` follows every
 /// ingest (as in Anomstack, where it is part of the ingest job) rather than keeping its own cron.
-/// `delete` (retention) and `summary` (the daily digest) are housekeeping: scheduled like the
-/// others, but not part of `engine run all`.
+/// `llmalert` (off by default, and needing a language model), `delete` (retention) and `summary`
+/// (the daily digest) are scheduled like the others, but not part of `engine run all`.
 public enum JobKind: String, Sendable, CaseIterable, Codable {
-    case ingest, tholdalert, train, score, alert, change, plot, delete, summary
+    case ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary
 
     /// The job whose cron string and schedule status this job follows, when it has none of its own.
     public var follows: JobKind? { self == .tholdalert ? .ingest : nil }

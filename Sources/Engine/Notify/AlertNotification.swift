@@ -14,6 +14,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case summary
     /// A job run failed (`metric` is the job; the error is in `details["error"]`).
     case failure
+    /// The language model found and confirmed an anomaly (`details["explanation"]`).
+    case llmalert
 }
 
 /// How urgent a notification is; shown in titles and payloads.

@@ -64,6 +64,7 @@ public struct NotificationComposer: Sendable {
         case .recovery: base = "✅ [\(n.metric)] is back to normal (\(time)) ✅"
         case .summary: return "📊 [\(n.batch)] daily summary (\(MetricTimestamp.format(n.timestamp).prefix(10)))"
         case .failure: return "❌ [\(n.batch)] \(n.metric) job failed (\(time))"
+        case .llmalert: base = "🤖 [\(n.metric)] looks anomalous to the LLM (\(time)) 🤖"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
@@ -94,6 +95,8 @@ public struct NotificationComposer: Sendable {
         case .recovery:
             facts += [("Alerted at", n.details["alerted_at"] ?? "-"), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
                       ("Threshold", Fixed.format(n.threshold, 4))]
+        case .llmalert:
+            facts += [("Explanation", n.details["explanation"] ?? "-")]
         case .summary, .failure:
             break
         }

@@ -14,11 +14,14 @@ public struct ReplayDriver: Sendable {
         /// Shuffle the order of rows that arrive together (the determinism check's third run).
         public var shuffleArrivals = false
         public var logger: Logger
+        /// The language model of the LLM jobs (recordings); nil turns them off.
+        public var llm: LanguageModel?
 
-        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger) {
+        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: LanguageModel? = nil) {
             self.until = until
             self.shuffleArrivals = shuffleArrivals
             self.logger = logger
+            self.llm = llm
         }
     }
 
@@ -55,7 +58,7 @@ public struct ReplayDriver: Sendable {
         let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: InMemoryModelStore(), sources: source,
                                  ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
                                  channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
-                                 logger: options.logger, gate: faults, memo: DetectorMemo())
+                                 logger: options.logger, gate: faults, memo: DetectorMemo(), llm: options.llm)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 

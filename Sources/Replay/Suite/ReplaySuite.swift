@@ -39,6 +39,8 @@ public struct ReplaySuite: Sendable {
         public var until: Date?
         public var filter: String?
         public var logger: Logger
+        /// A live language model to record missing LLM answers with (never used with `--record never`).
+        public var liveModel: LanguageModel?
 
         public init(record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
                     until: Date? = nil, filter: String? = nil, logger: Logger) {
@@ -124,13 +126,16 @@ public struct ReplaySuite: Sendable {
         do {
             let scenario = try load(folder)
             report.reproduce = reproduce(folder, seed: scenario.seed)
-            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, logger: options.logger))
+            let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"),
+                                            live: options.record == .never ? nil : options.liveModel)
+            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, logger: options.logger, llm: llm))
             let outputs = try await driver.run(scenario)
+            report.recorded += llm.written.map { relative(folder.appendingPathComponent("llm/" + $0)) }
             if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
             report.messages += ExpectationCheck.failures(scenario.expectations, outputs: outputs).map { "expectation failed: \($0)" }
             let (differences, recorded) = try goldens(outputs, scenario: scenario)
             report.messages += differences
-            report.recorded = recorded
+            report.recorded += recorded
             if options.checkDeterminism {
                 report.messages += try await determinism(scenario, first: outputs)
             }
@@ -186,7 +191,10 @@ public struct ReplaySuite: Sendable {
         var messages: [String] = []
         let runs = [("a second run", false), ("a run with same-time arrivals shuffled", true)]
         for (label, shuffle) in runs {
-            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, shuffleArrivals: shuffle, logger: options.logger))
+            let folder = URL(fileURLWithPath: scenario.file, relativeTo: root).deletingLastPathComponent()
+            let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"), live: nil)
+            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, shuffleArrivals: shuffle, logger: options.logger,
+                                                                    llm: llm))
             let again = try await driver.run(scenario)
             for file in Set(first.comparedFiles + again.comparedFiles).sorted() where again.hashes[file] != first.hashes[file] {
                 let differences = GoldenComparison.compare(file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",

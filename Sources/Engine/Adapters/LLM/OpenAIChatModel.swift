@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+
+/// A language model behind an OpenAI-compatible chat-completions endpoint: OpenAI, OpenRouter,
+/// or a local server (Ollama, llama.cpp's server, vLLM) by base URL. Requests ask for
+/// deterministic answers (temperature 0) and, when the request has a schema, for structured
+/// output (`response_format: json_schema`); an endpoint that refuses that is asked again without
+/// it, and not asked with it again. Rate limits and overload (429, 503) are retried after the
+/// `Retry-After` they give (at most 30 s, twice). Known secrets are blanked out of every prompt
+/// before it leaves, and prompts and answers are logged at debug level only.
+public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
+    public let baseURL: URL
+    let apiKey: String?
+    let defaultModel: String
+    let transport: HTTPTransport
+    let logger: Logger
+    let secrets: [String]
+    let pause: @Sendable (TimeInterval) async throws -> Void
+    private let lock = NSLock()
+    private var schemaRefused = false
+
+    public init(baseURL: URL, apiKey: String?, defaultModel: String, transport: HTTPTransport, logger: Logger, secrets: [String] = [],
+                pause: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.defaultModel = defaultModel
+        self.transport = transport
+        self.logger = logger
+        self.secrets = secrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
+        self.pause = pause
+    }
+
+    /// The model the environment configures, or nil (the LLM features are then off): a base URL
+    /// from `OPENAI_BASE_URL` or `ANOMSTACK_LLM_PLATFORM` (`openai`, `openrouter`), and a key from
+    /// `OPENAI_API_KEY` (or `OPENROUTER_API_KEY`); a local server needs only the base URL.
+    public static func fromEnvironment(_ environment: [String: String], transport: HTTPTransport, logger: Logger) -> OpenAIChatModel? {
+        let platform = environment["ANOMSTACK_LLM_PLATFORM"]?.lowercased() ?? "openai"
+        let key = (platform == "openrouter" ? environment["OPENROUTER_API_KEY"] : nil) ?? environment["OPENAI_API_KEY"]
+        let explicit = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) }
+        guard explicit != nil || !(key ?? "").isEmpty else { return nil }
+        let base = explicit ?? URL(string: platform == "openrouter" ? "https://openrouter.ai/api/v1" : "https://api.openai.com/v1")!
+        // Any value of a variable whose name says it is a secret is blanked out of prompts.
+        let secrets = environment.filter { name, _ in ["KEY", "TOKEN", "SECRET", "PASSWORD"].contains { name.uppercased().contains($0) } }
+            .map(\.value)
+        return OpenAIChatModel(baseURL: base, apiKey: key, defaultModel: environment["ANOMSTACK_LLM_MODEL"] ?? "gpt-4o-mini",
+                               transport: transport, logger: logger, secrets: secrets)
+    }
+
+    public func complete(_ request: ChatRequest) async throws -> ChatResponse {
+        var useSchema = request.schema != nil && !lock.withLock({ schemaRefused })
+        var retries = 0
+        while true {
+            let response = try await transport.send(try httpRequest(request, withSchema: useSchema))
+            let text = String(decoding: response.body, as: UTF8.self)
+            switch response.status {
+            case 200..<300:
+                return try Self.answer(response.body, purpose: request.purpose, logger: logger)
+            case 400 where useSchema && (text.contains("response_format") || text.contains("json_schema")):
+                logger.notice("the LLM endpoint does not take structured output; asking for JSON in the prompt only")
+                lock.withLock { schemaRefused = true }
+                useSchema = false
+            case 429 where retries < 2, 503 where retries < 2:
+                retries += 1
+                let wait = min(response.headers["retry-after"].flatMap(Double.init) ?? Double(1 << retries), 30)
+                logger.warning("the LLM endpoint answered \(response.status); retrying in \(Fixed.format(wait, 1)) s")
+                try await pause(wait)
+            case 401, 403:
+                throw LanguageModelError("the LLM endpoint refused the credentials (\(response.status)): check OPENAI_API_KEY")
+            default:
+                throw LanguageModelError("the LLM endpoint answered \(response.status): \(text.prefix(300))")
+            }
+        }
+    }
+
+    func httpRequest(_ request: ChatRequest, withSchema: Bool) throws -> HTTPRequest {
+        var body: [String: CanonicalJSON] = [
+            "model": .string(request.model ?? defaultModel),
+            "temperature": .int(0),
+            "max_tokens": .int(request.maxTokens),
+            "messages": .array(request.messages.map { .object(["role": .string($0.role), "content": .string(redact($0.content))]) }),
+        ]
+        if withSchema, let schema = request.schema {
+            body["response_format"] = .object(["type": .string("json_schema"), "json_schema": .object([
+                "name": .string(request.purpose.replacingOccurrences(of: ".", with: "_")), "strict": .bool(true), "schema": schema,
+            ])])
+        }
+        let text = CanonicalJSON.object(body).text
+        logger.debug("LLM request \(request.purpose): \(text)")
+        var headers = ["Content-Type": "application/json"]
+        if let apiKey, !apiKey.isEmpty { headers["Authorization"] = "Bearer \(apiKey)" }
+        return HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("chat/completions"), headers: headers, body: Data(text.utf8))
+    }
+
+    /// The prompt text with every known secret blanked out.
+    public func redact(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
+    }
+
+    static func answer(_ body: Data, purpose: String, logger: Logger) throws -> ChatResponse {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
+              let choices = object["choices"] as? [[String: Any]], let message = choices.first?["message"] as? [String: Any],
+              let content = message["content"] as? String else {
+            throw LanguageModelError("the LLM endpoint's answer has no choices[0].message.content: \(String(decoding: body.prefix(300), as: UTF8.self))")
+        }
+        let usage = object["usage"] as? [String: Any] ?? [:]
+        logger.debug("LLM answer \(purpose): \(content)")
+        return ChatResponse(text: content, promptTokens: (usage["prompt_tokens"] as? Int) ?? 0,
+                            completionTokens: (usage["completion_tokens"] as? Int) ?? content.count / 4)
+    }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""A loopback server that speaks the OpenAI chat-completions protocol, for the LLM adapter's
+tests and for recording the replay scenarios' LLM answers. 127.0.0.1 only; it stops by itself
+after --lifetime seconds.
+
+Its "model" is a small deterministic analyst: for a detection prompt ("TASK: detect") it flags
+the points whose robust z-score (against the median and MAD of the series) exceeds 6; for a
+verification prompt ("TASK: verify") it confirms the flagged points beyond 9; for an
+explanation prompt ("TASK: explain") it writes two sentences from the numbers it is given.
+
+The requested model name picks a fault, so tests can exercise the adapter:
+  rate-limited          the first request answers 429 with Retry-After: 1
+  no-structured-output  any request with response_format answers 400 (as servers without it do)
+  malformed-once        the first answer is not JSON (the engine must ask for a repair)
+  fenced                answers come inside ```json fences with prose around them
+  broken                every request answers 500
+GET /requests returns the bodies received so far, as a JSON list.
+
+    scripts/services/chat_server.py --port 8765 [--key SECRET]
+"""
+import argparse
+import json
+import re
+import statistics
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+received = []
+seen_models = {}
+lock = threading.Lock()
+
+
+def robust_z(values):
+    median = statistics.median(values)
+    mad = statistics.median([abs(v - median) for v in values]) or 1e-9
+    return median, [(v - median) / (1.4826 * mad) for v in values]
+
+
+def parse_table(text):
+    points = []
+    for line in text.splitlines():
+        match = re.match(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(-?[\d.]+)$", line.strip())
+        if match:
+            points.append((match.group(1), float(match.group(2))))
+    return points
+
+
+def analyse(system, user):
+    points = parse_table(user)
+    values = [v for _, v in points]
+    if not values:
+        return {"anomalies": []} if "TASK: detect" in system else {"confirmed": []}
+    median, z = robust_z(values)
+    by_time = {t: (v, s) for (t, v), s in zip(points, z)}
+    if system.startswith("TASK: detect"):
+        anomalies = [{"timestamp": t, "explanation": f"{v:.2f} is {abs(s):.1f} robust standard deviations from the median {median:.2f}",
+                      "confidence": round(min(1.0, abs(s) / 10), 2)} for (t, v), s in zip(points, z) if abs(s) > 6]
+        return {"anomalies": anomalies}
+    if system.startswith("TASK: verify"):
+        flagged = re.findall(r"^- (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d):", user, re.M)
+        confirmed = [{"timestamp": t, "explanation": f"{by_time[t][0]:.2f} is far outside the usual range around {median:.2f}"}
+                     for t in flagged if t in by_time and abs(by_time[t][1]) > 9]
+        return {"confirmed": confirmed}
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, payload, headers=None):
+        body = json.dumps(payload, sort_keys=True).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/requests":
+            with lock:
+                self.reply(200, received)
+        else:
+            self.reply(404, {"error": {"message": "not found"}})
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", "0"))
+        body = json.loads(self.rfile.read(length) or b"{}")
+        with lock:
+            received.append(body)
+        if not self.path.endswith("/chat/completions"):
+            return self.reply(404, {"error": {"message": "not found"}})
+        if self.server.key and self.headers.get("Authorization") != f"Bearer {self.server.key}":
+            return self.reply(401, {"error": {"message": "invalid api key"}})
+        model = body.get("model", "")
+        with lock:
+            count = seen_models.get(model, 0)
+            seen_models[model] = count + 1
+        if model == "broken":
+            return self.reply(500, {"error": {"message": "internal error"}})
+        if model == "rate-limited" and count == 0:
+            return self.reply(429, {"error": {"message": "rate limited"}}, {"Retry-After": "1"})
+        if model == "no-structured-output" and "response_format" in body:
+            return self.reply(400, {"error": {"message": "response_format json_schema is not supported by this server"}})
+        messages = body.get("messages", [])
+        system = next((m["content"] for m in messages if m["role"] == "system"), "")
+        user = "\n".join(m["content"] for m in messages if m["role"] == "user")
+        answer = analyse(system, user)
+        if answer is None:
+            text = "The value moved far outside its usual range. Similar past alerts were mostly confirmed by feedback."
+        else:
+            text = json.dumps(answer, sort_keys=True)
+        if model == "malformed-once" and count == 0:
+            text = "Sure! Here is what I found: {anomalies: [oops"
+        elif model == "fenced":
+            text = "Here you go:\n```json\n" + text + "\n```\nHope this helps."
+        prompt_tokens = sum(len(m["content"]) for m in messages) // 4
+        self.reply(200, {
+            "id": f"chatcmpl-{len(received)}", "object": "chat.completion", "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": len(text) // 4,
+                      "total_tokens": prompt_tokens + len(text) // 4},
+        })
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--key", default="")
+    parser.add_argument("--lifetime", type=float, default=2700)
+    args = parser.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.key = args.key
+    threading.Timer(args.lifetime, server.shutdown).start()
+    print(f"chat server on 127.0.0.1:{args.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
