@@ -138,6 +138,7 @@ public struct BatchConfig: Sendable {
     public var llmalertVerifyPrompt: String? { nonEmpty("llmalert_verify_prompt") }
     public var llmMaxTokensPerRun: Int { int("llm_max_tokens_per_run") ?? 50_000 }
     public var llmalertModel: String? { nonEmpty("llmalert_model") }
+    public var alertExplain: Bool { bool("alert_explain") ?? false }
     public var jobFailureMethods: [String] { methods("job_failure_methods") }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.

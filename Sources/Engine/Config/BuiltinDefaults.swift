@@ -143,6 +143,7 @@ llmalert_detect_prompt: "" # ours: replaces the detection instructions (the JSON
 llmalert_verify_prompt: "" # ours: replaces the verification instructions.
 llm_max_tokens_per_run: 50000 # ours: tokens one job run may spend on the language model.
 llmalert_model: "gpt-4o-mini" # the chat model; the endpoint comes from OPENAI_BASE_URL / ANOMSTACK_LLM_PLATFORM.
+alert_explain: False # ours: alerts carry a short explanation from the language model (history, score, past feedback).
 llmalert_smooth_n: 0
 llmalert_metric_rounding: -1
 llmalert_prompt_max_n: 1000

@@ -105,6 +105,14 @@ public struct AlertJob: BatchJob {
                 }
             }
         }
+        if batch.alertExplain, let model = context.llm {
+            let explainer = AlertExplainer(model: model, budget: TokenBudget(limit: batch.llmMaxTokensPerRun))
+            for index in notifications.indices where notifications[index].kind == .alert {
+                if let text = await explainer.explain(notifications[index], batch: batch, store: store, context: context) {
+                    notifications[index].details["explanation"] = text
+                }
+            }
+        }
         try NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)
         await DeliveryDispatcher(context: context).dispatch(batch: batch)

@@ -62,7 +62,7 @@ public enum AnomalyPrompts {
         (["timestamp,value"] + points.map { "\(MetricTimestamp.format($0.0)),\(Fixed.format($0.1, decimals ?? 4))" }).joined(separator: "\n")
     }
 
-    static func header(metric: String, batch: String, tags: [String: String]) -> String {
+    public static func header(metric: String, batch: String, tags: [String: String]) -> String {
         let tagText = tags.isEmpty ? "" : " Tags: " + tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ") + "."
         return "Metric: \(metric) (batch \(batch)).\(tagText)"
     }

@@ -100,6 +100,7 @@ public struct NotificationComposer: Sendable {
         case .summary, .failure:
             break
         }
+        if n.kind != .llmalert, let explanation = n.details["explanation"] { facts.append(("Explanation", explanation)) }
         facts.append(("Severity", n.severity.rawValue))
         if !n.tags.isEmpty {
             facts.append(("Tags", n.tags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")))

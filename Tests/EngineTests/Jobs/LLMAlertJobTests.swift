@@ -92,3 +92,40 @@ import Testing
         #expect(run.error?.contains("token budget") == true)
     }
 }
+
+/// `alert_explain`: score alerts carry the model's short explanation, built from history and feedback.
+@Suite struct AlertExplanationTests {
+    @Test func anAlertCarriesABoundedExplanation() async throws {
+        let h = try Harness()
+        let store = try h.store()
+        let values = hourly((0..<10).map { $0 == 9 ? 90 : 50 })
+        try store.insert(values)
+        try store.insert(values.enumerated().map { i, row in
+            MetricRow(timestamp: row.timestamp, batch: "test", name: "m", type: .score, value: i >= 7 ? 0.95 : 0.1)
+        })
+        // An earlier alert that someone marked as a false alarm.
+        try store.insert([MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .alert, value: 1),
+                          MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .thumbsdown, value: 1)])
+        let model = ScriptedLanguageModel { _ in "The value jumped to 90 from a steady 50.\n" + String(repeating: "x", count: 600) }
+        var context = h.context
+        context.llm = model
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_explain: true\nalert_methods: webhook\nalert_snooze_n: 0\n")
+        let run = await JobRunner(context: context).run(.alert, batch: b)
+        #expect(run.rowsWritten == 1)
+        let prompt = try #require(model.requests.first?.messages.last?.content)
+        #expect(prompt.contains("- 2026-01-15 05:00:00: marked a false alarm"))
+        #expect(prompt.contains("2026-01-15 12:00:00,90.0000"))
+        let delivered = try #require(h.channel.delivered.first)
+        let explanation = try #require(delivered.notification.details["explanation"])
+        #expect(explanation.hasPrefix("The value jumped to 90 from a steady 50. xxx"))
+        #expect(explanation.count == AlertExplainer.maxCharacters)
+        #expect(delivered.message.text.contains("Explanation: The value jumped"))
+
+        let quiet = try Harness()
+        try quiet.store().insert(try store.rows(MetricQuery(batch: "test", types: [.metric, .score])))
+        var broken = quiet.context
+        broken.llm = ScriptedLanguageModel { _ in throw LanguageModelError("timeout") }
+        #expect(await JobRunner(context: broken).run(.alert, batch: b).rowsWritten == 1)  // the alert goes out without one
+        #expect(quiet.channel.delivered.first?.notification.details["explanation"] == nil)
+    }
+}
