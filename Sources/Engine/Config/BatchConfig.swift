@@ -139,6 +139,7 @@ public struct BatchConfig: Sendable {
     public var llmMaxTokensPerRun: Int { int("llm_max_tokens_per_run") ?? 50_000 }
     public var llmalertModel: String? { nonEmpty("llmalert_model") }
     public var alertExplain: Bool { bool("alert_explain") ?? false }
+    public var alertDigestMinN: Int { int("alert_digest_min_n") ?? 0 }
     public var jobFailureMethods: [String] { methods("job_failure_methods") }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.

@@ -22,6 +22,17 @@ public struct AlertJob: BatchJob {
     }
 
     /// Which of `scores` (ascending) alert, given the indices that already alerted.
+    /// Each metric's share of 👍 among its alerts' feedback (metrics without feedback are absent).
+    static func feedbackPrecision(store: MetricStore, batch: BatchConfig, metrics: Set<String>) throws -> [String: Double] {
+        var result: [String: Double] = [:]
+        for metric in metrics.sorted() {
+            let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.thumbsup, .thumbsdown]))
+            let up = rows.filter { $0.type == .thumbsup }.count
+            if !rows.isEmpty { result[metric] = Double(up) / Double(rows.count) }
+        }
+        return result
+    }
+
     public static func decide(scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
                               smoothN: Int, snoozeN: Int, always: Bool) -> [Decision] {
         guard !scores.isEmpty else { return [] }
@@ -112,6 +123,14 @@ public struct AlertJob: BatchJob {
                     notifications[index].details["explanation"] = text
                 }
             }
+        }
+        let scoreAlerts = notifications.filter { $0.kind == .alert }
+        if batch.alertDigestMinN >= 2 && scoreAlerts.count >= batch.alertDigestMinN {
+            let precision = try Self.feedbackPrecision(store: store, batch: batch, metrics: Set(scoreAlerts.map(\.metric)))
+            let ranked = AlertDigest.prioritise(scoreAlerts, precision: precision)
+            // Stamped with its latest alert's time, so a rerun after a crash makes the same digest, not a second one.
+            let latest = scoreAlerts.map(\.timestamp).max() ?? now
+            notifications = [AlertDigest.digest(ranked, batch: batch, time: latest)] + notifications.filter { $0.kind != .alert }
         }
         try NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)

@@ -16,6 +16,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case failure
     /// The language model found and confirmed an anomaly (`details["explanation"]`).
     case llmalert
+    /// Several alerts of one run in one message, most urgent first (`item:001`... details).
+    case digest
 }
 
 /// How urgent a notification is; shown in titles and payloads.

@@ -65,6 +65,7 @@ public struct NotificationComposer: Sendable {
         case .summary: return "📊 [\(n.batch)] daily summary (\(MetricTimestamp.format(n.timestamp).prefix(10)))"
         case .failure: return "❌ [\(n.batch)] \(n.metric) job failed (\(time))"
         case .llmalert: base = "🤖 [\(n.metric)] looks anomalous to the LLM (\(time)) 🤖"
+        case .digest: base = "🔥 [\(n.batch)] \(Int(n.score)) metrics look anomalous (\(time)) 🔥"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
@@ -74,6 +75,14 @@ public struct NotificationComposer: Sendable {
         if n.kind == .failure {
             return [("Batch", n.batch), ("Job", n.metric), ("Started (UTC)", MetricTimestamp.format(n.timestamp)),
                     ("Error", n.details["error"] ?? "-")]
+        }
+        if n.kind == .digest {
+            let items = n.details.filter { $0.key.hasPrefix("item:") }.sorted { $0.key < $1.key }
+            return [("Batch", n.batch), ("Time (UTC)", MetricTimestamp.format(n.timestamp)), ("Alerts", String(Int(n.score)))]
+                + items.map { item in
+                    let metric = item.value.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+                    return (metric, String(item.value.dropFirst(metric.count + 2)))
+                }
         }
         if n.kind == .summary {
             let metrics = n.details.filter { $0.key.hasPrefix("metric:") }.sorted { $0.key < $1.key }
@@ -97,7 +106,7 @@ public struct NotificationComposer: Sendable {
                       ("Threshold", Fixed.format(n.threshold, 4))]
         case .llmalert:
             facts += [("Explanation", n.details["explanation"] ?? "-")]
-        case .summary, .failure:
+        case .summary, .failure, .digest:
             break
         }
         if n.kind != .llmalert, let explanation = n.details["explanation"] { facts.append(("Explanation", explanation)) }

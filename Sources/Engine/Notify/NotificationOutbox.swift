@@ -24,7 +24,7 @@ public struct NotificationOutbox: Sendable {
         for notification in notifications {
             let (methods, target) = routing.route(tags: notification.tags, methods: notification.methods)
             let mute = mutes.mute(for: notification.metric, batch: batch.name, at: now)
-            let wantsChart = mute == nil && ![.summary, .failure].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
+            let wantsChart = mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
             let chart = wantsChart ? chartPNG(for: notification, batch: batch, store: store) : nil
             let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
             for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }

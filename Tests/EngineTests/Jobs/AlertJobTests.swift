@@ -73,3 +73,46 @@ import Testing
         #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
     }
 }
+
+/// `alert_digest_min_n`: the alerts of one run in one message, most urgent first.
+@Suite struct AlertDigestTests {
+    @Test func aRunWithSeveralAlertsSendsOneRankedDigest() async throws {
+        let h = try Harness()
+        let store = try h.store()
+        // Three metrics alert now: "a" critical, "b" and "c" warnings; "c" is tagged high priority.
+        for (metric, score) in [("a", 0.99), ("b", 0.85), ("c", 0.85)] {
+            let values = hourly(Array(repeating: 10.0, count: 6), name: metric)
+            try store.insert(values)
+            try store.insert(values.map { MetricRow(timestamp: $0.timestamp, batch: "test", name: metric, type: .score, value: score) })
+        }
+        let b = try batch("""
+            metric_batch: test
+            ingest_sql: select 1
+            alert_methods: webhook
+            alert_digest_min_n: 2
+            metric_tags:
+              c:
+                priority: high
+            """)
+        let run = await JobRunner(context: h.context).run(.alert, batch: b)
+        #expect(run.rowsWritten == 3)  // every alert row is still written
+        let sent = h.channel.delivered
+        #expect(sent.count == 1)
+        #expect(sent.first?.message.title == "[critical] 🔥 [test] 3 metrics look anomalous (2026-01-15 12:00:00) 🔥")
+        let text = try #require(sent.first?.message.text)
+        let order = ["a:", "c:", "b:"].compactMap { text.range(of: "\n" + $0)?.lowerBound }
+        #expect(order.count == 3 && order == order.sorted(), "\(text)")
+        #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
+        #expect(h.channel.delivered.count == 1)
+    }
+
+    @Test func feedbackPrecisionBreaksTiesBetweenEquals() {
+        let t = referenceTime
+        func alert(_ metric: String) -> AlertNotification {
+            AlertNotification(kind: .alert, batch: "b", metric: metric, timestamp: t, value: 1, score: 0.9, smoothedScore: 0.9,
+                              threshold: 0.8, severity: .warning, methods: [], tags: [:])
+        }
+        let ranked = AlertDigest.prioritise([alert("x"), alert("y"), alert("z")], precision: ["z": 1.0, "x": 0.0])
+        #expect(ranked.map(\.metric) == ["z", "y", "x"])
+    }
+}
