@@ -60,6 +60,10 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--every must be a duration such as 5m, 1h or 1d, got '\(every)'")
         }
         let kinds: [JobKind] = job == .all ? JobKind.pipeline : [JobKind(rawValue: job.rawValue)!]
+        let wantsModel = kinds.contains(.llmalert) || batches.contains { $0.alertExplain || $0.summaryLLM }
+        if wantsModel && installation.languageModel == nil {
+            printError("note: language model \(installation.languageModelSummary): the LLM features are skipped")
+        }
         let db = try installation.openDatabase()
         let models = try installation.modelStore(batches: batches)
         var failed = false

@@ -140,6 +140,7 @@ public struct BatchConfig: Sendable {
     public var llmalertModel: String? { nonEmpty("llmalert_model") }
     public var alertExplain: Bool { bool("alert_explain") ?? false }
     public var alertDigestMinN: Int { int("alert_digest_min_n") ?? 0 }
+    public var summaryLLM: Bool { bool("summary_llm") ?? false }
     public var jobFailureMethods: [String] { methods("job_failure_methods") }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.

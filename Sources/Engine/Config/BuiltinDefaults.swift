@@ -174,6 +174,7 @@ disable_delete: False
 summary_cron_schedule: "0 9 * * *"
 summary_default_schedule_status: "STOPPED"
 disable_summary: True
+summary_llm: False # ours: the daily summary opens with a paragraph written by the language model.
 
 ############################################
 # job failures (ours)

@@ -17,7 +17,8 @@ public struct LLMAlertJob: BatchJob {
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         guard let model = context.llm else {
-            context.logger.notice("llmalert \(batch.name): no language model is configured (set OPENAI_API_KEY or OPENAI_BASE_URL); skipped")
+            // Said once at start-up by `engine serve` and `engine run`; here only in the debug log.
+            context.logger.debug("llmalert \(batch.name): no language model is configured; skipped")
             return JobOutcome(skipped: ["no language model is configured"])
         }
         let now = context.clock.now

@@ -29,11 +29,32 @@ public struct SummaryJob: BatchJob {
         // One digest a day: the id's timestamp is the day the summary covers.
         var day = Calendar(identifier: .gregorian)
         day.timeZone = TimeZone(identifier: "UTC")!
+        var details = lines.reduce(into: [String: String]()) { $0["metric:" + $1.key] = $1.value }
+        if batch.summaryLLM, let model = context.llm {
+            details["paragraph"] = await Self.paragraph(lines: lines, alerts: alerts, batch: batch, model: model, context: context)
+        }
         let summary = AlertNotification(kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
                                         value: nil, score: Double(alerts), smoothedScore: Double(alerts), threshold: 0,
-                                        severity: .info, details: lines.reduce(into: [:]) { $0["metric:" + $1.key] = $1.value },
-                                        methods: batch.alertMethods, tags: [:])
+                                        severity: .info, details: details, methods: batch.alertMethods, tags: [:])
         let queued = try NotificationOutbox(context: context).post([summary], batch: batch)
         return JobOutcome(rowsWritten: queued)
+    }
+
+    /// A paragraph on the day written by the language model (`summary_llm`), at most 600
+    /// characters; nil (logged) when the model fails.
+    static func paragraph(lines: [String: String], alerts: Int, batch: BatchConfig, model: LanguageModel, context: JobContext) async -> String? {
+        let table = lines.sorted { $0.key < $1.key }.map { "- \($0.key): \($0.value)" }.joined(separator: "\n")
+        let request = ChatRequest(purpose: "summary.paragraph", messages: [
+            .system("TASK: summarize\nYou write the daily note of a metrics monitoring system: one short paragraph for the team, "
+                    + "saying which metrics alerted, whether anything needs attention, and nothing you cannot see in the data."),
+            .user("Batch \(batch.name), the last 24 hours: \(alerts) alerts.\n" + (table.isEmpty ? "No metrics yet." : table)),
+        ], maxTokens: 200, model: batch.llmalertModel)
+        do {
+            let text = try await model.complete(request).text.split(whereSeparator: \.isNewline).joined(separator: " ")
+            return text.count > 600 ? String(text.prefix(599)) + "…" : text
+        } catch {
+            context.logger.error("summary \(batch.name): no paragraph from the language model: \(error)")
+            return nil
+        }
     }
 }

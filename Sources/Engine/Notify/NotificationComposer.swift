@@ -87,7 +87,7 @@ public struct NotificationComposer: Sendable {
         if n.kind == .summary {
             let metrics = n.details.filter { $0.key.hasPrefix("metric:") }.sorted { $0.key < $1.key }
             return [("Batch", n.batch), ("Day (UTC)", String(MetricTimestamp.format(n.timestamp).prefix(10))),
-                    ("Alerts", String(Int(n.score)))]
+                    ("Alerts", String(Int(n.score)))] + (n.details["paragraph"].map { [("Summary", $0)] } ?? [])
                 + (metrics.isEmpty ? [("Metrics", "none yet")] : metrics.map { (String($0.key.dropFirst("metric:".count)), $0.value) })
         }
         var facts: [(String, String)] = [("Batch", n.batch), ("Metric", n.metric), ("Time (UTC)", MetricTimestamp.format(n.timestamp)),

@@ -47,6 +47,19 @@ import Testing
         h.clock.advance(by: 3600)
         #expect(await JobRunner(context: h.context).run(.summary, batch: b).rowsWritten == 0)  // same day: nothing new
     }
+
+    @Test func theSummaryCanOpenWithAParagraphFromTheModel() async throws {
+        let h = try Harness()
+        try h.store().insert(hourly([1, 2, 3], name: "a"))
+        let model = ScriptedLanguageModel { _ in "A quiet day: nothing alerted." }
+        var context = h.context
+        context.llm = model
+        let b = try batch("metric_batch: test\ningest_sql: select 1\ndisable_summary: false\nsummary_llm: true\nalert_methods: email\n")
+        _ = await JobRunner(context: context).run(.summary, batch: b)
+        #expect(model.requests.first?.messages.last?.content.contains("- a: last 3.0000") == true)
+        let text = try #require(try h.database.deliveries(batch: "test").first?.message.text)
+        #expect(text.contains("Summary: A quiet day: nothing alerted."))
+    }
 }
 
 /// `job_failure_alert`: a failed run sends one notice with its error.
