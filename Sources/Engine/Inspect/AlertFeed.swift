@@ -5,7 +5,7 @@ public struct AlertEntry: Sendable, Hashable {
     public var batch: String
     public var metric: String
     public var timestamp: Date
-    /// `alert` (score) or `tholdalert` (threshold).
+    /// `alert` (score), `tholdalert` (threshold) or `llmalert` (the language model).
     public var kind: MetricType
     public var severity: String
     /// The smoothed score for a score alert; the value for a threshold alert.
@@ -37,13 +37,13 @@ public struct AlertFeed: Sendable {
         var all: [AlertEntry] = []
         for batch in batches {
             let store = try stores.store(table: batch.tableKey)
-            let rows = try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .thumbsup, .thumbsdown],
+            let rows = try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
                                                   from: now.addingTimeInterval(-span), through: now))
             var feedback: [String: Bool] = [:]
             for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
                 feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
             }
-            for row in rows where row.type == .alert || row.type == .tholdalert {
+            for row in rows where [.alert, .tholdalert, .llmalert].contains(row.type) {
                 let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
                 let score = (metadata["smoothed_score"] as? NSNumber)?.doubleValue ?? (metadata["value"] as? NSNumber)?.doubleValue
                 all.append(AlertEntry(batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
@@ -62,7 +62,7 @@ public struct AlertFeed: Sendable {
     /// verdict. Throws when there is no such alert, so feedback cannot invent alerts.
     public func recordFeedback(batch: BatchConfig, metric: String, timestamp: Date, positive: Bool) throws {
         let store = try stores.store(table: batch.tableKey)
-        let alert = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .tholdalert],
+        let alert = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .tholdalert, .llmalert],
                                                from: timestamp, through: timestamp))
         guard !alert.isEmpty else {
             throw JobError("no alert of \(batch.name)/\(metric) at \(MetricTimestamp.format(timestamp))")

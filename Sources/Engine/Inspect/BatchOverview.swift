@@ -9,7 +9,7 @@ public struct BatchCard: Sendable, Hashable {
     public var latestPoint: Date?
     /// The mean score over the window (nil when nothing was scored).
     public var meanScore: Double?
-    /// Alerts (score and threshold) in the window.
+    /// Alerts (score, threshold and LLM) in the window.
     public var alerts: Int
 }
 
@@ -42,7 +42,7 @@ public struct BatchOverview: Sendable {
             let metrics = try store.metricNames(batch: batch.name, type: .metric).count
             let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now)).last
             let scores = try store.extent(MetricQuery(batch: batch.name, types: [.score], from: from, through: now))
-            let alerts = try store.extent(MetricQuery(batch: batch.name, types: [.alert, .tholdalert], from: from, through: now))
+            let alerts = try store.extent(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert], from: from, through: now))
             cards.append(BatchCard(batch: batch.name, disabled: batch.disabled, metrics: metrics, latestPoint: latest,
                                    meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil, alerts: alerts.count))
         }
@@ -56,17 +56,17 @@ public struct BatchOverview: Sendable {
         let extents: [String: [MetricType: MetricExtent]]
         switch window {
         case .lastPoints(let n):
-            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert], from: nil,
+            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert], from: nil,
                                                 latestValues: n, through: now)
         case .span(let seconds):
-            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert],
+            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert],
                                                 from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
         }
         var standings: [MetricStanding] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where filter.matches(metric) {
             let byType = extents[metric] ?? [:]
             let values = byType[.metric], scores = byType[.score]
-            let alerts = (byType[.alert]?.count ?? 0) + (byType[.tholdalert]?.count ?? 0)
+            let alerts = [MetricType.alert, .tholdalert, .llmalert].reduce(0) { $0 + (byType[$1]?.count ?? 0) }
             let scored = scores?.count ?? 0
             standings.append(MetricStanding(metric: metric, points: values?.count ?? 0, latestPoint: values?.last,
                                             meanScore: scored > 0 ? scores!.valueSum / Double(scored) : nil,

@@ -27,11 +27,11 @@ public struct DailyActivity: Sendable {
         for offset in 0..<days { let d = day(now.addingTimeInterval(-Double(offset) * 86_400)); byDay[d] = DayActivity(day: d) }
         for batch in batches {
             let store = try stores.store(table: batch.tableKey)
-            for row in try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .thumbsup, .thumbsdown], from: from, through: now)) {
+            for row in try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown], from: from, through: now)) {
                 let d = day(row.timestamp)
                 guard byDay[d] != nil else { continue }
                 switch row.type {
-                case .alert, .tholdalert: byDay[d]!.alerts += 1
+                case .alert, .tholdalert, .llmalert: byDay[d]!.alerts += 1
                 case .thumbsup: byDay[d]!.up += 1
                 case .thumbsdown: byDay[d]!.down += 1
                 default: break

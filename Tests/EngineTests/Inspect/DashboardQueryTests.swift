@@ -87,4 +87,16 @@ import Testing
         #expect(second.entries.map(\.kind) == [.alert])
         #expect(second.pageCount == 2)
     }
+
+    @Test func llmAlertsAreListedAndTakeFeedback() throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\n")
+        try h.store().insert([MetricRow(timestamp: referenceTime, batch: "test", name: "m", type: .llmalert, value: 1,
+                                        metadata: "{\"explanation\":\"odd\"}")])
+        let feed = AlertFeed(stores: h.database)
+        #expect(try feed.page([b], now: referenceTime, span: 3600, page: 1, pageSize: 5).entries.map { "\($0.kind.rawValue) \($0.severity)" }
+                == ["llmalert warning"])
+        try feed.recordFeedback(batch: b, metric: "m", timestamp: referenceTime, positive: true)
+        #expect(try BatchOverview(stores: h.database).cards([b], now: referenceTime, span: 3600).first?.alerts == 1)
+    }
 }
