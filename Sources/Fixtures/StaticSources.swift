@@ -34,5 +34,5 @@ public struct CannedIngestRunner: IngestFunctionRunner {
         self.output = output
     }
 
-    public func run(source: String, batch: String, now: Date) throws -> Data { output }
+    public func run(source: String, batch: String, now: Date, timeout: TimeInterval) throws -> Data { output }
 }

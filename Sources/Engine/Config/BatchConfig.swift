@@ -63,6 +63,7 @@ public struct BatchConfig: Sendable {
     public var modelPath: String { string("model_path") ?? "local://./models" }
     public var ingestSQL: String? { nonEmpty("ingest_sql") }
     public var ingestFn: String? { nonEmpty("ingest_fn") }
+    public var ingestFnTimeout: TimeInterval { values["ingest_fn_timeout_seconds"]?.doubleValue ?? 600 }
     public var ingestRounding: Int { int("ingest_metric_rounding") ?? 4 }
     public var disabled: Bool { bool("disable_batch") ?? false }
 

@@ -44,6 +44,7 @@ dashboard_stale_metric_max_days_ago: 7
 # ingest
 ############################################
 ingest_metric_rounding: 4 # decimals kept on ingested values.
+ingest_fn_timeout_seconds: 600 # ours: an ingest_fn still running after this is stopped and the ingest run fails.
 ingest_cron_schedule: "*/3 * * * *"
 ingest_default_schedule_status: "STOPPED"
 disable_ingest: False

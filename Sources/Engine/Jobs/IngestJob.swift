@@ -23,7 +23,7 @@ public struct IngestJob: BatchJob {
             }
         } else if batch.ingestFn != nil {
             let code = try context.templates.render("ingest_fn", of: batch, now: now)
-            let output = try context.ingestRunner.run(source: code, batch: batch.name, now: now)
+            let output = try context.ingestRunner.run(source: code, batch: batch.name, now: now, timeout: batch.ingestFnTimeout)
             records = try IngestRecords.decodeJSON(output)
         } else {
             throw JobError("\(batch.file): batch has neither ingest_sql nor ingest_fn")

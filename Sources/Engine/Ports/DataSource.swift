@@ -22,7 +22,7 @@ public protocol DataSourceResolver: Sendable {
 }
 
 /// Runs a batch's rendered `ingest_fn` (Python source defining `ingest()`) and returns the
-/// JSON array of records it produced.
+/// JSON array of records it produced; a run past `timeout` seconds is stopped and fails.
 public protocol IngestFunctionRunner: Sendable {
-    func run(source: String, batch: String, now: Date) throws -> Data
+    func run(source: String, batch: String, now: Date, timeout: TimeInterval) throws -> Data
 }

@@ -1,0 +1,50 @@
+import Engine
+import Foundation
+import Testing
+
+/// The Python runner with real python3: results, a clear missing-module error, captured stderr
+/// in failures, and the timeout.
+@Suite struct PythonIngestRunnerTests {
+    let runner = PythonIngestRunner(workingDirectory: FileManager.default.temporaryDirectory)
+
+    @Test func recordsComeBackAsJSONAndPrintsDoNotCorruptThem() throws {
+        let source = """
+            def ingest():
+                print("hello from ingest")
+                return [{"metric_timestamp": "2026-01-15 12:00:00", "metric_name": "m", "metric_value": 1.5}]
+            """
+        let data = try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
+        #expect(String(decoding: data, as: UTF8.self) == #"[{"metric_timestamp": "2026-01-15 12:00:00", "metric_name": "m", "metric_value": 1.5}]"#)
+    }
+
+    @Test func aMissingModuleIsNamed() throws {
+        let source = "import surely_not_installed_module\ndef ingest():\n    return []\n"
+        #expect {
+            try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
+        } throws: { error in
+            "\(error)" == "ingest_fn of b needs the Python module 'surely_not_installed_module', which python3 cannot import: "
+                + "install it where the engine runs (pip install surely_not_installed_module), or remove the import"
+        }
+    }
+
+    @Test func aFailureCarriesTheFunctionsStderr() throws {
+        let source = "import sys\ndef ingest():\n    sys.stderr.write('the warehouse said no\\n')\n    raise RuntimeError('boom')\n"
+        #expect {
+            try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
+        } throws: { error in
+            let text = "\(error)"
+            return text.hasPrefix("ingest_fn of b failed (exit 1): ") && text.contains("the warehouse said no") && text.contains("RuntimeError: boom")
+        }
+    }
+
+    @Test func aFunctionPastItsTimeoutIsStopped() throws {
+        let source = "import time\ndef ingest():\n    time.sleep(30)\n    return []\n"
+        let started = Date.now
+        #expect {
+            try runner.run(source: source, batch: "b", now: referenceTime, timeout: 1)
+        } throws: { error in
+            "\(error)" == "ingest_fn of b ran past ingest_fn_timeout_seconds (1 s) and was stopped"
+        }
+        #expect(Date.now.timeIntervalSince(started) < 20)
+    }
+}
