@@ -20,4 +20,6 @@ public final class DetectorMemo: @unchecked Sendable {
         lock.withLock { models[key].flatMap { $0.fingerprint == fingerprint ? $0 : nil } }
     }
     func store(_ key: String, model: TrainedModel) { lock.withLock { models[key] = model } }
+    /// Drops what is kept under `key` (a model found unreadable).
+    func forget(_ key: String) { lock.withLock { models[key] = nil; lists[key] = nil } }
 }

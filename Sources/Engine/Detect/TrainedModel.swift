@@ -4,16 +4,20 @@ import Foundation
 /// and versioned so that other tools can read it and older files are recognised:
 ///
 /// ```
-/// { "format": "anomaly-engine-model", "version": 1,
+/// { "format": "anomaly-engine-model", "version": 2,
 ///   "batch", "metric", "model_name", "model_tag", "trained_at" (UTC text), "training_rows",
 ///   "fingerprint" (hash of the training data and settings),
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
-///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades} }
+///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades},
+///   "checksum" }
 /// ```
+/// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
+/// last for that reason; a file whose bytes do not match it is refused as corrupt. Version 1
+/// files (no checksum) are still read.
 public struct TrainedModel: Sendable, Codable, Hashable {
     public static let formatName = "anomaly-engine-model"
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var format: String = TrainedModel.formatName
     public var version: Int = TrainedModel.currentVersion
@@ -130,11 +134,24 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             fields.append(("pca", "{\"components\":\(components),\"mean\":\(try JSONText.numbers(pca.mean)),"
                 + "\"scale\":\(try JSONText.numbers(pca.scale)),\"weights\":\(try JSONText.numbers(pca.weights))}"))
         }
-        let body = fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
-        return Data(("{" + body + "}").utf8)
+        let body = "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
+        let checksum = HMACSHA256.hex(SHA256.hash(Array(body.utf8)))
+        return Data((body + Self.checksumMarker + checksum + "\"}").utf8)
     }
 
+    static let checksumMarker = ",\"checksum\":\""
+
     public static func decode(_ data: Data, key: String) throws -> TrainedModel {
+        let bytes = [UInt8](data)
+        let marker = Array(checksumMarker.utf8)
+        var checked = false
+        if let start = Self.lastIndex(of: marker, in: bytes) {
+            let expected = String(decoding: bytes[(start + marker.count)...].prefix(64), as: UTF8.self)
+            guard HMACSHA256.hex(SHA256.hash(bytes[..<start])) == expected else {
+                throw DetectorError.unreadable(key, "the checksum does not match: the file is corrupt")
+            }
+            checked = true
+        }
         let model: TrainedModel
         do {
             model = try JSONDecoder().decode(TrainedModel.self, from: data)
@@ -145,7 +162,16 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         guard model.version <= currentVersion else {
             throw DetectorError.unreadable(key, "version \(model.version) is newer than this engine reads (\(currentVersion))")
         }
+        guard checked || model.version < 2 else { throw DetectorError.unreadable(key, "the checksum is missing") }
         return model
+    }
+
+    static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in stride(from: haystack.count - needle.count, through: 0, by: -1) where haystack[start] == needle[0] {
+            if Array(haystack[start..<(start + needle.count)]) == needle { return start }
+        }
+        return nil
     }
 
     /// Where a metric's detector lives in the model store: `<batch>/<metric>_<model_tag>.json`,

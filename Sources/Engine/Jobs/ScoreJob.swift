@@ -23,6 +23,15 @@ public struct ScoreJob: BatchJob {
         return model
     }
 
+    /// Marks a metric's models as stale, so the next training refits them whatever its window.
+    static func forget(metric: String, batch: BatchConfig, context: JobContext) throws {
+        for config in batch.models {
+            let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+            try context.models.save(Data("unreadable".utf8), key: key + ".fingerprint")
+            context.memo?.forget(key)
+        }
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
@@ -35,10 +44,18 @@ public struct ScoreJob: BatchJob {
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
             try Task.checkCancellation()
             var models: [TrainedModel] = []
-            for config in batch.models {
-                let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-                guard let model = try Self.load(key, context: context) else { break }
-                models.append(model)
+            do {
+                for config in batch.models {
+                    let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+                    guard let model = try Self.load(key, context: context) else { break }
+                    models.append(model)
+                }
+            } catch let error as DetectorError {
+                // A corrupt or incompatible model: this metric waits for its retraining; the others are scored.
+                try Self.forget(metric: metric, batch: batch, context: context)
+                outcome.skipped.append("\(metric): \(error); it will be retrained")
+                context.logger.error("score \(batch.name): skipped \(metric): \(error); it will be retrained")
+                continue
             }
             guard models.count == batch.models.count else {
                 outcome.skipped.append("\(metric): no trained model yet")

@@ -18,7 +18,27 @@ import Testing
         #expect(decoded == model)
         #expect(try decoded.probability(sample()) == model.probability(sample()))
         let text = String(decoding: data, as: UTF8.self)
-        #expect(text.hasPrefix("{") && text.contains("\"format\":\"anomaly-engine-model\"") && text.contains("\"version\":1"))
+        #expect(text.hasPrefix("{") && text.contains("\"format\":\"anomaly-engine-model\"") && text.contains("\"version\":2"))
+        #expect(text.range(of: #","checksum":"[0-9a-f]{64}"\}$"#, options: .regularExpression) != nil)
+    }
+
+    @Test func aCorruptFileIsRefusedAndAVersionOneFileStillReads() throws {
+        let model = try TrainedModel.fit(ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+                                         trainedAt: referenceTime, fingerprint: "abc")
+        var bytes = [UInt8](try model.encoded())
+        let flip = bytes.firstIndex(of: UInt8(ascii: "7")) ?? 40
+        bytes[flip] = bytes[flip] == UInt8(ascii: "8") ? UInt8(ascii: "9") : UInt8(ascii: "8")
+        #expect {
+            try TrainedModel.decode(Data(bytes), key: "k")
+        } throws: { "\($0)".contains("the checksum does not match: the file is corrupt") }
+        #expect(throws: DetectorError.self) { try TrainedModel.decode(try model.encoded().prefix(300), key: "k") }
+        // A version 1 file (before checksums) is read as it was.
+        var text = String(decoding: try model.encoded(), as: UTF8.self)
+        text = String(text[..<text.range(of: #","checksum":"#)!.lowerBound]) + "}"
+        text = text.replacingOccurrences(of: "\"version\":2", with: "\"version\":1")
+        #expect(try TrainedModel.decode(Data(text.utf8), key: "k").fingerprint == "abc")
+        let unsigned = text.replacingOccurrences(of: "\"version\":1", with: "\"version\":2")
+        #expect(throws: DetectorError.self) { try TrainedModel.decode(Data(unsigned.utf8), key: "k") }
     }
 
     @Test func newerVersionsAndOtherFormatsAreRefused() throws {

@@ -79,3 +79,27 @@ import Testing
         #expect(scores.dropLast().allSatisfy { $0.value < 0.9 })
     }
 }
+
+/// A corrupt model: scoring reports it and goes on with the other metrics; training refits it.
+@Suite struct CorruptModelTests {
+    @Test func aCorruptModelIsReportedAndRetrained() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\ntrain_min_n: 20\n")
+        try h.store().insert(hourly((0..<60).map { 50 + Double($0 % 5) }, name: "a") + hourly((0..<60).map { 10 + Double($0 % 3) }, name: "b"))
+        #expect(await JobRunner(context: h.context).run(.train, batch: b).status == .success)
+        let key = TrainedModel.storeKey(batch: "test", metric: "a", tag: b.models[0].tag)
+        let good = try #require(try h.models.load(key: key))
+        try h.models.save(good.prefix(good.count / 2), key: key)  // a half-written file
+        var context = h.context
+        context.memo = nil
+        let scored = await JobRunner(context: context).run(.score, batch: b)
+        #expect(scored.status == .success)
+        #expect(try h.all("test", .score).allSatisfy { $0.name == "b" })
+        #expect(!(try h.all("test", .score)).isEmpty)
+        // The next training refits the unreadable model although its data did not change.
+        #expect(await JobRunner(context: context).run(.train, batch: b).rowsWritten > 0)
+        h.clock.advance(by: 1)
+        _ = await JobRunner(context: context).run(.score, batch: b)
+        #expect(try h.all("test", .score).contains { $0.name == "a" })
+    }
+}
