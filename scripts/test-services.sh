@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts the real services the delivery and LLM tests talk to, on 127.0.0.1 only: an SMTP server
-# (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver that
-# records requests, and an OpenAI-compatible chat-completions server (scripts/services/
-# chat_server.py). Source it: it exports ENGINE_TEST_* for `swift test` and stops the services
+# Starts the real services the delivery, LLM and store tests talk to, on 127.0.0.1 only: an SMTP
+# server (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver
+# that records requests, an OpenAI-compatible chat-completions server (scripts/services/
+# chat_server.py) and a throw-away PostgreSQL server (scripts/services/postgres.sh). Source it:
+# it exports ENGINE_TEST_* for `swift test` and stops the services
 # when the shell that sourced it exits (they also stop by themselves after 45 minutes). Its
 # virtualenv also holds Selenium, for scripts/browser_test.py.
 #   source scripts/test-services.sh && swift test
@@ -27,7 +28,10 @@ python3 "$root/scripts/services/http_receiver.py" --port "$http_port" >"$state/h
 http_pid=$!
 python3 "$root/scripts/services/chat_server.py" --port "$chat_port" --key test-llm-key >"$state/chat.log" 2>&1 &
 chat_pid=$!
-trap 'kill $smtp_pid $http_pid $chat_pid 2>/dev/null || true; rm -rf "$state"' EXIT
+postgres_port="$(free_port)"
+postgres_dir="$(mktemp -d)"  # its own folder: the server runs as the postgres user, who cannot enter $state
+postgres_url="$("$root/scripts/services/postgres.sh" start "$postgres_dir" "$postgres_port")"
+trap 'kill $smtp_pid $http_pid $chat_pid 2>/dev/null || true; "$root/scripts/services/postgres.sh" stop "$postgres_dir"; rm -rf "$state" "$postgres_dir"' EXIT
 for _ in $(seq 1 100); do
   if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log" && grep -q "chat server" "$state/chat.log"; then break; fi
   sleep 0.1
@@ -38,4 +42,5 @@ grep -q "chat server" "$state/chat.log" || { cat "$state/chat.log" >&2; echo "th
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
 export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
+export ENGINE_TEST_POSTGRES_URL="$postgres_url"
 set +euo pipefail

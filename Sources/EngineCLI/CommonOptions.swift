@@ -24,7 +24,7 @@ struct FolderOptions: ParsableArguments {
 
 /// Options of commands that open the database.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "The SQLite database file (default: $ENGINE_DB, else ./engine.db).")
+    @Option(name: .long, help: "The store: an SQLite file, or a postgresql://user:password@host:port/db URL (default: $ENGINE_DB, else ./engine.db).")
     var db: String?
 }
 

@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                        reloadInterval: reloadInterval))
         let application = try await deployment.application(settings: settings)
         let snapshot = await application.engine.catalog.snapshot
-        printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databasePath)")
+        printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databaseDescription)")
         for error in snapshot.errors { printError("error: \(error)") }
         for line in installation.channelSummary { printLine("  notifications: \(line)") }
         printLine("  language model: \(installation.languageModelSummary)")

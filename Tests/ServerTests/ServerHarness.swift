@@ -46,7 +46,7 @@ final class ServerHarness: @unchecked Sendable {
                                              databasePath: directory.appendingPathComponent("engine.db").path,
                                              environment: ["ENGINE_PLOTS": directory.appendingPathComponent("plots").path],
                                              overrides: [], logger: logger)
-        database = try installation.openDatabase()
+        database = try SQLiteDatabase(path: installation.databasePath)
         clock = TestClock(referenceTime)
         let deployment = LocalDeployment(installation: installation, database: database, clock: clock,
                                          limits: .init(maxConcurrentRuns: 2, runTimeout: nil, reloadInterval: 3600))

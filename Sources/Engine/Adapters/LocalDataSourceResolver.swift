@@ -1,13 +1,14 @@
 import Foundation
 
 /// Picks a batch's data source from its `db` key. `sqlite` runs against `sqlite_path`, else
-/// `ANOMSTACK_SQLITE_PATH`, else the engine's own database. Other databases arrive with the
-/// sources issue; until then they are a clear error.
+/// `ANOMSTACK_SQLITE_PATH`, else the engine's own database (when that is SQLite); `postgres` runs
+/// against `ANOMSTACK_POSTGRES_URL`. Other databases are a clear error until they arrive.
 public struct LocalDataSourceResolver: DataSourceResolver {
-    public let database: SQLiteDatabase
+    /// The engine's own SQLite database, when its store is one.
+    public let database: SQLiteDatabase?
     public let environment: [String: String]
 
-    public init(database: SQLiteDatabase, environment: [String: String]) {
+    public init(database: SQLiteDatabase?, environment: [String: String]) {
         self.database = database
         self.environment = environment
     }
@@ -21,9 +22,21 @@ public struct LocalDataSourceResolver: DataSourceResolver {
                 }
                 return try SQLiteDataSource(path: path)
             }
+            guard let database else {
+                throw JobError("\(batch.file): db: sqlite needs sqlite_path or ANOMSTACK_SQLITE_PATH when the engine's store is PostgreSQL")
+            }
             return SQLiteDataSource(database: database)
+        case "postgres":
+            guard let url = environment["ANOMSTACK_POSTGRES_URL"], !url.isEmpty else {
+                throw JobError("\(batch.file): db: postgres needs ANOMSTACK_POSTGRES_URL (postgresql://user:password@host:port/database)")
+            }
+            do {
+                return try PostgresDataSource(url: url)
+            } catch {
+                throw JobError("\(batch.file): db: postgres: \(error)")
+            }
         default:
-            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet (supported: sqlite)")
+            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet (supported: sqlite, postgres)")
         }
     }
 }

@@ -35,7 +35,7 @@ public struct LocalInstallation: Sendable {
     }
 
     /// Builds the job context for `batches` on `clock`; models go where each batch's `model_path` says.
-    public func context(clock: EngineClock, seed: UInt64, batches: [BatchConfig], database: SQLiteDatabase) throws -> JobContext {
+    public func context(clock: EngineClock, seed: UInt64, batches: [BatchConfig], database: any EngineStore) throws -> JobContext {
         try context(clock: clock, seed: seed, models: modelStore(batches: batches), database: database)
     }
 
@@ -45,10 +45,10 @@ public struct LocalInstallation: Sendable {
     }
 
     /// Builds the job context on `clock` with the given model store.
-    public func context(clock: EngineClock, seed: UInt64, models: ModelStore, database: SQLiteDatabase) throws -> JobContext {
+    public func context(clock: EngineClock, seed: UInt64, models: ModelStore, database: any EngineStore) throws -> JobContext {
         JobContext(clock: clock, seed: seed, stores: database,
                           models: models,
-                          sources: LocalDataSourceResolver(database: database, environment: environment),
+                          sources: LocalDataSourceResolver(database: database as? SQLiteDatabase, environment: environment),
                           ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
                           deliveries: database, mutes: database, channels: channels, plots: plotSink,
                           templates: TemplateRenderer(folder: folder), logger: logger,
@@ -88,7 +88,15 @@ public struct LocalInstallation: Sendable {
         LocalPlotSink(root: URL(fileURLWithPath: environment[Self.plotsVariable] ?? "./plots"))
     }
 
-    public func openDatabase() throws -> SQLiteDatabase {
-        try SQLiteDatabase(path: databasePath)
+    /// Whether the store is a PostgreSQL server (`--db` or `ENGINE_DB` is a `postgres://` or
+    /// `postgresql://` URL) rather than an SQLite file.
+    public var usesPostgres: Bool { databasePath.hasPrefix("postgres://") || databasePath.hasPrefix("postgresql://") }
+
+    /// The store, with a password in its URL hidden: for the log.
+    public var databaseDescription: String { usesPostgres ? PostgresConnection.hidePassword(databasePath) : databasePath }
+
+    /// Opens the engine's store: PostgreSQL for a URL, else the SQLite file.
+    public func openDatabase() throws -> any EngineStore {
+        usesPostgres ? try PostgresDatabase(url: databasePath) : try SQLiteDatabase(path: databasePath)
     }
 }

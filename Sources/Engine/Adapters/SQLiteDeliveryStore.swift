@@ -38,28 +38,6 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         );
         """
 
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(MetricTimestamp.format(date))
-        }
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = MetricTimestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "bad time '\(text)'"))
-            }
-            return date
-        }
-        return try decoder.decode(type, from: Data(text.utf8))
-    }
-
     public func enqueue(_ deliveries: [Delivery]) throws -> Int {
         guard !deliveries.isEmpty else { return 0 }
         return try writer.write { db in
@@ -71,7 +49,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
                     VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, arguments: [d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method,
                                      d.status.rawValue, MetricTimestamp.format(d.createdAt), MetricTimestamp.format(d.nextAttemptAt),
-                                     try Self.json(d.notification), try Self.json(d.target), try Self.json(d.message), d.attachment])
+                                     try StoredJSON.encode(d.notification), try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), d.attachment])
                 inserted += db.changesCount
             }
             return inserted
@@ -83,9 +61,9 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         """
 
     private static func delivery(_ row: Row) throws -> Delivery {
-        let notification = try decode(AlertNotification.self, row["notification"])
-        var d = Delivery(notification: notification, method: row["method"], target: try decode(DeliveryTarget.self, row["target"]),
-                         message: try decode(ComposedMessage.self, row["message"]), attachment: row["attachment"],
+        let notification = try StoredJSON.decode(AlertNotification.self, row["notification"])
+        var d = Delivery(notification: notification, method: row["method"], target: try StoredJSON.decode(DeliveryTarget.self, row["target"]),
+                         message: try StoredJSON.decode(ComposedMessage.self, row["message"]), attachment: row["attachment"],
                          status: DeliveryStatus(rawValue: row["status"]) ?? .failed,
                          createdAt: MetricTimestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0))
         d.id = row["id"]

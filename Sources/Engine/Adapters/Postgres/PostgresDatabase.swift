@@ -1,0 +1,115 @@
+import Foundation
+
+/// PostgreSQL as the engine's store (`--db postgresql://…` or `ENGINE_DB`): the metrics
+/// table(s) and `job_runs`, the delivery log, mutes and run-time overrides, in the same shape as
+/// the embedded SQLite store, so several engine processes can share one. Timestamps are the same
+/// sortable UTC text; a delivery is claimed with a conditional UPDATE, so two processes never
+/// send it twice. Each call's writes are one transaction.
+public final class PostgresDatabase: MetricStores, @unchecked Sendable {
+    let connection: PostgresConnection
+    private let lock = NSLock()
+    private var ready: Set<String> = []
+
+    public init(url: String) throws {
+        connection = try PostgresConnection(url: url)
+        try connection.transaction {
+            // Two engines starting at once must not race on CREATE TABLE.
+            try connection.query("SELECT pg_advisory_xact_lock(7412001)")
+            try connection.query("""
+                CREATE TABLE IF NOT EXISTS job_runs (
+                    id BIGSERIAL PRIMARY KEY, job TEXT NOT NULL, batch TEXT NOT NULL, as_of TEXT NOT NULL,
+                    started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL,
+                    rows_written BIGINT NOT NULL, error TEXT, duration_ms BIGINT)
+                """)
+            try connection.query("CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id)")
+            for statement in Self.notificationSchema + Self.controlSchema { try connection.query(statement) }
+        }
+    }
+
+    public var displayURL: String { connection.displayURL }
+
+    public func store(table: String) throws -> MetricStore {
+        guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
+        let known = lock.withLock { ready.contains(table) }
+        if !known {
+            try connection.transaction {
+                try connection.query("SELECT pg_advisory_xact_lock(7412001)")
+                try connection.query("""
+                    CREATE TABLE IF NOT EXISTS "\(table)" (
+                        metric_timestamp TEXT NOT NULL, metric_batch TEXT NOT NULL, metric_name TEXT NOT NULL,
+                        metric_type TEXT NOT NULL, metric_value DOUBLE PRECISION NOT NULL, metadata TEXT,
+                        PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp))
+                    """)
+                try connection.query("""
+                    CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value)
+                    """)
+            }
+            lock.withLock { _ = ready.insert(table) }
+        }
+        return PostgresMetricStore(connection: connection, table: table)
+    }
+
+    static let notificationSchema = [
+        """
+        CREATE TABLE IF NOT EXISTS deliveries (
+            id TEXT PRIMARY KEY, batch TEXT NOT NULL, metric TEXT NOT NULL, alert_type TEXT NOT NULL, method TEXT NOT NULL,
+            status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL, delivered_at TEXT, notification TEXT NOT NULL, target TEXT NOT NULL,
+            message TEXT NOT NULL, attachment BYTEA)
+        """,
+        "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at)",
+        """
+        CREATE TABLE IF NOT EXISTS delivery_attempts (
+            id BIGSERIAL PRIMARY KEY, delivery_id TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL, error TEXT)
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS mutes (
+            batch TEXT NOT NULL, metric TEXT NOT NULL, until TEXT NOT NULL, reason TEXT, PRIMARY KEY (batch, metric))
+        """,
+    ]
+
+    static let controlSchema = [
+        """
+        CREATE TABLE IF NOT EXISTS schedule_overrides (
+            batch TEXT NOT NULL, job TEXT NOT NULL, running BOOLEAN NOT NULL, changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL, PRIMARY KEY (batch, job))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS setting_overrides (
+            batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL, PRIMARY KEY (batch, key))
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS setting_changes (
+            id BIGSERIAL PRIMARY KEY, batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT, changed_by TEXT NOT NULL,
+            changed_at TEXT NOT NULL)
+        """,
+    ]
+}
+
+/// SQL parameters for PostgreSQL's text protocol.
+enum PostgresText {
+    static func time(_ date: Date) -> String { MetricTimestamp.format(date) }
+    static func number(_ value: Double) -> String { "\(value)" }
+    static func bytes(_ data: Data?) -> String? { data.map { "\\x" + $0.map { String(format: "%02x", $0) }.joined() } }
+    static func data(_ text: String?) -> Data? {
+        guard let text, text.hasPrefix("\\x") else { return nil }
+        var data = Data(capacity: (text.count - 2) / 2)
+        var index = text.index(text.startIndex, offsetBy: 2)
+        while index < text.endIndex, let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex) {
+            if let byte = UInt8(text[index..<next], radix: 16) { data.append(byte) }
+            index = next
+        }
+        return data
+    }
+
+    /// `$1, $2, …` placeholders and their values, built up clause by clause.
+    struct Arguments {
+        private(set) var values: [String?] = []
+        mutating func add(_ value: String?) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        mutating func list(_ items: [String]) -> String { items.map { add($0) }.joined(separator: ",") }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The delivery log and mutes in PostgreSQL; a delivery's claim is one conditional UPDATE, so
+/// two engine processes never both send it.
+extension PostgresDatabase: DeliveryStore, MuteStore {
+    static let deliveryColumns = """
+        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment
+        """
+
+    public func enqueue(_ deliveries: [Delivery]) throws -> Int {
+        guard !deliveries.isEmpty else { return 0 }
+        return try connection.transaction {
+            var inserted = 0
+            for d in deliveries {
+                inserted += try connection.query("""
+                    INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
+                                            next_attempt_at, delivered_at, notification, target, message, attachment)
+                    VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, NULL, $9, $10, $11, $12::bytea) ON CONFLICT DO NOTHING
+                    """, [d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method, d.status.rawValue,
+                          PostgresText.time(d.createdAt), PostgresText.time(d.nextAttemptAt), try StoredJSON.encode(d.notification),
+                          try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), PostgresText.bytes(d.attachment)]).affected
+            }
+            return inserted
+        }
+    }
+
+    static func delivery(_ row: [String?]) throws -> Delivery {
+        let notification = try StoredJSON.decode(AlertNotification.self, row[8] ?? "")
+        var d = Delivery(notification: notification, method: row[1] ?? "", target: try StoredJSON.decode(DeliveryTarget.self, row[9] ?? ""),
+                         message: try StoredJSON.decode(ComposedMessage.self, row[10] ?? ""), attachment: PostgresText.data(row[11]),
+                         status: row[2].flatMap(DeliveryStatus.init) ?? .failed,
+                         createdAt: row[5].flatMap(MetricTimestamp.parse) ?? Date(timeIntervalSince1970: 0))
+        d.id = row[0] ?? ""
+        d.attempts = row[3].flatMap(Int.init) ?? 0
+        d.lastError = row[4]
+        d.nextAttemptAt = row[6].flatMap(MetricTimestamp.parse) ?? d.createdAt
+        d.deliveredAt = row[7].flatMap(MetricTimestamp.parse)
+        return d
+    }
+
+    public func due(batch: String?, now: Date, limit: Int) throws -> [Delivery] {
+        let sql = "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
+            + (batch == nil ? "" : " AND batch = $2") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
+        return try connection.query(sql, [PostgresText.time(now)] + (batch.map { [$0] } ?? [])).rows.map(Self.delivery)
+    }
+
+    public func claim(id: String, now: Date, until: Date) throws -> Bool {
+        try connection.query("""
+            UPDATE deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
+            """, [PostgresText.time(until), id, PostgresText.time(now)]).affected == 1
+    }
+
+    public func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws {
+        try connection.transaction {
+            let time = PostgresText.time(at)
+            try connection.query("""
+                UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
+                    delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END
+                WHERE id = $5 AND status != 'delivered'
+                """, [status.rawValue, error, PostgresText.time(nextAttemptAt), time, id])
+            try connection.query("INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES ($1, $2, $3, $4)",
+                                 [id, time, status.rawValue, error])
+        }
+    }
+
+    public func deliveries(batch: String?) throws -> [Delivery] {
+        let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY created_at, id"
+        return try connection.query(sql, batch.map { [$0] } ?? []).rows.map(Self.delivery)
+    }
+
+    public func setMute(_ mute: Mute) throws {
+        try connection.query("""
+            INSERT INTO mutes (batch, metric, until, reason) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (batch, metric) DO UPDATE SET until = excluded.until, reason = excluded.reason
+            """, [mute.batch, mute.metric ?? "", PostgresText.time(mute.until), mute.reason])
+    }
+
+    public func clearMute(batch: String, metric: String?) throws -> Bool {
+        try connection.query("DELETE FROM mutes WHERE batch = $1 AND metric = $2", [batch, metric ?? ""]).affected > 0
+    }
+
+    public func mutes(batch: String?) throws -> [Mute] {
+        let sql = "SELECT batch, metric, until, reason FROM mutes" + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY batch, metric"
+        return try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap { row in
+            guard let until = row[2].flatMap(MetricTimestamp.parse) else { return nil }
+            let metric = row[1] ?? ""
+            return Mute(batch: row[0] ?? "", metric: metric.isEmpty ? nil : metric, until: until, reason: row[3])
+        }
+    }
+}
+
+/// Run-time schedule and setting overrides in PostgreSQL.
+extension PostgresDatabase: OverrideStore {
+    public func setSchedule(_ change: ScheduleOverride) throws {
+        try connection.query("""
+            INSERT INTO schedule_overrides (batch, job, running, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (batch, job) DO UPDATE SET running = excluded.running, changed_by = excluded.changed_by, changed_at = excluded.changed_at
+            """, [change.batch, change.job.rawValue, change.running ? "true" : "false", change.changedBy, PostgresText.time(change.changedAt)])
+    }
+
+    public func scheduleOverrides() throws -> [ScheduleOverride] {
+        try connection.query("SELECT batch, job, running, changed_by, changed_at FROM schedule_overrides ORDER BY batch, job").rows.compactMap { row in
+            guard let job = row[1].flatMap(JobKind.init), let at = row[4].flatMap(MetricTimestamp.parse) else { return nil }
+            return ScheduleOverride(batch: row[0] ?? "", job: job, running: row[2] == "t", changedBy: row[3] ?? "", changedAt: at)
+        }
+    }
+
+    public func setSetting(_ change: SettingOverride) throws {
+        try connection.transaction {
+            let at = PostgresText.time(change.changedAt)
+            if let value = change.value {
+                try connection.query("""
+                    INSERT INTO setting_overrides (batch, key, value, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT (batch, key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                    """, [change.batch, change.key, value, change.changedBy, at])
+            } else {
+                try connection.query("DELETE FROM setting_overrides WHERE batch = $1 AND key = $2", [change.batch, change.key])
+            }
+            try connection.query("INSERT INTO setting_changes (batch, key, value, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)",
+                                 [change.batch, change.key, change.value, change.changedBy, at])
+        }
+    }
+
+    public func settingOverrides() throws -> [SettingOverride] {
+        try connection.query("SELECT batch, key, value, changed_by, changed_at FROM setting_overrides ORDER BY batch, key").rows
+            .compactMap(Self.settingChange)
+    }
+
+    public func settingHistory(batch: String?, limit: Int) throws -> [SettingOverride] {
+        let sql = "SELECT batch, key, value, changed_by, changed_at FROM setting_changes" + (batch == nil ? "" : " WHERE batch = $1")
+            + " ORDER BY id DESC LIMIT \(max(limit, 0))"
+        return try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap(Self.settingChange)
+    }
+
+    private static func settingChange(_ row: [String?]) -> SettingOverride? {
+        guard let at = row[4].flatMap(MetricTimestamp.parse) else { return nil }
+        return SettingOverride(batch: row[0] ?? "", key: row[1] ?? "", value: row[2], changedBy: row[3] ?? "", changedAt: at)
+    }
+}
+
+/// Runs `ingest_sql` on PostgreSQL (`db: postgres`) in a read-only transaction; integer and
+/// floating or numeric columns come back as numbers, everything else as text.
+public struct PostgresDataSource: DataSource {
+    let connection: PostgresConnection
+
+    public init(url: String) throws {
+        connection = try PostgresConnection(url: url)
+    }
+
+    public func query(_ sql: String) throws -> [SourceRow] {
+        let result = try connection.transaction {
+            try connection.query("SET TRANSACTION READ ONLY")
+            return try connection.query(sql)
+        }
+        return result.rows.map { row in
+            var out: SourceRow = [:]
+            for (index, column) in result.columns.enumerated() {
+                let name = column.lowercased()
+                guard let text = row[index] else { out[name] = .null; continue }
+                switch result.types[index] {
+                case 20, 21, 23: out[name] = Int64(text).map(SourceValue.integer) ?? .text(text)
+                case 700, 701, 1700: out[name] = Double(text).map(SourceValue.real) ?? .text(text)
+                default: out[name] = .text(text)
+                }
+            }
+            return out
+        }
+    }
+}

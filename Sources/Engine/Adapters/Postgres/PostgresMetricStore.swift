@@ -1,0 +1,163 @@
+import Foundation
+
+/// A metrics table in PostgreSQL; the same contract, queries and results as `SQLiteMetricStore`.
+public struct PostgresMetricStore: MetricStore {
+    let connection: PostgresConnection
+    public let table: String
+    /// Rows per INSERT statement (PostgreSQL takes up to 65,535 parameters per statement).
+    static let chunk = 1_000
+
+    public func insert(_ rows: [MetricRow]) throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        return try connection.transaction {
+            var inserted = 0
+            for start in stride(from: 0, to: rows.count, by: Self.chunk) {
+                var arguments = PostgresText.Arguments()
+                let tuples = rows[start..<min(start + Self.chunk, rows.count)].map { row in
+                    "(" + [arguments.add(PostgresText.time(row.timestamp)), arguments.add(row.batch), arguments.add(row.name),
+                           arguments.add(row.type.rawValue), arguments.add(PostgresText.number(row.value)) + "::double precision",
+                           arguments.add(row.metadata)].joined(separator: ",") + ")"
+                }
+                inserted += try connection.query("""
+                    INSERT INTO "\(table)" (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata)
+                    VALUES \(tuples.joined(separator: ",")) ON CONFLICT DO NOTHING
+                    """, arguments.values).affected
+            }
+            return inserted
+        }
+    }
+
+    /// The WHERE clause of a query, or nil when it can select nothing.
+    private func filter(_ query: MetricQuery, _ arguments: inout PostgresText.Arguments) -> String? {
+        guard !query.types.isEmpty else { return nil }
+        var conditions = ["metric_batch = \(arguments.add(query.batch))",
+                          "metric_type IN (\(arguments.list(query.types.map(\.rawValue))))"]
+        if let names = query.names {
+            guard !names.isEmpty else { return nil }
+            conditions.append("metric_name IN (\(arguments.list(names)))")
+        }
+        if let from = query.from { conditions.append("metric_timestamp >= \(arguments.add(PostgresText.time(from)))") }
+        if let through = query.through { conditions.append("metric_timestamp <= \(arguments.add(PostgresText.time(through)))") }
+        return conditions.joined(separator: " AND ")
+    }
+
+    public func rows(_ query: MetricQuery) throws -> [MetricRow] {
+        var arguments = PostgresText.Arguments()
+        guard let filter = filter(query, &arguments) else { return [] }
+        let columns = "metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata"
+        let sql: String
+        if let latest = query.latest {
+            sql = """
+                SELECT \(columns) FROM (
+                    SELECT \(columns), ROW_NUMBER() OVER (PARTITION BY metric_name, metric_type ORDER BY metric_timestamp DESC) AS position
+                    FROM "\(table)" WHERE \(filter)) ranked
+                WHERE position <= \(max(latest, 0)) ORDER BY metric_timestamp, metric_name, metric_type
+                """
+        } else {
+            sql = "SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp, metric_name, metric_type"
+        }
+        return try connection.query(sql, arguments.values).rows.compactMap { row in
+            guard let time = row[0].flatMap(MetricTimestamp.parse), let type = row[3].flatMap(MetricType.init),
+                  let value = row[4].flatMap(Double.init) else { return nil }
+            return MetricRow(timestamp: time, batch: row[1] ?? "", name: row[2] ?? "", type: type, value: value, metadata: row[5])
+        }
+    }
+
+    public func extent(_ query: MetricQuery) throws -> MetricExtent {
+        var arguments = PostgresText.Arguments()
+        guard let filter = filter(query, &arguments) else { return MetricExtent(count: 0, first: nil, last: nil, valueSum: 0) }
+        let source = query.latest.map {
+            "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0))) s"
+        } ?? "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter)) s"
+        let row = try connection.query("""
+            SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), COALESCE(SUM(metric_value), 0) FROM \(source)
+            """, arguments.values).rows.first ?? []
+        return MetricExtent(count: row.first.flatMap { $0.flatMap(Int.init) } ?? 0, first: row[safe: 1].flatMap { $0.flatMap(MetricTimestamp.parse) },
+                            last: row[safe: 2].flatMap { $0.flatMap(MetricTimestamp.parse) },
+                            valueSum: row[safe: 3].flatMap { $0.flatMap(Double.init) } ?? 0)
+    }
+
+    public func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
+        -> [String: [MetricType: MetricExtent]] {
+        guard !types.isEmpty else { return [:] }
+        var arguments = PostgresText.Arguments()
+        let sql: String
+        if let latest = latestValues {
+            let b = arguments.add(batch), until = arguments.add(PostgresText.time(through))
+            sql = """
+                WITH starts AS (
+                    SELECT metric_name, MIN(metric_timestamp) AS start FROM (
+                        SELECT metric_name, metric_timestamp,
+                               ROW_NUMBER() OVER (PARTITION BY metric_name ORDER BY metric_timestamp DESC) AS position
+                        FROM "\(table)" WHERE metric_batch = \(b) AND metric_type = 'metric' AND metric_timestamp <= \(until)) ranked
+                    WHERE position <= \(max(latest, 0)) GROUP BY metric_name)
+                SELECT r.metric_name, r.metric_type, COUNT(*), MIN(r.metric_timestamp), MAX(r.metric_timestamp), COALESCE(SUM(r.metric_value), 0)
+                FROM "\(table)" r JOIN starts s ON r.metric_name = s.metric_name
+                WHERE r.metric_batch = \(b) AND r.metric_type IN (\(arguments.list(types.map(\.rawValue))))
+                  AND r.metric_timestamp >= s.start AND r.metric_timestamp <= \(until)
+                GROUP BY r.metric_name, r.metric_type
+                """
+        } else {
+            sql = """
+                SELECT metric_name, metric_type, COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), COALESCE(SUM(metric_value), 0)
+                FROM "\(table)" WHERE metric_batch = \(arguments.add(batch)) AND metric_type IN (\(arguments.list(types.map(\.rawValue))))
+                  AND metric_timestamp <= \(arguments.add(PostgresText.time(through)))
+                  \(from.map { "AND metric_timestamp >= \(arguments.add(PostgresText.time($0)))" } ?? "")
+                GROUP BY metric_name, metric_type
+                """
+        }
+        var result: [String: [MetricType: MetricExtent]] = [:]
+        for row in try connection.query(sql, arguments.values).rows {
+            guard let name = row[0], let type = row[1].flatMap(MetricType.init) else { continue }
+            result[name, default: [:]][type] = MetricExtent(count: row[2].flatMap(Int.init) ?? 0, first: row[3].flatMap(MetricTimestamp.parse),
+                                                            last: row[4].flatMap(MetricTimestamp.parse), valueSum: row[5].flatMap(Double.init) ?? 0)
+        }
+        return result
+    }
+
+    public func metricNames(batch: String, type: MetricType) throws -> [String] {
+        try connection.query("""
+            SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = $1 AND metric_type = $2 ORDER BY metric_name
+            """, [batch, type.rawValue]).rows.compactMap { $0[0] }
+    }
+
+    public func record(_ run: JobRun) throws {
+        try connection.query("""
+            INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            """, [run.job.rawValue, run.batch, PostgresText.time(run.asOf), PostgresText.time(run.startedAt), PostgresText.time(run.finishedAt),
+                  run.status.rawValue, String(run.rowsWritten), run.error,
+                  String(Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded()))])
+    }
+
+    public func jobRuns(batch: String?) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id", limit: nil) }
+
+    public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0)) }
+
+    private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
+        let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
+            + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
+        return try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap { row in
+            guard let job = row[0].flatMap(JobKind.init), let status = row[5].flatMap(JobStatus.init),
+                  let asOf = row[2].flatMap(MetricTimestamp.parse), let started = row[3].flatMap(MetricTimestamp.parse),
+                  var finished = row[4].flatMap(MetricTimestamp.parse) else { return nil }
+            if let milliseconds = row[8].flatMap(Int.init) { finished = started.addingTimeInterval(Double(milliseconds) / 1000) }
+            return JobRun(job: job, batch: row[1] ?? "", asOf: asOf, startedAt: started, finishedAt: finished, status: status,
+                          rowsWritten: row[6].flatMap(Int.init) ?? 0, error: row[7])
+        }
+    }
+
+    public func delete(_ query: MetricQuery) throws -> Int {
+        var arguments = PostgresText.Arguments()
+        guard let filter = filter(query, &arguments) else { return 0 }
+        return try connection.query("DELETE FROM \"\(table)\" WHERE \(filter)", arguments.values).affected
+    }
+
+    public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
+        try connection.query("DELETE FROM job_runs WHERE batch = $1 AND started_at < $2", [batch, PostgresText.time(date)]).affected
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,147 @@
+import Engine
+import Foundation
+import Testing
+
+/// The store contract, run against the embedded SQLite database and a real PostgreSQL server
+/// (a fresh database per test on the server scripts/test-services.sh starts): the same calls
+/// must give the same answers.
+@Suite(.serialized) struct StoreContractTests {
+    static let kinds = ["sqlite", "postgres"]
+
+    /// A fresh store of `kind`; for PostgreSQL, a new database dropped afterwards.
+    func withStore(_ kind: String, _ body: (any EngineStore) async throws -> Void) async throws {
+        guard kind == "postgres" else { return try await body(try SQLiteDatabase(path: ":memory:")) }
+        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
+            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+            return
+        }
+        let admin = try PostgresConnection(url: url)
+        let name = "contract_\(UUID().uuidString.prefix(8).lowercased())"
+        try admin.query("CREATE DATABASE \(name)")
+        defer { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)") }
+        var components = URLComponents(string: url)!
+        components.path = "/" + name
+        try await body(try PostgresDatabase(url: components.string!))
+    }
+
+    func row(_ hour: Int, _ name: String = "m", _ type: MetricType = .metric, _ value: Double = 1, batch: String = "b") -> MetricRow {
+        MetricRow(timestamp: referenceTime.addingTimeInterval(Double(hour) * 3600), batch: batch, name: name, type: type, value: value)
+    }
+
+    @Test(arguments: kinds) func metricsAreStoredOnceAndReadInOrder(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let store = try database.store(table: "metrics")
+            #expect(try store.insert([row(2), row(0), row(1), row(0, "n"), row(1, "m", .score, 0.25)]) == 5)
+            #expect(try store.insert([row(2), row(3, "m", .metric, 1e-5)]) == 1)  // a stored key is left as it is
+            let all = try store.rows(MetricQuery(batch: "b", types: [.metric, .score]))
+            #expect(all.map { "\($0.name)/\($0.type.rawValue)@\(Int($0.timestamp.timeIntervalSince(referenceTime) / 3600))" }
+                    == ["m/metric@0", "n/metric@0", "m/metric@1", "m/score@1", "m/metric@2", "m/metric@3"])
+            #expect(all.last?.value == 1e-5)
+            let latest = try store.rows(MetricQuery(batch: "b", names: ["m"], types: [.metric], latest: 2))
+            #expect(latest.map(\.timestamp) == [row(2).timestamp, row(3).timestamp])
+            let extent = try store.extent(MetricQuery(batch: "b", names: ["m"], types: [.metric], through: row(2).timestamp))
+            #expect(extent == MetricExtent(count: 3, first: referenceTime, last: row(2).timestamp, valueSum: 3))
+            #expect(try store.metricNames(batch: "b", type: .metric) == ["m", "n"])
+            let byMetric = try store.extentsByMetric(batch: "b", types: [.metric, .score], from: nil, latestValues: 2, through: row(3).timestamp)
+            #expect(byMetric["m"]?[.metric]?.count == 2)
+            #expect(byMetric["m"]?[.score] == nil)  // the score at hour 1 is before m's last two values
+            #expect(byMetric["n"]?[.metric]?.count == 1)
+            let spans = try store.extentsByMetric(batch: "b", types: [.score], from: referenceTime, latestValues: nil, through: row(3).timestamp)
+            #expect(spans["m"]?[.score]?.valueSum == 0.25)
+            #expect(try store.delete(MetricQuery(batch: "b", types: [.metric], through: row(1).timestamp)) == 3)
+            #expect(try store.rows(MetricQuery(batch: "b", types: [.metric])).count == 2)
+            #expect(try store.rows(MetricQuery(batch: "b", names: [], types: [.metric])).isEmpty)
+        }
+    }
+
+    @Test(arguments: kinds) func jobRunsAreLoggedWithTheirDuration(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let store = try database.store(table: "metrics")
+            for (i, job) in [JobKind.ingest, .score, .alert].enumerated() {
+                let start = referenceTime.addingTimeInterval(Double(i) * 60)
+                try store.record(JobRun(job: job, batch: "b", asOf: start, startedAt: start, finishedAt: start.addingTimeInterval(1.25),
+                                        status: i == 2 ? .failed : .success, rowsWritten: i, error: i == 2 ? "boom" : nil))
+            }
+            #expect(try store.jobRuns(batch: "b").map(\.job) == [.ingest, .score, .alert])
+            let latest = try store.latestJobRuns(batch: "b", limit: 2)
+            #expect(latest.map(\.job) == [.alert, .score])
+            #expect(latest[0].error == "boom")
+            #expect(latest[0].finishedAt.timeIntervalSince(latest[0].startedAt) == 1.25)
+            #expect(try store.deleteJobRuns(batch: "b", before: referenceTime.addingTimeInterval(90)) == 2)
+            #expect(try store.jobRuns(batch: nil).count == 1)
+        }
+    }
+
+    @Test(arguments: kinds) func deliveriesAreQueuedOnceAndClaimedOnce(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let notification = AlertNotification(kind: .alert, batch: "b", metric: "m", timestamp: referenceTime, value: 1, score: 0.9,
+                                                 smoothedScore: 0.9, threshold: 0.8, severity: .warning, methods: ["email"], tags: [:])
+            let delivery = Delivery(notification: notification, method: "email", target: DeliveryTarget(),
+                                    message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: Data([0, 1, 254, 255]),
+                                    status: .pending, createdAt: referenceTime)
+            #expect(try database.enqueue([delivery]) == 1)
+            #expect(try database.enqueue([delivery]) == 0)
+            let due = try database.due(batch: "b", now: referenceTime, limit: 10)
+            #expect(due.map(\.id) == [delivery.id])
+            #expect(due.first?.attachment == Data([0, 1, 254, 255]))
+            #expect(due.first?.notification == notification)
+            #expect(try database.claim(id: delivery.id, now: referenceTime, until: referenceTime.addingTimeInterval(60)))
+            #expect(try !database.claim(id: delivery.id, now: referenceTime, until: referenceTime.addingTimeInterval(60)))
+            try database.recordAttempt(id: delivery.id, at: referenceTime, error: nil, status: .delivered, nextAttemptAt: referenceTime)
+            let stored = try #require(try database.deliveries(batch: nil).first)
+            #expect(stored.status == .delivered)
+            #expect(stored.attempts == 1)
+            #expect(stored.deliveredAt == referenceTime)
+            #expect(try database.due(batch: nil, now: referenceTime.addingTimeInterval(3600), limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: kinds) func mutesAndOverridesPersist(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            try database.setMute(Mute(batch: "b", metric: nil, until: referenceTime, reason: "deploy"))
+            try database.setMute(Mute(batch: "b", metric: "m", until: referenceTime, reason: nil))
+            try database.setMute(Mute(batch: "b", metric: "m", until: referenceTime.addingTimeInterval(60), reason: "again"))
+            #expect(try database.mutes(batch: "b").map { "\($0.metric ?? "*") \($0.reason ?? "")" } == ["* deploy", "m again"])
+            #expect(try database.clearMute(batch: "b", metric: "m"))
+            #expect(try !database.clearMute(batch: "b", metric: "m"))
+            try database.setSchedule(ScheduleOverride(batch: "b", job: .train, running: true, changedBy: "ana", changedAt: referenceTime))
+            try database.setSchedule(ScheduleOverride(batch: "b", job: .train, running: false, changedBy: "bo", changedAt: referenceTime))
+            #expect(try database.scheduleOverrides().map { "\($0.job.rawValue) \($0.running) \($0.changedBy)" } == ["train false bo"])
+            try database.setSetting(SettingOverride(batch: "b", key: "alert_threshold", value: "0.9", changedBy: "ana", changedAt: referenceTime))
+            try database.setSetting(SettingOverride(batch: "b", key: "alert_threshold", value: nil, changedBy: "bo", changedAt: referenceTime))
+            #expect(try database.settingOverrides().isEmpty)
+            #expect(try database.settingHistory(batch: "b", limit: 5).map { $0.value ?? "reset" } == ["reset", "0.9"])
+        }
+    }
+
+    @Test(arguments: kinds) func theWholePipelineRuns(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let h = try Harness()
+            var context = h.context
+            context.stores = database
+            context.deliveries = database
+            context.mutes = database
+            let b = try batch("metric_batch: test\ningest_sql: select 1\ntrain_min_n: 20\nalert_methods: webhook\nalert_smooth_n: 1\n")
+            var series: [Double] = []
+            for hour in 0..<48 {
+                let normal = 50 + Double(hour % 4)
+                series.append(hour >= 45 ? 500 * Double(hour - 44) : normal)
+            }
+            let values = hourly(series)
+            try database.store(table: "metrics").insert(Array(values.prefix(45)))
+            h.clock.set(values[44].timestamp)
+            #expect(await JobRunner(context: context).run(.train, batch: b).status == .success)
+            try database.store(table: "metrics").insert(Array(values.suffix(3)))
+            h.clock.set(values[47].timestamp)
+            for job in [JobKind.score, .alert] {
+                let run = await JobRunner(context: context).run(job, batch: b)
+                #expect(run.status == .success, "\(job.rawValue): \(run.error ?? "")")
+            }
+            let scores = try database.store(table: "metrics").rows(MetricQuery(batch: "test", types: [.score]))
+            #expect(scores.count > 0, "no scores")
+            #expect(try database.store(table: "metrics").rows(MetricQuery(batch: "test", types: [.alert])).count == 1)
+            #expect(h.channel.delivered.count == 1)
+            #expect(try database.deliveries(batch: "test").first?.status == .delivered)
+        }
+    }
+}
