@@ -3,16 +3,16 @@
 # server (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver
 # that records requests, an OpenAI-compatible chat-completions server (scripts/services/
 # chat_server.py) and a throw-away PostgreSQL server (scripts/services/postgres.sh). Source it:
-# it exports ENGINE_TEST_* for `swift test` and stops the services
-# when the shell that sourced it exits (they also stop by themselves after 45 minutes). Its
-# virtualenv also holds Selenium, for scripts/browser_test.py.
+# it exports ENGINE_TEST_* for `swift test` and stops the services when the shell that sourced
+# it exits (the Python ones also stop by themselves after 45 minutes). Its virtualenv also holds
+# Selenium, for scripts/browser_test.py, and the DuckDB CLI (PyPI's duckdb-cli) for the DuckDB source.
 #   source scripts/test-services.sh && swift test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.build/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null || [ ! -x "$venv/bin/duckdb" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0" "duckdb-cli==1.5.6"
 fi
 state="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -42,5 +42,5 @@ grep -q "chat server" "$state/chat.log" || { cat "$state/chat.log" >&2; echo "th
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
 export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
-export ENGINE_TEST_POSTGRES_URL="$postgres_url"
+export ENGINE_TEST_POSTGRES_URL="$postgres_url" ENGINE_TEST_DUCKDB_CLI="$venv/bin/duckdb"
 set +euo pipefail

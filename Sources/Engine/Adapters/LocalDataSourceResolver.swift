@@ -2,7 +2,9 @@ import Foundation
 
 /// Picks a batch's data source from its `db` key. `sqlite` runs against `sqlite_path`, else
 /// `ANOMSTACK_SQLITE_PATH`, else the engine's own database (when that is SQLite); `postgres` runs
-/// against `ANOMSTACK_POSTGRES_URL`. Other databases are a clear error until they arrive.
+/// against `ANOMSTACK_POSTGRES_URL`; `duckdb` against `duckdb_path`, else `ANOMSTACK_DUCKDB_PATH`,
+/// through the DuckDB CLI (`motherduck`: the same with an `md:` path and
+/// `ANOMSTACK_MOTHERDUCK_TOKEN`). Other databases are a clear error until they arrive.
 public struct LocalDataSourceResolver: DataSourceResolver {
     /// The engine's own SQLite database, when its store is one.
     public let database: SQLiteDatabase?
@@ -35,8 +37,13 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             } catch {
                 throw JobError("\(batch.file): db: postgres: \(error)")
             }
+        case "duckdb", "motherduck":
+            let path = batch.values["duckdb_path"]?.stringValue ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
+            let target = batch.db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
+            return DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
+                                    token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])
         default:
-            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet (supported: sqlite, postgres)")
+            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet (supported: sqlite, postgres, duckdb, motherduck)")
         }
     }
 }

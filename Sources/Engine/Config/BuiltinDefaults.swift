@@ -16,6 +16,7 @@ db: "sqlite" # where ingest_sql runs: the engine's own SQLite database by defaul
 table_key: "metrics" # table that holds the long-format metric rows.
 model_path: "local://./models" # where trained models are stored.
 sqlite_path: null # a SQLite file to run ingest_sql against instead of the engine's own database.
+duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); else $ANOMSTACK_DUCKDB_PATH.
 
 ############################################
 # models

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a program to completion: its input written, its output and errors drained side by side
+/// (so neither pipe can fill and block it), and killed when it runs past `timeout` seconds.
+/// What the Python ingest runner and the DuckDB CLI source share.
+struct Subprocess {
+    struct Output {
+        var status: Int32
+        var stdout: Data
+        var stderr: Data
+        var timedOut: Bool
+        var errorText: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    /// Runs `program` (looked up on PATH) with `arguments`.
+    static func run(_ program: String, _ arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
+                    input: Data? = nil, timeout: TimeInterval) throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+        process.environment = environment
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let collected = OutputCollector(output: stdout, errors: stderr)
+        let timedOut = TimeoutFlag()
+        let watchdog = DispatchWorkItem {
+            timedOut.set()
+            // SIGKILL: a program stuck in a C call or catching SIGTERM must still stop.
+            kill(process.processIdentifier, SIGKILL)
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + max(timeout, 0.1), execute: watchdog)
+        if let input { stdin.fileHandleForWriting.write(input) }
+        try? stdin.fileHandleForWriting.close()
+        let (out, err) = collected.wait()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return Output(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut.isSet)
+    }
+}
+
+/// Set once by the watchdog when it stopped the process.
+private final class TimeoutFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+/// Drains a child's stdout and stderr concurrently so neither pipe can fill and block it.
+private final class OutputCollector: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var out = Data()
+    private var err = Data()
+
+    init(output: Pipe, errors: Pipe) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            out = output.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            err = errors.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+    }
+
+    func wait() -> (Data, Data) {
+        group.wait()
+        return (out, err)
+    }
+}

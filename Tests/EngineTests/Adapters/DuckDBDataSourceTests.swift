@@ -1,0 +1,64 @@
+import Engine
+import Foundation
+import Testing
+
+/// `db: duckdb` with the real DuckDB CLI (PyPI's duckdb-cli, installed by scripts/test-services.sh)
+/// on a real database file.
+@Suite struct DuckDBDataSourceTests {
+    func cli() throws -> String {
+        guard let cli = ProcessInfo.processInfo.environment["ENGINE_TEST_DUCKDB_CLI"] else {
+            Issue.record("the DuckDB tests need the CLI: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+            throw CancellationError()
+        }
+        return cli
+    }
+
+    /// A database file with a small metrics table, made with the CLI itself.
+    func database() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString).duckdb").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try cli())
+        process.arguments = [path, "-c", """
+            CREATE TABLE m AS SELECT TIMESTAMP '2026-01-15 12:00:00' AS metric_timestamp, 'orders' AS metric_name,
+                   42::BIGINT AS metric_value, 1.5::DOUBLE AS ratio, NULL AS note, true AS flag
+            """]
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return path
+    }
+
+    @Test func rowsComeBackTypedFromAFileOpenedReadOnly() throws {
+        let path = try database()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let source = DuckDBDataSource(cli: try cli(), path: path)
+        #expect(try source.query("SELECT * FROM m") == [["metric_timestamp": .text("2026-01-15 12:00:00"), "metric_name": .text("orders"),
+                                                         "metric_value": .integer(42), "ratio": .real(1.5), "note": .null, "flag": .integer(1)]])
+        #expect(try source.query("SELECT * FROM m WHERE false").isEmpty)
+        #expect { try source.query("SELECT * FROM nope") } throws: { "\($0)".hasPrefix("DuckDB: Catalog Error: Table with name nope does not exist") }
+        #expect { try source.query("INSERT INTO m VALUES (TIMESTAMP '2026-01-16', 'x', 1, 1, NULL, false)") } throws: { "\($0)".contains("read-only") }
+    }
+
+    @Test func aMissingFileOrToolSaysWhich() throws {
+        #expect {
+            try DuckDBDataSource(cli: try cli(), path: "/nonexistent/db.duckdb").query("SELECT 1")
+        } throws: { "\($0)" == "the DuckDB file '/nonexistent/db.duckdb' does not exist" }
+        let path = try database()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try DuckDBDataSource(cli: "no-such-duckdb-binary", path: path).query("SELECT 1")
+        } throws: { "\($0)".contains("is not installed") }
+    }
+
+    @Test func theResolverPicksDuckDBAndMotherDuck() throws {
+        let local = try batch("metric_batch: test\ningest_sql: select 1\ndb: duckdb\nduckdb_path: /data/x.duckdb\n")
+        let source = try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_DUCKDB_CLI": "/opt/duckdb"]).dataSource(for: local)
+        #expect((source as? DuckDBDataSource)?.path == "/data/x.duckdb")
+        #expect((source as? DuckDBDataSource)?.cli == "/opt/duckdb")
+        let cloud = try batch("metric_batch: test\ningest_sql: select 1\ndb: motherduck\n")
+        let md = try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_DUCKDB_PATH": "metrics", "ANOMSTACK_MOTHERDUCK_TOKEN": "t"])
+            .dataSource(for: cloud) as? DuckDBDataSource
+        #expect(md?.path == "md:metrics")
+        #expect(md?.token == "t")
+    }
+}
