@@ -2,7 +2,8 @@
 # Starts the real services the delivery, LLM and store tests talk to, on 127.0.0.1 only: an SMTP
 # server (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver
 # that records requests, an OpenAI-compatible chat-completions server (scripts/services/
-# chat_server.py) and a throw-away PostgreSQL server (scripts/services/postgres.sh). Source it:
+# chat_server.py), a Turso/ClickHouse wire-format server (scripts/services/sql_http_server.py)
+# and a throw-away PostgreSQL server (scripts/services/postgres.sh). Source it:
 # it exports ENGINE_TEST_* for `swift test` and stops the services when the shell that sourced
 # it exits (the Python ones also stop by themselves after 45 minutes). Its virtualenv also holds
 # Selenium, for scripts/browser_test.py, and the DuckDB CLI (PyPI's duckdb-cli) for the DuckDB source.
@@ -28,19 +29,26 @@ python3 "$root/scripts/services/http_receiver.py" --port "$http_port" >"$state/h
 http_pid=$!
 python3 "$root/scripts/services/chat_server.py" --port "$chat_port" --key test-llm-key >"$state/chat.log" 2>&1 &
 chat_pid=$!
+sql_port="$(free_port)"
+python3 "$root/scripts/services/sql_http_server.py" --port "$sql_port" --token turso-token --user ch-user --password ch-pass \
+  >"$state/sql.log" 2>&1 &
+sql_pid=$!
 postgres_port="$(free_port)"
 postgres_dir="$(mktemp -d)"  # its own folder: the server runs as the postgres user, who cannot enter $state
 postgres_url="$("$root/scripts/services/postgres.sh" start "$postgres_dir" "$postgres_port")"
-trap 'kill $smtp_pid $http_pid $chat_pid 2>/dev/null || true; "$root/scripts/services/postgres.sh" stop "$postgres_dir"; rm -rf "$state" "$postgres_dir"' EXIT
+trap 'kill $smtp_pid $http_pid $chat_pid $sql_pid 2>/dev/null || true; "$root/scripts/services/postgres.sh" stop "$postgres_dir"; rm -rf "$state" "$postgres_dir"' EXIT
 for _ in $(seq 1 100); do
-  if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log" && grep -q "chat server" "$state/chat.log"; then break; fi
+  if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log" && grep -q "chat server" "$state/chat.log" \
+     && grep -q "sql http server" "$state/sql.log"; then break; fi
   sleep 0.1
 done
 grep -q "smtp receiver" "$state/smtp.log" || { cat "$state/smtp.log" >&2; echo "the SMTP receiver did not start" >&2; exit 1; }
 grep -q "http receiver" "$state/http.log" || { cat "$state/http.log" >&2; echo "the HTTP receiver did not start" >&2; exit 1; }
 grep -q "chat server" "$state/chat.log" || { cat "$state/chat.log" >&2; echo "the chat-completions server did not start" >&2; exit 1; }
+grep -q "sql http server" "$state/sql.log" || { cat "$state/sql.log" >&2; echo "the SQL-over-HTTP server did not start" >&2; exit 1; }
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
 export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
 export ENGINE_TEST_POSTGRES_URL="$postgres_url" ENGINE_TEST_DUCKDB_CLI="$venv/bin/duckdb"
+export ENGINE_TEST_SQL_HTTP_URL="http://127.0.0.1:$sql_port"
 set +euo pipefail

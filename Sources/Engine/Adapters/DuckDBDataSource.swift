@@ -57,9 +57,9 @@ public struct DuckDBDataSource: DataSource {
         case let text as String: return .text(text)
         case let number as NSNumber:
             if String(cString: number.objCType) == "c" { return .integer(number.boolValue ? 1 : 0) }
-            let double = number.doubleValue
-            if double == double.rounded(), abs(double) < 9e15, !"\(number)".contains(".") { return .integer(number.int64Value) }
-            return .real(double)
+            // An integer keeps every digit (the JSON text of a 64-bit count is exact); anything else is a double.
+            if let integer = Int64("\(number)") { return .integer(integer) }
+            return .real(number.doubleValue)
         default: return .text("\(value)")
         }
     }

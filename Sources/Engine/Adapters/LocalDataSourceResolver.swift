@@ -4,7 +4,10 @@ import Foundation
 /// `ANOMSTACK_SQLITE_PATH`, else the engine's own database (when that is SQLite); `postgres` runs
 /// against `ANOMSTACK_POSTGRES_URL`; `duckdb` against `duckdb_path`, else `ANOMSTACK_DUCKDB_PATH`,
 /// through the DuckDB CLI (`motherduck`: the same with an `md:` path and
-/// `ANOMSTACK_MOTHERDUCK_TOKEN`). Other databases are a clear error until they arrive.
+/// `ANOMSTACK_MOTHERDUCK_TOKEN`); `turso` over the libSQL HTTP protocol
+/// (`ANOMSTACK_TURSO_DATABASE_URL`, `_AUTH_TOKEN`); `clickhouse` over ClickHouse's HTTP interface
+/// (`ANOMSTACK_CLICKHOUSE_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`). Other databases are
+/// a clear error until they arrive.
 public struct LocalDataSourceResolver: DataSourceResolver {
     /// The engine's own SQLite database, when its store is one.
     public let database: SQLiteDatabase?
@@ -42,8 +45,24 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             let target = batch.db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
             return DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
                                     token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])
+        case "turso":
+            guard let url = environment["ANOMSTACK_TURSO_DATABASE_URL"].flatMap(TursoDataSource.endpoint) else {
+                throw JobError("\(batch.file): db: turso needs ANOMSTACK_TURSO_DATABASE_URL (libsql://… or https://…)")
+            }
+            return TursoDataSource(url: url, token: environment["ANOMSTACK_TURSO_AUTH_TOKEN"], transport: URLSessionTransport(timeout: 120))
+        case "clickhouse":
+            let host = environment["ANOMSTACK_CLICKHOUSE_HOST"] ?? "localhost"
+            let port = environment["ANOMSTACK_CLICKHOUSE_PORT"] ?? "8123"
+            let scheme = port == "8443" || port == "443" ? "https" : "http"
+            guard let url = URL(string: host.contains("://") ? host : "\(scheme)://\(host):\(port)/") else {
+                throw JobError("\(batch.file): db: clickhouse: ANOMSTACK_CLICKHOUSE_HOST '\(host)' is not a host name")
+            }
+            return ClickHouseDataSource(url: url, user: environment["ANOMSTACK_CLICKHOUSE_USER"],
+                                        password: environment["ANOMSTACK_CLICKHOUSE_PASSWORD"],
+                                        database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
         default:
-            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet (supported: sqlite, postgres, duckdb, motherduck)")
+            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet "
+                           + "(supported: sqlite, postgres, duckdb, motherduck, turso, clickhouse)")
         }
     }
 }

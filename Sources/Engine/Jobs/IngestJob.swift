@@ -17,7 +17,7 @@ public struct IngestJob: BatchJob {
             let sql = try context.templates.render("ingest_sql", of: batch, now: now)
             let source = try context.sources.dataSource(for: batch)
             do {
-                records = try source.query(sql)
+                records = try await source.query(sql)
             } catch {
                 throw JobError("\(batch.file): ingest_sql failed: \(error)")
             }

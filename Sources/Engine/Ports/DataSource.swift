@@ -13,7 +13,7 @@ public typealias SourceRow = [String: SourceValue]
 
 /// Runs a batch's rendered `ingest_sql` and hands back its rows.
 public protocol DataSource: Sendable {
-    func query(_ sql: String) throws -> [SourceRow]
+    func query(_ sql: String) async throws -> [SourceRow]
 }
 
 /// Chooses the data source for a batch from its `db` key (and whatever else the adapter reads).

@@ -75,10 +75,10 @@ import Testing
     @Test func theSQLiteSourceRunsTheQueryAgainstTheEngineDatabase() async throws {
         let database = try SQLiteDatabase(path: ":memory:")
         let source = LocalDataSourceResolver(database: database, environment: [:])
-        let rows = try source.dataSource(for: try batch(config)).query(
+        let rows = try await source.dataSource(for: try batch(config)).query(
             "select '2026-01-15 10:00:00' as METRIC_TIMESTAMP, 'a' as metric_name, 2.5 as metric_value, 3 as n, null as z")
         #expect(rows == [["metric_timestamp": .text("2026-01-15 10:00:00"), "metric_name": .text("a"),
                           "metric_value": .real(2.5), "n": .integer(3), "z": .null]])
-        #expect(throws: JobError.self) { try source.dataSource(for: try batch(config + "db: duckdb\n")) }
+        #expect(throws: JobError.self) { try source.dataSource(for: try batch(config + "db: bigquery\n")) }
     }
 }
