@@ -2,6 +2,7 @@ import Engine
 import Fixtures
 import Foundation
 import Logging
+import Testing
 
 /// The repository root, found from this file's path.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -60,4 +61,14 @@ func hourly(_ values: [Double], batch: String = "test", name: String = "m", end:
     values.enumerated().map { i, v in
         MetricRow(timestamp: end.addingTimeInterval(Double(i - values.count + 1) * 3600), batch: batch, name: name, type: .metric, value: v)
     }
+}
+
+/// The value of a test-service variable that scripts/test-services.sh exports; a missing one
+/// fails the test with how to start the services (never a silent skip).
+func testService(_ variable: String, _ what: String) throws -> String {
+    guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+        Issue.record("\(what) needs the test services: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+        throw CancellationError()
+    }
+    return value
 }

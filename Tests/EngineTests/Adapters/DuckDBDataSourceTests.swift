@@ -5,13 +5,7 @@ import Testing
 /// `db: duckdb` with the real DuckDB CLI (PyPI's duckdb-cli, installed by scripts/test-services.sh)
 /// on a real database file.
 @Suite struct DuckDBDataSourceTests {
-    func cli() throws -> String {
-        guard let cli = ProcessInfo.processInfo.environment["ENGINE_TEST_DUCKDB_CLI"] else {
-            Issue.record("the DuckDB tests need the CLI: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            throw CancellationError()
-        }
-        return cli
-    }
+    func cli() throws -> String { try testService("ENGINE_TEST_DUCKDB_CLI", "the DuckDB test") }
 
     /// A database file with a small metrics table, made with the CLI itself.
     func database() throws -> String {

@@ -5,13 +5,7 @@ import Testing
 /// Turso (libSQL `/v2/pipeline`) and ClickHouse (HTTP interface) sources against a loopback
 /// server that answers in the documented wire formats (scripts/services/sql_http_server.py).
 @Suite struct HTTPSQLDataSourceTests {
-    func base() throws -> URL {
-        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_SQL_HTTP_URL"].flatMap(URL.init(string:)) else {
-            Issue.record("these tests need the SQL-over-HTTP server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            throw CancellationError()
-        }
-        return url
-    }
+    func base() throws -> URL { URL(string: try testService("ENGINE_TEST_SQL_HTTP_URL", "the Turso and ClickHouse test"))! }
 
     let expected: [SourceRow] = [
         ["metric_timestamp": .text("2026-01-15 11:00:00"), "metric_name": .text("orders"), "metric_value": .real(10.5),

@@ -4,13 +4,7 @@ import Testing
 
 /// `db: postgres`: ingest_sql on a real PostgreSQL server.
 @Suite struct PostgresDataSourceTests {
-    func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
-            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            throw CancellationError()
-        }
-        return url
-    }
+    func url() throws -> String { try testService("ENGINE_TEST_POSTGRES_URL", "the PostgreSQL test") }
 
     @Test func rowsComeBackTypedAndQueriesAreReadOnly() throws {
         let source = try PostgresDataSource(url: try url())
