@@ -10,7 +10,7 @@
 set -euo pipefail
 packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libpq-dev python3 python3-venv sqlite3 openssl)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji postgresql)
+  packages+=(chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji postgresql curl)
 fi
 missing=()
 for package in "${packages[@]}"; do

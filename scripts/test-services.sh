@@ -2,8 +2,9 @@
 # Starts the real services the delivery, LLM and store tests talk to, on 127.0.0.1 only: an SMTP
 # server (aiosmtpd, STARTTLS with a throw-away certificate, login required), an HTTP receiver
 # that records requests, an OpenAI-compatible chat-completions server (scripts/services/
-# chat_server.py), a Turso/ClickHouse wire-format server (scripts/services/sql_http_server.py)
-# and a throw-away PostgreSQL server (scripts/services/postgres.sh). Source it:
+# chat_server.py), a Turso/ClickHouse wire-format server (scripts/services/sql_http_server.py),
+# an S3-compatible server (moto's server mode, from PyPI) and a throw-away PostgreSQL server
+# (scripts/services/postgres.sh). Source it:
 # it exports ENGINE_TEST_* for `swift test` and stops the services when the shell that sourced
 # it exits (the Python ones also stop by themselves after 45 minutes). Its virtualenv also holds
 # Selenium, for scripts/browser_test.py, and the DuckDB CLI (PyPI's duckdb-cli) for the DuckDB source.
@@ -11,9 +12,10 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.build/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null || [ ! -x "$venv/bin/duckdb" ]; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null || [ ! -x "$venv/bin/duckdb" ] \
+   || [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0" "duckdb-cli==1.5.6"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0" "duckdb-cli==1.5.6" "moto[server]==5.2.5"
 fi
 state="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -33,10 +35,13 @@ sql_port="$(free_port)"
 python3 "$root/scripts/services/sql_http_server.py" --port "$sql_port" --token turso-token --user ch-user --password ch-pass \
   >"$state/sql.log" 2>&1 &
 sql_pid=$!
+s3_port="$(free_port)"
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$s3_port" >"$state/s3.log" 2>&1 &
+s3_pid=$!
 postgres_port="$(free_port)"
 postgres_dir="$(mktemp -d)"  # its own folder: the server runs as the postgres user, who cannot enter $state
 postgres_url="$("$root/scripts/services/postgres.sh" start "$postgres_dir" "$postgres_port")"
-trap 'kill $smtp_pid $http_pid $chat_pid $sql_pid 2>/dev/null || true; "$root/scripts/services/postgres.sh" stop "$postgres_dir"; rm -rf "$state" "$postgres_dir"' EXIT
+trap 'kill $smtp_pid $http_pid $chat_pid $sql_pid $s3_pid 2>/dev/null || true; "$root/scripts/services/postgres.sh" stop "$postgres_dir"; rm -rf "$state" "$postgres_dir"' EXIT
 for _ in $(seq 1 100); do
   if grep -q "smtp receiver" "$state/smtp.log" && grep -q "http receiver" "$state/http.log" && grep -q "chat server" "$state/chat.log" \
      && grep -q "sql http server" "$state/sql.log"; then break; fi
@@ -46,9 +51,11 @@ grep -q "smtp receiver" "$state/smtp.log" || { cat "$state/smtp.log" >&2; echo "
 grep -q "http receiver" "$state/http.log" || { cat "$state/http.log" >&2; echo "the HTTP receiver did not start" >&2; exit 1; }
 grep -q "chat server" "$state/chat.log" || { cat "$state/chat.log" >&2; echo "the chat-completions server did not start" >&2; exit 1; }
 grep -q "sql http server" "$state/sql.log" || { cat "$state/sql.log" >&2; echo "the SQL-over-HTTP server did not start" >&2; exit 1; }
+for _ in $(seq 1 150); do curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break; sleep 0.1; done
+curl -s -o /dev/null "http://127.0.0.1:$s3_port/" || { cat "$state/s3.log" >&2; echo "the S3 server (moto) did not start" >&2; exit 1; }
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
 export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
 export ENGINE_TEST_POSTGRES_URL="$postgres_url" ENGINE_TEST_DUCKDB_CLI="$venv/bin/duckdb"
-export ENGINE_TEST_SQL_HTTP_URL="http://127.0.0.1:$sql_port"
+export ENGINE_TEST_SQL_HTTP_URL="http://127.0.0.1:$sql_port" ENGINE_TEST_S3_URL="http://127.0.0.1:$s3_port"
 set +euo pipefail

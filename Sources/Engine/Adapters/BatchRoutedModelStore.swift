@@ -5,13 +5,16 @@ import Foundation
 /// (`register`), for batches that a config reload brings in.
 public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
     private let base: URL
+    private let environment: [String: String]
     private let lock = NSLock()
     private var byPath: [String: ModelStore] = [:]
     private var routes: [String: ModelStore] = [:]
 
-    /// Builds one local store per distinct `model_path`, relative to `base`.
-    public init(batches: [BatchConfig], base: URL) throws {
+    /// Builds one store per distinct `model_path`: `local://` relative to `base`, `s3://` with
+    /// the credentials and endpoint in `environment`.
+    public init(batches: [BatchConfig], base: URL, environment: [String: String] = [:]) throws {
         self.base = base
+        self.environment = environment
         try register(batches)
     }
 
@@ -19,11 +22,18 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
     public func register(_ batches: [BatchConfig]) throws {
         try lock.withLock {
             for batch in batches {
-                let store = try byPath[batch.modelPath] ?? LocalModelStore(modelPath: batch.modelPath, base: base)
+                let store = try byPath[batch.modelPath] ?? makeStore(batch.modelPath)
                 byPath[batch.modelPath] = store
                 routes[TrainedModel.safe(batch.name)] = store
             }
         }
+    }
+
+    private func makeStore(_ modelPath: String) throws -> ModelStore {
+        if modelPath.hasPrefix("s3://") {
+            return try S3ModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
+        }
+        return try LocalModelStore(modelPath: modelPath, base: base)
     }
 
     private func store(for key: String) throws -> ModelStore {
@@ -32,6 +42,6 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
         return store
     }
 
-    public func save(_ data: Data, key: String) throws { try store(for: key).save(data, key: key) }
-    public func load(key: String) throws -> Data? { try store(for: key).load(key: key) }
+    public func save(_ data: Data, key: String) async throws { try await store(for: key).save(data, key: key) }
+    public func load(key: String) async throws -> Data? { try await store(for: key).load(key: key) }
 }

@@ -41,7 +41,8 @@ public struct LocalInstallation: Sendable {
 
     /// The model stores of `batches`' `model_path`s, relative to the working directory.
     public func modelStore(batches: [BatchConfig]) throws -> BatchRoutedModelStore {
-        try BatchRoutedModelStore(batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        try BatchRoutedModelStore(batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                                  environment: environment)
     }
 
     /// Builds the job context on `clock` with the given model store.

@@ -12,22 +12,22 @@ public struct ScoreJob: BatchJob {
 
     /// A metric's detector from the model store, or the copy the memo holds when the store's
     /// fingerprint says it is the same model.
-    static func load(_ key: String, context: JobContext) throws -> TrainedModel? {
-        if let memo = context.memo, let fingerprint = try context.models.load(key: key + ".fingerprint"),
+    static func load(_ key: String, context: JobContext) async throws -> TrainedModel? {
+        if let memo = context.memo, let fingerprint = try await context.models.load(key: key + ".fingerprint"),
            let model = memo.model(key, fingerprint: String(decoding: fingerprint, as: UTF8.self)) {
             return model
         }
-        guard let data = try context.models.load(key: key) else { return nil }
+        guard let data = try await context.models.load(key: key) else { return nil }
         let model = try TrainedModel.decode(data, key: key)
         context.memo?.store(key, model: model)
         return model
     }
 
     /// Marks a metric's models as stale, so the next training refits them whatever its window.
-    static func forget(metric: String, batch: BatchConfig, context: JobContext) throws {
+    static func forget(metric: String, batch: BatchConfig, context: JobContext) async throws {
         for config in batch.models {
             let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-            try context.models.save(Data("unreadable".utf8), key: key + ".fingerprint")
+            try await context.models.save(Data("unreadable".utf8), key: key + ".fingerprint")
             context.memo?.forget(key)
         }
     }
@@ -47,12 +47,12 @@ public struct ScoreJob: BatchJob {
             do {
                 for config in batch.models {
                     let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-                    guard let model = try Self.load(key, context: context) else { break }
+                    guard let model = try await Self.load(key, context: context) else { break }
                     models.append(model)
                 }
             } catch let error as DetectorError {
                 // A corrupt or incompatible model: this metric waits for its retraining; the others are scored.
-                try Self.forget(metric: metric, batch: batch, context: context)
+                try await Self.forget(metric: metric, batch: batch, context: context)
                 outcome.skipped.append("\(metric): \(error); it will be retrained")
                 context.logger.error("score \(batch.name): skipped \(metric): \(error); it will be retrained")
                 continue

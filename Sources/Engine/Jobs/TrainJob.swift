@@ -33,7 +33,7 @@ public struct TrainJob: BatchJob {
             var work: [Work] = []
             for metric in chunk {
                 try Task.checkCancellation()
-                if let item = try prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome) {
+                if let item = try await prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome) {
                     work.append(item)
                 }
             }
@@ -55,8 +55,8 @@ public struct TrainJob: BatchJob {
             for models in fitted {
                 for model in models {
                     let key = TrainedModel.storeKey(batch: batch.name, metric: model.metric, tag: model.modelTag)
-                    try context.models.save(try model.encoded(), key: key)
-                    try context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
+                    try await context.models.save(try model.encoded(), key: key)
+                    try await context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
                     memo?.store(key, model: model)
                     outcome.rowsWritten += 1
                 }
@@ -70,7 +70,7 @@ public struct TrainJob: BatchJob {
     /// The fingerprint comes from the window's extent, so an unchanged window is recognised
     /// without reading it.
     private func prepare(metric: String, batch: BatchConfig, store: MetricStore, now: Date, context: JobContext,
-                         outcome: inout JobOutcome) throws -> Work? {
+                         outcome: inout JobOutcome) async throws -> Work? {
         let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
         let window = MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: batch.trainMaxN)
         let extent = try store.extent(window)
@@ -83,7 +83,7 @@ public struct TrainJob: BatchJob {
         for config in batch.models {
             let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
             let fingerprint = Self.fingerprint(extent: extent, batch: batch, config: config)
-            if let saved = try context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
+            if let saved = try await context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
                 continue
             }
             configs.append(config)
