@@ -33,6 +33,9 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
         if modelPath.hasPrefix("s3://") {
             return try S3ModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
         }
+        if modelPath.hasPrefix("gs://") {
+            return try S3ModelStore.fromGCSPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
+        }
         return try LocalModelStore(modelPath: modelPath, base: base)
     }
 

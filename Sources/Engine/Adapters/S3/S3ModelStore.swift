@@ -41,6 +41,23 @@ public struct S3ModelStore: ModelStore {
                             transport: transport)
     }
 
+    /// A `gs://bucket/prefix` model path through Cloud Storage's S3-compatible XML API with HMAC
+    /// keys (`ANOMSTACK_GCS_HMAC_ACCESS_ID`, `ANOMSTACK_GCS_HMAC_SECRET`; endpoint
+    /// `https://storage.googleapis.com` unless `ANOMSTACK_GCS_ENDPOINT_URL` says otherwise).
+    public static func fromGCSPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> S3ModelStore {
+        guard let access = environment["ANOMSTACK_GCS_HMAC_ACCESS_ID"], let secret = environment["ANOMSTACK_GCS_HMAC_SECRET"] else {
+            throw JobError("model_path '\(path)': set ANOMSTACK_GCS_HMAC_ACCESS_ID and ANOMSTACK_GCS_HMAC_SECRET (a Cloud Storage HMAC key)")
+        }
+        var translated = environment
+        translated["ANOMSTACK_AWS_ACCESS_KEY_ID"] = access
+        translated["ANOMSTACK_AWS_SECRET_ACCESS_KEY"] = secret
+        translated["ANOMSTACK_AWS_REGION"] = "auto"
+        translated["ANOMSTACK_AWS_SESSION_TOKEN"] = nil
+        translated["AWS_SESSION_TOKEN"] = nil
+        translated["ANOMSTACK_S3_ENDPOINT_URL"] = environment["ANOMSTACK_GCS_ENDPOINT_URL"] ?? "https://storage.googleapis.com"
+        return try fromModelPath("s3://" + path.dropFirst("gs://".count), environment: translated, transport: transport)
+    }
+
     func url(_ key: String) -> URL {
         let object = (prefix.isEmpty ? "" : prefix + "/") + key
         let base = endpoint.absoluteString.hasSuffix("/") ? String(endpoint.absoluteString.dropLast()) : endpoint.absoluteString

@@ -70,4 +70,23 @@ import Testing
         #expect(scored.status == .success)
         #expect(!(try h.all("test", .score)).isEmpty)
     }
+
+    @Test func aGCSPathGoesThroughTheS3CompatibleAPIWithHMACKeys() async throws {
+        let endpoint = try testService("ENGINE_TEST_S3_URL", "the S3 test")
+        let bucket = "gcs-\(UUID().uuidString.prefix(8).lowercased())"
+        let gcs = try S3ModelStore.fromGCSPath("gs://\(bucket)/models", environment: [
+            "ANOMSTACK_GCS_HMAC_ACCESS_ID": "GOOGTS7C7FUP3AIRVJTE2BCD", "ANOMSTACK_GCS_HMAC_SECRET": "secret",
+            "ANOMSTACK_GCS_ENDPOINT_URL": endpoint, "AWS_SESSION_TOKEN": "not for google",
+        ], transport: URLSessionTransport(timeout: 20))
+        #expect(gcs.signer.region == "auto")
+        #expect(gcs.signer.sessionToken == nil)
+        #expect(gcs.prefix == "models")
+        try await createBucket(try store(bucket: bucket))  // moto makes buckets in real AWS regions only
+        try await gcs.save(Data("model".utf8), key: "b/m.json")
+        #expect(try await gcs.load(key: "b/m.json") == Data("model".utf8))
+        #expect(throws: JobError.self) { try S3ModelStore.fromGCSPath("gs://b", environment: [:], transport: URLSessionTransport()) }
+        let google = try S3ModelStore.fromGCSPath("gs://b/p", environment: ["ANOMSTACK_GCS_HMAC_ACCESS_ID": "a", "ANOMSTACK_GCS_HMAC_SECRET": "s"],
+                                                  transport: URLSessionTransport())
+        #expect(google.endpoint.absoluteString == "https://storage.googleapis.com")
+    }
 }
