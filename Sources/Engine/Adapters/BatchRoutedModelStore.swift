@@ -36,6 +36,9 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
         if modelPath.hasPrefix("gs://") {
             return try S3ModelStore.fromGCSPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
         }
+        if modelPath.hasPrefix("az://") {
+            return try AzureBlobModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
+        }
         return try LocalModelStore(modelPath: modelPath, base: base)
     }
 

@@ -12,7 +12,7 @@ public struct LocalModelStore: ModelStore {
     /// The store a `model_path` names; only `local://` paths (relative to `base`) are handled here.
     public init(modelPath: String, base: URL) throws {
         guard modelPath.hasPrefix("local://") else {
-            throw JobError("model_path '\(modelPath)': supported are local://, s3:// and gs:// paths (az:// is not there yet)")
+            throw JobError("model_path '\(modelPath)': supported are local://, s3://, gs:// and az:// paths")
         }
         let path = String(modelPath.dropFirst("local://".count))
         root = path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
