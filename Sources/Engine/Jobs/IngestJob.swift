@@ -19,7 +19,9 @@ public struct IngestJob: BatchJob {
             do {
                 records = try await source.query(sql)
             } catch {
-                throw JobError("\(batch.file): ingest_sql failed: \(error)")
+                // Batch, source and query, so the failing one is found at once; nothing was written.
+                let query = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                throw JobError("\(batch.file): ingest_sql on \(batch.db) failed: \(error) — query: \(query.prefix(160))\(query.count > 160 ? "…" : "")")
             }
         } else if batch.ingestFn != nil {
             let code = try context.templates.render("ingest_fn", of: batch, now: now)

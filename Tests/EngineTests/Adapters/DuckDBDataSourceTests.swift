@@ -56,3 +56,23 @@ import Testing
         #expect(md?.token == "t")
     }
 }
+
+/// A failing ingest query names the batch file, the source and the query, and writes nothing.
+@Suite struct IngestFailureTests {
+    struct Failing: DataSource {
+        func query(_ sql: String) async throws -> [SourceRow] { throw JobError("connection lost") }
+    }
+    struct Resolver: DataSourceResolver {
+        func dataSource(for batch: BatchConfig) throws -> DataSource { Failing() }
+    }
+
+    @Test func theErrorNamesBatchSourceAndQuery() async throws {
+        let h = try Harness()
+        var context = h.context
+        context.sources = Resolver()
+        let b = try batch("metric_batch: test\ningest_sql: |\n  select *\n  from   orders\n")
+        let run = await JobRunner(context: context).run(.ingest, batch: b)
+        #expect(run.error == "test/test.yaml: ingest_sql on sqlite failed: connection lost — query: select * from orders")
+        #expect(try h.all("test", .metric).isEmpty)
+    }
+}
