@@ -2,7 +2,8 @@ import Foundation
 
 /// Picks a batch's data source from its `db` key. `sqlite` runs against `sqlite_path`, else
 /// `ANOMSTACK_SQLITE_PATH`, else the engine's own database (when that is SQLite); `postgres` runs
-/// against `ANOMSTACK_POSTGRES_URL`; `duckdb` against `duckdb_path`, else `ANOMSTACK_DUCKDB_PATH`,
+/// against `ANOMSTACK_POSTGRES_URL` (`redshift` against `ANOMSTACK_REDSHIFT_URL`, over the same
+/// PostgreSQL protocol); `duckdb` against `duckdb_path`, else `ANOMSTACK_DUCKDB_PATH`,
 /// through the DuckDB CLI (`motherduck`: the same with an `md:` path and
 /// `ANOMSTACK_MOTHERDUCK_TOKEN`); `turso` over the libSQL HTTP protocol
 /// (`ANOMSTACK_TURSO_DATABASE_URL`, `_AUTH_TOKEN`); `clickhouse` over ClickHouse's HTTP interface
@@ -31,14 +32,17 @@ public struct LocalDataSourceResolver: DataSourceResolver {
                 throw JobError("\(batch.file): db: sqlite needs sqlite_path or ANOMSTACK_SQLITE_PATH when the engine's store is PostgreSQL")
             }
             return SQLiteDataSource(database: database)
-        case "postgres":
-            guard let url = environment["ANOMSTACK_POSTGRES_URL"], !url.isEmpty else {
-                throw JobError("\(batch.file): db: postgres needs ANOMSTACK_POSTGRES_URL (postgresql://user:password@host:port/database)")
+        case "postgres", "redshift":
+            // Redshift speaks PostgreSQL's protocol: the same client, its own URL.
+            let variable = batch.db == "redshift" ? "ANOMSTACK_REDSHIFT_URL" : "ANOMSTACK_POSTGRES_URL"
+            let port = batch.db == "redshift" ? "5439" : "5432"
+            guard let url = environment[variable], !url.isEmpty else {
+                throw JobError("\(batch.file): db: \(batch.db) needs \(variable) (postgresql://user:password@host:\(port)/database)")
             }
             do {
                 return try PostgresDataSource(url: url)
             } catch {
-                throw JobError("\(batch.file): db: postgres: \(error)")
+                throw JobError("\(batch.file): db: \(batch.db): \(error)")
             }
         case "duckdb", "motherduck":
             let path = batch.values["duckdb_path"]?.stringValue ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
@@ -62,7 +66,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
                                         database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
         default:
             throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet "
-                           + "(supported: sqlite, postgres, duckdb, motherduck, turso, clickhouse)")
+                           + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse)")
         }
     }
 }

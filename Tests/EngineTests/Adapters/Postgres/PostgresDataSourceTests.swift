@@ -22,11 +22,11 @@ import Testing
         } throws: { "\($0)".contains("relation \"no_such_table\" does not exist") }
     }
 
-    @Test func theResolverNeedsAURLAndReportsAnUnreachableServer() throws {
+    @Test func theResolverNeedsAURLAndReportsAnUnreachableServer() async throws {
         let b = try batch("metric_batch: test\ningest_sql: select 1\ndb: postgres\n")
         #expect {
             try LocalDataSourceResolver(database: nil, environment: [:]).dataSource(for: b)
-        } throws: { "\($0)" == "test/test.yaml: db: postgres needs ANOMSTACK_POSTGRES_URL (postgresql://user:password@host:port/database)" }
+        } throws: { "\($0)" == "test/test.yaml: db: postgres needs ANOMSTACK_POSTGRES_URL (postgresql://user:password@host:5432/database)" }
         let unreachable = ["ANOMSTACK_POSTGRES_URL": "postgresql://someone:secret@127.0.0.1:1/none?connect_timeout=2"]
         #expect {
             try LocalDataSourceResolver(database: nil, environment: unreachable).dataSource(for: b)
@@ -35,6 +35,13 @@ import Testing
             return text.hasPrefix("test/test.yaml: db: postgres: cannot connect to postgresql://someone:***@127.0.0.1:1/none") && !text.contains("secret")
         }
         #expect(throws: JobError.self) { try LocalDataSourceResolver(database: nil, environment: [:]).dataSource(for: try batch("metric_batch: test\ningest_sql: select 1\n")) }
+        // Redshift goes through the same PostgreSQL client with its own variable.
+        let redshift = try batch("metric_batch: test\ningest_sql: select 1\ndb: redshift\n")
+        #expect {
+            try LocalDataSourceResolver(database: nil, environment: [:]).dataSource(for: redshift)
+        } throws: { "\($0)" == "test/test.yaml: db: redshift needs ANOMSTACK_REDSHIFT_URL (postgresql://user:password@host:5439/database)" }
+        let viaRedshift = try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_REDSHIFT_URL": try url()]).dataSource(for: redshift)
+        #expect(try await viaRedshift.query("SELECT 2::bigint AS metric_value") == [["metric_value": .integer(2)]])
         _ = try url()
     }
 }
