@@ -4,7 +4,7 @@ import Stencil
 /// Renders `ingest_sql` / `ingest_fn` values as Jinja-style templates with Stencil: `{{ var }}`,
 /// `{% include "./path" %}` relative to the metrics folder, `{% if %}` and `{% for %}`. The
 /// context is every batch key plus `now` from the injected clock, so SQL never needs
-/// `current_timestamp`.
+/// `current_timestamp`, and the dialect macros of `SQLDialect` (`now_sql`, `ago`, `since`).
 public struct TemplateRenderer: Sendable {
     public let folder: MetricsFolder
 
@@ -17,12 +17,15 @@ public struct TemplateRenderer: Sendable {
         guard let template = batch.values[key]?.stringValue else {
             throw ConfigError(file: batch.file, key: key, line: nil, message: "missing")
         }
-        return try render(template, context: Self.context(for: batch, now: now), file: batch.file, key: key)
+        let dialect = SQLDialect(db: batch.db)
+        var context = Self.context(for: batch, now: now)
+        context["now_sql"] = dialect.literal(now)
+        return try render(template, context: context, file: batch.file, key: key, extensions: [dialect.macros(now: now)])
     }
 
     /// Renders template text with a context. `file` and `key` only locate errors.
-    public func render(_ template: String, context: [String: Any], file: String, key: String) throws -> String {
-        let environment = Environment(loader: FolderLoader(folder: folder), trimBehaviour: .nothing)
+    public func render(_ template: String, context: [String: Any], file: String, key: String, extensions: [Extension] = []) throws -> String {
+        let environment = Environment(loader: FolderLoader(folder: folder), extensions: extensions, trimBehaviour: .nothing)
         do {
             return try environment.renderTemplate(string: template, context: context)
         } catch let error as IncludeMissing {
