@@ -16,12 +16,19 @@ public struct ReplayDriver: Sendable {
         public var logger: Logger
         /// The language model of the LLM jobs (recordings); nil turns them off.
         public var llm: LanguageModel?
+        /// Makes the store a run uses (a fresh, empty one each time); nil: in-memory SQLite.
+        public var store: (@Sendable () throws -> any EngineStore)?
+        /// The model store; nil: in memory. Replays on PostgreSQL and S3 must give the same outputs.
+        public var models: (any ModelStore)?
 
-        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: LanguageModel? = nil) {
+        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: LanguageModel? = nil,
+                    store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil) {
             self.until = until
             self.shuffleArrivals = shuffleArrivals
             self.logger = logger
             self.llm = llm
+            self.store = store
+            self.models = models
         }
     }
 
@@ -49,13 +56,13 @@ public struct ReplayDriver: Sendable {
         ownExclusions = batch.excluded(for: .alert)
         let end = min(options.until ?? scenario.end, scenario.end)
         let clock = SimulatedClock(scenario.start.addingTimeInterval(-1))
-        let database = try SQLiteDatabase(path: ":memory:")
+        let database: any EngineStore = try options.store?() ?? SQLiteDatabase(path: ":memory:")
         let channel = RecordingChannel()
         let plots = RecordingPlotSink()
         let faults = FaultPlan()
         let source = ScenarioDataSource(series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
                                         shuffleEverything: options.shuffleArrivals)
-        let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: InMemoryModelStore(), sources: source,
+        let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
                                  ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
                                  channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
                                  logger: options.logger, gate: faults, memo: DetectorMemo(), llm: options.llm)

@@ -1,0 +1,51 @@
+import Engine
+import Foundation
+import Logging
+import Replay
+import Testing
+
+/// Replays on the distributed layout's parts — PostgreSQL as the store and an S3-compatible
+/// server (moto) for the models — give byte-for-byte the goldens recorded on in-memory SQLite:
+/// the store must not change any output.
+@Suite(.serialized) struct SharedStoreReplayTests {
+    static let repository = ReplaySuiteTests.repository
+
+    func service(_ variable: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[variable] else {
+            Issue.record("this test needs the test services: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+            throw CancellationError()
+        }
+        return value
+    }
+
+    @Test(arguments: ["spike", "feedback_and_mute", "threshold_breach"])
+    func aScenarioOnPostgreSQLAndS3MatchesItsSQLiteGoldens(_ name: String) async throws {
+        let postgres = try service("ENGINE_TEST_POSTGRES_URL"), s3 = try service("ENGINE_TEST_S3_URL")
+        let admin = try PostgresConnection(url: postgres)
+        let database = "replay_\(UUID().uuidString.prefix(8).lowercased())"
+        try admin.query("CREATE DATABASE \(database)")
+        defer { _ = try? admin.query("DROP DATABASE \(database) WITH (FORCE)") }
+        var components = URLComponents(string: postgres)!
+        components.path = "/" + database
+        let url = components.string!
+
+        let bucket = "replay-\(UUID().uuidString.prefix(8).lowercased())"
+        let models = try S3ModelStore.fromModelPath("s3://\(bucket)/models", environment: [
+            "ANOMSTACK_AWS_ACCESS_KEY_ID": "test", "ANOMSTACK_AWS_SECRET_ACCESS_KEY": "test", "ANOMSTACK_S3_ENDPOINT_URL": s3,
+        ], transport: URLSessionTransport(timeout: 20))
+        let create = models.signer.sign(HTTPRequest(method: "PUT", url: URL(string: "\(s3)/\(bucket)")!), at: Date())
+        #expect(try await URLSessionTransport(timeout: 20).send(create).status == 200)
+
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let suite = ReplaySuite(root: Self.repository, options: .init(record: .never, logger: logger))
+        let scenario = try suite.load(Self.repository.appendingPathComponent("scenarios/\(name)"))
+        let driver = ReplayDriver(options: .init(logger: logger, store: { try PostgresDatabase(url: url) }, models: models))
+        let outputs = try await driver.run(scenario)
+        for file in outputs.comparedFiles {
+            let golden = try String(contentsOf: Self.repository.appendingPathComponent("golden/\(name)/\(file)"), encoding: .utf8)
+            #expect(outputs.files[file] == golden, "\(name)/\(file) differs on PostgreSQL and S3")
+        }
+        #expect(!outputs.comparedFiles.isEmpty)
+    }
+}
