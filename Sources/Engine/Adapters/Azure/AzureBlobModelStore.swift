@@ -48,11 +48,7 @@ public struct AzureBlobModelStore: ModelStore {
     /// The request with `x-ms-date`, `x-ms-version` and the Shared Key `Authorization` header.
     public func sign(_ request: HTTPRequest, at date: Date) -> HTTPRequest {
         var request = request
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        request.headers["x-ms-date"] = formatter.string(from: date)
+        request.headers["x-ms-date"] = RequestDate.format(date, RequestDate.http)
         request.headers["x-ms-version"] = Self.version
         let length = request.body.map { $0.isEmpty ? "" : String($0.count) } ?? ""
         func header(_ name: String) -> String { request.headers.first { $0.key.lowercased() == name }?.value ?? "" }

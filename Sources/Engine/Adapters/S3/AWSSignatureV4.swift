@@ -21,11 +21,7 @@ public struct AWSSignatureV4: Sendable {
     /// and signed at `date`. The URL's path must already be percent-encoded as S3 expects.
     public func sign(_ request: HTTPRequest, at date: Date) -> HTTPRequest {
         var request = request
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
-        let amzDate = formatter.string(from: date)
+        let amzDate = RequestDate.format(date, RequestDate.compact)
         let day = String(amzDate.prefix(8))
         let payloadHash = Self.hex(SHA256.hash([UInt8](request.body ?? Data())))
         let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
