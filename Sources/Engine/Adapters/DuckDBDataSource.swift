@@ -46,21 +46,8 @@ public struct DuckDBDataSource: DataSource {
         }
         return rows.map { row in
             var out: SourceRow = [:]
-            for (column, value) in row { out[column.lowercased()] = Self.value(value) }
+            for (column, value) in row { out[column.lowercased()] = SourceValue(json: value) }
             return out
-        }
-    }
-
-    static func value(_ value: Any) -> SourceValue {
-        switch value {
-        case is NSNull: return .null
-        case let text as String: return .text(text)
-        case let number as NSNumber:
-            if String(cString: number.objCType) == "c" { return .integer(number.boolValue ? 1 : 0) }
-            // An integer keeps every digit (the JSON text of a 64-bit count is exact); anything else is a double.
-            if let integer = Int64("\(number)") { return .integer(integer) }
-            return .real(number.doubleValue)
-        default: return .text("\(value)")
         }
     }
 }

@@ -97,7 +97,7 @@ public struct ClickHouseDataSource: DataSource {
                 throw JobError("ClickHouse row \(number + 1) is not a JSON object: \(line.prefix(200))")
             }
             var out: SourceRow = [:]
-            for (column, value) in object { out[column.lowercased()] = DuckDBDataSource.value(value) }
+            for (column, value) in object { out[column.lowercased()] = SourceValue(json: value) }
             rows.append(out)
         }
         return rows

@@ -113,6 +113,20 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         }
     }
 
+    public func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int) {
+        try writer.read { db in
+            var byStatus: [DeliveryStatus: Int] = [:]
+            var failed = 0
+            for row in try Row.fetchAll(db, sql: """
+                SELECT status, COUNT(*), TOTAL(attempts - CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) FROM deliveries GROUP BY status
+                """) {
+                if let status = DeliveryStatus(rawValue: row[0]) { byStatus[status] = row[1] }
+                failed += Int(row[2] as Double)
+            }
+            return (byStatus, failed)
+        }
+    }
+
     public func setMute(_ mute: Mute) throws {
         try writer.write { db in
             try db.execute(sql: """

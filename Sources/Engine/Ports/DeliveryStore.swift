@@ -15,6 +15,9 @@ public protocol DeliveryStore: Sendable {
     func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws
     /// Every delivery (optionally of one batch), oldest first.
     func deliveries(batch: String?) throws -> [Delivery]
+    /// Deliveries per status, and the attempts that failed (all but a delivered one's last),
+    /// counted in the store without reading the messages out.
+    func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int)
 }
 
 /// A mute: notifications of a batch (all metrics when `metric` is nil) are recorded, not sent,

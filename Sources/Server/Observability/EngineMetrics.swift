@@ -33,16 +33,9 @@ public final class EngineMetrics: Sendable {
 
     /// The text exposition, with the delivery log's counts brought up to date first.
     public func exposition(deliveries: DeliveryStore) -> String {
-        var byStatus: [String: Int] = [:]
-        var failedAttempts = 0
-        if let all = try? deliveries.deliveries(batch: nil) {
-            for delivery in all {
-                byStatus[delivery.status.rawValue, default: 0] += 1
-                failedAttempts += delivery.attempts - (delivery.status == .delivered ? 1 : 0)
-            }
-        }
-        for status in DeliveryStatus.allCases.map(\.rawValue) {
-            registry.makeGauge(name: "engine_deliveries", labels: [("status", status)],
+        let (byStatus, failedAttempts) = (try? deliveries.deliveryCounts()) ?? ([:], 0)
+        for status in DeliveryStatus.allCases {
+            registry.makeGauge(name: "engine_deliveries", labels: [("status", status.rawValue)],
                                help: "Notification deliveries in the log, by status (delivered = alerts sent).")
                 .set(Double(byStatus[status] ?? 0))
         }

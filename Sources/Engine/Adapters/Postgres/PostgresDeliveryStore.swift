@@ -68,6 +68,18 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         return try connection.query(sql, batch.map { [$0] } ?? []).rows.map(Self.delivery)
     }
 
+    public func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int) {
+        var byStatus: [DeliveryStatus: Int] = [:]
+        var failed = 0
+        for row in try connection.query("""
+            SELECT status, COUNT(*), COALESCE(SUM(attempts - CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) FROM deliveries GROUP BY status
+            """).rows {
+            if let status = row[0].flatMap(DeliveryStatus.init) { byStatus[status] = row[1].flatMap(Int.init) ?? 0 }
+            failed += row[2].flatMap(Int.init) ?? 0
+        }
+        return (byStatus, failed)
+    }
+
     public func setMute(_ mute: Mute) throws {
         try connection.query("""
             INSERT INTO mutes (batch, metric, until, reason) VALUES ($1, $2, $3, $4)
