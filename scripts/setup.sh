@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the engine needs on a fresh Debian machine with Swift: the system libraries it
-# links (SQLite, libcurl, zlib, libpq), python3 for Python ingest functions, and python3-venv and openssl
+# links (SQLite, libcurl, zlib, libpq, libcrypto), python3 for Python ingest functions, and python3-venv and openssl
 # for the test services (scripts/test-services.sh). The example batches need
 # no Python package beyond the standard library. With --test it also installs what only the tests
 # use: Chromium and its driver for the dashboard's browser test, fonts for its screenshots, and
@@ -8,7 +8,7 @@
 # Safe to run again: it installs only what is missing (under CI=true it always refreshes the
 # package lists first).
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libpq-dev python3 python3-venv sqlite3 openssl)
+packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev libpq-dev libssl-dev python3 python3-venv sqlite3 openssl)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium chromium-driver fonts-dejavu-core fonts-noto-color-emoji postgresql curl)
 fi

@@ -7,8 +7,11 @@ import Foundation
 /// through the DuckDB CLI (`motherduck`: the same with an `md:` path and
 /// `ANOMSTACK_MOTHERDUCK_TOKEN`); `turso` over the libSQL HTTP protocol
 /// (`ANOMSTACK_TURSO_DATABASE_URL`, `_AUTH_TOKEN`); `clickhouse` over ClickHouse's HTTP interface
-/// (`ANOMSTACK_CLICKHOUSE_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`). Other databases are
-/// a clear error until they arrive.
+/// (`ANOMSTACK_CLICKHOUSE_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`); `bigquery` through
+/// BigQuery's REST API with the service account in `ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS`
+/// (project `ANOMSTACK_GCP_PROJECT_ID`, else the key's); `snowflake` through the SQL API v2 with a
+/// key pair (`ANOMSTACK_SNOWFLAKE_ACCOUNT`, `_USER`, `_PRIVATE_KEY_PATH`, `_WAREHOUSE`, `_DATABASE`,
+/// `_SCHEMA`, `_ROLE`). Other databases are a clear error.
 public struct LocalDataSourceResolver: DataSourceResolver {
     /// The engine's own SQLite database, when its store is one.
     public let database: SQLiteDatabase?
@@ -64,9 +67,66 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             return ClickHouseDataSource(url: url, user: environment["ANOMSTACK_CLICKHOUSE_USER"],
                                         password: environment["ANOMSTACK_CLICKHOUSE_PASSWORD"],
                                         database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
+        case "bigquery":
+            return try bigQuery(for: batch)
+        case "snowflake":
+            return try snowflake(for: batch)
         default:
-            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported yet "
-                           + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse)")
+            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported "
+                           + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse, bigquery, snowflake)")
         }
+    }
+
+    private func bigQuery(for batch: BatchConfig) throws -> DataSource {
+        let variable = "ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"
+        guard let credentials = environment[variable] ?? environment["GOOGLE_APPLICATION_CREDENTIALS"], !credentials.isEmpty else {
+            throw JobError("\(batch.file): db: bigquery needs \(variable) (the path of a service-account JSON key)")
+        }
+        let account: GoogleServiceAccount
+        do { account = try GoogleServiceAccount.load(credentials, variable: variable) } catch { throw JobError("\(batch.file): db: bigquery: \(error)") }
+        guard let project = environment["ANOMSTACK_GCP_PROJECT_ID"] ?? account.projectID else {
+            throw JobError("\(batch.file): db: bigquery needs ANOMSTACK_GCP_PROJECT_ID (the key has no project_id)")
+        }
+        var endpoint = BigQueryDataSource.defaultEndpoint
+        if let text = environment["ANOMSTACK_BIGQUERY_URL"] {
+            guard let url = URL(string: text) else { throw JobError("\(batch.file): ANOMSTACK_BIGQUERY_URL '\(text)' is not a URL") }
+            endpoint = url
+        }
+        let transport = URLSessionTransport(timeout: 120)
+        return BigQueryDataSource(project: project, location: environment["ANOMSTACK_BIGQUERY_LOCATION"], endpoint: endpoint,
+                                  tokens: GoogleAccessTokens(account: account, scope: BigQueryDataSource.scope, transport: transport),
+                                  transport: transport)
+    }
+
+    private func snowflake(for batch: BatchConfig) throws -> DataSource {
+        func variable(_ name: String) -> String? { environment["ANOMSTACK_SNOWFLAKE_\(name)"].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let account = variable("ACCOUNT"), let user = variable("USER") else {
+            throw JobError("\(batch.file): db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER")
+        }
+        let pem: String
+        let label: String
+        if let path = variable("PRIVATE_KEY_PATH") {
+            label = "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH file '\(path)'"
+            guard let data = FileManager.default.contents(atPath: path) else { throw JobError("\(batch.file): \(label) cannot be read") }
+            pem = String(decoding: data, as: UTF8.self)
+        } else if let text = variable("PRIVATE_KEY") {
+            label = "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY"
+            pem = text
+        } else {
+            let hint = variable("PASSWORD") == nil ? "" : " (Snowflake's SQL API does not take a password)"
+            throw JobError("\(batch.file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
+                           + "key registered with ALTER USER … SET RSA_PUBLIC_KEY\(hint)")
+        }
+        let key: RSASigningKey
+        do { key = try RSASigningKey(pem: pem, label: label) } catch { throw JobError("\(batch.file): db: snowflake: \(error)") }
+        var endpoint: URL?
+        if let text = variable("URL") {
+            guard let url = URL(string: text) else { throw JobError("\(batch.file): ANOMSTACK_SNOWFLAKE_URL '\(text)' is not a URL") }
+            endpoint = url
+        }
+        var context: [String: String] = [:]
+        for name in ["warehouse", "database", "schema", "role"] { context[name] = variable(name.uppercased()) }
+        return SnowflakeDataSource(account: account, user: user, endpoint: endpoint, key: key, context: context,
+                                   transport: URLSessionTransport(timeout: 120))
     }
 }

@@ -54,8 +54,6 @@ public struct AWSSignatureV4: Sendable {
 
     /// RFC 3986 encoding as SigV4 wants it: everything but letters, digits and `-._~`.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
-        if keepSlash { allowed.insert("/") }
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        PercentEncoding.unreserved(text, keepSlash: keepSlash)
     }
 }
