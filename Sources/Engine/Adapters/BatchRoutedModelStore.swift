@@ -10,8 +10,8 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
     private var byPath: [String: ModelStore] = [:]
     private var routes: [String: ModelStore] = [:]
 
-    /// Builds one store per distinct `model_path`: `local://` relative to `base`, `s3://` with
-    /// the credentials and endpoint in `environment`.
+    /// Builds one store per distinct `model_path`: `local://` relative to `base`; `s3://`, `gs://`
+    /// and `az://` with the credentials and endpoints in `environment`.
     public init(batches: [BatchConfig], base: URL, environment: [String: String] = [:]) throws {
         self.base = base
         self.environment = environment
@@ -34,7 +34,11 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
             return try S3ModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
         }
         if modelPath.hasPrefix("gs://") {
-            return try S3ModelStore.fromGCSPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
+            // An HMAC key selects the S3-compatible XML API; otherwise the JSON API with a service account.
+            if environment["ANOMSTACK_GCS_HMAC_ACCESS_ID"] != nil {
+                return try S3ModelStore.fromGCSPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
+            }
+            return try GCSModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
         }
         if modelPath.hasPrefix("az://") {
             return try AzureBlobModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))

@@ -4,11 +4,11 @@ import Testing
 
 /// `db: bigquery` against a loopback server that answers BigQuery's REST API and Google's token
 /// endpoint in their documented wire formats and checks the service account's RS256 JWT
-/// (scripts/services/warehouse_server.py). It pages results two rows at a time.
+/// (scripts/services/cloud_server.py). It pages results two rows at a time.
 @Suite struct BigQueryDataSourceTests {
     func environment() throws -> [String: String] {
         ["ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS": try testService("ENGINE_TEST_GOOGLE_CREDENTIALS", "the BigQuery test"),
-         "ANOMSTACK_BIGQUERY_URL": try testService("ENGINE_TEST_WAREHOUSE_URL", "the BigQuery test") + "/bigquery/v2"]
+         "ANOMSTACK_BIGQUERY_URL": try testService("ENGINE_TEST_CLOUD_URL", "the BigQuery test") + "/bigquery/v2"]
     }
 
     func source(_ environment: [String: String]) throws -> DataSource {

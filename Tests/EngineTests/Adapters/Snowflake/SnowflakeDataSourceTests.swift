@@ -4,12 +4,12 @@ import Testing
 
 /// `db: snowflake` against a loopback server that answers Snowflake's SQL API v2 in its documented
 /// wire format (statements, 202 while running, result partitions, error codes) and checks the
-/// key-pair JWT, issuer fingerprint included (scripts/services/warehouse_server.py).
+/// key-pair JWT, issuer fingerprint included (scripts/services/cloud_server.py).
 @Suite struct SnowflakeDataSourceTests {
     func environment() throws -> [String: String] {
         ["ANOMSTACK_SNOWFLAKE_ACCOUNT": "testorg-account", "ANOMSTACK_SNOWFLAKE_USER": "engine",
-         "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH": try testService("ENGINE_TEST_WAREHOUSE_KEY", "the Snowflake test"),
-         "ANOMSTACK_SNOWFLAKE_URL": try testService("ENGINE_TEST_WAREHOUSE_URL", "the Snowflake test"),
+         "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH": try testService("ENGINE_TEST_CLOUD_KEY", "the Snowflake test"),
+         "ANOMSTACK_SNOWFLAKE_URL": try testService("ENGINE_TEST_CLOUD_URL", "the Snowflake test"),
          "ANOMSTACK_SNOWFLAKE_WAREHOUSE": "COMPUTE_WH"]
     }
 

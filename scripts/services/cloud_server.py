@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""A loopback server that answers BigQuery's and Snowflake's REST APIs, and Google's OAuth token
-endpoint, the way their documentation shows, for the engine's BigQuery and Snowflake sources (the
-real services cannot be reached from here). Queries run on an in-memory SQLite database seeded with
+"""A loopback server that answers BigQuery's and Snowflake's REST APIs, Cloud Storage's JSON API
+and Google's OAuth token endpoint the way their documentation shows, for the engine's BigQuery and
+Snowflake sources and its gs:// model store (the real services cannot be reached from here). Queries run on an in-memory SQLite database seeded with
 a table `metrics_src`. Results are cut into pages of --page-size rows so that the engine must
 follow BigQuery's pageToken and Snowflake's partitions. A statement containing `/* slow */` is not
 finished at first (BigQuery: jobComplete false; Snowflake: 202), so that the engine must poll.
@@ -16,9 +16,11 @@ the engine's code. 127.0.0.1 only; it stops by itself after --lifetime seconds.
   POST /api/v2/statements                      Snowflake SQL API v2 with X-Snowflake-Authorization-
                                                Token-Type KEYPAIR_JWT; iss must be ACCOUNT.USER.SHA256:fp.
   GET  /api/v2/statements/H[?partition=N]      status of a running statement, or a further partition.
+  POST /upload/storage/v1/b/B/o?uploadType=media&name=N   Cloud Storage media upload (bucket B must
+                                               be --bucket); GET /storage/v1/b/B/o/N?alt=media reads it.
 
-    scripts/services/warehouse_server.py --port 8767 --public-key pub.pem --client-email sa@p.iam.gserviceaccount.com \
-        --account TESTORG-ACCOUNT --user ENGINE
+    scripts/services/cloud_server.py --port 8767 --public-key pub.pem --client-email sa@p.iam.gserviceaccount.com \
+        --account TESTORG-ACCOUNT --user ENGINE --bucket engine-models
 """
 import argparse
 import base64
@@ -31,7 +33,7 @@ import sqlite3
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
@@ -48,6 +50,7 @@ INSERT INTO metrics_src VALUES
   ('2026-01-15 15:00:00', 'orders', 30.5, 6, 'spike');
 """)
 jobs = {}
+objects = {}
 
 
 def run(sql):
@@ -116,6 +119,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.bigquery_query(json.loads(self.body()))
         if url.path == "/api/v2/statements":
             return self.snowflake_submit(json.loads(self.body()))
+        match = re.fullmatch(r"/upload/storage/v1/b/([^/]+)/o", url.path)
+        if match:
+            return self.storage_upload(match.group(1), {k: v[0] for k, v in parse_qs(url.query).items()})
         self.send(404, {"error": "not found"})
 
     def do_GET(self):
@@ -127,6 +133,9 @@ class Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/api/v2/statements/([^/]+)", url.path)
         if match:
             return self.snowflake_status(match.group(1), query)
+        match = re.fullmatch(r"/storage/v1/b/([^/]+)/o/([^/]+)", url.path)
+        if match:
+            return self.storage_download(match.group(1), unquote(match.group(2)), query)
         self.send(404, {"error": "not found"})
 
     # Google OAuth and BigQuery
@@ -136,19 +145,60 @@ class Handler(BaseHTTPRequestHandler):
         claims = verify_jwt(form.get("assertion", [""])[0], self.server.public_key)
         if grant != "urn:ietf:params:oauth:grant-type:jwt-bearer" or claims is None:
             return self.send(400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."})
-        if claims.get("iss") != self.server.client_email or not claims.get("aud", "").endswith("/token") \
-                or "bigquery" not in claims.get("scope", "") and "cloud-platform" not in claims.get("scope", ""):
+        if claims.get("iss") != self.server.client_email or not claims.get("aud", "").endswith("/token") or not claims.get("scope"):
             return self.send(400, {"error": "invalid_grant", "error_description": "Invalid JWT: claims do not match the service account."})
         access = "ya29." + secrets.token_urlsafe(24)
-        self.server.access_tokens.add(access)
+        self.server.access_tokens[access] = claims["scope"].split()
         self.send(200, {"access_token": access, "expires_in": 3599, "token_type": "Bearer"})
 
-    def bigquery_authorized(self):
+    def google_authorized(self, scopes):
         header = self.headers.get("Authorization", "")
         if not header.startswith("Bearer ") or header[7:] not in self.server.access_tokens:
             self.send(401, {"error": {"code": 401, "message": "Request had invalid authentication credentials.", "status": "UNAUTHENTICATED"}})
             return False
+        if not set(scopes) & set(self.server.access_tokens[header[7:]]):
+            self.send(403, {"error": {"code": 403, "message": "Request had insufficient authentication scopes.", "status": "PERMISSION_DENIED"}})
+            return False
         return True
+
+    def bigquery_authorized(self):
+        return self.google_authorized(["https://www.googleapis.com/auth/bigquery.readonly", "https://www.googleapis.com/auth/bigquery",
+                                       "https://www.googleapis.com/auth/cloud-platform"])
+
+    # Cloud Storage
+
+    def storage_authorized(self, bucket):
+        if not self.google_authorized(["https://www.googleapis.com/auth/devstorage.read_write",
+                                       "https://www.googleapis.com/auth/cloud-platform"]):
+            return False
+        if bucket != self.server.bucket:
+            self.send(404, {"error": {"code": 404, "message": "The specified bucket does not exist.",
+                                      "errors": [{"domain": "global", "reason": "notFound", "message": "The specified bucket does not exist."}]}})
+            return False
+        return True
+
+    def storage_upload(self, bucket, query):
+        data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if not self.storage_authorized(bucket):
+            return
+        if query.get("uploadType") != "media" or not query.get("name"):
+            return self.send(400, {"error": {"code": 400, "message": "Required parameter: name / uploadType=media"}})
+        objects[query["name"]] = data
+        self.send(200, {"kind": "storage#object", "bucket": bucket, "name": query["name"], "size": str(len(data)),
+                        "contentType": self.headers.get("Content-Type", "application/octet-stream")})
+
+    def storage_download(self, bucket, name, query):
+        if not self.storage_authorized(bucket):
+            return
+        if name not in objects:
+            return self.send(404, {"error": {"code": 404, "message": f"No such object: {bucket}/{name}"}})
+        if query.get("alt") != "media":
+            return self.send(200, {"kind": "storage#object", "bucket": bucket, "name": name, "size": str(len(objects[name]))})
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(objects[name])))
+        self.end_headers()
+        self.wfile.write(objects[name])
 
     def bigquery_query(self, request):
         if not self.bigquery_authorized():
@@ -274,6 +324,7 @@ def main():
     parser.add_argument("--client-email", required=True)
     parser.add_argument("--account", required=True)
     parser.add_argument("--user", required=True)
+    parser.add_argument("--bucket", required=True)
     parser.add_argument("--page-size", type=int, default=2)
     parser.add_argument("--lifetime", type=float, default=2700)
     args = parser.parse_args()
@@ -283,9 +334,9 @@ def main():
     der = server.public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
     server.fingerprint = "SHA256:" + base64.b64encode(hashlib.sha256(der).digest()).decode()
     server.client_email, server.account, server.user = args.client_email, args.account.upper(), args.user.upper()
-    server.page_size, server.access_tokens = args.page_size, set()
+    server.page_size, server.access_tokens, server.bucket = args.page_size, {}, args.bucket
     threading.Timer(args.lifetime, server.shutdown).start()
-    print(f"warehouse server on 127.0.0.1:{args.port}", flush=True)
+    print(f"cloud server on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()
 
 
