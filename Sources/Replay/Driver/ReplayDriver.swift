@@ -20,15 +20,19 @@ public struct ReplayDriver: Sendable {
         public var store: (@Sendable () throws -> any EngineStore)?
         /// The model store; nil: in memory. Replays on PostgreSQL and S3 must give the same outputs.
         public var models: (any ModelStore)?
+        /// Where arriving rows land before ingest reads them (a real database); nil: handed over directly.
+        public var landing: (any ArrivalLanding)?
 
         public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: LanguageModel? = nil,
-                    store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil) {
+                    store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil,
+                    landing: (any ArrivalLanding)? = nil) {
             self.until = until
             self.shuffleArrivals = shuffleArrivals
             self.logger = logger
             self.llm = llm
             self.store = store
             self.models = models
+            self.landing = landing
         }
     }
 
@@ -61,7 +65,7 @@ public struct ReplayDriver: Sendable {
         let plots = RecordingPlotSink()
         let faults = FaultPlan()
         let source = ScenarioDataSource(series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
-                                        shuffleEverything: options.shuffleArrivals)
+                                        shuffleEverything: options.shuffleArrivals, landing: options.landing)
         let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
                                  ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
                                  channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),

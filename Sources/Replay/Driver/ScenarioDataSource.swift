@@ -20,8 +20,11 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     private let clock: EngineClock
     private let seed: UInt64
     private let shuffleEverything: Bool
+    private let landing: (any ArrivalLanding)?
+    private var landed = 0
 
-    init(series: [SeriesSpec], interval: TimeInterval, clock: EngineClock, seed: UInt64, shuffleEverything: Bool) {
+    init(series: [SeriesSpec], interval: TimeInterval, clock: EngineClock, seed: UInt64, shuffleEverything: Bool,
+         landing: (any ArrivalLanding)? = nil) {
         var deliveries: [Delivery] = []
         for spec in series {
             for (i, point) in spec.points.enumerated() {
@@ -42,11 +45,20 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
         self.clock = clock
         self.seed = seed
         self.shuffleEverything = shuffleEverything
+        self.landing = landing
     }
 
     func dataSource(for batch: BatchConfig) throws -> DataSource { self }
 
-    func query(_ sql: String) throws -> [SourceRow] {
+    func query(_ sql: String) async throws -> [SourceRow] {
+        let rows = arrived()
+        guard let landing else { return rows }
+        let delivery = lock.withLock { landed += 1; return landed }
+        return try await landing.land(rows, delivery: delivery)
+    }
+
+    /// The rows that have arrived by the clock's `now` since the last query, in arrival order.
+    private func arrived() -> [SourceRow] {
         let now = clock.now
         let due: [Delivery] = lock.withLock {
             var taken: [Delivery] = []

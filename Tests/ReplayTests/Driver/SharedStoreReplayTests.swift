@@ -4,9 +4,10 @@ import Logging
 import Replay
 import Testing
 
-/// Replays on the distributed layout's parts — PostgreSQL as the store and an S3-compatible
-/// server (moto) for the models — give byte-for-byte the goldens recorded on in-memory SQLite:
-/// the store must not change any output.
+/// Replays on the distributed layout's parts — PostgreSQL as the source (arrivals land in a
+/// PostgreSQL table and are read back by the `db: postgres` adapter) and as the store, and an
+/// S3-compatible server (moto) for the models — give byte-for-byte the goldens recorded on
+/// in-memory SQLite: the source and the stores must not change any output.
 @Suite(.serialized) struct SharedStoreReplayTests {
     static let repository = ReplaySuiteTests.repository
 
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test(arguments: ["spike", "feedback_and_mute", "threshold_breach"])
-    func aScenarioOnPostgreSQLAndS3MatchesItsSQLiteGoldens(_ name: String) async throws {
+    func aScenarioFromAndOnPostgreSQLWithS3ModelsMatchesItsSQLiteGoldens(_ name: String) async throws {
         let postgres = try service("ENGINE_TEST_POSTGRES_URL"), s3 = try service("ENGINE_TEST_S3_URL")
         let admin = try PostgresConnection(url: postgres)
         let database = "replay_\(UUID().uuidString.prefix(8).lowercased())"
@@ -40,12 +41,16 @@ import Testing
         logger.logLevel = .critical
         let suite = ReplaySuite(root: Self.repository, options: .init(record: .never, logger: logger))
         let scenario = try suite.load(Self.repository.appendingPathComponent("scenarios/\(name)"))
-        let driver = ReplayDriver(options: .init(logger: logger, store: { try PostgresDatabase(url: url) }, models: models))
+        let driver = ReplayDriver(options: .init(logger: logger, store: { try PostgresDatabase(url: url) }, models: models,
+                                                 landing: try PostgresArrivalLanding(url: url)))
         let outputs = try await driver.run(scenario)
         for file in outputs.comparedFiles {
             let golden = try String(contentsOf: Self.repository.appendingPathComponent("golden/\(name)/\(file)"), encoding: .utf8)
             #expect(outputs.files[file] == golden, "\(name)/\(file) differs on PostgreSQL and S3")
         }
         #expect(!outputs.comparedFiles.isEmpty)
+        // The rows did cross PostgreSQL: every arrival is in the landing table.
+        let landed = try PostgresConnection(url: url).query("SELECT count(*) FROM replay_arrivals").rows[0][0].flatMap { Int($0) } ?? 0
+        #expect(landed >= scenario.series.reduce(0) { $0 + $1.points.filter { $0.value != nil }.count })
     }
 }
