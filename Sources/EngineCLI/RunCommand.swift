@@ -7,7 +7,19 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Run jobs once, on a clock fixed at --as-of.",
         discussion: """
-            `all` runs ingest, tholdalert, train, score, alert, change and plot in that order for each batch.             Notifications go to the channels the environment configures (see the README); charts go under             $ENGINE_PLOTS (default ./plots). Exits 1 if any job failed.
+            `all` runs ingest, tholdalert, train, score, alert, change and plot in that order for each batch. \
+            Notifications go to the channels the environment configures (see the README); charts go under \
+            $ENGINE_PLOTS (default ./plots).
+
+            This is the unit of work of an orchestrator (Kubernetes CronJobs, Dagster): it is idempotent, \
+            several can run at once for different batches, and each run takes a lease on its job and batch \
+            in the store, so two runs of the same job and batch never overlap, even on different machines \
+            sharing a PostgreSQL store. A run whose lease another process holds is skipped (exit 0) after \
+            --lease-wait seconds; the lease of a process that died lapses --lease-ttl seconds after its \
+            last renewal. Inside Dagster (DAGSTER_PIPES_CONTEXT set) progress and results are reported \
+            through Dagster Pipes.
+
+            Exits 1 if any job failed.
             """
     )
 
@@ -35,6 +47,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The step of a backfill: 30m, 1h, 1d (default 5m).")
     var every = "5m"
+
+    @Option(name: .long, help: "Seconds a run's lease lasts without renewal (renewed every third of it while the run goes on).")
+    var leaseTTL: Double = 60
+
+    @Option(name: .long, help: "Seconds to wait for a lease another process holds before skipping the run.")
+    var leaseWait: Double = 0
 
     func run() async throws {
         let installation = folder.installation(database: database.db)
@@ -69,7 +87,8 @@ struct RunCommand: AsyncParsableCommand {
         var failed = false
         var time = start
         while time <= end {
-            let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db))
+            let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db),
+                                   leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
             for run in await runner.run(kinds, batches: batches) {
                 print(describe(run))
                 failed = failed || run.status == .failed

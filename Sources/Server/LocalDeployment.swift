@@ -48,7 +48,10 @@ public struct LocalDeployment: Sendable {
         }
         try await watcher.reload()
         let context = try installation.context(clock: clock, seed: seed, models: models, database: database)
-        let runner = JobRunner(context: context, timeout: limits.runTimeout)
+        // Engines that share a PostgreSQL store take a lease per run, so that two of them never run
+        // the same job of the same batch at once; one engine on its own SQLite file needs none.
+        let leases = installation.usesPostgres ? installation.runLeases(database: database, clock: clock) : nil
+        let runner = JobRunner(context: context, timeout: limits.runTimeout, leases: leases)
         let scheduler = Scheduler(catalog: catalog, runner: runner, mode: .concurrent(limit: limits.maxConcurrentRuns))
         let engine = ServedEngine(catalog: catalog, scheduler: scheduler, watcher: watcher, stores: database, overrides: database,
                                   mutes: database, deliveries: database, metrics: EngineMetrics(), logger: logger)

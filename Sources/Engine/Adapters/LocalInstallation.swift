@@ -100,4 +100,11 @@ public struct LocalInstallation: Sendable {
     public func openDatabase() throws -> any EngineStore {
         usesPostgres ? try PostgresDatabase(url: databasePath) : try SQLiteDatabase(path: databasePath)
     }
+
+    /// Run leases on `database` for this process (host name and process id as the holder), on
+    /// `clock`, the wall clock of the process.
+    public func runLeases(database: any EngineStore, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
+        let process = ProcessInfo.processInfo
+        return RunLeases(store: database, holder: "\(process.hostName):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait)
+    }
 }

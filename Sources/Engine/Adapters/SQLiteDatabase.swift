@@ -40,6 +40,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
             }
             try db.execute(sql: Self.notificationSchema)
             try db.execute(sql: Self.controlSchema)
+            try db.execute(sql: Self.leaseSchema)
         }
     }
 

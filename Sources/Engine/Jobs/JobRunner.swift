@@ -9,10 +9,14 @@ public struct JobRunner: Sendable {
     public var timeout: TimeInterval?
     /// The job that implements each kind: the real ones, or stand-ins in tests of the scheduler.
     public var jobs: @Sendable (JobKind) -> BatchJob
+    /// Leases shared with other engine processes on the same store; nil when this process is alone.
+    public var leases: RunLeases?
 
-    public init(context: JobContext, timeout: TimeInterval? = nil, jobs: @escaping @Sendable (JobKind) -> BatchJob = JobRunner.job) {
+    public init(context: JobContext, timeout: TimeInterval? = nil, leases: RunLeases? = nil,
+                jobs: @escaping @Sendable (JobKind) -> BatchJob = JobRunner.job) {
         self.context = context
         self.timeout = timeout
+        self.leases = leases
         self.jobs = jobs
     }
 
@@ -44,8 +48,15 @@ public struct JobRunner: Sendable {
         } else {
             do {
                 try context.gate?.admit(kind, batch: batch.name)
-                let outcome = try await execute(jobs(kind), batch: batch)
-                run.rowsWritten = outcome.rowsWritten
+                if let held = try await leases?.acquire(kind, batch: batch.name) {
+                    run.status = .skipped
+                    run.error = held
+                    context.logger.warning("\(kind.rawValue) \(batch.name): skipped, \(held)")
+                } else {
+                    defer { releaseLease(kind, batch: batch) }
+                    let outcome = try await execute(jobs(kind), batch: batch)
+                    run.rowsWritten = outcome.rowsWritten
+                }
             } catch {
                 run.status = .failed
                 run.error = "\(error)"
@@ -62,6 +73,16 @@ public struct JobRunner: Sendable {
         return run
     }
 
+    private func releaseLease(_ kind: JobKind, batch: BatchConfig) {
+        guard let leases else { return }
+        do {
+            try leases.release(kind, batch: batch.name)
+        } catch {
+            // The lease then lapses by itself after its lifetime.
+            context.logger.warning("\(kind.rawValue) \(batch.name): could not release the lease: \(error)")
+        }
+    }
+
     /// Queues and sends the failure notice of a run (`job_failure_alert`); its id is the run's
     /// job and start, so it is sent once. A notice that cannot be queued is logged, never thrown.
     private func notifyFailure(_ run: JobRun, batch: BatchConfig) async {
@@ -76,24 +97,33 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// Runs the job, racing it against the timeout when there is one. Jobs check for
-    /// cancellation between metrics, so a timed-out job stops at the next metric and what it
-    /// wrote so far stays (each metric's rows are written whole).
+    /// Runs the job, racing it against the timeout when there is one, and renewing its lease
+    /// while it runs when there are leases. Jobs check for cancellation between metrics, so a
+    /// timed-out job stops at the next metric and what it wrote so far stays (each metric's rows
+    /// are written whole).
     private func execute(_ job: BatchJob, batch: BatchConfig) async throws -> JobOutcome {
-        guard let timeout else { return try await job.run(batch: batch, context: context) }
-        let context = self.context
-        let deadline = context.clock.now.addingTimeInterval(timeout)
+        if timeout == nil && leases == nil { return try await job.run(batch: batch, context: context) }
+        let context = self.context, timeout = self.timeout, leases = self.leases
         return try await withThrowingTaskGroup(of: JobOutcome?.self) { group in
             group.addTask { try await job.run(batch: batch, context: context) }
-            group.addTask {
-                try await context.clock.sleep(until: deadline)
-                return nil
+            if let timeout {
+                let deadline = context.clock.now.addingTimeInterval(timeout)
+                group.addTask {
+                    try await context.clock.sleep(until: deadline)
+                    throw RunTimeout(seconds: timeout)
+                }
+            }
+            if let leases {
+                group.addTask {
+                    try await leases.keepAlive(job.kind, batch: batch.name)
+                    return nil
+                }
             }
             defer { group.cancelAll() }
-            guard let first = try await group.next(), let outcome = first else {
-                throw RunTimeout(seconds: timeout)
+            while let next = try await group.next() {
+                if let outcome = next { return outcome }
             }
-            return outcome
+            throw CancellationError()
         }
     }
 

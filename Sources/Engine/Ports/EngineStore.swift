@@ -1,3 +1,3 @@
 /// Everything the engine keeps: metrics and job runs, the delivery log, mutes and run-time
-/// overrides. The embedded SQLite database and PostgreSQL both are one.
-public typealias EngineStore = MetricStores & DeliveryStore & MuteStore & OverrideStore
+/// overrides, and run leases. The embedded SQLite database and PostgreSQL both are one.
+public typealias EngineStore = MetricStores & DeliveryStore & MuteStore & OverrideStore & LeaseStore

@@ -114,6 +114,58 @@ import Testing
         }
     }
 
+    @Test(arguments: kinds) func aLeaseHasOneHolderUntilItIsReleasedOrLapses(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let t0 = referenceTime
+            let a = try database.acquireLease(job: .train, batch: "b", holder: "a", now: t0, expires: t0.addingTimeInterval(60))
+            #expect(a.holder == "a" && a.expiresAt == t0.addingTimeInterval(60))
+            // Another holder sees a's lease while it is in force; a itself renews it.
+            #expect(try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(59),
+                                              expires: t0.addingTimeInterval(119)).holder == "a")
+            #expect(try database.acquireLease(job: .train, batch: "b", holder: "a", now: t0.addingTimeInterval(30),
+                                              expires: t0.addingTimeInterval(90)).expiresAt == t0.addingTimeInterval(90))
+            #expect(try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(89),
+                                              expires: t0.addingTimeInterval(149)).holder == "a")
+            // Other jobs and batches have their own leases.
+            #expect(try database.acquireLease(job: .score, batch: "b", holder: "b", now: t0, expires: t0.addingTimeInterval(60)).holder == "b")
+            #expect(try database.acquireLease(job: .train, batch: "c", holder: "b", now: t0, expires: t0.addingTimeInterval(60)).holder == "b")
+            // A lapsed lease goes to the next caller; a release by someone else changes nothing.
+            let taken = try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(90), expires: t0.addingTimeInterval(150))
+            #expect(taken.holder == "b" && taken.acquiredAt == t0.addingTimeInterval(90))
+            try database.releaseLease(job: .train, batch: "b", holder: "a")
+            #expect(try database.acquireLease(job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(91),
+                                              expires: t0.addingTimeInterval(151)).holder == "b")
+            try database.releaseLease(job: .train, batch: "b", holder: "b")
+            #expect(try database.acquireLease(job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(92),
+                                              expires: t0.addingTimeInterval(152)).holder == "c")
+        }
+    }
+
+    @Test func exactlyOneOfManyConnectionsGetsAFreeLease() async throws {
+        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
+            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+            return
+        }
+        let admin = try PostgresConnection(url: url)
+        let name = "leases_\(UUID().uuidString.prefix(8).lowercased())"
+        try admin.query("CREATE DATABASE \(name)")
+        defer { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)") }
+        var components = URLComponents(string: url)!
+        components.path = "/" + name
+        let databases = try (0..<8).map { _ in try PostgresDatabase(url: components.string!) }
+        let winners = try await withThrowingTaskGroup(of: String.self) { group in
+            for (index, database) in databases.enumerated() {
+                group.addTask {
+                    try database.acquireLease(job: .ingest, batch: "b", holder: "p\(index)", now: referenceTime,
+                                              expires: referenceTime.addingTimeInterval(60)).holder
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        // Every caller sees the same holder: the one whose insert won.
+        #expect(winners.count == 8 && Set(winners).count == 1)
+    }
+
     @Test(arguments: kinds) func theWholePipelineRuns(_ kind: String) async throws {
         try await withStore(kind) { database in
             let h = try Harness()

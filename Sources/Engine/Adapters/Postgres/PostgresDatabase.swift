@@ -84,6 +84,11 @@ public final class PostgresDatabase: MetricStores, @unchecked Sendable {
             id BIGSERIAL PRIMARY KEY, batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT, changed_by TEXT NOT NULL,
             changed_at TEXT NOT NULL)
         """,
+        """
+        CREATE TABLE IF NOT EXISTS job_leases (
+            job TEXT NOT NULL, batch TEXT NOT NULL, holder TEXT NOT NULL, acquired_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL, PRIMARY KEY (job, batch))
+        """,
     ]
 }
 
