@@ -27,8 +27,9 @@ struct RunCommand: AsyncParsableCommand {
         case ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, all
     }
 
-    @Argument(help: "The job: ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, or all (ingest to plot, without llmalert).")
-    var job: Job
+    @Argument(help: ArgumentHelp("The job(s): ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, or all (ingest to plot, without llmalert).",
+                                 discussion: "Several jobs run in the order given for each batch; a job whose predecessor failed is skipped."))
+    var jobs: [Job]
 
     @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")
     var batch: [String] = []
@@ -36,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var folder: FolderOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "The time the run happens at (ISO 8601; default: now).")
+    @Option(name: .long, help: "The time the run happens at (ISO 8601; default: now). Empty, or an unexpanded $(VAR): the first job's latest cron tick at or before now.")
     var asOf: String?
 
     @Option(name: .long, help: "The run seed for every random draw.")
@@ -69,7 +70,7 @@ struct RunCommand: AsyncParsableCommand {
             batches = batches.filter { batch.contains($0.name) }
         }
         if !loaded.errors.isEmpty && batch.isEmpty { throw ExitCode(2) }
-        let start = try parseTime(asOf) ?? SystemClock().now
+        let start = try startTime(batches: batches)
         let end = try until.map { text -> Date in
             guard let date = try parseTime(text), date >= start else { throw ValidationError("--until must be a time at or after --as-of") }
             return date
@@ -77,25 +78,75 @@ struct RunCommand: AsyncParsableCommand {
         guard case .span(let step)? = try? TimeWindow(parsing: every) else {
             throw ValidationError("--every must be a duration such as 5m, 1h or 1d, got '\(every)'")
         }
-        let kinds: [JobKind] = job == .all ? JobKind.pipeline : [JobKind(rawValue: job.rawValue)!]
+        let kinds = try kindsToRun()
         let wantsModel = kinds.contains(.llmalert) || batches.contains { $0.alertExplain || $0.summaryLLM }
         if wantsModel && installation.languageModel == nil {
             printError("note: language model \(installation.languageModelSummary): the LLM features are skipped")
         }
+        let pipes = try DagsterPipesSession.open(environment: installation.environment)
         let db = try installation.openDatabase()
         let models = try installation.modelStore(batches: batches)
         var failed = false
         var time = start
+        var runs: [JobRun] = []
         while time <= end {
             let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db),
                                    leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
-            for run in await runner.run(kinds, batches: batches) {
-                print(describe(run))
-                failed = failed || run.status == .failed
+            for batch in batches.sorted(by: { $0.name < $1.name }) {
+                var predecessorFailed = false
+                for kind in kinds {
+                    let run: JobRun
+                    if predecessorFailed && jobs != [.all] {
+                        run = JobRun(job: kind, batch: batch.name, asOf: time, startedAt: time, finishedAt: time, status: .skipped,
+                                     rowsWritten: 0, error: "an earlier job of this run failed")
+                    } else {
+                        run = await runner.run(kind, batch: batch)
+                    }
+                    print(describe(run))
+                    predecessorFailed = predecessorFailed || run.status == .failed
+                    failed = failed || run.status == .failed
+                    runs.append(run)
+                }
             }
             time = time.addingTimeInterval(step)
         }
+        if let pipes {
+            try PipesRunReport(runs: runs, asOf: start).send(to: pipes)
+            try pipes.close(error: failed ? "a job failed: see the runs_succeeded check" : nil)
+        }
         if failed { throw ExitCode(1) }
+    }
+}
+
+extension RunCommand {
+    /// The jobs to run, in order (`all` alone: the pipeline).
+    func kindsToRun() throws -> [JobKind] {
+        if jobs.contains(.all) {
+            guard jobs == [.all] else { throw ValidationError("'all' cannot be combined with other jobs") }
+            return JobKind.pipeline
+        }
+        return jobs.map { JobKind(rawValue: $0.rawValue)! }
+    }
+
+    /// `--as-of`, now when it is absent, or the first job's latest tick when it is empty or an
+    /// unexpanded `$(VAR)` (an orchestrator that had no scheduled time to give).
+    func startTime(batches: [BatchConfig]) throws -> Date {
+        let now = SystemClock().now
+        guard let asOf else { return now }
+        let text = asOf.trimmingCharacters(in: .whitespaces)
+        guard text.isEmpty || text.hasPrefix("$(") else {
+            guard let date = try parseTime(text) else { throw ValidationError("--as-of '\(asOf)' is not a time") }
+            return date
+        }
+        let job = try kindsToRun()[0]
+        let ticks = batches.compactMap { batch in
+            batch.cronSchedule((job.follows ?? job).rawValue).flatMap { try? CronExpression($0) }?.latest(atOrBefore: now)
+        }
+        guard let tick = ticks.max() else {
+            throw ValidationError("--as-of is empty and \(job.rawValue) has no cron schedule to take the latest tick from")
+        }
+        printError("note: --as-of is '\(asOf)': using \(job.rawValue)'s latest scheduled tick, \(MetricTimestamp.formatISO(tick))")
+        return tick
     }
 }
 

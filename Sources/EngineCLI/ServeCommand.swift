@@ -15,7 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
             the metrics folder are picked up within --reload-interval seconds (invalid ones are logged and ignored). \
             Writes (feedback, settings, run now, mutes) need the token in $ENGINE_API_TOKEN (a bearer header, or the \
             login form's cookie); without one a token is made up and printed. SIGTERM or SIGINT stops scheduling and \
-            lets running jobs finish for up to --shutdown-grace seconds.
+            lets running jobs finish for up to --shutdown-grace seconds. With --no-schedule this process runs no \
+            schedule and only serves the dashboard and API, for when Kubernetes CronJobs or Dagster run the jobs \
+            (see `engine k8s-manifests` and `engine dagster-definitions`).
             """
     )
 
@@ -49,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Require the token for pages and read-only API calls too (also ENGINE_PROTECT_READS=true).")
     var protectReads = false
 
+    @Flag(name: .long, inversion: .prefixedNo, help: "Run the schedules (--no-schedule: an orchestrator runs the jobs; serve the dashboard and API only).")
+    var schedule = true
+
     func run() async throws {
         let installation = folder.installation(database: database.db)
         let environment = installation.environment
@@ -61,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             printLine("ENGINE_API_TOKEN is not set: writes need this token for this run: \(token)")
         }
         let settings = ServeSettings(host: host, port: port, apiToken: token,
-                                     protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true")
+                                     protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true", schedules: schedule)
         let deployment = LocalDeployment(installation: installation, database: try installation.openDatabase(), clock: SystemClock(),
                                          seed: seed, startAll: startAll,
                                          limits: .init(maxConcurrentRuns: maxConcurrentRuns, runTimeout: runTimeout > 0 ? runTimeout : nil,
@@ -72,8 +77,11 @@ struct ServeCommand: AsyncParsableCommand {
         for error in snapshot.errors { printError("error: \(error)") }
         for line in installation.channelSummary { printLine("  notifications: \(line)") }
         printLine("  language model: \(installation.languageModelSummary)")
-        for entry in snapshot.schedule.entries { printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)") }
-        if snapshot.schedule.entries.isEmpty {
+        if !schedule {
+            printLine("  schedules: off (--no-schedule): jobs are left to the orchestrator")
+        }
+        for entry in snapshot.schedule.entries where schedule { printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)") }
+        if snapshot.schedule.entries.isEmpty && schedule {
             printLine("no job is scheduled yet: start one on a batch's settings page, set <job>_default_schedule_status: RUNNING, or pass --start-all")
         }
         try await application.run(shutdownGrace: .seconds(shutdownGrace)) { port in

@@ -53,12 +53,14 @@ public struct EngineApplication: Sendable {
     /// Runs everything until SIGTERM/SIGINT (or the task is cancelled). Running jobs get
     /// `shutdownGrace` to finish before they are cancelled.
     public func run(shutdownGrace: Duration = .seconds(60), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let services: [any Service] = [
-            SchedulerService(scheduler: engine.scheduler, metrics: engine.metrics, logger: engine.logger),
+        var services: [any Service] = [
             ConfigWatcherService(watcher: engine.watcher),
             DeliveryRetryService(loop: retries),
             application(onListening: onListening),
         ]
+        if settings.schedules {
+            services.insert(SchedulerService(scheduler: engine.scheduler, metrics: engine.metrics, logger: engine.logger), at: 0)
+        }
         var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: engine.logger)
         configuration.maximumGracefulShutdownDuration = shutdownGrace
         try await ServiceGroup(configuration: configuration).run()

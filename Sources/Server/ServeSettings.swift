@@ -11,13 +11,17 @@ public struct ServeSettings: Sendable {
     public var protectReads: Bool
     /// Alerts and charts per page.
     public var pageSize: Int
+    /// Whether this process runs the schedules; false when an orchestrator (Kubernetes CronJobs,
+    /// Dagster) runs the jobs and this process only serves the dashboard and API.
+    public var schedules: Bool
 
     public init(host: String = "127.0.0.1", port: Int = 8080, apiToken: String, protectReads: Bool = false,
-                pageSize: Int = 12) {
+                pageSize: Int = 12, schedules: Bool = true) {
         self.host = host
         self.port = port
         self.apiToken = apiToken
         self.protectReads = protectReads
         self.pageSize = pageSize
+        self.schedules = schedules
     }
 }

@@ -57,6 +57,21 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The first firing time strictly after `date` (whole minutes), or nil if none within 8 years.
+    /// The latest firing time at or before `date`, looking back at most a year (nil if none):
+    /// the tick an orchestrator meant when it does not say.
+    public func latest(atOrBefore date: Date) -> Date? {
+        for lookback: TimeInterval in [3_600, 86_400, 8 * 86_400, 366 * 86_400] {
+            var cursor = date.addingTimeInterval(-lookback)
+            var found: Date?
+            while let next = next(after: cursor), next <= date {
+                found = next
+                cursor = next
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
     public func next(after date: Date) -> Date? {
         let start = (date.timeIntervalSince1970 / 60).rounded(.down) * 60 + 60
         var c = CivilTime(epochSeconds: Int64(start))
