@@ -72,3 +72,18 @@ func testService(_ variable: String, _ what: String) throws -> String {
     }
     return value
 }
+
+/// What the resolver says about `batch` under `environment`: its error, or "no error".
+func resolverError(_ batch: BatchConfig, _ environment: [String: String]) -> String {
+    do {
+        _ = try LocalDataSourceResolver(database: nil, environment: environment).dataSource(for: batch)
+        return "no error"
+    } catch { return "\(error)" }
+}
+
+/// A new empty folder under the temporary directory; the caller removes it.
+func temporaryFolder(_ prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

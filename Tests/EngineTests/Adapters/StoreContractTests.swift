@@ -1,4 +1,5 @@
 import Engine
+import Fixtures
 import Foundation
 import Testing
 
@@ -15,13 +16,8 @@ import Testing
             Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
             return
         }
-        let admin = try PostgresConnection(url: url)
-        let name = "contract_\(UUID().uuidString.prefix(8).lowercased())"
-        try admin.query("CREATE DATABASE \(name)")
-        defer { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)") }
-        var components = URLComponents(string: url)!
-        components.path = "/" + name
-        try await body(try PostgresDatabase(url: components.string!))
+        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "contract")
+        try await body(try PostgresDatabase(url: scratch.url))
     }
 
     func row(_ hour: Int, _ name: String = "m", _ type: MetricType = .metric, _ value: Double = 1, batch: String = "b") -> MetricRow {
@@ -146,13 +142,8 @@ import Testing
             Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
             return
         }
-        let admin = try PostgresConnection(url: url)
-        let name = "leases_\(UUID().uuidString.prefix(8).lowercased())"
-        try admin.query("CREATE DATABASE \(name)")
-        defer { _ = try? admin.query("DROP DATABASE \(name) WITH (FORCE)") }
-        var components = URLComponents(string: url)!
-        components.path = "/" + name
-        let databases = try (0..<8).map { _ in try PostgresDatabase(url: components.string!) }
+        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "leases")
+        let databases = try (0..<8).map { _ in try PostgresDatabase(url: scratch.url) }
         let winners = try await withThrowingTaskGroup(of: String.self) { group in
             for (index, database) in databases.enumerated() {
                 group.addTask {

@@ -1,4 +1,5 @@
 import Engine
+import Fixtures
 import Foundation
 import Logging
 import Replay
@@ -22,13 +23,8 @@ import Testing
     @Test(arguments: ["spike", "feedback_and_mute", "threshold_breach"])
     func aScenarioFromAndOnPostgreSQLWithS3ModelsMatchesItsSQLiteGoldens(_ name: String) async throws {
         let postgres = try service("ENGINE_TEST_POSTGRES_URL"), s3 = try service("ENGINE_TEST_S3_URL")
-        let admin = try PostgresConnection(url: postgres)
-        let database = "replay_\(UUID().uuidString.prefix(8).lowercased())"
-        try admin.query("CREATE DATABASE \(database)")
-        defer { _ = try? admin.query("DROP DATABASE \(database) WITH (FORCE)") }
-        var components = URLComponents(string: postgres)!
-        components.path = "/" + database
-        let url = components.string!
+        let scratch = try ScratchPostgresDatabase(serverURL: postgres, prefix: "replay")
+        let url = scratch.url
 
         let bucket = "replay-\(UUID().uuidString.prefix(8).lowercased())"
         let models = try S3ModelStore.fromModelPath("s3://\(bucket)/models", environment: [

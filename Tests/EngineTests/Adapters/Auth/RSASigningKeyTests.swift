@@ -18,11 +18,7 @@ import Testing
         return process.terminationStatus == 0
     }
 
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("engine-rsa-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try temporaryFolder("engine-rsa") }
 
     @Test func aJWTSignatureVerifiesWithOpenSSLAndTheDERKeyMatchesItsPublicKey() throws {
         let dir = try folder()

@@ -5,11 +5,7 @@ import Testing
 /// The engine's side of Dagster Pipes: bootstrap parameters decoded as Dagster encodes them,
 /// the context read from its file, and the messages written as the protocol's JSON lines.
 @Suite struct DagsterPipesSessionTests {
-    func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("engine-pipes-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    func folder() throws -> URL { try temporaryFolder("engine-pipes") }
 
     @Test func aRunIsReportedAsMessagesDagsterReads() throws {
         let dir = try folder()

@@ -42,8 +42,7 @@ import Testing
             "\($0)" == "BigQuery answered 400 INVALID_ARGUMENT: Syntax error: no such table: nope"
         }
         // A key the server does not know: Google refuses the assertion.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("engine-bq-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryFolder("engine-bq")
         defer { try? FileManager.default.removeItem(at: dir) }
         var account = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: try environment()["ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"]!))) as! [String: Any]
         account["client_email"] = "someone-else@engine-test.iam.gserviceaccount.com"
@@ -58,12 +57,7 @@ import Testing
 
     @Test func theResolverNamesWhatIsMissing() throws {
         let bigquery = try batch("metric_batch: test\ningest_sql: select 1\ndb: bigquery\n")
-        func message(_ environment: [String: String]) -> String {
-            do {
-                _ = try LocalDataSourceResolver(database: nil, environment: environment).dataSource(for: bigquery)
-                return "no error"
-            } catch { return "\(error)" }
-        }
+        func message(_ environment: [String: String]) -> String { resolverError(bigquery, environment) }
         #expect(message([:]).contains("db: bigquery needs ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"))
         #expect(message(["ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"])
             .hasSuffix("ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS file '/nonexistent/key.json' cannot be read"))

@@ -53,12 +53,7 @@ import Testing
 
     @Test func theResolverAsksForAKeyPairAndSaysWhyAPasswordIsNotEnough() throws {
         let snowflake = try batch("metric_batch: test\ningest_sql: select 1\ndb: snowflake\n")
-        func message(_ environment: [String: String]) -> String {
-            do {
-                _ = try LocalDataSourceResolver(database: nil, environment: environment).dataSource(for: snowflake)
-                return "no error"
-            } catch { return "\(error)" }
-        }
+        func message(_ environment: [String: String]) -> String { resolverError(snowflake, environment) }
         #expect(message([:]).hasSuffix("db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER"))
         #expect(message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PASSWORD": "p"])
             .hasSuffix("(Snowflake's SQL API does not take a password)"))
