@@ -28,6 +28,14 @@ import Testing
         #expect(cron.next(after: at("2026-01-31 00:00:00")) == at("2026-02-01 00:00:00"))
     }
 
+    @Test func theLatestTickAtOrBeforeATimeIsFoundForFrequentAndRareSchedules() throws {
+        #expect(try CronExpression("*/5 * * * *").latest(atOrBefore: at("2026-01-15 12:07:30")) == at("2026-01-15 12:05:00"))
+        #expect(try CronExpression("*/5 * * * *").latest(atOrBefore: at("2026-01-15 12:05:00")) == at("2026-01-15 12:05:00"))
+        #expect(try CronExpression("0 3 * * *").latest(atOrBefore: at("2026-01-15 02:00:00")) == at("2026-01-14 03:00:00"))
+        #expect(try CronExpression("0 6 * * 1").latest(atOrBefore: at("2026-01-15 12:00:00")) == at("2026-01-12 06:00:00"))
+        #expect(try CronExpression("0 0 1 1 *").latest(atOrBefore: at("2026-06-15 00:00:00")) == at("2026-01-01 00:00:00"))
+    }
+
     @Test(arguments: ["*/4 * * *", "61 * * * *", "* * * * 8", "5-1 * * * *", "*/0 * * * *", "@often", "a b c d e"])
     func invalidExpressionsAreRejected(_ text: String) {
         #expect(throws: CronExpression.ParseError.self) { try CronExpression(text) }

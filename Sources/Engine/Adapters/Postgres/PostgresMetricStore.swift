@@ -9,7 +9,21 @@ public struct PostgresMetricStore: MetricStore {
 
     public func insert(_ rows: [MetricRow]) throws -> Int {
         guard !rows.isEmpty else { return 0 }
-        return try connection.transaction {
+        let inserted = try insertRows(rows)
+        // After a bulk load (a first ingest, a backfill) the planner's statistics do not know the
+        // new batch until autovacuum gets round to the table, estimate one row for it, and read
+        // each metric's window through the (batch, type, time) index, filtering out every other
+        // metric of the batch. Measured on 910,000 rows: 9.3 ms a window read instead of 0.23 ms,
+        // which made a first training of 10,000 metrics store-bound. ANALYZE took 105 ms there.
+        if inserted >= Self.analyzeAfter { try connection.query("ANALYZE \"\(table)\"") }
+        return inserted
+    }
+
+    /// Rows written in one call from which the table's statistics are refreshed.
+    static let analyzeAfter = 10_000
+
+    private func insertRows(_ rows: [MetricRow]) throws -> Int {
+        try connection.transaction {
             var inserted = 0
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 var arguments = PostgresText.Arguments()
