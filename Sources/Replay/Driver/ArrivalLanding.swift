@@ -38,7 +38,7 @@ public struct PostgresArrivalLanding: ArrivalLanding {
                 ])
             }
         }
-        return try await source.query("""
+        return try source.query("""
             SELECT metric_timestamp, metric_name, metric_value FROM \(table) WHERE delivery = \(delivery) ORDER BY position
             """)
     }
