@@ -11,35 +11,41 @@ public final class EngineMetrics: Sendable {
 
     public init() {}
 
+    /// An `engine_<name>_<unit>` metric with its help text.
+    static func metric(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "engine", metricName: name, unitName: unit, helpText: help)
+    }
+
+    static var jobRuns: MetricNameDescriptor { metric("job_runs", "total", "Job runs, by job, batch and status.") }
+    static var rowsWritten: MetricNameDescriptor { metric("rows_written", "total", "Rows written by job runs.") }
+    static var jobRunSeconds: MetricNameDescriptor { metric("job_run", "seconds", "Job run durations in seconds.") }
+    static var httpRequests: MetricNameDescriptor { metric("http_requests", "total", "HTTP requests served.") }
+    static var httpRequestSeconds: MetricNameDescriptor { metric("http_request", "seconds", "HTTP request durations in seconds.") }
+    static var deliveries: MetricNameDescriptor { metric("deliveries", "", "Notification deliveries in the log, by status (delivered = alerts sent).") }
+    static var failedAttempts: MetricNameDescriptor { metric("delivery_failed", "attempts", "Delivery attempts that failed.") }
+
     /// Counts a finished job run.
     public func record(_ run: JobRun) {
         let labels = [("job", run.job.rawValue), ("batch", run.batch)]
-        registry.makeCounter(name: "engine_job_runs_total", labels: labels + [("status", run.status.rawValue)],
-                             help: "Job runs, by job, batch and status.").increment()
-        registry.makeCounter(name: "engine_rows_written_total", labels: labels,
-                             help: "Rows written by job runs.").increment(by: Int64(run.rowsWritten))
-        registry.makeValueHistogram(name: "engine_job_run_seconds", labels: [("job", run.job.rawValue)],
-                                    buckets: Self.secondsBuckets, help: "Job run durations in seconds.")
+        registry.makeCounter(descriptor: Self.jobRuns, labels: labels + [("status", run.status.rawValue)]).increment()
+        registry.makeCounter(descriptor: Self.rowsWritten, labels: labels).increment(by: Int64(run.rowsWritten))
+        registry.makeValueHistogram(descriptor: Self.jobRunSeconds, labels: [("job", run.job.rawValue)], buckets: Self.secondsBuckets)
             .record(run.finishedAt.timeIntervalSince(run.startedAt))
     }
 
     /// Counts an HTTP request by method, route pattern and status.
     public func recordRequest(method: String, route: String, status: Int, seconds: Double) {
-        registry.makeCounter(name: "engine_http_requests_total", labels: [("method", method), ("route", route), ("status", String(status))],
-                             help: "HTTP requests served.").increment()
-        registry.makeValueHistogram(name: "engine_http_request_seconds", labels: [("method", method)],
-                                    buckets: Self.secondsBuckets, help: "HTTP request durations in seconds.").record(seconds)
+        registry.makeCounter(descriptor: Self.httpRequests, labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeValueHistogram(descriptor: Self.httpRequestSeconds, labels: [("method", method)], buckets: Self.secondsBuckets).record(seconds)
     }
 
     /// The text exposition, with the delivery log's counts brought up to date first.
     public func exposition(deliveries: DeliveryStore) -> String {
         let (byStatus, failedAttempts) = (try? deliveries.deliveryCounts()) ?? ([:], 0)
         for status in DeliveryStatus.allCases {
-            registry.makeGauge(name: "engine_deliveries", labels: [("status", status.rawValue)],
-                               help: "Notification deliveries in the log, by status (delivered = alerts sent).")
-                .set(Double(byStatus[status] ?? 0))
+            registry.makeGauge(descriptor: Self.deliveries, labels: [("status", status.rawValue)]).set(Double(byStatus[status] ?? 0))
         }
-        registry.makeGauge(name: "engine_delivery_failed_attempts", help: "Delivery attempts that failed.").set(Double(failedAttempts))
+        registry.makeGauge(descriptor: Self.failedAttempts).set(Double(failedAttempts))
         return registry.emitToString()
     }
 }
