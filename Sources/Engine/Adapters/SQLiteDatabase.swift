@@ -245,6 +245,19 @@ public struct SQLiteMetricStore: MetricStore {
         try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0))
     }
 
+    public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
+        try database.writer.read { db in
+            var counts: [String: (runs: Int, failed: Int)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT substr(started_at, 1, 10), COUNT(*), SUM(status = 'failed') FROM job_runs
+                WHERE batch = ? AND started_at >= ? AND started_at <= ? GROUP BY 1
+                """, arguments: [batch, MetricTimestamp.format(from), MetricTimestamp.format(through)]) {
+                counts[row[0]] = (row[1], row[2])
+            }
+            return counts
+        }
+    }
+
     private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
         try database.writer.read { db in
             let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"

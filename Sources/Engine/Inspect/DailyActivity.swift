@@ -37,13 +37,9 @@ public struct DailyActivity: Sendable {
                 default: break
                 }
             }
-            // Runs are looked up newest first and stop at the window's start.
-            for run in try store.latestJobRuns(batch: batch.name, limit: 50_000) {
-                guard run.startedAt >= from else { break }
-                let d = day(run.startedAt)
-                guard byDay[d] != nil else { continue }
-                byDay[d]!.runs += 1
-                if run.status == .failed { byDay[d]!.failedRuns += 1 }
+            for (d, count) in try store.jobRunCountsByDay(batch: batch.name, from: from, through: now) where byDay[d] != nil {
+                byDay[d]!.runs += count.runs
+                byDay[d]!.failedRuns += count.failed
             }
         }
         return byDay.values.sorted { $0.day > $1.day }

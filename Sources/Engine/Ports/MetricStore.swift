@@ -50,6 +50,9 @@ public protocol MetricStore: Sendable {
     func jobRuns(batch: String?) throws -> [JobRun]
     /// The `limit` most recent job runs, newest first, optionally for one batch.
     func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun]
+    /// A batch's job runs started in `[from, through]`, counted per UTC day (`YYYY-MM-DD`) in
+    /// one grouped query: all runs, and the failed ones.
+    func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)]
     /// Deletes every row a query selects (`latest` is ignored), in one transaction; returns how many.
     @discardableResult
     func delete(_ query: MetricQuery) throws -> Int

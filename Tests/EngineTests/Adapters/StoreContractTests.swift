@@ -63,6 +63,10 @@ import Testing
             #expect(latest.map(\.job) == [.alert, .score])
             #expect(latest[0].error == "boom")
             #expect(latest[0].finishedAt.timeIntervalSince(latest[0].startedAt) == 1.25)
+            let day = String(MetricTimestamp.format(referenceTime).prefix(10))
+            let counts = try store.jobRunCountsByDay(batch: "b", from: referenceTime.addingTimeInterval(-86_400), through: referenceTime.addingTimeInterval(86_400))
+            #expect(counts.count == 1 && counts[day]?.runs == 3 && counts[day]?.failed == 1)
+            #expect(try store.jobRunCountsByDay(batch: "b", from: referenceTime.addingTimeInterval(3_600), through: referenceTime.addingTimeInterval(7_200)).isEmpty)
             #expect(try store.deleteJobRuns(batch: "b", before: referenceTime.addingTimeInterval(90)) == 2)
             #expect(try store.jobRuns(batch: nil).count == 1)
         }

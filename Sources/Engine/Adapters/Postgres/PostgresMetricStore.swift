@@ -148,6 +148,17 @@ public struct PostgresMetricStore: MetricStore {
 
     public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0)) }
 
+    public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
+        var counts: [String: (runs: Int, failed: Int)] = [:]
+        for row in try connection.query("""
+            SELECT substr(started_at, 1, 10), COUNT(*), COUNT(*) FILTER (WHERE status = 'failed') FROM job_runs
+            WHERE batch = $1 AND started_at >= $2 AND started_at <= $3 GROUP BY 1
+            """, [batch, PostgresText.time(from), PostgresText.time(through)]).rows {
+            counts[row[0] ?? ""] = (row[1].flatMap(Int.init) ?? 0, row[2].flatMap(Int.init) ?? 0)
+        }
+        return counts
+    }
+
     private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
         let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
             + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
