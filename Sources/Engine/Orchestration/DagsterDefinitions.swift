@@ -1,7 +1,8 @@
 import Foundation
 
 /// A Dagster code location (a Python module) for the orchestration plan: one asset per batch and
-/// scheduled job (`anomaly_engine/<batch>/<job>`), with the `runs_succeeded` check, an asset job
+/// scheduled job (`anomaly_engine/<batch>/<job>`), with the `runs_succeeded` check (and
+/// `new_data` where the run ingests), an asset job
 /// and a schedule with the batch's cron and default status for each. Every asset launches
 /// `engine run <jobs> --batch B --as-of <tick>` through Dagster Pipes (`PipesSubprocessClient`),
 /// the tick being the schedule's `dagster/scheduled_execution_time`.
@@ -62,8 +63,12 @@ public struct DagsterDefinitions: Sendable {
             def _engine_asset(batch, job, jobs):
                 key = dg.AssetKey(["anomaly_engine", batch, job])
 
+                checks = [dg.AssetCheckSpec("runs_succeeded", asset=key)]
+                if "ingest" in jobs:
+                    checks.append(dg.AssetCheckSpec("new_data", asset=key, description="the source gave rows not seen before"))
+
                 @dg.asset(key=key, group_name="anomaly_engine", description=f"engine run {' '.join(jobs)} --batch {batch}",
-                          check_specs=[dg.AssetCheckSpec("runs_succeeded", asset=key)])
+                          check_specs=checks)
                 def _run(context: dg.AssetExecutionContext, pipes: dg.PipesSubprocessClient):
                     command = [ENGINE, "run", *jobs, "--batch", batch, "--metrics", METRICS, "--as-of", _as_of(context)]
                     return pipes.run(command=command, context=context).get_results()

@@ -2,7 +2,8 @@ import Foundation
 
 /// What one `engine run` tells Dagster through Pipes: a log line per job run, then for the asset
 /// in scope a materialization (rows written in all and per job, alerts raised, the batch, the
-/// as-of time) and the `runs_succeeded` check, which fails, with the errors, when a job failed.
+/// as-of time), the `runs_succeeded` check, which fails, with the errors, when a job failed, and,
+/// when the run ingested, the `new_data` check (a warning): the source gave rows not seen before.
 public struct PipesRunReport: Sendable {
     public let runs: [JobRun]
     public let asOf: Date
@@ -35,6 +36,11 @@ public struct PipesRunReport: Sendable {
         var check: [String: DagsterPipesSession.Metadata] = ["failed_jobs": .int(failed.count)]
         if !failed.isEmpty { check["errors"] = .text(failed.map { "\($0.job.rawValue): \($0.error ?? "failed")" }.joined(separator: "\n")) }
         try session.reportCheck(assetKey: assetKey, name: "runs_succeeded", passed: failed.isEmpty, severity: "ERROR", metadata: check)
+        let ingests = runs.filter { $0.job == .ingest }
+        if !ingests.isEmpty {
+            let rows = ingests.reduce(0) { $0 + $1.rowsWritten }
+            try session.reportCheck(assetKey: assetKey, name: "new_data", passed: rows > 0, severity: "WARN", metadata: ["new_rows": .int(rows)])
+        }
     }
 
     /// The asset this run materializes: the only one in scope, or the one named `…/<batch>/<job>`.

@@ -25,7 +25,8 @@ import Testing
         let lines = try String(contentsOf: messages, encoding: .utf8).split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
-        #expect(lines.map { $0["method"] as? String } == ["opened", "log", "log", "report_asset_materialization", "report_asset_check", "closed"])
+        #expect(lines.map { $0["method"] as? String }
+                == ["opened", "log", "log", "report_asset_materialization", "report_asset_check", "report_asset_check", "closed"])
         #expect(lines.allSatisfy { $0["__dagster_pipes_version"] as? String == "0.1" })
         let materialization = try #require(lines[3]["params"] as? [String: Any])
         #expect(materialization["asset_key"] as? String == "anomaly_engine/orders/ingest")
@@ -35,6 +36,8 @@ import Testing
         #expect(metadata["as_of"]?["type"] as? String == "timestamp" && metadata["as_of"]?["raw_value"] as? Double == at.timeIntervalSince1970)
         let check = try #require(lines[4]["params"] as? [String: Any])
         #expect(check["check_name"] as? String == "runs_succeeded" && check["passed"] as? Bool == true)
+        let fresh = try #require(lines[5]["params"] as? [String: Any])
+        #expect(fresh["check_name"] as? String == "new_data" && fresh["passed"] as? Bool == true && fresh["severity"] as? String == "WARN")
         // Closing twice writes one `closed`; nothing can be sent afterwards.
         try session.close()
         #expect(throws: JobError.self) { try session.log("late") }
