@@ -16,3 +16,11 @@ extension SourceValue {
         }
     }
 }
+
+/// The start of a JSON answer, keys sorted, for errors that must show what a service sent.
+enum JSONExcerpt {
+    static func of(_ object: [String: Any], limit: Int = 300) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data.prefix(limit), as: UTF8.self)
+    }
+}

@@ -78,12 +78,11 @@ public struct LocalDataSourceResolver: DataSourceResolver {
     }
 
     private func bigQuery(for batch: BatchConfig) throws -> DataSource {
-        let variable = "ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"
-        guard let credentials = environment[variable] ?? environment["GOOGLE_APPLICATION_CREDENTIALS"], !credentials.isEmpty else {
-            throw JobError("\(batch.file): db: bigquery needs \(variable) (the path of a service-account JSON key)")
+        let found: GoogleServiceAccount?
+        do { found = try GoogleServiceAccount.fromEnvironment(environment) } catch { throw JobError("\(batch.file): db: bigquery: \(error)") }
+        guard let account = found else {
+            throw JobError("\(batch.file): db: bigquery needs \(GoogleServiceAccount.variable) (the path of a service-account JSON key)")
         }
-        let account: GoogleServiceAccount
-        do { account = try GoogleServiceAccount.load(credentials, variable: variable) } catch { throw JobError("\(batch.file): db: bigquery: \(error)") }
         guard let project = environment["ANOMSTACK_GCP_PROJECT_ID"] ?? account.projectID else {
             throw JobError("\(batch.file): db: bigquery needs ANOMSTACK_GCP_PROJECT_ID (the key has no project_id)")
         }

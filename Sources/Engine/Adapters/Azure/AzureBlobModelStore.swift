@@ -20,15 +20,13 @@ public struct AzureBlobModelStore: ModelStore {
         self.account = account
         self.key = key
         self.container = container
-        self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.prefix = ObjectStorePath.trimmed(prefix)
         self.endpoint = endpoint
         self.transport = transport
     }
 
     public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> AzureBlobModelStore {
-        let rest = path.dropFirst("az://".count)
-        let container = String(rest.prefix { $0 != "/" })
-        guard !container.isEmpty else { throw JobError("model_path '\(path)': no container name after az://") }
+        let location = try ObjectStorePath(path, scheme: "az", containerWord: "container")
         func variable(_ name: String) -> String? { environment["ANOMSTACK_AZURE_STORAGE_\(name)"] ?? environment["AZURE_STORAGE_\(name)"] }
         guard let account = variable("ACCOUNT"), let keyText = variable("KEY") else {
             throw JobError("model_path '\(path)': set ANOMSTACK_AZURE_STORAGE_ACCOUNT and ANOMSTACK_AZURE_STORAGE_KEY")
@@ -36,13 +34,13 @@ public struct AzureBlobModelStore: ModelStore {
         guard let key = Data(base64Encoded: keyText) else { throw JobError("ANOMSTACK_AZURE_STORAGE_KEY is not base64 (copy the account key as Azure shows it)") }
         let endpointText = environment["ANOMSTACK_AZURE_BLOB_ENDPOINT"] ?? "https://\(account).blob.core.windows.net"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the Azure Blob endpoint '\(endpointText)' is not a URL") }
-        return AzureBlobModelStore(account: account, key: [UInt8](key), container: container, prefix: String(rest.dropFirst(container.count)),
+        return AzureBlobModelStore(account: account, key: [UInt8](key), container: location.container, prefix: location.prefix,
                                    endpoint: endpoint, transport: transport)
     }
 
     /// The blob's path below the endpoint, percent-encoded.
     func path(_ blobKey: String) -> String {
-        "/" + container + "/" + AWSSignatureV4.encode((prefix.isEmpty ? "" : prefix + "/") + blobKey, keepSlash: true)
+        "/" + container + "/" + AWSSignatureV4.encode(ObjectStorePath.object(blobKey, prefix: prefix), keepSlash: true)
     }
 
     /// The request with `x-ms-date`, `x-ms-version` and the Shared Key `Authorization` header.
@@ -67,10 +65,7 @@ public struct AzureBlobModelStore: ModelStore {
         return request
     }
 
-    func url(_ blobKey: String) -> URL {
-        let base = endpoint.absoluteString.hasSuffix("/") ? String(endpoint.absoluteString.dropLast()) : endpoint.absoluteString
-        return URL(string: base + path(blobKey))!
-    }
+    func url(_ blobKey: String) -> URL { ObjectStorePath.url(endpoint, path(blobKey)) }
 
     public func save(_ data: Data, key blobKey: String) async throws {
         let request = sign(HTTPRequest(method: "PUT", url: url(blobKey),

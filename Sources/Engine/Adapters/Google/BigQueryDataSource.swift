@@ -44,7 +44,7 @@ public struct BigQueryDataSource: DataSource {
         while true {
             let complete = page["jobComplete"] as? Bool ?? false
             guard let job = page["jobReference"] as? [String: Any], let jobID = job["jobId"] as? String else {
-                throw JobError("BigQuery's answer has no jobReference: \(Self.describe(page))")
+                throw JobError("BigQuery's answer has no jobReference: \(JSONExcerpt.of(page))")
             }
             var next: [URLQueryItem] = [URLQueryItem(name: "timeoutMs", value: "10000")]
             if let jobLocation = job["location"] as? String ?? location { next.append(URLQueryItem(name: "location", value: jobLocation)) }
@@ -91,7 +91,7 @@ public struct BigQueryDataSource: DataSource {
 
     static func schema(_ page: [String: Any]) throws -> [(name: String, type: String)] {
         guard let fields = (page["schema"] as? [String: Any])?["fields"] as? [[String: Any]] else {
-            throw JobError("BigQuery's answer has no schema: \(describe(page))")
+            throw JobError("BigQuery's answer has no schema: \(JSONExcerpt.of(page))")
         }
         return try fields.map { field in
             let name = (field["name"] as? String ?? "").lowercased()
@@ -127,10 +127,5 @@ public struct BigQueryDataSource: DataSource {
             }
         }
         return out
-    }
-
-    static func describe(_ object: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data.prefix(300), as: UTF8.self)
     }
 }

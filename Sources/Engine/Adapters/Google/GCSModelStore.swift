@@ -16,7 +16,7 @@ public struct GCSModelStore: ModelStore {
 
     public init(bucket: String, prefix: String, endpoint: URL, tokens: GoogleAccessTokens, transport: HTTPTransport) {
         self.bucket = bucket
-        self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.prefix = ObjectStorePath.trimmed(prefix)
         self.endpoint = endpoint
         self.tokens = tokens
         self.transport = transport
@@ -24,27 +24,20 @@ public struct GCSModelStore: ModelStore {
 
     /// The store a `gs://bucket/prefix` path names, with the service account in `environment`.
     public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> GCSModelStore {
-        let rest = path.dropFirst("gs://".count)
-        let bucket = String(rest.prefix { $0 != "/" })
-        guard !bucket.isEmpty else { throw JobError("model_path '\(path)': no bucket name after gs://") }
-        let variable = "ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"
-        guard let credentials = environment[variable] ?? environment["GOOGLE_APPLICATION_CREDENTIALS"], !credentials.isEmpty else {
-            throw JobError("model_path '\(path)': set \(variable) (a service-account key), or ANOMSTACK_GCS_HMAC_ACCESS_ID and "
+        let location = try ObjectStorePath(path, scheme: "gs")
+        guard let account = try GoogleServiceAccount.fromEnvironment(environment) else {
+            throw JobError("model_path '\(path)': set \(GoogleServiceAccount.variable) (a service-account key), or ANOMSTACK_GCS_HMAC_ACCESS_ID and "
                            + "ANOMSTACK_GCS_HMAC_SECRET (an HMAC key)")
         }
         let endpointText = environment["ANOMSTACK_GCS_ENDPOINT_URL"] ?? "https://storage.googleapis.com"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the Cloud Storage endpoint '\(endpointText)' is not a URL") }
-        let account = try GoogleServiceAccount.load(credentials, variable: variable)
-        return GCSModelStore(bucket: bucket, prefix: String(rest.dropFirst(bucket.count)), endpoint: endpoint,
+        return GCSModelStore(bucket: location.container, prefix: location.prefix, endpoint: endpoint,
                              tokens: GoogleAccessTokens(account: account, scope: scope, transport: transport), transport: transport)
     }
 
-    func object(_ key: String) -> String { (prefix.isEmpty ? "" : prefix + "/") + key }
+    func object(_ key: String) -> String { ObjectStorePath.object(key, prefix: prefix) }
 
-    func url(_ path: String, query: String) -> URL {
-        let base = endpoint.absoluteString.hasSuffix("/") ? String(endpoint.absoluteString.dropLast()) : endpoint.absoluteString
-        return URL(string: base + path + "?" + query)!
-    }
+    func url(_ path: String, query: String) -> URL { ObjectStorePath.url(endpoint, path + "?" + query) }
 
     public func save(_ data: Data, key: String) async throws {
         let target = url("/upload/storage/v1/b/\(PercentEncoding.unreserved(bucket))/o",

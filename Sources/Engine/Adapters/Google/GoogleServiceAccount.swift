@@ -9,6 +9,16 @@ public struct GoogleServiceAccount: Sendable {
     public let tokenURI: URL
     public let key: RSASigningKey
 
+    /// The variable Anomstack users set: the key file's path, or the JSON itself.
+    public static let variable = "ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"
+
+    /// The service account `environment` names (`ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS`, else
+    /// Google's own `GOOGLE_APPLICATION_CREDENTIALS`), or nil when it names none.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> GoogleServiceAccount? {
+        guard let value = environment[variable] ?? environment["GOOGLE_APPLICATION_CREDENTIALS"], !value.isEmpty else { return nil }
+        return try load(value, variable: variable)
+    }
+
     /// Reads `value` as JSON when it starts with `{`, else as the path of the key file.
     public static func load(_ value: String, variable: String) throws -> GoogleServiceAccount {
         let label: String

@@ -14,7 +14,7 @@ public struct S3ModelStore: ModelStore {
 
     public init(bucket: String, prefix: String, endpoint: URL, signer: AWSSignatureV4, transport: HTTPTransport) {
         self.bucket = bucket
-        self.prefix = prefix.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        self.prefix = ObjectStorePath.trimmed(prefix)
         self.endpoint = endpoint
         self.signer = signer
         self.transport = transport
@@ -25,9 +25,7 @@ public struct S3ModelStore: ModelStore {
     /// `_REGION`; the plain `AWS_*` ones as a fallback) and `ANOMSTACK_S3_ENDPOINT_URL` or
     /// `AWS_ENDPOINT_URL` for S3-compatible servers.
     public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> S3ModelStore {
-        let rest = path.dropFirst("s3://".count)
-        let bucket = String(rest.prefix { $0 != "/" })
-        guard !bucket.isEmpty else { throw JobError("model_path '\(path)': no bucket name after s3://") }
+        let location = try ObjectStorePath(path, scheme: "s3")
         func variable(_ name: String) -> String? { environment["ANOMSTACK_AWS_\(name)"] ?? environment["AWS_\(name)"] }
         guard let access = variable("ACCESS_KEY_ID"), let secret = variable("SECRET_ACCESS_KEY") else {
             throw JobError("model_path '\(path)': set ANOMSTACK_AWS_ACCESS_KEY_ID and ANOMSTACK_AWS_SECRET_ACCESS_KEY")
@@ -35,7 +33,7 @@ public struct S3ModelStore: ModelStore {
         let region = variable("REGION") ?? variable("DEFAULT_REGION") ?? "us-east-1"
         let endpointText = environment["ANOMSTACK_S3_ENDPOINT_URL"] ?? environment["AWS_ENDPOINT_URL"] ?? "https://s3.\(region).amazonaws.com"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the S3 endpoint '\(endpointText)' is not a URL") }
-        return S3ModelStore(bucket: bucket, prefix: String(rest.dropFirst(bucket.count)),
+        return S3ModelStore(bucket: location.container, prefix: location.prefix,
                             endpoint: endpoint, signer: AWSSignatureV4(accessKey: access, secretKey: secret,
                                                                        sessionToken: variable("SESSION_TOKEN"), region: region),
                             transport: transport)
@@ -59,9 +57,8 @@ public struct S3ModelStore: ModelStore {
     }
 
     func url(_ key: String) -> URL {
-        let object = (prefix.isEmpty ? "" : prefix + "/") + key
-        let base = endpoint.absoluteString.hasSuffix("/") ? String(endpoint.absoluteString.dropLast()) : endpoint.absoluteString
-        return URL(string: base + "/" + AWSSignatureV4.encode(bucket) + "/" + AWSSignatureV4.encode(object, keepSlash: true))!
+        ObjectStorePath.url(endpoint, "/" + AWSSignatureV4.encode(bucket) + "/"
+                                + AWSSignatureV4.encode(ObjectStorePath.object(key, prefix: prefix), keepSlash: true))
     }
 
     public func save(_ data: Data, key: String) async throws {

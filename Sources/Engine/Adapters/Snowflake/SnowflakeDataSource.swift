@@ -45,6 +45,11 @@ public struct SnowflakeDataSource: DataSource {
     }
 
     public func query(_ sql: String) async throws -> [SourceRow] {
+        // One token serves the statement, its polls and its partitions (it lasts an hour).
+        let token = try token()
+        func call(_ method: String, url: URL, body: String?) async throws -> (Int, [String: Any]) {
+            try await self.call(method, url: url, body: body, token: token)
+        }
         var body: [String: CanonicalJSON] = ["statement": .string(sql), "timeout": .int(Int(timeout))]
         for (name, value) in context where !value.isEmpty { body[name] = .string(value) }
         var (status, page) = try await call("POST", url: endpoint.appendingPathComponent("api/v2/statements"),
@@ -52,7 +57,7 @@ public struct SnowflakeDataSource: DataSource {
         let started = now()
         while status == 202 {
             guard let location = page["statementStatusUrl"] as? String, let url = URL(string: location, relativeTo: endpoint) else {
-                throw JobError("Snowflake's 202 answer has no statementStatusUrl: \(BigQueryDataSource.describe(page))")
+                throw JobError("Snowflake's 202 answer has no statementStatusUrl: \(JSONExcerpt.of(page))")
             }
             guard now().timeIntervalSince(started) < timeout else {
                 throw JobError("Snowflake statement \(page["statementHandle"] as? String ?? "?") was still running after \(Int(timeout)) s")
@@ -62,7 +67,7 @@ public struct SnowflakeDataSource: DataSource {
         }
         guard let meta = page["resultSetMetaData"] as? [String: Any], let types = meta["rowType"] as? [[String: Any]],
               let handle = page["statementHandle"] as? String else {
-            throw JobError("Snowflake's answer has no result set: \(BigQueryDataSource.describe(page))")
+            throw JobError("Snowflake's answer has no result set: \(JSONExcerpt.of(page))")
         }
         let columns = types.map { (name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
                                    scale: ($0["scale"] as? NSNumber)?.intValue ?? 0) }
@@ -115,8 +120,8 @@ public struct SnowflakeDataSource: DataSource {
         }
     }
 
-    private func call(_ method: String, url: URL, body: String?) async throws -> (Int, [String: Any]) {
-        var headers = ["Authorization": "Bearer \(try token())", "X-Snowflake-Authorization-Token-Type": "KEYPAIR_JWT",
+    private func call(_ method: String, url: URL, body: String?, token: String) async throws -> (Int, [String: Any]) {
+        var headers = ["Authorization": "Bearer \(token)", "X-Snowflake-Authorization-Token-Type": "KEYPAIR_JWT",
                        "Accept": "application/json", "User-Agent": "anomaly-engine/\(EngineVersion.current)"]
         if body != nil { headers["Content-Type"] = "application/json" }
         let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body.map { Data($0.utf8) }))
