@@ -9,7 +9,8 @@ import Foundation
 ///   "fingerprint" (hash of the training data and settings),
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
-///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades},
+///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
+///   | "novelty": {channels: [{seasonal, window, run, record}], season_rows, floor, quiet_n, margin, record_through},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
@@ -34,12 +35,13 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var knn: KNNDetector?
     public var mad: MADDetector?
     public var likelihood: LikelihoodDetector?
+    public var novelty: NoveltyDetector?
     /// Present when the detector's `calibration` is `tail`: probabilities from the training
     /// scores' upper tail instead of min-max.
     public var tail: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, mad, likelihood, tail, fingerprint
+        case format, version, batch, metric, pca, knn, mad, likelihood, novelty, tail, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -69,6 +71,11 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             let detector = LikelihoodDetector.fit(x, params: config.params)
             model.likelihood = detector
             trainingScores = detector.decisionFunction(x)
+        case "NOVELTY":
+            let detector = NoveltyDetector.fit(x, params: config.params)
+            model.novelty = detector
+            // Its ratios are already calibrated against the records; no min-max range is kept.
+            trainingScores = [0, 1]
         default:
             throw DetectorError.unsupported(config.name)
         }
@@ -86,7 +93,21 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let knn { return knn.decisionFunction(x) }
         if let mad { return mad.decisionFunction(x) }
         if let likelihood { return likelihood.decisionFunction(x) }
+        if let novelty { return novelty.ratios(x) }
         throw DetectorError.empty(modelTag)
+    }
+
+    /// How many rows before the first scored one `probability(_:rows:)` needs to see.
+    public var contextRows: Int { novelty?.contextRows ?? 0 }
+
+    /// Probabilities for `rows` of `x`, where the rows before them are the context a detector
+    /// that reads a point's past (`contextRows`) needs; other detectors see the rows alone.
+    public func probability(_ x: FeatureMatrix, rows: [Int]) throws -> [Double] {
+        if let novelty {
+            let all = novelty.probability(x)
+            return rows.map { all[$0] }
+        }
+        return try probability(x.selecting(rows))
     }
 
     /// Scores in [0, 1]: the raw score min-max scaled against the training scores and clipped
@@ -96,6 +117,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let tail { return try decisionFunction(x).map(tail.probability) }
         if let mad { return mad.probability(x) }
         if let likelihood { return likelihood.probability(x) }
+        if let novelty { return novelty.probability(x) }
         let range = scoreMax - scoreMin
         let scale = range > 0 ? 1 / range : 1
         return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
@@ -128,6 +150,14 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             fields.append(("likelihood", "{\"decades\":\(try JSONText.number(l.decades)),\"median\":\(try JSONText.number(l.median)),"
                 + "\"scale\":\(try JSONText.number(l.scale)),\"surprise_mean\":\(try JSONText.number(l.surpriseMean)),"
                 + "\"surprise_sd\":\(try JSONText.number(l.surpriseSD))}"))
+        }
+        if let v = novelty {
+            let channels = try v.channels.map {
+                "{\"record\":\(try JSONText.number($0.record)),\"run\":\($0.run),\"seasonal\":\($0.seasonal),\"window\":\($0.window)}"
+            }
+            fields.append(("novelty", "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(v.floor)),"
+                + "\"margin\":\(try JSONText.number(v.margin)),\"quiet_n\":\(v.quietN),"
+                + "\"record_through\":\(v.recordThrough.map(JSONText.quote) ?? "null"),\"season_rows\":\(v.seasonRows)}"))
         }
         if let pca {
             let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"

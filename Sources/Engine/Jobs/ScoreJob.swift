@@ -64,13 +64,15 @@ public struct ScoreJob: BatchJob {
             }
             var history: [MetricRow]
             let season = Double(params.season?.seconds ?? 0)
+            // Detectors that read a point's past (NOVELTY) need rows before the ones scored.
+            let context = models.map(\.contextRows).max() ?? 0
             if let freq = params.freq {
-                let span = Double((batch.scoreMaxN + params.warmup + 1) * freq.seconds) + season
+                let span = Double((batch.scoreMaxN + params.warmup + context + 1) * freq.seconds) + season
                 history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
                                                      from: now.addingTimeInterval(-span), through: now))
             } else {
                 history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                     through: now, latest: batch.scoreMaxN + params.warmup))
+                                                     through: now, latest: batch.scoreMaxN + params.warmup + context))
                 // A seasonal difference needs the season before the oldest row too.
                 if season > 0, let oldest = history.first {
                     history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
@@ -84,9 +86,8 @@ public struct ScoreJob: BatchJob {
                                                         from: x.timestamps[first], through: now)).map(\.timestamp))
             let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
             guard !targets.isEmpty else { continue }
-            let selected = x.selecting(targets)
-            let perModel = try models.map { try $0.probability(selected) }
-            for (row, timestamp) in selected.timestamps.enumerated() {
+            let perModel = try models.map { try $0.probability(x, rows: targets) }
+            for (row, timestamp) in targets.map({ x.timestamps[$0] }).enumerated() {
                 let combined = batch.combination.combine(perModel.map { $0[row] })
                 scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,
                                         value: (combined * 1000).rounded(.toNearestOrEven) / 1000))

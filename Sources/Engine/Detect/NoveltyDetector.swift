@@ -1,0 +1,172 @@
+import Foundation
+
+/// A detector that alerts on what a series has not done before: a point scores by how far its
+/// residuals go beyond the largest the series showed over its training window (its *record*),
+/// and after a record-breaking point the series stays quiet for a while, so one incident is one
+/// alert rather than a run of them.
+///
+/// Residuals come from `ResidualChannel`s on the preprocessed value (column 0): a spike against
+/// the last `point_window` values, and the mean of the last `shift_n` values against the
+/// `shift_window` before them. When the training window shows a daily cycle (its values
+/// correlate at a lag of one day by at least `season_min_autocorrelation`), the same two
+/// channels also run on the difference from one day earlier, with `season_shift_n` for the run.
+///
+/// A point's *ratio* is its largest channel score over that channel's record; the record moves
+/// up as points are scored (so the second of two equal spikes does not score as the first).
+/// Within `quiet_n` points of a point whose ratio reached `record_margin`, ratios are held just
+/// under the margin. The probability is `1 − 0.2^(ratio / record_margin)`: 0.8 — the default
+/// alert threshold — for a point that beats the record by the margin, whatever the series'
+/// scale or noise, which is what lets one threshold serve thousands of metrics.
+///
+/// Scoring needs the values before a point (`contextRows` of them); the score job reads them.
+public struct NoveltyDetector: Sendable, Hashable, Codable {
+    public var channels: [ResidualChannel]
+    /// Points in one day at the training window's spacing; 0 when no daily cycle was found.
+    public var seasonRows: Int
+    /// The least spread a residual is divided by: a thousandth of the training values' largest magnitude.
+    public var floor: Double
+    public var quietN: Int
+    public var margin: Double
+    /// The last training point the records include (engine timestamp text); later points,
+    /// training's last `quiet_n` among them, are walked again when scoring.
+    public var recordThrough: String?
+
+    enum CodingKeys: String, CodingKey {
+        case channels, floor, margin
+        case seasonRows = "season_rows", quietN = "quiet_n", recordThrough = "record_through"
+    }
+
+    /// The settings `model_params` may give, with their defaults.
+    public struct Settings: Sendable, Hashable {
+        public var pointWindow = 30
+        public var shiftWindow = 100
+        public var shiftN = 3
+        public var seasonShiftN = 6
+        public var quietN = 50
+        public var margin = 1.1
+        public var seasonMinAutocorrelation = 0.5
+
+        public init(_ params: [String: ConfigValue] = [:]) {
+            pointWindow = max(params["point_window"]?.intValue ?? pointWindow, 2)
+            shiftWindow = max(params["shift_window"]?.intValue ?? shiftWindow, 2)
+            shiftN = max(params["shift_n"]?.intValue ?? shiftN, 1)
+            seasonShiftN = max(params["season_shift_n"]?.intValue ?? seasonShiftN, 1)
+            quietN = max(params["quiet_n"]?.intValue ?? quietN, 0)
+            margin = max(params["record_margin"]?.doubleValue ?? margin, 1e-6)
+            seasonMinAutocorrelation = params["season_min_autocorrelation"]?.doubleValue ?? seasonMinAutocorrelation
+        }
+    }
+
+    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> NoveltyDetector {
+        let settings = Settings(params)
+        let values = (0..<x.rows).map { x[$0, 0] }
+        let n = values.count
+        // Windows shrink to half the training rows, so a short history still has a record to beat.
+        let fit = { (window: Int) in min(window, max(n / 2, 2)) }
+        var channels = [ResidualChannel(seasonal: false, window: fit(settings.pointWindow), run: 1),
+                        ResidualChannel(seasonal: false, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1)))]
+        let season = Self.dailyRows(x.timestamps)
+        let seasonal = season >= 2 && n >= 2 * season + settings.shiftWindow
+            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation
+        if seasonal {
+            channels += [ResidualChannel(seasonal: true, window: settings.pointWindow, run: 1),
+                         ResidualChannel(seasonal: true, window: settings.shiftWindow, run: settings.seasonShiftN)]
+        }
+        let largest = values.reduce(0) { max($0, abs($1)) }
+        var detector = NoveltyDetector(channels: channels, seasonRows: seasonal ? season : 0, floor: largest * 1e-3 + 1e-9,
+                                       quietN: settings.quietN, margin: settings.margin, recordThrough: nil)
+        // The records leave out the last quiet_n rows: scoring walks them again, so that a record
+        // set there still starts its quiet period.
+        let covered = max(n - settings.quietN, 0)
+        let inputs = detector.inputs(values)
+        for c in detector.channels.indices {
+            let channel = detector.channels[c]
+            let scores = channel.scores(channel.seasonal ? inputs.seasonal : inputs.plain, rows: 0..<covered, floor: detector.floor)
+            detector.channels[c].record = scores.compactMap { $0 }.max() ?? 0
+        }
+        detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
+        return detector
+    }
+
+    /// How many rows before the first scored one a score needs: the longest channel lookback
+    /// (plus a season for seasonal channels), the quiet period, and the rows training's records left out.
+    public var contextRows: Int {
+        let lookback = channels.map { $0.lookback + ($0.seasonal ? seasonRows : 0) }.max() ?? 0
+        return lookback + 2 * quietN
+    }
+
+    /// The series as plain channels read it, and its difference from one season earlier.
+    func inputs(_ values: [Double]) -> (plain: [Double?], seasonal: [Double?]) {
+        let plain = values.map { Optional($0) }
+        guard seasonRows > 0 else { return (plain, []) }
+        let seasonal = values.indices.map { $0 >= seasonRows ? Optional(values[$0] - values[$0 - seasonRows]) : nil }
+        return (plain, seasonal)
+    }
+
+    /// Each row's ratio (its largest channel score over that channel's record, the records
+    /// rising as rows are walked from the first after `recordThrough`), with quiet periods
+    /// applied. Rows before the walk starts get 0.
+    public func ratios(_ x: FeatureMatrix) -> [Double] {
+        let values = (0..<x.rows).map { x[$0, 0] }
+        var start = 0
+        if let through = recordThrough.flatMap(MetricTimestamp.parse) {
+            start = x.timestamps.firstIndex { $0 > through } ?? x.rows
+        }
+        // Rows whose values reach before the matrix cannot be scored by every channel; the
+        // walk still starts there (a channel without enough context sits the row out).
+        let inputs = inputs(values)
+        let scores = channels.map { $0.scores($0.seasonal ? inputs.seasonal : inputs.plain, rows: start..<x.rows, floor: floor) }
+        var records = channels.map(\.record)
+        var out = [Double](repeating: 0, count: x.rows)
+        var lastLoud = Int.min / 2
+        for t in start..<x.rows {
+            var ratio = 0.0
+            for c in channels.indices {
+                guard let score = scores[c][t - start] else { continue }
+                let r = records[c] > 0 ? score / records[c] : (score > 0 ? Self.cap : 0)
+                ratio = max(ratio, min(r, Self.cap))
+                records[c] = max(records[c], score)
+            }
+            if t - lastLoud <= quietN {
+                ratio = min(ratio, margin * Self.quietShare)
+            } else if ratio >= margin {
+                lastLoud = t
+            }
+            out[t] = ratio
+        }
+        return out
+    }
+
+    static let cap = 1e6
+    /// Where a quiet period holds ratios: just under the margin.
+    static let quietShare = 0.999
+
+    public func probability(_ x: FeatureMatrix) -> [Double] {
+        ratios(x).map { 1 - pow(0.2, $0 / margin) }
+    }
+
+    /// Rows in one day at the median spacing of `timestamps`; 0 when that is not a whole, useful number.
+    static func dailyRows(_ timestamps: [Date]) -> Int {
+        guard timestamps.count >= 3 else { return 0 }
+        let gaps = zip(timestamps, timestamps.dropFirst()).map { $1.timeIntervalSince($0) }.sorted()
+        let spacing = gaps[gaps.count / 2]
+        guard spacing > 0 else { return 0 }
+        let rows = (86_400 / spacing).rounded()
+        return rows >= 2 && rows <= 100_000 ? Int(rows) : 0
+    }
+
+    /// Pearson correlation of the series with itself `lag` rows later.
+    static func autocorrelation(_ values: [Double], lag: Int) -> Double {
+        guard lag > 0, values.count > lag + 10 else { return 0 }
+        let a = values[..<(values.count - lag)], b = values[lag...]
+        let meanA = a.reduce(0, +) / Double(a.count), meanB = b.reduce(0, +) / Double(b.count)
+        var cross = 0.0, varA = 0.0, varB = 0.0
+        for (u, v) in zip(a, b) {
+            cross += (u - meanA) * (v - meanB)
+            varA += (u - meanA) * (u - meanA)
+            varB += (v - meanB) * (v - meanB)
+        }
+        let denominator = (varA * varB).squareRoot()
+        return denominator > 0 ? cross / denominator : 0
+    }
+}

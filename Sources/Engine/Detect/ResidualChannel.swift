@@ -1,0 +1,56 @@
+import Foundation
+
+/// One way of asking how far a series has strayed from its recent past: the mean of its last
+/// `run` values as a robust z-score against the `window` values just before them (their median,
+/// and their MAD-based spread shrunk by √run, since a mean of `run` values wanders √run times
+/// less). With `run` 1 it is a point's distance from the local level — a spike; with a longer
+/// run, a shift that no single point shows. `seasonal` channels read the series' difference from
+/// one season earlier instead of the series, so a day that breaks the daily pattern stands out.
+public struct ResidualChannel: Sendable, Hashable, Codable {
+    public var seasonal: Bool
+    public var window: Int
+    public var run: Int
+    /// The largest score the channel gave over the training rows: the record new points are
+    /// measured against.
+    public var record: Double
+
+    public init(seasonal: Bool, window: Int, run: Int, record: Double = 0) {
+        self.seasonal = seasonal
+        self.window = window
+        self.run = run
+        self.record = record
+    }
+
+    /// How many earlier values of its input a score needs.
+    var lookback: Int { window + run - 1 }
+
+    /// The scores at rows `rows` of `input`, nil where `input` is nil or too short before the row.
+    /// `floor` bounds the spread from below, so a flat window does not make every change infinite.
+    func scores(_ input: [Double?], rows: Range<Int>, floor: Double) -> [Double?] {
+        var out = [Double?](repeating: nil, count: rows.count)
+        var spread: SlidingSpread?
+        var runSum = 0.0
+        var spreadEnd = -1 // the window covers input[spreadEnd - window + 1 ... spreadEnd]
+        // missing[i] counts the nils before input[i], so a range is checked in constant time.
+        var missing = [Int](repeating: 0, count: input.count + 1)
+        for (i, value) in input.enumerated() { missing[i + 1] = missing[i] + (value == nil ? 1 : 0) }
+        for t in rows {
+            let end = t - run
+            let start = end - window + 1
+            guard start >= 0, t < input.count, missing[t + 1] == missing[start] else { spread = nil; continue }
+            if var current = spread, spreadEnd == end - 1 {
+                current.slide(out: input[start - 1]!, in: input[end]!)
+                spread = current
+                runSum += input[t]! - input[t - run]!
+            } else {
+                spread = SlidingSpread((start...end).map { input[$0]! })
+                runSum = ((end + 1)...t).reduce(0) { $0 + input[$1]! }
+            }
+            spreadEnd = end
+            let mean = runSum / Double(run)
+            let scale = max(spread!.scale / Double(run).squareRoot(), floor)
+            out[t - rows.lowerBound] = abs(mean - spread!.median) / scale
+        }
+        return out
+    }
+}
