@@ -7,9 +7,11 @@ import Foundation
 ///
 /// Residuals come from `ResidualChannel`s on the preprocessed value (column 0): a spike against
 /// the last `point_window` values, and the mean of the last `shift_n` values against the
-/// `shift_window` before them. When the training window shows a daily cycle (its values
-/// correlate at a lag of one day by at least `season_min_autocorrelation`), the same two
-/// channels also run on the difference from one day earlier, with `season_shift_n` for the run.
+/// `shift_window` before them. For each season — a day and a week — that the training window
+/// holds twice over and shows (its values correlate at that lag by at least
+/// `season_min_autocorrelation`), the same two channels also run on the difference from one
+/// season earlier, with `season_shift_n` for the run: a day unlike the day before, a Thursday
+/// unlike last Thursday.
 ///
 /// A point's *ratio* is its largest channel score over that channel's record; the record moves
 /// up as points are scored (so the second of two equal spikes does not score as the first).
@@ -21,8 +23,6 @@ import Foundation
 /// Scoring needs the values before a point (`contextRows` of them); the score job reads them.
 public struct NoveltyDetector: Sendable, Hashable, Codable {
     public var channels: [ResidualChannel]
-    /// Points in one day at the training window's spacing; 0 when no daily cycle was found.
-    public var seasonRows: Int
     /// The least spread a residual is divided by: a thousandth of the training values' largest magnitude.
     public var floor: Double
     public var quietN: Int
@@ -33,7 +33,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case channels, floor, margin
-        case seasonRows = "season_rows", quietN = "quiet_n", recordThrough = "record_through"
+        case quietN = "quiet_n", recordThrough = "record_through"
     }
 
     /// The settings `model_params` may give, with their defaults.
@@ -63,44 +63,33 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let n = values.count
         // Windows shrink to half the training rows, so a short history still has a record to beat.
         let fit = { (window: Int) in min(window, max(n / 2, 2)) }
-        var channels = [ResidualChannel(seasonal: false, window: fit(settings.pointWindow), run: 1),
-                        ResidualChannel(seasonal: false, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1)))]
-        let season = Self.dailyRows(x.timestamps)
-        let seasonal = season >= 2 && n >= 2 * season + settings.shiftWindow
-            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation
-        if seasonal {
-            channels += [ResidualChannel(seasonal: true, window: settings.pointWindow, run: 1),
-                         ResidualChannel(seasonal: true, window: settings.shiftWindow, run: settings.seasonShiftN)]
+        var channels = [ResidualChannel(lag: 0, window: fit(settings.pointWindow), run: 1),
+                        ResidualChannel(lag: 0, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1)))]
+        let day = Self.dailyRows(x.timestamps)
+        for season in [day, 7 * day] where day >= 2 && n >= 2 * season + settings.shiftWindow
+            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation {
+            channels += [ResidualChannel(lag: season, window: settings.pointWindow, run: 1),
+                         ResidualChannel(lag: season, window: settings.shiftWindow, run: settings.seasonShiftN)]
         }
         let largest = values.reduce(0) { max($0, abs($1)) }
-        var detector = NoveltyDetector(channels: channels, seasonRows: seasonal ? season : 0, floor: largest * 1e-3 + 1e-9,
+        var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9,
                                        quietN: settings.quietN, margin: settings.margin, recordThrough: nil)
         // The records leave out the last quiet_n rows: scoring walks them again, so that a record
         // set there still starts its quiet period.
         let covered = max(n - settings.quietN, 0)
-        let inputs = detector.inputs(values)
         for c in detector.channels.indices {
             let channel = detector.channels[c]
-            let scores = channel.scores(channel.seasonal ? inputs.seasonal : inputs.plain, rows: 0..<covered, floor: detector.floor)
+            let scores = channel.scores(channel.input(values), rows: 0..<covered, floor: detector.floor)
             detector.channels[c].record = scores.compactMap { $0 }.max() ?? 0
         }
         detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
         return detector
     }
 
-    /// How many rows before the first scored one a score needs: the longest channel lookback
-    /// (plus a season for seasonal channels), the quiet period, and the rows training's records left out.
+    /// How many rows before the first scored one a score needs: the longest channel lookback,
+    /// the quiet period, and the rows training's records left out.
     public var contextRows: Int {
-        let lookback = channels.map { $0.lookback + ($0.seasonal ? seasonRows : 0) }.max() ?? 0
-        return lookback + 2 * quietN
-    }
-
-    /// The series as plain channels read it, and its difference from one season earlier.
-    func inputs(_ values: [Double]) -> (plain: [Double?], seasonal: [Double?]) {
-        let plain = values.map { Optional($0) }
-        guard seasonRows > 0 else { return (plain, []) }
-        let seasonal = values.indices.map { $0 >= seasonRows ? Optional(values[$0] - values[$0 - seasonRows]) : nil }
-        return (plain, seasonal)
+        (channels.map(\.lookback).max() ?? 0) + 2 * quietN
     }
 
     /// Each row's ratio (its largest channel score over that channel's record, the records
@@ -114,8 +103,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let inputs = inputs(values)
-        let scores = channels.map { $0.scores($0.seasonal ? inputs.seasonal : inputs.plain, rows: start..<x.rows, floor: floor) }
+        let scores = channels.map { $0.scores($0.input(values), rows: start..<x.rows, floor: floor) }
         var records = channels.map(\.record)
         var out = [Double](repeating: 0, count: x.rows)
         var lastLoud = Int.min / 2

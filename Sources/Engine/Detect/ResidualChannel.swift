@@ -4,25 +4,33 @@ import Foundation
 /// `run` values as a robust z-score against the `window` values just before them (their median,
 /// and their MAD-based spread shrunk by √run, since a mean of `run` values wanders √run times
 /// less). With `run` 1 it is a point's distance from the local level — a spike; with a longer
-/// run, a shift that no single point shows. `seasonal` channels read the series' difference from
-/// one season earlier instead of the series, so a day that breaks the daily pattern stands out.
+/// run, a shift that no single point shows. A channel with a `lag` reads the series' difference
+/// from `lag` rows earlier (one day or one week) instead of the series, so a day that breaks the
+/// daily or weekly pattern stands out.
 public struct ResidualChannel: Sendable, Hashable, Codable {
-    public var seasonal: Bool
+    /// Rows back to difference against; 0 reads the series itself.
+    public var lag: Int
     public var window: Int
     public var run: Int
     /// The largest score the channel gave over the training rows: the record new points are
     /// measured against.
     public var record: Double
 
-    public init(seasonal: Bool, window: Int, run: Int, record: Double = 0) {
-        self.seasonal = seasonal
+    public init(lag: Int, window: Int, run: Int, record: Double = 0) {
+        self.lag = lag
         self.window = window
         self.run = run
         self.record = record
     }
 
-    /// How many earlier values of its input a score needs.
-    var lookback: Int { window + run - 1 }
+    /// How many earlier values of the series a score needs.
+    var lookback: Int { lag + window + run - 1 }
+
+    /// What the channel reads: the series, or its difference from `lag` rows earlier (nil where
+    /// there is no earlier row).
+    func input(_ values: [Double]) -> [Double?] {
+        values.indices.map { $0 >= lag ? values[$0] - (lag > 0 ? values[$0 - lag] : 0) : nil }
+    }
 
     /// The scores at rows `rows` of `input`, nil where `input` is nil or too short before the row.
     /// `floor` bounds the spread from below, so a flat window does not make every change infinite.
