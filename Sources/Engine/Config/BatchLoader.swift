@@ -62,7 +62,8 @@ public struct BatchLoader: Sendable {
         // listed once (the de-duplication below).
         let (setValues, setErrors) = commandLineOverrides()
         let setProblems = setErrors + schema.checkKeys(setValues, file: "--set", lines: [:])
-        let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") }
+        // profiles/ holds setting sets to copy or pass to `engine backtest --metrics-config`, not batches.
+        let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") && !$0.hasPrefix("profiles/") }
         for file in yamlFiles {
             let document: ConfigDocument
             do {

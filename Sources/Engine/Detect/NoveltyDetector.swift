@@ -74,13 +74,15 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let largest = values.reduce(0) { max($0, abs($1)) }
         var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9,
                                        quietN: settings.quietN, margin: settings.margin, recordThrough: nil)
-        // The records leave out the last quiet_n rows: scoring walks them again, so that a record
-        // set there still starts its quiet period.
-        let covered = max(n - settings.quietN, 0)
+        // The records leave out the last quiet_n rows (at most half the window): scoring walks
+        // them again, so that a record set there still starts its quiet period.
+        let covered = max(n - settings.quietN, n / 2)
         for c in detector.channels.indices {
             let channel = detector.channels[c]
             let scores = channel.scores(channel.input(values), rows: 0..<covered, floor: detector.floor)
-            detector.channels[c].record = scores.compactMap { $0 }.max() ?? 0
+            // A record from fewer rows than the channel's window is not yet one to trust.
+            let scored = scores.compactMap { $0 }
+            detector.channels[c].record = scored.count >= channel.window ? (scored.max() ?? -1) : -1
         }
         detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
         return detector
@@ -111,9 +113,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             var ratio = 0.0
             for c in channels.indices {
                 guard let score = scores[c][t - start] else { continue }
-                let r = records[c] > 0 ? score / records[c] : (score > 0 ? Self.cap : 0)
+                // A channel training could not score learns its record from its first point.
+                let r = records[c] > 0 ? score / records[c] : (records[c] < 0 || score == 0 ? 0 : Self.cap)
                 ratio = max(ratio, min(r, Self.cap))
-                records[c] = max(records[c], score)
+                if records[c] >= 0 || score > 0 { records[c] = max(records[c], score) }
             }
             if t - lastLoud <= quietN {
                 ratio = min(ratio, margin * Self.quietShare)

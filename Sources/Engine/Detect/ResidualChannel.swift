@@ -13,7 +13,7 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     public var window: Int
     public var run: Int
     /// The largest score the channel gave over the training rows: the record new points are
-    /// measured against.
+    /// measured against; −1 when no training row could be scored (the first scored point sets it).
     public var record: Double
 
     public init(lag: Int, window: Int, run: Int, record: Double = 0) {
@@ -37,7 +37,6 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     func scores(_ input: [Double?], rows: Range<Int>, floor: Double) -> [Double?] {
         var out = [Double?](repeating: nil, count: rows.count)
         var spread: SlidingSpread?
-        var runSum = 0.0
         var spreadEnd = -1 // the window covers input[spreadEnd - window + 1 ... spreadEnd]
         // missing[i] counts the nils before input[i], so a range is checked in constant time.
         var missing = [Int](repeating: 0, count: input.count + 1)
@@ -49,13 +48,12 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
             if var current = spread, spreadEnd == end - 1 {
                 current.slide(out: input[start - 1]!, in: input[end]!)
                 spread = current
-                runSum += input[t]! - input[t - run]!
             } else {
                 spread = SlidingSpread((start...end).map { input[$0]! })
-                runSum = ((end + 1)...t).reduce(0) { $0 + input[$1]! }
             }
             spreadEnd = end
-            let mean = runSum / Double(run)
+            // Summed afresh (run is short), so a score does not depend on where the scan began.
+            let mean = ((end + 1)...t).reduce(0) { $0 + input[$1]! } / Double(run)
             let scale = max(spread!.scale / Double(run).squareRoot(), floor)
             out[t - rows.lowerBound] = abs(mean - spread!.median) / scale
         }

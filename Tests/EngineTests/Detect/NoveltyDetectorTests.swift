@@ -1,0 +1,86 @@
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite struct NoveltyDetectorTests {
+    /// One row per value, an hour apart, no lag columns.
+    func hourly(_ values: [Double]) -> FeatureMatrix {
+        FeatureMatrix(rows: values.count, columns: 1, values: values,
+                      timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+    }
+
+    func noise(_ n: Int, seed: UInt64, level: Double = 100, sd: Double = 1) -> [Double] {
+        var random = Xoshiro256(seed: seed)
+        return (0..<n).map { _ in level + sd * random.nextGaussian() }
+    }
+
+    @Test func aRecordBreakingSpikeAlertsOnceAndItsTwinDoesNot() {
+        var values = noise(700, seed: 1)
+        let training = hourly(Array(values.prefix(500)))
+        let detector = NoveltyDetector.fit(training, params: [:])
+        #expect(detector.channels.map(\.lag) == [0, 0], "white noise has no daily or weekly cycle")
+        values[550] += 30
+        values[640] += 28 // a little smaller, after the quiet period
+        let p = detector.probability(hourly(values))
+        #expect(p[550] >= 0.8, "a spike far beyond anything in training")
+        #expect(p[640] < 0.8, "the record now includes the first spike: its twin is no longer new")
+        let others = p.indices.filter { $0 >= 500 && $0 != 550 && $0 != 640 }.map { p[$0] }
+        #expect(others.allSatisfy { $0 < 0.8 }, "ordinary noise stays under the threshold: \(others.max() ?? 0)")
+    }
+
+    @Test func aQuietPeriodFollowsAnAlert() {
+        var values = noise(600, seed: 2)
+        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
+        values[520] += 20
+        values[525] += 60 // bigger still, but within the quiet period
+        values[540] += 200 // bigger again, after it
+        let p = detector.probability(hourly(values))
+        #expect(p[520] >= 0.8 && p[525] < 0.8 && p[540] >= 0.8)
+    }
+
+    @Test func aDayThatBreaksTheDailyPatternIsCaughtByTheSeasonalChannel() {
+        let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
+        let jitter = noise(40 * 24, seed: 3, level: 0, sd: 0.5)
+        var values: [Double] = jitter.indices.map { i in day[i % 24] + jitter[i] }
+        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(30 * 24))), params: [:])
+        #expect(detector.channels.map(\.lag) == [0, 0, 24, 24, 168, 168])
+        // Day 35 stays flat at the daily mean through its peak: every value is within the normal range.
+        for hour in 2..<10 { values[35 * 24 + hour] = 100 }
+        let p = detector.probability(hourly(values))
+        let flat = (35 * 24)..<(35 * 24 + 10)
+        #expect(flat.contains { p[$0] >= 0.8 }, "the flattened peak alerts")
+        #expect((30 * 24..<35 * 24).allSatisfy { p[$0] < 0.8 }, "ordinary days before it do not")
+    }
+
+    /// Scored in one call, or point by point with only the context the score job reads, the
+    /// scores are the same: the records' walk does not depend on how the points arrive.
+    @Test func scoresDoNotDependOnHowPointsArriveAndSurviveTheModelFile() throws {
+        var values = noise(800, seed: 4)
+        values[700] += 25
+        let model = try TrainedModel.fit(ModelConfig(name: "NOVELTY", tag: "novelty", params: [:]), on: hourly(Array(values.prefix(600))),
+                                         batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
+        let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
+        #expect(decoded == model)
+        let all = hourly(values)
+        let together = try decoded.probability(all, rows: Array(600..<800))
+        for t in 600..<800 {
+            let first = max(0, t - model.contextRows)
+            let window = all.selecting(Array(first...t))
+            let alone = try decoded.probability(window, rows: [window.rows - 1])[0]
+            #expect(alone == together[t - 600], "row \(t)")
+        }
+        #expect(together[100] >= 0.8)
+    }
+
+    @Test func shortAndFlatHistoriesGiveUsableScores() throws {
+        let short = NoveltyDetector.fit(hourly([5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6]), params: [:])
+        let p = short.probability(hourly([5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6, 6, 40]))
+        #expect(p.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
+        // Records learnt from a few points break often, so a quiet period may hold the spike
+        // under the threshold; it still scores highest.
+        #expect(p.last! == p.max()! && p.last! > 0.75, "\(p)")
+        let flat = NoveltyDetector.fit(hourly(Array(repeating: 3, count: 200)), params: [:])
+        let q = flat.probability(hourly(Array(repeating: 3, count: 210) + [3.5]))
+        #expect(q.dropLast().allSatisfy { $0 == 0 } && q.last! == 1)
+    }
+}

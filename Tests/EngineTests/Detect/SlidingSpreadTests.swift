@@ -1,0 +1,23 @@
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite struct SlidingSpreadTests {
+    /// The sliding window must give exactly what `RobustStatistics.Spread` gives on the same
+    /// values, including ties, an even count and the mean-deviation fallback when the MAD is 0.
+    @Test func agreesWithRobustStatisticsAtEveryStep() throws {
+        var random = Xoshiro256(seed: 7)
+        let series: [Double] = (0..<400).map { i in
+            i % 50 < 30 ? 5 : (Double(random.next() % 1000) / 10).rounded() // long flat runs, then noise with ties
+        }
+        for window in [1, 2, 7, 30] {
+            var spread = SlidingSpread(series[0..<window])
+            for end in window..<series.count {
+                let reference = try #require(RobustStatistics.Spread(Array(series[(end - window)..<end])))
+                #expect(spread.median == reference.median, "window \(window) ending at \(end)")
+                #expect(abs(spread.scale - reference.scale) <= 1e-12 * max(1, reference.scale), "window \(window) ending at \(end)")
+                spread.slide(out: series[end - window], in: series[end])
+            }
+        }
+    }
+}
