@@ -3,8 +3,13 @@ public enum RobustStatistics {
     /// The median of `values` (the mean of the middle two for an even count); nil when empty.
     public static func median(_ values: [Double]) -> Double? {
         guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
+        return median(sorted: values.sorted())
+    }
+
+    /// The median of values already in ascending order; 0 when empty.
+    static func median(sorted: [Double]) -> Double {
         let mid = sorted.count / 2
+        guard !sorted.isEmpty else { return 0 }
         return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
 

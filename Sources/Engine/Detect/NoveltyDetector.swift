@@ -77,12 +77,11 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
+        let scores = detector.channelScores(values, rows: 0..<covered)
         for c in detector.channels.indices {
-            let channel = detector.channels[c]
-            let scores = channel.scores(channel.input(values), rows: 0..<covered, floor: detector.floor)
             // A record from fewer rows than the channel's window is not yet one to trust.
-            let scored = scores.compactMap { $0 }
-            detector.channels[c].record = scored.count >= channel.window ? (scored.max() ?? -1) : -1
+            let scored = scores[c].compactMap { $0 }
+            detector.channels[c].record = scored.count >= detector.channels[c].window ? (scored.max() ?? -1) : -1
         }
         detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
         return detector
@@ -92,6 +91,16 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// the quiet period, and the rows training's records left out.
     public var contextRows: Int {
         (channels.map(\.lookback).max() ?? 0) + 2 * quietN
+    }
+
+    /// Every channel's scores at `rows`; channels with the same lag share one differenced input.
+    func channelScores(_ values: [Double], rows: Range<Int>) -> [[Double?]] {
+        var inputs: [Int: [Double?]] = [:]
+        return channels.map { channel in
+            let input = inputs[channel.lag] ?? channel.input(values)
+            inputs[channel.lag] = input
+            return channel.scores(input, rows: rows, floor: floor)
+        }
     }
 
     /// Each row's ratio (its largest channel score over that channel's record, the records
@@ -105,7 +114,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let scores = channels.map { $0.scores($0.input(values), rows: start..<x.rows, floor: floor) }
+        let scores = channelScores(values, rows: start..<x.rows)
         var records = channels.map(\.record)
         var out = [Double](repeating: 0, count: x.rows)
         var lastLoud = Int.min / 2

@@ -21,11 +21,7 @@ struct SlidingSpread: Sendable {
         sorted.insert(new, at: lowerBound(new))
     }
 
-    var median: Double {
-        let n = sorted.count, mid = n / 2
-        guard n > 0 else { return 0 }
-        return n % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
-    }
+    var median: Double { RobustStatistics.median(sorted: sorted) }
 
     /// MAD / 0.6745, or 1.2533 × the mean absolute deviation when the MAD is 0 (as `Spread`).
     var scale: Double {

@@ -74,8 +74,8 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         case "NOVELTY":
             let detector = NoveltyDetector.fit(x, params: config.params)
             model.novelty = detector
-            // Its ratios are already calibrated against the records; no min-max range is kept.
-            trainingScores = [0, 1]
+            // Its ratios are already calibrated against the records; the min-max range is unused.
+            trainingScores = []
         default:
             throw DetectorError.unsupported(config.name)
         }
