@@ -82,8 +82,16 @@ public enum ConfigValue: Sendable, Hashable {
     public var listValue: [ConfigValue]? { if case .list(let l) = self { return l } else { return nil } }
     public var mapValue: [String: ConfigValue]? { if case .map(let m) = self { return m } else { return nil } }
 
-    /// Merges `overlay` over `self`: maps merge key by key, anything else is replaced.
+    /// Merges `overlay` over `self`: maps merge key by key, a map keyed by positions merges into
+    /// a list, anything else is replaced.
     public func merged(with overlay: ConfigValue) -> ConfigValue {
+        // A map keyed by positions overlays a list element by element, so a dotted key such as
+        // `model_configs.0.model_params.quiet_n` reaches one detector's setting.
+        if case .list(var items) = self, case .map(let top) = overlay,
+           top.keys.allSatisfy({ Int($0).map(items.indices.contains) ?? false }) {
+            for (key, value) in top { items[Int(key)!] = items[Int(key)!].merged(with: value) }
+            return .list(items)
+        }
         guard case .map(let base) = self, case .map(let top) = overlay else { return overlay }
         var result = base
         for (key, value) in top {

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// Residuals come from `ResidualChannel`s on the preprocessed value (column 0): a spike against
 /// the last `point_window` values, and the mean of the last `shift_n` values against the
-/// `shift_window` before them. For each season — a day and a week — that the training window
+/// `shift_window` before them, and a slow shift — the mean of the last `slow_shift_n` values
+/// against the `slow_shift_window` before them, for a change too gradual or too sparse (a few
+/// more events an hour) for either of the others. For each season — a day and a week — that the training window
 /// holds twice over and shows (its values correlate at that lag by at least
 /// `season_min_autocorrelation`), the same two channels also run on the difference from one
 /// season earlier, with `season_shift_n` for the run: a day unlike the day before, a Thursday
@@ -41,6 +43,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var pointWindow = 30
         public var shiftWindow = 100
         public var shiftN = 3
+        public var slowShiftWindow = 400
+        public var slowShiftN = 40
         public var seasonShiftN = 6
         public var quietN = 50
         public var margin = 1.1
@@ -50,6 +54,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             pointWindow = max(params["point_window"]?.intValue ?? pointWindow, 2)
             shiftWindow = max(params["shift_window"]?.intValue ?? shiftWindow, 2)
             shiftN = max(params["shift_n"]?.intValue ?? shiftN, 1)
+            slowShiftWindow = max(params["slow_shift_window"]?.intValue ?? slowShiftWindow, 2)
+            slowShiftN = max(params["slow_shift_n"]?.intValue ?? slowShiftN, 1)
             seasonShiftN = max(params["season_shift_n"]?.intValue ?? seasonShiftN, 1)
             quietN = max(params["quiet_n"]?.intValue ?? quietN, 0)
             margin = max(params["record_margin"]?.doubleValue ?? margin, 1e-6)
@@ -64,7 +70,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // Windows shrink to half the training rows, so a short history still has a record to beat.
         let fit = { (window: Int) in min(window, max(n / 2, 2)) }
         var channels = [ResidualChannel(lag: 0, window: fit(settings.pointWindow), run: 1),
-                        ResidualChannel(lag: 0, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1)))]
+                        ResidualChannel(lag: 0, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1))),
+                        ResidualChannel(lag: 0, window: fit(settings.slowShiftWindow), run: min(settings.slowShiftN, max(n / 4, 1)))]
         let day = Self.dailyRows(x.timestamps)
         for season in [day, 7 * day] where day >= 2 && n >= 2 * season + settings.shiftWindow
             && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation {
@@ -79,9 +86,9 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let covered = max(n - settings.quietN, n / 2)
         let scores = detector.channelScores(values, rows: 0..<covered)
         for c in detector.channels.indices {
-            // A record from fewer rows than the channel's window is not yet one to trust.
             let scored = scores[c].compactMap { $0 }
-            detector.channels[c].record = scored.count >= detector.channels[c].window ? (scored.max() ?? -1) : -1
+            detector.channels[c].record = scored.max() ?? 0
+            detector.channels[c].recordRows = scored.count
         }
         detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
         return detector
@@ -115,17 +122,20 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
         let scores = channelScores(values, rows: start..<x.rows)
-        var records = channels.map(\.record)
+        var learning = channels
         var out = [Double](repeating: 0, count: x.rows)
         var lastLoud = Int.min / 2
         for t in start..<x.rows {
             var ratio = 0.0
-            for c in channels.indices {
+            for c in learning.indices {
                 guard let score = scores[c][t - start] else { continue }
-                // A channel training could not score learns its record from its first point.
-                let r = records[c] > 0 ? score / records[c] : (records[c] < 0 || score == 0 ? 0 : Self.cap)
-                ratio = max(ratio, min(r, Self.cap))
-                if records[c] >= 0 || score > 0 { records[c] = max(records[c], score) }
+                if learning[c].recordLearnt {
+                    let record = learning[c].record
+                    let r = record > 0 ? score / record : (score == 0 ? 0 : Self.cap)
+                    ratio = max(ratio, min(r, Self.cap))
+                }
+                learning[c].record = max(learning[c].record, score)
+                learning[c].recordRows += 1
             }
             if t - lastLoud <= quietN {
                 ratio = min(ratio, margin * Self.quietShare)
@@ -138,8 +148,9 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     }
 
     static let cap = 1e6
-    /// Where a quiet period holds ratios: just under the margin.
-    static let quietShare = 0.999
+    /// Where a quiet period holds ratios: under the margin by enough that the probability
+    /// (0.797) stays under 0.8 once the score job rounds it to 3 decimals.
+    static let quietShare = 0.99
 
     public func probability(_ x: FeatureMatrix) -> [Double] {
         ratios(x).map { 1 - pow(0.2, $0 / margin) }

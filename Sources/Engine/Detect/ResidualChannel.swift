@@ -13,15 +13,40 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     public var window: Int
     public var run: Int
     /// The largest score the channel gave over the training rows: the record new points are
-    /// measured against; −1 when no training row could be scored (the first scored point sets it).
+    /// measured against.
     public var record: Double
+    /// How many scores the record is the largest of. Until that reaches `window` the record is
+    /// still being learnt: scoring raises it but the channel does not vote, so a record from a
+    /// short history does not break on the next ordinary wobble.
+    public var recordRows: Int
 
-    public init(lag: Int, window: Int, run: Int, record: Double = 0) {
+    enum CodingKeys: String, CodingKey {
+        case lag, window, run, record
+        case recordRows = "record_rows"
+    }
+
+    public init(lag: Int, window: Int, run: Int, record: Double = 0, recordRows: Int = 0) {
         self.lag = lag
         self.window = window
         self.run = run
         self.record = record
+        self.recordRows = recordRows
     }
+
+    /// Models written before `record_rows` existed marked an unlearnt record with −1 and trusted
+    /// every other one; they read back with that meaning.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lag = try container.decode(Int.self, forKey: .lag)
+        window = try container.decode(Int.self, forKey: .window)
+        run = try container.decode(Int.self, forKey: .run)
+        let stored = try container.decode(Double.self, forKey: .record)
+        record = max(stored, 0)
+        recordRows = try container.decodeIfPresent(Int.self, forKey: .recordRows) ?? (stored < 0 ? 0 : window)
+    }
+
+    /// Whether the record has been learnt from enough scores to be measured against.
+    var recordLearnt: Bool { recordRows >= window }
 
     /// How many earlier values of the series a score needs.
     var lookback: Int { lag + window + run - 1 }

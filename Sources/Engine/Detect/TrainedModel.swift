@@ -10,7 +10,7 @@ import Foundation
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
-///   | "novelty": {channels: [{lag, window, run, record}], floor, quiet_n, margin, record_through},
+///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, quiet_n, margin, record_through},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
@@ -153,7 +153,8 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         }
         if let v = novelty {
             let channels = try v.channels.map {
-                "{\"lag\":\($0.lag),\"record\":\(try JSONText.number($0.record)),\"run\":\($0.run),\"window\":\($0.window)}"
+                "{\"lag\":\($0.lag),\"record\":\(try JSONText.number($0.record)),\"record_rows\":\($0.recordRows),"
+                    + "\"run\":\($0.run),\"window\":\($0.window)}"
             }
             fields.append(("novelty", "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(v.floor)),"
                 + "\"margin\":\(try JSONText.number(v.margin)),\"quiet_n\":\(v.quietN),"

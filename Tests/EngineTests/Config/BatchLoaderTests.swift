@@ -42,6 +42,24 @@ import Testing
         #expect(loaded.preprocess.lagsN == 5)
     }
 
+    @Test func setReachesOneDetectorByPosition() throws {
+        let twoDetectors = minimal + """
+            model_configs:
+              - {model_name: PCA, model_tag: pca, model_params: {contamination: 0.01}}
+              - {model_name: KNN, model_tag: knn, model_params: {contamination: 0.01}}
+
+            """
+        let folder = InMemoryMetricsFolder(["a/a.yaml": twoDetectors])
+        let loaded = try BatchLoader(folder: folder, overrides: ["model_configs.1.model_params.n_neighbors=7"]).loadValid()[0]
+        #expect(loaded.models.map(\.name) == ["PCA", "KNN"])
+        #expect(loaded.models[1].params["n_neighbors"]?.intValue == 7)
+        #expect(loaded.models[1].params["contamination"]?.doubleValue == 0.01, "the detector's other settings stay")
+        #expect(loaded.models[0].params["n_neighbors"] == nil)
+
+        let beyond = BatchLoader(folder: folder, overrides: ["model_configs.2.model_params.n_neighbors=7"]).load().errors
+        #expect(!beyond.isEmpty && beyond.allSatisfy { $0.key == "model_configs" }, "\(beyond)")
+    }
+
     @Test func unknownKeyNamesFileLineAndNearestKey() {
         let folder = InMemoryMetricsFolder(["x/x.yaml": minimal + "alert_treshold: 0.9\n"])
         let errors = BatchLoader(folder: folder).load().errors
