@@ -13,11 +13,21 @@ import Testing
         try BacktestConfig.load(file: profiles.appendingPathComponent("\(name).yaml"), overrides: ["train_min_n=30"] + overrides)
     }
 
-    @Test func anomstackProfileIsTheShippedDefaultStack() throws {
+    /// Anomstack's metrics/defaults/defaults.yaml, key for key.
+    @Test func anomstackProfileIsAnomstacksStack() throws {
         let anomstack = try Self.profile("anomstack")
+        #expect(anomstack.models.map(\.name) == ["PCA", "KNN"] && anomstack.models.map(\.tag) == ["pca_default", "knn_default"])
+        #expect(anomstack.models.allSatisfy { $0.params == ["contamination": .double(0.01)] })
+        #expect(anomstack.preprocess.diffN == 1 && anomstack.preprocess.smoothN == 3 && anomstack.preprocess.lagsN == 5)
+        #expect(anomstack.alertSmoothN == 3 && anomstack.alertThreshold == 0.8 && anomstack.alertSnoozeN == 3
+                && anomstack.alertRecentN == 1)
+    }
+
+    @Test func noveltyProfileIsTheShippedDefault() throws {
+        let novelty = try Self.profile("novelty")
         let shipped = try BacktestConfig.load(file: nil, overrides: ["train_min_n=30"])
-        #expect(anomstack.models == shipped.models && anomstack.models.map(\.name) == ["PCA", "KNN"])
-        #expect(anomstack.preprocess == shipped.preprocess && anomstack.alertSmoothN == 3 && anomstack.alertThreshold == 0.8)
+        #expect(novelty.models == shipped.models && shipped.models.map(\.name) == ["NOVELTY"])
+        #expect(novelty.preprocess == shipped.preprocess && novelty.alertSmoothN == shipped.alertSmoothN)
     }
 
     /// Once training holds its full windows (200 rows, from the training at row 260, with the

@@ -16,6 +16,12 @@ func quietLogger() -> Logger {
     return logger
 }
 
+/// Anomstack's detector settings (`metrics/profiles/anomstack.yaml`: PCA and KNN on smoothed,
+/// differenced, lagged values), as YAML to append to a batch: for tests of the jobs written
+/// against that two-model stack rather than the shipped NOVELTY default.
+let anomstackProfile = (try? String(contentsOf: repositoryRoot.appendingPathComponent("metrics/profiles/anomstack.yaml"), encoding: .utf8))
+    ?? "anomstack_profile_missing: metrics/profiles/anomstack.yaml could not be read\n"
+
 /// Loads one batch from YAML text (with the built-in defaults), failing the test on errors.
 func batch(_ yaml: String, extraFiles: [String: String] = [:]) throws -> BatchConfig {
     var files = extraFiles

@@ -90,7 +90,7 @@ public struct BatchConfig: Sendable {
     public var scoreMaxDaysAgo: Int { int("score_metric_timestamp_max_days_ago") ?? 14 }
 
     public var alertThreshold: Double { values["alert_threshold"]?.doubleValue ?? 0.8 }
-    public var alertRecentN: Int { int("alert_recent_n") ?? 1 }
+    public var alertRecentN: Int { int("alert_recent_n") ?? 24 }
     public var alertSmoothN: Int { int("alert_smooth_n") ?? 3 }
     public var alertSnoozeN: Int { int("alert_snooze_n") ?? 3 }
     public var alertMaxN: Int { int("alert_max_n") ?? 250 }

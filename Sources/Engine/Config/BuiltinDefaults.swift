@@ -22,14 +22,22 @@ duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); els
 # models
 ############################################
 model_configs: # one detector per entry; every one is trained and scored for each metric.
-  - model_name: "PCA"
-    model_tag: "pca_default"
+  # Ours: NOVELTY, which scores a point by how far it beats the largest spike, shift or seasonal
+  # residual the metric showed in training (README "The NOVELTY detector"); NAB 63 against 40
+  # for Anomstack's PCA + KNN, which metrics/profiles/anomstack.yaml keeps.
+  - model_name: "NOVELTY"
+    model_tag: "novelty"
     model_params:
-      contamination: 0.01
-  - model_name: "KNN"
-    model_tag: "knn_default"
-    model_params:
-      contamination: 0.01
+      point_window: 30 # a spike: the point against the median and spread of the n before it.
+      shift_window: 100 # a shift: the mean of the last shift_n points against the n before them.
+      shift_n: 3
+      slow_shift_window: 400 # a slow shift or a change in how often spikes come.
+      slow_shift_n: 40
+      season_shift_n: 6 # the run for the daily and weekly channels (the difference from a day or a week earlier).
+      season_min_autocorrelation: 0.5 # a season gets its channels where training shows that cycle this strongly.
+      quiet_n: 50 # after a record-breaking point, hold scores under the margin for n points.
+      record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
+      record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
 model_combination_method: "mean" # how detector scores combine: mean, min or max.
 metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
 template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).
@@ -75,9 +83,9 @@ disable_score: False
 # preprocessing (applied the same way in train and score)
 ############################################
 preprocess_params:
-  diff_n: 1 # lag-n difference; 0 uses raw values.
-  smooth_n: 3 # trailing mean over n points; 0 turns it off.
-  lags_n: 5 # lagged copies added as features.
+  diff_n: 0 # lag-n difference; 0 uses raw values (Anomstack: 1; NOVELTY reads raw values).
+  smooth_n: 0 # trailing mean over n points; 0 turns it off (Anomstack: 3).
+  lags_n: 0 # lagged copies added as features (Anomstack: 5; PCA and KNN need them).
   freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
   freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
   season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
@@ -88,8 +96,8 @@ preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used 
 ############################################
 alert_methods: "email,slack"
 alert_threshold: 0.8 # smoothed score at or above which a point alerts.
-alert_recent_n: 1 # only the n most recent scored points may alert.
-alert_smooth_n: 3 # smoothed score = mean of the last n scores up to the point.
+alert_recent_n: 24 # only the n most recent scored points may alert, each once (Anomstack: 1; NOVELTY scores an incident high at its first point only, so the job looks back over every point a run may have scored since the last).
+alert_smooth_n: 1 # smoothed score = mean of the last n scores up to the point (Anomstack: 3; NOVELTY scores each point on its own).
 alert_snooze_n: 3 # after an alert, the metric stays quiet for n points.
 alert_max_n: 250 # scored points read for alerting and plotted in an alert.
 alert_metric_timestamp_max_days_ago: 45

@@ -29,12 +29,15 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     public var floor: Double
     public var quietN: Int
     public var margin: Double
+    /// Seconds between rows when trained (their median gap): a seasonal channel's lag of n rows
+    /// means the row n × spacing earlier in time, so a gap in the data does not shift a day.
+    public var spacing: Double?
     /// The last training point the records include (engine timestamp text); later points,
     /// training's last `quiet_n` among them, are walked again when scoring.
     public var recordThrough: String?
 
     enum CodingKeys: String, CodingKey {
-        case channels, floor, margin
+        case channels, floor, margin, spacing
         case quietN = "quiet_n", recordThrough = "record_through"
     }
 
@@ -48,6 +51,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var seasonShiftN = 6
         public var quietN = 50
         public var margin = 1.1
+        public var recordFloor = 5.0
         public var seasonMinAutocorrelation = 0.5
 
         public init(_ params: [String: ConfigValue] = [:]) {
@@ -59,6 +63,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             seasonShiftN = max(params["season_shift_n"]?.intValue ?? seasonShiftN, 1)
             quietN = max(params["quiet_n"]?.intValue ?? quietN, 0)
             margin = max(params["record_margin"]?.doubleValue ?? margin, 1e-6)
+            recordFloor = max(params["record_floor"]?.doubleValue ?? recordFloor, 0)
             seasonMinAutocorrelation = params["season_min_autocorrelation"]?.doubleValue ?? seasonMinAutocorrelation
         }
     }
@@ -72,7 +77,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         var channels = [ResidualChannel(lag: 0, window: fit(settings.pointWindow), run: 1),
                         ResidualChannel(lag: 0, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1))),
                         ResidualChannel(lag: 0, window: fit(settings.slowShiftWindow), run: min(settings.slowShiftN, max(n / 4, 1)))]
-        let day = Self.dailyRows(x.timestamps)
+        let spacing = Self.medianSpacing(x.timestamps)
+        let day = spacing.map(Self.dailyRows) ?? 0
         for season in [day, 7 * day] where day >= 2 && n >= 2 * season + settings.shiftWindow
             && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation {
             channels += [ResidualChannel(lag: season, window: settings.pointWindow, run: 1),
@@ -80,14 +86,16 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         let largest = values.reduce(0) { max($0, abs($1)) }
         var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9,
-                                       quietN: settings.quietN, margin: settings.margin, recordThrough: nil)
+                                       quietN: settings.quietN, margin: settings.margin, spacing: spacing, recordThrough: nil)
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
-        let scores = detector.channelScores(values, rows: 0..<covered)
+        let scores = detector.channelScores(values, timestamps: x.timestamps, rows: 0..<covered)
         for c in detector.channels.indices {
             let scored = scores[c].compactMap { $0 }
-            detector.channels[c].record = scored.max() ?? 0
+            // A floor under the record, so a short or very regular history does not make an
+            // ordinary few-sigma wobble a record-breaker.
+            detector.channels[c].record = max(scored.max() ?? 0, settings.recordFloor)
             detector.channels[c].recordRows = scored.count
         }
         detector.recordThrough = covered > 0 ? MetricTimestamp.format(x.timestamps[covered - 1]) : nil
@@ -101,10 +109,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     }
 
     /// Every channel's scores at `rows`; channels with the same lag share one differenced input.
-    func channelScores(_ values: [Double], rows: Range<Int>) -> [[Double?]] {
+    func channelScores(_ values: [Double], timestamps: [Date], rows: Range<Int>) -> [[Double?]] {
         var inputs: [Int: [Double?]] = [:]
         return channels.map { channel in
-            let input = inputs[channel.lag] ?? channel.input(values)
+            let input = inputs[channel.lag] ?? channel.input(values, timestamps: timestamps, spacing: spacing)
             inputs[channel.lag] = input
             return channel.scores(input, rows: rows, floor: floor)
         }
@@ -121,7 +129,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let scores = channelScores(values, rows: start..<x.rows)
+        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows)
         var learning = channels
         var out = [Double](repeating: 0, count: x.rows)
         var lastLoud = Int.min / 2
@@ -156,12 +164,15 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         ratios(x).map { 1 - pow(0.2, $0 / margin) }
     }
 
-    /// Rows in one day at the median spacing of `timestamps`; 0 when that is not a whole, useful number.
-    static func dailyRows(_ timestamps: [Date]) -> Int {
-        guard timestamps.count >= 3 else { return 0 }
+    /// The median gap between consecutive timestamps; nil with fewer than three or a median of 0.
+    static func medianSpacing(_ timestamps: [Date]) -> Double? {
+        guard timestamps.count >= 3 else { return nil }
         let gaps = zip(timestamps, timestamps.dropFirst()).map { $1.timeIntervalSince($0) }.sorted()
-        let spacing = gaps[gaps.count / 2]
-        guard spacing > 0 else { return 0 }
+        return gaps[gaps.count / 2] > 0 ? gaps[gaps.count / 2] : nil
+    }
+
+    /// Rows in one day at `spacing` seconds apart; 0 when that is not a whole, useful number.
+    static func dailyRows(_ spacing: Double) -> Int {
         let rows = (86_400 / spacing).rounded()
         return rows >= 2 && rows <= 100_000 ? Int(rows) : 0
     }

@@ -51,10 +51,23 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     /// How many earlier values of the series a score needs.
     var lookback: Int { lag + window + run - 1 }
 
-    /// What the channel reads: the series, or its difference from `lag` rows earlier (nil where
-    /// there is no earlier row).
-    func input(_ values: [Double]) -> [Double?] {
-        values.indices.map { $0 >= lag ? values[$0] - (lag > 0 ? values[$0 - lag] : 0) : nil }
+    /// What the channel reads: the series, or its difference from the value `lag` rows of
+    /// `spacing` seconds earlier — found by time, within half a spacing, so rows missing in
+    /// between do not shift it (nil where there is no such row). Without a spacing (a model from
+    /// before it was stored) the lag counts rows.
+    func input(_ values: [Double], timestamps: [Date], spacing: Double?) -> [Double?] {
+        guard lag > 0 else { return values.map { $0 } }
+        guard let spacing, timestamps.count == values.count else {
+            return values.indices.map { $0 >= lag ? values[$0] - values[$0 - lag] : nil }
+        }
+        let offset = Double(lag) * spacing, tolerance = spacing / 2
+        var earlier = 0
+        return values.indices.map { i in
+            let target = timestamps[i].addingTimeInterval(-offset)
+            while earlier < i, timestamps[earlier].timeIntervalSince(target) < -tolerance { earlier += 1 }
+            guard earlier < i, abs(timestamps[earlier].timeIntervalSince(target)) <= tolerance else { return nil }
+            return values[i] - values[earlier]
+        }
     }
 
     /// The scores at rows `rows` of `input`, nil where `input` is nil or too short before the row.

@@ -10,7 +10,7 @@ import Foundation
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
-///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, quiet_n, margin, record_through},
+///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, quiet_n, margin, record_through, spacing},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
@@ -158,7 +158,8 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             }
             fields.append(("novelty", "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(v.floor)),"
                 + "\"margin\":\(try JSONText.number(v.margin)),\"quiet_n\":\(v.quietN),"
-                + "\"record_through\":\(v.recordThrough.map(JSONText.quote) ?? "null")}"))
+                + "\"record_through\":\(v.recordThrough.map(JSONText.quote) ?? "null"),"
+                + "\"spacing\":\(try v.spacing.map(JSONText.number) ?? "null")}"))
         }
         if let pca {
             let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"

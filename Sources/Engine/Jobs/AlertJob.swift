@@ -4,11 +4,13 @@ import Foundation
 /// `alert_smooth_n` scores up to and including it (older points, in time order); a point among
 /// the `alert_recent_n` most recent scored points alerts when its smoothed score is at least
 /// `alert_threshold`, unless the metric alerted within the previous `alert_snooze_n` scored
-/// points; a point alerts at most once, ever. `alert_always` forces an alert on the latest
+/// points; a point alerts at most once, ever. Of those recent points, the ones stamped at or
+/// before the previous successful alert run are not judged again (that run judged them, or the
+/// metric was excluded then), except the latest, which is always judged as in Anomstack. `alert_always` forces an alert on the latest
 /// point. Notifications are queued in the delivery log first (idempotently), then the alert rows
 /// are written in one transaction, then due deliveries are sent. With `alert_recovery_n` set, a
-/// metric whose last alert is followed by that many smoothed scores under the threshold gets one
-/// recovery notification.
+/// metric whose last alert is followed by that many smoothed scores under the threshold (by
+/// `recoveryMargin`) gets one recovery notification.
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
 
@@ -33,13 +35,14 @@ public struct AlertJob: BatchJob {
         return result
     }
 
+    /// Points before `firstUnjudged`, other than the latest, are not judged.
     public static func decide(scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
-                              smoothN: Int, snoozeN: Int, always: Bool) -> [Decision] {
+                              smoothN: Int, snoozeN: Int, always: Bool, firstUnjudged: Int = 0) -> [Decision] {
         guard !scores.isEmpty else { return [] }
         var alerted = alerted
         var decisions: [Decision] = []
         let last = scores.count - 1
-        for i in max(0, scores.count - max(recentN, 0))...last where !alerted.contains(i) {
+        for i in max(0, scores.count - max(recentN, 0), min(firstUnjudged, last))...last where !alerted.contains(i) {
             let smoothed = ScoreSmoothing.smoothed(scores, at: i, window: smoothN)
             let forced = always && i == last
             let snoozed = snoozeN > 0 && (max(0, i - snoozeN)..<i).contains { alerted.contains($0) }
@@ -52,17 +55,22 @@ public struct AlertJob: BatchJob {
     }
 
     /// The index of the point at which a metric that alerted at `alertIndex` counts as recovered:
-    /// the first point ending a run of `recoveryN` smoothed scores under the threshold, all after
-    /// the alert. Nil while it has not recovered.
+    /// the first point ending a run of `recoveryN` smoothed scores at least `recoveryMargin` under
+    /// the threshold, all after the alert. Nil while it has not recovered.
     public static func recovery(smoothed: [Double], alertIndex: Int, threshold: Double, recoveryN: Int) -> Int? {
         guard recoveryN > 0 else { return nil }
         var run = 0
         for i in (alertIndex + 1)..<max(smoothed.count, alertIndex + 1) {
-            run = smoothed[i] < threshold ? run + 1 : 0
+            run = smoothed[i] < threshold - recoveryMargin ? run + 1 : 0
             if run >= recoveryN { return i }
         }
         return nil
     }
+
+    /// How far under the threshold a score must fall to count towards recovery. A detector that
+    /// holds an ongoing incident just under the threshold after alerting on its first point (as
+    /// NOVELTY's quiet period does, at 0.797) must not look recovered while the incident lasts.
+    public static let recoveryMargin = 0.05
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
@@ -74,6 +82,8 @@ public struct AlertJob: BatchJob {
         // The decision needs the recent points and, before them, enough scores to smooth over and
         // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
         // Recovery looks back to the metric's last alert, so it reads the whole alert_max_n.
+        let previousRun = try store.latestJobRuns(batch: batch.name, limit: 100)
+            .first { $0.job == .alert && $0.status == .success && $0.asOf < now }?.asOf
         let recoveryN = batch.alertRecoveryN
         let needed = recoveryN > 0 ? batch.alertMaxN
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
@@ -89,7 +99,8 @@ public struct AlertJob: BatchJob {
             let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
             let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
                                         recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
-                                        snoozeN: batch.alertSnoozeN, always: batch.alertAlways)
+                                        snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
+                                        firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
             let tags = batch.tags(for: metric)
             for decision in decisions {
                 let score = scores[decision.index]

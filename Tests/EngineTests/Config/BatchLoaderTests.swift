@@ -14,11 +14,12 @@ import Testing
               lags_n: 2
             """)
         #expect(config.preprocess.lagsN == 2)
-        #expect(config.preprocess.diffN == 1)
-        #expect(config.preprocess.smoothN == 3)
+        #expect(config.preprocess.diffN == 0)
+        #expect(config.preprocess.smoothN == 0)
         #expect(config.alertThreshold == 0.8)
         #expect(config.trainMaxN == 2500)
-        #expect(config.models.map(\.tag) == ["pca_default", "knn_default"])
+        #expect(config.models.map(\.tag) == ["novelty"])
+        #expect(config.models[0].params["quiet_n"]?.intValue == 50)
     }
 
     @Test func folderDefaultsOverrideBuiltinsAndBatchOverridesBoth() throws {
@@ -39,7 +40,7 @@ import Testing
         #expect(loaded.alertAlways == false)
         #expect(loaded.alertThreshold == 0.65)
         #expect(loaded.preprocess.diffN == 0)
-        #expect(loaded.preprocess.lagsN == 5)
+        #expect(loaded.preprocess.lagsN == 0)
     }
 
     @Test func setReachesOneDetectorByPosition() throws {

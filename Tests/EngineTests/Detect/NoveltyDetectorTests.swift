@@ -53,6 +53,22 @@ import Testing
         #expect((30 * 24..<35 * 24).allSatisfy { p[$0] < 0.8 }, "ordinary days before it do not")
     }
 
+    /// Rows missing from the data (a 12-hour outage) do not shift the seasonal channels: they
+    /// compare each hour with the same hour a day earlier by time, not by counting rows.
+    @Test func aGapInTheDataDoesNotShiftTheDay() {
+        let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
+        let jitter = noise(40 * 24, seed: 5, level: 0, sd: 0.5)
+        let all = FeatureMatrix(rows: jitter.count, columns: 1, values: jitter.indices.map { day[$0 % 24] + jitter[$0] },
+                                timestamps: jitter.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        let kept = all.timestamps.indices.filter { !(35 * 24 + 6..<35 * 24 + 18).contains($0) }
+        let withGap = all.selecting(kept)
+        let detector = NoveltyDetector.fit(all.selecting(Array(0..<(30 * 24))), params: [:])
+        #expect(detector.spacing == 3600 && detector.channels.contains { $0.lag == 24 })
+        let p = detector.probability(withGap)
+        let loud = p.indices.filter { $0 >= 30 * 24 && p[$0] >= 0.8 }
+        #expect(loud.isEmpty, "no alert after the gap: \(loud.map { (withGap.timestamps[$0], p[$0]) })")
+    }
+
     /// Scored in one call, or point by point with only the context the score job reads, the
     /// scores are the same: the records' walk does not depend on how the points arrive.
     @Test func scoresDoNotDependOnHowPointsArriveAndSurviveTheModelFile() throws {

@@ -5,9 +5,9 @@ import Testing
 
 @Suite struct AlertJobTests {
     func decide(_ scores: [Double], alerted: Set<Int> = [], threshold: Double = 0.8, recent: Int = 1, smooth: Int = 3,
-                snooze: Int = 3, always: Bool = false) -> [Int] {
+                snooze: Int = 3, always: Bool = false, firstUnjudged: Int = 0) -> [Int] {
         AlertJob.decide(scores: scores, alerted: alerted, threshold: threshold, recentN: recent, smoothN: smooth,
-                        snoozeN: snooze, always: always).map(\.index)
+                        snoozeN: snooze, always: always, firstUnjudged: firstUnjudged).map(\.index)
     }
 
     @Test func smoothingLooksAtOlderPointsNotNewerOnes() {
@@ -44,9 +44,35 @@ import Testing
         #expect(decide([0.9, 0.1, 0.1], recent: 3, smooth: 1) == [0])
     }
 
+    @Test func pointsAnEarlierRunJudgedAreNotJudgedAgainButTheLatestAlwaysIs() {
+        // Three points scored since the last run: the first of them alerts although it is not the latest.
+        #expect(decide([0.1, 0.1, 0.95, 0.5, 0.5], recent: 24, smooth: 1, firstUnjudged: 2) == [2])
+        // The high point was there for the previous run (say the metric was excluded then): not again.
+        #expect(decide([0.1, 0.95, 0.5, 0.5], recent: 24, smooth: 1, firstUnjudged: 3) == [])
+        // A latest point stamped before the previous run (a daily metric stamped at midnight) is still judged.
+        #expect(decide([0.1, 0.95], recent: 24, smooth: 1, firstUnjudged: 2) == [1])
+    }
+
+    /// A catch-up run (several points scored at once) alerts on the incident's first point, and
+    /// the next run does not judge it again.
+    @Test func aCatchUpRunAlertsOnTheIncidentsFirstPoint() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_snooze_n: 0\n")
+        let scores = [0.1, 0.2, 0.9, 0.5, 0.4]
+        try h.store().insert(hourly([1, 2, 3, 4, 5]) + hourly(scores).map { var r = $0; r.type = .score; return r })
+        #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 1)
+        #expect(try h.all("test", .alert).map(\.timestamp) == [referenceTime.addingTimeInterval(-2 * 3600)])
+        h.clock.advance(by: 3600)
+        try h.store().insert(hourly([6], end: referenceTime.addingTimeInterval(3600))
+                             + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map { var r = $0; r.type = .score; return r })
+        #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
+    }
+
     @Test func theJobWritesAlertsOnceAndNotifies() async throws {
         let h = try Harness()
-        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nmetric_tags:\n  m:\n    team: core\n")
+        // Anomstack's smoothing and latest-point-only alerting, so the alert is the 3-point mean at the last point.
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_smooth_n: 3\nalert_recent_n: 1\n"
+                          + "metric_tags:\n  m:\n    team: core\n")
         let scores = [0.1, 0.2, 0.9, 0.95, 0.99]
         try h.store().insert(hourly([1, 2, 3, 4, 5]) + hourly(scores).map { var r = $0; r.type = .score; return r })
         let first = try await AlertJob().run(batch: b, context: h.context)
@@ -90,6 +116,7 @@ import Testing
             ingest_sql: select 1
             alert_methods: webhook
             alert_digest_min_n: 2
+            alert_recent_n: 1
             metric_tags:
               c:
                 priority: high

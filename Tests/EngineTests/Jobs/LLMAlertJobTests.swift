@@ -109,7 +109,7 @@ import Testing
         let model = ScriptedLanguageModel { _ in "The value jumped to 90 from a steady 50.\n" + String(repeating: "x", count: 600) }
         var context = h.context
         context.llm = model
-        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_explain: true\nalert_methods: webhook\nalert_snooze_n: 0\n")
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_explain: true\nalert_methods: webhook\nalert_snooze_n: 0\nalert_recent_n: 1\n")
         let run = await JobRunner(context: context).run(.alert, batch: b)
         #expect(run.rowsWritten == 1)
         let prompt = try #require(model.requests.first?.messages.last?.content)

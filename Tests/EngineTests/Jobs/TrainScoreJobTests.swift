@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 @Suite struct TrainScoreJobTests {
-    let config = "metric_batch: test\ningest_sql: select 1\n"
+    let config = "metric_batch: test\ningest_sql: select 1\n" + anomstackProfile
 
     func seasonal(_ n: Int, name: String = "m") -> [MetricRow] {
         SyntheticSeries(start: referenceTime.addingTimeInterval(Double(1 - n) * 3600)).rows(batch: "test", name: name, count: n, seed: 3)

@@ -65,7 +65,7 @@ import Testing
         context.models = try BatchRoutedModelStore(batches: [b], base: URL(fileURLWithPath: "/tmp"), environment: environment)
         try h.store().insert(hourly((0..<48).map { 50 + Double($0 % 4) }))
         let trained = await JobRunner(context: context).run(.train, batch: b)
-        #expect(trained.rowsWritten == 2, "\(trained.error ?? "")")
+        #expect(trained.rowsWritten == 1, "one model, the default NOVELTY: \(trained.error ?? "")")
         let scored = await JobRunner(context: context).run(.score, batch: b)
         #expect(scored.status == .success)
         #expect(!(try h.all("test", .score)).isEmpty)
