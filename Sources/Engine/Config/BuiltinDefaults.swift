@@ -23,7 +23,7 @@ duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); els
 ############################################
 model_configs: # one detector per entry; every one is trained and scored for each metric.
   # Ours: NOVELTY, which scores a point by how far it beats the largest spike, shift or seasonal
-  # residual the metric showed in training (README "The NOVELTY detector"); NAB 63 against 40
+  # residual the metric showed in training (README "The NOVELTY detector"); NAB 65 against 40
   # for Anomstack's PCA + KNN, which metrics/profiles/anomstack.yaml keeps.
   - model_name: "NOVELTY"
     model_tag: "novelty"

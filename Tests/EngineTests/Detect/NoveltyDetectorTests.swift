@@ -29,6 +29,21 @@ import Testing
         #expect(others.allSatisfy { $0 < 0.8 }, "ordinary noise stays under the threshold: \(others.max() ?? 0)")
     }
 
+    /// A record is at least `record_floor` robust z-scores, so on a short, clean history a
+    /// 4-sigma wobble does not alert and 8 sigma does.
+    @Test func theRecordFloorKeepsAShortCleanHistoryQuiet() {
+        var values = noise(400, seed: 6)
+        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: [:])
+        #expect(detector.channels.allSatisfy { $0.record >= 5 })
+        values[300] += 4.2 // sd 1: about 4 robust z-scores from the local median
+        values[370] += 8
+        let p = detector.probability(hourly(values))
+        #expect(p[300] < 0.8)
+        #expect(p[370] >= 0.8)
+        let unfloored = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: ["record_floor": .int(0)])
+        #expect(unfloored.channels.contains { $0.record < 4 }, "200 points of noise teach some channel a record under 4")
+    }
+
     @Test func aQuietPeriodFollowsAnAlert() {
         var values = noise(600, seed: 2)
         let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
