@@ -89,7 +89,10 @@ public enum ConfigValue: Sendable, Hashable {
         // `model_configs.0.model_params.quiet_n` reaches one detector's setting.
         if case .list(var items) = self, case .map(let top) = overlay,
            top.keys.allSatisfy({ Int($0).map(items.indices.contains) ?? false }) {
-            for (key, value) in top { items[Int(key)!] = items[Int(key)!].merged(with: value) }
+            for (key, value) in top {
+                let index = Int(key)!
+                items[index] = items[index].merged(with: value)
+            }
             return .list(items)
         }
         guard case .map(let base) = self, case .map(let top) = overlay else { return overlay }

@@ -6,14 +6,14 @@ import Foundation
 /// alert rather than a run of them.
 ///
 /// Residuals come from `ResidualChannel`s on the preprocessed value (column 0): a spike against
-/// the last `point_window` values, and the mean of the last `shift_n` values against the
-/// `shift_window` before them, and a slow shift — the mean of the last `slow_shift_n` values
+/// the last `point_window` values; a shift, the mean of the last `shift_n` values against the
+/// `shift_window` before them; and a slow shift, the mean of the last `slow_shift_n` values
 /// against the `slow_shift_window` before them, for a change too gradual or too sparse (a few
-/// more events an hour) for either of the others. For each season — a day and a week — that the training window
-/// holds twice over and shows (its values correlate at that lag by at least
-/// `season_min_autocorrelation`), the same two channels also run on the difference from one
-/// season earlier, with `season_shift_n` for the run: a day unlike the day before, a Thursday
-/// unlike last Thursday.
+/// more events an hour) for the others. For each season (a day and a week) that the training
+/// window holds twice over and shows (its values correlate at that lag by at least
+/// `season_min_autocorrelation`), a spike and a shift channel also run on the difference from
+/// one season earlier, with `season_shift_n` for the run: a day unlike the day before, a
+/// Thursday unlike last Thursday.
 ///
 /// A point's *ratio* is its largest channel score over that channel's record; the record moves
 /// up as points are scored (so the second of two equal spikes does not score as the first).
@@ -73,10 +73,11 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let values = (0..<x.rows).map { x[$0, 0] }
         let n = values.count
         // Windows shrink to half the training rows, so a short history still has a record to beat.
-        let fit = { (window: Int) in min(window, max(n / 2, 2)) }
-        var channels = [ResidualChannel(lag: 0, window: fit(settings.pointWindow), run: 1),
-                        ResidualChannel(lag: 0, window: fit(settings.shiftWindow), run: min(settings.shiftN, max(n / 4, 1))),
-                        ResidualChannel(lag: 0, window: fit(settings.slowShiftWindow), run: min(settings.slowShiftN, max(n / 4, 1)))]
+        let shrunk = { (window: Int) in min(window, max(n / 2, 2)) }
+        let shortRun = { (run: Int) in min(run, max(n / 4, 1)) }
+        var channels = [ResidualChannel(lag: 0, window: shrunk(settings.pointWindow), run: 1),
+                        ResidualChannel(lag: 0, window: shrunk(settings.shiftWindow), run: shortRun(settings.shiftN)),
+                        ResidualChannel(lag: 0, window: shrunk(settings.slowShiftWindow), run: shortRun(settings.slowShiftN))]
         let spacing = Self.medianSpacing(x.timestamps)
         let day = spacing.map(Self.dailyRows) ?? 0
         for season in [day, 7 * day] where day >= 2 && n >= 2 * season + settings.shiftWindow

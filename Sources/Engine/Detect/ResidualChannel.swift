@@ -14,35 +14,15 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     public var run: Int
     /// The largest score the channel gave over the training rows: the record new points are
     /// measured against.
-    public var record: Double
+    public var record: Double = 0
     /// How many scores the record is the largest of. Until that reaches `window` the record is
     /// still being learnt: scoring raises it but the channel does not vote, so a record from a
     /// short history does not break on the next ordinary wobble.
-    public var recordRows: Int
+    public var recordRows: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case lag, window, run, record
         case recordRows = "record_rows"
-    }
-
-    public init(lag: Int, window: Int, run: Int, record: Double = 0, recordRows: Int = 0) {
-        self.lag = lag
-        self.window = window
-        self.run = run
-        self.record = record
-        self.recordRows = recordRows
-    }
-
-    /// Models written before `record_rows` existed marked an unlearnt record with −1 and trusted
-    /// every other one; they read back with that meaning.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        lag = try container.decode(Int.self, forKey: .lag)
-        window = try container.decode(Int.self, forKey: .window)
-        run = try container.decode(Int.self, forKey: .run)
-        let stored = try container.decode(Double.self, forKey: .record)
-        record = max(stored, 0)
-        recordRows = try container.decodeIfPresent(Int.self, forKey: .recordRows) ?? (stored < 0 ? 0 : window)
     }
 
     /// Whether the record has been learnt from enough scores to be measured against.
@@ -96,5 +76,20 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
             out[t - rows.lowerBound] = abs(mean - spread!.median) / scale
         }
         return out
+    }
+}
+
+extension ResidualChannel {
+    /// Models written before `record_rows` existed marked an unlearnt record with −1 and trusted
+    /// every other one; they read back with that meaning. (In an extension, so the memberwise
+    /// initialiser stays.)
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        lag = try container.decode(Int.self, forKey: .lag)
+        window = try container.decode(Int.self, forKey: .window)
+        run = try container.decode(Int.self, forKey: .run)
+        let stored = try container.decode(Double.self, forKey: .record)
+        record = max(stored, 0)
+        recordRows = try container.decodeIfPresent(Int.self, forKey: .recordRows) ?? (stored < 0 ? 0 : window)
     }
 }

@@ -6,10 +6,10 @@ import Foundation
 /// `alert_threshold`, unless the metric alerted within the previous `alert_snooze_n` scored
 /// points; a point alerts at most once, ever. Of those recent points, the ones stamped at or
 /// before the previous successful alert run are not judged again (that run judged them, or the
-/// metric was excluded then), except the latest, which is always judged as in Anomstack. `alert_always` forces an alert on the latest
-/// point. Notifications are queued in the delivery log first (idempotently), then the alert rows
-/// are written in one transaction, then due deliveries are sent. With `alert_recovery_n` set, a
-/// metric whose last alert is followed by that many smoothed scores under the threshold (by
+/// metric was excluded then), except the latest, which is always judged as in Anomstack.
+/// `alert_always` forces an alert on the latest point. Notifications are queued in the delivery
+/// log first (idempotently), then the alert rows are written in one transaction, then due
+/// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by that many smoothed scores under the threshold (by
 /// `recoveryMargin`) gets one recovery notification.
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
