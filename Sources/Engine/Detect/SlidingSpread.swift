@@ -2,9 +2,9 @@ import Foundation
 
 /// The median and robust spread (`RobustStatistics.Spread`'s) of a fixed-length window that
 /// slides along a series one value at a time. The window is kept sorted, so a slide is two
-/// binary searches and a short move, and the MAD comes from one merge of the deviations on
-/// either side of the median — instead of sorting the window again at every point, which
-/// training over thousands of points cannot afford.
+/// binary searches and a short move, and the MAD is two selections from the deviations on
+/// either side of the median, which are sorted already — instead of sorting the window again
+/// at every point, which training over thousands of points cannot afford.
 struct SlidingSpread: Sendable {
     private(set) var sorted: [Double]
 
@@ -28,21 +28,29 @@ struct SlidingSpread: Sendable {
         let n = sorted.count
         guard n > 0 else { return 0 }
         let m = median
-        // Deviations grow leftwards from `split - 1` and rightwards from `split`: merge the two
-        // runs up to the middle of the merged order.
         let split = lowerBound(m)
-        var left = split - 1, right = split
-        var lower = 0.0, upper = 0.0
-        for taken in 0...(n / 2) {
-            let takeLeft = right >= n || (left >= 0 && m - sorted[left] <= sorted[right] - m)
-            let deviation: Double
-            if takeLeft { deviation = m - sorted[left]; left -= 1 } else { deviation = sorted[right] - m; right += 1 }
-            if taken == (n - 1) / 2 { lower = deviation }
-            upper = deviation
-        }
-        let mad = (lower + upper) / 2
+        let mad = (deviation(rank: (n - 1) / 2, from: m, split: split) + deviation(rank: n / 2, from: m, split: split)) / 2
         if mad > 0 { return mad / 0.6745 }
         return 1.2533 * sorted.reduce(0) { $0 + abs($1 - m) } / Double(n)
+    }
+
+    /// The `rank`-th smallest (from 0) distance of a value from `m`. Below `split` the distances
+    /// grow leftwards and from `split` on they grow rightwards: two sorted runs, so the rank is
+    /// found by a binary search on how many of the smallest come from the left run, in
+    /// O(log n) rather than by merging the runs.
+    private func deviation(rank: Int, from m: Double, split: Int) -> Double {
+        let leftCount = split, rightCount = sorted.count - split
+        func left(_ i: Int) -> Double { m - sorted[split - 1 - i] }
+        func right(_ j: Int) -> Double { sorted[split + j] - m }
+        // Invariant: the rank + 1 smallest take `low...high` values from the left run.
+        var low = max(0, rank + 1 - rightCount), high = min(leftCount, rank + 1)
+        while low < high {
+            let fromLeft = (low + high) / 2
+            if left(fromLeft) < right(rank - fromLeft) { low = fromLeft + 1 } else { high = fromLeft }
+        }
+        let lastLeft = low > 0 ? left(low - 1) : -Double.infinity
+        let lastRight = rank - low >= 0 ? right(rank - low) : -Double.infinity
+        return max(lastLeft, lastRight)
     }
 
     private func lowerBound(_ value: Double) -> Int {
