@@ -54,7 +54,7 @@ public struct Backtester: Sendable {
         let context = JobContext(clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
                                  sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
                                  deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-                                 templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo())
+                                 templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(keepsChannelScores: true))
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])

@@ -68,7 +68,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
     }
 
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> NoveltyDetector {
+    /// Fits on `x`. With a memo that keeps channel scores, rows of `x` the memo's last training
+    /// under `memoKey` scored are not scored again.
+    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
+                           memoKey: String = "") -> NoveltyDetector {
         let settings = Settings(params)
         let values = (0..<x.rows).map { x[$0, 0] }
         let n = values.count
@@ -91,7 +94,13 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
-        let scores = detector.channelScores(values, timestamps: x.timestamps, rows: 0..<covered)
+        let cached = memo?.channelScores(memoKey)
+        let (scores, inputs) = detector.channelScores(values, timestamps: x.timestamps, rows: 0..<covered, reusing: cached)
+        if let memo, memo.keepsChannelScores {
+            var next = ChannelScoreCache(timestamps: x.timestamps, floor: detector.floor, inputs: inputs, scores: [:])
+            for (channel, channelScores) in zip(detector.channels, scores) { next.scores[channel.shape] = channelScores }
+            memo.store(memoKey, channelScores: next)
+        }
         for c in detector.channels.indices {
             let scored = scores[c].compactMap { $0 }
             // A floor under the record, so a short or very regular history does not make an
@@ -109,14 +118,22 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         (channels.map(\.lookback).max() ?? 0) + 2 * quietN
     }
 
-    /// Every channel's scores at `rows`; channels with the same lag share one differenced input.
-    func channelScores(_ values: [Double], timestamps: [Date], rows: Range<Int>) -> [[Double?]] {
+    /// Every channel's scores at `rows`, and the inputs they read (channels with the same lag
+    /// share one differenced input). With `cache` (rows must then start at 0), rows whose
+    /// inputs the cache has seen take its scores.
+    func channelScores(_ values: [Double], timestamps: [Date], rows: Range<Int>,
+                       reusing cache: ChannelScoreCache? = nil) -> (scores: [[Double?]], inputs: [Int: [Double?]]) {
         var inputs: [Int: [Double?]] = [:]
-        return channels.map { channel in
+        let shift = rows.lowerBound == 0 ? cache?.shift(to: timestamps) : nil
+        let scores = channels.map { channel in
             let input = inputs[channel.lag] ?? channel.input(values, timestamps: timestamps, spacing: spacing)
             inputs[channel.lag] = input
+            if let cache, let shift {
+                return cache.scores(of: channel, input: input, rows: rows, floor: floor, shift: shift)
+            }
             return channel.scores(input, rows: rows, floor: floor)
         }
+        return (scores, inputs)
     }
 
     /// Each row's ratio (its largest channel score over that channel's record, the records
@@ -130,7 +147,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows)
+        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows).scores
         var learning = channels
         var out = [Double](repeating: 0, count: x.rows)
         var lastLoud = Int.min / 2

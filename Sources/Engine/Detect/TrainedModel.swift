@@ -72,7 +72,8 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             model.likelihood = detector
             trainingScores = detector.decisionFunction(x)
         case "NOVELTY":
-            let detector = NoveltyDetector.fit(x, params: config.params)
+            let detector = NoveltyDetector.fit(x, params: config.params, memo: memo,
+                                               memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.novelty = detector
             // Its ratios are already calibrated against the records; the min-max range is unused.
             trainingScores = []

@@ -1,0 +1,62 @@
+@testable import Engine
+import Foundation
+import Testing
+
+@Suite struct ChannelScoreCacheTests {
+    /// Hourly values with a daily cycle (so the seasonal channels run too) and noise.
+    func series(_ n: Int, seed: UInt64) -> [Double] {
+        var random = Xoshiro256(seed: seed)
+        return (0..<n).map { i in 100 + 20 * sin(2 * Double.pi * Double(i % 24) / 24) + random.nextGaussian() }
+    }
+
+    func window(_ values: [Double], _ rows: Range<Int>, dropping gone: Set<Int> = []) -> FeatureMatrix {
+        let kept = rows.filter { !gone.contains($0) }
+        return FeatureMatrix(rows: kept.count, columns: 1, values: kept.map { values[$0] },
+                             timestamps: kept.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+    }
+
+    /// A window moving on by 1, 7 and 300 rows, then one whose middle was backfilled with other
+    /// values and one with rows missing: each fit through the memo equals a fit from nothing.
+    @Test func aMovingWindowFitsExactlyAsFromNothing() {
+        var values = series(2_000, seed: 21)
+        let memo = DetectorMemo(keepsChannelScores: true)
+        var windows = [0..<900, 1..<901, 8..<908, 308..<1208].map { window(values, $0) }
+        values[1000] += 40
+        values[1001] -= 3
+        windows.append(window(values, 310..<1210))
+        windows.append(window(values, 320..<1220, dropping: [700, 701, 702, 1100]))
+        // No floor under the records, so they are the largest scores themselves.
+        let params: [String: ConfigValue] = ["record_floor": .int(0)]
+        for (index, x) in windows.enumerated() {
+            let cached = NoveltyDetector.fit(x, params: params, memo: memo, memoKey: "m")
+            let fresh = NoveltyDetector.fit(x, params: params)
+            #expect(cached == fresh, "window \(index)")
+            #expect(cached.channels.count == 7, "daily and weekly channels run: \(cached.channels.count)")
+            #expect(cached.channels.allSatisfy { $0.record > 0 })
+        }
+        let kept = memo.channelScores("m")
+        #expect(kept?.timestamps == windows.last?.timestamps)
+        #expect(kept?.shift(to: window(values, 330..<1230).timestamps) == 10)
+    }
+
+    /// Rows whose lookback holds inputs the cache has not seen are computed, not taken.
+    @Test func onlyRowsWithUnchangedLookbacksAreTaken() throws {
+        let channel = ResidualChannel(lag: 0, window: 5, run: 2)
+        let old: [Double?] = (0..<40).map { Double($0 % 7) }
+        let oldScores = channel.scores(old, rows: 0..<40, floor: 1e-6)
+        let cache = ChannelScoreCache(timestamps: [], floor: 1e-6, inputs: [0: old], scores: [channel.shape: oldScores])
+        var new = Array(old.dropFirst(3)) + [9, 1, 2]
+        new[20] = 100 // a backfilled value
+        let taken = cache.scores(of: channel, input: new, rows: 0..<new.count, floor: 1e-6, shift: 3)
+        #expect(taken == channel.scores(new, rows: 0..<new.count, floor: 1e-6))
+        #expect(taken[21] != oldScores[24], "the row after the change reads it and is recomputed")
+        let otherFloor = cache.scores(of: channel, input: new, rows: 0..<new.count, floor: 1, shift: 3)
+        #expect(otherFloor == channel.scores(new, rows: 0..<new.count, floor: 1))
+    }
+
+    @Test func aMemoThatIsNotAskedKeepsNoScores() {
+        let memo = DetectorMemo()
+        _ = NoveltyDetector.fit(window(series(300, seed: 22), 0..<300), params: [:], memo: memo, memoKey: "m")
+        #expect(memo.channelScores("m") == nil)
+    }
+}
