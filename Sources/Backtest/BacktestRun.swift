@@ -2,7 +2,7 @@ import Engine
 import Foundation
 
 /// A backtest of one setting over a whole corpus: every series through `Backtester` (in
-/// parallel, at most `jobs` at a time, results in corpus order), then NAB's scores and the
+/// parallel, at most `jobs` at a time, longest first, results in corpus order), then NAB's scores and the
 /// event-level metrics.
 public struct BacktestRun: Sendable {
     public var label: String
@@ -41,10 +41,13 @@ public struct BacktestRun: Sendable {
         let snooze = backtester.batch.alertSnoozeN
         var outcomes = [Backtester.SeriesOutcome?](repeating: nil, count: corpus.count)
         var metrics = [BacktestMetrics](repeating: BacktestMetrics(), count: corpus.count)
+        // Longest series first, so the last to finish are short ones and no core idles
+        // while one long series runs alone.
+        let order = corpus.indices.sorted { (-corpus[$0].values.count, $0) < (-corpus[$1].values.count, $1) }
         try await withThrowingTaskGroup(of: (Int, Backtester.SeriesOutcome).self) { group in
             var next = 0
             func launch() {
-                let index = next
+                let index = order[next]
                 next += 1
                 group.addTask { (index, try await backtester.run(corpus[index])) }
             }
