@@ -17,8 +17,8 @@ import Foundation
 ///
 /// A point's *ratio* is its largest channel score over that channel's record; the record moves
 /// up as points are scored (so the second of two equal spikes does not score as the first).
-/// Within `quiet_n` points of a point whose ratio reached `record_margin`, ratios are held just
-/// under the margin. The probability is `1 − 0.2^(ratio / record_margin)`: 0.8 — the default
+/// Within `quiet_n` points of a point whose ratio reached `record_margin`, probabilities are held
+/// just under the alert threshold. The probability is `1 − 0.2^(ratio / record_margin)`: 0.8 — the default
 /// alert threshold — for a point that beats the record by the margin, whatever the series'
 /// scale or noise, which is what lets one threshold serve thousands of metrics.
 ///
@@ -137,9 +137,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     }
 
     /// Each row's ratio (its largest channel score over that channel's record, the records
-    /// rising as rows are walked from the first after `recordThrough`), with quiet periods
-    /// applied. Rows before the walk starts get 0.
-    public func ratios(_ x: FeatureMatrix) -> [Double] {
+    /// rising as rows are walked from the first after `recordThrough`), and whether the row falls
+    /// in a quiet period: within `quiet_n` rows of one whose ratio reached the margin. Rows
+    /// before the walk starts get 0 and are not quiet.
+    func walk(_ x: FeatureMatrix) -> (ratios: [Double], quiet: [Bool]) {
         let values = (0..<x.rows).map { x[$0, 0] }
         var start = 0
         if let through = recordThrough.flatMap(MetricTimestamp.parse) {
@@ -149,7 +150,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // walk still starts there (a channel without enough context sits the row out).
         let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows).scores
         var learning = channels
-        var out = [Double](repeating: 0, count: x.rows)
+        var ratios = [Double](repeating: 0, count: x.rows)
+        var quiet = [Bool](repeating: false, count: x.rows)
         var lastLoud = Int.min / 2
         for t in start..<x.rows {
             var ratio = 0.0
@@ -164,22 +166,40 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
                 learning[c].recordRows += 1
             }
             if t - lastLoud <= quietN {
-                ratio = min(ratio, margin * Self.quietShare)
+                quiet[t] = true
             } else if ratio >= margin {
                 lastLoud = t
             }
-            out[t] = ratio
+            ratios[t] = ratio
         }
-        return out
+        return (ratios, quiet)
+    }
+
+    /// Each row's ratio, held just under the margin in quiet periods (the raw score).
+    public func ratios(_ x: FeatureMatrix) -> [Double] {
+        let (ratios, quiet) = walk(x)
+        return zip(ratios, quiet).map { ratio, quiet in quiet ? min(ratio, margin * Self.quietShare) : ratio }
     }
 
     static let cap = 1e6
-    /// Where a quiet period holds ratios: under the margin by enough that the probability
-    /// (0.797) stays under 0.8 once the score job rounds it to 3 decimals.
+    /// Where a quiet period holds raw ratios: under the margin.
     static let quietShare = 0.99
 
-    public func probability(_ x: FeatureMatrix) -> [Double] {
-        ratios(x).map { 1 - pow(0.2, $0 / margin) }
+    /// Each row's probability, `1 − 0.2^(ratio / margin)`. In a quiet period it is held a step of
+    /// the score job's rounding (0.001) under `alertThreshold`: the rest of an incident neither
+    /// alerts again nor looks recovered, whatever threshold the batch alerts at.
+    public func probability(_ x: FeatureMatrix, alertThreshold: Double = 0.8) -> [Double] {
+        let held = Self.heldProbability(under: alertThreshold)
+        let (ratios, quiet) = walk(x)
+        return zip(ratios, quiet).map { ratio, quiet in
+            let p = 1 - pow(0.2, ratio / margin)
+            return quiet ? min(p, held) : p
+        }
+    }
+
+    /// The largest score of 3 decimals under `threshold` (0.799 under 0.8), at least 0.
+    static func heldProbability(under threshold: Double) -> Double {
+        max(((threshold * 1000).rounded(.up) - 1) / 1000, 0)
     }
 
     /// The median gap between consecutive timestamps; nil with fewer than three or a median of 0.

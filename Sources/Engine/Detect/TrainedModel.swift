@@ -103,9 +103,11 @@ public struct TrainedModel: Sendable, Codable, Hashable {
 
     /// Probabilities for `rows` of `x`, where the rows before them are the context a detector
     /// that reads a point's past (`contextRows`) needs; other detectors see the rows alone.
-    public func probability(_ x: FeatureMatrix, rows: [Int]) throws -> [Double] {
+    /// `alertThreshold` is what a detector that holds an incident's later points under the
+    /// threshold (NOVELTY) holds them under.
+    public func probability(_ x: FeatureMatrix, rows: [Int], alertThreshold: Double = 0.8) throws -> [Double] {
         if let novelty {
-            let all = novelty.probability(x)
+            let all = novelty.probability(x, alertThreshold: alertThreshold)
             return rows.map { all[$0] }
         }
         return try probability(x.selecting(rows))

@@ -69,7 +69,7 @@ public struct AlertJob: BatchJob {
 
     /// How far under the threshold a score must fall to count towards recovery. A detector that
     /// holds an ongoing incident just under the threshold after alerting on its first point (as
-    /// NOVELTY's quiet period does, at 0.797) must not look recovered while the incident lasts.
+    /// NOVELTY's quiet period does, 0.001 under it) must not look recovered while the incident lasts.
     public static let recoveryMargin = 0.05
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {

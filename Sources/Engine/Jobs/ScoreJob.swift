@@ -86,7 +86,7 @@ public struct ScoreJob: BatchJob {
                                                         from: x.timestamps[first], through: now)).map(\.timestamp))
             let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
             guard !targets.isEmpty else { continue }
-            let perModel = try models.map { try $0.probability(x, rows: targets) }
+            let perModel = try models.map { try $0.probability(x, rows: targets, alertThreshold: batch.alertThreshold) }
             for (row, timestamp) in targets.map({ x.timestamps[$0] }).enumerated() {
                 let combined = batch.combination.combine(perModel.map { $0[row] })
                 scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,

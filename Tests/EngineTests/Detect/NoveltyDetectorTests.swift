@@ -52,6 +52,25 @@ import Testing
         values[540] += 200 // bigger again, after it
         let p = detector.probability(hourly(values))
         #expect(p[520] >= 0.8 && p[525] < 0.8 && p[540] >= 0.8)
+        #expect(p[525] == 0.799, "held a rounding step under the threshold, so it does not look recovered either")
+    }
+
+    /// The hold follows the batch's alert threshold: under a lower one the rest of the incident
+    /// does not alert, and a later point that would alert on its own is held close enough under
+    /// any threshold not to count towards recovery.
+    @Test func aQuietPeriodHoldsUnderTheBatchThreshold() {
+        var values = noise(600, seed: 2)
+        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
+        values[520] += 60
+        values[525] += 600
+        for threshold in [0.5, 0.7, 0.9, 0.95] {
+            let p = detector.probability(hourly(values), alertThreshold: threshold)
+            #expect(p[520] >= threshold, "threshold \(threshold): the first point alerts")
+            #expect(p[525] < threshold && p[525] > threshold - AlertJob.recoveryMargin, "threshold \(threshold): held at \(p[525])")
+            #expect((521...530).allSatisfy { p[$0] < threshold }, "threshold \(threshold): nothing in the quiet period alerts")
+        }
+        #expect(NoveltyDetector.heldProbability(under: 0.8005) == 0.8)
+        #expect(NoveltyDetector.heldProbability(under: 0) == 0)
     }
 
     @Test func aDayThatBreaksTheDailyPatternIsCaughtByTheSeasonalChannel() {

@@ -9,7 +9,7 @@ import Testing
         #expect(AlertJob.recovery(smoothed: [0.9, 0.5, 0.9, 0.5], alertIndex: 0, threshold: 0.8, recoveryN: 2) == nil)
         #expect(AlertJob.recovery(smoothed: [0.9, 0.5, 0.5], alertIndex: 0, threshold: 0.8, recoveryN: 0) == nil)
         // Scores held just under the threshold (an incident still going on) do not count.
-        #expect(AlertJob.recovery(smoothed: [0.9, 0.797, 0.797, 0.5, 0.5], alertIndex: 0, threshold: 0.8, recoveryN: 2) == 4)
+        #expect(AlertJob.recovery(smoothed: [0.9, 0.799, 0.799, 0.5, 0.5], alertIndex: 0, threshold: 0.8, recoveryN: 2) == 4)
     }
 
     @Test func theAlertJobSendsOneRecoveryAndGradesSeverity() async throws {
