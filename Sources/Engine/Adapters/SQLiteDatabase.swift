@@ -241,8 +241,8 @@ public struct SQLiteMetricStore: MetricStore {
         try fetchRuns(batch: batch, order: "id", limit: nil)
     }
 
-    public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {
-        try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0))
+    public func latestJobRuns(batch: String?, job: JobKind?, status: JobStatus?, limit: Int) throws -> [JobRun] {
+        try fetchRuns(batch: batch, job: job, status: status, order: "id DESC", limit: max(limit, 0))
     }
 
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
@@ -258,11 +258,12 @@ public struct SQLiteMetricStore: MetricStore {
         }
     }
 
-    private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
+    private func fetchRuns(batch: String?, job: JobKind? = nil, status: JobStatus? = nil, order: String, limit: Int?) throws -> [JobRun] {
         try database.writer.read { db in
+            let conditions = JobRunConditions(batch: batch, job: job, status: status)
             let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
-                + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
-            return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap { row in
+                + conditions.clause { _ in "?" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(conditions.values)).compactMap { row in
                 guard let job = JobKind(rawValue: row[0]), let status = JobStatus(rawValue: row[5]),
                       let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
                       var finished = MetricTimestamp.parse(row[4]) else { return nil }

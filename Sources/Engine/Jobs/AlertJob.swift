@@ -82,8 +82,9 @@ public struct AlertJob: BatchJob {
         // The decision needs the recent points and, before them, enough scores to smooth over and
         // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
         // Recovery looks back to the metric's last alert, so it reads the whole alert_max_n.
-        let previousRun = try store.latestJobRuns(batch: batch.name, limit: 100)
-            .first { $0.job == .alert && $0.status == .success && $0.asOf < now }?.asOf
+        // The previous alert run: a rerun of this tick (or a later one) does not count.
+        let previousRun = try store.latestJobRuns(batch: batch.name, job: .alert, status: .success, limit: 10)
+            .first { $0.asOf < now }?.asOf
         let recoveryN = batch.alertRecoveryN
         let needed = recoveryN > 0 ? batch.alertMaxN
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))

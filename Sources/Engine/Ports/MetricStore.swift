@@ -48,8 +48,9 @@ public protocol MetricStore: Sendable {
     func record(_ run: JobRun) throws
     /// The job-run log, oldest first, optionally for one batch.
     func jobRuns(batch: String?) throws -> [JobRun]
-    /// The `limit` most recent job runs, newest first, optionally for one batch.
-    func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun]
+    /// The `limit` most recent job runs, newest first, optionally for one batch and only of
+    /// one job and one status.
+    func latestJobRuns(batch: String?, job: JobKind?, status: JobStatus?, limit: Int) throws -> [JobRun]
     /// A batch's job runs started in `[from, through]`, counted per UTC day (`YYYY-MM-DD`) in
     /// one grouped query: all runs, and the failed ones.
     func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)]
@@ -75,5 +76,12 @@ public struct MetricExtent: Sendable, Hashable {
         self.first = first
         self.last = last
         self.valueSum = valueSum
+    }
+}
+
+extension MetricStore {
+    /// The `limit` most recent job runs, newest first, optionally for one batch.
+    public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {
+        try latestJobRuns(batch: batch, job: nil, status: nil, limit: limit)
     }
 }

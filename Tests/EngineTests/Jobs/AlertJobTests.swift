@@ -68,6 +68,25 @@ import Testing
         #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
     }
 
+    /// Points the previous alert run saw (here while the metric was excluded) are not judged
+    /// again, however many other job runs came in between.
+    @Test func thePreviousAlertRunIsFoundBehindManyOtherRuns() async throws {
+        let h = try Harness()
+        let excluded = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_exclude_metrics: [m]\n")
+        try h.store().insert(hourly([1, 2, 3]) + hourly([0.1, 0.95, 0.2]).map { var r = $0; r.type = .score; return r })
+        #expect(await JobRunner(context: h.context).run(.alert, batch: excluded).rowsWritten == 0)
+        for minute in 1...150 {
+            let at = referenceTime.addingTimeInterval(Double(minute) * 20)
+            try h.store().record(JobRun(job: .ingest, batch: "test", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 0, error: nil))
+        }
+        h.clock.advance(by: 3600)
+        let included = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\n")
+        try h.store().insert(hourly([4], end: referenceTime.addingTimeInterval(3600))
+                             + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map { var r = $0; r.type = .score; return r })
+        #expect(await JobRunner(context: h.context).run(.alert, batch: included).rowsWritten == 0)
+        #expect(try h.all("test", .alert).isEmpty)
+    }
+
     @Test func theJobWritesAlertsOnceAndNotifies() async throws {
         let h = try Harness()
         // Anomstack's smoothing and latest-point-only alerting, so the alert is the 3-point mean at the last point.

@@ -146,7 +146,9 @@ public struct PostgresMetricStore: MetricStore {
 
     public func jobRuns(batch: String?) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id", limit: nil) }
 
-    public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id DESC", limit: max(limit, 0)) }
+    public func latestJobRuns(batch: String?, job: JobKind?, status: JobStatus?, limit: Int) throws -> [JobRun] {
+        try fetchRuns(batch: batch, job: job, status: status, order: "id DESC", limit: max(limit, 0))
+    }
 
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
         var counts: [String: (runs: Int, failed: Int)] = [:]
@@ -159,10 +161,11 @@ public struct PostgresMetricStore: MetricStore {
         return counts
     }
 
-    private func fetchRuns(batch: String?, order: String, limit: Int?) throws -> [JobRun] {
+    private func fetchRuns(batch: String?, job: JobKind? = nil, status: JobStatus? = nil, order: String, limit: Int?) throws -> [JobRun] {
+        let conditions = JobRunConditions(batch: batch, job: job, status: status)
         let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
-            + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
-        return try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap { row in
+            + conditions.clause { "$\($0)" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
+        return try connection.query(sql, conditions.values).rows.compactMap { row in
             guard let job = row[0].flatMap(JobKind.init), let status = row[5].flatMap(JobStatus.init),
                   let asOf = row[2].flatMap(MetricTimestamp.parse), let started = row[3].flatMap(MetricTimestamp.parse),
                   var finished = row[4].flatMap(MetricTimestamp.parse) else { return nil }
