@@ -24,6 +24,9 @@ public struct NABReplayBenchmark: Sendable {
         public var alerts: Int
     }
 
+    /// Anomstack's default crons for the four jobs the benchmark runs.
+    static let cadence = (ingest: "*/3 * * * *", score: "*/4 * * * *", train: "*/5 * * * *", alert: "*/5 * * * *")
+
     /// The relative paths of the CSV files, sorted.
     public func dataFiles() throws -> [String] {
         if let files { return files }
@@ -49,9 +52,15 @@ public struct NABReplayBenchmark: Sendable {
             let lines = text.split(whereSeparator: \.isNewline).dropFirst()
             guard let first = lines.first.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }),
                   let last = lines.last.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }) else { continue }
+            // A scenario runs only the jobs it schedules: these are the default crons.
             let yaml = """
                 start: \(MetricTimestamp.formatISO(first))
                 end: \(MetricTimestamp.formatISO(last.addingTimeInterval(600)))
+                schedule:
+                  ingest: "\(Self.cadence.ingest)"
+                  score: "\(Self.cadence.score)"
+                  train: "\(Self.cadence.train)"
+                  alert: "\(Self.cadence.alert)"
                 series:
                   value:
                     csv: data.csv
