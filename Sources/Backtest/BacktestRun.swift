@@ -2,8 +2,8 @@ import Engine
 import Foundation
 
 /// A backtest of one setting over a whole corpus: every series through `Backtester` (in
-/// parallel, at most `jobs` at a time, longest first, results in corpus order), then NAB's scores and the
-/// event-level metrics.
+/// parallel, at most `jobs` at a time, longest first, results in corpus order), then NAB's
+/// scores and the event-level metrics.
 public struct BacktestRun: Sendable {
     public var label: String
     public var overrides: [String]

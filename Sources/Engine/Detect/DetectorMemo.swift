@@ -29,6 +29,7 @@ public final class DetectorMemo: @unchecked Sendable {
     }
     func store(_ key: String, model: TrainedModel) { lock.withLock { models[key] = model } }
     func channelScores(_ key: String) -> ChannelScoreCache? { lock.withLock { scores[key] } }
+    /// Keeps `channelScores` if this memo keeps channel scores at all.
     func store(_ key: String, channelScores: ChannelScoreCache) {
         guard keepsChannelScores else { return }
         lock.withLock { scores[key] = channelScores }

@@ -18,9 +18,9 @@ import Foundation
 /// A point's *ratio* is its largest channel score over that channel's record; the record moves
 /// up as points are scored (so the second of two equal spikes does not score as the first).
 /// Within `quiet_n` points of a point whose ratio reached `record_margin`, probabilities are held
-/// just under the alert threshold. The probability is `1 − 0.2^(ratio / record_margin)`: 0.8 — the default
-/// alert threshold — for a point that beats the record by the margin, whatever the series'
-/// scale or noise, which is what lets one threshold serve thousands of metrics.
+/// just under the alert threshold. The probability is `1 − 0.2^(ratio / record_margin)`: 0.8 —
+/// the default alert threshold — for a point that beats the record by the margin, whatever the
+/// series' scale or noise, which is what lets one threshold serve thousands of metrics.
 ///
 /// Scoring needs the values before a point (`contextRows` of them); the score job reads them.
 public struct NoveltyDetector: Sendable, Hashable, Codable {
@@ -96,7 +96,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let covered = max(n - settings.quietN, n / 2)
         let cached = memo?.channelScores(memoKey)
         let (scores, inputs) = detector.channelScores(values, timestamps: x.timestamps, rows: 0..<covered, reusing: cached)
-        if let memo, memo.keepsChannelScores {
+        if let memo {
             var next = ChannelScoreCache(timestamps: x.timestamps, floor: detector.floor, inputs: inputs, scores: [:])
             for (channel, channelScores) in zip(detector.channels, scores) { next.scores[channel.shape] = channelScores }
             memo.store(memoKey, channelScores: next)

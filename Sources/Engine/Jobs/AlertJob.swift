@@ -9,8 +9,9 @@ import Foundation
 /// metric was excluded then), except the latest, which is always judged as in Anomstack.
 /// `alert_always` forces an alert on the latest point. Notifications are queued in the delivery
 /// log first (idempotently), then the alert rows are written in one transaction, then due
-/// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by that many smoothed scores under the threshold (by
-/// `recoveryMargin`) gets one recovery notification.
+/// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by
+/// that many smoothed scores under the threshold (by `recoveryMargin`) gets one recovery
+/// notification.
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
 

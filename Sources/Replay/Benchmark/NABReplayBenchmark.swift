@@ -1,4 +1,5 @@
 import Engine
+import Fixtures
 import Foundation
 import Logging
 
@@ -24,8 +25,20 @@ public struct NABReplayBenchmark: Sendable {
         public var alerts: Int
     }
 
-    /// Anomstack's default crons for the four jobs the benchmark runs.
-    static let cadence = (ingest: "*/3 * * * *", score: "*/4 * * * *", train: "*/5 * * * *", alert: "*/5 * * * *")
+    /// The `schedule:` of each file's scenario: the built-in defaults' crons (Anomstack's) for
+    /// the four jobs the benchmark runs, since a scenario runs only the jobs it schedules.
+    static func defaultSchedule() throws -> String {
+        let folder = InMemoryMetricsFolder(["bench/bench.yaml": "metric_batch: bench\ningest_sql: select 1\n"])
+        guard let defaults = BatchLoader(folder: folder).load().batches.first else {
+            throw ScenarioError(file: "(built-in defaults)", key: "(top)", "the defaults do not load")
+        }
+        return try ["ingest", "score", "train", "alert"].map { job in
+            guard let cron = defaults.cronSchedule(job) else {
+                throw ScenarioError(file: "(built-in defaults)", key: "\(job)_cron_schedule", "missing")
+            }
+            return "  \(job): \"\(cron)\""
+        }.joined(separator: "\n")
+    }
 
     /// The relative paths of the CSV files, sorted.
     public func dataFiles() throws -> [String] {
@@ -47,20 +60,17 @@ public struct NABReplayBenchmark: Sendable {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         var figures: [FileFigures] = []
+        let schedule = try Self.defaultSchedule()
         for file in try dataFiles() {
             let text = try String(contentsOf: dataDirectory.appendingPathComponent(file), encoding: .utf8)
             let lines = text.split(whereSeparator: \.isNewline).dropFirst()
             guard let first = lines.first.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }),
                   let last = lines.last.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }) else { continue }
-            // A scenario runs only the jobs it schedules: these are the default crons.
             let yaml = """
                 start: \(MetricTimestamp.formatISO(first))
                 end: \(MetricTimestamp.formatISO(last.addingTimeInterval(600)))
                 schedule:
-                  ingest: "\(Self.cadence.ingest)"
-                  score: "\(Self.cadence.score)"
-                  train: "\(Self.cadence.train)"
-                  alert: "\(Self.cadence.alert)"
+                \(schedule)
                 series:
                   value:
                     csv: data.csv
