@@ -29,16 +29,10 @@ public enum ScenarioCorpus {
     /// Windows snapped to the series' own timestamps (NAB's windows start and end on rows),
     /// sorted and merged where they overlap.
     static func merged(_ windows: [ClosedRange<Date>], times: [Date]) -> [ClosedRange<Date>] {
-        var out: [ClosedRange<Date>] = []
-        for window in windows.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+        NABSeries.mergingOverlaps(windows.compactMap { window in
             guard let first = times.first(where: { $0 >= window.lowerBound }), let last = times.last(where: { $0 <= window.upperBound }),
-                  first <= last else { continue }
-            if let previous = out.last, first <= previous.upperBound {
-                out[out.count - 1] = previous.lowerBound...max(previous.upperBound, last)
-            } else {
-                out.append(first...last)
-            }
-        }
-        return out
+                  first <= last else { return nil }
+            return first...last
+        })
     }
 }

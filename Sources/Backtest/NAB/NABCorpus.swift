@@ -22,6 +22,21 @@ public struct NABSeries: Sendable {
 
     public static func probation(rows: Int) -> Int { min(Int((0.15 * Double(rows)).rounded(.down)), 750) }
 
+    /// `windows` sorted, with those that overlap or touch merged into one: NAB builds its windows
+    /// that way, and its scoring counts a detection once, so two labels over the same rows are one
+    /// window to find, for the NAB score and the event counts alike.
+    public static func mergingOverlaps(_ windows: [ClosedRange<Date>]) -> [ClosedRange<Date>] {
+        var out: [ClosedRange<Date>] = []
+        for window in windows.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+            if let previous = out.last, window.lowerBound <= previous.upperBound {
+                out[out.count - 1] = previous.lowerBound...max(previous.upperBound, window.upperBound)
+            } else {
+                out.append(window)
+            }
+        }
+        return out
+    }
+
     /// 1 for each row inside a labelled window.
     public var labels: [Int] { timestamps.map { t in windows.contains { $0.contains(t) } ? 1 : 0 } }
 }
@@ -46,7 +61,8 @@ public enum NABCorpus {
         return series
     }
 
-    /// `{"<category>/<file>.csv": [["start", "end"], ...]}`.
+    /// `{"<category>/<file>.csv": [["start", "end"], ...]}`, each file's windows sorted and merged
+    /// where they overlap.
     public static func readLabels(_ url: URL) throws -> [String: [ClosedRange<Date>]] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw BacktestError("\(url.path): cannot read the labels file: \(error.localizedDescription)") }
@@ -56,12 +72,12 @@ public enum NABCorpus {
         var out: [String: [ClosedRange<Date>]] = [:]
         for (path, value) in json {
             guard let pairs = value as? [[String]] else { throw BacktestError("\(url.path): '\(path)': expected a list of [start, end] pairs") }
-            out[path] = try pairs.map { pair in
+            out[path] = NABSeries.mergingOverlaps(try pairs.map { pair in
                 guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
                     throw BacktestError("\(url.path): '\(path)': bad window \(pair)")
                 }
                 return a...b
-            }.sorted { $0.lowerBound < $1.lowerBound }
+            })
         }
         return out
     }
