@@ -34,16 +34,34 @@ public struct BacktestRun: Sendable {
         }
     }
 
-    public func run(_ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all,
-                    progress: @Sendable (Backtester.SeriesOutcome, BacktestMetrics) -> Void = { _, _ in }) async throws -> Result {
+    /// How a series' outcome was had, for progress lines.
+    public enum Source: Sendable, Hashable {
+        case computed
+        /// Read back from the checkpoint of an earlier, interrupted run.
+        case readBack
+    }
+
+    /// Runs every series of `corpus`. With a checkpoint, series it holds are read back rather
+    /// than run, and each series run is recorded in it (its results file written) as it finishes.
+    public func run(_ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all, checkpoint: BacktestCheckpoint? = nil,
+                    progress: @Sendable (Backtester.SeriesOutcome, BacktestMetrics, Source) -> Void = { _, _, _ in }) async throws -> Result {
         let started = ContinuousClock.now
         let backtester = self.backtester
         let snooze = backtester.batch.alertSnoozeN
         var outcomes = [Backtester.SeriesOutcome?](repeating: nil, count: corpus.count)
         var metrics = [BacktestMetrics](repeating: BacktestMetrics(), count: corpus.count)
+        func finish(_ index: Int, _ outcome: Backtester.SeriesOutcome, _ source: Source) {
+            outcomes[index] = outcome
+            metrics[index] = BacktestMetrics(outcome: outcome, snoozeN: snooze)
+            progress(outcome, metrics[index], source)
+        }
+        var pending: [Int] = []
+        for index in corpus.indices {
+            if let earlier = checkpoint?.finished(corpus[index]) { finish(index, earlier, .readBack) } else { pending.append(index) }
+        }
         // Longest series first, so the last to finish are short ones and no core idles
         // while one long series runs alone.
-        let order = corpus.indices.sorted { (-corpus[$0].values.count, $0) < (-corpus[$1].values.count, $1) }
+        let order = pending.sorted { (-corpus[$0].values.count, $0) < (-corpus[$1].values.count, $1) }
         try await withThrowingTaskGroup(of: (Int, Backtester.SeriesOutcome).self) { group in
             var next = 0
             func launch() {
@@ -51,12 +69,11 @@ public struct BacktestRun: Sendable {
                 next += 1
                 group.addTask { (index, try await backtester.run(corpus[index])) }
             }
-            while next < min(jobs, corpus.count) { launch() }
+            while next < min(jobs, order.count) { launch() }
             while let (index, outcome) = try await group.next() {
-                outcomes[index] = outcome
-                metrics[index] = BacktestMetrics(outcome: outcome, snoozeN: snooze)
-                progress(outcome, metrics[index])
-                if next < corpus.count { launch() }
+                try checkpoint?.record(outcome)
+                finish(index, outcome, .computed)
+                if next < order.count { launch() }
             }
         }
         let done = outcomes.map { $0! }

@@ -83,11 +83,15 @@ public struct Backtester: Sendable {
                 let mid = (low + high) / 2
                 if scoreRows[mid].timestamp <= t { low = mid + 1 } else { high = mid }
             }
-            scores.append(low > 0 ? smoothed[low - 1] : 0)
+            scores.append(low > 0 ? Self.rounded(smoothed[low - 1]) : 0)
             alerts.append(alertTimes.contains(t) && reported.insert(t).inserted)
         }
         return SeriesOutcome(series: series, scores: scores, alerts: alerts, retrainings: retrainings)
     }
+
+    /// A score to the 4 decimals the results file writes, so that file, scored again (by
+    /// `engine score-nab` or read back by `--resume`), gives exactly the run's results.
+    static func rounded(_ score: Double) -> Double { (score * 10_000).rounded() / 10_000 }
 
     /// The runs of points scored by one model: split every `retrainEvery` points, or where the
     /// train cron fires between two points.

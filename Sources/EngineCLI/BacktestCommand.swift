@@ -15,7 +15,9 @@ struct BacktestCommand: AsyncParsableCommand {
             by the latest model trained strictly before it, retrained every --retrain-every points or when \
             train_cron_schedule fires on the series' own clock. Writes <out>/<category>/<file>.csv \
             (timestamp,value,anomaly_score,label,alert), summary.json and report.html; with --sweep, one run \
-            per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by.
+            per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. Each series' file \
+            is written, and entered in checkpoint.json, as soon as it finishes: a run stopped half way and \
+            started again with --resume reads those series back and runs only the rest.
             """
     )
 
@@ -64,6 +66,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The run seed.")
     var seed: UInt64 = 0
 
+    @Flag(name: .long, help: "Read back the series an interrupted run with the same settings, data and engine version finished under --out, instead of running them again.")
+    var resume = false
+
     func validate() throws {
         let files = data != nil && labels != nil, feedback = feedbackDb != nil && batch != nil
         let modes = [files, feedback, !scenario.isEmpty].filter { $0 }.count
@@ -82,6 +87,9 @@ struct BacktestCommand: AsyncParsableCommand {
             let points = grid.points
             let output = BacktestOutput(folder: URL(fileURLWithPath: out))
             let profiles = NABProfile.named(profile)!
+            let configText = try metricsConfig.map { path in
+                do { return try String(contentsOfFile: path, encoding: .utf8) } catch { throw BacktestError("\(path): cannot read: \(error.localizedDescription)") }
+            }
             var results: [BacktestRun.Result] = []
             for (n, assignments) in points.enumerated() {
                 let overrides = set + assignments
@@ -90,12 +98,16 @@ struct BacktestCommand: AsyncParsableCommand {
                 if points.count > 1 { printLine("\(label): \(assignments.joined(separator: " "))") }
                 let run = BacktestRun(label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
                                       jobs: jobs)
+                let checkpoint = BacktestCheckpoint(output: output, prefix: points.count > 1 ? "runs/\(n + 1)/" : "",
+                                                    settings: BacktestCheckpoint.settingsFingerprint(configText: configText, overrides: overrides,
+                                                                                                     retrainEvery: retrainEvery, seed: seed),
+                                                    resume: resume)
                 let finished = Counter()
-                let result = try await run.run(corpus, profiles: profiles) { outcome, metrics in
+                let result = try await run.run(corpus, profiles: profiles, checkpoint: checkpoint) { outcome, metrics, source in
                     printLine("  [\(finished.next())/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
-                              + "false alerts \(metrics.falseAlerts), retrained \(outcome.retrainings)×")
+                              + "false alerts \(metrics.falseAlerts), retrained \(outcome.retrainings)×"
+                              + (source == .readBack ? " (read back from the earlier run)" : ""))
                 }
-                try output.writeSeries(result, under: points.count > 1 ? "runs/\(n + 1)/" : "")
                 printLine(NABReport.text(result.nab, perFile: false).split(separator: "\n").map { "  NAB \($0)" }.joined(separator: "\n"))
                 printLine("  alerts: windows \(result.total.windowsDetected)/\(result.total.windows), false alerts \(result.total.falseAlerts) "
                           + "(\(Fixed.format(result.total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(result.total.f1, 3)), "

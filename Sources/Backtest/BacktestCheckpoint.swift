@@ -1,0 +1,103 @@
+import Engine
+import Foundation
+
+/// What one backtest run has finished, kept beside its output (`<prefix>checkpoint.json`) so that
+/// a run stopped half way and started again with `--resume` reads back the series it completed
+/// instead of computing them again. A series is read back only when the settings, the engine
+/// version and the series' own rows and windows are those it was computed with, and its results
+/// file still holds every row; anything else is computed afresh.
+///
+/// Each finished series is written as its results file first and entered in the checkpoint
+/// second (both atomically), so a stop between the two leaves a file the checkpoint does not
+/// vouch for, which is computed again and overwritten: nothing is kept twice or half written.
+public final class BacktestCheckpoint: @unchecked Sendable {
+    public let output: BacktestOutput
+    /// Where the run's files go under the output folder: "" or `runs/<n>/`.
+    public let prefix: String
+    /// The fingerprint of what the run computes with (see `settingsFingerprint`).
+    public let settings: String
+    private let lock = NSLock()
+    private var manifest: Manifest
+
+    struct Manifest: Codable {
+        var settings: String
+        /// Per series path: the fingerprint of its data and how many trainings it took.
+        var series: [String: Entry]
+    }
+
+    struct Entry: Codable {
+        var data: String
+        var retrainings: Int
+    }
+
+    static let fileName = "checkpoint.json"
+
+    /// A checkpoint for a run writing under `prefix`; with `resume`, it starts from what an
+    /// earlier run with the same settings left there, else from nothing.
+    public init(output: BacktestOutput, prefix: String, settings: String, resume: Bool) {
+        self.output = output
+        self.prefix = prefix
+        self.settings = settings
+        manifest = Manifest(settings: settings, series: [:])
+        let url = output.folder.appendingPathComponent(prefix + Self.fileName)
+        if resume, let data = try? Data(contentsOf: url), let earlier = try? JSONDecoder().decode(Manifest.self, from: data),
+           earlier.settings == settings {
+            manifest = earlier
+        }
+    }
+
+    /// The outcome of `series` as an earlier run left it, or nil if it must be computed.
+    public func finished(_ series: NABSeries) -> Backtester.SeriesOutcome? {
+        guard let entry = lock.withLock({ manifest.series[series.path] }), entry.data == Self.dataFingerprint(series) else { return nil }
+        guard let text = try? String(contentsOf: output.folder.appendingPathComponent(prefix + series.path), encoding: .utf8) else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        guard lines.count == series.timestamps.count + 1, lines.removeFirst() == Substring(BacktestOutput.seriesHeader) else { return nil }
+        var scores: [Double] = [], alerts: [Bool] = []
+        scores.reserveCapacity(lines.count)
+        alerts.reserveCapacity(lines.count)
+        for (i, line) in lines.enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard fields.count == 5, fields[0] == Substring(MetricTimestamp.format(series.timestamps[i])),
+                  let score = Double(fields[2]), fields[4] == "0" || fields[4] == "1" else { return nil }
+            scores.append(score)
+            alerts.append(fields[4] == "1")
+        }
+        return Backtester.SeriesOutcome(series: series, scores: scores, alerts: alerts, retrainings: entry.retrainings)
+    }
+
+    /// Writes a finished series' results file, then enters it in the checkpoint.
+    public func record(_ outcome: Backtester.SeriesOutcome) throws {
+        try output.writeSeries(outcome, under: prefix)
+        let text: Data = try lock.withLock {
+            manifest.series[outcome.series.path] = Entry(data: Self.dataFingerprint(outcome.series), retrainings: outcome.retrainings)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            return try encoder.encode(manifest)
+        }
+        try output.write(String(decoding: text, as: UTF8.self) + "\n", to: prefix + Self.fileName)
+    }
+
+    /// What a run's results depend on besides its data: the engine version, the settings file's
+    /// text, the `--set` and sweep assignments in order, the retraining cadence and the seed.
+    public static func settingsFingerprint(configText: String?, overrides: [String], retrainEvery: Int?, seed: UInt64) -> String {
+        var parts = ["engine \(EngineVersion.current)", "seed \(seed)", "retrain_every \(retrainEvery.map(String.init) ?? "cron")"]
+        parts.append("config " + (configText.map { HMACSHA256.hex(SHA256.hash(Array($0.utf8))) } ?? "builtin"))
+        parts += overrides.map { "set " + $0 }
+        return HMACSHA256.hex(SHA256.hash(Array(parts.joined(separator: "\n").utf8)))
+    }
+
+    /// A series' path, rows (times and exact values) and windows.
+    static func dataFingerprint(_ series: NABSeries) -> String {
+        var hash = SHA256()
+        hash.update(Array(series.path.utf8) + [0])
+        for (t, v) in zip(series.timestamps, series.values) {
+            withUnsafeBytes(of: t.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { hash.update($0) }
+        }
+        for w in series.windows {
+            withUnsafeBytes(of: w.lowerBound.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
+            withUnsafeBytes(of: w.upperBound.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
+        }
+        return HMACSHA256.hex(hash.finalize())
+    }
+}
