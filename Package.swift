@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib"], resources: [.copy("Resources")]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Fixtures"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Engine", "Fixtures",
             .product(name: "Yams", package: "Yams"),

@@ -27,7 +27,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The labels file (NAB's combined_windows.json shape).")
     var labels: String?
 
-    @Option(name: .long, help: "Instead of --data and --labels: an engine database whose 👍/👎 feedback rows label the history of --batch.")
+    @Option(name: .long, help: "Instead of --data and --labels: an engine store (an SQLite file or a postgresql:// URL) whose 👍/👎 feedback rows label the history of --batch.")
     var feedbackDb: String?
 
     @Option(name: .long, help: "The batch whose metrics and feedback --feedback-db holds.")
@@ -154,11 +154,19 @@ extension BacktestCommand {
                 throw BacktestError("\(error)")
             }
         }
-        guard let feedbackDb, let batch, FileManager.default.fileExists(atPath: feedbackDb) else {
-            throw BacktestError("\(feedbackDb ?? ""): no such database")
+        guard let feedbackDb, let batch else { throw BacktestError("give --feedback-db and --batch") }
+        let postgres = LocalInstallation.isPostgres(feedbackDb)
+        let shown = postgres ? PostgresConnection.hidePassword(feedbackDb) : feedbackDb
+        guard postgres || FileManager.default.fileExists(atPath: feedbackDb) else { throw BacktestError("\(feedbackDb): no such database") }
+        let corpus: [NABSeries]
+        do {
+            corpus = try FeedbackCorpus.load(store: try LocalInstallation.openDatabase(at: feedbackDb).store(table: table), batch: batch)
+        } catch let error as BacktestError {
+            throw error
+        } catch {
+            throw BacktestError("\(shown): cannot read the feedback of batch '\(batch)' from table \(table): \(error)")
         }
-        let corpus = try FeedbackCorpus.load(store: try SQLiteDatabase(path: feedbackDb).store(table: table), batch: batch)
-        guard !corpus.isEmpty else { throw BacktestError("\(feedbackDb): batch '\(batch)' has no metric with 👍/👎 feedback in table \(table)") }
+        guard !corpus.isEmpty else { throw BacktestError("\(shown): batch '\(batch)' has no metric with 👍/👎 feedback in table \(table)") }
         printLine("\(corpus.count) metrics of \(batch) with feedback; \(corpus.reduce(0) { $0 + $1.windows.count }) confirmed anomalies after probation")
         return corpus
     }

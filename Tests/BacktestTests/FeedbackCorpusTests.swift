@@ -1,15 +1,32 @@
 @testable import Backtest
 import Engine
+import Fixtures
 import Foundation
 import Testing
 
+/// Feedback as labels, read from the embedded SQLite store and from a real PostgreSQL server (a
+/// fresh database on the server scripts/test-services.sh starts), as `--feedback-db` opens them.
 @Suite struct FeedbackCorpusTests {
     let start = Date(timeIntervalSince1970: 1_700_000_000)
 
     func hour(_ i: Int) -> Date { start.addingTimeInterval(Double(i) * 3600) }
 
-    @Test func thumbsUpBecomeNABWindowsAndThumbsDownDoNot() throws {
-        let store = try SQLiteDatabase(path: ":memory:").store(table: "metrics")
+    /// A fresh store of `kind`, opened by location as the backtest command opens it.
+    func withStore(_ kind: String, _ body: (any MetricStore) throws -> Void) throws {
+        guard kind == "postgres" else { return try body(try LocalInstallation.openDatabase(at: ":memory:").store(table: "metrics")) }
+        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
+            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
+            return
+        }
+        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "feedback")
+        try body(try LocalInstallation.openDatabase(at: scratch.url).store(table: "metrics"))
+    }
+
+    @Test(arguments: ["sqlite", "postgres"]) func thumbsUpBecomeNABWindowsAndThumbsDownDoNot(_ kind: String) throws {
+        try withStore(kind) { store in try thumbsUpBecomeNABWindows(store) }
+    }
+
+    func thumbsUpBecomeNABWindows(_ store: any MetricStore) throws {
         try store.insert((0..<1000).flatMap { i in
             [MetricRow(timestamp: hour(i), batch: "shop", name: "orders", type: .metric, value: Double(i % 24)),
              MetricRow(timestamp: hour(i), batch: "shop", name: "quiet", type: .metric, value: 1)]

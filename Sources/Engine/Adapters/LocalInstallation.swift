@@ -91,14 +91,22 @@ public struct LocalInstallation: Sendable {
 
     /// Whether the store is a PostgreSQL server (`--db` or `ENGINE_DB` is a `postgres://` or
     /// `postgresql://` URL) rather than an SQLite file.
-    public var usesPostgres: Bool { databasePath.hasPrefix("postgres://") || databasePath.hasPrefix("postgresql://") }
+    public var usesPostgres: Bool { Self.isPostgres(databasePath) }
 
     /// The store, with a password in its URL hidden: for the log.
     public var databaseDescription: String { usesPostgres ? PostgresConnection.hidePassword(databasePath) : databasePath }
 
     /// Opens the engine's store: PostgreSQL for a URL, else the SQLite file.
-    public func openDatabase() throws -> any EngineStore {
-        usesPostgres ? try PostgresDatabase(url: databasePath) : try SQLiteDatabase(path: databasePath)
+    public func openDatabase() throws -> any EngineStore { try Self.openDatabase(at: databasePath) }
+
+    /// Whether `location` names a PostgreSQL server (a `postgres://` or `postgresql://` URL).
+    public static func isPostgres(_ location: String) -> Bool {
+        location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
+    }
+
+    /// Opens the store at `location`: PostgreSQL for a URL, else the SQLite file.
+    public static func openDatabase(at location: String) throws -> any EngineStore {
+        isPostgres(location) ? try PostgresDatabase(url: location) : try SQLiteDatabase(path: location)
     }
 
     /// Run leases on `database` for this process (host name and process id as the holder), on
