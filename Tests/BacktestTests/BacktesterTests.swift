@@ -15,8 +15,10 @@ import Testing
         return NABSeries(path: "cat/s.csv", timestamps: times, values: values, windows: [times[290]...times[310]])
     }
 
+    /// The defaults, with NOVELTY's day of learning off: these series are 33 hours of
+    /// five-minute points, and the spike at hour 25 is what the backtester's tests look for.
     static func batch(_ overrides: [String] = []) throws -> BatchConfig {
-        try BacktestConfig.load(file: nil, overrides: ["train_min_n=30"] + overrides)
+        try BacktestConfig.load(file: nil, overrides: ["train_min_n=30", "model_configs.0.model_params.learn_days=0"] + overrides)
     }
 
     @Test func segmentsStartAfterProbationAndFollowTheCadence() throws {

@@ -38,6 +38,7 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       quiet_n: 50 # after a record-breaking point, hold scores under the margin for n points.
       record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
       record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
+      learn_days: 1 # a channel votes once its record covers a day of scores (and its window): a young metric's first daily swings do not alert.
 model_combination_method: "mean" # how detector scores combine: mean, min or max.
 metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
 template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).

@@ -41,7 +41,7 @@ public struct ConfigSchema: Sendable {
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
         "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,
-                    "record_margin": .number, "record_floor": .number, "season_min_autocorrelation": .number],
+                    "record_margin": .number, "record_floor": .number, "season_min_autocorrelation": .number, "learn_days": .number],
     ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 

@@ -35,10 +35,13 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// The last training point the records include (engine timestamp text); later points,
     /// training's last `quiet_n` among them, are walked again when scoring.
     public var recordThrough: String?
+    /// The scores a channel's record must cover before the channel votes, besides its window:
+    /// `learn_days` of rows at the training's spacing (nil in models from before it existed).
+    public var learnRows: Int?
 
     enum CodingKeys: String, CodingKey {
         case channels, floor, margin, spacing
-        case quietN = "quiet_n", recordThrough = "record_through"
+        case quietN = "quiet_n", recordThrough = "record_through", learnRows = "learn_rows"
     }
 
     /// The settings `model_params` may give, with their defaults.
@@ -53,6 +56,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var margin = 1.1
         public var recordFloor = 5.0
         public var seasonMinAutocorrelation = 0.5
+        public var learnDays = 1.0
 
         public init(_ params: [String: ConfigValue] = [:]) {
             pointWindow = max(params["point_window"]?.intValue ?? pointWindow, 2)
@@ -65,6 +69,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             margin = max(params["record_margin"]?.doubleValue ?? margin, 1e-6)
             recordFloor = max(params["record_floor"]?.doubleValue ?? recordFloor, 0)
             seasonMinAutocorrelation = params["season_min_autocorrelation"]?.doubleValue ?? seasonMinAutocorrelation
+            learnDays = max(params["learn_days"]?.doubleValue ?? learnDays, 0)
         }
     }
 
@@ -89,8 +94,11 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
                          ResidualChannel(lag: season, window: settings.shiftWindow, run: settings.seasonShiftN)]
         }
         let largest = values.reduce(0) { max($0, abs($1)) }
-        var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9,
-                                       quietN: settings.quietN, margin: settings.margin, spacing: spacing, recordThrough: nil)
+        // A young metric has not yet shown its whole day: its first morning rise would otherwise
+        // beat a record learnt from the night.
+        let learnRows = Int((settings.learnDays * Double(day)).rounded(.up))
+        var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9, quietN: settings.quietN, margin: settings.margin,
+                                       spacing: spacing, recordThrough: nil, learnRows: learnRows)
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
@@ -157,7 +165,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             var ratio = 0.0
             for c in learning.indices {
                 guard let score = scores[c][t - start] else { continue }
-                if learning[c].recordLearnt {
+                if learnt(learning[c]) {
                     let record = learning[c].record
                     let r = record > 0 ? score / record : (score == 0 ? 0 : Self.cap)
                     ratio = max(ratio, min(r, Self.cap))
@@ -174,6 +182,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         return (ratios, quiet)
     }
+
+    /// Whether `channel`'s record covers enough scores to be measured against: its window, and
+    /// `learnRows`.
+    func learnt(_ channel: ResidualChannel) -> Bool { channel.recordRows >= max(channel.window, learnRows ?? 0) }
 
     /// Each row's ratio, held just under the margin in quiet periods (the raw score).
     public func ratios(_ x: FeatureMatrix) -> [Double] {

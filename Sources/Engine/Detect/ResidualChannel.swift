@@ -15,18 +15,16 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     /// The largest score the channel gave over the training rows: the record new points are
     /// measured against.
     public var record: Double = 0
-    /// How many scores the record is the largest of. Until that reaches `window` the record is
-    /// still being learnt: scoring raises it but the channel does not vote, so a record from a
-    /// short history does not break on the next ordinary wobble.
+    /// How many scores the record is the largest of. Until that reaches `window` (and the
+    /// detector's `learnRows`) the record is still being learnt: scoring raises it but the
+    /// channel does not vote, so a record from a short history does not break on the next
+    /// ordinary wobble.
     public var recordRows: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case lag, window, run, record
         case recordRows = "record_rows"
     }
-
-    /// Whether the record has been learnt from enough scores to be measured against.
-    var recordLearnt: Bool { recordRows >= window }
 
     /// How many earlier values of the series a score needs.
     var lookback: Int { lag + window + run - 1 }

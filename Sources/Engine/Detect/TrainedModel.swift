@@ -10,7 +10,7 @@ import Foundation
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
-///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, quiet_n, margin, record_through, spacing},
+///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
@@ -160,6 +160,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
                     + "\"run\":\($0.run),\"window\":\($0.window)}"
             }
             fields.append(("novelty", "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(v.floor)),"
+                + "\"learn_rows\":\(v.learnRows.map(String.init) ?? "null"),"
                 + "\"margin\":\(try JSONText.number(v.margin)),\"quiet_n\":\(v.quietN),"
                 + "\"record_through\":\(v.recordThrough.map(JSONText.quote) ?? "null"),"
                 + "\"spacing\":\(try v.spacing.map(JSONText.number) ?? "null")}"))

@@ -19,7 +19,7 @@ import Testing
         let training = hourly(Array(values.prefix(1000)))
         let detector = NoveltyDetector.fit(training, params: [:])
         #expect(detector.channels.map(\.lag) == [0, 0, 0], "white noise has no daily or weekly cycle")
-        #expect(detector.channels.allSatisfy { $0.recordLearnt }, "1000 rows teach every channel its record")
+        #expect(detector.channels.allSatisfy { detector.learnt($0) }, "1000 rows teach every channel its record")
         values[1050] += 30
         values[1140] += 24 // a fifth smaller (local spreads vary by about that much), after the quiet period
         let p = detector.probability(hourly(values))
@@ -42,6 +42,32 @@ import Testing
         #expect(p[370] >= 0.8)
         let unfloored = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: ["record_floor": .int(0)])
         #expect(unfloored.channels.contains { $0.record < 4 }, "200 points of noise teach some channel a record under 4")
+    }
+
+    /// A metric first seen at midnight, five-minutely: low at night, high from 09:00 to 19:00.
+    /// Its first morning rise beats anything the night showed; it is the day's pattern, not an
+    /// incident, so no channel votes until its record covers a day (`learn_days`).
+    @Test func aYoungMetricsFirstDailySwingDoesNotAlert() {
+        let random = noise(3 * 288, seed: 9, level: 0, sd: 0.5)
+        let values = random.indices.map { i in ((i % 288) >= 108 && (i % 288) < 228 ? 80.0 : 20.0) + random[i] }
+        let x = { (n: Int) in
+            FeatureMatrix(rows: n, columns: 1, values: Array(values.prefix(n)),
+                          timestamps: (0..<n).map { referenceTime.addingTimeInterval(Double($0) * 300) })
+        }
+        let morning = 100 // trained on the night, 00:00 to 08:15
+        let young = NoveltyDetector.fit(x(morning), params: [:])
+        #expect(young.learnRows == 288)
+        #expect(young.probability(x(288)).allSatisfy { $0 < 0.8 }, "the first rise (09:00) and fall (19:00) are not incidents")
+        let eager = NoveltyDetector.fit(x(morning), params: ["learn_days": .int(0)])
+        #expect(eager.probability(x(288))[108] >= 0.8, "without the day of learning, the first rise alerts")
+
+        // Two days in, a real incident on the third (16:40) still alerts.
+        var incident = values
+        incident[2 * 288 + 200] += 200
+        let grown = NoveltyDetector.fit(x(2 * 288), params: [:])
+        let p = grown.probability(FeatureMatrix(rows: incident.count, columns: 1, values: incident,
+                                                timestamps: incident.indices.map { referenceTime.addingTimeInterval(Double($0) * 300) }))
+        #expect(p[2 * 288 + 200] >= 0.8)
     }
 
     @Test func aQuietPeriodFollowsAnAlert() {
@@ -124,8 +150,12 @@ import Testing
     }
 
     @Test func shortAndFlatHistoriesGiveUsableScores() throws {
-        let short = NoveltyDetector.fit(hourly([5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6]), params: [:])
-        let p = short.probability(hourly([5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6, 6, 40]))
+        let history: [Double] = [5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6]
+        // Less than a day old: no channel has learnt its record, so nothing scores yet.
+        let young = NoveltyDetector.fit(hourly(history), params: [:]).probability(hourly(history + [6, 40]))
+        #expect(young.allSatisfy { $0 == 0 })
+        let short = NoveltyDetector.fit(hourly(history), params: ["learn_days": .int(0)])
+        let p = short.probability(hourly(history + [6, 40]))
         #expect(p.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
         // Records learnt from a few points break often, so a quiet period may hold the spike
         // under the threshold; it still scores highest.
