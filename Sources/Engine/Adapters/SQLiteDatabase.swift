@@ -131,12 +131,15 @@ public struct SQLiteMetricStore: MetricStore {
         guard let (filter, arguments) = filter(query) else { return [] }
         let columns = "metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata"
         let sql: String
+        // One metric's latest rows come newest first from the index and are reversed here:
+        // sorting them again in SQL compared every timestamp text twice.
+        var newestFirst = false
         if let latest = query.latest {
             if query.names?.count == 1 && query.types.count == 1 {
+                newestFirst = true
                 sql = """
-                    SELECT * FROM (SELECT \(columns) FROM "\(table)" WHERE \(filter)
-                    ORDER BY metric_timestamp DESC LIMIT \(max(latest, 0)))
-                    ORDER BY metric_timestamp, metric_name, metric_type
+                    SELECT \(columns) FROM "\(table)" WHERE \(filter)
+                    ORDER BY metric_timestamp DESC LIMIT \(max(latest, 0))
                     """
             } else {
                 sql = """
@@ -164,7 +167,7 @@ public struct SQLiteMetricStore: MetricStore {
                 }
                 result.append(MetricRow(timestamp: timestamp, batch: row[1], name: row[2], type: type, value: row[4], metadata: row[5]))
             }
-            return result
+            return newestFirst ? result.reversed() : result
         }
     }
 
@@ -219,9 +222,7 @@ public struct SQLiteMetricStore: MetricStore {
 
     public func metricNames(batch: String, type: MetricType) throws -> [String] {
         try database.writer.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = ? AND metric_type = ? ORDER BY metric_name
-                """, arguments: [batch, type.rawValue])
+            try String.fetchAll(db, sql: MetricNamesQuery.sql(table: table, batch: "?1", type: "?2"), arguments: [batch, type.rawValue])
         }
     }
 

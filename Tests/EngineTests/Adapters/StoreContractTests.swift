@@ -50,6 +50,24 @@ import Testing
         }
     }
 
+    /// Names come from the batch asked for, only where the metric has rows of the type, in
+    /// order, whatever the other batches and types around them hold.
+    @Test(arguments: kinds) func metricNamesAreTheBatchsNamesOfTheType(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let store = try database.store(table: "metrics")
+            #expect(try store.metricNames(batch: "b", type: .metric).isEmpty)
+            try store.insert([row(0, "b.mid"), row(1, "b.mid"), row(0, "a-first"), row(0, "zz", .score), row(0, "Zeta"),
+                              row(0, "only-score", .score), row(0, "elsewhere", batch: "a"), row(0, "elsewhere", .score, batch: "c"),
+                              row(2, "a-first", .thumbsup)] + (0..<30).map { row($0, "n\($0 % 3)") })
+            #expect(try store.metricNames(batch: "b", type: .metric) == ["Zeta", "a-first", "b.mid", "n0", "n1", "n2"])
+            #expect(try store.metricNames(batch: "b", type: .score) == ["only-score", "zz"])
+            #expect(try store.metricNames(batch: "b", type: .thumbsup) == ["a-first"])
+            #expect(try store.metricNames(batch: "a", type: .metric) == ["elsewhere"])
+            #expect(try store.metricNames(batch: "c", type: .metric).isEmpty)
+            #expect(try store.metricNames(batch: "nope", type: .metric).isEmpty)
+        }
+    }
+
     @Test(arguments: kinds) func jobRunsAreLoggedWithTheirDuration(_ kind: String) async throws {
         try await withStore(kind) { database in
             let store = try database.store(table: "metrics")

@@ -130,9 +130,7 @@ public struct PostgresMetricStore: MetricStore {
     }
 
     public func metricNames(batch: String, type: MetricType) throws -> [String] {
-        try connection.query("""
-            SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = $1 AND metric_type = $2 ORDER BY metric_name
-            """, [batch, type.rawValue]).rows.compactMap { $0[0] }
+        try connection.query(MetricNamesQuery.sql(table: table, batch: "$1", type: "$2"), [batch, type.rawValue]).rows.compactMap { $0[0] }
     }
 
     public func record(_ run: JobRun) throws {
