@@ -48,21 +48,12 @@ public final class BacktestCheckpoint: @unchecked Sendable {
 
     /// The outcome of `series` as an earlier run left it, or nil if it must be computed.
     public func finished(_ series: NABSeries) -> Backtester.SeriesOutcome? {
-        guard let entry = lock.withLock({ manifest.series[series.path] }), entry.data == Self.dataFingerprint(series) else { return nil }
-        guard let text = try? String(contentsOf: output.folder.appendingPathComponent(prefix + series.path), encoding: .utf8) else { return nil }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
-        guard lines.count == series.timestamps.count + 1, lines.removeFirst() == Substring(BacktestOutput.seriesHeader) else { return nil }
-        var scores: [Double] = [], alerts: [Bool] = []
-        scores.reserveCapacity(lines.count)
-        alerts.reserveCapacity(lines.count)
-        for (i, line) in lines.enumerated() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count == 5, fields[0] == Substring(MetricTimestamp.format(series.timestamps[i])),
-                  let score = Double(fields[2]), fields[4] == "0" || fields[4] == "1" else { return nil }
-            scores.append(score)
-            alerts.append(fields[4] == "1")
-        }
-        return Backtester.SeriesOutcome(series: series, scores: scores, alerts: alerts, retrainings: entry.retrainings)
+        guard let entry = lock.withLock({ manifest.series[series.path] }), entry.data == Self.dataFingerprint(series),
+              let table = try? CSVTable.read(output.folder.appendingPathComponent(prefix + series.path)),
+              (try? table.times("timestamp")) == series.timestamps,
+              let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
+              alerts.allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+        return Backtester.SeriesOutcome(series: series, scores: scores, alerts: alerts.map { $0 == 1 }, retrainings: entry.retrainings)
     }
 
     /// Writes a finished series' results file, then enters it in the checkpoint.

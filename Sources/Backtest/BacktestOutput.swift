@@ -22,15 +22,12 @@ public struct BacktestOutput {
         v.rounded() == v && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
 
-    /// The header of a series' results file.
-    public static let seriesHeader = "timestamp,value,anomaly_score,label,alert"
-
     /// One series' results file, `<prefix><category>/<file>.csv`. Scores are written with the 4
     /// decimals the backtester rounds them to, so the file holds exactly what was scored.
     public func writeSeries(_ outcome: Backtester.SeriesOutcome, under prefix: String = "") throws {
         let s = outcome.series
         let labels = s.labels
-        var lines = [Self.seriesHeader]
+        var lines = ["timestamp,value,anomaly_score,label,alert"]
         lines.reserveCapacity(s.timestamps.count + 1)
         for i in s.timestamps.indices {
             lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0)")

@@ -161,8 +161,6 @@ extension BacktestCommand {
         let corpus: [NABSeries]
         do {
             corpus = try FeedbackCorpus.load(store: try LocalInstallation.openDatabase(at: feedbackDb).store(table: table), batch: batch)
-        } catch let error as BacktestError {
-            throw error
         } catch {
             throw BacktestError("\(shown): cannot read the feedback of batch '\(batch)' from table \(table): \(error)")
         }
