@@ -3,11 +3,15 @@ import Foundation
 
 /// Event-level results of alerts against labelled windows, for one series or many: a window
 /// counts once however many alerts it holds; an alert outside every window (after the
-/// probationary rows) is a false alert.
+/// probationary rows) is a false alert. The change job's notifications are counted the same
+/// way, apart: a level change inside a window finds it, one outside is a false change.
 public struct BacktestMetrics: Sendable, Hashable {
     public var windows = 0
     public var windowsDetected = 0
     public var falseAlerts = 0
+    public var changes = 0
+    public var changeWindowsDetected = 0
+    public var falseChanges = 0
     /// Detection delays (first alert inside a window minus the window's start), seconds.
     public var delays: [Double] = []
     /// The days of scored data.
@@ -24,16 +28,17 @@ public struct BacktestMetrics: Sendable, Hashable {
         windows = s.windows.count
         guard start < s.timestamps.count else { return }
         days = max(s.timestamps[s.timestamps.count - 1].timeIntervalSince(s.timestamps[start]), 0) / 86_400
-        for window in s.windows {
-            if let first = (start..<s.timestamps.count).first(where: { outcome.alerts[$0] && window.contains(s.timestamps[$0]) }) {
-                windowsDetected += 1
-                delays.append(s.timestamps[first].timeIntervalSince(window.lowerBound))
-            }
-        }
+        let alerts = Self.match(outcome.alerts, in: s)
+        windowsDetected = alerts.delays.count
+        delays = alerts.delays
+        falseAlerts = alerts.outside
+        let changed = Self.match(outcome.changes, in: s)
+        changes = changed.marks
+        changeWindowsDetected = changed.delays.count
+        falseChanges = changed.outside
         var snoozeLeft = 0
         for i in start..<s.timestamps.count {
             if outcome.alerts[i] {
-                if !s.windows.contains(where: { $0.contains(s.timestamps[i]) }) { falseAlerts += 1 }
                 snoozeLeft = snoozeN
             } else if snoozeLeft > 0 {
                 snoozeLeft -= 1
@@ -43,6 +48,20 @@ public struct BacktestMetrics: Sendable, Hashable {
         }
     }
 
+    /// Marked rows after probation against `series`' windows: how many, the delay from each
+    /// window's start to its first mark (windows without one left out), and how many lie outside
+    /// every window.
+    static func match(_ marks: [Bool], in series: NABSeries) -> (marks: Int, delays: [Double], outside: Int) {
+        let scored = series.probation..<min(series.timestamps.count, marks.count)
+        let delays = series.windows.compactMap { window in
+            scored.first { marks[$0] && window.contains(series.timestamps[$0]) }
+                .map { series.timestamps[$0].timeIntervalSince(window.lowerBound) }
+        }
+        let marked = scored.filter { marks[$0] }
+        let outside = marked.filter { i in !series.windows.contains { $0.contains(series.timestamps[i]) } }.count
+        return (marked.count, delays, outside)
+    }
+
     /// The sum of several series' metrics.
     public static func total(_ parts: [BacktestMetrics]) -> BacktestMetrics {
         var t = BacktestMetrics()
@@ -50,6 +69,9 @@ public struct BacktestMetrics: Sendable, Hashable {
             t.windows += p.windows
             t.windowsDetected += p.windowsDetected
             t.falseAlerts += p.falseAlerts
+            t.changes += p.changes
+            t.changeWindowsDetected += p.changeWindowsDetected
+            t.falseChanges += p.falseChanges
             t.delays += p.delays
             t.days += p.days
             t.snoozedPoints += p.snoozedPoints
@@ -62,6 +84,7 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var recall: Double { windows == 0 ? 0 : Double(windowsDetected) / Double(windows) }
     public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
     public var falseAlertsPerDay: Double { days > 0 ? Double(falseAlerts) / days : 0 }
+    public var falseChangesPerDay: Double { days > 0 ? Double(falseChanges) / days : 0 }
     public var meanDelay: Double? { delays.isEmpty ? nil : delays.reduce(0, +) / Double(delays.count) }
     public var medianDelay: Double? {
         guard !delays.isEmpty else { return nil }
@@ -78,6 +101,8 @@ public struct BacktestMetrics: Sendable, Hashable {
             "median_delay_minutes": medianDelay.map { .number($0 / 60, decimals: 1) } ?? .null,
             "snoozed_points": .int(snoozedPoints), "snoozed_hours": .number(snoozedSeconds / 3600, decimals: 2),
             "scored_days": .number(days, decimals: 2),
+            "changes": .int(changes), "change_windows_detected": .int(changeWindowsDetected), "false_changes": .int(falseChanges),
+            "false_changes_per_day": .number(falseChangesPerDay, decimals: 4),
         ])
     }
 }

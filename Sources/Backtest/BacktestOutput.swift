@@ -2,7 +2,7 @@ import Engine
 import Foundation
 
 /// Writes a backtest's files: per series `<category>/<file>.csv` in NAB's results layout
-/// (`timestamp,value,anomaly_score,label,alert`, one row per input row, same order),
+/// (`timestamp,value,anomaly_score,label,alert,change`, one row per input row, same order),
 /// `summary.json`, and for sweeps `leaderboard.csv` and `report.html`.
 public struct BacktestOutput {
     public let folder: URL
@@ -27,10 +27,10 @@ public struct BacktestOutput {
     public func writeSeries(_ outcome: Backtester.SeriesOutcome, under prefix: String = "") throws {
         let s = outcome.series
         let labels = s.labels
-        var lines = ["timestamp,value,anomaly_score,label,alert"]
+        var lines = ["timestamp,value,anomaly_score,label,alert,change"]
         lines.reserveCapacity(s.timestamps.count + 1)
         for i in s.timestamps.indices {
-            lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0)")
+            lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0)")
         }
         try write(lines.joined(separator: "\n") + "\n", to: prefix + s.path)
     }
@@ -51,24 +51,37 @@ public struct BacktestOutput {
 
     public static let leaderboardColumns = ["rank", "settings", "nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate",
                                             "f1", "precision", "recall", "windows_detected", "windows", "false_alerts",
-                                            "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes", "seconds"]
+                                            "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes", "change_windows_detected",
+                                            "false_changes", "false_changes_per_day", "seconds"]
 
-    /// The results, best first by `metric` (a leaderboard column), ties in grid order.
+    /// The leaderboard columns a run can be ranked by (`--rank-by`), each with its better end.
+    public static let rankable = ["nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate", "f1", "precision", "recall",
+                                  "windows_detected", "false_alerts", "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes",
+                                  "change_windows_detected", "false_changes", "false_changes_per_day"]
+
+    /// The results, best first by `metric` (one of `rankable`), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {
-        func value(_ r: BacktestRun.Result, _ column: String) -> Double {
-            switch column {
-            case "nab_standard": return r.nabScore("standard")
+        // Larger is better: counts of misses, false alarms and delays are negated.
+        func value(_ r: BacktestRun.Result) -> Double {
+            let t = r.total
+            switch metric {
             case "nab_reward_low_FP_rate": return r.nabScore("reward_low_FP_rate")
             case "nab_reward_low_FN_rate": return r.nabScore("reward_low_FN_rate")
-            case "f1": return r.total.f1
-            case "precision": return r.total.precision
-            case "recall": return r.total.recall
-            case "false_alerts_per_day": return -r.total.falseAlertsPerDay
-            case "mean_delay_minutes": return -(r.total.meanDelay ?? .infinity)
+            case "f1": return t.f1
+            case "precision": return t.precision
+            case "recall": return t.recall
+            case "windows_detected": return Double(t.windowsDetected)
+            case "false_alerts": return -Double(t.falseAlerts)
+            case "false_alerts_per_day": return -t.falseAlertsPerDay
+            case "mean_delay_minutes": return -(t.meanDelay ?? .infinity)
+            case "median_delay_minutes": return -(t.medianDelay ?? .infinity)
+            case "change_windows_detected": return Double(t.changeWindowsDetected)
+            case "false_changes": return -Double(t.falseChanges)
+            case "false_changes_per_day": return -t.falseChangesPerDay
             default: return r.nabScore("standard")
             }
         }
-        return results.enumerated().sorted { (value($0.element, metric), $1.offset) > (value($1.element, metric), $0.offset) }.map(\.element)
+        return results.enumerated().sorted { (value($0.element), $1.offset) > (value($1.element), $0.offset) }.map(\.element)
     }
 
     /// The leaderboard rows of ranked results.
@@ -80,7 +93,8 @@ public struct BacktestOutput {
                     Fixed.format(r.nabScore("reward_low_FN_rate"), 2), Fixed.format(t.f1, 4), Fixed.format(t.precision, 4),
                     Fixed.format(t.recall, 4), String(t.windowsDetected), String(t.windows), String(t.falseAlerts),
                     Fixed.format(t.falseAlertsPerDay, 4), t.meanDelay.map { Fixed.format($0 / 60, 1) } ?? "",
-                    t.medianDelay.map { Fixed.format($0 / 60, 1) } ?? "", Fixed.format(r.seconds, 1)]
+                    t.medianDelay.map { Fixed.format($0 / 60, 1) } ?? "", String(t.changeWindowsDetected), String(t.falseChanges),
+                    Fixed.format(t.falseChangesPerDay, 4), Fixed.format(r.seconds, 1)]
         }
     }
 
@@ -105,10 +119,11 @@ public struct BacktestOutput {
         for (outcome, metrics) in zip(best.outcomes, best.metrics) {
             let s = outcome.series
             let alertTimes = s.timestamps.indices.filter { outcome.alerts[$0] }.map { s.timestamps[$0] }
+            let changeTimes = s.timestamps.indices.filter { outcome.changes[$0] }.map { s.timestamps[$0] }
             let data = PlotData(batch: "backtest", metric: s.path, values: zip(s.timestamps, s.values).map { PlotData.Point($0, $1) },
                                 scores: zip(s.timestamps, outcome.scores).map { PlotData.Point($0, $1) }, alerts: alertTimes,
-                                changes: [], thresholdAlerts: [], threshold: threshold, windows: s.windows)
-            html += "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts)</p>"
+                                changes: changeTimes, thresholdAlerts: [], threshold: threshold, windows: s.windows)
+            html += "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts); level changes \(metrics.changes), \(metrics.falseChanges) of them outside the windows</p>"
             html += SVGRenderer.render(PlotScene(data: data)) + "</section>"
         }
         try write(html + "</body></html>\n", to: "report.html")

@@ -9,8 +9,10 @@ import Logging
 /// `retrainEvery` points, or whenever `train_cron_schedule` fires on the series' own clock) on
 /// the `train_max_n` most recent points *before* the retraining, and each point is scored by the
 /// latest model trained strictly before it. Alerts follow the alert job's rules on the
-/// smoothed scores. The store and models are in memory; nothing is shared between series, so
-/// series run in parallel with the same results as in series.
+/// smoothed scores. Unless `disable_change` is set, the real change job also runs, wherever
+/// `change_cron_schedule` fires while a scored point is the latest, so its notifications are
+/// counted with the rest. The store and models are in memory; nothing is shared between
+/// series, so series run in parallel with the same results as in series.
 public struct Backtester: Sendable {
     public var batch: BatchConfig
     public var retrainEvery: Int?
@@ -28,7 +30,18 @@ public struct Backtester: Sendable {
         /// The final score (smoothed as the alert job smooths it); 0 where none was computed.
         public var scores: [Double]
         public var alerts: [Bool]
+        /// Where the change job flagged a change (and would have sent a `change` notification).
+        public var changes: [Bool]
         public var retrainings: Int
+
+        /// An outcome; without `changes`, no row has one.
+        public init(series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, retrainings: Int) {
+            self.series = series
+            self.scores = scores
+            self.alerts = alerts
+            self.changes = changes ?? [Bool](repeating: false, count: alerts.count)
+            self.retrainings = retrainings
+        }
     }
 
     public func run(_ series: NABSeries) async throws -> SeriesOutcome {
@@ -73,10 +86,20 @@ public struct Backtester: Sendable {
         let decisions = AlertJob.decide(scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
                                         smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
+        var changeTimes = Set<Date>()
+        if !batch.isDisabled(.change) {
+            for i in changeRuns(times: times, firstScored: firstScored) {
+                clock.set(times[i])
+                _ = try await ChangeJob().run(batch: batch, context: context)
+            }
+            changeTimes = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.change])).map(\.timestamp)
+                .filter { $0 > probationEnd })
+        }
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
-        var reported = Set<Date>()
+        var changes: [Bool] = []
+        var reported = Set<Date>(), reportedChanges = Set<Date>()
         for t in series.timestamps {
             var low = 0, high = scoreRows.count
             while low < high {
@@ -85,8 +108,9 @@ public struct Backtester: Sendable {
             }
             scores.append(low > 0 ? Self.rounded(smoothed[low - 1]) : 0)
             alerts.append(alertTimes.contains(t) && reported.insert(t).inserted)
+            changes.append(changeTimes.contains(t) && reportedChanges.insert(t).inserted)
         }
-        return SeriesOutcome(series: series, scores: scores, alerts: alerts, retrainings: retrainings)
+        return SeriesOutcome(series: series, scores: scores, alerts: alerts, changes: changes, retrainings: retrainings)
     }
 
     /// A score to the 4 decimals the results file writes, so that file, scored again (by
@@ -106,5 +130,20 @@ public struct Backtester: Sendable {
             }
         }
         return zip(starts, starts.dropFirst().map { $0 - 1 } + [times.count - 1]).map { $0...$1 }
+    }
+
+    /// The scored points after which the change job runs: those where `change_cron_schedule`
+    /// fires at or after the point and before the next one arrives (every point when it fires
+    /// at least as often as the data comes; the last point always). A point the cron skips is
+    /// never the latest when the job looks, as in a deployment with that schedule.
+    func changeRuns(times: [Date], firstScored: Int) -> [Int] {
+        guard firstScored < times.count else { return [] }
+        guard let text = batch.cronSchedule("change"), let cron = try? CronExpression(text) else {
+            return Array(firstScored..<times.count)
+        }
+        return (firstScored..<times.count).filter { i in
+            guard i + 1 < times.count else { return true }
+            return cron.next(after: times[i].addingTimeInterval(-0.001)).map { $0 < times[i + 1] } ?? false
+        }
     }
 }

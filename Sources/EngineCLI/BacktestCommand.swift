@@ -13,8 +13,9 @@ struct BacktestCommand: AsyncParsableCommand {
             Each series (<data>/<category>/<file>.csv, labelled in --labels) runs through the real train and \
             score jobs: the probationary rows (first 15%, at most 750) only train; then every point is scored \
             by the latest model trained strictly before it, retrained every --retrain-every points or when \
-            train_cron_schedule fires on the series' own clock. Writes <out>/<category>/<file>.csv \
-            (timestamp,value,anomaly_score,label,alert), summary.json and report.html; with --sweep, one run \
+            train_cron_schedule fires on the series' own clock; the change job runs where change_cron_schedule \
+            fires (unless disable_change), and its level changes are counted apart. Writes <out>/<category>/<file>.csv \
+            (timestamp,value,anomaly_score,label,alert,change), summary.json and report.html; with --sweep, one run \
             per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. Each series' file \
             is written, and entered in checkpoint.json, as soon as it finishes: a run stopped half way and \
             started again with --resume reads those series back and runs only the rest.
@@ -60,7 +61,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Series run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: "Leaderboard order: nab_standard, nab_reward_low_FP_rate, nab_reward_low_FN_rate, f1, precision, recall, false_alerts_per_day, mean_delay_minutes.")
+    @Option(name: .long, help: ArgumentHelp("Leaderboard order, best first: \(BacktestOutput.rankable.joined(separator: ", ")).", valueName: "column"))
     var rankBy: String = "nab_standard"
 
     @Option(name: .long, help: "The run seed.")
@@ -77,7 +78,7 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         if let n = retrainEvery, n < 1 { throw ValidationError("--retrain-every must be at least 1") }
         guard NABProfile.named(profile) != nil else { throw ValidationError("--profile: unknown profile '\(profile)'") }
-        guard BacktestOutput.leaderboardColumns.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
+        guard BacktestOutput.rankable.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
     }
 
     func run() async throws {
@@ -105,13 +106,15 @@ struct BacktestCommand: AsyncParsableCommand {
                 let finished = Counter()
                 let result = try await run.run(corpus, profiles: profiles, checkpoint: checkpoint) { outcome, metrics, source in
                     printLine("  [\(finished.next())/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
-                              + "false alerts \(metrics.falseAlerts), retrained \(outcome.retrainings)×"
+                              + "false alerts \(metrics.falseAlerts), changes \(metrics.changes), retrained \(outcome.retrainings)×"
                               + (source == .readBack ? " (read back from the earlier run)" : ""))
                 }
                 printLine(NABReport.text(result.nab, perFile: false).split(separator: "\n").map { "  NAB \($0)" }.joined(separator: "\n"))
                 printLine("  alerts: windows \(result.total.windowsDetected)/\(result.total.windows), false alerts \(result.total.falseAlerts) "
                           + "(\(Fixed.format(result.total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(result.total.f1, 3)), "
                           + "median delay \(result.total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
+                printLine("  level changes: \(result.total.changes), windows \(result.total.changeWindowsDetected)/\(result.total.windows), "
+                          + "false changes \(result.total.falseChanges) (\(Fixed.format(result.total.falseChangesPerDay, 3))/day)")
                 results.append(result)
             }
             let ranked = BacktestOutput.ranked(results, by: rankBy)

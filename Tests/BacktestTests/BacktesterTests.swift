@@ -57,6 +57,72 @@ import Testing
         #expect(serial.nab.map(\.normalizedScore) == parallel.nab.map(\.normalizedScore))
     }
 
+    @Test func theChangeJobRunsWhereItsCronFiresWhileAScoredPointIsTheLatest() throws {
+        let times = (0..<100).map { Date(timeIntervalSince1970: Double($0) * 300) }
+        // The default change cron (*/5) fires at each five-minute point: every scored point is looked at.
+        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).changeRuns(times: times, firstScored: 15) == Array(15..<100))
+        // Hourly: only the points on the hour are ever the latest when it fires, and the last point.
+        let hourly = Backtester(batch: try Self.batch(["change_cron_schedule=0 * * * *"]), retrainEvery: nil)
+        #expect(hourly.changeRuns(times: times, firstScored: 15) == [24, 36, 48, 60, 72, 84, 96, 99])
+        // Points a second past the minute: a firing on the minute comes before the point, so the
+        // point is looked at by the next firing, at the next minute.
+        let late = times.map { $0.addingTimeInterval(1) }
+        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).changeRuns(times: late, firstScored: 15) == Array(15..<100))
+        #expect(hourly.changeRuns(times: late, firstScored: 15) == [23, 35, 47, 59, 71, 83, 95, 99])
+    }
+
+    /// The wiggle of `series()` with its spike moved to row 250, outside the one window, and its
+    /// level up by 5 from row 320 on.
+    static func shifted() -> NABSeries {
+        var s = series()
+        s.values[301] -= 25
+        s.values[250] += 25
+        for i in 320..<s.values.count { s.values[i] += 5 }
+        s.windows = [s.timestamps[315]...s.timestamps[330]]
+        return s
+    }
+
+    @Test func levelChangesAreFlaggedAndCountedApartFromAlerts() async throws {
+        let s = Self.shifted()
+        let outcome = try await Backtester(batch: try Self.batch(), retrainEvery: 50).run(s)
+        #expect(outcome.changes.count == s.timestamps.count)
+        #expect(outcome.changes[320], "the first point of the new level is a change")
+        #expect(outcome.changes[..<s.probation].allSatisfy { !$0 })
+        let metrics = BacktestMetrics(outcome: outcome, snoozeN: 3)
+        #expect(metrics.changes == outcome.changes.filter { $0 }.count && metrics.changeWindowsDetected == 1)
+        #expect(metrics.falseChanges == metrics.changes - outcome.changes[315...330].filter { $0 }.count)
+        #expect(outcome.changes[250] && metrics.falseChanges >= 1, "the spike outside the window is a false change")
+
+        let off = try await Backtester(batch: try Self.batch(["disable_change=True"]), retrainEvery: 50).run(s)
+        #expect(!off.changes.contains(true))
+        #expect(off.scores == outcome.scores && off.alerts == outcome.alerts, "change detection leaves the scores alone")
+
+        // A change setting swept changes what the backtest reports.
+        let strict = try await Backtester(batch: try Self.batch(["change_threshold=1000"]), retrainEvery: 50).run(s)
+        #expect(!strict.changes.contains(true))
+    }
+
+    @Test func changeOutcomesAreWrittenAndRanked() async throws {
+        let s = Self.shifted()
+        let output = BacktestOutput(folder: FileManager.default.temporaryDirectory.appendingPathComponent("changes-\(UUID().uuidString)"))
+        let outcome = try await Backtester(batch: try Self.batch(), retrainEvery: 50).run(s)
+        try output.writeSeries(outcome)
+        let table = try CSVTable.read(output.folder.appendingPathComponent(s.path))
+        #expect(try table.numbers("change").map { $0 == 1 } == outcome.changes)
+
+        var results: [BacktestRun.Result] = []
+        for setting in ["change_threshold=3.5", "change_threshold=1000"] {
+            results.append(try await BacktestRun(label: setting, overrides: [setting],
+                                                 backtester: Backtester(batch: try Self.batch([setting]), retrainEvery: 50), jobs: 1).run([s]))
+        }
+        #expect(BacktestOutput.ranked(results, by: "change_windows_detected").map(\.label) == ["change_threshold=3.5", "change_threshold=1000"])
+        #expect(BacktestOutput.ranked(results, by: "false_changes").map(\.label) == ["change_threshold=1000", "change_threshold=3.5"])
+        let row = BacktestOutput.leaderboard(results)[0]
+        let column = { (name: String) in row[BacktestOutput.leaderboardColumns.firstIndex(of: name)!] }
+        #expect(column("change_windows_detected") == "1" && column("false_changes") == String(results[0].total.falseChanges))
+        #expect(BacktestOutput.rankable.allSatisfy(BacktestOutput.leaderboardColumns.contains))
+    }
+
     @Test func eventMetricsCountWindowsOnceAndFalseAlertsOutside() {
         let s = Self.series()
         var alerts = Array(repeating: false, count: s.timestamps.count)
