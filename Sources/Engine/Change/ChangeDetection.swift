@@ -10,22 +10,29 @@
 ///   (1.2533 · scale / √n). It catches a persistent shift too small to stand out on any one point.
 /// A flagged change silences both tests for `snoozeN` points (the shift test for at least its
 /// window, which would otherwise see the same shift again on the next point).
+///
+/// With `beyondRange`, the point test also asks that the value lie beyond every earlier value it
+/// is given (above the highest, or below the lowest: `change_max_n` of them in the job), not only
+/// those of the reference: a spike or a daily swing the metric already made is its habit, not a
+/// new level, however far it is from the current level's median.
 public struct ChangeDetection: Sendable, Hashable {
     public var threshold: Double
     public var detectLastN: Int
     public var snoozeN: Int
     public var shiftWindowN: Int
     public var shiftThreshold: Double
+    public var beyondRange: Bool
     /// The fewest reference values either test needs: a median and MAD of fewer points are too
     /// unsteady to call a change on (at ten, noise alone gave false changes in the scenarios).
     public var minimumReference = 30
 
-    public init(threshold: Double, detectLastN: Int, snoozeN: Int, shiftWindowN: Int, shiftThreshold: Double) {
+    public init(threshold: Double, detectLastN: Int, snoozeN: Int, shiftWindowN: Int, shiftThreshold: Double, beyondRange: Bool = false) {
         self.threshold = threshold
         self.detectLastN = detectLastN
         self.snoozeN = snoozeN
         self.shiftWindowN = shiftWindowN
         self.shiftThreshold = shiftThreshold
+        self.beyondRange = beyondRange
     }
 
     /// Which test flagged a point.
@@ -64,7 +71,7 @@ public struct ChangeDetection: Sendable, Hashable {
             guard reference.count >= minimumReference, !snoozed(i, span: snoozeN),
                   let spread = RobustStatistics.Spread(reference) else { continue }
             let z = spread.z(values[i])
-            if abs(z) > threshold {
+            if abs(z) > threshold, !beyondRange || (z > 0 ? values[i] > values[..<i].max()! : values[i] < values[..<i].min()!) {
                 flagged.insert(i)
                 changes.append(Change(index: i, method: .point, z: z, referenceMedian: spread.median, mad: spread.mad))
             }

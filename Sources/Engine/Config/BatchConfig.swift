@@ -110,6 +110,7 @@ public struct BatchConfig: Sendable {
     public var changeIncluded: Set<String> { stringSet("change_include_metrics") }
     public var changeShiftWindowN: Int { int("change_shift_window_n") ?? 0 }
     public var changeShiftThreshold: Double { values["change_shift_threshold"]?.doubleValue ?? 3.5 }
+    public var changeBeyondRange: Bool { bool("change_beyond_range") ?? false }
     public var changeMethods: [String] { methods("change_alert_methods") }
 
     public var tholdalertRecentN: Int { int("tholdalert_recent_n") ?? 1 }

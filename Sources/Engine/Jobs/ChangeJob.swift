@@ -17,7 +17,7 @@ public struct ChangeJob: BatchJob {
         let from = now.addingTimeInterval(-Double(batch.changeMaxDaysAgo) * 86_400)
         let detection = ChangeDetection(threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN,
                                         snoozeN: batch.changeSnoozeN, shiftWindowN: batch.changeShiftWindowN,
-                                        shiftThreshold: batch.changeShiftThreshold)
+                                        shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
         let included = batch.changeIncluded
         let excluded = batch.excluded(for: .change)
         var rows: [MetricRow] = []

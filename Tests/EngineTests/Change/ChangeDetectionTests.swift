@@ -34,6 +34,24 @@ import Testing
         #expect(detection().detect(Self.reference + [4], flagged: []).map { $0.z < 0 } == [true])
     }
 
+    @Test func beyondRangeLeavesOutWhatTheReferenceAlreadyHeld() {
+        // A metric that spikes to 40 now and then: each spike is far off the median.
+        var habit = Self.reference + Self.reference
+        habit[5] = 40
+        var strict = detection()
+        strict.beyondRange = true
+        #expect(detection().detect(habit + [39], flagged: []).map(\.index) == [24], "Anomstack's test: a spike is a change")
+        #expect(strict.detect(habit + [39], flagged: []).isEmpty, "the reference held a 40: a 39 is the metric's habit")
+        #expect(strict.detect(habit + [41], flagged: []).map(\.index) == [24], "beyond the highest: new")
+        #expect(strict.detect(habit + [2], flagged: []).map { $0.z < 0 } == [true], "below the lowest: new")
+        #expect(strict.detect(habit + [8.5], flagged: []).isEmpty, "within the range and near the median: nothing, as before")
+        // A daily swing: the level went up at 12 and was flagged; back down to its old level, it
+        // is far from the new level's median but not beyond what the window has held.
+        let swing = Self.reference + Array(repeating: 30, count: 12) + [10]
+        #expect(detection().detect(swing, flagged: [12]).map(\.index) == [24])
+        #expect(strict.detect(swing, flagged: [12]).isEmpty)
+    }
+
     @Test func tooShortAReferenceFlagsNothing() {
         #expect(detection().detect([1, 1, 1, 50], flagged: []).isEmpty)
     }
