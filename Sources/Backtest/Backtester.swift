@@ -9,9 +9,9 @@ import Logging
 /// `retrainEvery` points, or whenever `train_cron_schedule` fires on the series' own clock) on
 /// the `train_max_n` most recent points *before* the retraining, and each point is scored by the
 /// latest model trained strictly before it. Alerts follow the alert job's rules on the
-/// smoothed scores. Unless `disable_change` is set, the real change job also runs, wherever
-/// `change_cron_schedule` fires while a scored point is the latest, so its notifications are
-/// counted with the rest. The store and models are in memory; nothing is shared between
+/// smoothed scores, and level changes follow the change job's (unless `disable_change`): its
+/// tests over the values it would read, wherever `change_cron_schedule` fires while a scored
+/// point is the latest, so its notifications are counted with the rest. The store and models are in memory; nothing is shared between
 /// series, so series run in parallel with the same results as in series.
 public struct Backtester: Sendable {
     public var batch: BatchConfig
@@ -86,15 +86,9 @@ public struct Backtester: Sendable {
         let decisions = AlertJob.decide(scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
                                         smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
-        var changeTimes = Set<Date>()
-        if !batch.isDisabled(.change) {
-            for i in changeRuns(times: times, firstScored: firstScored) {
-                clock.set(times[i])
-                _ = try await ChangeJob().run(batch: batch, context: context)
-            }
-            changeTimes = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.change])).map(\.timestamp)
-                .filter { $0 > probationEnd })
-        }
+        let values = Dictionary(rows.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let changeTimes = batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch) ? []
+            : changes(times: times, values: times.map { values[$0]! }, firstScored: firstScored).filter { $0 > probationEnd }
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
@@ -130,6 +124,25 @@ public struct Backtester: Sendable {
             }
         }
         return zip(starts, starts.dropFirst().map { $0 - 1 } + [times.count - 1]).map { $0...$1 }
+    }
+
+    /// The times the change job flags, run after each of `changeRuns`: at each run, its tests over
+    /// the values it would read then (the latest `change_max_n` within its days, up to the
+    /// point), with the changes flagged so far. The same decisions as the job's own runs over a
+    /// store (a test checks it), without reading the store once per point.
+    func changes(times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
+        let detection = ChangeDetection(batch: batch)
+        var flagged = Set<Int>()
+        var lower = 0
+        for i in changeRuns(times: times, firstScored: firstScored) {
+            let from = ChangeJob.earliest(at: times[i], batch: batch)
+            lower = max(lower, i + 1 - max(batch.changeMaxN, 0))
+            while lower <= i && times[lower] < from { lower += 1 }
+            guard i + 1 - lower >= detection.minimumReference + 1 else { continue }
+            let known = Set(flagged.filter { $0 >= lower && $0 <= i }.map { $0 - lower })
+            for change in detection.detect(Array(values[lower...i]), flagged: known) { flagged.insert(lower + change.index) }
+        }
+        return Set(flagged.map { times[$0] })
     }
 
     /// The scored points after which the change job runs: those where `change_cron_schedule`

@@ -1,6 +1,8 @@
 @testable import Backtest
 import Engine
+import Fixtures
 import Foundation
+import Logging
 import Testing
 
 @Suite struct BacktesterTests {
@@ -100,6 +102,44 @@ import Testing
         // A change setting swept changes what the backtest reports.
         let strict = try await Backtester(batch: try Self.batch(["change_threshold=1000"]), retrainEvery: 50).run(s)
         #expect(!strict.changes.contains(true))
+    }
+
+    /// The times the real change job flags when run over a store after each of `backtester`'s
+    /// change runs, as a deployment would run it.
+    static func jobChanges(_ backtester: Backtester, times: [Date], values: [Double], firstScored: Int) async throws -> Set<Date> {
+        let batch = backtester.batch
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        try store.insert(zip(times, values).map { MetricRow(timestamp: $0, batch: batch.name, name: "value", type: .metric, value: $1) })
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let clock = TestClock(times[0])
+        let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
+                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
+                                 plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        for i in backtester.changeRuns(times: times, firstScored: firstScored) {
+            clock.set(times[i])
+            _ = try await ChangeJob().run(batch: batch, context: context)
+        }
+        return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [.change])).map(\.timestamp))
+    }
+
+    @Test(arguments: [[], ["change_detect_last_n=4", "change_snooze_n=10"], ["change_shift_window_n=12"], ["change_beyond_range=True"],
+                      ["change_max_n=60", "change_threshold=5"], ["change_cron_schedule=0 * * * *"],
+                      ["change_metric_timestamp_max_days_ago=1"]])
+    func theBacktestsChangesAreTheChangeJobsOwn(_ settings: [String]) async throws {
+        // Noise with spikes, dips and two level shifts, over three and a half days of five-minute points.
+        var random = Xoshiro256(seed: 7)
+        let times = (0..<1_000).map { Date(timeIntervalSince1970: 1_400_000_000 + Double($0) * 300) }
+        let values = times.indices.map { i -> Double in
+            let level = i < 400 ? 50.0 : (i < 750 ? 58.0 : 52.0)
+            let burst = i % 97 == 0 ? 9.0 : (i % 131 == 0 ? -7.0 : 0)
+            return level + burst + random.nextGaussian()
+        }
+        let backtester = Backtester(batch: try Self.batch(settings), retrainEvery: nil)
+        let expected = try await Self.jobChanges(backtester, times: times, values: values, firstScored: 200)
+        #expect(expected.count >= 2, "the series gives the job something to flag")
+        #expect(backtester.changes(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
 
     @Test func changeOutcomesAreWrittenAndRanked() async throws {

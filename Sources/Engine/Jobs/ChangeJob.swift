@@ -11,20 +11,28 @@ public struct ChangeJob: BatchJob {
 
     public init() {}
 
+    /// Whether the job looks at `metric`: one of `change_include_metrics` when that is set, and
+    /// not one of `change_exclude_metrics`.
+    public static func watches(_ metric: String, in batch: BatchConfig) -> Bool {
+        let included = batch.changeIncluded
+        return (included.isEmpty || included.contains(metric)) && !batch.excluded(for: .change).contains(metric)
+    }
+
+    /// The earliest time a run at `now` reads values from (`change_metric_timestamp_max_days_ago`);
+    /// of those, it reads the latest `change_max_n`.
+    public static func earliest(at now: Date, batch: BatchConfig) -> Date {
+        now.addingTimeInterval(-Double(batch.changeMaxDaysAgo) * 86_400)
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
-        let from = now.addingTimeInterval(-Double(batch.changeMaxDaysAgo) * 86_400)
-        let detection = ChangeDetection(threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN,
-                                        snoozeN: batch.changeSnoozeN, shiftWindowN: batch.changeShiftWindowN,
-                                        shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
-        let included = batch.changeIncluded
-        let excluded = batch.excluded(for: .change)
+        let from = Self.earliest(at: now, batch: batch)
+        let detection = ChangeDetection(batch: batch)
         var rows: [MetricRow] = []
         var notifications: [AlertNotification] = []
         var skipped: [String] = []
-        for metric in try store.metricNames(batch: batch.name, type: .metric)
-        where (included.isEmpty || included.contains(metric)) && !excluded.contains(metric) {
+        for metric in try store.metricNames(batch: batch.name, type: .metric) where Self.watches(metric, in: batch) {
             try Task.checkCancellation()
             let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from,
                                                     through: now, latest: batch.changeMaxN))
@@ -57,5 +65,13 @@ public struct ChangeJob: BatchJob {
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("change \(batch.name): \(written) changes")
         return JobOutcome(rowsWritten: written, skipped: skipped)
+    }
+}
+
+extension ChangeDetection {
+    /// The change job's tests as `batch` sets them.
+    public init(batch: BatchConfig) {
+        self.init(threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN, snoozeN: batch.changeSnoozeN,
+                  shiftWindowN: batch.changeShiftWindowN, shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
     }
 }
