@@ -79,10 +79,10 @@ public final class BacktestCheckpoint: @unchecked Sendable {
         return HMACSHA256.hex(SHA256.hash(Array(parts.joined(separator: "\n").utf8)))
     }
 
-    /// A series' path, rows (times and exact values) and windows.
+    /// A series' path, metric name, rows (times and exact values) and windows.
     static func dataFingerprint(_ series: NABSeries) -> String {
         var hash = SHA256()
-        hash.update(Array(series.path.utf8) + [0])
+        hash.update(Array(series.path.utf8) + [0] + Array(series.metric.utf8) + [0])
         for (t, v) in zip(series.timestamps, series.values) {
             withUnsafeBytes(of: t.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
             withUnsafeBytes(of: v.bitPattern.littleEndian) { hash.update($0) }

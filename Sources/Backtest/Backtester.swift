@@ -45,7 +45,7 @@ public struct Backtester: Sendable {
     }
 
     public func run(_ series: NABSeries) async throws -> SeriesOutcome {
-        let metric = "value"
+        let metric = series.metric
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
         var seen = Set<Date>()

@@ -16,7 +16,7 @@ public enum FeedbackCorpus {
             let times = rows.map(\.timestamp)
             let confirmed = feedback.filter { $0.name == metric && $0.type == .thumbsup }.map(\.timestamp)
             return NABSeries(path: "\(PlotJob.fileStem(batch))/\(PlotJob.fileStem(metric)).csv", timestamps: times,
-                             values: rows.map(\.value), windows: windows(times: times, anomalies: confirmed))
+                             values: rows.map(\.value), windows: windows(times: times, anomalies: confirmed), metric: metric)
         }
     }
 

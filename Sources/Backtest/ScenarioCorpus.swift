@@ -3,7 +3,7 @@ import Foundation
 import Replay
 
 /// Replay scenarios as labelled series: each series of each scenario (missing points left out)
-/// becomes `<scenario>/<metric>.csv`, and its windows are the ranges its expectations say must
+/// becomes `<scenario>/<metric>.csv` under its own metric name, and its windows are the ranges its expectations say must
 /// alert (`alerts` with `at` or `between`, and `nab` windows). The scenario's own batch settings
 /// are not used: the backtest's settings are what is being tested.
 public enum ScenarioCorpus {
@@ -21,7 +21,7 @@ public enum ScenarioCorpus {
                     }
                 }
                 return NABSeries(path: "\(scenario.name)/\(PlotJob.fileStem(spec.name)).csv", timestamps: points.map(\.0),
-                                 values: points.map(\.1), windows: merged(windows, times: points.map(\.0)))
+                                 values: points.map(\.1), windows: merged(windows, times: points.map(\.0)), metric: spec.name)
             }
         }
     }

@@ -142,6 +142,22 @@ import Testing
         #expect(backtester.changes(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
 
+    @Test func settingsKeyedByMetricNameSeeTheSeriesOwnName() async throws {
+        var orders = Self.shifted()
+        orders.metric = "orders"
+        let plain = try await Backtester(batch: try Self.batch(), retrainEvery: 50).run(orders)
+        #expect(plain.alerts.contains(true) && plain.changes.contains(true))
+        // As deployed, a metric the score job leaves out never alerts, and one the change job
+        // leaves out never changes; other metrics' names change nothing.
+        let unscored = try await Backtester(batch: try Self.batch(["score_exclude_metrics=[orders]"]), retrainEvery: 50).run(orders)
+        #expect(!unscored.alerts.contains(true) && unscored.scores.allSatisfy { $0 == 0 })
+        let unwatched = try await Backtester(batch: try Self.batch(["change_exclude_metrics=[orders]"]), retrainEvery: 50).run(orders)
+        #expect(!unwatched.changes.contains(true) && unwatched.alerts == plain.alerts)
+        let others = try await Backtester(batch: try Self.batch(["score_exclude_metrics=[value]", "change_include_metrics=[orders]"]),
+                                          retrainEvery: 50).run(orders)
+        #expect(others.alerts == plain.alerts && others.changes == plain.changes)
+    }
+
     @Test func changeOutcomesAreWrittenAndRanked() async throws {
         let s = Self.shifted()
         let output = BacktestOutput(folder: FileManager.default.temporaryDirectory.appendingPathComponent("changes-\(UUID().uuidString)"))

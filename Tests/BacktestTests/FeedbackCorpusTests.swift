@@ -38,6 +38,7 @@ import Testing
         ])
         let corpus = try FeedbackCorpus.load(store: store, batch: "shop")
         #expect(corpus.map(\.path) == ["shop/orders.csv"], "metrics without feedback are left out")
+        #expect(corpus.map(\.metric) == ["orders"], "a backtest runs it under its own name")
         // Two confirmed anomalies: windows of 0.1 × 1000 / 2 = 50 rows; the one at row 100 reaches
         // into the 150 probationary rows and is dropped.
         #expect(corpus[0].windows == [hour(475)...hour(525)])

@@ -9,12 +9,17 @@ public struct NABSeries: Sendable {
     public var values: [Double]
     /// Inclusive [start, end] windows, in time order.
     public var windows: [ClosedRange<Date>]
+    /// The metric name the series runs under in a backtest, which settings keyed by metric name
+    /// (`<job>_exclude_metrics`, `change_include_metrics`, ...) see: its own name for a batch's
+    /// metric or a scenario's series, `value` for a NAB file.
+    public var metric: String
 
-    public init(path: String, timestamps: [Date], values: [Double], windows: [ClosedRange<Date>]) {
+    public init(path: String, timestamps: [Date], values: [Double], windows: [ClosedRange<Date>], metric: String = "value") {
         self.path = path
         self.timestamps = timestamps
         self.values = values
         self.windows = windows
+        self.metric = metric
     }
 
     /// NAB's probationary period: the first 15% of the rows, at most 750.
