@@ -11,8 +11,9 @@ import Logging
 /// latest model trained strictly before it. Alerts follow the alert job's rules on the
 /// smoothed scores, and level changes follow the change job's (unless `disable_change`): its
 /// tests over the values it would read, wherever `change_cron_schedule` fires while a scored
-/// point is the latest, so its notifications are counted with the rest. The store and models are in memory; nothing is shared between
-/// series, so series run in parallel with the same results as in series.
+/// point is the latest, so its notifications are counted with the rest. The store and models
+/// are in memory; nothing is shared between series, so series run in parallel with the same
+/// results as in series.
 public struct Backtester: Sendable {
     public var batch: BatchConfig
     public var retrainEvery: Int?
@@ -88,7 +89,7 @@ public struct Backtester: Sendable {
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
         let values = Dictionary(rows.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { first, _ in first })
         let changeTimes = batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch) ? []
-            : changes(times: times, values: times.map { values[$0]! }, firstScored: firstScored).filter { $0 > probationEnd }
+            : flaggedChanges(times: times, values: times.map { values[$0]! }, firstScored: firstScored).filter { $0 > probationEnd }
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
@@ -130,7 +131,7 @@ public struct Backtester: Sendable {
     /// the values it would read then (the latest `change_max_n` within its days, up to the
     /// point), with the changes flagged so far. The same decisions as the job's own runs over a
     /// store (a test checks it), without reading the store once per point.
-    func changes(times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
+    func flaggedChanges(times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
         let detection = ChangeDetection(batch: batch)
         var flagged = Set<Int>()
         var lower = 0

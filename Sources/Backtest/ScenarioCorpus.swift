@@ -3,9 +3,10 @@ import Foundation
 import Replay
 
 /// Replay scenarios as labelled series: each series of each scenario (missing points left out)
-/// becomes `<scenario>/<metric>.csv` under its own metric name, and its windows are the ranges its expectations say must
-/// alert (`alerts` with `at` or `between`, and `nab` windows). The scenario's own batch settings
-/// are not used: the backtest's settings are what is being tested.
+/// becomes `<scenario>/<metric>.csv`, run under its own metric name, and its windows are the
+/// ranges its expectations say must alert (`alerts` with `at` or `between`, and `nab` windows).
+/// The scenario's own batch settings are not used: the backtest's settings are what is being
+/// tested.
 public enum ScenarioCorpus {
     public static func load(_ scenarios: [Scenario]) -> [NABSeries] {
         scenarios.sorted { $0.name < $1.name }.flatMap { scenario in

@@ -13,7 +13,7 @@ struct BacktestCommand: AsyncParsableCommand {
             Each series (<data>/<category>/<file>.csv, labelled in --labels) runs through the real train and \
             score jobs: the probationary rows (first 15%, at most 750) only train; then every point is scored \
             by the latest model trained strictly before it, retrained every --retrain-every points or when \
-            train_cron_schedule fires on the series' own clock; the change job runs where change_cron_schedule \
+            train_cron_schedule fires on the series' own clock; the change job's tests run where change_cron_schedule \
             fires (unless disable_change), and its level changes are counted apart. Writes <out>/<category>/<file>.csv \
             (timestamp,value,anomaly_score,label,alert,change), summary.json and report.html; with --sweep, one run \
             per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. Each series' file \
