@@ -44,10 +44,12 @@ public final class SQLiteDatabase: MetricStores, Sendable {
         }
     }
 
-    /// Runs one SELECT: a single statement is consistent by itself, so it needs no transaction,
-    /// and it skips the read-only guard GRDB puts around `read`. On the in-memory queue that
-    /// guard sets `PRAGMA query_only` on and off, which expires every prepared statement, so a
-    /// cached statement was compiled again on each call (about a tenth of a backtest's time).
+    /// Runs one of the engine's own SELECTs (every store read is one statement): a single
+    /// statement is consistent by itself, so it needs no transaction, and it skips the read-only
+    /// guard GRDB puts around `read`. On the in-memory queue that guard sets `PRAGMA query_only`
+    /// on and off, which expires every prepared statement, so a cached statement was compiled
+    /// again after any read (about a tenth of a backtest's time). A user's `ingest_sql` keeps the
+    /// guard: it is not ours to trust.
     func selecting<T>(_ body: (Database) throws -> T) throws -> T {
         try writer.unsafeRead(body)
     }
@@ -125,7 +127,7 @@ public struct SQLiteMetricStore: MetricStore {
         let source = query.latest.map {
             "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0)))"
         } ?? "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter))"
-        return try database.writer.read { db in
+        return try database.selecting { db in
             let row = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
                 """, arguments: StatementArguments(arguments))
@@ -221,7 +223,7 @@ public struct SQLiteMetricStore: MetricStore {
                 """
             arguments = [batch] + types.map(\.rawValue) + [until] + (from.map { [MetricTimestamp.format($0)] } ?? [])
         }
-        return try database.writer.read { db in
+        return try database.selecting { db in
             var result: [String: [MetricType: MetricExtent]] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
                 guard let type = MetricType(rawValue: row[1]) else { continue }
@@ -260,7 +262,7 @@ public struct SQLiteMetricStore: MetricStore {
     }
 
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
-        try database.writer.read { db in
+        try database.selecting { db in
             var counts: [String: (runs: Int, failed: Int)] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT substr(started_at, 1, 10), COUNT(*), SUM(status = 'failed') FROM job_runs
@@ -273,7 +275,7 @@ public struct SQLiteMetricStore: MetricStore {
     }
 
     private func fetchRuns(batch: String?, job: JobKind? = nil, status: JobStatus? = nil, order: String, limit: Int?) throws -> [JobRun] {
-        try database.writer.read { db in
+        try database.selecting { db in
             let conditions = JobRunConditions(batch: batch, job: job, status: status)
             let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
                 + conditions.clause { _ in "?" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")

@@ -75,7 +75,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     }
 
     public func due(batch: String?, now: Date, limit: Int) throws -> [Delivery] {
-        try writer.read { db in
+        try selecting { db in
             let sql = "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
                 + (batch == nil ? "" : " AND batch = ?") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
             var arguments: StatementArguments = [MetricTimestamp.format(now)]
@@ -107,14 +107,14 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     }
 
     public func deliveries(batch: String?) throws -> [Delivery] {
-        try writer.read { db in
+        try selecting { db in
             let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY created_at, id"
             return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).map(Self.delivery)
         }
     }
 
     public func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int) {
-        try writer.read { db in
+        try selecting { db in
             var byStatus: [DeliveryStatus: Int] = [:]
             var failed = 0
             for row in try Row.fetchAll(db, sql: """
@@ -144,7 +144,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     }
 
     public func mutes(batch: String?) throws -> [Mute] {
-        try writer.read { db in
+        try selecting { db in
             let sql = "SELECT batch, metric, until, reason FROM mutes" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY batch, metric"
             return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap { row in
                 guard let until = MetricTimestamp.parse(row["until"]) else { return nil }

@@ -42,7 +42,7 @@ extension SQLiteDatabase: OverrideStore {
     }
 
     public func scheduleOverrides() throws -> [ScheduleOverride] {
-        try writer.read { db in
+        try selecting { db in
             try Row.fetchAll(db, sql: "SELECT * FROM schedule_overrides ORDER BY batch, job").compactMap { row in
                 guard let job = JobKind(rawValue: row["job"]), let at = MetricTimestamp.parse(row["changed_at"]) else { return nil }
                 return ScheduleOverride(batch: row["batch"], job: job, running: row["running"], changedBy: row["changed_by"], changedAt: at)
@@ -68,13 +68,13 @@ extension SQLiteDatabase: OverrideStore {
     }
 
     public func settingOverrides() throws -> [SettingOverride] {
-        try writer.read { db in
+        try selecting { db in
             try Row.fetchAll(db, sql: "SELECT * FROM setting_overrides ORDER BY batch, key").compactMap(Self.settingChange)
         }
     }
 
     public func settingHistory(batch: String?, limit: Int) throws -> [SettingOverride] {
-        try writer.read { db in
+        try selecting { db in
             let sql = "SELECT * FROM setting_changes" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY id DESC LIMIT \(max(limit, 0))"
             return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).compactMap(Self.settingChange)
         }
