@@ -55,7 +55,9 @@ public struct Backtester: Sendable {
             rows.append(MetricRow(timestamp: t, batch: batch.name, name: metric, type: .metric, value: v))
         }
         try store.insert(rows)
-        let times = seen.sorted()
+        // The points as the store holds them: one per time (the first of a repeated one), in time order.
+        let stored = rows.sorted { $0.timestamp < $1.timestamp }
+        let times = stored.map(\.timestamp)
         guard !times.isEmpty else { return SeriesOutcome(series: series, scores: [], alerts: [], retrainings: 0) }
 
         // The probation ends with the last of the file's probationary rows; every later point is scored.
@@ -87,9 +89,8 @@ public struct Backtester: Sendable {
         let decisions = AlertJob.decide(scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
                                         smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
-        let values = Dictionary(rows.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { first, _ in first })
         let changeTimes = batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch) ? []
-            : flaggedChanges(times: times, values: times.map { values[$0]! }, firstScored: firstScored).filter { $0 > probationEnd }
+            : flaggedChanges(times: times, values: stored.map(\.value), firstScored: firstScored).filter { $0 > probationEnd }
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
