@@ -52,10 +52,10 @@ public final class BacktestCheckpoint: @unchecked Sendable {
               let table = try? CSVTable.read(output.folder.appendingPathComponent(prefix + series.path)),
               (try? table.times("timestamp")) == series.timestamps,
               let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
-              let changes = try? table.numbers("change"),
-              (alerts + changes).allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
+              let changes = try? table.numbers("change"), let thresholdAlerts = try? table.numbers("tholdalert"),
+              (alerts + changes + thresholdAlerts).allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
         return Backtester.SeriesOutcome(series: series, scores: scores, alerts: alerts.map { $0 == 1 }, changes: changes.map { $0 == 1 },
-                                        retrainings: entry.retrainings)
+                                        thresholdAlerts: thresholdAlerts.map { $0 == 1 }, retrainings: entry.retrainings)
     }
 
     /// Writes a finished series' results file, then enters it in the checkpoint.

@@ -4,7 +4,8 @@ import Foundation
 /// Event-level results of alerts against labelled windows, for one series or many: a window
 /// counts once however many alerts it holds; an alert outside every window (after the
 /// probationary rows) is a false alert. The change job's notifications are counted the same
-/// way, apart: a level change inside a window finds it, one outside is a false change.
+/// way, apart: a level change inside a window finds it, one outside is a false change; and so
+/// are the threshold-alert job's.
 public struct BacktestMetrics: Sendable, Hashable {
     public var windows = 0
     public var windowsDetected = 0
@@ -12,6 +13,9 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var changes = 0
     public var changeWindowsDetected = 0
     public var falseChanges = 0
+    public var thresholdAlerts = 0
+    public var thresholdWindowsDetected = 0
+    public var falseThresholdAlerts = 0
     /// Detection delays (first alert inside a window minus the window's start), seconds.
     public var delays: [Double] = []
     /// The days of scored data.
@@ -36,6 +40,10 @@ public struct BacktestMetrics: Sendable, Hashable {
         changes = changed.marks
         changeWindowsDetected = changed.delays.count
         falseChanges = changed.outside
+        let thresholds = Self.match(outcome.thresholdAlerts, in: s)
+        thresholdAlerts = thresholds.marks
+        thresholdWindowsDetected = thresholds.delays.count
+        falseThresholdAlerts = thresholds.outside
         var snoozeLeft = 0
         for i in start..<s.timestamps.count {
             if outcome.alerts[i] {
@@ -72,6 +80,9 @@ public struct BacktestMetrics: Sendable, Hashable {
             t.changes += p.changes
             t.changeWindowsDetected += p.changeWindowsDetected
             t.falseChanges += p.falseChanges
+            t.thresholdAlerts += p.thresholdAlerts
+            t.thresholdWindowsDetected += p.thresholdWindowsDetected
+            t.falseThresholdAlerts += p.falseThresholdAlerts
             t.delays += p.delays
             t.days += p.days
             t.snoozedPoints += p.snoozedPoints
@@ -85,6 +96,7 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
     public var falseAlertsPerDay: Double { days > 0 ? Double(falseAlerts) / days : 0 }
     public var falseChangesPerDay: Double { days > 0 ? Double(falseChanges) / days : 0 }
+    public var falseThresholdAlertsPerDay: Double { days > 0 ? Double(falseThresholdAlerts) / days : 0 }
     public var meanDelay: Double? { delays.isEmpty ? nil : delays.reduce(0, +) / Double(delays.count) }
     public var medianDelay: Double? {
         guard !delays.isEmpty else { return nil }
@@ -103,6 +115,9 @@ public struct BacktestMetrics: Sendable, Hashable {
             "scored_days": .number(days, decimals: 2),
             "changes": .int(changes), "change_windows_detected": .int(changeWindowsDetected), "false_changes": .int(falseChanges),
             "false_changes_per_day": .number(falseChangesPerDay, decimals: 4),
+            "threshold_alerts": .int(thresholdAlerts), "threshold_windows_detected": .int(thresholdWindowsDetected),
+            "false_threshold_alerts": .int(falseThresholdAlerts),
+            "false_threshold_alerts_per_day": .number(falseThresholdAlertsPerDay, decimals: 4),
         ])
     }
 }

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 
 /// Writes a backtest's files: per series `<category>/<file>.csv` in NAB's results layout
-/// (`timestamp,value,anomaly_score,label,alert,change`, one row per input row, same order),
+/// (`timestamp,value,anomaly_score,label,alert,change,tholdalert`, one row per input row, same order),
 /// `summary.json`, and for sweeps `leaderboard.csv` and `report.html`.
 public struct BacktestOutput {
     public let folder: URL
@@ -27,10 +27,10 @@ public struct BacktestOutput {
     public func writeSeries(_ outcome: Backtester.SeriesOutcome, under prefix: String = "") throws {
         let s = outcome.series
         let labels = s.labels
-        var lines = ["timestamp,value,anomaly_score,label,alert,change"]
+        var lines = ["timestamp,value,anomaly_score,label,alert,change,tholdalert"]
         lines.reserveCapacity(s.timestamps.count + 1)
         for i in s.timestamps.indices {
-            lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0)")
+            lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0),\(outcome.thresholdAlerts[i] ? 1 : 0)")
         }
         try write(lines.joined(separator: "\n") + "\n", to: prefix + s.path)
     }
@@ -52,12 +52,14 @@ public struct BacktestOutput {
     public static let leaderboardColumns = ["rank", "settings", "nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate",
                                             "f1", "precision", "recall", "windows_detected", "windows", "false_alerts",
                                             "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes", "change_windows_detected",
-                                            "false_changes", "false_changes_per_day", "seconds"]
+                                            "false_changes", "false_changes_per_day", "threshold_windows_detected",
+                                            "false_threshold_alerts", "false_threshold_alerts_per_day", "seconds"]
 
     /// The leaderboard columns a run can be ranked by (`--rank-by`), each with its better end.
     public static let rankable = ["nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate", "f1", "precision", "recall",
                                   "windows_detected", "false_alerts", "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes",
-                                  "change_windows_detected", "false_changes", "false_changes_per_day"]
+                                  "change_windows_detected", "false_changes", "false_changes_per_day", "threshold_windows_detected",
+                                  "false_threshold_alerts", "false_threshold_alerts_per_day"]
 
     /// The results, best first by `metric` (one of `rankable`), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {
@@ -78,6 +80,9 @@ public struct BacktestOutput {
             case "change_windows_detected": return Double(t.changeWindowsDetected)
             case "false_changes": return -Double(t.falseChanges)
             case "false_changes_per_day": return -t.falseChangesPerDay
+            case "threshold_windows_detected": return Double(t.thresholdWindowsDetected)
+            case "false_threshold_alerts": return -Double(t.falseThresholdAlerts)
+            case "false_threshold_alerts_per_day": return -t.falseThresholdAlertsPerDay
             default: return r.nabScore("standard")
             }
         }
@@ -94,7 +99,8 @@ public struct BacktestOutput {
                     Fixed.format(t.recall, 4), String(t.windowsDetected), String(t.windows), String(t.falseAlerts),
                     Fixed.format(t.falseAlertsPerDay, 4), t.meanDelay.map { Fixed.format($0 / 60, 1) } ?? "",
                     t.medianDelay.map { Fixed.format($0 / 60, 1) } ?? "", String(t.changeWindowsDetected), String(t.falseChanges),
-                    Fixed.format(t.falseChangesPerDay, 4), Fixed.format(r.seconds, 1)]
+                    Fixed.format(t.falseChangesPerDay, 4), String(t.thresholdWindowsDetected), String(t.falseThresholdAlerts),
+                    Fixed.format(t.falseThresholdAlertsPerDay, 4), Fixed.format(r.seconds, 1)]
         }
     }
 
@@ -118,12 +124,12 @@ public struct BacktestOutput {
         html += "</table><h2>Series of the best setting: \(NotificationComposer.escapeHTML(best.overrides.joined(separator: " ")))</h2>"
         for (outcome, metrics) in zip(best.outcomes, best.metrics) {
             let s = outcome.series
-            let alertTimes = s.timestamps.indices.filter { outcome.alerts[$0] }.map { s.timestamps[$0] }
-            let changeTimes = s.timestamps.indices.filter { outcome.changes[$0] }.map { s.timestamps[$0] }
+            func times(_ marks: [Bool]) -> [Date] { s.timestamps.indices.filter { marks[$0] }.map { s.timestamps[$0] } }
             let data = PlotData(batch: "backtest", metric: s.path, values: zip(s.timestamps, s.values).map { PlotData.Point($0, $1) },
-                                scores: zip(s.timestamps, outcome.scores).map { PlotData.Point($0, $1) }, alerts: alertTimes,
-                                changes: changeTimes, thresholdAlerts: [], threshold: threshold, windows: s.windows)
-            html += "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts); level changes \(metrics.changes), \(metrics.falseChanges) of them outside the windows</p>"
+                                scores: zip(s.timestamps, outcome.scores).map { PlotData.Point($0, $1) }, alerts: times(outcome.alerts),
+                                changes: times(outcome.changes), thresholdAlerts: times(outcome.thresholdAlerts), threshold: threshold,
+                                windows: s.windows)
+            html += "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts); level changes \(metrics.changes), \(metrics.falseChanges) of them outside the windows; threshold alerts \(metrics.thresholdAlerts), \(metrics.falseThresholdAlerts) of them outside</p>"
             html += SVGRenderer.render(PlotScene(data: data)) + "</section>"
         }
         try write(html + "</body></html>\n", to: "report.html")

@@ -11,7 +11,9 @@ import Logging
 /// latest model trained strictly before it. Alerts follow the alert job's rules on the
 /// smoothed scores, and level changes follow the change job's (unless `disable_change`): its
 /// tests over the values it would read, wherever `change_cron_schedule` fires while a scored
-/// point is the latest, so its notifications are counted with the rest. The store and models
+/// point is the latest, so its notifications are counted with the rest; so do threshold alerts
+/// (`tholdalert_thresholds`, unless `disable_tholdalert`), wherever the ingest cron they follow
+/// fires. The store and models
 /// are in memory; nothing is shared between series, so series run in parallel with the same
 /// results as in series.
 public struct Backtester: Sendable {
@@ -33,14 +35,18 @@ public struct Backtester: Sendable {
         public var alerts: [Bool]
         /// Where the change job flagged a change (and would have sent a `change` notification).
         public var changes: [Bool]
+        /// Where the threshold-alert job raised an alert (a `tholdalert` notification).
+        public var thresholdAlerts: [Bool]
         public var retrainings: Int
 
-        /// An outcome; without `changes`, no row has one.
-        public init(series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, retrainings: Int) {
+        /// An outcome; without `changes` or `thresholdAlerts`, no row has one.
+        public init(series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, thresholdAlerts: [Bool]? = nil,
+                    retrainings: Int) {
             self.series = series
             self.scores = scores
             self.alerts = alerts
             self.changes = changes ?? [Bool](repeating: false, count: alerts.count)
+            self.thresholdAlerts = thresholdAlerts ?? [Bool](repeating: false, count: alerts.count)
             self.retrainings = retrainings
         }
     }
@@ -91,11 +97,14 @@ public struct Backtester: Sendable {
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
         let changeTimes = batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch) ? []
             : flaggedChanges(times: times, values: stored.map(\.value), firstScored: firstScored).filter { $0 > probationEnd }
+        let thresholdTimes = thresholdAlerts(metric: metric, times: times, values: stored.map(\.value), firstScored: firstScored)
+            .filter { $0 > probationEnd }
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
         var changes: [Bool] = []
-        var reported = Set<Date>(), reportedChanges = Set<Date>()
+        var thresholdAlerts: [Bool] = []
+        var reported = Set<Date>(), reportedChanges = Set<Date>(), reportedThresholds = Set<Date>()
         for t in series.timestamps {
             var low = 0, high = scoreRows.count
             while low < high {
@@ -105,8 +114,10 @@ public struct Backtester: Sendable {
             scores.append(low > 0 ? Self.rounded(smoothed[low - 1]) : 0)
             alerts.append(alertTimes.contains(t) && reported.insert(t).inserted)
             changes.append(changeTimes.contains(t) && reportedChanges.insert(t).inserted)
+            thresholdAlerts.append(thresholdTimes.contains(t) && reportedThresholds.insert(t).inserted)
         }
-        return SeriesOutcome(series: series, scores: scores, alerts: alerts, changes: changes, retrainings: retrainings)
+        return SeriesOutcome(series: series, scores: scores, alerts: alerts, changes: changes, thresholdAlerts: thresholdAlerts,
+                             retrainings: retrainings)
     }
 
     /// A score to the 4 decimals the results file writes, so that file, scored again (by
@@ -128,7 +139,7 @@ public struct Backtester: Sendable {
         return zip(starts, starts.dropFirst().map { $0 - 1 } + [times.count - 1]).map { $0...$1 }
     }
 
-    /// The times the change job flags, run after each of `changeRuns`: at each run, its tests over
+    /// The times the change job flags, run after each of its `runs`: at each run, its tests over
     /// the values it would read then (the latest `change_max_n` within its days, up to the
     /// point), with the changes flagged so far. The same decisions as the job's own runs over a
     /// store (a test checks it), without reading the store once per point.
@@ -136,7 +147,7 @@ public struct Backtester: Sendable {
         let detection = ChangeDetection(batch: batch)
         var flagged = Set<Int>()
         var lower = 0
-        for i in changeRuns(times: times, firstScored: firstScored) {
+        for i in runs(of: .change, times: times, firstScored: firstScored) {
             let from = ChangeJob.earliest(at: times[i], batch: batch)
             lower = max(lower, i + 1 - max(batch.changeMaxN, 0))
             while lower <= i && times[lower] < from { lower += 1 }
@@ -147,13 +158,33 @@ public struct Backtester: Sendable {
         return Set(flagged.map { times[$0] })
     }
 
-    /// The scored points after which the change job runs: those where `change_cron_schedule`
-    /// fires at or after the point and before the next one arrives (every point when it fires
-    /// at least as often as the data comes; the last point always). A point the cron skips is
-    /// never the latest when the job looks, as in a deployment with that schedule.
-    func changeRuns(times: [Date], firstScored: Int) -> [Int] {
+    /// The times the threshold-alert job raises an alert for `metric`, run after each of its
+    /// `runs`: at each, its decision over the values it would read then (the latest
+    /// `tholdalert_recent_n` + `tholdalert_snooze_n` up to the point), with the alerts raised so
+    /// far. None when the batch sets no bounds for the metric, excludes it or disables the job.
+    func thresholdAlerts(metric: String, times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
+        guard !batch.isDisabled(.tholdalert), let bounds = ThresholdAlertJob.bounds(for: metric, in: batch) else { return [] }
+        let recentN = max(batch.tholdalertRecentN, 1), snoozeN = max(batch.tholdalertSnoozeN, 0)
+        var raised = Set<Int>()
+        for i in runs(of: .tholdalert, times: times, firstScored: firstScored) {
+            let lower = max(0, i + 1 - recentN - snoozeN)
+            let known = Set(raised.filter { $0 >= lower }.map { $0 - lower })
+            for alert in ThresholdAlertJob.decide(Array(values[lower...i]), breached: known, lower: bounds.lower, upper: bounds.upper,
+                                                  recentN: recentN, snoozeN: snoozeN) {
+                raised.insert(lower + alert.index)
+            }
+        }
+        return Set(raised.map { times[$0] })
+    }
+
+    /// The scored points after which `job` runs: those where its cron (for a job that follows
+    /// another, as `tholdalert` follows ingest, that job's cron) fires at or after the point and
+    /// before the next one arrives (every point when it fires at least as often as the data
+    /// comes; the last point always). A point the cron skips is never the latest when the job
+    /// looks, as in a deployment with that schedule.
+    func runs(of job: JobKind, times: [Date], firstScored: Int) -> [Int] {
         guard firstScored < times.count else { return [] }
-        guard let text = batch.cronSchedule("change"), let cron = try? CronExpression(text) else {
+        guard let text = batch.cronSchedule((job.follows ?? job).rawValue), let cron = try? CronExpression(text) else {
             return Array(firstScored..<times.count)
         }
         return (firstScored..<times.count).filter { i in

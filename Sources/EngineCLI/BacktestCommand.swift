@@ -14,8 +14,9 @@ struct BacktestCommand: AsyncParsableCommand {
             score jobs: the probationary rows (first 15%, at most 750) only train; then every point is scored \
             by the latest model trained strictly before it, retrained every --retrain-every points or when \
             train_cron_schedule fires on the series' own clock; the change job's tests run where change_cron_schedule \
-            fires (unless disable_change), and its level changes are counted apart. Writes <out>/<category>/<file>.csv \
-            (timestamp,value,anomaly_score,label,alert,change), summary.json and report.html; with --sweep, one run \
+            fires (unless disable_change), and its level changes are counted apart; so are the threshold alerts of \
+            tholdalert_thresholds (unless disable_tholdalert), where the ingest cron fires. Writes <out>/<category>/<file>.csv \
+            (timestamp,value,anomaly_score,label,alert,change,tholdalert), summary.json and report.html; with --sweep, one run \
             per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. Each series' file \
             is written, and entered in checkpoint.json, as soon as it finishes: a run stopped half way and \
             started again with --resume reads those series back and runs only the rest.
@@ -115,6 +116,10 @@ struct BacktestCommand: AsyncParsableCommand {
                           + "median delay \(result.total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
                 printLine("  level changes: \(result.total.changes), windows \(result.total.changeWindowsDetected)/\(result.total.windows), "
                           + "false changes \(result.total.falseChanges) (\(Fixed.format(result.total.falseChangesPerDay, 3))/day)")
+                if !batch.isDisabled(.tholdalert) && !batch.tholdalertThresholds.isEmpty {
+                    printLine("  threshold alerts: \(result.total.thresholdAlerts), windows \(result.total.thresholdWindowsDetected)/\(result.total.windows), "
+                              + "false threshold alerts \(result.total.falseThresholdAlerts) (\(Fixed.format(result.total.falseThresholdAlertsPerDay, 3))/day)")
+                }
                 results.append(result)
             }
             let ranked = BacktestOutput.ranked(results, by: rankBy)

@@ -62,15 +62,19 @@ import Testing
     @Test func theChangeJobRunsWhereItsCronFiresWhileAScoredPointIsTheLatest() throws {
         let times = (0..<100).map { Date(timeIntervalSince1970: Double($0) * 300) }
         // The default change cron (*/5) fires at each five-minute point: every scored point is looked at.
-        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).changeRuns(times: times, firstScored: 15) == Array(15..<100))
+        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).runs(of: .change, times: times, firstScored: 15) == Array(15..<100))
         // Hourly: only the points on the hour are ever the latest when it fires, and the last point.
         let hourly = Backtester(batch: try Self.batch(["change_cron_schedule=0 * * * *"]), retrainEvery: nil)
-        #expect(hourly.changeRuns(times: times, firstScored: 15) == [24, 36, 48, 60, 72, 84, 96, 99])
+        #expect(hourly.runs(of: .change, times: times, firstScored: 15) == [24, 36, 48, 60, 72, 84, 96, 99])
         // Points a second past the minute: a firing on the minute comes before the point, so the
         // point is looked at by the next firing, at the next minute.
         let late = times.map { $0.addingTimeInterval(1) }
-        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).changeRuns(times: late, firstScored: 15) == Array(15..<100))
-        #expect(hourly.changeRuns(times: late, firstScored: 15) == [23, 35, 47, 59, 71, 83, 95, 99])
+        #expect(Backtester(batch: try Self.batch(), retrainEvery: nil).runs(of: .change, times: late, firstScored: 15) == Array(15..<100))
+        #expect(hourly.runs(of: .change, times: late, firstScored: 15) == [23, 35, 47, 59, 71, 83, 95, 99])
+        // Threshold alerts follow the ingest cron.
+        let ingest = Backtester(batch: try Self.batch(["ingest_cron_schedule=30 * * * *"]), retrainEvery: nil)
+        #expect(ingest.runs(of: .tholdalert, times: times, firstScored: 15) == [18, 30, 42, 54, 66, 78, 90, 99])
+        #expect(ingest.runs(of: .change, times: times, firstScored: 15) == Array(15..<100))
     }
 
     /// The wiggle of `series()` with its spike moved to row 250, outside the one window, and its
@@ -117,7 +121,7 @@ import Testing
         let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
                                  ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
                                  plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
-        for i in backtester.changeRuns(times: times, firstScored: firstScored) {
+        for i in backtester.runs(of: .change, times: times, firstScored: firstScored) {
             clock.set(times[i])
             _ = try await ChangeJob().run(batch: batch, context: context)
         }
@@ -140,6 +144,82 @@ import Testing
         let expected = try await Self.jobChanges(backtester, times: times, values: values, firstScored: 200)
         #expect(expected.count >= 2, "the series gives the job something to flag")
         #expect(backtester.flaggedChanges(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
+    }
+
+    /// The alerts the real threshold-alert job raises when run over a store after each of
+    /// `backtester`'s runs of it, as a deployment would run it.
+    static func jobThresholdAlerts(_ backtester: Backtester, times: [Date], values: [Double], firstScored: Int) async throws -> Set<Date> {
+        let batch = backtester.batch
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        try store.insert(zip(times, values).map { MetricRow(timestamp: $0, batch: batch.name, name: "value", type: .metric, value: $1) })
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let clock = TestClock(times[0])
+        let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
+                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
+                                 plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        for i in backtester.runs(of: .tholdalert, times: times, firstScored: firstScored) {
+            clock.set(times[i])
+            _ = try await ThresholdAlertJob().run(batch: batch, context: context)
+        }
+        return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [.tholdalert])).map(\.timestamp))
+    }
+
+    @Test(arguments: [["tholdalert_thresholds.value.upper=52"], ["tholdalert_thresholds.value.lower=47", "tholdalert_snooze_n=0"],
+                      ["tholdalert_thresholds.value.upper=55", "tholdalert_thresholds.value.lower=48", "tholdalert_recent_n=5"],
+                      ["tholdalert_thresholds.value.upper=52", "tholdalert_snooze_n=30"],
+                      ["tholdalert_thresholds.value.upper=52", "ingest_cron_schedule=0 * * * *", "tholdalert_recent_n=12"]])
+    func theBacktestsThresholdAlertsAreTheJobsOwn(_ settings: [String]) async throws {
+        // Noise with bursts up and down, over three and a half days of five-minute points.
+        var random = Xoshiro256(seed: 11)
+        let times = (0..<1_000).map { Date(timeIntervalSince1970: 1_400_000_000 + Double($0) * 300) }
+        let values = times.indices.map { i -> Double in
+            let burst = i % 97 < 3 ? 6.0 : (i % 131 == 0 ? -6.0 : 0)
+            return 50 + burst + random.nextGaussian()
+        }
+        let backtester = Backtester(batch: try Self.batch(["disable_tholdalert=False"] + settings), retrainEvery: nil)
+        let expected = try await Self.jobThresholdAlerts(backtester, times: times, values: values, firstScored: 200)
+        #expect(expected.count >= 3, "the series gives the job something to raise")
+        #expect(backtester.thresholdAlerts(metric: "value", times: times, values: values, firstScored: 200).sorted() == expected.sorted())
+    }
+
+    @Test func thresholdAlertsAreCountedWrittenAndRanked() async throws {
+        let s = Self.shifted()
+        // Off by default (Anomstack's disable_tholdalert: True), and with no bounds.
+        let plain = try await Backtester(batch: try Self.batch(), retrainEvery: 50).run(s)
+        #expect(!plain.thresholdAlerts.contains(true))
+        let bounded = ["disable_tholdalert=False", "tholdalert_thresholds.value.upper=13.5"]
+        let outcome = try await Backtester(batch: try Self.batch(bounded), retrainEvery: 50).run(s)
+        #expect(outcome.thresholdAlerts[250], "the spike outside the window breaches the bound")
+        #expect(outcome.thresholdAlerts[320], "so does the first point of the new level, inside the window")
+        #expect(outcome.thresholdAlerts[..<s.probation].allSatisfy { !$0 })
+        #expect(outcome.scores == plain.scores && outcome.alerts == plain.alerts && outcome.changes == plain.changes)
+        let metrics = BacktestMetrics(outcome: outcome, snoozeN: 3)
+        #expect(metrics.thresholdAlerts == outcome.thresholdAlerts.filter { $0 }.count && metrics.thresholdWindowsDetected == 1)
+        #expect(metrics.falseThresholdAlerts == metrics.thresholdAlerts - outcome.thresholdAlerts[315...330].filter { $0 }.count)
+        #expect(metrics.falseThresholdAlerts >= 1)
+        for settings in [bounded + ["tholdalert_exclude_metrics=[value]"], bounded + ["disable_tholdalert=True"],
+                         ["disable_tholdalert=False", "tholdalert_thresholds.orders.upper=13.5"]] {
+            let silent = try await Backtester(batch: try Self.batch(settings), retrainEvery: 50).run(s)
+            #expect(!silent.thresholdAlerts.contains(true), "\(settings)")
+        }
+
+        let output = BacktestOutput(folder: FileManager.default.temporaryDirectory.appendingPathComponent("thresholds-\(UUID().uuidString)"))
+        try output.writeSeries(outcome)
+        let table = try CSVTable.read(output.folder.appendingPathComponent(s.path))
+        #expect(try table.numbers("tholdalert").map { $0 == 1 } == outcome.thresholdAlerts)
+        var results: [BacktestRun.Result] = []
+        for bound in ["13.5", "1000"] {
+            let settings = bounded.dropLast() + ["tholdalert_thresholds.value.upper=\(bound)"]
+            results.append(try await BacktestRun(label: bound, overrides: Array(settings),
+                                                 backtester: Backtester(batch: try Self.batch(Array(settings)), retrainEvery: 50), jobs: 1).run([s]))
+        }
+        #expect(BacktestOutput.ranked(results, by: "threshold_windows_detected").map(\.label) == ["13.5", "1000"])
+        #expect(BacktestOutput.ranked(results, by: "false_threshold_alerts").map(\.label) == ["1000", "13.5"])
+        let row = BacktestOutput.leaderboard(results)[0]
+        let column = { (name: String) in row[BacktestOutput.leaderboardColumns.firstIndex(of: name)!] }
+        #expect(column("threshold_windows_detected") == "1" && column("false_threshold_alerts") == String(results[0].total.falseThresholdAlerts))
     }
 
     @Test func settingsKeyedByMetricNameSeeTheSeriesOwnName() async throws {
