@@ -38,6 +38,8 @@ public struct ConfigSchema: Sendable {
         "PCA": ["contamination": .number, "n_components": .int, "n_selected_components": .int,
                 "weighted": .bool, "standardization": .bool, "calibration": .string, "tail_decades": .number],
         "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string, "calibration": .string, "tail_decades": .number],
+        "IForest": ["contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
+                    "random_state": .int, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
         "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,
@@ -214,6 +216,17 @@ public struct ConfigSchema: Sendable {
             }
             if let calibration = map["model_params"]?.mapValue?["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
                 fail("model_configs", "\(at) (\(name)): 'calibration' must be minmax or tail")
+            }
+            for key in ["max_samples", "max_features"] {
+                guard let size = map["model_params"]?.mapValue?[key] else { continue }
+                switch size {
+                case .string("auto") where key == "max_samples", .int(1...), .double(0.0.nextUp...1.0): break
+                default:
+                    fail("model_configs", "\(at) (\(name)): '\(key)' must be \(key == "max_samples" ? "auto, " : "")a count of at least 1 or a fraction in (0, 1]")
+                }
+            }
+            if let trees = map["model_params"]?.mapValue?["n_estimators"]?.intValue, trees < 1 {
+                fail("model_configs", "\(at) (\(name)): 'n_estimators' must be at least 1")
             }
             if let method = map["model_params"]?.mapValue?["method"]?.stringValue, KNNDetector.Method(rawValue: method) == nil {
                 fail("model_configs", "\(at) (\(name)): 'method' must be largest, mean or median")

@@ -33,13 +33,10 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         neighbours = try container.decode(Int.self, forKey: .neighbours)
         method = try container.decode(Method.self, forKey: .method)
         columns = try container.decode(Int.self, forKey: .columns)
-        let text = try container.decode(String.self, forKey: .training)
-        guard let data = Data(base64Encoded: text), data.count % 8 == 0 else {
+        guard let values = PackedDoubles.decode(try container.decode(String.self, forKey: .training)) else {
             throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "not base64 float64 data")
         }
-        training = data.withUnsafeBytes { raw in
-            (0..<(data.count / 8)).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
-        }
+        training = values
         guard columns > 0, training.count % columns == 0, neighbours >= 1 else {
             throw DecodingError.dataCorruptedError(forKey: .columns, in: container, debugDescription: "training data does not fit \(columns) columns")
         }
@@ -53,12 +50,8 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         try container.encode(trainingBase64, forKey: .training)
     }
 
-    /// The training rows as little-endian float64, base64-encoded.
-    var trainingBase64: String {
-        var data = Data(capacity: training.count * 8)
-        for value in training { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        return data.base64EncodedString()
-    }
+    /// The training rows as `PackedDoubles`.
+    var trainingBase64: String { PackedDoubles.encode(training) }
 
     /// Fits on `x`; returns the detector and the training points' own scores. With a memo, the
     /// neighbour lists of the previous training of the same key are updated, not recomputed.

@@ -9,6 +9,7 @@ import Foundation
 ///   "fingerprint" (hash of the training data and settings),
 ///   "score_min", "score_max" (the training points' raw scores, for min-max scaling),
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
+///   | "iforest": {trees, samples, features, bootstrap, seed (16 hex digits), columns, training_base64}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
 ///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing},
 ///   "checksum" }
@@ -33,6 +34,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var scoreMax: Double
     public var pca: PCADetector?
     public var knn: KNNDetector?
+    public var iforest: IsolationForestDetector?
     public var mad: MADDetector?
     public var likelihood: LikelihoodDetector?
     public var novelty: NoveltyDetector?
@@ -41,14 +43,15 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var tail: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, mad, likelihood, novelty, tail, fingerprint
+        case format, version, batch, metric, pca, knn, iforest, mad, likelihood, novelty, tail, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
 
-    /// Fits the detector `config` names on `x`.
+    /// Fits the detector `config` names on `x`. `seed` feeds a detector that draws at random
+    /// (IForest): the train job derives it from the run seed, batch, metric and tag.
     public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
-                           trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil) throws -> TrainedModel {
+                           trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil, seed: UInt64 = 0) throws -> TrainedModel {
         var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
                                  trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows,
                                  fingerprint: fingerprint, scoreMin: 0, scoreMax: 0)
@@ -62,6 +65,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             let (detector, scores) = KNNDetector.fit(x, params: config.params, memo: memo,
                                                      memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.knn = detector
+            trainingScores = scores
+        case "IForest":
+            let (detector, scores) = IsolationForestDetector.fit(x, params: config.params, seed: seed)
+            model.iforest = detector
             trainingScores = scores
         case "MAD":
             let detector = MADDetector.fit(x, params: config.params)
@@ -92,6 +99,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public func decisionFunction(_ x: FeatureMatrix) throws -> [Double] {
         if let pca { return pca.decisionFunction(x) }
         if let knn { return knn.decisionFunction(x) }
+        if let iforest { return iforest.decisionFunction(x) }
         if let mad { return mad.decisionFunction(x) }
         if let likelihood { return likelihood.decisionFunction(x) }
         if let novelty { return novelty.ratios(x) }
@@ -139,6 +147,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let knn {
             fields.append(("knn", "{\"columns\":\(knn.columns),\"method\":\(JSONText.quote(knn.method.rawValue)),"
                 + "\"neighbours\":\(knn.neighbours),\"training_base64\":\"\(knn.trainingBase64)\"}"))
+        }
+        if let f = iforest {
+            fields.append(("iforest", "{\"bootstrap\":\(f.bootstrap),\"columns\":\(f.columns),\"features\":\(f.features),"
+                + "\"samples\":\(f.samples),\"seed\":\"\(f.seedText)\",\"training_base64\":\"\(f.trainingBase64)\",\"trees\":\(f.trees)}"))
         }
         if let mad {
             fields.append(("mad", "{\"median\":\(try JSONText.number(mad.median)),\"scale\":\(try JSONText.number(mad.scale)),"

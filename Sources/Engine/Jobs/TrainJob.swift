@@ -37,13 +37,14 @@ public struct TrainJob: BatchJob {
                     work.append(item)
                 }
             }
-            let memo = context.memo
+            let memo = context.memo, seed = context.seed
             let fitted = try await withThrowingTaskGroup(of: (Int, [TrainedModel]).self) { group in
                 for (index, item) in work.enumerated() {
                     group.addTask {
                         let models = try zip(item.configs, item.fingerprints).map { config, fingerprint in
-                            try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
-                                                 trainedAt: now, fingerprint: fingerprint, memo: memo)
+                            var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
+                            return try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
+                                                        trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
                         }
                         return (index, models)
                     }

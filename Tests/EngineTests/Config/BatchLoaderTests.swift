@@ -140,6 +140,34 @@ import Testing
         #expect(text.contains("unknown parameter 'n_neighbours' (did you mean 'n_neighbors'?)"))
     }
 
+    @Test func anAnomstackIsolationForestLoadsAndItsBadSizesAreNamed() {
+        let good = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: IForest
+                model_tag: iforest
+                model_params:
+                  contamination: 0.01
+                  n_estimators: 50
+                  max_samples: auto
+                  max_features: 1.0
+                  random_state: 42
+                  n_jobs: -1
+            """])
+        #expect(BatchLoader(folder: good).load().errors.isEmpty)
+        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: IForest
+                model_params:
+                  max_samples: 1.5
+                  max_features: 0
+                  n_estimators: 0
+            """])
+        let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
+        #expect(text.contains("'max_samples' must be auto, a count of at least 1 or a fraction in (0, 1]"))
+        #expect(text.contains("'max_features' must be a count of at least 1 or a fraction in (0, 1]"))
+        #expect(text.contains("'n_estimators' must be at least 1"))
+    }
+
     @Test func repositoryDefaultsFileMatchesTheBuiltInCopy() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("metrics/defaults/defaults.yaml"), encoding: .utf8)
         #expect(text + "\n" == BuiltinDefaults.yaml + "\n" || text == BuiltinDefaults.yaml + "\n",

@@ -14,6 +14,8 @@ import Testing
         let knn_train_scores: [Double]
         let knn_test_scores: [Double]
         let knn_test_proba: [Double]
+        let iforest_train_scores: [Double]
+        let iforest_test_scores: [Double]
     }
     struct Fixtures: Decodable { let datasets: [Fixture] }
 
@@ -72,6 +74,25 @@ import Testing
         #expect(abs(model.scoreMax - f.knn_train_scores.max()!) < 1e-9)
         Self.expectClose(try model.probability(Self.matrix(f.test)), f.knn_test_proba, relative: 1e-9, "\(name) KNN proba")
         #expect(Self.spearman(test, f.knn_test_scores) >= 0.99)
+    }
+
+    /// A forest cannot match scikit-learn's draw for draw, but with 2,000 trees both are close to
+    /// the expected score, so they agree to well under what an off-by-one depth or a wrong c(n)
+    /// would move (0.03 or more).
+    @Test(arguments: fixtures.map(\.name))
+    func iforestAgreesWithScikitLearn(_ name: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let config = ModelConfig(name: "IForest", tag: "iforest", params: ["contamination": .double(0.01), "n_estimators": .int(2000)])
+        let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime,
+                                         fingerprint: "", seed: 7)
+        let train = try model.decisionFunction(Self.matrix(f.train))
+        let test = try model.decisionFunction(Self.matrix(f.test))
+        for (got, expected, what) in [(train, f.iforest_train_scores, "train"), (test, f.iforest_test_scores, "test")] {
+            #expect(got.count == expected.count)
+            let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? .infinity
+            #expect(worst < 0.01, "\(name) IForest \(what): largest difference \(worst)")
+        }
+        #expect(Self.spearman(test, f.iforest_test_scores) >= 0.95)
     }
 
     @Test func knnTrainingScoresLeaveThePointItselfOut() {

@@ -78,6 +78,34 @@ import Testing
         #expect(scores.last!.value == 1)
         #expect(scores.dropLast().allSatisfy { $0.value < 0.9 })
     }
+
+    /// An Anomstack batch on an isolation forest: each metric's forest is drawn from the run
+    /// seed, batch, metric and tag, so a rerun grows the same forests and two metrics with the
+    /// same history do not share one; a spike still scores at the top.
+    @Test func anIsolationForestIsSeededPerMetricAndScoresASpike() async throws {
+        let forest = "metric_batch: test\ningest_sql: select 1\nmodel_configs:\n  - model_name: IForest\n    model_tag: iforest\n"
+        func seeds(_ h: Harness) throws -> [String: UInt64] {
+            try Dictionary(uniqueKeysWithValues: ["a", "b"].map { name in
+                (name, try TrainedModel.decode(try h.models.load(key: "test/\(name)_iforest.json")!, key: "").iforest!.seed)
+            })
+        }
+        var rows = seasonal(300, name: "a") + seasonal(300, name: "b")
+        rows[299].value += 80
+        let first = try Harness(), again = try Harness()
+        for h in [first, again] {
+            try h.store().insert(rows)
+            h.clock.set(rows[298].timestamp)
+            #expect(try await TrainJob().run(batch: try batch(forest), context: h.context).rowsWritten == 2)
+        }
+        #expect(try seeds(first) == seeds(again))
+        #expect(try seeds(first)["a"] != seeds(first)["b"])
+        first.clock.set(referenceTime)
+        _ = try await ScoreJob().run(batch: try batch(forest), context: first.context)
+        let scores = try first.all("test", .score).filter { $0.name == "a" }
+        // A forest does not extrapolate: a point beyond the training range is isolated about as
+        // early as the most extreme training row, so it scores near 1, not above it.
+        #expect(scores.last!.value >= 0.9 && scores.dropLast().allSatisfy { $0.value < 0.5 })
+    }
 }
 
 /// A corrupt model: scoring reports it and goes on with the other metrics; training refits it.
