@@ -21,6 +21,8 @@ import Testing
         #expect(anomstack.preprocess.diffN == 1 && anomstack.preprocess.smoothN == 3 && anomstack.preprocess.lagsN == 5)
         #expect(anomstack.alertSmoothN == 3 && anomstack.alertThreshold == 0.8 && anomstack.alertSnoozeN == 3
                 && anomstack.alertRecentN == 1)
+        #expect(!anomstack.changeBeyondRange)
+        #expect(try BacktestConfig.load(file: nil, overrides: []).changeBeyondRange, "ours by default")
     }
 
     @Test func noveltyProfileIsTheShippedDefault() throws {

@@ -129,7 +129,7 @@ change_max_n: 250
 change_metric_timestamp_max_days_ago: 30
 change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
 change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
-change_beyond_range: False # ours: a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
+change_beyond_range: True # ours (Anomstack: no such test, False): a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
 change_include_metrics: []
 change_exclude_metrics: []
 change_alert_methods: "email,slack"
