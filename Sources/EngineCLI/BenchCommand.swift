@@ -7,7 +7,10 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark: train the default detectors on synthetic metrics and score the last 25 points of each, in memory.",
-        discussion: "A benchmark, not a test: build with -c release for meaningful figures."
+        discussion: """
+            A benchmark, not a test: build with -c release for meaningful figures. --metrics-config and --set \
+            benchmark other settings, for example metrics/profiles/anomstack.yaml or another detector.
+            """
     )
 
     @Option(name: .long, help: "Number of synthetic metrics.")
@@ -18,6 +21,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Seed of the synthetic series.")
     var seed: UInt64 = 1
+
+    @Option(name: .long, help: ArgumentHelp("A batch settings file laid over the defaults (a profile such as metrics/profiles/anomstack.yaml).", valueName: "file"))
+    var metricsConfig: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting (repeatable), as in engine backtest.", valueName: "key=value"))
+    var set: [String] = []
 
     @Flag(name: .long, help: "Print the figures as one JSON object.")
     var json = false
@@ -40,7 +49,10 @@ struct BenchCommand: AsyncParsableCommand {
             printLine("total: \(all.count) files, \(points) points, \(Fixed.format(seconds, 2)) s, \(Fixed.format(Double(points) / max(seconds, 1e-9), 0)) points/s")
             return
         }
-        let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed).run()
+        let settings = try metricsConfig.map { try String(contentsOf: URL(fileURLWithPath: $0), encoding: .utf8) } ?? ""
+        let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed, settings: settings,
+                                                settingsName: metricsConfig.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bench.yaml",
+                                                overrides: set).run()
         if json {
             print(figures.json)
         } else {

@@ -3,19 +3,29 @@ import Fixtures
 import Foundation
 import Logging
 
-/// `engine bench`: trains the default detectors on N synthetic metrics of P points and scores
-/// the last 25 points of each, then draws every metric's chart (SVG and PNG, as the plot job and
+/// `engine bench`: trains the default detectors (or those `settings` and `overrides` give) on N
+/// synthetic metrics of P points and scores the last 25 points of each, then draws every metric's chart (SVG and PNG, as the plot job and
 /// every email or Slack alert do), through the real jobs on an in-memory SQLite store and model
 /// store, and reports the time each phase took.
 public struct EngineBenchmark: Sendable {
     public var metrics: Int
     public var points: Int
     public var seed: UInt64
+    /// Batch keys as YAML (a settings file such as `metrics/profiles/anomstack.yaml`), laid over
+    /// the defaults; the benchmark's own window keys are laid over them.
+    public var settings: String
+    /// The name errors in `settings` are reported under (its file's name).
+    public var settingsName: String
+    /// `key=value` overrides, as `--set` gives them, laid over everything else.
+    public var overrides: [String]
 
-    public init(metrics: Int, points: Int, seed: UInt64) {
+    public init(metrics: Int, points: Int, seed: UInt64, settings: String = "", settingsName: String = "bench.yaml", overrides: [String] = []) {
         self.metrics = metrics
         self.points = points
         self.seed = seed
+        self.settings = settings
+        self.settingsName = settingsName
+        self.overrides = overrides
     }
 
     /// What one benchmark run measured.
@@ -58,16 +68,9 @@ public struct EngineBenchmark: Sendable {
     public func run() async throws -> Figures {
         let scored = 25
         let start = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01 00:00:00 UTC
-        let folder = InMemoryMetricsFolder(["bench/bench.yaml": """
-            metric_batch: bench
-            ingest_sql: select 1
-            train_max_n: \(max(points - scored, 1))
-            train_min_n: 1
-            score_max_n: \(scored)
-            train_metric_timestamp_max_days_ago: 100000
-            score_metric_timestamp_max_days_ago: 100000
-            """])
-        let batch = try BatchLoader(folder: folder).loadValid()[0]
+        let window = ["train_max_n=\(max(points - scored, 1))", "train_min_n=1", "score_max_n=\(scored)",
+                      "train_metric_timestamp_max_days_ago=100000", "score_metric_timestamp_max_days_ago=100000"]
+        let batch = try StandaloneSettings.load(text: settings, name: settingsName, batch: "bench", overrides: window + overrides)
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
         let series = SyntheticSeries(start: start)
@@ -83,7 +86,7 @@ public struct EngineBenchmark: Sendable {
             JobContext(clock: FixedClock(time), seed: seed, stores: database, models: models,
                        sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
                        deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-                       templates: TemplateRenderer(folder: folder), logger: logger)
+                       templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
         }
         let clock = ContinuousClock()
         var trained = JobOutcome()

@@ -9,6 +9,18 @@ import Testing
         #expect(figures.trainSeconds > 0 && figures.scoreSeconds > 0)
         #expect(figures.chartsDrawn == 3 && figures.pngBytes > 0)
     }
+
+    @Test func otherSettingsAreBenchmarkedAndTheirErrorsNamed() async throws {
+        let profile = "model_configs:\n  - model_name: PCA\n  - model_name: KNN\n"
+        let two = try await EngineBenchmark(metrics: 3, points: 200, seed: 1, settings: profile).run()
+        #expect(two.modelsTrained == 6, "two detectors per metric")
+        let forest = try await EngineBenchmark(metrics: 2, points: 200, seed: 1, settings: "model_configs:\n  - model_name: IForest\n",
+                                               overrides: ["model_configs.0.model_params.n_estimators=20"]).run()
+        #expect(forest.modelsTrained == 2 && forest.scoresWritten == 50)
+        await #expect {
+            _ = try await EngineBenchmark(metrics: 1, points: 100, seed: 1, settings: "alert_treshold: 0.9\n", settingsName: "mine.yaml").run()
+        } throws: { "\($0)".contains("bench/mine.yaml") && "\($0)".contains("alert_threshold") }
+    }
 }
 
 @Suite struct BenchmarkFiguresTests {
