@@ -108,9 +108,10 @@ import Testing
         #expect(!strict.changes.contains(true))
     }
 
-    /// The times the real change job flags when run over a store after each of `backtester`'s
-    /// change runs, as a deployment would run it.
-    static func jobChanges(_ backtester: Backtester, times: [Date], values: [Double], firstScored: Int) async throws -> Set<Date> {
+    /// The times of the rows of `type` the real `job` writes when run over a store holding the
+    /// series, after each of `backtester`'s runs of it, as a deployment would run it.
+    static func jobRows(_ job: some BatchJob, writing type: MetricType, _ backtester: Backtester, times: [Date], values: [Double],
+                        firstScored: Int) async throws -> Set<Date> {
         let batch = backtester.batch
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
@@ -121,11 +122,11 @@ import Testing
         let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
                                  ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
                                  plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
-        for i in backtester.runs(of: .change, times: times, firstScored: firstScored) {
+        for i in backtester.runs(of: job.kind, times: times, firstScored: firstScored) {
             clock.set(times[i])
-            _ = try await ChangeJob().run(batch: batch, context: context)
+            _ = try await job.run(batch: batch, context: context)
         }
-        return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [.change])).map(\.timestamp))
+        return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [type])).map(\.timestamp))
     }
 
     @Test(arguments: [[], ["change_detect_last_n=4", "change_snooze_n=10"], ["change_shift_window_n=12"], ["change_beyond_range=False"],
@@ -141,29 +142,9 @@ import Testing
             return level + burst + random.nextGaussian()
         }
         let backtester = Backtester(batch: try Self.batch(settings), retrainEvery: nil)
-        let expected = try await Self.jobChanges(backtester, times: times, values: values, firstScored: 200)
+        let expected = try await Self.jobRows(ChangeJob(), writing: .change, backtester, times: times, values: values, firstScored: 200)
         #expect(expected.count >= 2, "the series gives the job something to flag")
         #expect(backtester.flaggedChanges(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
-    }
-
-    /// The alerts the real threshold-alert job raises when run over a store after each of
-    /// `backtester`'s runs of it, as a deployment would run it.
-    static func jobThresholdAlerts(_ backtester: Backtester, times: [Date], values: [Double], firstScored: Int) async throws -> Set<Date> {
-        let batch = backtester.batch
-        let database = try SQLiteDatabase(path: ":memory:")
-        let store = try database.store(table: batch.tableKey)
-        try store.insert(zip(times, values).map { MetricRow(timestamp: $0, batch: batch.name, name: "value", type: .metric, value: $1) })
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let clock = TestClock(times[0])
-        let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
-                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
-                                 plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
-        for i in backtester.runs(of: .tholdalert, times: times, firstScored: firstScored) {
-            clock.set(times[i])
-            _ = try await ThresholdAlertJob().run(batch: batch, context: context)
-        }
-        return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [.tholdalert])).map(\.timestamp))
     }
 
     @Test(arguments: [["tholdalert_thresholds.value.upper=52"], ["tholdalert_thresholds.value.lower=47", "tholdalert_snooze_n=0"],
@@ -179,7 +160,8 @@ import Testing
             return 50 + burst + random.nextGaussian()
         }
         let backtester = Backtester(batch: try Self.batch(["disable_tholdalert=False"] + settings), retrainEvery: nil)
-        let expected = try await Self.jobThresholdAlerts(backtester, times: times, values: values, firstScored: 200)
+        let expected = try await Self.jobRows(ThresholdAlertJob(), writing: .tholdalert, backtester, times: times, values: values,
+                                              firstScored: 200)
         #expect(expected.count >= 3, "the series gives the job something to raise")
         #expect(backtester.thresholdAlerts(metric: "value", times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
