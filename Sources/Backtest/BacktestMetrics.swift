@@ -97,6 +97,10 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var falseAlertsPerDay: Double { days > 0 ? Double(falseAlerts) / days : 0 }
     public var falseChangesPerDay: Double { days > 0 ? Double(falseChanges) / days : 0 }
     public var falseThresholdAlertsPerDay: Double { days > 0 ? Double(falseThresholdAlerts) / days : 0 }
+    /// Every notification sent outside the windows (alerts, level changes and threshold alerts):
+    /// what an on-call engineer would have been woken by for nothing.
+    public var falseNotifications: Int { falseAlerts + falseChanges + falseThresholdAlerts }
+    public var falseNotificationsPerDay: Double { days > 0 ? Double(falseNotifications) / days : 0 }
     public var meanDelay: Double? { delays.isEmpty ? nil : delays.reduce(0, +) / Double(delays.count) }
     public var medianDelay: Double? {
         guard !delays.isEmpty else { return nil }
@@ -118,6 +122,7 @@ public struct BacktestMetrics: Sendable, Hashable {
             "threshold_alerts": .int(thresholdAlerts), "threshold_windows_detected": .int(thresholdWindowsDetected),
             "false_threshold_alerts": .int(falseThresholdAlerts),
             "false_threshold_alerts_per_day": .number(falseThresholdAlertsPerDay, decimals: 4),
+            "false_notifications": .int(falseNotifications), "false_notifications_per_day": .number(falseNotificationsPerDay, decimals: 4),
         ])
     }
 }

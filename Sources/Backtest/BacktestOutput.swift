@@ -53,13 +53,14 @@ public struct BacktestOutput {
                                             "f1", "precision", "recall", "windows_detected", "windows", "false_alerts",
                                             "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes", "change_windows_detected",
                                             "false_changes", "false_changes_per_day", "threshold_windows_detected",
-                                            "false_threshold_alerts", "false_threshold_alerts_per_day", "seconds"]
+                                            "false_threshold_alerts", "false_threshold_alerts_per_day", "false_notifications_per_day",
+                                            "seconds"]
 
     /// The leaderboard columns a run can be ranked by (`--rank-by`), each with its better end.
     public static let rankable = ["nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate", "f1", "precision", "recall",
                                   "windows_detected", "false_alerts", "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes",
                                   "change_windows_detected", "false_changes", "false_changes_per_day", "threshold_windows_detected",
-                                  "false_threshold_alerts", "false_threshold_alerts_per_day"]
+                                  "false_threshold_alerts", "false_threshold_alerts_per_day", "false_notifications_per_day"]
 
     /// The results, best first by `metric` (one of `rankable`), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {
@@ -83,6 +84,7 @@ public struct BacktestOutput {
             case "threshold_windows_detected": return Double(t.thresholdWindowsDetected)
             case "false_threshold_alerts": return -Double(t.falseThresholdAlerts)
             case "false_threshold_alerts_per_day": return -t.falseThresholdAlertsPerDay
+            case "false_notifications_per_day": return -t.falseNotificationsPerDay
             default: return r.nabScore("standard")
             }
         }
@@ -100,7 +102,7 @@ public struct BacktestOutput {
                     Fixed.format(t.falseAlertsPerDay, 4), t.meanDelay.map { Fixed.format($0 / 60, 1) } ?? "",
                     t.medianDelay.map { Fixed.format($0 / 60, 1) } ?? "", String(t.changeWindowsDetected), String(t.falseChanges),
                     Fixed.format(t.falseChangesPerDay, 4), String(t.thresholdWindowsDetected), String(t.falseThresholdAlerts),
-                    Fixed.format(t.falseThresholdAlertsPerDay, 4), Fixed.format(r.seconds, 1)]
+                    Fixed.format(t.falseThresholdAlertsPerDay, 4), Fixed.format(t.falseNotificationsPerDay, 4), Fixed.format(r.seconds, 1)]
         }
     }
 

@@ -120,6 +120,8 @@ struct BacktestCommand: AsyncParsableCommand {
                     printLine("  threshold alerts: \(result.total.thresholdAlerts), windows \(result.total.thresholdWindowsDetected)/\(result.total.windows), "
                               + "false threshold alerts \(result.total.falseThresholdAlerts) (\(Fixed.format(result.total.falseThresholdAlertsPerDay, 3))/day)")
                 }
+                printLine("  all notifications outside the windows: \(result.total.falseNotifications) "
+                          + "(\(Fixed.format(result.total.falseNotificationsPerDay, 3))/day)")
                 results.append(result)
             }
             let ranked = BacktestOutput.ranked(results, by: rankBy)

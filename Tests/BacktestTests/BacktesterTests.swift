@@ -181,6 +181,9 @@ import Testing
         #expect(metrics.thresholdAlerts == outcome.thresholdAlerts.filter { $0 }.count && metrics.thresholdWindowsDetected == 1)
         #expect(metrics.falseThresholdAlerts == metrics.thresholdAlerts - outcome.thresholdAlerts[315...330].filter { $0 }.count)
         #expect(metrics.falseThresholdAlerts >= 1)
+        #expect(metrics.falseNotifications == metrics.falseAlerts + metrics.falseChanges + metrics.falseThresholdAlerts)
+        #expect(metrics.falseNotificationsPerDay > BacktestMetrics(outcome: plain, snoozeN: 3).falseNotificationsPerDay,
+                "a bound that breaches outside the window adds to the false notifications")
         for settings in [bounded + ["tholdalert_exclude_metrics=[value]"], bounded + ["disable_tholdalert=True"],
                          ["disable_tholdalert=False", "tholdalert_thresholds.orders.upper=13.5"]] {
             let silent = try await Backtester(batch: try Self.batch(settings), retrainEvery: 50).run(s)
