@@ -40,6 +40,8 @@ public struct ConfigSchema: Sendable {
         "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string, "calibration": .string, "tail_decades": .number],
         "IForest": ["contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
                     "random_state": .int, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
+        "LOF": ["contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
+                "novelty": .bool, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
         "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,
@@ -216,6 +218,12 @@ public struct ConfigSchema: Sendable {
             }
             if let calibration = map["model_params"]?.mapValue?["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
                 fail("model_configs", "\(at) (\(name)): 'calibration' must be minmax or tail")
+            }
+            if let metric = map["model_params"]?.mapValue?["metric"]?.stringValue, !["minkowski", "euclidean", "l2"].contains(metric) {
+                fail("model_configs", "\(at) (\(name)): 'metric' must be euclidean (or minkowski with p 2)")
+            }
+            if let p = map["model_params"]?.mapValue?["p"]?.intValue, p != 2 {
+                fail("model_configs", "\(at) (\(name)): only 'p: 2' (Euclidean distance) is supported")
             }
             for key in ["max_samples", "max_features"] {
                 guard let size = map["model_params"]?.mapValue?[key] else { continue }

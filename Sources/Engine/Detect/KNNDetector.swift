@@ -66,32 +66,10 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         return (detector, scores)
     }
 
-    private var trainingRows: Int { columns == 0 ? 0 : training.count / columns }
-
     /// Raw outlier scores of new points, larger is more anomalous.
     public func decisionFunction(_ x: FeatureMatrix) -> [Double] {
-        let k = neighbours, p = columns, n = trainingRows
-        var scores = [Double](repeating: 0, count: x.rows)
-        var best = [Double](repeating: .infinity, count: k)
-        var ids = [Double](repeating: .nan, count: k)
-        training.withUnsafeBufferPointer { t in
-            best.withUnsafeMutableBufferPointer { b in
-                ids.withUnsafeMutableBufferPointer { nb in
-                    for i in 0..<x.rows {
-                        for m in 0..<k { b[m] = .infinity; nb[m] = .nan }
-                        let ri = i * p
-                        for j in 0..<n {
-                            let rj = j * p
-                            var sq = 0.0
-                            for c in 0..<p { let d = x.values[ri + c] - t[rj + c]; sq += d * d }
-                            NeighbourLists.offer(sq, id: Double(j), to: b, nb, at: 0, k: k)
-                        }
-                        scores[i] = aggregate(b[0..<k])
-                    }
-                }
-            }
-        }
-        return scores
+        let nearest = NearestTrainingRows(of: x, in: training, columns: columns, k: neighbours)
+        return (0..<x.rows).map { aggregate(nearest.distances(of: $0)) }
     }
 
     func aggregate<C: Collection>(_ squared: C) -> Double where C.Element == Double {

@@ -168,6 +168,22 @@ import Testing
         #expect(text.contains("'n_estimators' must be at least 1"))
     }
 
+    @Test func anAnomstackLocalOutlierFactorLoadsAndOtherDistancesAreNamed() {
+        let good = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: LOF
+                model_params: {contamination: 0.01, n_neighbors: 10, metric: minkowski, p: 2, algorithm: auto, leaf_size: 30}
+            """])
+        #expect(BatchLoader(folder: good).load().errors.isEmpty)
+        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: LOF
+                model_params: {metric: cosine, p: 1}
+            """])
+        let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
+        #expect(text.contains("'metric' must be euclidean (or minkowski with p 2)") && text.contains("only 'p: 2'"))
+    }
+
     @Test func repositoryDefaultsFileMatchesTheBuiltInCopy() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("metrics/defaults/defaults.yaml"), encoding: .utf8)
         #expect(text + "\n" == BuiltinDefaults.yaml + "\n" || text == BuiltinDefaults.yaml + "\n",

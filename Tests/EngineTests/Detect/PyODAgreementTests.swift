@@ -14,6 +14,9 @@ import Testing
         let knn_train_scores: [Double]
         let knn_test_scores: [Double]
         let knn_test_proba: [Double]
+        let lof_train_scores: [Double]
+        let lof_test_scores: [Double]
+        let lof_test_proba: [Double]
         let iforest_train_scores: [Double]
         let iforest_test_scores: [Double]
     }
@@ -74,6 +77,17 @@ import Testing
         #expect(abs(model.scoreMax - f.knn_train_scores.max()!) < 1e-9)
         Self.expectClose(try model.probability(Self.matrix(f.test)), f.knn_test_proba, relative: 1e-9, "\(name) KNN proba")
         #expect(Self.spearman(test, f.knn_test_scores) >= 0.99)
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func lofMatchesPyOD(_ name: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let config = ModelConfig(name: "LOF", tag: "lof", params: ["contamination": .double(0.01), "n_neighbors": .int(20)])
+        let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
+        Self.expectClose(LOFDetector.fit(Self.matrix(f.train), params: config.params).1, f.lof_train_scores, relative: 1e-9, "\(name) LOF train")
+        #expect(abs(model.scoreMin - f.lof_train_scores.min()!) < 1e-9 && abs(model.scoreMax - f.lof_train_scores.max()!) < 1e-9)
+        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.lof_test_scores, relative: 1e-9, "\(name) LOF test")
+        Self.expectClose(try model.probability(Self.matrix(f.test)), f.lof_test_proba, relative: 1e-9, "\(name) LOF proba")
     }
 
     /// A forest cannot match scikit-learn's draw for draw, but with 2,000 trees both are close to

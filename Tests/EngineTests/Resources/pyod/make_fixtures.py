@@ -1,4 +1,4 @@
-"""Records PyOD's own PCA, KNN and IForest outputs on a few small datasets, for the Swift detector tests.
+"""Records PyOD's own PCA, KNN, LOF and IForest outputs on a few small datasets, for the Swift detector tests.
 
 Run from this folder with PyOD installed (the versions used are written into the output):
     python3 -m venv /tmp/pyod && /tmp/pyod/bin/pip install pyod scikit-learn numpy
@@ -11,6 +11,7 @@ import pyod
 import sklearn
 from pyod.models.iforest import IForest
 from pyod.models.knn import KNN
+from pyod.models.lof import LOF
 from pyod.models.pca import PCA
 
 
@@ -42,6 +43,10 @@ def record(name, train, test):
     out["knn_train_scores"] = knn.decision_scores_.tolist()
     out["knn_test_scores"] = knn.decision_function(test).tolist()
     out["knn_test_proba"] = knn.predict_proba(test)[:, 1].tolist()
+    lof = LOF(contamination=0.01, n_neighbors=20).fit(train)
+    out["lof_train_scores"] = lof.decision_scores_.tolist()
+    out["lof_test_scores"] = lof.decision_function(test).tolist()
+    out["lof_test_proba"] = lof.predict_proba(test)[:, 1].tolist()
     # A random forest cannot match draw for draw: the Swift test compares scikit-learn's
     # 2^(-E[h]/c) (minus score_samples; PyOD shifts it by a constant) with many trees.
     forest = IForest(n_estimators=2000, random_state=0).fit(train)
