@@ -42,6 +42,8 @@ public struct ConfigSchema: Sendable {
                     "random_state": .int, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "LOF": ["contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
                 "novelty": .bool, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
+        "ECOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
+        "COPOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
         "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,

@@ -11,6 +11,7 @@ import Foundation
 ///   "pca": {mean, scale, components, weights} | "knn": {neighbours, method, columns, training}
 ///   | "iforest": {trees, samples, features, bootstrap, seed (16 hex digits), columns, training_base64}
 ///   | "lof": {neighbours, columns, training_base64, k_distances_base64, densities_base64}
+///   | "ecdf": {variant (ecod | copod), columns, training_base64}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
 ///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing},
 ///   "checksum" }
@@ -37,6 +38,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var knn: KNNDetector?
     public var iforest: IsolationForestDetector?
     public var lof: LOFDetector?
+    public var ecdf: EmpiricalCDFDetector?
     public var mad: MADDetector?
     public var likelihood: LikelihoodDetector?
     public var novelty: NoveltyDetector?
@@ -45,7 +47,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var tail: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, iforest, lof, mad, likelihood, novelty, tail, fingerprint
+        case format, version, batch, metric, pca, knn, iforest, lof, ecdf, mad, likelihood, novelty, tail, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -67,6 +69,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             let (detector, scores) = KNNDetector.fit(x, params: config.params, memo: memo,
                                                      memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.knn = detector
+            trainingScores = scores
+        case "ECOD", "COPOD":
+            let (detector, scores) = EmpiricalCDFDetector.fit(x, variant: config.name == "ECOD" ? .ecod : .copod)
+            model.ecdf = detector
             trainingScores = scores
         case "LOF":
             let (detector, scores) = LOFDetector.fit(x, params: config.params, memo: memo,
@@ -108,6 +114,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let knn { return knn.decisionFunction(x) }
         if let iforest { return iforest.decisionFunction(x) }
         if let lof { return lof.decisionFunction(x) }
+        if let ecdf { return ecdf.decisionFunction(x) }
         if let mad { return mad.decisionFunction(x) }
         if let likelihood { return likelihood.decisionFunction(x) }
         if let novelty { return novelty.ratios(x) }
@@ -159,6 +166,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let f = iforest {
             fields.append(("iforest", "{\"bootstrap\":\(f.bootstrap),\"columns\":\(f.columns),\"features\":\(f.features),"
                 + "\"samples\":\(f.samples),\"seed\":\"\(f.seedText)\",\"training_base64\":\"\(f.trainingBase64)\",\"trees\":\(f.trees)}"))
+        }
+        if let e = ecdf {
+            fields.append(("ecdf", "{\"columns\":\(e.columns),\"training_base64\":\"\(PackedDoubles.encode(e.training))\","
+                + "\"variant\":\(JSONText.quote(e.variant.rawValue))}"))
         }
         if let l = lof {
             fields.append(("lof", "{\"columns\":\(l.columns),\"densities_base64\":\"\(PackedDoubles.encode(l.densities))\","

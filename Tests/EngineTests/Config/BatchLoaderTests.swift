@@ -168,6 +168,16 @@ import Testing
         #expect(text.contains("'n_estimators' must be at least 1"))
     }
 
+    @Test func anomstacksEmpiricalCDFDetectorsLoad() {
+        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: ECOD
+                model_params: {contamination: 0.01, n_jobs: 1}
+              - model_name: COPOD
+            """])
+        #expect(BatchLoader(folder: folder).load().errors.isEmpty)
+    }
+
     @Test func anAnomstackLocalOutlierFactorLoadsAndOtherDistancesAreNamed() {
         let good = InMemoryMetricsFolder(["a/a.yaml": minimal + """
             model_configs:

@@ -17,6 +17,12 @@ import Testing
         let lof_train_scores: [Double]
         let lof_test_scores: [Double]
         let lof_test_proba: [Double]
+        let ecod_train_scores: [Double]
+        let ecod_test_scores: [Double]
+        let ecod_test_alone_scores: [Double]
+        let copod_train_scores: [Double]
+        let copod_test_scores: [Double]
+        let copod_test_alone_scores: [Double]
         let iforest_train_scores: [Double]
         let iforest_test_scores: [Double]
     }
@@ -88,6 +94,21 @@ import Testing
         #expect(abs(model.scoreMin - f.lof_train_scores.min()!) < 1e-9 && abs(model.scoreMax - f.lof_train_scores.max()!) < 1e-9)
         Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.lof_test_scores, relative: 1e-9, "\(name) LOF test")
         Self.expectClose(try model.probability(Self.matrix(f.test)), f.lof_test_proba, relative: 1e-9, "\(name) LOF proba")
+    }
+
+    /// ECOD and COPOD score new points against the training rows and the points scored with
+    /// them, as PyOD does: checked for the whole test set at once and for each point alone.
+    @Test(arguments: fixtures.flatMap { f in ["ECOD", "COPOD"].map { (f.name, $0) } })
+    func empiricalCDFDetectorsMatchPyOD(_ name: String, _ detector: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let expected = detector == "ECOD" ? (f.ecod_train_scores, f.ecod_test_scores, f.ecod_test_alone_scores)
+            : (f.copod_train_scores, f.copod_test_scores, f.copod_test_alone_scores)
+        let model = try TrainedModel.fit(ModelConfig(name: detector, tag: "t", params: [:]), on: Self.matrix(f.train), batch: "b", metric: "m",
+                                         trainedAt: referenceTime, fingerprint: "")
+        #expect(abs(model.scoreMin - expected.0.min()!) < 1e-9 && abs(model.scoreMax - expected.0.max()!) < 1e-9)
+        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), expected.1, relative: 1e-9, "\(name) \(detector) test")
+        Self.expectClose(try f.test.map { try model.decisionFunction(Self.matrix([$0]))[0] }, expected.2, relative: 1e-9,
+                         "\(name) \(detector) alone")
     }
 
     /// A forest cannot match scikit-learn's draw for draw, but with 2,000 trees both are close to

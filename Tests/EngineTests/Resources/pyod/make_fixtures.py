@@ -1,4 +1,4 @@
-"""Records PyOD's own PCA, KNN, LOF and IForest outputs on a few small datasets, for the Swift detector tests.
+"""Records PyOD's own PCA, KNN, LOF, ECOD, COPOD and IForest outputs on a few small datasets, for the Swift detector tests.
 
 Run from this folder with PyOD installed (the versions used are written into the output):
     python3 -m venv /tmp/pyod && /tmp/pyod/bin/pip install pyod scikit-learn numpy
@@ -9,6 +9,8 @@ import json
 import numpy as np
 import pyod
 import sklearn
+from pyod.models.copod import COPOD
+from pyod.models.ecod import ECOD
 from pyod.models.iforest import IForest
 from pyod.models.knn import KNN
 from pyod.models.lof import LOF
@@ -47,6 +49,12 @@ def record(name, train, test):
     out["lof_train_scores"] = lof.decision_scores_.tolist()
     out["lof_test_scores"] = lof.decision_function(test).tolist()
     out["lof_test_proba"] = lof.predict_proba(test)[:, 1].tolist()
+    for name, model in [("ecod", ECOD(contamination=0.01)), ("copod", COPOD(contamination=0.01))]:
+        model.fit(train)
+        out[name + "_train_scores"] = model.decision_scores_.tolist()
+        # Scored together, as the score job scores its batch of recent points, and one by one.
+        out[name + "_test_scores"] = model.decision_function(test).tolist()
+        out[name + "_test_alone_scores"] = [float(model.decision_function(row[None, :])[0]) for row in test]
     # A random forest cannot match draw for draw: the Swift test compares scikit-learn's
     # 2^(-E[h]/c) (minus score_samples; PyOD shifts it by a constant) with many trees.
     forest = IForest(n_estimators=2000, random_state=0).fit(train)
