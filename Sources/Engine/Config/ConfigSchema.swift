@@ -44,6 +44,7 @@ public struct ConfigSchema: Sendable {
                 "novelty": .bool, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "ECOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
         "COPOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
+        "HBOS": ["contamination": .number, "n_bins": .any, "alpha": .number, "tol": .number, "calibration": .string, "tail_decades": .number],
         "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
         "LIKELIHOOD": ["decades": .number],
         "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,
@@ -226,6 +227,14 @@ public struct ConfigSchema: Sendable {
             }
             if let p = map["model_params"]?.mapValue?["p"]?.intValue, p != 2 {
                 fail("model_configs", "\(at) (\(name)): only 'p: 2' (Euclidean distance) is supported")
+            }
+            if let bins = map["model_params"]?.mapValue?["n_bins"], name == "HBOS", (bins.intValue ?? 0) < 2 {
+                fail("model_configs", "\(at) (\(name)): 'n_bins' must be a whole number of at least 2 (\"auto\" is not supported)")
+            }
+            for key in ["alpha", "tol"] where name == "HBOS" {
+                if let v = map["model_params"]?.mapValue?[key]?.doubleValue, !(v > 0 && v < 1) {
+                    fail("model_configs", "\(at) (\(name)): '\(key)' must lie between 0 and 1")
+                }
             }
             for key in ["max_samples", "max_features"] {
                 guard let size = map["model_params"]?.mapValue?[key] else { continue }

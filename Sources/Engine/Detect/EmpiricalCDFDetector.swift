@@ -13,7 +13,7 @@ import Foundation
 /// skewness are those of the training rows with the scored points appended, so a point is
 /// scored a little differently in a different batch of points (one scored alone counts itself
 /// once among n + 1). The model keeps the training rows for that.
-public struct EmpiricalCDFDetector: Sendable, Hashable, Codable {
+public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
     /// Which combination of the tails.
     public enum Variant: String, Sendable, Hashable, Codable {
         case ecod, copod
@@ -112,10 +112,4 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Codable {
         self.init(variant: try container.decode(Variant.self, forKey: .variant), columns: columns, training: training)
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(variant, forKey: .variant)
-        try container.encode(columns, forKey: .columns)
-        try container.encode(PackedDoubles.encode(training), forKey: .training)
-    }
 }

@@ -13,7 +13,7 @@ import Foundation
 /// (or by `random_state`), so a training is reproducible. The model file therefore holds the
 /// training rows and the seed, not the trees: reading it grows the same forest again, which
 /// keeps the file as small as a KNN model's.
-public struct IsolationForestDetector: Sendable, Hashable, Codable {
+public struct IsolationForestDetector: Sendable, Hashable, Decodable {
     public var trees: Int
     /// Rows per tree (ψ), already resolved against the training size.
     public var samples: Int
@@ -87,17 +87,6 @@ public struct IsolationForestDetector: Sendable, Hashable, Codable {
         }
         self.init(trees: trees, samples: samples, features: features, bootstrap: try container.decode(Bool.self, forKey: .bootstrap),
                   seed: seed, columns: columns, training: training)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(trees, forKey: .trees)
-        try container.encode(samples, forKey: .samples)
-        try container.encode(features, forKey: .features)
-        try container.encode(bootstrap, forKey: .bootstrap)
-        try container.encode(seedText, forKey: .seed)
-        try container.encode(columns, forKey: .columns)
-        try container.encode(trainingBase64, forKey: .training)
     }
 
     /// The seed as 16 hexadecimal digits: JSON numbers lose a 64-bit integer's low bits.

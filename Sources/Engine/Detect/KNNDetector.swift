@@ -5,7 +5,7 @@ import Foundation
 /// default), or the mean or median of the k distances. A training point's own score leaves the
 /// point itself out, as scikit-learn's `kneighbors()` does. Brute force over contiguous rows,
 /// which beats a tree for the few features and few thousand points a metric has.
-public struct KNNDetector: Sendable, Hashable, Codable {
+public struct KNNDetector: Sendable, Hashable, Decodable {
     public enum Method: String, Sendable, Hashable, Codable {
         case largest, mean, median
     }
@@ -40,14 +40,6 @@ public struct KNNDetector: Sendable, Hashable, Codable {
         guard columns > 0, training.count % columns == 0, neighbours >= 1 else {
             throw DecodingError.dataCorruptedError(forKey: .columns, in: container, debugDescription: "training data does not fit \(columns) columns")
         }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(neighbours, forKey: .neighbours)
-        try container.encode(method, forKey: .method)
-        try container.encode(columns, forKey: .columns)
-        try container.encode(trainingBase64, forKey: .training)
     }
 
     /// The training rows as `PackedDoubles`.

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// The model keeps the training rows with each row's k-distance and density, so scoring needs
 /// only the new points' neighbours.
-public struct LOFDetector: Sendable, Hashable, Codable {
+public struct LOFDetector: Sendable, Hashable, Decodable {
     public var neighbours: Int
     public var columns: Int
     public var training: [Double]
@@ -100,12 +100,4 @@ public struct LOFDetector: Sendable, Hashable, Codable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(neighbours, forKey: .neighbours)
-        try container.encode(columns, forKey: .columns)
-        try container.encode(PackedDoubles.encode(training), forKey: .training)
-        try container.encode(PackedDoubles.encode(kDistances), forKey: .kDistances)
-        try container.encode(PackedDoubles.encode(densities), forKey: .densities)
-    }
 }

@@ -12,6 +12,7 @@ import Foundation
 ///   | "iforest": {trees, samples, features, bootstrap, seed (16 hex digits), columns, training_base64}
 ///   | "lof": {neighbours, columns, training_base64, k_distances_base64, densities_base64}
 ///   | "ecdf": {variant (ecod | copod), columns, training_base64}
+///   | "hbos": {bins, alpha, tolerance, edges: [[...] per feature], densities: [[...] per feature]}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
 ///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing},
 ///   "checksum" }
@@ -19,7 +20,7 @@ import Foundation
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
 /// last for that reason; a file whose bytes do not match it is refused as corrupt. Version 1
 /// files (no checksum) are still read.
-public struct TrainedModel: Sendable, Codable, Hashable {
+public struct TrainedModel: Sendable, Decodable, Hashable {
     public static let formatName = "anomaly-engine-model"
     public static let currentVersion = 2
 
@@ -39,6 +40,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var iforest: IsolationForestDetector?
     public var lof: LOFDetector?
     public var ecdf: EmpiricalCDFDetector?
+    public var hbos: HBOSDetector?
     public var mad: MADDetector?
     public var likelihood: LikelihoodDetector?
     public var novelty: NoveltyDetector?
@@ -47,7 +49,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
     public var tail: TailCalibration?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, iforest, lof, ecdf, mad, likelihood, novelty, tail, fingerprint
+        case format, version, batch, metric, pca, knn, iforest, lof, ecdf, hbos, mad, likelihood, novelty, tail, fingerprint
         case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
         case scoreMin = "score_min", scoreMax = "score_max"
     }
@@ -69,6 +71,10 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             let (detector, scores) = KNNDetector.fit(x, params: config.params, memo: memo,
                                                      memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
             model.knn = detector
+            trainingScores = scores
+        case "HBOS":
+            let (detector, scores) = HBOSDetector.fit(x, params: config.params)
+            model.hbos = detector
             trainingScores = scores
         case "ECOD", "COPOD":
             let (detector, scores) = EmpiricalCDFDetector.fit(x, variant: config.name == "ECOD" ? .ecod : .copod)
@@ -115,6 +121,7 @@ public struct TrainedModel: Sendable, Codable, Hashable {
         if let iforest { return iforest.decisionFunction(x) }
         if let lof { return lof.decisionFunction(x) }
         if let ecdf { return ecdf.decisionFunction(x) }
+        if let hbos { return hbos.decisionFunction(x) }
         if let mad { return mad.decisionFunction(x) }
         if let likelihood { return likelihood.decisionFunction(x) }
         if let novelty { return novelty.ratios(x) }
@@ -159,52 +166,12 @@ public struct TrainedModel: Sendable, Codable, Hashable {
             ("score_max", try JSONText.number(scoreMax)), ("score_min", try JSONText.number(scoreMin)),
             ("trained_at", JSONText.quote(trainedAt)), ("training_rows", String(trainingRows)), ("version", String(version)),
         ]
-        if let knn {
-            fields.append(("knn", "{\"columns\":\(knn.columns),\"method\":\(JSONText.quote(knn.method.rawValue)),"
-                + "\"neighbours\":\(knn.neighbours),\"training_base64\":\"\(knn.trainingBase64)\"}"))
-        }
-        if let f = iforest {
-            fields.append(("iforest", "{\"bootstrap\":\(f.bootstrap),\"columns\":\(f.columns),\"features\":\(f.features),"
-                + "\"samples\":\(f.samples),\"seed\":\"\(f.seedText)\",\"training_base64\":\"\(f.trainingBase64)\",\"trees\":\(f.trees)}"))
-        }
-        if let e = ecdf {
-            fields.append(("ecdf", "{\"columns\":\(e.columns),\"training_base64\":\"\(PackedDoubles.encode(e.training))\","
-                + "\"variant\":\(JSONText.quote(e.variant.rawValue))}"))
-        }
-        if let l = lof {
-            fields.append(("lof", "{\"columns\":\(l.columns),\"densities_base64\":\"\(PackedDoubles.encode(l.densities))\","
-                + "\"k_distances_base64\":\"\(PackedDoubles.encode(l.kDistances))\",\"neighbours\":\(l.neighbours),"
-                + "\"training_base64\":\"\(PackedDoubles.encode(l.training))\"}"))
-        }
-        if let mad {
-            fields.append(("mad", "{\"median\":\(try JSONText.number(mad.median)),\"scale\":\(try JSONText.number(mad.scale)),"
-                + "\"z_scale\":\(try JSONText.number(mad.zScale))}"))
-        }
-        if let tail {
-            fields.append(("tail", "{\"decades\":\(try JSONText.number(tail.decades)),\"maximum\":\(try JSONText.number(tail.maximum)),"
-                + "\"minimum\":\(try JSONText.number(tail.minimum)),\"scale\":\(try JSONText.number(tail.scale)),"
-                + "\"threshold\":\(try JSONText.number(tail.threshold))}"))
-        }
-        if let l = likelihood {
-            fields.append(("likelihood", "{\"decades\":\(try JSONText.number(l.decades)),\"median\":\(try JSONText.number(l.median)),"
-                + "\"scale\":\(try JSONText.number(l.scale)),\"surprise_mean\":\(try JSONText.number(l.surpriseMean)),"
-                + "\"surprise_sd\":\(try JSONText.number(l.surpriseSD))}"))
-        }
-        if let v = novelty {
-            let channels = try v.channels.map {
-                "{\"lag\":\($0.lag),\"record\":\(try JSONText.number($0.record)),\"record_rows\":\($0.recordRows),"
-                    + "\"run\":\($0.run),\"window\":\($0.window)}"
-            }
-            fields.append(("novelty", "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(v.floor)),"
-                + "\"learn_rows\":\(v.learnRows.map(String.init) ?? "null"),"
-                + "\"margin\":\(try JSONText.number(v.margin)),\"quiet_n\":\(v.quietN),"
-                + "\"record_through\":\(v.recordThrough.map(JSONText.quote) ?? "null"),"
-                + "\"spacing\":\(try v.spacing.map(JSONText.number) ?? "null")}"))
-        }
-        if let pca {
-            let components = "[" + (try pca.components.map(JSONText.numbers)).joined(separator: ",") + "]"
-            fields.append(("pca", "{\"components\":\(components),\"mean\":\(try JSONText.numbers(pca.mean)),"
-                + "\"scale\":\(try JSONText.numbers(pca.scale)),\"weights\":\(try JSONText.numbers(pca.weights))}"))
+        let parts: [(String, (any ModelFileObject)?)] = [
+            ("ecdf", ecdf), ("hbos", hbos), ("iforest", iforest), ("knn", knn), ("likelihood", likelihood), ("lof", lof), ("mad", mad),
+            ("novelty", novelty), ("pca", pca), ("tail", tail),
+        ]
+        for (key, part) in parts {
+            if let part { fields.append((key, try part.modelFileJSON())) }
         }
         let body = "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
         let checksum = HMACSHA256.hex(SHA256.hash(Array(body.utf8)))

@@ -168,14 +168,24 @@ import Testing
         #expect(text.contains("'n_estimators' must be at least 1"))
     }
 
-    @Test func anomstacksEmpiricalCDFDetectorsLoad() {
+    @Test func anomstacksEmpiricalAndHistogramDetectorsLoad() {
         let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
             model_configs:
               - model_name: ECOD
                 model_params: {contamination: 0.01, n_jobs: 1}
               - model_name: COPOD
+              - model_name: HBOS
+                model_params: {n_bins: 20, alpha: 0.05, tol: 0.3}
             """])
         #expect(BatchLoader(folder: folder).load().errors.isEmpty)
+        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
+            model_configs:
+              - model_name: HBOS
+                model_params: {n_bins: auto, alpha: 1.5}
+            """])
+        let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
+        #expect(text.contains("'n_bins' must be a whole number of at least 2 (\"auto\" is not supported)"))
+        #expect(text.contains("'alpha' must lie between 0 and 1"))
     }
 
     @Test func anAnomstackLocalOutlierFactorLoadsAndOtherDistancesAreNamed() {

@@ -17,6 +17,8 @@ import Testing
         let lof_train_scores: [Double]
         let lof_test_scores: [Double]
         let lof_test_proba: [Double]
+        let hbos_train_scores: [Double]
+        let hbos_test_scores: [Double]
         let ecod_train_scores: [Double]
         let ecod_test_scores: [Double]
         let ecod_test_alone_scores: [Double]
@@ -94,6 +96,15 @@ import Testing
         #expect(abs(model.scoreMin - f.lof_train_scores.min()!) < 1e-9 && abs(model.scoreMax - f.lof_train_scores.max()!) < 1e-9)
         Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.lof_test_scores, relative: 1e-9, "\(name) LOF test")
         Self.expectClose(try model.probability(Self.matrix(f.test)), f.lof_test_proba, relative: 1e-9, "\(name) LOF proba")
+    }
+
+    @Test(arguments: fixtures.map(\.name))
+    func hbosMatchesPyOD(_ name: String) throws {
+        let f = Self.fixtures.first { $0.name == name }!
+        let model = try TrainedModel.fit(ModelConfig(name: "HBOS", tag: "hbos", params: ["contamination": .double(0.01)]),
+                                         on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
+        Self.expectClose(try model.decisionFunction(Self.matrix(f.train)), f.hbos_train_scores, relative: 1e-9, "\(name) HBOS train")
+        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.hbos_test_scores, relative: 1e-9, "\(name) HBOS test")
     }
 
     /// ECOD and COPOD score new points against the training rows and the points scored with

@@ -1,4 +1,4 @@
-"""Records PyOD's own PCA, KNN, LOF, ECOD, COPOD and IForest outputs on a few small datasets, for the Swift detector tests.
+"""Records PyOD's own PCA, KNN, LOF, HBOS, ECOD, COPOD and IForest outputs on a few small datasets, for the Swift detector tests.
 
 Run from this folder with PyOD installed (the versions used are written into the output):
     python3 -m venv /tmp/pyod && /tmp/pyod/bin/pip install pyod scikit-learn numpy
@@ -11,6 +11,7 @@ import pyod
 import sklearn
 from pyod.models.copod import COPOD
 from pyod.models.ecod import ECOD
+from pyod.models.hbos import HBOS
 from pyod.models.iforest import IForest
 from pyod.models.knn import KNN
 from pyod.models.lof import LOF
@@ -49,6 +50,9 @@ def record(name, train, test):
     out["lof_train_scores"] = lof.decision_scores_.tolist()
     out["lof_test_scores"] = lof.decision_function(test).tolist()
     out["lof_test_proba"] = lof.predict_proba(test)[:, 1].tolist()
+    hbos = HBOS(contamination=0.01).fit(train)
+    out["hbos_train_scores"] = hbos.decision_scores_.tolist()
+    out["hbos_test_scores"] = hbos.decision_function(test).tolist()
     for name, model in [("ecod", ECOD(contamination=0.01)), ("copod", COPOD(contamination=0.01))]:
         model.fit(train)
         out[name + "_train_scores"] = model.decision_scores_.tolist()
