@@ -49,61 +49,76 @@ public struct BacktestOutput {
         ])
     }
 
-    public static let leaderboardColumns = ["rank", "settings", "nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate",
-                                            "f1", "precision", "recall", "windows_detected", "windows", "false_alerts",
-                                            "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes", "change_windows_detected",
-                                            "false_changes", "false_changes_per_day", "threshold_windows_detected",
-                                            "false_threshold_alerts", "false_threshold_alerts_per_day", "false_notifications_per_day",
-                                            "seconds"]
+    /// One leaderboard column: its text for a run and, when a run can be ranked by it, the value
+    /// whose larger end is better (counts of misses, false alarms and delays are negated).
+    struct Column: Sendable {
+        let name: String
+        let text: @Sendable (BacktestRun.Result) -> String
+        let rank: (@Sendable (BacktestRun.Result) -> Double)?
+
+        init(_ name: String, _ text: @escaping @Sendable (BacktestRun.Result) -> String,
+             rank: (@Sendable (BacktestRun.Result) -> Double)? = nil) {
+            self.name = name
+            self.text = text
+            self.rank = rank
+        }
+
+        /// A count or rate of the run's totals, written with `decimals` (none: as an integer).
+        static func total(_ name: String, decimals: Int? = nil, larger better: Bool? = true,
+                          _ value: @escaping @Sendable (BacktestMetrics) -> Double) -> Column {
+            let text: @Sendable (BacktestRun.Result) -> String = { r in
+                let v = value(r.total)
+                guard let decimals else { return String(Int(v)) }
+                return Fixed.format(v, decimals)
+            }
+            guard let better else { return Column(name, text) }
+            let sign = better ? 1.0 : -1.0
+            return Column(name, text, rank: { r in sign * value(r.total) })
+        }
+
+        static func nab(_ profile: String) -> Column {
+            Column(profile == "standard" ? "nab_standard" : "nab_\(profile)", { Fixed.format($0.nabScore(profile), 2) },
+                   rank: { $0.nabScore(profile) })
+        }
+
+        static func delay(_ name: String, _ value: @escaping @Sendable (BacktestMetrics) -> Double?) -> Column {
+            Column(name, { r in value(r.total).map { Fixed.format($0 / 60, 1) } ?? "" }, rank: { r in -(value(r.total) ?? .infinity) })
+        }
+    }
+
+    /// Every column after `rank`, in the leaderboard's order.
+    static let columns: [Column] = [
+        Column("settings", { $0.overrides.isEmpty ? "(defaults)" : $0.overrides.joined(separator: " ") }),
+        .nab("standard"), .nab("reward_low_FP_rate"), .nab("reward_low_FN_rate"),
+        .total("f1", decimals: 4) { $0.f1 }, .total("precision", decimals: 4) { $0.precision }, .total("recall", decimals: 4) { $0.recall },
+        .total("windows_detected") { Double($0.windowsDetected) }, .total("windows", larger: nil) { Double($0.windows) },
+        .total("false_alerts", larger: false) { Double($0.falseAlerts) },
+        .total("false_alerts_per_day", decimals: 4, larger: false) { $0.falseAlertsPerDay },
+        .delay("mean_delay_minutes") { $0.meanDelay }, .delay("median_delay_minutes") { $0.medianDelay },
+        .total("change_windows_detected") { Double($0.changeWindowsDetected) },
+        .total("false_changes", larger: false) { Double($0.falseChanges) },
+        .total("false_changes_per_day", decimals: 4, larger: false) { $0.falseChangesPerDay },
+        .total("threshold_windows_detected") { Double($0.thresholdWindowsDetected) },
+        .total("false_threshold_alerts", larger: false) { Double($0.falseThresholdAlerts) },
+        .total("false_threshold_alerts_per_day", decimals: 4, larger: false) { $0.falseThresholdAlertsPerDay },
+        .total("false_notifications_per_day", decimals: 4, larger: false) { $0.falseNotificationsPerDay },
+        Column("seconds", { Fixed.format($0.seconds, 1) }),
+    ]
+
+    public static let leaderboardColumns = ["rank"] + columns.map(\.name)
 
     /// The leaderboard columns a run can be ranked by (`--rank-by`), each with its better end.
-    public static let rankable = ["nab_standard", "nab_reward_low_FP_rate", "nab_reward_low_FN_rate", "f1", "precision", "recall",
-                                  "windows_detected", "false_alerts", "false_alerts_per_day", "mean_delay_minutes", "median_delay_minutes",
-                                  "change_windows_detected", "false_changes", "false_changes_per_day", "threshold_windows_detected",
-                                  "false_threshold_alerts", "false_threshold_alerts_per_day", "false_notifications_per_day"]
+    public static let rankable = columns.filter { $0.rank != nil }.map(\.name)
 
-    /// The results, best first by `metric` (one of `rankable`), ties in grid order.
+    /// The results, best first by `metric` (one of `rankable`; `nab_standard` otherwise), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {
-        // Larger is better: counts of misses, false alarms and delays are negated.
-        func value(_ r: BacktestRun.Result) -> Double {
-            let t = r.total
-            switch metric {
-            case "nab_reward_low_FP_rate": return r.nabScore("reward_low_FP_rate")
-            case "nab_reward_low_FN_rate": return r.nabScore("reward_low_FN_rate")
-            case "f1": return t.f1
-            case "precision": return t.precision
-            case "recall": return t.recall
-            case "windows_detected": return Double(t.windowsDetected)
-            case "false_alerts": return -Double(t.falseAlerts)
-            case "false_alerts_per_day": return -t.falseAlertsPerDay
-            case "mean_delay_minutes": return -(t.meanDelay ?? .infinity)
-            case "median_delay_minutes": return -(t.medianDelay ?? .infinity)
-            case "change_windows_detected": return Double(t.changeWindowsDetected)
-            case "false_changes": return -Double(t.falseChanges)
-            case "false_changes_per_day": return -t.falseChangesPerDay
-            case "threshold_windows_detected": return Double(t.thresholdWindowsDetected)
-            case "false_threshold_alerts": return -Double(t.falseThresholdAlerts)
-            case "false_threshold_alerts_per_day": return -t.falseThresholdAlertsPerDay
-            case "false_notifications_per_day": return -t.falseNotificationsPerDay
-            default: return r.nabScore("standard")
-            }
-        }
+        let value = columns.first { $0.name == metric }?.rank ?? { $0.nabScore("standard") }
         return results.enumerated().sorted { (value($0.element), $1.offset) > (value($1.element), $0.offset) }.map(\.element)
     }
 
     /// The leaderboard rows of ranked results.
     public static func leaderboard(_ ranked: [BacktestRun.Result]) -> [[String]] {
-        ranked.enumerated().map { rank, r in
-            let t = r.total
-            return [String(rank + 1), r.overrides.isEmpty ? "(defaults)" : r.overrides.joined(separator: " "),
-                    Fixed.format(r.nabScore("standard"), 2), Fixed.format(r.nabScore("reward_low_FP_rate"), 2),
-                    Fixed.format(r.nabScore("reward_low_FN_rate"), 2), Fixed.format(t.f1, 4), Fixed.format(t.precision, 4),
-                    Fixed.format(t.recall, 4), String(t.windowsDetected), String(t.windows), String(t.falseAlerts),
-                    Fixed.format(t.falseAlertsPerDay, 4), t.meanDelay.map { Fixed.format($0 / 60, 1) } ?? "",
-                    t.medianDelay.map { Fixed.format($0 / 60, 1) } ?? "", String(t.changeWindowsDetected), String(t.falseChanges),
-                    Fixed.format(t.falseChangesPerDay, 4), String(t.thresholdWindowsDetected), String(t.falseThresholdAlerts),
-                    Fixed.format(t.falseThresholdAlertsPerDay, 4), Fixed.format(t.falseNotificationsPerDay, 4), Fixed.format(r.seconds, 1)]
-        }
+        ranked.enumerated().map { rank, r in [String(rank + 1)] + columns.map { $0.text(r) } }
     }
 
     public func writeLeaderboard(_ rows: [[String]]) throws {

@@ -79,19 +79,21 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
 
     /// Raw outlier scores of new points: minus the sum over features of `log2(density + alpha)`.
     public func decisionFunction(_ x: FeatureMatrix) -> [Double] {
-        (0..<x.rows).map { r in
+        let features = min(x.columns, edges.count)
+        // Each feature's bin scores and its sparsest bin's, once per call rather than per value.
+        let binScores = densities.prefix(features).map { $0.map { log2($0 + alpha) } }
+        let sparsest = binScores.map { $0.min() ?? 0 }
+        return (0..<x.rows).map { r in
             var total = 0.0
-            for c in 0..<min(x.columns, edges.count) {
-                total += featureScore(x.values[r * x.columns + c], feature: c)
+            for c in 0..<features {
+                total += score(x.values[r * x.columns + c], edges: edges[c], binScores: binScores[c], sparsest: sparsest[c])
             }
             return -total
         }
     }
 
-    func featureScore(_ v: Double, feature c: Int) -> Double {
-        let e = edges[c]
-        let scores = densities[c].map { log2($0 + alpha) }
-        let sparsest = scores.min() ?? 0
+    /// One value's score on one feature, from that feature's bin edges and bin scores.
+    func score(_ v: Double, edges e: [Double], binScores scores: [Double], sparsest: Double) -> Double {
         // np.digitize(right=True): i with e[i-1] < v <= e[i]; 0 below the first edge, bins + 1 above the last.
         var lo = 0, hi = e.count
         while lo < hi {
