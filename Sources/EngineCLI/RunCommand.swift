@@ -14,12 +14,14 @@ struct RunCommand: AsyncParsableCommand {
             This is the unit of work of an orchestrator (Kubernetes CronJobs, Dagster): it is idempotent, \
             several can run at once for different batches, and each run takes a lease on its job and batch \
             in the store, so two runs of the same job and batch never overlap, even on different machines \
-            sharing a PostgreSQL store. A run whose lease another process holds is skipped (exit 0) after \
-            --lease-wait seconds; the lease of a process that died lapses --lease-ttl seconds after its \
-            last renewal. Inside Dagster (DAGSTER_PIPES_CONTEXT set) progress and results are reported \
-            through Dagster Pipes.
+            sharing a PostgreSQL store. A run whose lease another process holds is skipped after \
+            --lease-wait seconds, and so are the jobs after it in this run for that batch; the lease of a \
+            process that died is taken over at once when it ran on this host, and lapses --lease-ttl \
+            seconds after its last renewal otherwise. Inside Dagster (DAGSTER_PIPES_CONTEXT set) progress \
+            and results are reported through Dagster Pipes.
 
-            Exits 1 if any job failed.
+            Exits 1 if any job failed (or failed for some metrics), 2 on configuration errors, 75 \
+            (EX_TEMPFAIL: retry later) if a job was skipped because another process held its lease.
             """
     )
 
@@ -86,7 +88,7 @@ struct RunCommand: AsyncParsableCommand {
         let pipes = try DagsterPipesSession.open(environment: installation.environment)
         let db = try installation.openDatabase()
         let models = try installation.modelStore(batches: batches)
-        var failed = false
+        var failed = false, held = false
         var time = start
         var runs: [JobRun] = []
         while time <= end {
@@ -94,9 +96,15 @@ struct RunCommand: AsyncParsableCommand {
                                    leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
             for batch in batches.sorted(by: { $0.name < $1.name }) {
                 var predecessorFailed = false
+                var predecessorHeld: String?
                 for kind in kinds {
-                    let run: JobRun
-                    if predecessorFailed && jobs != [.all] {
+                    var run: JobRun
+                    if let holder = predecessorHeld {
+                        // The jobs after one another process is running would read its half-written state.
+                        run = JobRun(job: kind, batch: batch.name, asOf: time, startedAt: time, finishedAt: time, status: .skipped,
+                                     rowsWritten: 0, error: "an earlier job of this run was skipped: \(holder) holds its lease")
+                        run.heldBy = holder
+                    } else if predecessorFailed && jobs != [.all] {
                         run = JobRun(job: kind, batch: batch.name, asOf: time, startedAt: time, finishedAt: time, status: .skipped,
                                      rowsWritten: 0, error: "an earlier job of this run failed")
                     } else {
@@ -104,7 +112,9 @@ struct RunCommand: AsyncParsableCommand {
                     }
                     print(describe(run))
                     predecessorFailed = predecessorFailed || run.status == .failed
-                    failed = failed || run.status == .failed
+                    predecessorHeld = predecessorHeld ?? run.heldBy
+                    failed = failed || run.status == .failed || run.status == .success && run.error != nil
+                    held = held || run.heldBy != nil
                     runs.append(run)
                 }
             }
@@ -115,7 +125,12 @@ struct RunCommand: AsyncParsableCommand {
             try pipes.close(error: failed ? "a job failed: see the runs_succeeded check" : nil)
         }
         if failed { throw ExitCode(1) }
+        if held { throw ExitCode(Self.heldExitCode) }
     }
+
+    /// The exit status when a job was skipped because another process held its lease: EX_TEMPFAIL,
+    /// so an orchestrator retries rather than taking the work as done.
+    static let heldExitCode: Int32 = 75
 }
 
 extension RunCommand {

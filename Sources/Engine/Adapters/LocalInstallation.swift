@@ -113,6 +113,16 @@ public struct LocalInstallation: Sendable {
     /// `clock`, the wall clock of the process.
     public func runLeases(database: any EngineStore, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
         let process = ProcessInfo.processInfo
-        return RunLeases(store: database, holder: "\(process.hostName):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait)
+        let host = process.hostName
+        return RunLeases(store: database, holder: "\(host):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait,
+                         holderIsGone: { Self.isGoneProcess(holder: $0, host: host) })
+    }
+
+    /// Whether `holder` (`host:pid`) names a process of `host` that no longer exists. A process
+    /// that exists but belongs to someone else (EPERM) is alive.
+    static func isGoneProcess(holder: String, host: String) -> Bool {
+        guard let colon = holder.lastIndex(of: ":"), holder[..<colon] == host,
+              let pid = Int32(holder[holder.index(after: colon)...]), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 }

@@ -126,9 +126,8 @@ public struct ConfigSchema: Sendable {
                     fail(key, "a job cannot run after itself")
                 }
             }
-            if key.hasSuffix("_n") || key.hasSuffix("_days_ago") || key.hasSuffix("_n_days"),
-               kind == .int, let n = value.intValue, n < 0, key != "llmalert_metric_rounding" {
-                fail(key, "must not be negative, got \(n)")
+            if kind == .int, let problem = IntegerBounds.problem(value, in: IntegerBounds.range(for: key)) {
+                fail(key, problem)
             }
         }
         if let method = values["model_combination_method"]?.stringValue, !["mean", "min", "max"].contains(method) {
@@ -170,7 +169,9 @@ public struct ConfigSchema: Sendable {
                 fail("preprocess_params", "'\(key)' must be \(kind.name), got \(params[key]?.kindName ?? "nothing")")
                 continue
             }
-            if kind == .int, let n = v.intValue, n < 0 { fail("preprocess_params", "'\(key)' must not be negative") }
+            if kind == .int, v != .null, let problem = IntegerBounds.problem(v, in: IntegerBounds.preprocessRange(for: key)) {
+                fail("preprocess_params", "'\(key)' \(problem)")
+            }
         }
         if let freq = params["freq"], freq != .null {
             if freq.stringValue.flatMap(ResampleFrequency.init) == nil {
@@ -215,6 +216,9 @@ public struct ConfigSchema: Sendable {
                     continue
                 }
                 if !Self.conforms(v, to: kind) { fail("model_configs", "\(at) (\(name)): '\(param)' must be \(kind.name)") }
+                else if kind == .int, let problem = IntegerBounds.problem(v, in: IntegerBounds.detectorRange(for: param)) {
+                    fail("model_configs", "\(at) (\(name)): '\(param)' \(problem)")
+                }
             }
             if let k = map["model_params"]?.mapValue?["n_neighbors"]?.intValue, k < 1 {
                 fail("model_configs", "\(at) (\(name)): 'n_neighbors' must be at least 1")

@@ -216,7 +216,7 @@ public struct TrainedModel: Sendable, Decodable, Hashable {
     /// Where a metric's detector lives in the model store: `<batch>/<metric>_<model_tag>.json`,
     /// with characters that are unsafe in file names percent-encoded.
     public static func storeKey(batch: String, metric: String, tag: String) -> String {
-        "\(safe(batch))/\(safe(metric))_\(safe(tag)).json"
+        "\(FileNameComponent.capped(safe(batch), identity: batch))/\(FileNameComponent.capped(safe(metric) + "_" + safe(tag), identity: metric + "|" + tag)).json"
     }
 
     static func safe(_ text: String) -> String {

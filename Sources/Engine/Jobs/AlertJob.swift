@@ -80,6 +80,7 @@ public struct AlertJob: BatchJob {
         let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
         var alerts: [MetricRow] = []
         var notifications: [AlertNotification] = []
+        var failures: [MetricFailure] = []
         // The decision needs the recent points and, before them, enough scores to smooth over and
         // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
         // Recovery looks back to the metric's last alert, so it reads the whole alert_max_n.
@@ -91,43 +92,47 @@ public struct AlertJob: BatchJob {
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             try Task.checkCancellation()
-            let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
-                                                    from: from, through: now, latest: needed))
-            guard let first = scores.first else { continue }
-            let window = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .metric],
-                                                    from: first.timestamp, through: now))
-            let alertedTimes = Set(window.filter { $0.type == .alert }.map(\.timestamp))
-            let values = Dictionary(window.filter { $0.type == .metric }.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
-            let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
-            let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
-                                        recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
-                                        snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
-                                        firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
-            let tags = batch.tags(for: metric)
-            for decision in decisions {
-                let score = scores[decision.index]
-                let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
-                let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
-                alerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
-                                        value: 1, metadata: metadata))
-                notifications.append(AlertNotification(kind: .alert, batch: batch.name, metric: metric,
-                                                       timestamp: score.timestamp, value: values[score.timestamp],
-                                                       score: score.value, smoothedScore: decision.smoothed,
-                                                       threshold: batch.alertThreshold, severity: severity,
-                                                       methods: batch.alertMethods, tags: tags))
-            }
-            let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()
-            if let lastAlert {
-                let smoothed = ScoreSmoothing.smoothed(scores.map(\.value), window: batch.alertSmoothN)
-                if let r = Self.recovery(smoothed: smoothed, alertIndex: lastAlert, threshold: batch.alertThreshold, recoveryN: recoveryN) {
-                    let point = scores[r]
-                    notifications.append(AlertNotification(
-                        kind: .recovery, batch: batch.name, metric: metric, timestamp: point.timestamp, value: values[point.timestamp],
-                        score: point.value, smoothedScore: smoothed[r], threshold: batch.alertThreshold, severity: .info,
-                        details: ["alerted_at": MetricTimestamp.format(scores[lastAlert].timestamp)],
-                        methods: batch.alertMethods, tags: tags))
+            var metricAlerts: [MetricRow] = [], metricNotifications: [AlertNotification] = []
+            let failure = try await attemptMetric(metric, job: kind, context: context) {
+                let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
+                                                        from: from, through: now, latest: needed))
+                guard let first = scores.first else { return }
+                let window = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .metric],
+                                                        from: first.timestamp, through: now))
+                let alertedTimes = Set(window.filter { $0.type == .alert }.map(\.timestamp))
+                let values = Dictionary(window.filter { $0.type == .metric }.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
+                let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
+                let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
+                                            recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
+                                            snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
+                                            firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
+                let tags = batch.tags(for: metric)
+                for decision in decisions {
+                    let score = scores[decision.index]
+                    let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
+                    let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
+                    metricAlerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
+                                            value: 1, metadata: metadata))
+                    metricNotifications.append(AlertNotification(kind: .alert, batch: batch.name, metric: metric,
+                                                           timestamp: score.timestamp, value: values[score.timestamp],
+                                                           score: score.value, smoothedScore: decision.smoothed,
+                                                           threshold: batch.alertThreshold, severity: severity,
+                                                           methods: batch.alertMethods, tags: tags))
+                }
+                let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()
+                if let lastAlert {
+                    let smoothed = ScoreSmoothing.smoothed(scores.map(\.value), window: batch.alertSmoothN)
+                    if let r = Self.recovery(smoothed: smoothed, alertIndex: lastAlert, threshold: batch.alertThreshold, recoveryN: recoveryN) {
+                        let point = scores[r]
+                        metricNotifications.append(AlertNotification(
+                            kind: .recovery, batch: batch.name, metric: metric, timestamp: point.timestamp, value: values[point.timestamp],
+                            score: point.value, smoothedScore: smoothed[r], threshold: batch.alertThreshold, severity: .info,
+                            details: ["alerted_at": MetricTimestamp.format(scores[lastAlert].timestamp)],
+                            methods: batch.alertMethods, tags: tags))
+                    }
                 }
             }
+            if let failure { failures.append(failure) } else { alerts += metricAlerts; notifications += metricNotifications }
         }
         if batch.alertExplain, let model = context.llm {
             let explainer = AlertExplainer(model: model, budget: TokenBudget(limit: batch.llmMaxTokensPerRun))
@@ -149,7 +154,7 @@ public struct AlertJob: BatchJob {
         let written = try store.insert(alerts)
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("alert \(batch.name): \(written) alerts")
-        return JobOutcome(rowsWritten: written)
+        return JobOutcome(rowsWritten: written, failures: failures)
     }
 }
 

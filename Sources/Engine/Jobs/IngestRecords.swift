@@ -32,15 +32,23 @@ struct IngestRecords {
                 if result.firstProblem == nil { result.firstProblem = "row \(index + 1): \(reason)" }
             }
             guard let timestamp = Self.timestamp(record[Self.timestampColumn] ?? .null) else {
-                drop("metric_timestamp \(Self.show(record[Self.timestampColumn])) is not a timestamp")
+                drop("metric_timestamp \(Self.show(record[Self.timestampColumn])) is not a timestamp between the years 0001 and 9999")
                 continue
             }
             guard let name = Self.name(record[Self.nameColumn] ?? .null) else {
                 drop("metric_name \(Self.show(record[Self.nameColumn])) is empty or not text")
                 continue
             }
+            if let problem = RepresentableValues.nameProblem(name) {
+                drop("metric_name \(Self.show(record[Self.nameColumn])) \(problem)")
+                continue
+            }
             guard let raw = Self.number(record[Self.valueColumn] ?? .null), raw.isFinite else {
                 drop("metric_value \(Self.show(record[Self.valueColumn])) is not a finite number")
+                continue
+            }
+            guard RepresentableValues.isValue(raw) else {
+                drop("metric_value \(Self.show(record[Self.valueColumn])) is beyond ±1e100, the largest magnitude the engine computes with")
                 continue
             }
             let key = MetricKey(timestamp: timestamp, batch: batch, name: name, type: .metric)
@@ -51,7 +59,9 @@ struct IngestRecords {
         // so the stored value does not depend on the order the rows came in.
         for (key, values) in grouped {
             let raw = values.count == 1 ? values[0] : values.sorted().reduce(0, +) / Double(values.count)
-            let value = rounding >= 0 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
+            // Rounding a value whose digits already exceed a double's precision changes nothing,
+            // and multiplying it by the factor could overflow.
+            let value = rounding >= 0 && abs(raw) < 1e15 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
             result.rows.append(MetricRow(timestamp: key.timestamp, batch: batch, name: key.name, type: .metric, value: value))
         }
         result.rows.sort { ($0.timestamp, $0.name) < ($1.timestamp, $1.name) }
@@ -91,7 +101,10 @@ struct IngestRecords {
         case .null: return "null"
         case .integer(let i): return String(i)
         case .real(let d): return String(d)
-        case .text(let s): return "'\(s.count > 40 ? String(s.prefix(40)) + "…" : s)'"
+        case .text(let s):
+            // Control characters are shown escaped, so a log line stays one line and a NUL is seen.
+            let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
+            return "'" + shown.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined() + "'"
         }
     }
 

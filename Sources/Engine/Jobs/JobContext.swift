@@ -61,10 +61,46 @@ public struct JobOutcome: Sendable, Hashable {
     public var rowsWritten: Int
     /// Metrics the job passed over, with the reason, for the log and the run summary.
     public var skipped: [String]
+    /// Metrics the job failed on, each with its error; the other metrics were done.
+    public var failures: [MetricFailure]
 
-    public init(rowsWritten: Int = 0, skipped: [String] = []) {
+    public init(rowsWritten: Int = 0, skipped: [String] = [], failures: [MetricFailure] = []) {
         self.rowsWritten = rowsWritten
         self.skipped = skipped
+        self.failures = failures
+    }
+
+    /// One line that names the failed metrics (at most three) and the first error, or nil.
+    public var failureSummary: String? {
+        guard let first = failures.first else { return nil }
+        let names = failures.prefix(3).map { "'\($0.metric)'" }.joined(separator: ", ") + (failures.count > 3 ? ", …" : "")
+        return "\(failures.count) metric\(failures.count == 1 ? "" : "s") failed (\(names)); the others ran. First: '\(first.metric)': \(first.reason)"
+    }
+}
+
+/// A metric a job could not handle, and why.
+public struct MetricFailure: Sendable, Hashable {
+    public var metric: String
+    public var reason: String
+
+    public init(metric: String, reason: String) {
+        self.metric = metric
+        self.reason = reason
+    }
+}
+
+/// Runs one metric's share of a job, so that a metric whose data or model breaks a step fails
+/// alone, named, while the job goes on with the others. Returns the failure, or nil; a
+/// cancellation (a timeout, a shutdown) is not a metric's fault and still stops the whole run.
+func attemptMetric(_ metric: String, job: JobKind, context: JobContext, _ body: () async throws -> Void) async throws -> MetricFailure? {
+    do {
+        try await body()
+        return nil
+    } catch let error as CancellationError {
+        throw error
+    } catch {
+        context.logger.error("\(job.rawValue): metric '\(metric)' failed: \(error)")
+        return MetricFailure(metric: metric, reason: "\(error)")
     }
 }
 

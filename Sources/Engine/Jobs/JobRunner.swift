@@ -50,12 +50,18 @@ public struct JobRunner: Sendable {
                 try context.gate?.admit(kind, batch: batch.name)
                 if let held = try await leases?.acquire(kind, batch: batch.name) {
                     run.status = .skipped
-                    run.error = held
-                    context.logger.warning("\(kind.rawValue) \(batch.name): skipped, \(held)")
+                    run.heldBy = held.holder
+                    run.error = "\(held.holder) holds the lease of \(kind.rawValue) \(batch.name) until \(MetricTimestamp.formatISO(held.expiresAt))"
+                    context.logger.warning("\(kind.rawValue) \(batch.name): skipped, \(run.error ?? "")")
                 } else {
                     defer { releaseLease(kind, batch: batch) }
                     let outcome = try await execute(jobs(kind), batch: batch)
                     run.rowsWritten = outcome.rowsWritten
+                    // Some metrics failed and the others ran: the run stands, with its error naming them.
+                    if let summary = outcome.failureSummary {
+                        run.error = summary
+                        context.logger.error("\(kind.rawValue) \(batch.name): \(summary)")
+                    }
                 }
             } catch {
                 run.status = .failed
@@ -69,7 +75,9 @@ public struct JobRunner: Sendable {
         } catch {
             context.logger.error("\(kind.rawValue) \(batch.name): could not record the run: \(error)")
         }
-        if run.status == .failed && batch.jobFailureAlert { await notifyFailure(run, batch: batch) }
+        if (run.status == .failed || run.status == .success && run.error != nil) && batch.jobFailureAlert {
+            await notifyFailure(run, batch: batch)
+        }
         return run
     }
 

@@ -13,28 +13,31 @@ public struct PlotJob: BatchJob {
     public static func fileStem(_ metric: String) -> String {
         var stem = String(metric.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
         if stem.hasPrefix(".") { stem = "_" + stem.dropFirst() }
-        guard stem != metric else { return stem }
+        guard stem != metric else { return FileNameComponent.capped(stem, identity: metric) }
         var hash = StableHash()
         hash.combine(metric)
-        return stem + "-" + String(String(hash.value, radix: 16).suffix(6))
+        return FileNameComponent.capped(stem + "-" + String(String(hash.value, radix: 16).suffix(6)), identity: metric)
     }
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
-        var written = 0
+        var outcome = JobOutcome()
         for metric in try store.metricNames(batch: batch.name, type: .metric) {
             try Task.checkCancellation()
-            let data = try PlotData.load(store: store, batch: batch, metric: metric, through: now, maxN: batch.plotMaxN,
-                                         maxDaysAgo: batch.plotMaxDaysAgo)
-            guard !data.values.isEmpty else { continue }
-            let scene = PlotScene(data: data)
-            let stem = Self.fileStem(metric)
-            try context.plots.write(batch: batch.name, file: "\(stem).svg", data: Data(SVGRenderer.render(scene).utf8))
-            try context.plots.write(batch: batch.name, file: "\(stem).png", data: PNGEncoder.encode(Rasterizer.render(scene)))
-            written += 1
+            let failure = try await attemptMetric(metric, job: kind, context: context) {
+                let data = try PlotData.load(store: store, batch: batch, metric: metric, through: now, maxN: batch.plotMaxN,
+                                             maxDaysAgo: batch.plotMaxDaysAgo)
+                guard !data.values.isEmpty else { return }
+                let scene = PlotScene(data: data)
+                let stem = Self.fileStem(metric)
+                try context.plots.write(batch: batch.name, file: "\(stem).svg", data: Data(SVGRenderer.render(scene).utf8))
+                try context.plots.write(batch: batch.name, file: "\(stem).png", data: PNGEncoder.encode(Rasterizer.render(scene)))
+                outcome.rowsWritten += 1
+            }
+            if let failure { outcome.failures.append(failure) }
         }
-        context.logger.info("plot \(batch.name): \(written) charts")
-        return JobOutcome(rowsWritten: written)
+        context.logger.info("plot \(batch.name): \(outcome.rowsWritten) charts")
+        return outcome
     }
 }

@@ -43,58 +43,64 @@ public struct ScoreJob: BatchJob {
         var scores: [MetricRow] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
             try Task.checkCancellation()
-            var models: [TrainedModel] = []
-            do {
-                for config in batch.models {
-                    let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-                    guard let model = try await Self.load(key, context: context) else { break }
-                    models.append(model)
+            let failure = try await attemptMetric(metric, job: kind, context: context) {
+                var models: [TrainedModel] = []
+                do {
+                    for config in batch.models {
+                        let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
+                        guard let model = try await Self.load(key, context: context) else { break }
+                        models.append(model)
+                    }
+                } catch let error as DetectorError {
+                    // A corrupt or incompatible model: this metric waits for its retraining; the others are scored.
+                    try await Self.forget(metric: metric, batch: batch, context: context)
+                    outcome.skipped.append("\(metric): \(error); it will be retrained")
+                    context.logger.error("score \(batch.name): skipped \(metric): \(error); it will be retrained")
+                    return
                 }
-            } catch let error as DetectorError {
-                // A corrupt or incompatible model: this metric waits for its retraining; the others are scored.
-                try await Self.forget(metric: metric, batch: batch, context: context)
-                outcome.skipped.append("\(metric): \(error); it will be retrained")
-                context.logger.error("score \(batch.name): skipped \(metric): \(error); it will be retrained")
-                continue
-            }
-            guard models.count == batch.models.count else {
-                outcome.skipped.append("\(metric): no trained model yet")
-                context.logger.info("score \(batch.name): skipped \(metric): no trained model yet")
-                continue
-            }
-            var history: [MetricRow]
-            let season = Double(params.season?.seconds ?? 0)
-            // Detectors that read a point's past (NOVELTY) need rows before the ones scored.
-            let context = models.map(\.contextRows).max() ?? 0
-            if let freq = params.freq {
-                let span = Double((batch.scoreMaxN + params.warmup + context + 1) * freq.seconds) + season
-                history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                     from: now.addingTimeInterval(-span), through: now))
-            } else {
-                history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                     through: now, latest: batch.scoreMaxN + params.warmup + context))
-                // A seasonal difference needs the season before the oldest row too.
-                if season > 0, let oldest = history.first {
+                guard models.count == batch.models.count else {
+                    outcome.skipped.append("\(metric): no trained model yet")
+                    context.logger.info("score \(batch.name): skipped \(metric): no trained model yet")
+                    return
+                }
+                var history: [MetricRow]
+                let season = Double(params.season?.seconds ?? 0)
+                // Detectors that read a point's past (NOVELTY) need rows before the ones scored.
+                let context = models.map(\.contextRows).max() ?? 0
+                if let freq = params.freq {
+                    let span = Double((batch.scoreMaxN + params.warmup + context + 1) * freq.seconds) + season
                     history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                         from: oldest.timestamp.addingTimeInterval(-season), through: now))
+                                                         from: now.addingTimeInterval(-span), through: now))
+                } else {
+                    history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                                         through: now, latest: batch.scoreMaxN + params.warmup + context))
+                    // A seasonal difference needs the season before the oldest row too.
+                    if season > 0, let oldest = history.first {
+                        history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
+                                                             from: oldest.timestamp.addingTimeInterval(-season), through: now))
+                    }
+                }
+                let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
+                let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }
+                guard let first = candidates.first else { return }
+                let scored = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
+                                                            from: x.timestamps[first], through: now)).map(\.timestamp))
+                let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
+                guard !targets.isEmpty else { return }
+                let perModel = try models.map { try $0.probability(x, rows: targets, alertThreshold: batch.alertThreshold) }
+                let combined = targets.indices.map { row in batch.combination.combine(perModel.map { $0[row] }) }
+                if let bad = combined.firstIndex(where: { !$0.isFinite }) {
+                    throw JobError("the score at \(MetricTimestamp.format(x.timestamps[targets[bad]])) is not a number; its values or model are out of range")
+                }
+                for (row, timestamp) in targets.map({ x.timestamps[$0] }).enumerated() {
+                    scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,
+                                            value: (combined[row] * 1000).rounded(.toNearestOrEven) / 1000))
                 }
             }
-            let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
-            let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }
-            guard let first = candidates.first else { continue }
-            let scored = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
-                                                        from: x.timestamps[first], through: now)).map(\.timestamp))
-            let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
-            guard !targets.isEmpty else { continue }
-            let perModel = try models.map { try $0.probability(x, rows: targets, alertThreshold: batch.alertThreshold) }
-            for (row, timestamp) in targets.map({ x.timestamps[$0] }).enumerated() {
-                let combined = batch.combination.combine(perModel.map { $0[row] })
-                scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,
-                                        value: (combined * 1000).rounded(.toNearestOrEven) / 1000))
-            }
+            if let failure { outcome.failures.append(failure) }
         }
         outcome.rowsWritten = try store.insert(scores)
-        context.logger.info("score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped")
+        context.logger.info("score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome
     }
 }

@@ -33,37 +33,45 @@ public struct TrainJob: BatchJob {
             var work: [Work] = []
             for metric in chunk {
                 try Task.checkCancellation()
-                if let item = try await prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome) {
-                    work.append(item)
+                var prepared: Work?
+                let failure = try await attemptMetric(metric, job: kind, context: context) {
+                    prepared = try await prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome)
                 }
+                if let failure { outcome.failures.append(failure) }
+                if let prepared { work.append(prepared) }
             }
             let memo = context.memo, seed = context.seed
-            let fitted = try await withThrowingTaskGroup(of: (Int, [TrainedModel]).self) { group in
+            let fitted = try await withThrowingTaskGroup(of: (Int, Result<[TrainedModel], any Error>).self) { group in
                 for (index, item) in work.enumerated() {
                     group.addTask {
-                        let models = try zip(item.configs, item.fingerprints).map { config, fingerprint in
-                            var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
-                            return try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
-                                                        trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
+                        let models = Result {
+                            try zip(item.configs, item.fingerprints).map { config, fingerprint in
+                                var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
+                                return try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
+                                                            trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
+                            }
                         }
                         return (index, models)
                     }
                 }
-                var results: [[TrainedModel]] = Array(repeating: [], count: work.count)
+                var results: [Result<[TrainedModel], any Error>] = Array(repeating: .success([]), count: work.count)
                 for try await (index, models) in group { results[index] = models }
                 return results
             }
-            for models in fitted {
-                for model in models {
-                    let key = TrainedModel.storeKey(batch: batch.name, metric: model.metric, tag: model.modelTag)
-                    try await context.models.save(try model.encoded(), key: key)
-                    try await context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
-                    memo?.store(key, model: model)
-                    outcome.rowsWritten += 1
+            for (item, models) in zip(work, fitted) {
+                let failure = try await attemptMetric(item.metric, job: kind, context: context) {
+                    for model in try models.get() {
+                        let key = TrainedModel.storeKey(batch: batch.name, metric: model.metric, tag: model.modelTag)
+                        try await context.models.save(try model.encoded(), key: key)
+                        try await context.models.save(Data(model.fingerprint.utf8), key: key + ".fingerprint")
+                        memo?.store(key, model: model)
+                        outcome.rowsWritten += 1
+                    }
                 }
+                if let failure { outcome.failures.append(failure) }
             }
         }
-        context.logger.info("train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped")
+        context.logger.info("train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome
     }
 

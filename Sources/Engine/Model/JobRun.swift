@@ -29,6 +29,8 @@ public struct JobRun: Sendable, Hashable, Codable {
     public var status: JobStatus
     public var rowsWritten: Int
     public var error: String?
+    /// The process whose lease kept this run from running (a skipped run); not stored.
+    public var heldBy: String?
 
     public init(job: JobKind, batch: String, asOf: Date, startedAt: Date, finishedAt: Date,
                 status: JobStatus, rowsWritten: Int, error: String? = nil) {

@@ -79,7 +79,12 @@ public enum MetricTimestamp {
               (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
-        return Date(timeIntervalSince1970: TimeInterval(seconds))
+        return representable(TimeInterval(seconds))
+    }
+
+    /// The date, when the store's text form can write it (years 0001 to 9999).
+    private static func representable(_ seconds: TimeInterval) -> Date? {
+        RepresentableValues.times.contains(seconds) ? Date(timeIntervalSince1970: seconds) : nil
     }
 
     /// Drops sub-second precision, as the store does.
@@ -90,7 +95,7 @@ public enum MetricTimestamp {
     private static func fromEpoch(_ value: Double) -> Date? {
         guard value.isFinite else { return nil }
         let seconds = abs(value) >= 1e11 ? value / 1000 : value
-        return Date(timeIntervalSince1970: seconds.rounded(.down))
+        return representable(seconds.rounded(.down))
     }
 }
 
@@ -112,8 +117,12 @@ public struct CivilTime: Sendable, Equatable {
         weekday = Int(((days % 7) + 11) % 7)
     }
 
+    /// A date outside the years 0001–9999 (which parsing and ingest refuse) is clamped to that
+    /// span rather than trapping in the conversion to whole seconds.
     public init(date: Date) {
-        self.init(epochSeconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : date.timeIntervalSince1970
+        let clamped = min(max(seconds, RepresentableValues.times.lowerBound), RepresentableValues.times.upperBound)
+        self.init(epochSeconds: Int64(clamped.rounded(.down)))
     }
 
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).

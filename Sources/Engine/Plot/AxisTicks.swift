@@ -54,7 +54,7 @@ public enum AxisTicks {
         let start = ceil(first.timeIntervalSince1970 / step) * step
         var times: [Date] = []
         var t = start
-        while t <= last.timeIntervalSince1970 {
+        while t <= last.timeIntervalSince1970 && times.count < 50 {
             times.append(Date(timeIntervalSince1970: t))
             t += step
         }

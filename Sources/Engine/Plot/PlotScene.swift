@@ -80,12 +80,12 @@ public struct PlotScene: Sendable, Hashable {
         }
 
         // Value panel.
-        let values = data.values.map(\.value)
+        let values = data.values.map { Self.drawable($0.value) }
         let (low, high) = Self.range(values)
         let valueTicks = AxisTicks.values(low: low, high: high)
         let vLow = min(low, valueTicks.first ?? low), vHigh = max(high, valueTicks.last ?? high)
         func yValue(_ v: Double) -> Double {
-            Self.valueBottom - (Self.valueBottom - Self.valueTop) * (v - vLow) / max(vHigh - vLow, 1e-12)
+            Self.valueBottom - (Self.valueBottom - Self.valueTop) * (Self.drawable(v) - vLow) / max(vHigh - vLow, 1e-12)
         }
         for tick in valueTicks {
             let y = yValue(tick)
@@ -140,6 +140,12 @@ public struct PlotScene: Sendable, Hashable {
             if b.x - a.x > limit { runs.append([b]) } else { runs[runs.count - 1].append(b) }
         }
         return runs.map { $0.count == 1 ? .circle($0[0], radius: width, color: color) : .polyline($0, color: color, width: width, dashed: false) }
+    }
+
+    /// A value as the chart draws it: within ±`RepresentableValues.valueLimit` (NaN at 0), so
+    /// that ranges and positions stay finite even for a value stored before ingest refused it.
+    static func drawable(_ value: Double) -> Double {
+        value.isNaN ? 0 : min(max(value, -RepresentableValues.valueLimit), RepresentableValues.valueLimit)
     }
 
     static func range(_ values: [Double]) -> (Double, Double) {

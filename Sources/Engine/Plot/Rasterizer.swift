@@ -48,6 +48,7 @@ public enum Rasterizer {
             case .circle(let center, let radius, let color):
                 disc(&image, center, radius: radius, color: color)
             case .rect(let corner, let width, let height, let color):
+                guard drawable(corner, CanvasPoint(corner.x + width, corner.y + height)) else { continue }
                 let x0 = max(Int(corner.x.rounded()), 0), x1 = min(Int((corner.x + width).rounded()), image.width)
                 let y0 = max(Int(corner.y.rounded()), 0), y1 = min(Int((corner.y + height).rounded()), image.height)
                 for y in y0..<max(y1, y0) { for x in x0..<max(x1, x0) { image.blend(x: x, y: y, color: color, coverage: 1) } }
@@ -58,7 +59,14 @@ public enum Rasterizer {
         return image
     }
 
+    /// Whether a shape's coordinates can be drawn: finite and within a million pixels of the
+    /// canvas, so that converting them to pixel indices cannot trap whatever a scene holds.
+    static func drawable(_ points: CanvasPoint...) -> Bool {
+        points.allSatisfy { abs($0.x) < 1e6 && abs($0.y) < 1e6 }
+    }
+
     static func segment(_ image: inout RGBImage, _ a: CanvasPoint, _ b: CanvasPoint, color: RGB, width: Double) {
+        guard drawable(a, b), width.isFinite, abs(width) < 1e4 else { return }
         let half = width / 2
         let minX = Int(floor(min(a.x, b.x) - half - 1)), maxX = Int(ceil(max(a.x, b.x) + half + 1))
         let minY = Int(floor(min(a.y, b.y) - half - 1)), maxY = Int(ceil(max(a.y, b.y) + half + 1))
@@ -88,6 +96,7 @@ public enum Rasterizer {
     }
 
     static func disc(_ image: inout RGBImage, _ center: CanvasPoint, radius: Double, color: RGB) {
+        guard drawable(center), radius.isFinite, abs(radius) < 1e4 else { return }
         let minX = Int(floor(center.x - radius - 1)), maxX = Int(ceil(center.x + radius + 1))
         let minY = Int(floor(center.y - radius - 1)), maxY = Int(ceil(center.y + radius + 1))
         guard maxX >= 0, maxY >= 0, minX < image.width, minY < image.height else { return }
@@ -101,6 +110,7 @@ public enum Rasterizer {
 
     /// Bitmap text whose capitals are about `size` pixels tall (scaled by whole pixels).
     static func text(_ image: inout RGBImage, _ text: String, at: CanvasPoint, size: Double, anchor: Shape.TextAnchor, color: RGB) {
+        guard drawable(at), size.isFinite, abs(size) < 1e4 else { return }
         let scale = max(Int((size / Double(BitmapFont.height)).rounded()), 1)
         let advance = (BitmapFont.width + 1) * scale
         let total = advance * text.count - scale

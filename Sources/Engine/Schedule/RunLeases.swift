@@ -13,25 +13,35 @@ public struct RunLeases: Sendable {
     public let ttl: TimeInterval
     /// How long to wait for another holder's lease before the run is skipped.
     public let wait: TimeInterval
+    /// Whether a holder is known to be gone (a process of this host that no longer exists), so
+    /// its lease is taken over at once instead of after it expires: a retry right after a crash
+    /// runs rather than skipping. Holders it cannot judge (other hosts) count as alive.
+    public let holderIsGone: @Sendable (String) -> Bool
 
-    public init(store: LeaseStore, holder: String, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) {
+    public init(store: LeaseStore, holder: String, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0,
+                holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.store = store
         self.holder = holder
         self.clock = clock
         self.ttl = ttl
         self.wait = wait
+        self.holderIsGone = holderIsGone
     }
 
     /// Takes the lease, waiting up to `wait` seconds for another holder's to end or expire.
-    /// Returns nil when it is still held by another process: the lease in force is in the reason.
-    public func acquire(_ job: JobKind, batch: String) async throws -> String? {
+    /// Returns nil once the lease is this process's, or the other process's lease in force.
+    public func acquire(_ job: JobKind, batch: String) async throws -> RunLease? {
         let deadline = clock.now.addingTimeInterval(wait)
         while true {
             let now = clock.now
             let lease = try store.acquireLease(job: job, batch: batch, holder: holder, now: now, expires: now.addingTimeInterval(ttl))
             if lease.holder == holder { return nil }
-            let reason = "\(lease.holder) holds the lease of \(job.rawValue) \(batch) until \(MetricTimestamp.formatISO(lease.expiresAt))"
-            guard now < deadline else { return reason }
+            if holderIsGone(lease.holder) {
+                // Releasing by the dead holder's name cannot touch a lease a live process took since.
+                try store.releaseLease(job: job, batch: batch, holder: lease.holder)
+                continue
+            }
+            guard now < deadline else { return lease }
             try await clock.sleep(until: min(deadline, now.addingTimeInterval(max(1, min(5, ttl / 4)))))
         }
     }
