@@ -108,6 +108,12 @@ public struct BatchLoader: Sendable {
                 let (f, l) = origin[key] ?? (file, nil)
                 return (f, l)
             }
+            // Found at load, so `engine serve` refuses the batch on reload instead of recursing at its ingest.
+            for key in ["ingest_sql", "ingest_fn"] {
+                guard let template = values[key]?.stringValue, let problem = IncludeGraph(folder: folder).problem(in: template) else { continue }
+                let (f, l) = origin[key] ?? (file, nil)
+                fileErrors.append(ConfigError(file: f, key: key, line: l, message: problem))
+            }
             if fileErrors.isEmpty {
                 batches.append(BatchConfig(name: name, file: file, values: values))
             }

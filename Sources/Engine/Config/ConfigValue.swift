@@ -13,11 +13,26 @@ public enum ConfigValue: Sendable, Hashable {
 
     /// Parses one YAML scalar the way a YAML file would (`false` is a Bool, `3` an Int, `"3"` a String).
     public static func scalar(_ text: String) -> ConfigValue {
-        guard let node = try? Yams.compose(yaml: text) else { return .string(text) }
+        guard text.utf8.count <= ConfigDocument.maxBytes, let node = try? Yams.compose(yaml: text) else { return .string(text) }
         return (try? ConfigValue(node: node)) ?? .string(text)
     }
 
+    /// The most values (scalars, lists and maps, aliases counted each time they are used) one
+    /// document may hold. A configuration holds hundreds; the bound stops a "billion laughs"
+    /// document, a few hundred bytes of nested aliases, before it expands into gigabytes.
+    public static let maxValues = 100_000
+
     init(node: Node) throws {
+        var budget = Self.maxValues
+        try self.init(node: node, budget: &budget)
+    }
+
+    init(node: Node, budget: inout Int) throws {
+        budget -= 1
+        guard budget >= 0 else {
+            throw ConfigError(file: "", key: nil, line: node.mark?.line,
+                              message: "the document expands to more than \(Self.maxValues) values (nested YAML aliases?)")
+        }
         switch node {
         case .scalar(let scalar):
             switch Tag.Name(rawValue: node.tag.rawValue) {
@@ -28,11 +43,13 @@ public enum ConfigValue: Sendable, Hashable {
             default: self = .string(scalar.string)
             }
         case .sequence(let sequence):
-            self = .list(try sequence.map { try ConfigValue(node: $0) })
+            var items: [ConfigValue] = []
+            for item in sequence { items.append(try ConfigValue(node: item, budget: &budget)) }
+            self = .list(items)
         case .mapping(let mapping):
             var result: [String: ConfigValue] = [:]
             for (key, value) in mapping {
-                result[key.string ?? "\(key)"] = try ConfigValue(node: value)
+                result[key.string ?? "\(key)"] = try ConfigValue(node: value, budget: &budget)
             }
             self = .map(result)
         case .alias(let alias):
@@ -123,9 +140,17 @@ public struct ConfigDocument: Sendable {
     public var values: [String: ConfigValue]
     public var keyLines: [String: Int]
 
+    /// The largest configuration file read, in bytes: far above any real batch file, and a bound
+    /// on what parsing one may cost.
+    public static let maxBytes = 1 << 20
+
     /// Parses YAML text; errors name `path` and the line.
     public init(path: String, text: String) throws {
         self.path = path
+        guard text.utf8.count <= Self.maxBytes else {
+            throw ConfigError(file: path, key: nil, line: nil,
+                              message: "is \(text.utf8.count) bytes; a configuration file may hold at most \(Self.maxBytes)")
+        }
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -142,13 +167,14 @@ public struct ConfigDocument: Sendable {
         }
         var values: [String: ConfigValue] = [:]
         var lines: [String: Int] = [:]
+        var budget = ConfigValue.maxValues
         for (key, value) in mapping {
             let name = key.string ?? "\(key)"
             if values[name] != nil {
                 throw ConfigError(file: path, key: name, line: key.mark?.line, message: "key appears twice")
             }
             do {
-                values[name] = try ConfigValue(node: value)
+                values[name] = try ConfigValue(node: value, budget: &budget)
             } catch var error as ConfigError {
                 error.file = path
                 error.key = name

@@ -25,10 +25,15 @@ public struct TemplateRenderer: Sendable {
 
     /// Renders template text with a context. `file` and `key` only locate errors.
     public func render(_ template: String, context: [String: Any], file: String, key: String, extensions: [Extension] = []) throws -> String {
+        if let problem = IncludeGraph(folder: folder).problem(in: template) {
+            throw ConfigError(file: file, key: key, line: nil, message: problem)
+        }
         let environment = Environment(loader: FolderLoader(folder: folder), extensions: extensions, trimBehaviour: .nothing)
         do {
             return try environment.renderTemplate(string: template, context: context)
         } catch let error as IncludeMissing {
+            throw ConfigError(file: file, key: key, line: nil, message: "\(error)")
+        } catch let error as IncludeLimit {
             throw ConfigError(file: file, key: key, line: nil, message: "\(error)")
         } catch {
             throw ConfigError(file: file, key: key, line: nil, message: "template failed to render: \(error)")
@@ -54,12 +59,20 @@ public struct TemplateRenderer: Sendable {
 }
 
 /// Loads included templates through the metrics-folder port, so templating does no file I/O itself.
+/// One loader serves one render, and counts its loads: an include whose name is computed
+/// (`{% include name %}`), which `IncludeGraph` cannot follow, still cannot recurse without end.
 private final class FolderLoader: Loader {
     let folder: MetricsFolder
+    private var loads = 0
+
+    /// The most includes one render may load.
+    static let maxLoads = 64
 
     init(folder: MetricsFolder) { self.folder = folder }
 
     func loadTemplate(name: String, environment: Environment) throws -> Template {
+        loads += 1
+        guard loads <= Self.maxLoads else { throw IncludeLimit(name: name, limit: Self.maxLoads) }
         var path = name
         while path.hasPrefix("./") { path.removeFirst(2) }
         guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
@@ -80,4 +93,11 @@ struct IncludeMissing: Error, CustomStringConvertible {
     let name: String
     let reason: String
     var description: String { "template include '\(name)' not found: \(reason)" }
+}
+
+/// A render that loaded more includes than `FolderLoader.maxLoads` (a cycle through a computed name).
+struct IncludeLimit: Error, CustomStringConvertible {
+    let name: String
+    let limit: Int
+    var description: String { "more than \(limit) includes in one render (at '\(name)'): an include cycle?" }
 }
