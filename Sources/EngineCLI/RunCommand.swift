@@ -95,24 +95,8 @@ struct RunCommand: AsyncParsableCommand {
             let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db),
                                    leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
             for batch in batches.sorted(by: { $0.name < $1.name }) {
-                var predecessorFailed = false
-                var predecessorHeld: String?
-                for kind in kinds {
-                    var run: JobRun
-                    if let holder = predecessorHeld {
-                        // The jobs after one another process is running would read its half-written state.
-                        run = JobRun(job: kind, batch: batch.name, asOf: time, startedAt: time, finishedAt: time, status: .skipped,
-                                     rowsWritten: 0, error: "an earlier job of this run was skipped: \(holder) holds its lease")
-                        run.heldBy = holder
-                    } else if predecessorFailed && jobs != [.all] {
-                        run = JobRun(job: kind, batch: batch.name, asOf: time, startedAt: time, finishedAt: time, status: .skipped,
-                                     rowsWritten: 0, error: "an earlier job of this run failed")
-                    } else {
-                        run = await runner.run(kind, batch: batch)
-                    }
+                for run in await runner.runSequence(kinds, batch: batch, stopAfterFailure: jobs != [.all]) {
                     print(describe(run))
-                    predecessorFailed = predecessorFailed || run.status == .failed
-                    predecessorHeld = predecessorHeld ?? run.heldBy
                     failed = failed || run.status == .failed || run.status == .success && run.error != nil
                     held = held || run.heldBy != nil
                     runs.append(run)

@@ -24,12 +24,17 @@ public struct EngineApplication: Sendable {
     /// Every route of the server, behind request metrics, error presentation and authorization.
     public func router() -> Router<EngineRequestContext> {
         let router = Router(context: EngineRequestContext.self)
+        let token = AccessToken(settings.apiToken), sessions = SessionRegistry()
+        let engine = self.engine
+        let now: @Sendable () -> Date = { engine.now }
+        router.middlewares.add(SecurityHeadersMiddleware())
         router.middlewares.add(RequestMetricsMiddleware(metrics: engine.metrics))
         router.middlewares.add(ErrorPresenter())
-        router.middlewares.add(AuthorizationMiddleware(token: AccessToken(settings.apiToken), protectReads: settings.protectReads))
+        router.middlewares.add(AuthorizationMiddleware(token: token, sessions: sessions, protectReads: settings.protectReads, now: now))
+        router.middlewares.add(PageAdmission(gate: AdmissionGate.forThisMachine()))
         OperationsController(engine: engine).register(on: router)
         StaticController().register(on: router)
-        LoginController(token: AccessToken(settings.apiToken)).register(on: router)
+        LoginController(token: token, sessions: sessions, throttle: LoginThrottle(), now: now).register(on: router)
         HomeController(engine: engine, metricsDirectory: metricsDirectory).register(on: router)
         BatchController(engine: engine, pageSize: settings.pageSize).register(on: router)
         AnomaliesController(engine: engine, pageSize: settings.pageSize * 4).register(on: router)

@@ -49,7 +49,7 @@ for record in records:
         sys.stderr.write("ingest() returned a record that is not a dict: %r\n" % (record,))
         sys.exit(4)
     out.append({str(k): plain(v) for k, v in record.items()})
-json.dump(out, real_stdout)
+json.dump(out, real_stdout, separators=(",", ":"))
 """#
 
     public func run(source: String, batch: String, now: Date, timeout: TimeInterval) throws -> Data {
@@ -59,9 +59,13 @@ json.dump(out, real_stdout)
         let output: Subprocess.Output
         do {
             output = try Subprocess.run(python, ["-c", Self.wrapper], environment: environment, workingDirectory: workingDirectory,
-                                        input: Data(source.utf8), timeout: timeout)
+                                        input: Data(source.utf8), timeout: timeout, outputLimit: Self.outputLimit)
         } catch {
             throw JobError("cannot start \(python) for ingest_fn of \(batch): \(error)")
+        }
+        if output.overflowed {
+            throw JobError("ingest_fn of \(batch) returned more than \(Self.outputLimit >> 20) MiB of rows and was stopped: "
+                           + "return fewer rows per run (a shorter window), or split the batch")
         }
         if output.timedOut {
             throw JobError("ingest_fn of \(batch) ran past ingest_fn_timeout_seconds (\(Fixed.format(timeout, 0)) s) and was stopped")
@@ -73,8 +77,16 @@ json.dump(out, real_stdout)
             }
             throw JobError("ingest_fn of \(batch) failed (exit \(output.status)): \(String(output.errorText.suffix(2000)))")
         }
+        if output.stdout.isEmpty {
+            throw JobError("ingest_fn of \(batch) exited (status 0) without handing back any rows: "
+                           + "did it call sys.exit() or os._exit() before ingest() returned?")
+        }
         return output.stdout
     }
+
+    /// The most JSON one run may hand back: about four million rows, and a bound on the memory
+    /// reading them takes.
+    public static let outputLimit = 256 << 20
 
     /// The module named by a `ModuleNotFoundError` in a traceback, if any.
     static func missingModule(in stderr: String) -> String? {

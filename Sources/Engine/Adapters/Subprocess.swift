@@ -12,12 +12,15 @@ struct Subprocess {
         var stdout: Data
         var stderr: Data
         var timedOut: Bool
+        /// The program wrote more than `outputLimit` bytes and was stopped.
+        var overflowed = false
         var errorText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
-    /// Runs `program` (looked up on PATH) with `arguments`.
+    /// Runs `program` (looked up on PATH) with `arguments`. A program that writes more than
+    /// `outputLimit` bytes to stdout is killed, so its output cannot exhaust memory.
     static func run(_ program: String, _ arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
-                    input: Data? = nil, timeout: TimeInterval) throws -> Output {
+                    input: Data? = nil, timeout: TimeInterval, outputLimit: Int = .max) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
@@ -28,7 +31,8 @@ struct Subprocess {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        let collected = OutputCollector(output: stdout, errors: stderr)
+        let pid = process.processIdentifier
+        let collected = OutputCollector(output: stdout, errors: stderr, limit: outputLimit) { kill(pid, SIGKILL) }
         let timedOut = TimeoutFlag()
         let watchdog = DispatchWorkItem {
             timedOut.set()
@@ -38,10 +42,10 @@ struct Subprocess {
         DispatchQueue.global().asyncAfter(deadline: .now() + max(timeout, 0.1), execute: watchdog)
         if let input { stdin.fileHandleForWriting.write(input) }
         try? stdin.fileHandleForWriting.close()
-        let (out, err) = collected.wait()
+        let (out, err, overflowed) = collected.wait()
         process.waitUntilExit()
         watchdog.cancel()
-        return Output(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut.isSet)
+        return Output(status: process.terminationStatus, stdout: out, stderr: err, timedOut: timedOut.isSet, overflowed: overflowed)
     }
 }
 
@@ -58,11 +62,24 @@ private final class OutputCollector: @unchecked Sendable {
     private let group = DispatchGroup()
     private var out = Data()
     private var err = Data()
+    private var overflowed = false
 
-    init(output: Pipe, errors: Pipe) {
+    init(output: Pipe, errors: Pipe, limit: Int, stop: @escaping @Sendable () -> Void) {
         group.enter()
         DispatchQueue.global().async { [self] in
-            out = output.fileHandleForReading.readDataToEndOfFile()
+            let handle = output.fileHandleForReading
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                if out.count + chunk.count > limit {
+                    overflowed = true
+                    stop()
+                    // Drain what is left in the pipe without keeping it, until the killed child's end closes.
+                    while !handle.availableData.isEmpty {}
+                    break
+                }
+                out.append(chunk)
+            }
             group.leave()
         }
         group.enter()
@@ -72,8 +89,8 @@ private final class OutputCollector: @unchecked Sendable {
         }
     }
 
-    func wait() -> (Data, Data) {
+    func wait() -> (Data, Data, Bool) {
         group.wait()
-        return (out, err)
+        return (out, err, overflowed)
     }
 }

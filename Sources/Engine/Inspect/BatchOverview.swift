@@ -38,6 +38,8 @@ public struct BatchOverview: Sendable {
         let from = now.addingTimeInterval(-span)
         var cards: [BatchCard] = []
         for batch in batches {
+            // A request whose client went away stops here rather than reading every batch.
+            try Task.checkCancellation()
             let store = try stores.store(table: batch.tableKey)
             let metrics = try store.metricNames(batch: batch.name, type: .metric).count
             let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now)).last
@@ -63,7 +65,7 @@ public struct BatchOverview: Sendable {
                                                 from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
         }
         var standings: [MetricStanding] = []
-        for metric in try store.metricNames(batch: batch.name, type: .metric) where filter.matches(metric) {
+        for metric in try filter.filter(store.metricNames(batch: batch.name, type: .metric)) {
             let byType = extents[metric] ?? [:]
             let values = byType[.metric], scores = byType[.score]
             let alerts = [MetricType.alert, .tholdalert, .llmalert].reduce(0) { $0 + (byType[$1]?.count ?? 0) }

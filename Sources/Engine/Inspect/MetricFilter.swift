@@ -22,9 +22,36 @@ public struct MetricFilter: Sendable {
         }
     }
 
-    public func matches(_ name: String) -> Bool {
-        guard let expression else { return true }
-        return expression.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    /// How much backtracking one search may do, counted in the regular-expression engine's
+    /// progress reports (each about 0.3 ms of matching on this machine). ICU backtracks, so a
+    /// pattern such as `^(b+)+$` doubles its cost with every character of a name; counting steps
+    /// rather than reading a clock keeps the bound the same on every machine and run.
+    public static let stepBudget = 300
+
+    /// The names that match, in their order. Throws when the search exceeds `stepBudget` across
+    /// all the names: the pattern is then refused, naming it, rather than holding the server.
+    public func filter(_ names: [String]) throws -> [String] {
+        guard let expression else { return names }
+        var spent = 0
+        var matched: [String] = []
+        for name in names {
+            var found = false, exhausted = false
+            expression.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name)) { result, _, stop in
+                if result != nil { found = true; stop.pointee = true; return }
+                spent += 1
+                if spent > Self.stepBudget { exhausted = true; stop.pointee = true }
+            }
+            if exhausted {
+                throw MetricFilterError(pattern: pattern, reason: "too costly to match (it backtracks without bound); simplify it")
+            }
+            if found { matched.append(name) }
+        }
+        return matched
+    }
+
+    /// Whether one name matches (under the same budget as a whole search).
+    public func matches(_ name: String) throws -> Bool {
+        try !filter([name]).isEmpty
     }
 }
 

@@ -108,31 +108,75 @@ struct IngestRecords {
         }
     }
 
-    /// Parses the JSON an ingest function handed back: an array of objects.
+    /// Parses the JSON an ingest function handed back: an array of objects. Only the three
+    /// columns ingest reads are kept from each row (keys match case-insensitively), and the
+    /// first row's other column names, for the error that lists them: a row costs about a
+    /// hundred bytes rather than a dictionary of every column.
     static func decodeJSON(_ data: Data) throws -> [SourceRow] {
-        let parsed: Any
+        let decoded: [IngestedJSONRow]
         do {
-            parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        } catch {
-            throw JobError("ingest_fn returned output that is not JSON: \(error.localizedDescription)")
+            decoded = try JSONDecoder().decode([IngestedJSONRow].self, from: data)
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.count == 1 {
+            throw JobError("ingest_fn record \((context.codingPath.first?.intValue ?? 0) + 1) is not a mapping")
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
+            throw JobError("ingest_fn must return a list of records or a DataFrame")
+        } catch let error as DecodingError {
+            throw JobError("ingest_fn returned output that is not JSON: \(Self.describe(error))")
         }
-        guard let array = parsed as? [Any] else { throw JobError("ingest_fn must return a list of records or a DataFrame") }
-        return try array.enumerated().map { index, element in
-            guard let object = element as? [String: Any] else { throw JobError("ingest_fn record \(index + 1) is not a mapping") }
+        return decoded.enumerated().map { index, record in
             var row: SourceRow = [:]
-            for (key, value) in object { row[key.lowercased()] = sourceValue(value) }
+            if index == 0 { for column in record.otherColumns { row[column] = .null } }
+            row[timestampColumn] = record.timestamp
+            row[nameColumn] = record.name
+            row[valueColumn] = record.value
             return row
         }
     }
 
-    private static func sourceValue(_ value: Any) -> SourceValue {
-        switch value {
-        case is NSNull: return .null
-        case let s as String: return .text(s)
-        case let i as Int: return .integer(Int64(i))
-        case let d as Double: return .real(d)
-        case let n as NSNumber: return .real(n.doubleValue)
-        default: return .text("\(value)")
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .dataCorrupted(let context): return context.underlyingError.map { "\($0)" } ?? context.debugDescription
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context): return context.debugDescription
+        @unknown default: return "\(error)"
         }
     }
 }
+
+/// One record of an ingest function's JSON: the three columns ingest reads (absent ones stay
+/// absent), and the names of the others.
+private struct IngestedJSONRow: Decodable {
+    var timestamp: SourceValue?
+    var name: SourceValue?
+    var value: SourceValue?
+    var otherColumns: [String] = []
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        for key in container.allKeys {
+            let column = key.stringValue.lowercased()
+            switch column {
+            case IngestRecords.timestampColumn: timestamp = try Self.value(container, key)
+            case IngestRecords.nameColumn: name = try Self.value(container, key)
+            case IngestRecords.valueColumn: value = try Self.value(container, key)
+            default: otherColumns.append(column)
+            }
+        }
+    }
+
+    private static func value(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> SourceValue {
+        if try container.decodeNil(forKey: key) { return .null }
+        if let i = try? container.decode(Int64.self, forKey: key) { return .integer(i) }
+        if let d = try? container.decode(Double.self, forKey: key) { return .real(d) }
+        if let s = try? container.decode(String.self, forKey: key) { return .text(s) }
+        if let b = try? container.decode(Bool.self, forKey: key) { return .text(b ? "True" : "False") }
+        return .text("(a nested value)")
+    }
+}
+

@@ -135,6 +135,34 @@ public struct JobRunner: Sendable {
         }
     }
 
+    /// Runs `kinds` in order for one batch, as one run of a pipeline. A job skipped because
+    /// another process holds its lease skips every job after it (they would read that process's
+    /// half-written state); with `stopAfterFailure`, a failed job skips the jobs after it too.
+    public func runSequence(_ kinds: [JobKind], batch: BatchConfig, stopAfterFailure: Bool) async -> [JobRun] {
+        var runs: [JobRun] = []
+        var failed = false
+        var heldBy: String?
+        for kind in kinds {
+            let now = context.clock.now
+            func skipped(_ reason: String) -> JobRun {
+                JobRun(job: kind, batch: batch.name, asOf: now, startedAt: now, finishedAt: now, status: .skipped, rowsWritten: 0, error: reason)
+            }
+            var run: JobRun
+            if let holder = heldBy {
+                run = skipped("an earlier job of this run was skipped: \(holder) holds its lease")
+                run.heldBy = holder
+            } else if failed && stopAfterFailure {
+                run = skipped("an earlier job of this run failed")
+            } else {
+                run = await self.run(kind, batch: batch)
+            }
+            failed = failed || run.status == .failed
+            heldBy = heldBy ?? run.heldBy
+            runs.append(run)
+        }
+        return runs
+    }
+
     /// Runs the given jobs, in order, for each batch (batches in name order).
     public func run(_ kinds: [JobKind], batches: [BatchConfig]) async -> [JobRun] {
         var runs: [JobRun] = []

@@ -48,6 +48,12 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         daysOfWeek = Set(weekdays.map { $0 % 7 })
         dayOfMonthRestricted = !fields[2].hasPrefix("*")
         dayOfWeekRestricted = !fields[4].hasPrefix("*")
+        // Only the day of the month can rule out every date (the 30th of February); a weekday
+        // list always falls on some date, and with both restricted either one matches.
+        if dayOfMonthRestricted && !dayOfWeekRestricted,
+           !months.contains(where: { month in daysOfMonth.contains { $0 <= CivilTime.daysIn(month: month, year: 2000) } }) {
+            throw ParseError(expression: text, reason: "never fires: none of its months has day \(daysOfMonth.sorted().map(String.init).joined(separator: ","))")
+        }
     }
 
     /// Whether the expression fires at the minute containing `date`.

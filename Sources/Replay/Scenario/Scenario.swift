@@ -62,7 +62,7 @@ public struct Scenario: Sendable {
             }
             series.append(SeriesSpec(name: metric, points: try generator.points(), arrival: try generator.arrival()))
         }
-        let events = try Self.events(top)
+        let events = try Self.events(top, start: start, end: end)
         let expectations = try ExpectationParser(top: top, start: start, end: end, read: read).parse()
         var tolerance = Tolerance()
         if let t = try top.child("tolerance") {
@@ -103,10 +103,17 @@ public struct Scenario: Sendable {
         return try Yams.serialize(node: .mapping(batch))
     }
 
-    static func events(_ top: ScenarioValues) throws -> [TimedEvent] {
+    /// The scenario's events, each within the replay's span: an event before `start` or after
+    /// `end` would never happen, and a clock moved outside the span would make the scheduler replay
+    /// every tick from there (a jump to 1900 would run for hours).
+    static func events(_ top: ScenarioValues, start: Date, end: Date) throws -> [TimedEvent] {
         var events: [TimedEvent] = []
+        let span = "\(MetricTimestamp.formatISO(start)) to \(MetricTimestamp.formatISO(end))"
         for (order, item) in try top.list("events").enumerated() {
             guard let at = try item.time("at") else { throw item.fail("at", "missing: when the event happens") }
+            guard at >= start && at <= end else {
+                throw item.fail("at", "\(MetricTimestamp.formatISO(at)) lies outside the replay (\(span)), so the event would never happen")
+            }
             let kinds = item.map.keys.filter { $0 != "at" }.sorted()
             guard kinds.count == 1 else {
                 throw item.fail("at", "each event has at and one of feedback, mute, unmute, snooze, set, clock, fail")
@@ -148,6 +155,10 @@ public struct Scenario: Sendable {
                 if let to = try m.time("to") { event = .clockJump(to: to) }
                 else if let jump = try m.duration("jump") { event = .clockJump(to: at.addingTimeInterval(jump)) }
                 else { throw m.fail("jump", "a clock event needs to or jump") }
+                if case .clockJump(let target) = event, target < start || target > end {
+                    throw m.fail(m.map["to"] != nil ? "to" : "jump",
+                                 "moves the clock to \(MetricTimestamp.formatISO(target)), outside the replay (\(span))")
+                }
             case "fail":
                 guard let m = try item.child("fail"), let job = try m.string("job").flatMap(JobKind.init) else {
                     throw item.fail("fail", "needs job: \(JobKind.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -16,7 +16,7 @@ struct BatchController {
     }
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let query = RequestInput.query(request)
         // A link from a notification names one metric: show it alone.
         let q = query["q"] ?? query["metric"].map { "^" + NSRegularExpression.escapedPattern(for: $0) + "$" } ?? ""
@@ -31,6 +31,7 @@ struct BatchController {
         let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
         var panels: [[String: Any]] = []
         for standing in shown {
+            try Task.checkCancellation()
             let data = try PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
             panels.append(["metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
                            "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
@@ -49,7 +50,7 @@ struct BatchController {
     }
 
     func runNow(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         let job = try RequestInput.job(form["job"] ?? "")
         guard await engine.startRun(job, batch: batch.name) else {
@@ -59,7 +60,7 @@ struct BatchController {
     }
 
     func mute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         let metric = form["metric"].flatMap { $0.isEmpty ? nil : $0 }
         let until = try RequestInput.muteEnd(form["for"] ?? "24h", now: engine.now)
@@ -69,7 +70,7 @@ struct BatchController {
     }
 
     func unmute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         try engine.mutes.clearMute(batch: batch.name, metric: form["metric"].flatMap { $0.isEmpty ? nil : $0 })
         return PageResponder.seeOther(form["return"] ?? "/anomalies")

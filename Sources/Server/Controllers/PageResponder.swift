@@ -9,7 +9,6 @@ enum PageResponder {
 
     /// 303 to `location` if it is a path on this server, to `/` otherwise (no open redirects).
     static func seeOther(_ location: String?) -> Response {
-        let target = location.flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
-        return Response.redirect(to: target, type: .normal)
+        Response.redirect(to: LocalRedirect.target(location), type: .normal)
     }
 }

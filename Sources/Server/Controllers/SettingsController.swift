@@ -27,7 +27,7 @@ struct SettingsController {
     }
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let snapshot = await engine.catalog.snapshot
         let overrides = try engine.overrides.settingOverrides().filter { $0.batch == batch.name }
         let schedules = snapshot.schedule.statuses.filter { $0.batch == batch.name }.map { status -> [String: Any] in
@@ -53,7 +53,7 @@ struct SettingsController {
     }
 
     func save(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         let changes = form.filter { Self.keys.contains($0.key) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
         for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
@@ -64,7 +64,7 @@ struct SettingsController {
     }
 
     func reset(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         try await engine.changeSetting(SettingOverride(batch: batch.name, key: try RequestInput.string(form, "key"), value: nil,
                                                        changedBy: context.principal ?? "unknown", changedAt: engine.now))
@@ -72,7 +72,7 @@ struct SettingsController {
     }
 
     func schedule(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         let job = try RequestInput.job(form["job"] ?? "")
         guard let running = Bool(form["running"] ?? "") else { throw RequestError.invalid("'running' must be true or false") }

@@ -57,7 +57,7 @@ import Testing
 
         let bad = SettingOverride(batch: "shop", key: "alert_snooze_n", value: "-2", changedBy: "ana", changedAt: referenceTime)
         let problems = try watcher.load(adding: bad).errors
-        #expect(problems.map(\.description) == ["settings: key 'alert_snooze_n': must not be negative, got -2"], "\(problems)")
+        #expect(problems.map(\.description) == ["settings: key 'alert_snooze_n': must lie between 0 and 10000000, got -2"], "\(problems)")
         let unknown = SettingOverride(batch: "shop", key: "alert_treshold", value: "1", changedBy: "ana", changedAt: referenceTime)
         #expect(try watcher.load(adding: unknown).errors.first?.key == "alert_treshold")
 

@@ -24,7 +24,7 @@ struct BatchesAPI {
     }
 
     func batch(_ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let snapshot = await engine.catalog.snapshot
         let metrics = try engine.stores.store(table: batch.tableKey).metricNames(batch: batch.name, type: .metric)
         return JSONResponse.ok(.object([
@@ -36,7 +36,7 @@ struct BatchesAPI {
     }
 
     func metrics(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let query = RequestInput.query(request)
         let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
         let standings = try BatchOverview(stores: engine.stores).standings(batch, window: window, now: engine.now,
@@ -46,8 +46,8 @@ struct BatchesAPI {
     }
 
     func series(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
-        let metric = try context.parameters.require("metric")
+        let batch = try await engine.batch(try context.pathValue("batch"))
+        let metric = try context.pathValue("metric")
         let store = try engine.stores.store(table: batch.tableKey)
         guard try store.metricNames(batch: batch.name, type: .metric).contains(metric) else {
             throw RequestError.notFound("batch '\(batch.name)' has no metric '\(metric)'")

@@ -29,7 +29,7 @@ struct RunsAPI {
     }
 
     func trigger(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let body = try await RequestInput.json(request, context: context)
         let job = try RequestInput.job(try RequestInput.string(body, "job"))
         if RequestInput.query(request)["wait"] == "true" {
@@ -46,12 +46,12 @@ struct RunsAPI {
     }
 
     func mutes(_ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         return JSONResponse.ok(.object(["mutes": .array(try engine.mutes.mutes(batch: batch.name).map(JSONViews.mute))]))
     }
 
     func mute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let body = try await RequestInput.json(request, context: context)
         let metric = body["metric"] as? String
         let until = try RequestInput.muteEnd(body["for"] as? String ?? body["until"] as? String ?? "24h", now: engine.now)
@@ -62,7 +62,7 @@ struct RunsAPI {
     }
 
     func unmute(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let metric = RequestInput.query(request)["metric"]
         let removed = try engine.mutes.clearMute(batch: batch.name, metric: metric?.isEmpty == false ? metric : nil)
         guard removed else { throw RequestError.notFound("no mute on \(batch.name)\(metric.map { "/\($0)" } ?? "")") }

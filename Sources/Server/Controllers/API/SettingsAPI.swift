@@ -15,7 +15,7 @@ struct SettingsAPI {
     }
 
     func settings(_ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let overrides = try engine.overrides.settingOverrides().filter { $0.batch == batch.name }
         let history = try engine.overrides.settingHistory(batch: batch.name, limit: 100)
         return JSONResponse.ok(.object(["batch": .string(batch.name), "overrides": .array(overrides.map(JSONViews.setting)),
@@ -23,7 +23,7 @@ struct SettingsAPI {
     }
 
     func change(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
         let body = try await RequestInput.json(request, context: context)
         let key = try RequestInput.string(body, "key")
         let value: String?
@@ -41,8 +41,8 @@ struct SettingsAPI {
     }
 
     func schedule(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let batch = try await engine.batch(try context.parameters.require("batch"))
-        let job = try RequestInput.job(try context.parameters.require("job"))
+        let batch = try await engine.batch(try context.pathValue("batch"))
+        let job = try RequestInput.job(try context.pathValue("job"))
         let body = try await RequestInput.json(request, context: context)
         guard let running = body["running"] as? Bool else { throw RequestError.invalid("'running' must be true or false") }
         try await engine.changeSchedule(ScheduleOverride(batch: batch.name, job: job, running: running,
