@@ -14,7 +14,7 @@ import Testing
                 return [{"metric_timestamp": "2026-01-15 12:00:00", "metric_name": "m", "metric_value": 1.5}]
             """
         let data = try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
-        #expect(String(decoding: data, as: UTF8.self) == #"[{"metric_timestamp": "2026-01-15 12:00:00", "metric_name": "m", "metric_value": 1.5}]"#)
+        #expect(String(decoding: data, as: UTF8.self) == #"[{"metric_timestamp":"2026-01-15 12:00:00","metric_name":"m","metric_value":1.5}]"#)
     }
 
     @Test func aMissingModuleIsNamed() throws {

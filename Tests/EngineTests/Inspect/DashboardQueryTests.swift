@@ -28,6 +28,19 @@ import Testing
         #expect(throws: MetricFilterError.self) { try MetricFilter(String(repeating: "a", count: 201)) }
     }
 
+    /// A backtracking pattern is refused once it has spent its step budget, naming it, instead of
+    /// holding the request for hours (robustness finding D5); ordinary searches never come near it.
+    @Test func aBacktrackingSearchIsRefusedAtItsStepBudget() throws {
+        let names = (0..<2_000).map { "metric_\($0)_" + String(repeating: "b", count: 20) } + [String(repeating: "b", count: 40) + "!"]
+        #expect {
+            try MetricFilter("^(b+)+$").filter(names)
+        } throws: { error in
+            "\(error)" == "bad metric search '^(b+)+$': too costly to match (it backtracks without bound); simplify it"
+        }
+        #expect(try MetricFilter("^metric_1[0-9]_b+$").filter(names).count == 10)
+        #expect(try MetricFilter("b{20}$").filter(names).count == 2_000)
+    }
+
     func seeded() throws -> (Harness, BatchConfig, BatchConfig) {
         let h = try Harness()
         let quiet = try batch("metric_batch: quiet\ningest_sql: select 1\n")

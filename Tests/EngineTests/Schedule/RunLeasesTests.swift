@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Fixtures
 import Foundation
 import Testing
@@ -61,5 +61,36 @@ import Testing
         let run = await waiting.value
         #expect(run.status == .success)
         #expect(await log.lines == ["b ingest start @12:01:00", "b ingest end @12:01:00"])
+    }
+
+    /// A crash leaves its lease behind; a retry on the same host takes it over at once instead of
+    /// skipping until it lapses (robustness finding D15).
+    @Test func aDeadHolderOnThisHostIsTakenOverAtOnce() async throws {
+        let h = try Harness(now: start)
+        let clock = TestClock(start)
+        let log = RunLog()
+        let b = try batch("metric_batch: b\ningest_sql: select 1\n")
+        _ = try h.database.acquireLease(job: .train, batch: "b", holder: "host-a:111", now: start, expires: start.addingTimeInterval(60))
+        var context = h.context
+        context.clock = clock
+        let leases = RunLeases(store: h.database, holder: "host-a:222", clock: clock, ttl: 60) { $0 == "host-a:111" }
+        let retry = JobRunner(context: context, leases: leases) { kind in StandInJob(kind: kind, seconds: 0, fails: false, log: log) }
+        #expect(await retry.run(.train, batch: b).status == .success)
+        // A live holder is still respected.
+        _ = try h.database.acquireLease(job: .score, batch: "b", holder: "host-b:5", now: start, expires: start.addingTimeInterval(60))
+        #expect(await retry.run(.score, batch: b).status == .skipped)
+    }
+
+    @Test func aProcessIsGoneOnlyOnThisHostAndOnlyWhenItHasExited() throws {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier
+        let me = ProcessInfo.processInfo.processIdentifier
+        #expect(LocalInstallation.isGoneProcess(holder: "box:\(dead)", host: "box"))
+        #expect(!LocalInstallation.isGoneProcess(holder: "box:\(me)", host: "box"))
+        #expect(!LocalInstallation.isGoneProcess(holder: "other:\(dead)", host: "box"))
+        #expect(!LocalInstallation.isGoneProcess(holder: "box:notapid", host: "box"))
     }
 }

@@ -83,6 +83,11 @@ import Testing
         ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    components:\n      - nosie: 1\n", "series.a.components[0].nosie", "did you mean 'noise'"),
         ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {}\n", "events[0].clock.jump", "needs to or jump"),
         ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alerts:\n    - metric: a\n      at: tomorrow\n", "expect.alerts[0].at", "is not a time"),
+        // Robustness finding D14: an event long before the start made the replay run every tick since 1900.
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 1900-01-01T00:00:00Z\n    clock: {jump: 1h}\n", "events[0].at", "lies outside the replay"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {to: 1900-01-01T00:00:00Z}\n", "events[0].clock.to", "outside the replay"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {jump: -1000d}\n", "events[0].clock.jump", "outside the replay"),
+        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2027-01-01T00:00:00Z\n    mute: {for: 1h}\n", "events[0].at", "would never happen"),
     ])
     func brokenScenariosNameTheKey(_ yaml: String, _ key: String, _ message: String) {
         #expect {

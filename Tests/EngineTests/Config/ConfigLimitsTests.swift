@@ -1,0 +1,63 @@
+@testable import Engine
+import Fixtures
+import Foundation
+import Testing
+
+/// Settings that would overflow a job, and documents that would exhaust memory, are refused when
+/// they load, naming the key and the bound (robustness findings D3, D8).
+@Suite struct ConfigLimitsTests {
+    let minimal = "metric_batch: b\ningest_sql: select 1\n"
+
+    func errors(_ extra: String, settings: [String: String] = [:]) -> [String] {
+        let folder = InMemoryMetricsFolder(["b/b.yaml": minimal + extra])
+        return BatchLoader(folder: folder, settings: settings.isEmpty ? [:] : ["b": settings]).load().errors.map(\.description)
+    }
+
+    @Test(arguments: ["alert_smooth_n", "alert_snooze_n", "alert_recent_n", "score_max_n", "train_max_n", "change_max_n"])
+    func countsAtTheIntegerLimitAreRefusedWithTheirRange(_ key: String) {
+        #expect(errors("\(key): 9223372036854775807\n") == ["b/b.yaml:3: key '\(key)': must lie between 0 and 10000000, got 9223372036854775807"])
+        #expect(errors("\(key): 1.0e300\n").count == 1)
+        #expect(errors("\(key): 100\n").isEmpty)
+    }
+
+    @Test func aSettingSavedFromTheDashboardMeetsTheSameBound() {
+        #expect(errors("", settings: ["alert_smooth_n": "9223372036854775807"])
+                == ["settings: key 'alert_smooth_n': must lie between 0 and 10000000, got 9223372036854775807"])
+    }
+
+    @Test func daysRoundingAndDetectorParametersHaveTheirOwnRanges() {
+        #expect(errors("train_metric_timestamp_max_days_ago: 100000\n")
+                == ["b/b.yaml:3: key 'train_metric_timestamp_max_days_ago': must lie between 0 and 36500, got 100000"])
+        #expect(errors("ingest_metric_rounding: 400\n") == ["b/b.yaml:3: key 'ingest_metric_rounding': must lie between -1 and 15, got 400"])
+        #expect(errors("preprocess_params:\n  lags_n: 99999999\n")
+                == ["b/b.yaml:3: key 'preprocess_params': 'lags_n' must lie between 0 and 10000, got 99999999"])
+        #expect(errors("model_configs:\n  - model_name: KNN\n    model_params: {n_neighbors: 9223372036854775807}\n")
+                == ["b/b.yaml:3: key 'model_configs': entry 1 (KNN): 'n_neighbors' must lie between 1 and 100000, got 9223372036854775807"])
+    }
+
+    @Test func aBillionLaughsDocumentIsRefusedBeforeItExpands() {
+        var yaml = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (previous, name) in zip("abcdefgh", "bcdefghi") {
+            yaml += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        #expect {
+            try ConfigDocument(path: "bomb.yaml", text: yaml)
+        } throws: { error in
+            "\(error)".contains("bomb.yaml") && "\(error)".contains("expands to more than 100000 values")
+        }
+        // The same through a single setting's text (environment, --set, the API).
+        #expect(ConfigValue.scalar("[&a [x, x, x, x, x, x, x, x, x, x], [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]]").listValue?.count == 2)
+    }
+
+    @Test func anOversizedDocumentIsRefusedUnread() {
+        let text = "metric_batch: b\n# " + String(repeating: "x", count: ConfigDocument.maxBytes) + "\n"
+        #expect { try ConfigDocument(path: "big.yaml", text: text) } throws: { "\($0)".contains("a configuration file may hold at most") }
+    }
+
+    @Test func aCronThatNeverFiresIsRefused() {
+        #expect(errors("ingest_cron_schedule: \"0 0 30 2 *\"\n").first?.contains("never fires") == true)
+        #expect(errors("ingest_cron_schedule: \"0 0 31 4,6,9,11 *\"\n").first?.contains("never fires") == true)
+        #expect(errors("ingest_cron_schedule: \"0 0 29 2 *\"\n").isEmpty)
+        #expect(errors("ingest_cron_schedule: \"0 0 30 2 1\"\n").isEmpty)  // either day field matches: Mondays in February
+    }
+}
