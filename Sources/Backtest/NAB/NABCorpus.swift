@@ -59,11 +59,19 @@ public enum NABCorpus {
             guard FileManager.default.fileExists(atPath: file.path) else {
                 throw BacktestError("\(labels.path): '\(path)' is labelled but \(file.path) does not exist")
             }
-            let table = try CSVTable.read(file)
-            let timestamps = try table.times("timestamp")
-            series.append(NABSeries(path: path, timestamps: timestamps, values: try table.numbers("value"), windows: windows[path]!))
+            series.append(try Self.series(path: path, table: try CSVTable.read(file), windows: windows[path]!))
         }
         return series
+    }
+
+    /// One data file's series from its text (`timestamp,value` with a header row).
+    public static func series(path: String, csv text: String, windows: [ClosedRange<Date>]) throws -> NABSeries {
+        try series(path: path, table: try CSVTable.parse(text, file: path), windows: windows)
+    }
+
+    static func series(path: String, table: CSVTable, windows: [ClosedRange<Date>]) throws -> NABSeries {
+        let timestamps = try table.times("timestamp")
+        return NABSeries(path: path, timestamps: timestamps, values: try table.numbers("value"), windows: windows)
     }
 
     /// `{"<category>/<file>.csv": [["start", "end"], ...]}`, each file's windows sorted and merged
@@ -71,15 +79,20 @@ public enum NABCorpus {
     public static func readLabels(_ url: URL) throws -> [String: [ClosedRange<Date>]] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch { throw BacktestError("\(url.path): cannot read the labels file: \(error.localizedDescription)") }
+        return try labels(json: data, file: url.path)
+    }
+
+    /// The labels from the text of a `combined_windows.json`; `file` names it in errors.
+    public static func labels(json data: Data, file: String) throws -> [String: [ClosedRange<Date>]] {
         guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw BacktestError("\(url.path): expected a JSON object of \"<category>/<file>.csv\": [[start, end], ...]")
+            throw BacktestError("\(file): expected a JSON object of \"<category>/<file>.csv\": [[start, end], ...]")
         }
         var out: [String: [ClosedRange<Date>]] = [:]
         for (path, value) in json {
-            guard let pairs = value as? [[String]] else { throw BacktestError("\(url.path): '\(path)': expected a list of [start, end] pairs") }
+            guard let pairs = value as? [[String]] else { throw BacktestError("\(file): '\(path)': expected a list of [start, end] pairs") }
             out[path] = NABSeries.mergingOverlaps(try pairs.map { pair in
                 guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
-                    throw BacktestError("\(url.path): '\(path)': bad window \(pair)")
+                    throw BacktestError("\(file): '\(path)': bad window \(pair)")
                 }
                 return a...b
             })
@@ -100,10 +113,14 @@ struct CSVTable {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw BacktestError("\(url.path): cannot read: \(error.localizedDescription)")
         }
+        return try parse(text, file: url.path)
+    }
+
+    static func parse(_ text: String, file: String) throws -> CSVTable {
         var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-        guard !lines.isEmpty else { throw BacktestError("\(url.path): empty file") }
+        guard !lines.isEmpty else { throw BacktestError("\(file): empty file") }
         let header = lines.removeFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return CSVTable(file: url.path, header: header, rows: lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) })
+        return CSVTable(file: file, header: header, rows: lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) })
     }
 
     func column(_ name: String) throws -> Int {

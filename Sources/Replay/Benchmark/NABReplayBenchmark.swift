@@ -56,6 +56,17 @@ public struct NABReplayBenchmark: Sendable {
         return found
     }
 
+    /// The first and last timestamps of a NAB data file (header line skipped), or nil when
+    /// either is missing or not a time.
+    public static func span(csv text: String) -> (Date, Date)? {
+        let lines = text.split(whereSeparator: \.isNewline).dropFirst()
+        func time(_ line: Substring?) -> Date? {
+            line.flatMap { MetricTimestamp.parse(String($0.prefix { $0 != "," })) }
+        }
+        guard let first = time(lines.first), let last = time(lines.last) else { return nil }
+        return (first, last)
+    }
+
     public func run(each: (FileFigures) -> Void = { _ in }) async throws -> [FileFigures] {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
@@ -63,9 +74,7 @@ public struct NABReplayBenchmark: Sendable {
         let schedule = try Self.defaultSchedule()
         for file in try dataFiles() {
             let text = try String(contentsOf: dataDirectory.appendingPathComponent(file), encoding: .utf8)
-            let lines = text.split(whereSeparator: \.isNewline).dropFirst()
-            guard let first = lines.first.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }),
-                  let last = lines.last.flatMap({ MetricTimestamp.parse(String($0.split(separator: ",")[0])) }) else { continue }
+            guard let (first, last) = Self.span(csv: text) else { continue }
             let yaml = """
                 start: \(MetricTimestamp.formatISO(first))
                 end: \(MetricTimestamp.formatISO(last.addingTimeInterval(600)))

@@ -1,0 +1,1 @@
+{% include metric_batch %} {% for x in template_vars %}{{ x }}{% endfor %}

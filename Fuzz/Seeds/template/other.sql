@@ -1,0 +1,1 @@
+{% if now %}{{ now }}{% endif %} {% include 'other.sql' %} {{ ago(1, 'day') }}
