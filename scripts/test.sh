@@ -2,8 +2,10 @@
 # The whole test suite: set the machine up, start the real SMTP server and HTTP receiver the
 # delivery tests talk to (127.0.0.1 only; they stop when this script ends), run the unit tests,
 # then replay every scenario against its goldens (never recording) with the determinism self-check,
+# kill `engine run all` at random moments and check a rerun ends as an uninterrupted run,
 # drive the dashboard in headless Chromium (screenshots under $ENGINE_ARTIFACTS, by default
-# .build/ci-artifacts/browser), and run two jobs under Dagster through Dagster Pipes.
+# .build/ci-artifacts/browser), run two jobs under Dagster through Dagster Pipes, and fuzz
+# the readers of untrusted input for a few seconds each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -12,7 +14,14 @@ set -euo pipefail
 swift test
 swift build --product engine
 .build/debug/engine replay --record never --check-determinism --junit .build/replay-junit.xml
+# Killed at random moments and run again, `engine run all` must end as an uninterrupted run does:
+# on SQLite with local models, and on PostgreSQL with models in S3.
+.build/test-venv/bin/python scripts/crash_safety_test.py --engine .build/debug/engine --trials 30
+.build/test-venv/bin/python scripts/crash_safety_test.py --engine .build/debug/engine --trials 12 \
+  --postgres "$ENGINE_TEST_POSTGRES_URL" --s3 "$ENGINE_TEST_S3_URL"
 .build/test-venv/bin/python scripts/browser_test.py --engine .build/debug/engine \
   --artifacts "${ENGINE_ARTIFACTS:-.build/ci-artifacts/browser}"
 scripts/dagster-venv.sh >/dev/null
 .build/test-venv-dagster/bin/python scripts/dagster_test.py --engine .build/debug/engine
+# The fuzzing target's CI slice: every target, seeded with the robustness campaign's crashes.
+scripts/fuzz.sh --seconds 15
