@@ -5,19 +5,18 @@ import Foundation
 /// by `validate`, the API and the settings page alike, naming the key and its range, instead of
 /// overflowing in a job.
 public enum IntegerBounds {
-    /// The most points a count setting may name: ten million, beyond any window the engine reads.
+    /// The most points (or days) a count setting may name: ten million, beyond any window the
+    /// engine reads, while sums of a few such settings stay far from overflowing. Large day counts
+    /// (100000) are the usual way to say "no limit", so days share the bound.
     public static let maxPoints = 10_000_000
-    /// The most days a day setting may name: a century.
-    public static let maxDays = 36_500
 
     /// The range of a top-level integer key.
     public static func range(for key: String) -> ClosedRange<Int> {
         switch key {
-        case _ where key.hasSuffix("_metric_rounding"): return -1...15
-        case _ where key.hasSuffix("_days_ago") || key.hasSuffix("_n_days"): return 0...maxDays
-        case _ where key.hasSuffix("_seconds"): return 1...7 * 86_400
-        case "alert_delivery_max_attempts": return 1...100
-        case "llm_max_tokens_per_run": return 0...100_000_000
+        // 10^100 times any value ingest keeps is still finite; negative means "keep every digit".
+        case _ where key.hasSuffix("_metric_rounding"): return -100...100
+        case _ where key.hasSuffix("_seconds"): return 1...maxPoints
+        case "llm_max_tokens_per_run": return 0...1_000_000_000
         default: return 0...maxPoints
         }
     }
@@ -30,7 +29,7 @@ public enum IntegerBounds {
         switch parameter {
         case "n_neighbors", "n_estimators", "leaf_size": return 1...100_000
         case "random_state": return 0...Int(UInt32.max)
-        case "n_jobs": return -1...1_024
+        case "n_jobs": return -1_024...1_024
         case "n_bins": return 2...10_000
         default: return 0...maxPoints
         }
