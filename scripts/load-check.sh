@@ -2,8 +2,9 @@
 # Load check of `engine serve` with 1,000 metrics: builds the release engine, backfills a batch
 # of 1,000 metrics x 90 hourly points (one ingest from SQLite, then train, score and alert),
 # starts the server on 127.0.0.1 and drives four pages with wrk (2 threads, 8 connections,
-# 10 s each; bounded, loopback only). Prints requests per second, p99 latency and the server's
-# memory (RSS now and peak).
+# 10 s each; bounded, loopback only), then /healthz while 50 clients load the batch page. Prints
+# requests per second, p99 latency, health latency under load and the server's memory (RSS now
+# and peak).
 #   scripts/load-check.sh            (needs wrk: apt-get install wrk)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,4 +46,12 @@ for path in "/healthz" "/api/v1/batches" "/batches/load?window=90n" "/anomalies"
   p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
   printf "%-40s %10s %10s\n" "$path" "$rps" "$p99"
 done
+# Health under load: 50 clients on the batch page while one client polls /healthz.
+wrk -t2 -c50 -d20s "http://127.0.0.1:$port/batches/load?window=90n" >"$work/heavy.txt" 2>&1 &
+heavy=$!
+sleep 3
+health="$(wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$port/healthz")"
+wait "$heavy"
+echo "/healthz under 50 clients on the batch page: p50 $(echo "$health" | awk '$1 == "50%" {print $2}'), p99 $(echo "$health" | awk '$1 == "99%" {print $2}'), max $(echo "$health" | awk '$1 == "Latency" {print $4}')"
+echo "batch page meanwhile: $(awk '/Requests\/sec/ {print $2}' "$work/heavy.txt") req/s, $(awk '/requests in/ {print $1}' "$work/heavy.txt") answered"
 echo "server RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status), peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$server/status)"

@@ -9,10 +9,12 @@ import Testing
 @Suite struct RunLeasesTests {
     let start = MetricTimestamp.parse("2026-01-15 12:00:00")!
 
-    func runner(_ h: Harness, holder: String, clock: TestClock, log: RunLog, seconds: TimeInterval, wait: TimeInterval = 0) -> JobRunner {
+    func runner(_ h: Harness, holder: String, clock: TestClock, log: RunLog, seconds: TimeInterval, wait: TimeInterval = 0,
+                gone: @escaping @Sendable (String) -> Bool = { _ in false }) -> JobRunner {
         var context = h.context
         context.clock = clock
-        return JobRunner(context: context, leases: RunLeases(store: h.database, holder: holder, clock: clock, ttl: 60, wait: wait)) { kind in
+        let leases = RunLeases(store: h.database, holder: holder, clock: clock, ttl: 60, wait: wait, holderIsGone: gone)
+        return JobRunner(context: context, leases: leases) { kind in
             StandInJob(kind: kind, seconds: seconds, fails: false, log: log)
         }
     }
@@ -71,10 +73,7 @@ import Testing
         let log = RunLog()
         let b = try batch("metric_batch: b\ningest_sql: select 1\n")
         _ = try h.database.acquireLease(job: .train, batch: "b", holder: "host-a:111", now: start, expires: start.addingTimeInterval(60))
-        var context = h.context
-        context.clock = clock
-        let leases = RunLeases(store: h.database, holder: "host-a:222", clock: clock, ttl: 60) { $0 == "host-a:111" }
-        let retry = JobRunner(context: context, leases: leases) { kind in StandInJob(kind: kind, seconds: 0, fails: false, log: log) }
+        let retry = runner(h, holder: "host-a:222", clock: clock, log: log, seconds: 0) { $0 == "host-a:111" }
         #expect(await retry.run(.train, batch: b).status == .success)
         // A live holder is still respected.
         _ = try h.database.acquireLease(job: .score, batch: "b", holder: "host-b:5", now: start, expires: start.addingTimeInterval(60))
