@@ -5,12 +5,14 @@
 # 10 s each; bounded, loopback only), then /healthz while 50 clients load the batch page. Prints
 # requests per second, p99 latency, health latency under load and the server's memory (RSS now
 # and peak).
-#   scripts/load-check.sh            (needs wrk: apt-get install wrk)
+#   scripts/load-check.sh            (needs wrk: apt-get install wrk; ENGINE=path/to/engine skips the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-swift build -c release --product engine 2>&1 | grep -vE "unhandled; explicitly declare|CMakeLists.txt" | tail -3
-engine="$PWD/.build/release/engine"
+if [ -z "${ENGINE:-}" ]; then
+  swift build -c release --product engine 2>&1 | grep -vE "unhandled; explicitly declare|CMakeLists.txt" | tail -3
+fi
+engine="${ENGINE:-$PWD/.build/release/engine}"  # ENGINE=path measures another build
 work="$(mktemp -d)"
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/metrics/load"
@@ -52,6 +54,6 @@ heavy=$!
 sleep 3
 health="$(wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$port/healthz")"
 wait "$heavy"
-echo "/healthz under 50 clients on the batch page: p50 $(echo "$health" | awk '$1 == "50%" {print $2}'), p99 $(echo "$health" | awk '$1 == "99%" {print $2}'), max $(echo "$health" | awk '$1 == "Latency" {print $4}')"
+echo "/healthz under 50 clients on the batch page: $(echo "$health" | awk '/requests in/ {print $1}') answered in 10 s, p50 $(echo "$health" | awk '$1 == "50%" {print $2}'), p99 $(echo "$health" | awk '$1 == "99%" {print $2}'), max $(echo "$health" | awk '$1 == "Latency" {print $4}')"
 echo "batch page meanwhile: $(awk '/Requests\/sec/ {print $2}' "$work/heavy.txt") req/s, $(awk '/requests in/ {print $1}' "$work/heavy.txt") answered"
 echo "server RSS: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status), peak $(awk '/VmHWM/ {print $2/1024 " MB"}' /proc/$server/status)"

@@ -2,15 +2,16 @@ import Foundation
 import Hummingbird
 
 /// Keeps the dashboard answering under load. Page and API handlers read the store synchronously,
-/// and each one in progress holds a thread of Swift's cooperative pool (one per core). Left alone,
-/// fifty clients loading a heavy page take every thread, and `/healthz` waits behind them. This
-/// middleware admits at most `limit` such requests at once (one core's worth fewer than the
-/// pool), so health, readiness, metrics and static files always find a thread; the others wait
-/// suspended, in arrival order, holding no thread. A request whose client goes away is
-/// cancelled: while it waits it leaves the queue, while it runs its handler stops at the next
-/// metric it reads.
+/// and run on Swift's cooperative pool (one thread per core) a handler in progress holds a thread.
+/// Left alone, fifty clients loading a heavy page take every thread, and `/healthz` waits behind
+/// them. This middleware runs page and API handlers on threads of their own (`PageExecutor`), so
+/// the cooperative pool stays free for health, readiness, metrics and static files, and admits at
+/// most one handler per core at once (`AdmissionGate`), so the rest wait suspended, in arrival
+/// order, holding no thread. A request whose client goes away is cancelled: while it waits it
+/// leaves the queue, while it runs its handler stops at the next batch or chart it reads.
 struct PageAdmission<Context: RequestContext>: RouterMiddleware {
     let gate: AdmissionGate
+    let executor = PageExecutor.shared
 
     /// Paths that are never queued: cheap, and what load balancers and monitors poll.
     static func isLight(_ path: String) -> Bool {
@@ -21,13 +22,44 @@ struct PageAdmission<Context: RequestContext>: RouterMiddleware {
         guard !Self.isLight(request.uri.path) else { return try await next(request, context) }
         // Reads only: a write's body is still to be read by its handler, and writes are quick.
         guard request.method == .get || request.method == .head else {
-            return try await gate.admitted { try await next(request, context) }
+            return try await gate.admitted { try await executor.run { try await next(request, context) } }
         }
         var request = request
         return try await request.body.consumeWithCancellationOnInboundClose { body in
             request.body = body
-            return try await gate.admitted { try await next(request, context) }
+            return try await gate.admitted { try await executor.run { try await next(request, context) } }
         }
+    }
+}
+
+/// Threads for page and API handlers, apart from Swift's cooperative pool: a task executor over a
+/// concurrent dispatch queue (its threads are not the pool's). The gate bounds how many handlers
+/// run on it at once.
+struct PageExecutor: Sendable {
+    static let shared = PageExecutor()
+
+    /// Runs `body`, and the nonisolated async code it calls, on this executor's threads (where
+    /// the platform has task executors; elsewhere where it is called).
+    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        if #available(macOS 15.0, *) {
+            return try await withTaskExecutorPreference(QueueTaskExecutor.pages) { try await body() }
+        }
+        return try await body()
+    }
+}
+
+@available(macOS 15.0, *)
+private final class QueueTaskExecutor: TaskExecutor, Sendable {
+    /// One for the process: jobs hold an unowned reference to their executor.
+    static let pages = QueueTaskExecutor(queue: DispatchQueue(label: "engine.pages", attributes: .concurrent))
+    let queue: DispatchQueue
+
+    init(queue: DispatchQueue) { self.queue = queue }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 
@@ -36,7 +68,7 @@ struct PageAdmission<Context: RequestContext>: RouterMiddleware {
 /// (Written here: neither the standard library nor the packages the server builds on offer an
 /// async semaphore.)
 actor AdmissionGate {
-    let limit: Int
+    nonisolated let limit: Int
     private var running = 0
     private var waiting: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
     private var nextID = 0
@@ -45,9 +77,9 @@ actor AdmissionGate {
         self.limit = max(limit, 1)
     }
 
-    /// The gate for this machine: one fewer than the cooperative pool's threads, at least one.
+    /// The gate for this machine: one handler per core.
     static func forThisMachine() -> AdmissionGate {
-        AdmissionGate(limit: ProcessInfo.processInfo.activeProcessorCount - 1)
+        AdmissionGate(limit: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// Runs `body` once admitted; the body runs off the gate's own executor.
