@@ -112,12 +112,12 @@ public struct AlertJob: BatchJob {
                     let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
                     let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
                     metricAlerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
-                                            value: 1, metadata: metadata))
+                                                  value: 1, metadata: metadata))
                     metricNotifications.append(AlertNotification(kind: .alert, batch: batch.name, metric: metric,
-                                                           timestamp: score.timestamp, value: values[score.timestamp],
-                                                           score: score.value, smoothedScore: decision.smoothed,
-                                                           threshold: batch.alertThreshold, severity: severity,
-                                                           methods: batch.alertMethods, tags: tags))
+                                                                 timestamp: score.timestamp, value: values[score.timestamp],
+                                                                 score: score.value, smoothedScore: decision.smoothed,
+                                                                 threshold: batch.alertThreshold, severity: severity,
+                                                                 methods: batch.alertMethods, tags: tags))
                 }
                 let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()
                 if let lastAlert {

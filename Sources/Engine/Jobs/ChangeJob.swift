@@ -54,7 +54,7 @@ public struct ChangeJob: BatchJob {
                         + "\"reference_median\":\(Fixed.format(change.referenceMedian, 4)),\"mad\":\(Fixed.format(change.mad, 4)),"
                         + "\"threshold\":\(Fixed.format(change.method == .point ? detection.threshold : detection.shiftThreshold, 4))}"
                     metricRows.append(MetricRow(timestamp: point.timestamp, batch: batch.name, name: metric, type: .change, value: 1,
-                                          metadata: metadata))
+                                                metadata: metadata))
                     metricNotifications.append(AlertNotification(
                         kind: .change, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value, score: z,
                         smoothedScore: z, threshold: change.method == .point ? detection.threshold : detection.shiftThreshold,
