@@ -325,20 +325,33 @@ public struct SQLiteDataSource: DataSource {
 
     public func query(_ sql: String) throws -> [SourceRow] {
         try reader.read { db in
-            try Row.fetchAll(db, sql: sql).map { row in
+            let cursor = try Row.fetchCursor(db, sql: sql)
+            var rows: [SourceRow] = []
+            while let row = try cursor.next() {
                 var out: SourceRow = [:]
-                for (column, value) in row {
+                for (index, (column, value)) in row.enumerated() {
                     let name = column.lowercased()
                     switch value.storage {
                     case .null: out[name] = .null
                     case .int64(let i): out[name] = .integer(i)
                     case .double(let d): out[name] = .real(d)
-                    case .string(let s): out[name] = .text(s)
+                    case .string(let s): out[name] = .text(try Self.wholeText(s, row: row, index: index))
                     case .blob: out[name] = .null
                     }
                 }
-                return out
+                rows.append(out)
             }
+            return rows
+        }
+    }
+
+    /// The text of a column with every byte SQLite holds: read as a C string it stops at the first
+    /// NUL, so "cpu\0a" and "cpu\0b" would both read "cpu" and two metrics become one. With the NUL
+    /// kept, ingest sees it and refuses the name.
+    private static func wholeText(_ text: String, row: Row, index: Int) throws -> String {
+        try row.withUnsafeData(atIndex: index) { data in
+            guard let data, data.count != text.utf8.count else { return text }
+            return String(decoding: data, as: UTF8.self)
         }
     }
 }
