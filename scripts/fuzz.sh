@@ -35,14 +35,16 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings"
   log="$(mktemp)"
   status=0
-  ENGINE_FUZZ_TARGET="$target" "$binary" "$corpus" "Fuzz/Seeds/$target" -max_total_time="$seconds" -timeout=10 \
+  # Swift's own backtracer would catch a trap before libFuzzer, which then saves no input.
+  SWIFT_BACKTRACE=enable=no ENGINE_FUZZ_TARGET="$target" "$binary" "$corpus" "Fuzz/Seeds/$target" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$findings/" >"$log" 2>&1 || status=$?
   runs="$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1)"
   total_runs=$((total_runs + ${runs:-0}))
   if [ "$status" -ne 0 ]; then
     failed=$((failed + 1))
     echo "fuzz $target: FAILED after ${runs:-?} runs (exit $status)"
-    grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -20 || tail -40 "$log"
+    if ! grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -20 | grep -q .; then tail -40 "$log"; fi
+    grep -E "ERROR|Fatal error|SUMMARY|Test unit written" "$log" | head -20 || true
   else
     echo "fuzz $target: ${runs:-0} runs in ${seconds} s, no crash"
   fi

@@ -38,7 +38,7 @@ public enum ConfigValue: Sendable, Hashable {
             switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: self = .null
             case .bool: self = node.bool.map(ConfigValue.bool) ?? .string(scalar.string)
-            case .int: self = node.int.map(ConfigValue.int) ?? .string(scalar.string)
+            case .int: self = Self.integer(node, scalar.string).map(ConfigValue.int) ?? .string(scalar.string)
             case .float: self = node.float.map(ConfigValue.double) ?? .string(scalar.string)
             default: self = .string(scalar.string)
             }
@@ -55,6 +55,25 @@ public enum ConfigValue: Sendable, Hashable {
         case .alias(let alias):
             throw ConfigError(file: "", key: nil, line: alias.mark?.line, message: "YAML aliases are not supported")
         }
+    }
+
+    /// An integer scalar's value. YAML 1.1's base-60 form (`1:30` is 90) is computed here with
+    /// overflow checks: Yams multiplies without them, so `202022222222222222:3` trapped and took
+    /// `engine validate` or a server's reload down with it. One too large reads as a string.
+    static func integer(_ node: Node, _ text: String) -> Int? {
+        guard text.contains(":") else { return node.int }
+        var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+        let negative = digits.hasPrefix("-")
+        if negative || digits.hasPrefix("+") { digits = digits.dropFirst() }
+        var value = 0
+        for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+            guard let component = Int(part), component >= 0 else { return nil }
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 60)
+            let (sum, overflow2) = shifted.addingReportingOverflow(component)
+            guard !overflow, !overflow2 else { return nil }
+            value = sum
+        }
+        return negative ? -value : value
     }
 
     /// A short name of the value's kind, for error messages.

@@ -51,6 +51,16 @@ import Testing
         #expect(ConfigValue.scalar("[&a [x, x, x, x, x, x, x, x, x, x], [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]]").listValue?.count == 2)
     }
 
+    /// Found by the fuzzing target: Yams computes YAML 1.1's base-60 integers without overflow
+    /// checks, so this one value trapped any loader of the file.
+    @Test func aBase60IntegerTooLargeForIntIsAStringNotATrap() throws {
+        let document = try ConfigDocument(path: "b.yaml", text: "big: 202022222222222222:3\nsmall: 1:30\nnegative: -1:00:00\n")
+        #expect(document.values["big"] == .string("202022222222222222:3"))
+        #expect(document.values["small"] == .int(90))
+        #expect(document.values["negative"] == .int(-3600))
+        #expect(errors("alert_smooth_n: 202022222222222222:3\n") == ["b/b.yaml:3: key 'alert_smooth_n': expected an integer, got a string"])
+    }
+
     @Test func anOversizedDocumentIsRefusedUnread() {
         let text = "metric_batch: b\n# " + String(repeating: "x", count: ConfigDocument.maxBytes) + "\n"
         #expect { try ConfigDocument(path: "big.yaml", text: text) } throws: { "\($0)".contains("a configuration file may hold at most") }
