@@ -14,7 +14,7 @@ public struct BacktestOutput {
     public func write(_ text: String, to relative: String) throws {
         let url = folder.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        try AtomicFile.write(Data(text.utf8), to: url)
     }
 
     /// A value as NAB's files write it: integers without a decimal point, others in shortest form.

@@ -14,7 +14,7 @@ private func plan(_ folder: FolderOptions) throws -> OrchestrationPlan {
 /// Writes `text` to `path`, or standard output when there is none.
 private func emit(_ text: String, to path: String?) throws {
     guard let path else { return print(text, terminator: "") }
-    try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
     printError("wrote \(path)")
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Models as files under a root folder (`model_path: local://DIR`). Each file is written to a
-/// temporary name and renamed, so a crash never leaves half a model behind.
+/// Models as files under a root folder (`model_path: local://DIR`). Each file is written whole
+/// by ``AtomicFile``, so a crash never leaves half a model behind.
 public struct LocalModelStore: ModelStore {
     public let root: URL
 
@@ -19,14 +19,7 @@ public struct LocalModelStore: ModelStore {
     }
 
     public func save(_ data: Data, key: String) throws {
-        let url = root.appendingPathComponent(key)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        try data.write(to: temporary)
-        // rename(2) replaces the old file atomically; FileManager's replaceItemAt does not on Linux.
-        guard rename(temporary.path, url.path) == 0 else {
-            throw JobError("cannot save model \(url.path): \(String(cString: strerror(errno)))")
-        }
+        try AtomicFile.write(data, to: root.appendingPathComponent(key))
     }
 
     public func load(key: String) throws -> Data? {

@@ -10,7 +10,6 @@ public struct LocalPlotSink: PlotSink {
 
     public func write(batch: String, file: String, data: Data) throws {
         let folder = root.appendingPathComponent(PlotJob.fileStem(batch), isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try data.write(to: folder.appendingPathComponent(file), options: .atomic)
+        try AtomicFile.write(data, to: folder.appendingPathComponent(file))
     }
 }

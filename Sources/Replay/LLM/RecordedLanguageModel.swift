@@ -43,7 +43,7 @@ public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
             "completion_tokens": .int(response.completionTokens),
         ])
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data((record.text + "\n").utf8).write(to: file, options: .atomic)
+        try AtomicFile.write(Data((record.text + "\n").utf8), to: file)
         lock.withLock { recorded.append(name) }
         return response
     }
