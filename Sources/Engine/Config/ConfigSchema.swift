@@ -34,22 +34,6 @@ public struct ConfigSchema: Sendable {
     /// Anomstack's own templated SQL and hooks: accepted so its folders load, not used by this engine.
     static let acceptedUnusedKeys = ["train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
                                      "dashboard_sql", "delete_sql", "summary_sql", "metric_sql"]
-    static let detectorParameters: [String: [String: Kind]] = [
-        "PCA": ["contamination": .number, "n_components": .int, "n_selected_components": .int,
-                "weighted": .bool, "standardization": .bool, "calibration": .string, "tail_decades": .number],
-        "KNN": ["contamination": .number, "n_neighbors": .int, "method": .string, "calibration": .string, "tail_decades": .number],
-        "IForest": ["contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
-                    "random_state": .int, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
-        "LOF": ["contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
-                "novelty": .bool, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
-        "ECOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
-        "COPOD": ["contamination": .number, "n_jobs": .int, "calibration": .string, "tail_decades": .number],
-        "HBOS": ["contamination": .number, "n_bins": .any, "alpha": .number, "tol": .number, "calibration": .string, "tail_decades": .number],
-        "MAD": ["contamination": .number, "threshold": .number, "z_scale": .number],
-        "LIKELIHOOD": ["decades": .number],
-        "NOVELTY": ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int, "season_shift_n": .int, "quiet_n": .int,
-                    "record_margin": .number, "record_floor": .number, "season_min_autocorrelation": .number, "learn_days": .number],
-    ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 
     public init(defaults: [String: ConfigValue]) {
@@ -201,15 +185,17 @@ public struct ConfigSchema: Sendable {
                 fail("model_configs", "\(at): unknown key '\(key)'")
             }
             guard let name = map["model_name"]?.stringValue else { fail("model_configs", "\(at): missing model_name"); continue }
-            guard let allowed = Self.detectorParameters[name] else {
-                let known = Self.detectorParameters.keys.sorted()
+            guard let detector = DetectorRegistry.detector(named: name) else {
+                let known = DetectorRegistry.modelNames
                 let hint = NearestName.nearest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
                 fail("model_configs", "\(at): unsupported model_name '\(name)'\(hint); supported: \(known.joined(separator: ", "))")
                 continue
             }
             let tag = map["model_tag"]?.stringValue ?? name.lowercased()
             if !tags.insert(tag).inserted { fail("model_configs", "\(at): model_tag '\(tag)' is used twice") }
-            for (param, v) in (map["model_params"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let params = map["model_params"]?.mapValue ?? [:]
+            let allowed = detector.parameters
+            for (param, v) in params.sorted(by: { $0.key < $1.key }) {
                 guard let kind = allowed[param] else {
                     let hint = NearestName.nearest(to: param, among: Array(allowed.keys)).map { " (did you mean '\($0)'?)" } ?? ""
                     fail("model_configs", "\(at) (\(name)): unknown parameter '\(param)'\(hint)")
@@ -220,40 +206,10 @@ public struct ConfigSchema: Sendable {
                     fail("model_configs", "\(at) (\(name)): '\(param)' \(problem)")
                 }
             }
-            if let k = map["model_params"]?.mapValue?["n_neighbors"]?.intValue, k < 1 {
-                fail("model_configs", "\(at) (\(name)): 'n_neighbors' must be at least 1")
-            }
-            if let calibration = map["model_params"]?.mapValue?["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
+            if let calibration = params["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
                 fail("model_configs", "\(at) (\(name)): 'calibration' must be minmax or tail")
             }
-            if let metric = map["model_params"]?.mapValue?["metric"]?.stringValue, !["minkowski", "euclidean", "l2"].contains(metric) {
-                fail("model_configs", "\(at) (\(name)): 'metric' must be euclidean (or minkowski with p 2)")
-            }
-            if let p = map["model_params"]?.mapValue?["p"]?.intValue, p != 2 {
-                fail("model_configs", "\(at) (\(name)): only 'p: 2' (Euclidean distance) is supported")
-            }
-            if let bins = map["model_params"]?.mapValue?["n_bins"], name == "HBOS", (bins.intValue ?? 0) < 2 {
-                fail("model_configs", "\(at) (\(name)): 'n_bins' must be a whole number of at least 2 (\"auto\" is not supported)")
-            }
-            for key in ["alpha", "tol"] where name == "HBOS" {
-                if let v = map["model_params"]?.mapValue?[key]?.doubleValue, !(v > 0 && v < 1) {
-                    fail("model_configs", "\(at) (\(name)): '\(key)' must lie between 0 and 1")
-                }
-            }
-            for key in ["max_samples", "max_features"] {
-                guard let size = map["model_params"]?.mapValue?[key] else { continue }
-                switch size {
-                case .string("auto") where key == "max_samples", .int(1...), .double(0.0.nextUp...1.0): break
-                default:
-                    fail("model_configs", "\(at) (\(name)): '\(key)' must be \(key == "max_samples" ? "auto, " : "")a count of at least 1 or a fraction in (0, 1]")
-                }
-            }
-            if let trees = map["model_params"]?.mapValue?["n_estimators"]?.intValue, trees < 1 {
-                fail("model_configs", "\(at) (\(name)): 'n_estimators' must be at least 1")
-            }
-            if let method = map["model_params"]?.mapValue?["method"]?.stringValue, KNNDetector.Method(rawValue: method) == nil {
-                fail("model_configs", "\(at) (\(name)): 'method' must be largest, mean or median")
-            }
+            for problem in detector.problems(in: params) { fail("model_configs", "\(at) (\(name)): \(problem)") }
         }
     }
 

@@ -113,3 +113,18 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
     }
 
 }
+
+extension EmpiricalCDFDetector: Detector {
+    public static let fileKey = "ecdf"
+    public static let modelNames = ["ECOD", "COPOD"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_jobs": .int].merging(TailCalibration.parameters) { $1 }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (EmpiricalCDFDetector, [Double]) {
+        fit(x, variant: context.modelName == "COPOD" ? .copod : .ecod)
+    }
+
+    public func modelFileJSON() throws -> String {
+        "{\"columns\":\(columns),\"training_base64\":\"\(PackedDoubles.encode(training))\",\"variant\":\(JSONText.quote(variant.rawValue))}"
+    }
+}

@@ -109,3 +109,32 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
         return scores[lo - 1]
     }
 }
+
+extension HBOSDetector: Detector {
+    public static let fileKey = "hbos"
+    public static let modelNames = ["HBOS"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_bins": .any, "alpha": .number, "tol": .number].merging(TailCalibration.parameters) { $1 }
+
+    public static func problems(in params: [String: ConfigValue]) -> [String] {
+        var problems: [String] = []
+        if let bins = params["n_bins"], (bins.intValue ?? 0) < 2 {
+            problems.append("'n_bins' must be a whole number of at least 2 (\"auto\" is not supported)")
+        }
+        for key in ["alpha", "tol"] {
+            if let v = params[key]?.doubleValue, !(v > 0 && v < 1) { problems.append("'\(key)' must lie between 0 and 1") }
+        }
+        return problems
+    }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (HBOSDetector, [Double]) {
+        fit(x, params: context.params)
+    }
+
+    public func modelFileJSON() throws -> String {
+        let edges = "[" + (try self.edges.map(JSONText.numbers)).joined(separator: ",") + "]"
+        let densities = "[" + (try self.densities.map(JSONText.numbers)).joined(separator: ",") + "]"
+        return "{\"alpha\":\(try JSONText.number(alpha)),\"bins\":\(bins),\"densities\":\(densities),\"edges\":\(edges),"
+            + "\"tolerance\":\(try JSONText.number(tolerance))}"
+    }
+}

@@ -208,3 +208,34 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
         }
     }
 }
+
+extension IsolationForestDetector: Detector {
+    public static let fileKey = "iforest"
+    public static let modelNames = ["IForest"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
+         "random_state": .int, "n_jobs": .int].merging(TailCalibration.parameters) { $1 }
+
+    public static func problems(in params: [String: ConfigValue]) -> [String] {
+        var problems: [String] = []
+        for key in ["max_samples", "max_features"] {
+            guard let size = params[key] else { continue }
+            switch size {
+            case .string("auto") where key == "max_samples", .int(1...), .double(0.0.nextUp...1.0): break
+            default:
+                problems.append("'\(key)' must be \(key == "max_samples" ? "auto, " : "")a count of at least 1 or a fraction in (0, 1]")
+            }
+        }
+        if let trees = params["n_estimators"]?.intValue, trees < 1 { problems.append("'n_estimators' must be at least 1") }
+        return problems
+    }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (IsolationForestDetector, [Double]) {
+        fit(x, params: context.params, seed: context.seed)
+    }
+
+    public func modelFileJSON() throws -> String {
+        "{\"bootstrap\":\(bootstrap),\"columns\":\(columns),\"features\":\(features),\"samples\":\(samples),"
+            + "\"seed\":\"\(seedText)\",\"training_base64\":\"\(trainingBase64)\",\"trees\":\(trees)}"
+    }
+}

@@ -75,3 +75,28 @@ public struct KNNDetector: Sendable, Hashable, Decodable {
         }
     }
 }
+
+extension KNNDetector: Detector {
+    public static let fileKey = "knn"
+    public static let modelNames = ["KNN"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_neighbors": .int, "method": .string].merging(TailCalibration.parameters) { $1 }
+
+    public static func problems(in params: [String: ConfigValue]) -> [String] {
+        var problems: [String] = []
+        if let k = params["n_neighbors"]?.intValue, k < 1 { problems.append("'n_neighbors' must be at least 1") }
+        if let method = params["method"]?.stringValue, Method(rawValue: method) == nil {
+            problems.append("'method' must be largest, mean or median")
+        }
+        return problems
+    }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (KNNDetector, [Double]) {
+        fit(x, params: context.params, memo: context.memo, memoKey: context.memoKey)
+    }
+
+    public func modelFileJSON() throws -> String {
+        "{\"columns\":\(columns),\"method\":\(JSONText.quote(method.rawValue)),\"neighbours\":\(neighbours),"
+            + "\"training_base64\":\"\(trainingBase64)\"}"
+    }
+}

@@ -101,3 +101,31 @@ public struct LOFDetector: Sendable, Hashable, Decodable {
     }
 
 }
+
+extension LOFDetector: Detector {
+    public static let fileKey = "lof"
+    public static let modelNames = ["LOF"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
+         "novelty": .bool, "n_jobs": .int].merging(TailCalibration.parameters) { $1 }
+
+    public static func problems(in params: [String: ConfigValue]) -> [String] {
+        var problems: [String] = []
+        if let k = params["n_neighbors"]?.intValue, k < 1 { problems.append("'n_neighbors' must be at least 1") }
+        if let metric = params["metric"]?.stringValue, !["minkowski", "euclidean", "l2"].contains(metric) {
+            problems.append("'metric' must be euclidean (or minkowski with p 2)")
+        }
+        if let p = params["p"]?.intValue, p != 2 { problems.append("only 'p: 2' (Euclidean distance) is supported") }
+        return problems
+    }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (LOFDetector, [Double]) {
+        fit(x, params: context.params, memo: context.memo, memoKey: context.memoKey)
+    }
+
+    public func modelFileJSON() throws -> String {
+        "{\"columns\":\(columns),\"densities_base64\":\"\(PackedDoubles.encode(densities))\","
+            + "\"k_distances_base64\":\"\(PackedDoubles.encode(kDistances))\",\"neighbours\":\(neighbours),"
+            + "\"training_base64\":\"\(PackedDoubles.encode(training))\"}"
+    }
+}

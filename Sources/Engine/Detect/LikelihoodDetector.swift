@@ -71,3 +71,23 @@ public struct LikelihoodDetector: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension LikelihoodDetector: Detector {
+    public static let fileKey = "likelihood"
+    public static let modelNames = ["LIKELIHOOD"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["decades": .number]
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (LikelihoodDetector, [Double]) {
+        let detector = fit(x, params: context.params)
+        return (detector, detector.decisionFunction(x))
+    }
+
+    public func calibratedProbability(_ x: FeatureMatrix) -> [Double]? { probability(x) }
+
+    public func modelFileJSON() throws -> String {
+        "{\"decades\":\(try JSONText.number(decades)),\"median\":\(try JSONText.number(median)),"
+            + "\"scale\":\(try JSONText.number(scale)),\"surprise_mean\":\(try JSONText.number(surpriseMean)),"
+            + "\"surprise_sd\":\(try JSONText.number(surpriseSD))}"
+    }
+}

@@ -48,3 +48,21 @@ public struct MADDetector: Sendable, Hashable, Codable {
         decisionFunction(x).map { 1 - exp(-$0 / max(zScale, 1e-9)) }
     }
 }
+
+extension MADDetector: Detector {
+    public static let fileKey = "mad"
+    public static let modelNames = ["MAD"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "threshold": .number, "z_scale": .number]
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (MADDetector, [Double]) {
+        let detector = fit(x, params: context.params)
+        return (detector, detector.decisionFunction(x))
+    }
+
+    public func calibratedProbability(_ x: FeatureMatrix) -> [Double]? { probability(x) }
+
+    public func modelFileJSON() throws -> String {
+        "{\"median\":\(try JSONText.number(median)),\"scale\":\(try JSONText.number(scale)),\"z_scale\":\(try JSONText.number(zScale))}"
+    }
+}

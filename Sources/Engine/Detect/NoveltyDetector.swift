@@ -242,3 +242,37 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         return denominator > 0 ? cross / denominator : 0
     }
 }
+
+extension NoveltyDetector: Detector {
+    public static let fileKey = "novelty"
+    public static let modelNames = ["NOVELTY"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int,
+         "season_shift_n": .int, "quiet_n": .int, "record_margin": .number, "record_floor": .number,
+         "season_min_autocorrelation": .number, "learn_days": .number]
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (NoveltyDetector, [Double]) {
+        // Its ratios are already calibrated against the records; min-max scaling is not used.
+        (fit(x, params: context.params, memo: context.memo, memoKey: context.memoKey), [])
+    }
+
+    public func calibratedProbability(_ x: FeatureMatrix) -> [Double]? { probability(x) }
+
+    public func decisionFunction(_ x: FeatureMatrix) -> [Double] { ratios(x) }
+
+    public func contextualProbability(_ x: FeatureMatrix, alertThreshold: Double) -> [Double]? {
+        probability(x, alertThreshold: alertThreshold)
+    }
+
+    public func modelFileJSON() throws -> String {
+        let channels = try self.channels.map {
+            "{\"lag\":\($0.lag),\"record\":\(try JSONText.number($0.record)),\"record_rows\":\($0.recordRows),"
+                + "\"run\":\($0.run),\"window\":\($0.window)}"
+        }
+        return "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(floor)),"
+            + "\"learn_rows\":\(learnRows.map(String.init) ?? "null"),"
+            + "\"margin\":\(try JSONText.number(margin)),\"quiet_n\":\(quietN),"
+            + "\"record_through\":\(recordThrough.map(JSONText.quote) ?? "null"),"
+            + "\"spacing\":\(try spacing.map(JSONText.number) ?? "null")}"
+    }
+}

@@ -84,3 +84,22 @@ public struct PCADetector: Sendable, Hashable, Codable {
         return scores
     }
 }
+
+extension PCADetector: Detector {
+    public static let fileKey = "pca"
+    public static let modelNames = ["PCA"]
+    public static let parameters: [String: ConfigSchema.Kind] =
+        ["contamination": .number, "n_components": .int, "n_selected_components": .int, "weighted": .bool,
+         "standardization": .bool].merging(TailCalibration.parameters) { $1 }
+
+    public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (PCADetector, [Double]) {
+        let detector = fit(x, params: context.params)
+        return (detector, detector.decisionFunction(x))
+    }
+
+    public func modelFileJSON() throws -> String {
+        let components = "[" + (try self.components.map(JSONText.numbers)).joined(separator: ",") + "]"
+        return "{\"components\":\(components),\"mean\":\(try JSONText.numbers(mean)),"
+            + "\"scale\":\(try JSONText.numbers(scale)),\"weights\":\(try JSONText.numbers(weights))}"
+    }
+}

@@ -46,3 +46,14 @@ public struct TailCalibration: Sendable, Hashable, Codable {
         return min(max(-log10(max(exceedance, 1e-300)) / max(decades, 1e-9), 0), 1)
     }
 }
+
+extension TailCalibration: ModelFileObject {
+    /// The `model_params` that choose a calibration, accepted by every detector that min-max scales.
+    public static let parameters: [String: ConfigSchema.Kind] = ["calibration": .string, "tail_decades": .number]
+
+    public func modelFileJSON() throws -> String {
+        "{\"decades\":\(try JSONText.number(decades)),\"maximum\":\(try JSONText.number(maximum)),"
+            + "\"minimum\":\(try JSONText.number(minimum)),\"scale\":\(try JSONText.number(scale)),"
+            + "\"threshold\":\(try JSONText.number(threshold))}"
+    }
+}

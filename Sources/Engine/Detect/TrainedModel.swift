@@ -20,7 +20,7 @@ import Foundation
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
 /// last for that reason; a file whose bytes do not match it is refused as corrupt. Version 1
 /// files (no checksum) are still read.
-public struct TrainedModel: Sendable, Decodable, Hashable {
+public struct TrainedModel: Sendable, Hashable {
     public static let formatName = "anomaly-engine-model"
     public static let currentVersion = 2
 
@@ -35,79 +35,28 @@ public struct TrainedModel: Sendable, Decodable, Hashable {
     public var fingerprint: String
     public var scoreMin: Double
     public var scoreMax: Double
-    public var pca: PCADetector?
-    public var knn: KNNDetector?
-    public var iforest: IsolationForestDetector?
-    public var lof: LOFDetector?
-    public var ecdf: EmpiricalCDFDetector?
-    public var hbos: HBOSDetector?
-    public var mad: MADDetector?
-    public var likelihood: LikelihoodDetector?
-    public var novelty: NoveltyDetector?
+    /// The fitted detector, filed in the model file under its type's `fileKey`.
+    public var detector: any Detector
     /// Present when the detector's `calibration` is `tail`: probabilities from the training
     /// scores' upper tail instead of min-max.
     public var tail: TailCalibration?
 
-    enum CodingKeys: String, CodingKey {
-        case format, version, batch, metric, pca, knn, iforest, lof, ecdf, hbos, mad, likelihood, novelty, tail, fingerprint
-        case modelName = "model_name", modelTag = "model_tag", trainedAt = "trained_at", trainingRows = "training_rows"
-        case scoreMin = "score_min", scoreMax = "score_max"
+    /// The detector as `type`, or nil when the model holds another.
+    public func detector<D: Detector>(as type: D.Type) -> D? {
+        detector as? D
     }
 
     /// Fits the detector `config` names on `x`. `seed` feeds a detector that draws at random
     /// (IForest): the train job derives it from the run seed, batch, metric and tag.
     public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
                            trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil, seed: UInt64 = 0) throws -> TrainedModel {
+        guard let type = DetectorRegistry.detector(named: config.name) else { throw DetectorError.unsupported(config.name) }
+        let context = DetectorFitContext(modelName: config.name, params: config.params, memo: memo,
+                                         memoKey: storeKey(batch: batch, metric: metric, tag: config.tag), seed: seed)
+        let (detector, trainingScores) = try type.fit(x, context)
         var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
-                                 trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows,
-                                 fingerprint: fingerprint, scoreMin: 0, scoreMax: 0)
-        let trainingScores: [Double]
-        switch config.name {
-        case "PCA":
-            let detector = PCADetector.fit(x, params: config.params)
-            model.pca = detector
-            trainingScores = detector.decisionFunction(x)
-        case "KNN":
-            let (detector, scores) = KNNDetector.fit(x, params: config.params, memo: memo,
-                                                     memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
-            model.knn = detector
-            trainingScores = scores
-        case "HBOS":
-            let (detector, scores) = HBOSDetector.fit(x, params: config.params)
-            model.hbos = detector
-            trainingScores = scores
-        case "ECOD", "COPOD":
-            let (detector, scores) = EmpiricalCDFDetector.fit(x, variant: config.name == "ECOD" ? .ecod : .copod)
-            model.ecdf = detector
-            trainingScores = scores
-        case "LOF":
-            let (detector, scores) = LOFDetector.fit(x, params: config.params, memo: memo,
-                                                     memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
-            model.lof = detector
-            trainingScores = scores
-        case "IForest":
-            let (detector, scores) = IsolationForestDetector.fit(x, params: config.params, seed: seed)
-            model.iforest = detector
-            trainingScores = scores
-        case "MAD":
-            let detector = MADDetector.fit(x, params: config.params)
-            model.mad = detector
-            trainingScores = detector.decisionFunction(x)
-        case "LIKELIHOOD":
-            let detector = LikelihoodDetector.fit(x, params: config.params)
-            model.likelihood = detector
-            trainingScores = detector.decisionFunction(x)
-        case "NOVELTY":
-            let detector = NoveltyDetector.fit(x, params: config.params, memo: memo,
-                                               memoKey: storeKey(batch: batch, metric: metric, tag: config.tag))
-            model.novelty = detector
-            // Its ratios are already calibrated against the records; the min-max range is unused.
-            trainingScores = []
-        default:
-            throw DetectorError.unsupported(config.name)
-        }
-        model.scoreMin = trainingScores.min() ?? 0
-        model.scoreMax = trainingScores.max() ?? 0
+                                 trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows, fingerprint: fingerprint,
+                                 scoreMin: trainingScores.min() ?? 0, scoreMax: trainingScores.max() ?? 0, detector: detector)
         if config.params["calibration"]?.stringValue == "tail" {
             model.tail = TailCalibration.fit(trainingScores, decades: config.params["tail_decades"]?.doubleValue ?? TailCalibration.defaultDecades)
         }
@@ -115,45 +64,48 @@ public struct TrainedModel: Sendable, Decodable, Hashable {
     }
 
     /// Raw outlier scores (PyOD's `decision_function`).
-    public func decisionFunction(_ x: FeatureMatrix) throws -> [Double] {
-        if let pca { return pca.decisionFunction(x) }
-        if let knn { return knn.decisionFunction(x) }
-        if let iforest { return iforest.decisionFunction(x) }
-        if let lof { return lof.decisionFunction(x) }
-        if let ecdf { return ecdf.decisionFunction(x) }
-        if let hbos { return hbos.decisionFunction(x) }
-        if let mad { return mad.decisionFunction(x) }
-        if let likelihood { return likelihood.decisionFunction(x) }
-        if let novelty { return novelty.ratios(x) }
-        throw DetectorError.empty(modelTag)
+    public func decisionFunction(_ x: FeatureMatrix) -> [Double] {
+        detector.decisionFunction(x)
     }
 
     /// How many rows before the first scored one `probability(_:rows:)` needs to see.
-    public var contextRows: Int { novelty?.contextRows ?? 0 }
+    public var contextRows: Int { detector.contextRows }
 
     /// Probabilities for `rows` of `x`, where the rows before them are the context a detector
     /// that reads a point's past (`contextRows`) needs; other detectors see the rows alone.
     /// `alertThreshold` is what a detector that holds an incident's later points under the
     /// threshold (NOVELTY) holds them under.
-    public func probability(_ x: FeatureMatrix, rows: [Int], alertThreshold: Double = 0.8) throws -> [Double] {
-        if let novelty {
-            let all = novelty.probability(x, alertThreshold: alertThreshold)
+    public func probability(_ x: FeatureMatrix, rows: [Int], alertThreshold: Double = 0.8) -> [Double] {
+        if let all = detector.contextualProbability(x, alertThreshold: alertThreshold) {
             return rows.map { all[$0] }
         }
-        return try probability(x.selecting(rows))
+        return probability(x.selecting(rows))
     }
 
-    /// Scores in [0, 1]: the raw score min-max scaled against the training scores and clipped
-    /// (PyOD's `predict_proba(X)[:, 1]` with its default linear method); MAD's own calibrated
-    /// mapping for MAD.
-    public func probability(_ x: FeatureMatrix) throws -> [Double] {
-        if let tail { return try decisionFunction(x).map(tail.probability) }
-        if let mad { return mad.probability(x) }
-        if let likelihood { return likelihood.probability(x) }
-        if let novelty { return novelty.probability(x) }
+    /// Scores in [0, 1]: the tail calibration when fitted; else the detector's own calibration
+    /// (MAD, LIKELIHOOD, NOVELTY); else the raw score min-max scaled against the training scores
+    /// and clipped (PyOD's `predict_proba(X)[:, 1]` with its default linear method).
+    public func probability(_ x: FeatureMatrix) -> [Double] {
+        if let tail { return decisionFunction(x).map(tail.probability) }
+        if let calibrated = detector.calibratedProbability(x) { return calibrated }
         let range = scoreMax - scoreMin
         let scale = range > 0 ? 1 / range : 1
-        return try decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
+        return decisionFunction(x).map { min(max(($0 - scoreMin) * scale, 0), 1) }
+    }
+
+    public static func == (lhs: TrainedModel, rhs: TrainedModel) -> Bool {
+        lhs.header == rhs.header && lhs.tail == rhs.tail && lhs.detector.hashableValue == rhs.detector.hashableValue
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(header)
+        hasher.combine(detector.hashableValue)
+    }
+
+    /// Every field but the detector and its calibration, for equality.
+    private var header: [String] {
+        [format, String(version), batch, metric, modelName, modelTag, trainedAt, String(trainingRows), fingerprint,
+         String(scoreMin.bitPattern), String(scoreMax.bitPattern)]
     }
 
     /// The JSON bytes, keys sorted. Written by hand: a KNN model carries a long base64 string
@@ -166,13 +118,8 @@ public struct TrainedModel: Sendable, Decodable, Hashable {
             ("score_max", try JSONText.number(scoreMax)), ("score_min", try JSONText.number(scoreMin)),
             ("trained_at", JSONText.quote(trainedAt)), ("training_rows", String(trainingRows)), ("version", String(version)),
         ]
-        let parts: [(String, (any ModelFileObject)?)] = [
-            ("ecdf", ecdf), ("hbos", hbos), ("iforest", iforest), ("knn", knn), ("likelihood", likelihood), ("lof", lof), ("mad", mad),
-            ("novelty", novelty), ("pca", pca), ("tail", tail),
-        ]
-        for (key, part) in parts {
-            if let part { fields.append((key, try part.modelFileJSON())) }
-        }
+        fields.append((type(of: detector).fileKey, try detector.modelFileJSON()))
+        if let tail { fields.append(("tail", try tail.modelFileJSON())) }
         let body = "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
         let checksum = HMACSHA256.hex(SHA256.hash(Array(body.utf8)))
         return Data((body + Self.checksumMarker + checksum + "\"}").utf8)
@@ -229,6 +176,41 @@ public struct TrainedModel: Sendable, Decodable, Hashable {
             }
         }
         return out.hasPrefix(".") ? "%2E" + out.dropFirst() : out
+    }
+}
+
+extension TrainedModel: Decodable {
+    private struct FileKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Reads the header fields and the one detector object whose key a registered detector files
+    /// under; the layout is the one every earlier version wrote, so older files still read.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: FileKey.self)
+        func value<T: Decodable>(_ key: String) throws -> T { try container.decode(T.self, forKey: FileKey(key)) }
+        format = try value("format")
+        version = try value("version")
+        batch = try value("batch")
+        metric = try value("metric")
+        modelName = try value("model_name")
+        modelTag = try value("model_tag")
+        trainedAt = try value("trained_at")
+        trainingRows = try value("training_rows")
+        fingerprint = try value("fingerprint")
+        scoreMin = try value("score_min")
+        scoreMax = try value("score_max")
+        tail = try container.decodeIfPresent(TailCalibration.self, forKey: FileKey("tail"))
+        let present = DetectorRegistry.all.filter { container.contains(FileKey($0.fileKey)) }
+        guard present.count == 1, let type = present.first else {
+            throw present.isEmpty ? DetectorError.empty(modelTag)
+                : DetectorError.unreadable("(model)", "it holds \(present.count) detectors: \(present.map { $0.fileKey }.sorted().joined(separator: ", "))")
+        }
+        detector = try type.init(from: container.superDecoder(forKey: FileKey(type.fileKey)))
     }
 }
 

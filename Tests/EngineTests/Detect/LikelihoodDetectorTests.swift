@@ -39,6 +39,6 @@ import Testing
         let model = try TrainedModel.fit(ModelConfig(name: "LIKELIHOOD", tag: "l", params: ["decades": .double(20)]),
                                          on: rows(Self.normal), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
-        #expect(decoded == model && decoded.likelihood?.decades == 20)
+        #expect(decoded == model && decoded.detector(as: LikelihoodDetector.self)?.decades == 20)
     }
 }

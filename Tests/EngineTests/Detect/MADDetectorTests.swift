@@ -27,7 +27,7 @@ import Testing
         let model = try TrainedModel.fit(ModelConfig(name: "MAD", tag: "mad", params: ["z_scale": .double(2)]),
                                          on: matrix([1, 2, 3, 4, 5]), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
-        #expect(decoded == model && decoded.mad?.zScale == 2)
+        #expect(decoded == model && decoded.detector(as: MADDetector.self)?.zScale == 2)
         #expect(try decoded.probability(matrix([3, 100])) == model.probability(matrix([3, 100])))
     }
 

@@ -139,11 +139,11 @@ import Testing
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model)
         let all = hourly(values)
-        let together = try decoded.probability(all, rows: Array(600..<800))
+        let together = decoded.probability(all, rows: Array(600..<800))
         for t in 600..<800 {
             let first = max(0, t - model.contextRows)
             let window = all.selecting(Array(first...t))
-            let alone = try decoded.probability(window, rows: [window.rows - 1])[0]
+            let alone = decoded.probability(window, rows: [window.rows - 1])[0]
             #expect(alone == together[t - 600], "row \(t)")
         }
         #expect(together[100] >= 0.8)

@@ -66,11 +66,11 @@ import Testing
         let f = Self.fixtures.first { $0.name == name }!
         let config = ModelConfig(name: "PCA", tag: "pca", params: ["contamination": .double(0.01)])
         let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
-        let train = try model.decisionFunction(Self.matrix(f.train))
-        let test = try model.decisionFunction(Self.matrix(f.test))
+        let train = model.decisionFunction(Self.matrix(f.train))
+        let test = model.decisionFunction(Self.matrix(f.test))
         Self.expectClose(train, f.pca_train_scores, relative: 1e-6, "\(name) PCA train")
         Self.expectClose(test, f.pca_test_scores, relative: 1e-6, "\(name) PCA test")
-        Self.expectClose(try model.probability(Self.matrix(f.test)), f.pca_test_proba, relative: 1e-6, "\(name) PCA proba")
+        Self.expectClose(model.probability(Self.matrix(f.test)), f.pca_test_proba, relative: 1e-6, "\(name) PCA proba")
         #expect(Self.spearman(test, f.pca_test_scores) >= 0.99)
     }
 
@@ -79,11 +79,11 @@ import Testing
         let f = Self.fixtures.first { $0.name == name }!
         let config = ModelConfig(name: "KNN", tag: "knn", params: ["contamination": .double(0.01), "n_neighbors": .int(5)])
         let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
-        let test = try model.decisionFunction(Self.matrix(f.test))
+        let test = model.decisionFunction(Self.matrix(f.test))
         Self.expectClose(test, f.knn_test_scores, relative: 1e-9, "\(name) KNN test")
         #expect(abs(model.scoreMin - f.knn_train_scores.min()!) < 1e-9)
         #expect(abs(model.scoreMax - f.knn_train_scores.max()!) < 1e-9)
-        Self.expectClose(try model.probability(Self.matrix(f.test)), f.knn_test_proba, relative: 1e-9, "\(name) KNN proba")
+        Self.expectClose(model.probability(Self.matrix(f.test)), f.knn_test_proba, relative: 1e-9, "\(name) KNN proba")
         #expect(Self.spearman(test, f.knn_test_scores) >= 0.99)
     }
 
@@ -94,8 +94,8 @@ import Testing
         let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
         Self.expectClose(LOFDetector.fit(Self.matrix(f.train), params: config.params).1, f.lof_train_scores, relative: 1e-9, "\(name) LOF train")
         #expect(abs(model.scoreMin - f.lof_train_scores.min()!) < 1e-9 && abs(model.scoreMax - f.lof_train_scores.max()!) < 1e-9)
-        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.lof_test_scores, relative: 1e-9, "\(name) LOF test")
-        Self.expectClose(try model.probability(Self.matrix(f.test)), f.lof_test_proba, relative: 1e-9, "\(name) LOF proba")
+        Self.expectClose(model.decisionFunction(Self.matrix(f.test)), f.lof_test_scores, relative: 1e-9, "\(name) LOF test")
+        Self.expectClose(model.probability(Self.matrix(f.test)), f.lof_test_proba, relative: 1e-9, "\(name) LOF proba")
     }
 
     @Test(arguments: fixtures.map(\.name))
@@ -103,8 +103,8 @@ import Testing
         let f = Self.fixtures.first { $0.name == name }!
         let model = try TrainedModel.fit(ModelConfig(name: "HBOS", tag: "hbos", params: ["contamination": .double(0.01)]),
                                          on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
-        Self.expectClose(try model.decisionFunction(Self.matrix(f.train)), f.hbos_train_scores, relative: 1e-9, "\(name) HBOS train")
-        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), f.hbos_test_scores, relative: 1e-9, "\(name) HBOS test")
+        Self.expectClose(model.decisionFunction(Self.matrix(f.train)), f.hbos_train_scores, relative: 1e-9, "\(name) HBOS train")
+        Self.expectClose(model.decisionFunction(Self.matrix(f.test)), f.hbos_test_scores, relative: 1e-9, "\(name) HBOS test")
     }
 
     /// ECOD and COPOD score new points against the training rows and the points scored with
@@ -117,8 +117,8 @@ import Testing
         let model = try TrainedModel.fit(ModelConfig(name: detector, tag: "t", params: [:]), on: Self.matrix(f.train), batch: "b", metric: "m",
                                          trainedAt: referenceTime, fingerprint: "")
         #expect(abs(model.scoreMin - expected.0.min()!) < 1e-9 && abs(model.scoreMax - expected.0.max()!) < 1e-9)
-        Self.expectClose(try model.decisionFunction(Self.matrix(f.test)), expected.1, relative: 1e-9, "\(name) \(detector) test")
-        Self.expectClose(try f.test.map { try model.decisionFunction(Self.matrix([$0]))[0] }, expected.2, relative: 1e-9,
+        Self.expectClose(model.decisionFunction(Self.matrix(f.test)), expected.1, relative: 1e-9, "\(name) \(detector) test")
+        Self.expectClose(f.test.map { model.decisionFunction(Self.matrix([$0]))[0] }, expected.2, relative: 1e-9,
                          "\(name) \(detector) alone")
     }
 
@@ -131,8 +131,8 @@ import Testing
         let config = ModelConfig(name: "IForest", tag: "iforest", params: ["contamination": .double(0.01), "n_estimators": .int(2000)])
         let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime,
                                          fingerprint: "", seed: 7)
-        let train = try model.decisionFunction(Self.matrix(f.train))
-        let test = try model.decisionFunction(Self.matrix(f.test))
+        let train = model.decisionFunction(Self.matrix(f.train))
+        let test = model.decisionFunction(Self.matrix(f.test))
         for (got, expected, what) in [(train, f.iforest_train_scores, "train"), (test, f.iforest_test_scores, "test")] {
             #expect(got.count == expected.count)
             let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? .infinity

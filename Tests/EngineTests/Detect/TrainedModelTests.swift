@@ -53,7 +53,7 @@ import Testing
         let model = try TrainedModel.fit(ModelConfig(name: "KNN", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
                                          trainedAt: referenceTime, fingerprint: "")
         let far = FeatureMatrix(rows: 2, columns: 3, values: [100, 100, 100, 0, 1, 3], timestamps: [referenceTime, referenceTime])
-        let p = try model.probability(far)
+        let p = model.probability(far)
         #expect(p[0] == 1)
         #expect(p[1] >= 0 && p[1] <= 1)
     }

@@ -86,7 +86,7 @@ import Testing
         let forest = "metric_batch: test\ningest_sql: select 1\nmodel_configs:\n  - model_name: IForest\n    model_tag: iforest\n"
         func seeds(_ h: Harness) throws -> [String: UInt64] {
             try Dictionary(uniqueKeysWithValues: ["a", "b"].map { name in
-                (name, try TrainedModel.decode(try h.models.load(key: "test/\(name)_iforest.json")!, key: "").iforest!.seed)
+                (name, try TrainedModel.decode(try h.models.load(key: "test/\(name)_iforest.json")!, key: "").detector(as: IsolationForestDetector.self)!.seed)
             })
         }
         var rows = seasonal(300, name: "a") + seasonal(300, name: "b")
