@@ -74,9 +74,9 @@ public final class BacktestCheckpoint: @unchecked Sendable {
     /// text, the `--set` and sweep assignments in order, the retraining cadence and the seed.
     public static func settingsFingerprint(configText: String?, overrides: [String], retrainEvery: Int?, seed: UInt64) -> String {
         var parts = ["engine \(EngineVersion.current)", "seed \(seed)", "retrain_every \(retrainEvery.map(String.init) ?? "cron")"]
-        parts.append("config " + (configText.map { HMACSHA256.hex(SHA256.hash(Array($0.utf8))) } ?? "builtin"))
+        parts.append("config " + (configText.map { Hex.encode(SHA256.hash(Array($0.utf8))) } ?? "builtin"))
         parts += overrides.map { "set " + $0 }
-        return HMACSHA256.hex(SHA256.hash(Array(parts.joined(separator: "\n").utf8)))
+        return Hex.encode(SHA256.hash(Array(parts.joined(separator: "\n").utf8)))
     }
 
     /// A series' path, metric name, rows (times and exact values) and windows.
@@ -91,6 +91,6 @@ public final class BacktestCheckpoint: @unchecked Sendable {
             withUnsafeBytes(of: w.lowerBound.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
             withUnsafeBytes(of: w.upperBound.timeIntervalSince1970.bitPattern.littleEndian) { hash.update($0) }
         }
-        return HMACSHA256.hex(hash.finalize())
+        return Hex.encode(hash.finalize())
     }
 }

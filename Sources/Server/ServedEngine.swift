@@ -87,17 +87,3 @@ public struct ServedEngine: Sendable {
         await catalog.apply(change)
     }
 }
-
-/// A request the engine cannot serve, with the status it maps to and a message for the user.
-public enum RequestError: Error, Sendable, CustomStringConvertible {
-    case notFound(String)
-    case invalid(String)
-    case conflict(String)
-    case unauthorized(String)
-
-    public var description: String {
-        switch self {
-        case .notFound(let m), .invalid(let m), .conflict(let m), .unauthorized(let m): return m
-        }
-    }
-}

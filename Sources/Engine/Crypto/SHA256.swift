@@ -1,89 +1,63 @@
+import CLibCrypto
 import Foundation
 
-/// SHA-256 (FIPS 180-4), for webhook signatures. Written here because the only alternatives on
-/// Linux are swift-crypto (BoringSSL, minutes of build) or linking libcrypto for one function;
-/// the tests check it against the standard's vectors.
-public struct SHA256: Sendable {
-    private var state: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-    private var buffer: [UInt8] = []
-    private var length: UInt64 = 0
+/// SHA-256 (FIPS 180-4) through libcrypto, which the package links for JWT signatures anyway:
+/// model checksums, webhook and cloud signatures, fingerprints. Fed in pieces with `update` and
+/// read once with `finalize`; `hash` does both for one buffer.
+public struct SHA256: ~Copyable {
+    private let context: OpaquePointer
 
-    private static let k: [UInt32] = [
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-        0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-        0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-        0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-        0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-    ]
+    public init() {
+        // Allocation failure is the only way these fail; there is nothing to recover to.
+        guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+            fatalError("libcrypto cannot start a SHA-256 digest")
+        }
+        self.context = context
+    }
 
-    public init() {}
+    deinit { EVP_MD_CTX_free(context) }
 
-    public mutating func update<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        for byte in bytes {
-            buffer.append(byte)
-            length &+= 1
-            if buffer.count == 64 {
-                compress(buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
+    /// Adds `bytes` to what is hashed.
+    public mutating func update(_ bytes: some Sequence<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            _ = EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         }
     }
 
-    public mutating func finalize() -> [UInt8] {
-        let bits = length &* 8
-        var tail = buffer + [0x80]
-        while tail.count % 64 != 56 { tail.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8((bits >> UInt64(shift)) & 0xff)) }
-        for start in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[start..<(start + 64)])) }
-        buffer.removeAll()
-        return state.flatMap { word in [24, 16, 8, 0].map { UInt8((word >> UInt32($0)) & 0xff) } }
+    /// Adds the bytes of a raw buffer (a value's memory, as `withUnsafeBytes(of:)` gives it).
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        _ = EVP_DigestUpdate(context, buffer.baseAddress, buffer.count)
     }
 
-    public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-        var h = SHA256()
-        h.update(bytes)
-        return h.finalize()
+    /// The 32-byte digest of everything added.
+    public consuming func finalize() -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        _ = EVP_DigestFinal_ex(context, &digest, &length)
+        return Array(digest.prefix(Int(length)))
     }
 
-    private mutating func compress(_ block: [UInt8]) {
-        func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
-        }
-        for i in 16..<64 {
-            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-        }
-        var (a, b, c, d, e, f, g, h) = (state[0], state[1], state[2], state[3], state[4], state[5], state[6], state[7])
-        for i in 0..<64 {
-            let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ Self.k[i] &+ w[i]
-            let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-            (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-        }
-        for (i, v) in [a, b, c, d, e, f, g, h].enumerated() { state[i] = state[i] &+ v }
+    /// The digest of one sequence of bytes.
+    public static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        var hash = SHA256()
+        hash.update(bytes)
+        return hash.finalize()
     }
 }
 
-/// HMAC-SHA256 (RFC 2104), the signature of webhook bodies.
+/// HMAC-SHA256 (RFC 2104) through libcrypto: webhook signatures, AWS and Azure request signing,
+/// session tokens.
 public enum HMACSHA256 {
     public static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var k = key.count > 64 ? SHA256.hash(key) : key
-        k += [UInt8](repeating: 0, count: 64 - k.count)
-        var inner = SHA256()
-        inner.update(k.map { $0 ^ 0x36 })
-        inner.update(message)
-        var outer = SHA256()
-        outer.update(k.map { $0 ^ 0x5c })
-        outer.update(inner.finalize())
-        return outer.finalize()
-    }
-
-    public static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        // An empty key still needs a valid pointer: libcrypto refuses a NULL key.
+        let keyBytes = key.isEmpty ? [0] : key
+        _ = HMAC(EVP_sha256(), keyBytes, Int32(key.count), message, message.count, &digest, &length)
+        return Array(digest.prefix(Int(length)))
     }
 }

@@ -121,7 +121,7 @@ public struct TrainedModel: Sendable, Hashable {
         fields.append((type(of: detector).fileKey, try detector.modelFileJSON()))
         if let tail { fields.append(("tail", try tail.modelFileJSON())) }
         let body = "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
-        let checksum = HMACSHA256.hex(SHA256.hash(Array(body.utf8)))
+        let checksum = Hex.encode(SHA256.hash(Array(body.utf8)))
         return Data((body + Self.checksumMarker + checksum + "\"}").utf8)
     }
 
@@ -133,7 +133,7 @@ public struct TrainedModel: Sendable, Hashable {
         var checked = false
         if let start = Self.lastIndex(of: marker, in: bytes) {
             let expected = String(decoding: bytes[(start + marker.count)...].prefix(64), as: UTF8.self)
-            guard HMACSHA256.hex(SHA256.hash(bytes[..<start])) == expected else {
+            guard Hex.encode(SHA256.hash(bytes[..<start])) == expected else {
                 throw DetectorError.unreadable(key, "the checksum does not match: the file is corrupt")
             }
             checked = true

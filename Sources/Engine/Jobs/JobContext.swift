@@ -109,10 +109,3 @@ public protocol BatchJob: Sendable {
     var kind: JobKind { get }
     func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome
 }
-
-/// A job failed for a reason the user can act on.
-public struct JobError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}

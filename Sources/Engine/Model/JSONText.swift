@@ -22,7 +22,7 @@ public enum JSONText {
 
     /// A finite double in its shortest round-trip form.
     static func number(_ value: Double) throws -> String {
-        guard value.isFinite else { throw DetectorError.unreadable("(model)", "cannot write the non-finite number \(value)") }
+        guard value.isFinite else { throw JobError("cannot write the non-finite number \(value) as JSON") }
         return "\(value)"
     }
 

@@ -70,6 +70,6 @@ public enum WebhookPayload {
     /// The `X-Signature-256` header value for `body` under `secret`: `sha256=<hex HMAC-SHA256>`,
     /// as GitHub signs its webhooks.
     public static func signature(body: String, secret: String) -> String {
-        "sha256=" + HMACSHA256.hex(HMACSHA256.mac(key: Array(secret.utf8), message: Array(body.utf8)))
+        "sha256=" + Hex.encode(HMACSHA256.mac(key: Array(secret.utf8), message: Array(body.utf8)))
     }
 }

@@ -51,7 +51,7 @@ public struct KubernetesManifests: Sendable {
         let joined = parts.joined(separator: "-").lowercased().map { $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII ? $0 : "-" }
         var name = String(joined).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
         if name.count > limit {
-            let hash = HMACSHA256.hex(SHA256.hash(Array(name.utf8))).prefix(8)
+            let hash = Hex.encode(SHA256.hash(Array(name.utf8))).prefix(8)
             name = String(name.prefix(limit - 9)).trimmingCharacters(in: CharacterSet(charactersIn: "-")) + "-" + hash
         }
         return name

@@ -41,7 +41,7 @@ public struct ChatRequest: Sendable, Hashable {
             "purpose": .string(purpose), "max_tokens": .int(maxTokens), "schema": schema ?? .null, "model": model.map(CanonicalJSON.string) ?? .null,
             "messages": .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
         ]).text
-        return String(HMACSHA256.hex(SHA256.hash(Array(canonical.utf8))).prefix(20))
+        return String(Hex.encode(SHA256.hash(Array(canonical.utf8))).prefix(20))
     }
 }
 

@@ -51,7 +51,7 @@ public struct ConfigWatcher: Sendable {
         for setting in try settings.settingOverrides() {
             hash.update(Array("\(setting.batch)\u{0}\(setting.key)\u{0}\(setting.value ?? "")\u{0}".utf8))
         }
-        return HMACSHA256.hex(hash.finalize())
+        return Hex.encode(hash.finalize())
     }
 
     /// Reloads into the catalog; returns the load's errors (already logged).

@@ -41,7 +41,7 @@ public struct AccessToken: Sendable {
     public func accepts(token candidate: String) -> Bool { Self.equal(candidate, token) }
 
     private func signature(_ encodedName: String) -> String {
-        HMACSHA256.hex(HMACSHA256.mac(key: Array(token.utf8), message: Array("engine-session-v2:\(encodedName)".utf8)))
+        Hex.encode(HMACSHA256.mac(key: Array(token.utf8), message: Array("engine-session-v2:\(encodedName)".utf8)))
     }
 
     static func equal(_ a: String, _ b: String) -> Bool {

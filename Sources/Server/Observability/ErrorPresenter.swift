@@ -12,17 +12,8 @@ struct ErrorPresenter: RouterMiddleware {
         let api = request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics"
         do {
             return try await next(request, context)
-        } catch let error as RequestError {
-            let status: HTTPResponse.Status
-            switch error {
-            case .notFound: status = .notFound
-            case .invalid: status = .badRequest
-            case .conflict: status = .conflict
-            case .unauthorized: status = .unauthorized
-            }
-            return api ? Self.json(status, message: error.description) : Self.page(status, message: error.description)
         } catch let error as any HTTPResponseError {
-            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            let message = (error as? RequestError)?.description ?? (error as? HTTPError)?.body ?? error.status.reasonPhrase
             let explained = error.status == .contentTooLarge
                 ? "the request body is larger than \(EngineRequestContext.maxBodyBytes / 1024) KB" : message
             return api ? Self.json(error.status, message: explained) : Self.page(error.status, message: explained)

@@ -16,7 +16,7 @@ public struct MIMEMessage: Sendable {
     }
 
     public var text: String {
-        let tag = HMACSHA256.hex(SHA256.hash(Array(delivery.id.utf8))).prefix(24)
+        let tag = Hex.encode(SHA256.hash(Array(delivery.id.utf8))).prefix(24)
         let related = "related-\(tag)", alternative = "alternative-\(tag)"
         var lines = [
             "From: \(from)",
@@ -55,13 +55,10 @@ public struct MIMEMessage: Sendable {
             ? text : "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
     }
 
+    /// Base64 in lines of 76 characters (RFC 2045).
     static func base64Lines(_ data: Data) -> [String] {
-        let encoded = data.base64EncodedString()
-        return stride(from: 0, to: encoded.count, by: 76).map { start in
-            let from = encoded.index(encoded.startIndex, offsetBy: start)
-            let to = encoded.index(from, offsetBy: min(76, encoded.count - start))
-            return String(encoded[from..<to])
-        }
+        guard !data.isEmpty else { return [] }
+        return data.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]).split(separator: "\n").map(String.init)
     }
 
     static func rfc5322Date(_ date: Date) -> String {

@@ -23,7 +23,7 @@ public struct AWSSignatureV4: Sendable {
         var request = request
         let amzDate = RequestDate.format(date, RequestDate.compact)
         let day = String(amzDate.prefix(8))
-        let payloadHash = Self.hex(SHA256.hash([UInt8](request.body ?? Data())))
+        let payloadHash = Hex.encode(SHA256.hash([UInt8](request.body ?? Data())))
         let components = URLComponents(url: request.url, resolvingAgainstBaseURL: false)
         var host = components?.host ?? ""
         if let port = components?.port { host += ":\(port)" }
@@ -42,15 +42,14 @@ public struct AWSSignatureV4: Sendable {
         let canonical = [request.method, path.isEmpty ? "/" : path, query,
                          headers.map { "\($0.0):\($0.1)\n" }.joined(), signedHeaders, payloadHash].joined(separator: "\n")
         let scope = "\(day)/\(region)/\(service)/aws4_request"
-        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Self.hex(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
+        let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Hex.encode(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
         var key = HMACSHA256.mac(key: Array("AWS4\(secretKey)".utf8), message: Array(day.utf8))
         for part in [region, service, "aws4_request"] { key = HMACSHA256.mac(key: key, message: Array(part.utf8)) }
-        let signature = Self.hex(HMACSHA256.mac(key: key, message: Array(stringToSign.utf8)))
+        let signature = Hex.encode(HMACSHA256.mac(key: key, message: Array(stringToSign.utf8)))
         request.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=\(accessKey)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return request
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { HMACSHA256.hex(bytes) }
 
     /// RFC 3986 encoding as SigV4 wants it: everything but letters, digits and `-._~`.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {
