@@ -83,8 +83,8 @@ public struct Backtester: Sendable {
             _ = try await TrainJob().run(batch: batch, context: context)
             retrainings += 1
             var scoring = batch
-            scoring.values["score_max_n"] = .int(segment.count)
-            scoring.values["score_metric_timestamp_max_days_ago"] = .int(1_000_000)
+            scoring.set(.scoreMaxN, to: .int(segment.count))
+            scoring.set(.scoreMaxDaysAgo, to: .int(1_000_000))
             clock.set(times[segment.upperBound])
             _ = try await ScoreJob().run(batch: scoring, context: context)
         }

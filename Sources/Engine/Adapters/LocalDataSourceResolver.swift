@@ -25,7 +25,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
     public func dataSource(for batch: BatchConfig) throws -> DataSource {
         switch batch.db {
         case "sqlite":
-            if let path = batch.values["sqlite_path"]?.stringValue ?? environment["ANOMSTACK_SQLITE_PATH"] {
+            if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"] {
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw JobError("\(batch.file): sqlite_path '\(path)' does not exist")
                 }
@@ -48,7 +48,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
                 throw JobError("\(batch.file): db: \(batch.db): \(error)")
             }
         case "duckdb", "motherduck":
-            let path = batch.values["duckdb_path"]?.stringValue ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
+            let path = batch[.duckdbPath] ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
             let target = batch.db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
             return DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
                                     token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])

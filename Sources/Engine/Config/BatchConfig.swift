@@ -58,131 +58,135 @@ public struct BatchConfig: Sendable {
     public var file: String
     public var values: [String: ConfigValue]
 
-    public var db: String { string("db") ?? "sqlite" }
-    public var tableKey: String { string("table_key") ?? "metrics" }
-    public var modelPath: String { string("model_path") ?? "local://./models" }
-    public var ingestSQL: String? { nonEmpty("ingest_sql") }
-    public var ingestFn: String? { nonEmpty("ingest_fn") }
-    public var ingestFnTimeout: TimeInterval { values["ingest_fn_timeout_seconds"]?.doubleValue ?? 600 }
-    public var ingestRounding: Int { int("ingest_metric_rounding") ?? 4 }
-    public var disabled: Bool { bool("disable_batch") ?? false }
+    public var db: String { self[.db] }
+    public var tableKey: String { self[.tableKey] }
+    public var modelPath: String { self[.modelPath] }
+    public var ingestSQL: String? { self[.ingestSQL] }
+    public var ingestFn: String? { self[.ingestFn] }
+    public var ingestFnTimeout: TimeInterval { self[.ingestFnTimeout] }
+    public var ingestRounding: Int { self[.ingestRounding] }
+    public var disabled: Bool { self[.disabled] }
 
     public var models: [ModelConfig] {
-        (values["model_configs"]?.listValue ?? []).compactMap { entry in
+        self[.modelConfigs].compactMap { entry in
             guard let map = entry.mapValue, let name = map["model_name"]?.stringValue else { return nil }
             return ModelConfig(name: name, tag: map["model_tag"]?.stringValue ?? name.lowercased(),
                                params: map["model_params"]?.mapValue ?? [:])
         }
     }
-    public var combination: ScoreCombination { string("model_combination_method").flatMap(ScoreCombination.init) ?? .mean }
+    public var combination: ScoreCombination { self[.modelCombinationMethod] }
     public var preprocess: PreprocessParams {
-        let p = values["preprocess_params"]?.mapValue ?? [:]
-        return PreprocessParams(diffN: p["diff_n"]?.intValue ?? 1, smoothN: p["smooth_n"]?.intValue ?? 3,
-                                lagsN: p["lags_n"]?.intValue ?? 5, freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
+        // Nested maps merge key by key, so a batch's own entries sit over the built-in ones.
+        let p = BuiltinDefaults.values["preprocess_params"]?.mapValue?.merging(self[.preprocessParams]) { $1 } ?? self[.preprocessParams]
+        func count(_ key: String) -> Int {
+            guard let n = p[key]?.intValue else { preconditionFailure("the built-in preprocess_params lack '\(key)'") }
+            return n
+        }
+        return PreprocessParams(diffN: count("diff_n"), smoothN: count("smooth_n"), lagsN: count("lags_n"),
+                                freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
                                 freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean,
                                 season: p["season"]?.stringValue.flatMap(ResampleFrequency.init))
     }
 
-    public var trainMaxN: Int { int("train_max_n") ?? 2500 }
-    public var trainMinN: Int { int("train_min_n") ?? 14 }
-    public var trainMaxDaysAgo: Int { int("train_metric_timestamp_max_days_ago") ?? 90 }
-    public var scoreMaxN: Int { int("score_max_n") ?? 25 }
-    public var scoreMaxDaysAgo: Int { int("score_metric_timestamp_max_days_ago") ?? 14 }
+    public var trainMaxN: Int { self[.trainMaxN] }
+    public var trainMinN: Int { self[.trainMinN] }
+    public var trainMaxDaysAgo: Int { self[.trainMaxDaysAgo] }
+    public var scoreMaxN: Int { self[.scoreMaxN] }
+    public var scoreMaxDaysAgo: Int { self[.scoreMaxDaysAgo] }
 
-    public var alertThreshold: Double { values["alert_threshold"]?.doubleValue ?? 0.8 }
-    public var alertRecentN: Int { int("alert_recent_n") ?? 24 }
-    public var alertSmoothN: Int { int("alert_smooth_n") ?? 3 }
-    public var alertSnoozeN: Int { int("alert_snooze_n") ?? 3 }
-    public var alertMaxN: Int { int("alert_max_n") ?? 250 }
-    public var alertMaxDaysAgo: Int { int("alert_metric_timestamp_max_days_ago") ?? 45 }
-    public var alertAlways: Bool { bool("alert_always") ?? false }
-    public var alertMethods: [String] { methods("alert_methods") }
+    public var alertThreshold: Double { self[.alertThreshold] }
+    public var alertRecentN: Int { self[.alertRecentN] }
+    public var alertSmoothN: Int { self[.alertSmoothN] }
+    public var alertSnoozeN: Int { self[.alertSnoozeN] }
+    public var alertMaxN: Int { self[.alertMaxN] }
+    public var alertMaxDaysAgo: Int { self[.alertMaxDaysAgo] }
+    public var alertAlways: Bool { self[.alertAlways] }
+    public var alertMethods: [String] { self[.alertMethods] }
 
-    public var alertCriticalThreshold: Double { values["alert_critical_threshold"]?.doubleValue ?? 0.95 }
-    public var alertRecoveryN: Int { int("alert_recovery_n") ?? 0 }
-    public var dashboardURL: String? { nonEmpty("dashboard_url") }
+    public var alertCriticalThreshold: Double { self[.alertCriticalThreshold] }
+    public var alertRecoveryN: Int { self[.alertRecoveryN] }
+    public var dashboardURL: String? { self[.dashboardURL] }
 
-    public var changeThreshold: Double { values["change_threshold"]?.doubleValue ?? 3.5 }
-    public var changeDetectLastN: Int { int("change_detect_last_n") ?? 1 }
-    public var changeSnoozeN: Int { int("change_snooze_n") ?? 3 }
-    public var changeMaxN: Int { int("change_max_n") ?? 250 }
-    public var changeMaxDaysAgo: Int { int("change_metric_timestamp_max_days_ago") ?? 30 }
-    public var changeIncluded: Set<String> { stringSet("change_include_metrics") }
-    public var changeShiftWindowN: Int { int("change_shift_window_n") ?? 0 }
-    public var changeShiftThreshold: Double { values["change_shift_threshold"]?.doubleValue ?? 3.5 }
-    public var changeBeyondRange: Bool { bool("change_beyond_range") ?? false }
-    public var changeMethods: [String] { methods("change_alert_methods") }
+    public var changeThreshold: Double { self[.changeThreshold] }
+    public var changeDetectLastN: Int { self[.changeDetectLastN] }
+    public var changeSnoozeN: Int { self[.changeSnoozeN] }
+    public var changeMaxN: Int { self[.changeMaxN] }
+    public var changeMaxDaysAgo: Int { self[.changeMaxDaysAgo] }
+    public var changeIncluded: Set<String> { self[.changeIncluded] }
+    public var changeShiftWindowN: Int { self[.changeShiftWindowN] }
+    public var changeShiftThreshold: Double { self[.changeShiftThreshold] }
+    public var changeBeyondRange: Bool { self[.changeBeyondRange] }
+    public var changeMethods: [String] { self[.changeMethods] }
 
-    public var tholdalertRecentN: Int { int("tholdalert_recent_n") ?? 1 }
-    public var tholdalertSnoozeN: Int { int("tholdalert_snooze_n") ?? 3 }
-    public var tholdalertMethods: [String] { methods("tholdalert_methods") }
+    public var tholdalertRecentN: Int { self[.tholdalertRecentN] }
+    public var tholdalertSnoozeN: Int { self[.tholdalertSnoozeN] }
+    public var tholdalertMethods: [String] { self[.tholdalertMethods] }
     /// `tholdalert_thresholds`: metric name to its bounds (either may be absent).
     public var tholdalertThresholds: [String: (lower: Double?, upper: Double?)] {
         var out: [String: (lower: Double?, upper: Double?)] = [:]
-        for (metric, bounds) in values["tholdalert_thresholds"]?.mapValue ?? [:] {
+        for (metric, bounds) in self[.tholdalertThresholds] {
             let map = bounds.mapValue ?? [:]
             out[metric] = (map["lower"]?.doubleValue, map["upper"]?.doubleValue)
         }
         return out
     }
 
-    public var plotMaxN: Int { int("plot_max_n") ?? 250 }
-    public var deleteAfterDays: Int { int("delete_after_n_days") ?? 365 }
-    public var jobFailureAlert: Bool { bool("job_failure_alert") ?? false }
-    public var llmalertRecentN: Int { int("llmalert_recent_n") ?? 5 }
-    public var llmalertSmoothN: Int { int("llmalert_smooth_n") ?? 0 }
-    public var llmalertRounding: Int { int("llmalert_metric_rounding") ?? -1 }
-    public var llmalertPromptMaxN: Int { int("llmalert_prompt_max_n") ?? 1000 }
-    public var llmalertMaxDaysAgo: Int { int("llmalert_metric_timestamp_max_days_ago") ?? 30 }
-    public var llmalertSnoozeN: Int { int("llmalert_snooze_n") ?? 3 }
-    public var llmalertMethods: [String] { methods("llmalert_methods") }
-    public var llmalertDetectPrompt: String? { nonEmpty("llmalert_detect_prompt") }
-    public var llmalertVerifyPrompt: String? { nonEmpty("llmalert_verify_prompt") }
-    public var llmMaxTokensPerRun: Int { int("llm_max_tokens_per_run") ?? 50_000 }
-    public var llmalertModel: String? { nonEmpty("llmalert_model") }
-    public var alertExplain: Bool { bool("alert_explain") ?? false }
-    public var alertDigestMinN: Int { int("alert_digest_min_n") ?? 0 }
-    public var summaryLLM: Bool { bool("summary_llm") ?? false }
-    public var jobFailureMethods: [String] { methods("job_failure_methods") }
+    public var plotMaxN: Int { self[.plotMaxN] }
+    public var deleteAfterDays: Int { self[.deleteAfterDays] }
+    public var jobFailureAlert: Bool { self[.jobFailureAlert] }
+    public var llmalertRecentN: Int { self[.llmalertRecentN] }
+    public var llmalertSmoothN: Int { self[.llmalertSmoothN] }
+    public var llmalertRounding: Int { self[.llmalertRounding] }
+    public var llmalertPromptMaxN: Int { self[.llmalertPromptMaxN] }
+    public var llmalertMaxDaysAgo: Int { self[.llmalertMaxDaysAgo] }
+    public var llmalertSnoozeN: Int { self[.llmalertSnoozeN] }
+    public var llmalertMethods: [String] { self[.llmalertMethods] }
+    public var llmalertDetectPrompt: String? { self[.llmalertDetectPrompt] }
+    public var llmalertVerifyPrompt: String? { self[.llmalertVerifyPrompt] }
+    public var llmMaxTokensPerRun: Int { self[.llmMaxTokensPerRun] }
+    public var llmalertModel: String? { self[.llmalertModel] }
+    public var alertExplain: Bool { self[.alertExplain] }
+    public var alertDigestMinN: Int { self[.alertDigestMinN] }
+    public var summaryLLM: Bool { self[.summaryLLM] }
+    public var jobFailureMethods: [String] { self[.jobFailureMethods] }
 
     /// The job after whose success `job` runs (`<job>_after`), if any.
-    public func runsAfter(_ job: JobKind) -> JobKind? { string("\(job.rawValue)_after").flatMap(JobKind.init) }
+    public func runsAfter(_ job: JobKind) -> JobKind? { self[.after(job)].flatMap(JobKind.init) }
 
     /// Whether `job`'s schedule starts RUNNING (`<job>_default_schedule_status`), before run-time overrides.
     public func scheduledByDefault(_ job: JobKind) -> Bool {
-        string("\((job.follows ?? job).rawValue)_default_schedule_status") == "RUNNING"
+        self[.defaultScheduleStatus(job.follows ?? job)] == "RUNNING"
     }
-    public var plotMaxDaysAgo: Int { int("plot_metric_timestamp_max_days_ago") ?? 25 }
+    public var plotMaxDaysAgo: Int { self[.plotMaxDaysAgo] }
 
     /// Whether a job is switched off for this batch (`disable_<job>`; alerts use `disable_alerts`).
     public func isDisabled(_ job: JobKind) -> Bool {
-        bool(job == .alert ? "disable_alerts" : "disable_\(job.rawValue)") ?? false
+        self[.disabled(job)]
     }
 
     /// The metrics a job must leave alone (`<job>_exclude_metrics`).
     public func excluded(for job: JobKind) -> Set<String> {
-        stringSet("\(job.rawValue)_exclude_metrics")
+        self[.excluded(job)]
     }
 
     /// A job's cron string.
-    public func cronSchedule(_ job: String) -> String? { string("\(job)_cron_schedule") }
+    public func cronSchedule(_ job: String) -> String? { self[.cronSchedule(job)] }
 
     /// The tags of a metric from `metric_tags`, as strings.
     public func tags(for metric: String) -> [String: String] {
-        (values["metric_tags"]?.mapValue?[metric]?.mapValue ?? [:]).compactMapValues(\.scalarText)
+        (self[.metricTags][metric]?.mapValue ?? [:]).compactMapValues(\.scalarText)
     }
 
-    func string(_ key: String) -> String? { values[key]?.stringValue }
-    func int(_ key: String) -> Int? { values[key]?.intValue }
-    func bool(_ key: String) -> Bool? { values[key]?.boolValue }
-    func nonEmpty(_ key: String) -> String? {
-        guard let s = string(key), !s.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-        return s
+    /// A key's value: the batch's own, else the built-in default. Every key constant has a
+    /// readable built-in default (a test reads each), so the last branch is a programming error.
+    public subscript<Value>(key: ConfigKey<Value>) -> Value {
+        if let value = key.read(values[key.name]) { return value }
+        if let value = key.read(BuiltinDefaults.values[key.name]) { return value }
+        preconditionFailure("the built-in defaults have no \(Value.self) for '\(key.name)'")
     }
-    func stringSet(_ key: String) -> Set<String> {
-        Set((values[key]?.listValue ?? []).compactMap(\.stringValue))
-    }
-    func methods(_ key: String) -> [String] {
-        (string(key) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.sorted()
+
+    /// Sets a key to `value` (the backtester widens windows this way).
+    public mutating func set<Value>(_ key: ConfigKey<Value>, to value: ConfigValue) {
+        values[key.name] = value
     }
 }

@@ -3,6 +3,16 @@
 /// brings its own or an older defaults file still gets every key.
 enum BuiltinDefaults {
     static let path = "defaults/defaults.yaml"
+
+    /// The parsed defaults, the fallback of every typed key (`BatchConfig[key]`). The text is the
+    /// engine's own and a test parses it, so failing here is a build defect, not an input error.
+    static let values: [String: ConfigValue] = {
+        do {
+            return try ConfigDocument(path: "(built-in defaults)", text: yaml).values
+        } catch {
+            preconditionFailure("the built-in defaults do not parse: \(error)")
+        }
+    }()
     static let yaml = #"""
 # Default values for every metric batch. A batch's own YAML is merged over this file (nested maps
 # key by key), then ANOMSTACK__<BATCH>__<KEY> environment variables, then `--set key=value`.

@@ -114,25 +114,25 @@ public struct ConfigSchema: Sendable {
                 fail(key, problem)
             }
         }
-        if let method = values["model_combination_method"]?.stringValue, !["mean", "min", "max"].contains(method) {
+        if let method = values[.modelCombinationMethod]?.stringValue, !["mean", "min", "max"].contains(method) {
             fail("model_combination_method", "expected mean, min or max, got '\(method)'")
         }
-        if let db = values["db"]?.stringValue, !Self.databases.contains(db) {
+        if let db = values[.db]?.stringValue, !Self.databases.contains(db) {
             let hint = NearestName.nearest(to: db, among: Self.databases).map { " (did you mean '\($0)'?)" } ?? ""
             fail("db", "unknown database '\(db)'\(hint)")
         }
-        if let table = values["table_key"]?.stringValue, !Self.isIdentifier(table) {
+        if let table = values[.tableKey]?.stringValue, !Self.isIdentifier(table) {
             fail("table_key", "'\(table)' is not a plain SQL table name (letters, digits and _)")
         }
-        checkPreprocess(values["preprocess_params"], fail: fail)
-        checkModels(values["model_configs"], fail: fail)
-        checkThresholds(values["tholdalert_thresholds"], fail: fail)
+        checkPreprocess(values[.preprocessParams], fail: fail)
+        checkModels(values[.modelConfigs], fail: fail)
+        checkThresholds(values[.tholdalertThresholds], fail: fail)
         checkNotifications(values, fail: fail)
         if values["metric_batch"]?.stringValue?.isEmpty ?? true {
             fail("metric_batch", "missing: every batch file names its batch")
         }
-        let hasSQL = !(values["ingest_sql"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        let hasFn = !(values["ingest_fn"]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let hasSQL = !(values[.ingestSQL]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let hasFn = !(values[.ingestFn]?.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         if !hasSQL && !hasFn {
             fail("ingest_sql", "missing: a batch needs ingest_sql or ingest_fn")
         } else if hasSQL && hasFn {
@@ -231,23 +231,23 @@ public struct ConfigSchema: Sendable {
                 fail(key, "\(at)unknown method '\(method)'\(hint); known: \(NotificationChannels.knownMethods.joined(separator: ", "))")
             }
         }
-        for key in ["alert_methods", "change_alert_methods", "tholdalert_methods", "llmalert_methods"] {
-            checkMethods(key, values[key]?.stringValue)
+        for key in [ConfigKey<[String]>.alertMethods, .changeMethods, .tholdalertMethods, .llmalertMethods] {
+            checkMethods(key.name, values[key]?.stringValue)
         }
-        for key in ["alert_threshold", "alert_critical_threshold"] {
-            if let v = values[key]?.doubleValue, !(0...1).contains(v) { fail(key, "must be between 0 and 1, got \(v)") }
+        for key in [ConfigKey<Double>.alertThreshold, .alertCriticalThreshold] {
+            if let v = values[key]?.doubleValue, !(0...1).contains(v) { fail(key.name, "must be between 0 and 1, got \(v)") }
         }
-        for key in ["change_threshold", "change_shift_threshold"] {
-            if let v = values[key]?.doubleValue, v <= 0 { fail(key, "must be above 0, got \(v)") }
+        for key in [ConfigKey<Double>.changeThreshold, .changeShiftThreshold] {
+            if let v = values[key]?.doubleValue, v <= 0 { fail(key.name, "must be above 0, got \(v)") }
         }
-        if let value = values["alert_mute_until"], value != .null, value.stringValue.flatMap(MetricTimestamp.parse) == nil {
+        if let value = values[.alertMuteUntil], value != .null, value.stringValue.flatMap(MetricTimestamp.parse) == nil {
             fail("alert_mute_until", "expected a UTC time such as \"2026-01-15 12:00:00\", got \(value.scalarText ?? value.kindName)")
         }
-        for (metric, until) in (values["alert_mute_metrics"]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key })
+        for (metric, until) in (values[.alertMuteMetrics]?.mapValue ?? [:]).sorted(by: { $0.key < $1.key })
         where until.stringValue.flatMap(MetricTimestamp.parse) == nil {
             fail("alert_mute_metrics", "'\(metric)': expected a UTC time such as \"2026-01-15 12:00:00\"")
         }
-        for (index, route) in (values["alert_routes"]?.listValue ?? []).enumerated() {
+        for (index, route) in (values[.alertRoutes]?.listValue ?? []).enumerated() {
             let at = "route \(index + 1)"
             guard let map = route.mapValue else { fail("alert_routes", "\(at): expected a map"); continue }
             for key in map.keys.sorted() where !["match", "methods", "email_to", "slack_channel", "webhook_url"].contains(key) {

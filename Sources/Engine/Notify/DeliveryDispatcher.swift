@@ -40,7 +40,7 @@ public struct DeliveryDispatcher: Sendable {
             context.logger.error("\(batch.name): could not read the delivery log: \(error)")
             return summary
         }
-        let maxAttempts = max(batch.int("alert_delivery_max_attempts") ?? 8, 1)
+        let maxAttempts = max(batch[.alertDeliveryMaxAttempts], 1)
         for delivery in due {
             let now = context.clock.now
             do {

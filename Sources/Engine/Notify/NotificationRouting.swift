@@ -15,7 +15,7 @@ public struct NotificationRouting: Sendable {
     public let routes: [Route]
 
     public init(batch: BatchConfig) {
-        routes = (batch.values["alert_routes"]?.listValue ?? []).compactMap { entry in
+        routes = batch[.alertRoutes].compactMap { entry in
             guard let map = entry.mapValue else { return nil }
             var match: [String: String] = [:]
             for (key, value) in map["match"]?.mapValue ?? [:] { match[key] = value.scalarText }
@@ -50,10 +50,10 @@ public struct MuteRules: Sendable {
 
     public init(batch: BatchConfig, stored: [Mute]) {
         var mutes = stored.filter { $0.batch == batch.name }
-        if let text = batch.values["alert_mute_until"]?.stringValue, let until = MetricTimestamp.parse(text) {
+        if let text = batch[.alertMuteUntil], let until = MetricTimestamp.parse(text) {
             mutes.append(Mute(batch: batch.name, metric: nil, until: until, reason: "alert_mute_until"))
         }
-        for (metric, value) in batch.values["alert_mute_metrics"]?.mapValue ?? [:] {
+        for (metric, value) in batch[.alertMuteMetrics] {
             if let until = value.stringValue.flatMap(MetricTimestamp.parse) {
                 mutes.append(Mute(batch: batch.name, metric: metric, until: until, reason: "alert_mute_metrics"))
             }

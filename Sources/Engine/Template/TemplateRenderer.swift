@@ -47,7 +47,7 @@ public struct TemplateRenderer: Sendable {
         for (key, value) in batch.values {
             if let v = value.templateValue { context[key] = v }
         }
-        for (key, value) in batch.values["template_vars"]?.mapValue ?? [:] {
+        for (key, value) in batch[.templateVars] {
             if let v = value.templateValue { context[key] = v }
         }
         context["metric_batch"] = batch.name

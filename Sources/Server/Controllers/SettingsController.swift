@@ -8,9 +8,12 @@ struct SettingsController {
     let engine: ServedEngine
 
     /// The keys the page offers; the API accepts any key the schema knows.
-    static let keys = ["alert_threshold", "alert_critical_threshold", "alert_snooze_n", "alert_smooth_n", "alert_recent_n",
-                       "alert_methods", "alert_recovery_n", "change_threshold", "change_snooze_n", "change_alert_methods",
-                       "tholdalert_methods", "delete_after_n_days"]
+    static let keys = [
+        ConfigKey<Double>.alertThreshold.name, ConfigKey<Double>.alertCriticalThreshold.name, ConfigKey<Int>.alertSnoozeN.name,
+        ConfigKey<Int>.alertSmoothN.name, ConfigKey<Int>.alertRecentN.name, ConfigKey<[String]>.alertMethods.name,
+        ConfigKey<Int>.alertRecoveryN.name, ConfigKey<Double>.changeThreshold.name, ConfigKey<Int>.changeSnoozeN.name,
+        ConfigKey<[String]>.changeMethods.name, ConfigKey<[String]>.tholdalertMethods.name, ConfigKey<Int>.deleteAfterDays.name,
+    ]
 
     func register(on router: Router<EngineRequestContext>) {
         router.get("/settings/{batch}") { request, context in try await page(request, context) }

@@ -30,7 +30,8 @@ struct BatchesAPI {
         return JSONResponse.ok(.object([
             "batch": .string(batch.name), "file": .string(batch.file), "disabled": .bool(batch.disabled), "db": .string(batch.db),
             "table": .string(batch.tableKey), "metrics": .array(metrics.map(CanonicalJSON.string)),
-            "alert_threshold": .number(batch.alertThreshold, decimals: 4), "alert_methods": .array(batch.alertMethods.map(CanonicalJSON.string)),
+            ConfigKey<Double>.alertThreshold.name: .number(batch.alertThreshold, decimals: 4),
+            ConfigKey<[String]>.alertMethods.name: .array(batch.alertMethods.map(CanonicalJSON.string)),
             "schedules": .array(snapshot.schedule.statuses.filter { $0.batch == batch.name }.map(JSONViews.schedule)),
         ]))
     }
