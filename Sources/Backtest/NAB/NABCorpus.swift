@@ -69,9 +69,13 @@ public enum NABCorpus {
         try series(path: path, table: try CSVTable.parse(text, file: path), windows: windows)
     }
 
-    static func series(path: String, table: CSVTable, windows: [ClosedRange<Date>]) throws -> NABSeries {
-        let timestamps = try table.times("timestamp")
-        return NABSeries(path: path, timestamps: timestamps, values: try table.numbers("value"), windows: windows)
+    static func series(path: String, table: @autoclosure () throws -> CSVTable, windows: [ClosedRange<Date>]) throws -> NABSeries {
+        do {
+            let table = try table()
+            return NABSeries(path: path, timestamps: try table.times("timestamp"), values: try table.numbers("value"), windows: windows)
+        } catch let error as CSVError {
+            throw BacktestError(error.description)
+        }
     }
 
     /// `{"<category>/<file>.csv": [["start", "end"], ...]}`, each file's windows sorted and merged
@@ -98,56 +102,6 @@ public enum NABCorpus {
             })
         }
         return out
-    }
-}
-
-/// A small CSV file read whole: a header row and comma-separated fields (no quoting: NAB's files
-/// have none).
-struct CSVTable {
-    let file: String
-    let header: [String]
-    let rows: [[Substring]]
-
-    static func read(_ url: URL) throws -> CSVTable {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw BacktestError("\(url.path): cannot read: \(error.localizedDescription)")
-        }
-        return try parse(text, file: url.path)
-    }
-
-    static func parse(_ text: String, file: String) throws -> CSVTable {
-        var lines = text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
-        guard !lines.isEmpty else { throw BacktestError("\(file): empty file") }
-        let header = lines.removeFirst().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        return CSVTable(file: file, header: header, rows: lines.map { $0.split(separator: ",", omittingEmptySubsequences: false) })
-    }
-
-    func column(_ name: String) throws -> Int {
-        guard let index = header.firstIndex(of: name) else {
-            throw BacktestError("\(file): no '\(name)' column (header: \(header.joined(separator: ",")))")
-        }
-        return index
-    }
-
-    func times(_ name: String) throws -> [Date] {
-        let c = try column(name)
-        return try rows.enumerated().map { i, row in
-            guard c < row.count, let t = MetricTimestamp.parse(String(row[c]).trimmingCharacters(in: .whitespaces)) else {
-                throw BacktestError("\(file) row \(i + 2): bad \(name) '\(c < row.count ? String(row[c]) : "")'")
-            }
-            return t
-        }
-    }
-
-    func numbers(_ name: String) throws -> [Double] {
-        let c = try column(name)
-        return try rows.enumerated().map { i, row in
-            guard c < row.count, let v = Double(row[c].trimmingCharacters(in: .whitespaces)), v.isFinite else {
-                throw BacktestError("\(file) row \(i + 2): bad \(name) '\(c < row.count ? String(row[c]) : "")'")
-            }
-            return v
-        }
     }
 }
 

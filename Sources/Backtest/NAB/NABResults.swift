@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// Reads a results folder in NAB's layout: for each data file `<category>/<file>.csv`, a file

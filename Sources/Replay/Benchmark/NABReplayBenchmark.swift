@@ -59,11 +59,8 @@ public struct NABReplayBenchmark: Sendable {
     /// The first and last timestamps of a NAB data file (header line skipped), or nil when
     /// either is missing or not a time.
     public static func span(csv text: String) -> (Date, Date)? {
-        let lines = text.split(whereSeparator: \.isNewline).dropFirst()
-        func time(_ line: Substring?) -> Date? {
-            line.flatMap { MetricTimestamp.parse(String($0.prefix { $0 != "," })) }
-        }
-        guard let first = time(lines.first), let last = time(lines.last) else { return nil }
+        guard let table = try? CSVTable.parse(text, file: "data.csv"), let times = try? table.times("timestamp"),
+              let first = times.first, let last = times.last else { return nil }
         return (first, last)
     }
 

@@ -114,21 +114,27 @@ struct SeriesGenerator {
 
     private func csvPoints() throws -> [SeriesPoint] {
         let (path, text) = try resolveFile(try values.string("csv")!)
+        let table: CSVTable
+        do {
+            // The header row is optional: a first field that is not a time is taken for one.
+            let first = text.prefix { $0 != "," && !$0.isNewline }.trimmingCharacters(in: .whitespaces)
+            table = try CSVTable.parse(text, file: path, hasHeader: MetricTimestamp.parse(first) == nil)
+        } catch let error as CSVError {
+            throw ScenarioError(file: path, key: "csv", error.description)
+        }
         var points: [SeriesPoint] = []
-        // isNewline also splits "\r\n", which Swift reads as one character (NAB's ad-exchange files use it).
-        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let row = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if row.isEmpty || (number == 0 && row.lowercased().hasPrefix("timestamp")) { continue }
-            let fields = row.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count >= 2, let t = MetricTimestamp.parse(fields[0]) else {
-                throw ScenarioError(file: path, key: "line \(number + 1)", "expected timestamp,value, got '\(row)'")
+        for row in table.rows.indices {
+            let line = "line \(table.lines[row])"
+            guard table.rows[row].count >= 2, let t = MetricTimestamp.parse(table.field(row, 0)) else {
+                throw ScenarioError(file: path, key: line, "expected timestamp,value, got '\(table.rows[row].joined(separator: ","))'")
             }
-            if fields[1].isEmpty || fields[1] == "_" {
+            let value = table.field(row, 1)
+            if value.isEmpty || value == "_" {
                 points.append(SeriesPoint(timestamp: t, value: nil))
-            } else if let v = Double(fields[1]), v.isFinite {
+            } else if let v = Double(value), v.isFinite {
                 points.append(SeriesPoint(timestamp: t, value: v))
             } else {
-                throw ScenarioError(file: path, key: "line \(number + 1)", "value '\(fields[1])' is not a number")
+                throw ScenarioError(file: path, key: line, "value '\(value)' is not a number")
             }
         }
         guard !points.isEmpty else { throw values.fail("csv", "\(path) has no rows") }
