@@ -13,16 +13,10 @@ import Testing
 
     /// A fresh store of `kind`, opened by location as the backtest command opens it.
     func withStore(_ kind: String, _ body: (any MetricStore) throws -> Void) throws {
-        guard kind == "postgres" else { return try body(try LocalInstallation.openDatabase(at: ":memory:").store(table: "metrics")) }
-        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
-            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            return
-        }
-        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "feedback")
-        try body(try LocalInstallation.openDatabase(at: scratch.url).store(table: "metrics"))
+        try TestServices.withDatabase(kind, prefix: "feedback") { try body(try $0.store(table: "metrics")) }
     }
 
-    @Test(arguments: ["sqlite", "postgres"]) func thumbsUpBecomeNABWindowsAndThumbsDownDoNot(_ kind: String) throws {
+    @Test(arguments: TestServices.storeKinds) func thumbsUpBecomeNABWindowsAndThumbsDownDoNot(_ kind: String) throws {
         try withStore(kind) { store in try thumbsUpBecomeNABWindows(store) }
     }
 

@@ -4,12 +4,6 @@ import Foundation
 import Logging
 import Testing
 
-/// The repository root, found from this file's path.
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-/// 2026-01-15 12:00:00 UTC.
-let referenceTime = Date(timeIntervalSince1970: 1_768_478_400)
-
 func quietLogger() -> Logger {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
@@ -72,11 +66,7 @@ func hourly(_ values: [Double], batch: String = "test", name: String = "m", end:
 /// The value of a test-service variable that scripts/test-services.sh exports; a missing one
 /// fails the test with how to start the services (never a silent skip).
 func testService(_ variable: String, _ what: String) throws -> String {
-    guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-        Issue.record("\(what) needs the test services: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-        throw CancellationError()
-    }
-    return value
+    try TestServices.url(variable)
 }
 
 /// What the resolver says about `batch` under `environment`: its error, or "no error".

@@ -8,8 +8,6 @@ import FoundationNetworking
 #endif
 
 /// 2026-01-15 12:00:00 UTC.
-let referenceTime = Date(timeIntervalSince1970: 1_768_478_400)
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A real `engine serve` HTTP server on 127.0.0.1 (a free port), over a temporary metrics folder
 /// and SQLite file, on a test clock; and a client for it that does not follow redirects.

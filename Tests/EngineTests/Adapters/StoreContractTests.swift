@@ -7,17 +7,11 @@ import Testing
 /// (a fresh database per test on the server scripts/test-services.sh starts): the same calls
 /// must give the same answers.
 @Suite(.serialized) struct StoreContractTests {
-    static let kinds = ["sqlite", "postgres"]
+    static let kinds = TestServices.storeKinds
 
     /// A fresh store of `kind`; for PostgreSQL, a new database dropped afterwards.
     func withStore(_ kind: String, _ body: (any EngineStore) async throws -> Void) async throws {
-        guard kind == "postgres" else { return try await body(try SQLiteDatabase(path: ":memory:")) }
-        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
-            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            return
-        }
-        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "contract")
-        try await body(try PostgresDatabase(url: scratch.url))
+        try await TestServices.withDatabase(kind, prefix: "contract", body)
     }
 
     func row(_ hour: Int, _ name: String = "m", _ type: MetricType = .metric, _ value: Double = 1, batch: String = "b") -> MetricRow {
@@ -164,11 +158,7 @@ import Testing
     }
 
     @Test func exactlyOneOfManyConnectionsGetsAFreeLease() async throws {
-        guard let url = ProcessInfo.processInfo.environment["ENGINE_TEST_POSTGRES_URL"] else {
-            Issue.record("the PostgreSQL tests need the test server: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            return
-        }
-        let scratch = try ScratchPostgresDatabase(serverURL: url, prefix: "leases")
+        let scratch = try ScratchPostgresDatabase(serverURL: try TestServices.url("ENGINE_TEST_POSTGRES_URL"), prefix: "leases")
         let databases = try (0..<8).map { _ in try PostgresDatabase(url: scratch.url) }
         let winners = try await withThrowingTaskGroup(of: String.self) { group in
             for (index, database) in databases.enumerated() {

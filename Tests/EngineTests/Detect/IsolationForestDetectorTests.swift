@@ -1,4 +1,5 @@
 @testable import Engine
+import Fixtures
 import Foundation
 import Testing
 

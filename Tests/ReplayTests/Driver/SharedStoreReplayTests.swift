@@ -12,17 +12,9 @@ import Testing
 @Suite(.serialized) struct SharedStoreReplayTests {
     static let repository = ReplaySuiteTests.repository
 
-    func service(_ variable: String) throws -> String {
-        guard let value = ProcessInfo.processInfo.environment[variable] else {
-            Issue.record("this test needs the test services: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            throw CancellationError()
-        }
-        return value
-    }
-
     @Test(arguments: ["spike", "feedback_and_mute", "threshold_breach"])
     func aScenarioFromAndOnPostgreSQLWithS3ModelsMatchesItsSQLiteGoldens(_ name: String) async throws {
-        let postgres = try service("ENGINE_TEST_POSTGRES_URL"), s3 = try service("ENGINE_TEST_S3_URL")
+        let postgres = try TestServices.url("ENGINE_TEST_POSTGRES_URL"), s3 = try TestServices.url("ENGINE_TEST_S3_URL")
         let scratch = try ScratchPostgresDatabase(serverURL: postgres, prefix: "replay")
         let url = scratch.url
 

@@ -14,8 +14,8 @@ import Testing
     }
 
     @Test func theWebhookBodyIsSignedWithHMAC() async throws {
-        let services = try TestServices.require()
-        let token = TestServices.token()
+        let services = try DeliveryServices.require()
+        let token = DeliveryServices.token()
         let url = services.http.appendingPathComponent("hooks/\(token)")
         try await WebhookChannel(url: url, secret: "test-secret", transport: transport).send(delivery())
         let requests = try await services.requests(containing: token)
@@ -27,8 +27,8 @@ import Testing
     }
 
     @Test func failuresAreClassified() async throws {
-        let services = try TestServices.require()
-        let token = TestServices.token()
+        let services = try DeliveryServices.require()
+        let token = DeliveryServices.token()
         func failure(_ path: String, timeout: TimeInterval = 5) async -> DeliveryFailure? {
             do {
                 try await WebhookChannel(url: services.http.appendingPathComponent(path), secret: nil,
@@ -47,7 +47,7 @@ import Testing
         let slow = await failure("slow/3/\(token)", timeout: 1)
         #expect(slow?.permanent == false)
         do {
-            try await WebhookChannel(url: URL(string: "http://127.0.0.1:\(TestServices.closedPort)/down")!, secret: nil,
+            try await WebhookChannel(url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/down")!, secret: nil,
                                      transport: transport).send(delivery())
             Issue.record("a closed port accepted the delivery")
         } catch let error as DeliveryFailure {
@@ -56,8 +56,8 @@ import Testing
     }
 
     @Test func aFlakyEndpointGetsTheAlertOnceThroughTheDispatcher() async throws {
-        let services = try TestServices.require()
-        let token = TestServices.token()
+        let services = try DeliveryServices.require()
+        let token = DeliveryServices.token()
         let h = try Harness()
         var context = h.context
         context.channels = NotificationChannels(["webhook": WebhookChannel(url: services.http.appendingPathComponent("flaky/2/\(token)"),
@@ -79,7 +79,7 @@ import Testing
     @Test func aDownEndpointNeverFailsTheJobOrLosesTheAlert() async throws {
         let h = try Harness()
         var context = h.context
-        context.channels = NotificationChannels(["webhook": WebhookChannel(url: URL(string: "http://127.0.0.1:\(TestServices.closedPort)/x"),
+        context.channels = NotificationChannels(["webhook": WebhookChannel(url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/x"),
                                                                             secret: nil, transport: transport)])
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
         try h.store().insert(hourly([0.99]).map { var r = $0; r.type = .score; return r })
@@ -90,12 +90,12 @@ import Testing
     }
 
     @Test func slackBotUploadsTheChartWithTheMessage() async throws {
-        let services = try TestServices.require()
+        let services = try DeliveryServices.require()
         let png = PNGEncoder.encode(Rasterizer.render(PlotScene(data: PlotRenderingTests.sample())))
         let api = services.http.appendingPathComponent("slack/api")
         let channel = SlackChannel(token: "xoxb-test", channel: "C0123", apiBase: api, transport: transport)
         var d = delivery(png: png)
-        d.message.text = "slack-\(TestServices.token())"
+        d.message.text = "slack-\(DeliveryServices.token())"
         try await channel.send(d)
         let calls = try await services.requests(containing: "/slack/")
         let complete = try #require(calls.last { ($0["path"] as? String) == "/slack/api/files.completeUploadExternal"
@@ -107,7 +107,7 @@ import Testing
         #expect(upload.body == png)
         #expect(complete.headers["authorization"] == "Bearer xoxb-test")
 
-        let textOnly = "text-\(TestServices.token())"
+        let textOnly = "text-\(DeliveryServices.token())"
         var plain = delivery()
         plain.message.text = textOnly
         try await channel.send(plain)
@@ -116,14 +116,14 @@ import Testing
     }
 
     @Test func slackChannelNamesAreLookedUpAcrossPages() async throws {
-        let services = try TestServices.require()
+        let services = try DeliveryServices.require()
         let channel = SlackChannel(token: "xoxb-test", channel: "#alerts", apiBase: services.http.appendingPathComponent("slack/api"),
                                    transport: transport)
         #expect(try await channel.channelID("#alerts") == "C0ALERTS")
         #expect(try await channel.channelID("general") == "C0GENERAL")
         #expect(try await channel.channelID("C0123456789") == "C0123456789", "an ID is used as it is")
         var d = delivery(png: Data([1, 2, 3]))
-        d.message.text = "named-\(TestServices.token())"
+        d.message.text = "named-\(DeliveryServices.token())"
         try await channel.send(d)
         let complete = try await services.requests(containing: "files.completeUploadExternal")
             .last { String(decoding: $0.body, as: UTF8.self).contains(d.message.text) }
@@ -133,7 +133,7 @@ import Testing
     }
 
     @Test func slackRefusalsArePermanent() async throws {
-        let services = try TestServices.require()
+        let services = try DeliveryServices.require()
         let api = services.http.appendingPathComponent("slack/api")
         await #expect { try await SlackChannel(token: "xoxb-wrong", channel: "C1", apiBase: api, transport: transport).send(delivery()) }
             throws: { ($0 as? DeliveryFailure).map { $0.permanent && $0.message.contains("invalid_auth") } == true }
@@ -143,8 +143,8 @@ import Testing
     }
 
     @Test func slackWebhookPagerDutyAndTeamsPostTheirFormats() async throws {
-        let services = try TestServices.require()
-        let token = TestServices.token()
+        let services = try DeliveryServices.require()
+        let token = DeliveryServices.token()
         try await SlackWebhookChannel(url: services.http.appendingPathComponent("slackhook/\(token)"), transport: transport).send(delivery())
         try await PagerDutyChannel(url: services.http.appendingPathComponent("pd/\(token)"), routingKey: "R", transport: transport).send(delivery())
         try await TeamsChannel(url: services.http.appendingPathComponent("teams/\(token)"), transport: transport).send(delivery())

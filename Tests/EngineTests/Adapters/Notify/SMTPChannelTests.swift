@@ -5,15 +5,15 @@ import Testing
 
 /// Email through libcurl to a real SMTP server (aiosmtpd) that requires STARTTLS and a login.
 @Suite struct SMTPChannelTests {
-    func settings(_ services: TestServices, to: String, password: String = "secret", port: Int? = nil) -> SMTPChannel.Settings {
+    func settings(_ services: DeliveryServices, to: String, password: String = "secret", port: Int? = nil) -> SMTPChannel.Settings {
         SMTPChannel.Settings(host: "127.0.0.1", port: port ?? services.smtpPort, from: "alerts@example.org", to: [to],
                              username: "alerts@example.org", password: password, security: "starttls",
                              caFile: services.certificate, timeout: 10)
     }
 
     @Test func anAlertArrivesAsHTMLWithTheChartInline() async throws {
-        let services = try TestServices.require()
-        let recipient = "oncall-\(TestServices.token())@example.org"
+        let services = try DeliveryServices.require()
+        let recipient = "oncall-\(DeliveryServices.token())@example.org"
         let env = ["ANOMSTACK_ALERT_EMAIL_SMTP_HOST": "127.0.0.1", "ANOMSTACK_ALERT_EMAIL_SMTP_PORT": "\(services.smtpPort)",
                    "ANOMSTACK_ALERT_EMAIL_FROM": "alerts@example.org", "ANOMSTACK_ALERT_EMAIL_TO": recipient,
                    "ANOMSTACK_ALERT_EMAIL_PASSWORD": "secret", "ANOMSTACK_ALERT_EMAIL_CA_FILE": services.certificate]
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aWrongPasswordIsPermanentAndADownServerIsNot() async throws {
-        let services = try TestServices.require()
+        let services = try DeliveryServices.require()
         let delivery = WebhookPayloadTests.delivery()
         await #expect {
             try await SMTPChannel(settings: settings(services, to: "x@example.org", password: "wrong")).send(delivery)
@@ -52,16 +52,16 @@ import Testing
             (error as? DeliveryFailure)?.permanent == true
         }
         await #expect {
-            try await SMTPChannel(settings: settings(services, to: "x@example.org", port: TestServices.closedPort)).send(delivery)
+            try await SMTPChannel(settings: settings(services, to: "x@example.org", port: DeliveryServices.closedPort)).send(delivery)
         } throws: { error in
-            (error as? DeliveryFailure).map { !$0.permanent && $0.message.contains("127.0.0.1:\(TestServices.closedPort)") } == true
+            (error as? DeliveryFailure).map { !$0.permanent && $0.message.contains("127.0.0.1:\(DeliveryServices.closedPort)") } == true
         }
     }
 
     @Test func aRefusedRecipientFailsTheDelivery() async throws {
-        let services = try TestServices.require()
+        let services = try DeliveryServices.require()
         await #expect(throws: DeliveryFailure.self) {
-            try await SMTPChannel(settings: settings(services, to: "reject-\(TestServices.token())@example.org")).send(WebhookPayloadTests.delivery())
+            try await SMTPChannel(settings: settings(services, to: "reject-\(DeliveryServices.token())@example.org")).send(WebhookPayloadTests.delivery())
         }
     }
 

@@ -1,6 +1,6 @@
 import Engine
+import Fixtures
 import Foundation
-import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -8,20 +8,19 @@ import FoundationNetworking
 /// The real SMTP server and HTTP receiver that `scripts/test-services.sh` starts on 127.0.0.1
 /// (scripts/test.sh sources it). A test that needs them fails, naming the script, when they are
 /// not running: it never skips.
-struct TestServices {
+struct DeliveryServices {
     let smtpPort: Int
     let mailFolder: URL
     let certificate: String
     let http: URL
 
-    static func require() throws -> TestServices {
-        let env = ProcessInfo.processInfo.environment
-        guard let port = env["ENGINE_TEST_SMTP_PORT"].flatMap(Int.init), let folder = env["ENGINE_TEST_SMTP_DIR"],
-              let ca = env["ENGINE_TEST_SMTP_CA"], let http = env["ENGINE_TEST_HTTP_URL"].flatMap(URL.init(string:)) else {
-            Issue.record("the delivery tests need the test services: run `source scripts/test-services.sh` first (scripts/test.sh does)")
-            throw CancellationError()
+    static func require() throws -> DeliveryServices {
+        guard let port = Int(try TestServices.url("ENGINE_TEST_SMTP_PORT")),
+              let http = URL(string: try TestServices.url("ENGINE_TEST_HTTP_URL")) else {
+            throw TestServices.Missing(variable: "ENGINE_TEST_SMTP_PORT")
         }
-        return TestServices(smtpPort: port, mailFolder: URL(fileURLWithPath: folder), certificate: ca, http: http)
+        return DeliveryServices(smtpPort: port, mailFolder: URL(fileURLWithPath: try TestServices.url("ENGINE_TEST_SMTP_DIR")),
+                                certificate: try TestServices.url("ENGINE_TEST_SMTP_CA"), http: http)
     }
 
     /// A port on 127.0.0.1 that nothing listens on.
