@@ -72,3 +72,8 @@ let package = Package(
         ]),
     ]
 )
+
+// The anchors' habits: every existential spelled `any`, and a module's members visible only where it is imported.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
+}

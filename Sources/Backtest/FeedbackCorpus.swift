@@ -7,7 +7,7 @@ import Foundation
 /// the point, dropped if it reaches into the probationary rows, merged where windows overlap. A 👎
 /// adds no window, so alerting there again counts as a false alert.
 public enum FeedbackCorpus {
-    public static func load(store: MetricStore, batch: String) throws -> [NABSeries] {
+    public static func load(store: any MetricStore, batch: String) throws -> [NABSeries] {
         let feedback = try store.rows(MetricQuery(batch: batch, types: [.thumbsup, .thumbsdown]))
         let metrics = Set(feedback.map(\.name)).sorted()
         return try metrics.compactMap { metric in

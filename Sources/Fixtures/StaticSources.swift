@@ -18,7 +18,7 @@ public final class StaticDataSource: DataSource, DataSourceResolver, @unchecked 
         }
     }
 
-    public func dataSource(for batch: BatchConfig) throws -> DataSource { self }
+    public func dataSource(for batch: BatchConfig) throws -> any DataSource { self }
 
     public var queries: [String] { lock.withLock { sent } }
 

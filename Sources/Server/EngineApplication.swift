@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import UnixSignals
 
 /// `engine serve` put together: the dashboard and API (a Hummingbird application), the
 /// scheduler, the config watcher and the delivery retries, run as one `ServiceGroup` that stops

@@ -22,12 +22,12 @@ public struct LocalDeployment: Sendable {
 
     public let installation: LocalInstallation
     public let database: any EngineStore
-    public let clock: EngineClock
+    public let clock: any EngineClock
     public let seed: UInt64
     public let startAll: Bool
     public let limits: Limits
 
-    public init(installation: LocalInstallation, database: any EngineStore, clock: EngineClock, seed: UInt64 = 0,
+    public init(installation: LocalInstallation, database: any EngineStore, clock: any EngineClock, seed: UInt64 = 0,
                 startAll: Bool = false, limits: Limits = Limits()) {
         self.installation = installation
         self.database = database

@@ -9,15 +9,15 @@ public struct ServedEngine: Sendable {
     public let catalog: BatchCatalog
     public let scheduler: Scheduler
     public let watcher: ConfigWatcher
-    public let stores: MetricStores
-    public let overrides: OverrideStore
-    public let mutes: MuteStore
-    public let deliveries: DeliveryStore
+    public let stores: any MetricStores
+    public let overrides: any OverrideStore
+    public let mutes: any MuteStore
+    public let deliveries: any DeliveryStore
     public let metrics: EngineMetrics
     public let logger: Logger
 
-    public init(catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: MetricStores, overrides: OverrideStore,
-                mutes: MuteStore, deliveries: DeliveryStore, metrics: EngineMetrics, logger: Logger) {
+    public init(catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: any MetricStores, overrides: any OverrideStore,
+                mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger) {
         self.catalog = catalog
         self.scheduler = scheduler
         self.watcher = watcher
@@ -29,7 +29,7 @@ public struct ServedEngine: Sendable {
         self.logger = logger
     }
 
-    public var clock: EngineClock { scheduler.runner.context.clock }
+    public var clock: any EngineClock { scheduler.runner.context.clock }
     public var now: Date { clock.now }
 
     /// The batch named `name`, or a 404 naming the batches there are.

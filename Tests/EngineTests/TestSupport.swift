@@ -31,11 +31,11 @@ struct Harness {
     let plots = RecordingPlotSink()
     let clock: TestClock
     let source: StaticDataSource
-    let folder: MetricsFolder
-    let ingestRunner: IngestFunctionRunner
+    let folder: any MetricsFolder
+    let ingestRunner: any IngestFunctionRunner
 
-    init(now: Date = referenceTime, rows: [SourceRow] = [], folder: MetricsFolder = InMemoryMetricsFolder([:]),
-         ingestRunner: IngestFunctionRunner = CannedIngestRunner()) throws {
+    init(now: Date = referenceTime, rows: [SourceRow] = [], folder: any MetricsFolder = InMemoryMetricsFolder([:]),
+         ingestRunner: any IngestFunctionRunner = CannedIngestRunner()) throws {
         database = try SQLiteDatabase(path: ":memory:")
         clock = TestClock(now)
         source = StaticDataSource(rows: rows)
@@ -49,7 +49,7 @@ struct Harness {
                    templates: TemplateRenderer(folder: folder), logger: quietLogger())
     }
 
-    func store(_ table: String = "metrics") throws -> MetricStore { try database.store(table: table) }
+    func store(_ table: String = "metrics") throws -> any MetricStore { try database.store(table: table) }
 
     func all(_ batch: String, _ type: MetricType) throws -> [MetricRow] {
         try store().rows(MetricQuery(batch: batch, types: [type]))

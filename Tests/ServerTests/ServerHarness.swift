@@ -1,6 +1,7 @@
 import Engine
 import Fixtures
 import Foundation
+import Hummingbird
 import Logging
 import Server
 #if canImport(FoundationNetworking)

@@ -7,8 +7,8 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
     private let base: URL
     private let environment: [String: String]
     private let lock = NSLock()
-    private var byPath: [String: ModelStore] = [:]
-    private var routes: [String: ModelStore] = [:]
+    private var byPath: [String: any ModelStore] = [:]
+    private var routes: [String: any ModelStore] = [:]
 
     /// Builds one store per distinct `model_path`: `local://` relative to `base`; `s3://`, `gs://`
     /// and `az://` with the credentials and endpoints in `environment`.
@@ -29,7 +29,7 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
         }
     }
 
-    private func makeStore(_ modelPath: String) throws -> ModelStore {
+    private func makeStore(_ modelPath: String) throws -> any ModelStore {
         if modelPath.hasPrefix("s3://") {
             return try S3ModelStore.fromModelPath(modelPath, environment: environment, transport: URLSessionTransport(timeout: 120))
         }
@@ -46,7 +46,7 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
         return try LocalModelStore(modelPath: modelPath, base: base)
     }
 
-    private func store(for key: String) throws -> ModelStore {
+    private func store(for key: String) throws -> any ModelStore {
         let folder = key.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
         guard let store = lock.withLock({ routes[folder] }) else { throw JobError("no model store for '\(key)'") }
         return store

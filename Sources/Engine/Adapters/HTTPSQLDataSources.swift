@@ -6,9 +6,9 @@ import Foundation
 public struct TursoDataSource: DataSource {
     public let url: URL
     public let token: String?
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL, token: String?, transport: HTTPTransport) {
+    public init(url: URL, token: String?, transport: any HTTPTransport) {
         self.url = url
         self.token = token
         self.transport = transport
@@ -66,9 +66,9 @@ public struct ClickHouseDataSource: DataSource {
     public let user: String?
     public let password: String?
     public let database: String?
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL, user: String?, password: String?, database: String?, transport: HTTPTransport) {
+    public init(url: URL, user: String?, password: String?, database: String?, transport: any HTTPTransport) {
         self.url = url
         self.user = user
         self.password = password

@@ -22,7 +22,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         self.environment = environment
     }
 
-    public func dataSource(for batch: BatchConfig) throws -> DataSource {
+    public func dataSource(for batch: BatchConfig) throws -> any DataSource {
         switch batch.db {
         case "sqlite":
             if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"] {
@@ -77,7 +77,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         }
     }
 
-    private func bigQuery(for batch: BatchConfig) throws -> DataSource {
+    private func bigQuery(for batch: BatchConfig) throws -> any DataSource {
         let found: GoogleServiceAccount?
         do { found = try GoogleServiceAccount.fromEnvironment(environment) } catch { throw JobError("\(batch.file): db: bigquery: \(error)") }
         guard let account = found else {
@@ -97,7 +97,7 @@ public struct LocalDataSourceResolver: DataSourceResolver {
                                   transport: transport)
     }
 
-    private func snowflake(for batch: BatchConfig) throws -> DataSource {
+    private func snowflake(for batch: BatchConfig) throws -> any DataSource {
         func variable(_ name: String) -> String? { environment["ANOMSTACK_SNOWFLAKE_\(name)"].flatMap { $0.isEmpty ? nil : $0 } }
         guard let account = variable("ACCOUNT"), let user = variable("USER") else {
             throw JobError("\(batch.file): db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER")

@@ -35,7 +35,7 @@ public struct LocalInstallation: Sendable {
     }
 
     /// Builds the job context for `batches` on `clock`; models go where each batch's `model_path` says.
-    public func context(clock: EngineClock, seed: UInt64, batches: [BatchConfig], database: any EngineStore) throws -> JobContext {
+    public func context(clock: any EngineClock, seed: UInt64, batches: [BatchConfig], database: any EngineStore) throws -> JobContext {
         try context(clock: clock, seed: seed, models: modelStore(batches: batches), database: database)
     }
 
@@ -46,7 +46,7 @@ public struct LocalInstallation: Sendable {
     }
 
     /// Builds the job context on `clock` with the given model store.
-    public func context(clock: EngineClock, seed: UInt64, models: ModelStore, database: any EngineStore) throws -> JobContext {
+    public func context(clock: any EngineClock, seed: UInt64, models: any ModelStore, database: any EngineStore) throws -> JobContext {
         JobContext(clock: clock, seed: seed, stores: database,
                           models: models,
                           sources: LocalDataSourceResolver(database: database as? SQLiteDatabase, environment: environment),
@@ -58,9 +58,9 @@ public struct LocalInstallation: Sendable {
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
     /// `ANOMSTACK_LLM_PLATFORM`), or nil: the LLM features are then off.
-    public var languageModel: LanguageModel? { Self.languageModel(environment: environment, logger: logger) }
+    public var languageModel: (any LanguageModel)? { Self.languageModel(environment: environment, logger: logger) }
 
-    public static func languageModel(environment: [String: String], logger: Logger) -> LanguageModel? {
+    public static func languageModel(environment: [String: String], logger: Logger) -> (any LanguageModel)? {
         let timeout = environment["ANOMSTACK_LLM_TIMEOUT_SECONDS"].flatMap(TimeInterval.init) ?? 60
         return OpenAIChatModel.fromEnvironment(environment, transport: URLSessionTransport(timeout: timeout), logger: logger)
     }
@@ -111,7 +111,7 @@ public struct LocalInstallation: Sendable {
 
     /// Run leases on `database` for this process (host name and process id as the holder), on
     /// `clock`, the wall clock of the process.
-    public func runLeases(database: any EngineStore, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
+    public func runLeases(database: any EngineStore, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
         let process = ProcessInfo.processInfo
         let host = process.hostName
         return RunLeases(store: database, holder: "\(host):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait,

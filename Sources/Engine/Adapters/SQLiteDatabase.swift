@@ -54,7 +54,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
         try writer.unsafeRead(body)
     }
 
-    public func store(table: String) throws -> MetricStore {
+    public func store(table: String) throws -> any MetricStore {
         guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
         try writer.write { db in
             try db.execute(sql: """

@@ -5,7 +5,7 @@ import Foundation
 /// at run time (dashboard), and validates the result.
 /// Problems are collected, not thrown one at a time, so `engine validate` can list them all.
 public struct BatchLoader: Sendable {
-    public let folder: MetricsFolder
+    public let folder: any MetricsFolder
     /// The process environment (only `ANOMSTACK__<BATCH>__<KEY>` entries are read).
     public let environment: [String: String]
     /// `key=value` strings from `--set`; a dotted key (`preprocess_params.diff_n=2`) sets a nested value.
@@ -13,7 +13,7 @@ public struct BatchLoader: Sendable {
     /// Settings changed at run time, per batch: key (dotted as for `--set`) to value text.
     public let settings: [String: [String: String]]
 
-    public init(folder: MetricsFolder, environment: [String: String] = [:], overrides: [String] = [],
+    public init(folder: any MetricsFolder, environment: [String: String] = [:], overrides: [String] = [],
                 settings: [String: [String: String]] = [:]) {
         self.folder = folder
         self.environment = environment
@@ -170,7 +170,7 @@ public struct BatchLoader: Sendable {
         return result.mapValue ?? [:]
     }
 
-    private static func error(_ error: Error, file: String) -> ConfigError {
+    private static func error(_ error: any Error, file: String) -> ConfigError {
         if var e = error as? ConfigError { e.file = file; return e }
         return ConfigError(file: file, key: nil, line: nil, message: "cannot read: \(error)")
     }

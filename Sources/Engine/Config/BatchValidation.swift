@@ -3,11 +3,11 @@ import Foundation
 /// `engine validate`: loads every batch and also renders its ingest template, so a broken
 /// include or template is found before a job runs. Returns every problem, not the first.
 public struct BatchValidation: Sendable {
-    public let folder: MetricsFolder
+    public let folder: any MetricsFolder
     public let environment: [String: String]
     public let overrides: [String]
 
-    public init(folder: MetricsFolder, environment: [String: String], overrides: [String]) {
+    public init(folder: any MetricsFolder, environment: [String: String], overrides: [String]) {
         self.folder = folder
         self.environment = environment
         self.overrides = overrides

@@ -100,7 +100,7 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
         return skew > 0 ? 1 : (skew < 0 ? -1 : 0)
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         guard let training = PackedDoubles.decode(try container.decode(String.self, forKey: .training)) else {
             throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "not base64 float64 data")

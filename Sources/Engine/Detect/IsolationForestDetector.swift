@@ -68,7 +68,7 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
         return (detector, detector.decisionFunction(x))
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let seedText = try container.decode(String.self, forKey: .seed)
         guard let seed = UInt64(seedText, radix: 16) else {

@@ -28,7 +28,7 @@ public struct KNNDetector: Sendable, Hashable, Decodable {
         self.training = training
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         neighbours = try container.decode(Int.self, forKey: .neighbours)
         method = try container.decode(Method.self, forKey: .method)

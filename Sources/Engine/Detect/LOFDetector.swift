@@ -83,7 +83,7 @@ public struct LOFDetector: Sendable, Hashable, Decodable {
         }
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func packed(_ key: CodingKeys) throws -> [Double] {
             guard let values = PackedDoubles.decode(try container.decode(String.self, forKey: key)) else {

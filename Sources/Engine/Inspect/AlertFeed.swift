@@ -25,9 +25,9 @@ public struct AlertPage: Sendable {
 
 /// Reads alerts and their feedback across batches, and records feedback.
 public struct AlertFeed: Sendable {
-    public let stores: MetricStores
+    public let stores: any MetricStores
 
-    public init(stores: MetricStores) {
+    public init(stores: any MetricStores) {
         self.stores = stores
     }
 

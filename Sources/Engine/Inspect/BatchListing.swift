@@ -3,9 +3,9 @@ import Foundation
 /// `engine list`: one line per batch with its metric count and the last run of each job, as
 /// stable plain text.
 public struct BatchListing: Sendable {
-    public let stores: MetricStores
+    public let stores: any MetricStores
 
-    public init(database: MetricStores) {
+    public init(database: any MetricStores) {
         stores = database
     }
 

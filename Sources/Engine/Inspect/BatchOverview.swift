@@ -27,9 +27,9 @@ public struct MetricStanding: Sendable, Hashable {
 /// Aggregates for the home page and the batch page, read with the store's aggregate queries so
 /// a page costs a few queries per batch or metric, not a scan of every row.
 public struct BatchOverview: Sendable {
-    public let stores: MetricStores
+    public let stores: any MetricStores
 
-    public init(stores: MetricStores) {
+    public init(stores: any MetricStores) {
         self.stores = stores
     }
 

@@ -14,9 +14,9 @@ public struct DayActivity: Sendable, Hashable {
 
 /// Performance analytics for the runs page: activity per day over the last days, newest first.
 public struct DailyActivity: Sendable {
-    public let stores: MetricStores
+    public let stores: any MetricStores
 
-    public init(stores: MetricStores) {
+    public init(stores: any MetricStores) {
         self.stores = stores
     }
 

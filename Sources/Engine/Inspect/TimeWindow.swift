@@ -51,7 +51,7 @@ public enum TimeWindow: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The start of the window for one metric: a span's start, or the time of the N-th latest value.
-    public func start(batch: String, metric: String, store: MetricStore, now: Date) throws -> Date? {
+    public func start(batch: String, metric: String, store: any MetricStore, now: Date) throws -> Date? {
         switch self {
         case .span(let seconds): return now.addingTimeInterval(-seconds)
         case .lastPoints(let n):

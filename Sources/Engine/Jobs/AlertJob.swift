@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Alert, with Anomstack's defects fixed: the smoothed score of a point is the mean of the last
 /// `alert_smooth_n` scores up to and including it (older points, in time order); a point among
@@ -26,7 +27,7 @@ public struct AlertJob: BatchJob {
 
     /// Which of `scores` (ascending) alert, given the indices that already alerted.
     /// Each metric's share of 👍 among its alerts' feedback (metrics without feedback are absent).
-    static func feedbackPrecision(store: MetricStore, batch: BatchConfig, metrics: Set<String>) throws -> [String: Double] {
+    static func feedbackPrecision(store: any MetricStore, batch: BatchConfig, metrics: Set<String>) throws -> [String: Double] {
         var result: [String: Double] = [:]
         for metric in metrics.sorted() {
             let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.thumbsup, .thumbsdown]))

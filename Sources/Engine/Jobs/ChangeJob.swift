@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Change detection (Anomstack's change job, which has not fired since late 2024 because its flag
 /// is overwritten by a coalesced zero; this one works). For each metric (those of

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Retention: removes the batch's rows (every type) and job runs older than
 /// `delete_after_n_days` days. Deleting what is already gone deletes nothing, so reruns and a

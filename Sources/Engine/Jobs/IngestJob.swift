@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Ingest: runs the batch's `ingest_sql` against its data source, or its Python `ingest_fn`,
 /// and writes the result as `metric` rows. Rows with a bad timestamp, name or value are dropped

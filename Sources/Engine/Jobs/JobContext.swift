@@ -4,34 +4,34 @@ import Logging
 /// Everything a job may touch, injected by the caller: the clock, the run seed, and the ports.
 /// Jobs hold no other state, so the same job runs live, in replay and in tests.
 public struct JobContext: Sendable {
-    public var clock: EngineClock
+    public var clock: any EngineClock
     public var seed: UInt64
-    public var stores: MetricStores
-    public var models: ModelStore
-    public var sources: DataSourceResolver
-    public var ingestRunner: IngestFunctionRunner
+    public var stores: any MetricStores
+    public var models: any ModelStore
+    public var sources: any DataSourceResolver
+    public var ingestRunner: any IngestFunctionRunner
     /// The outbox and log of notification deliveries.
-    public var deliveries: DeliveryStore
+    public var deliveries: any DeliveryStore
     /// Mutes set at run time.
-    public var mutes: MuteStore
+    public var mutes: any MuteStore
     /// The channels notifications can go out on.
     public var channels: NotificationChannels
     /// Where the plot job writes charts.
-    public var plots: PlotSink
+    public var plots: any PlotSink
     public var templates: TemplateRenderer
     public var logger: Logger
     /// Asked before each run; nil admits every run.
-    public var gate: JobGate?
+    public var gate: (any JobGate)?
     /// Keeps detector state between trainings so a moving window is updated, not refit from
     /// scratch; nil always refits.
     public var memo: DetectorMemo?
     /// The language model of the LLM features; nil turns them off.
-    public var llm: LanguageModel?
+    public var llm: (any LanguageModel)?
 
-    public init(clock: EngineClock, seed: UInt64, stores: MetricStores, models: ModelStore, sources: DataSourceResolver,
-                ingestRunner: IngestFunctionRunner, deliveries: DeliveryStore, mutes: MuteStore,
-                channels: NotificationChannels, plots: PlotSink, templates: TemplateRenderer, logger: Logger,
-                gate: JobGate? = nil, memo: DetectorMemo? = nil, llm: LanguageModel? = nil) {
+    public init(clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
+                ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
+                channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
+                gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil) {
         self.clock = clock
         self.seed = seed
         self.stores = stores
@@ -50,7 +50,7 @@ public struct JobContext: Sendable {
     }
 
     /// The metric store of a batch's table.
-    public func store(for batch: BatchConfig) throws -> MetricStore {
+    public func store(for batch: BatchConfig) throws -> any MetricStore {
         try stores.store(table: batch.tableKey)
     }
 }

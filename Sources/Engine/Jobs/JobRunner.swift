@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Runs jobs for batches and records each run in `job_runs`. A failing job is recorded with its
 /// error and reported; it does not stop the other batches.
@@ -8,12 +9,12 @@ public struct JobRunner: Sendable {
     /// recorded as failed; nil lets runs take as long as they take (replay, `engine run`).
     public var timeout: TimeInterval?
     /// The job that implements each kind: the real ones, or stand-ins in tests of the scheduler.
-    public var jobs: @Sendable (JobKind) -> BatchJob
+    public var jobs: @Sendable (JobKind) -> any BatchJob
     /// Leases shared with other engine processes on the same store; nil when this process is alone.
     public var leases: RunLeases?
 
     public init(context: JobContext, timeout: TimeInterval? = nil, leases: RunLeases? = nil,
-                jobs: @escaping @Sendable (JobKind) -> BatchJob = JobRunner.job) {
+                jobs: @escaping @Sendable (JobKind) -> any BatchJob = JobRunner.job) {
         self.context = context
         self.timeout = timeout
         self.leases = leases
@@ -21,7 +22,7 @@ public struct JobRunner: Sendable {
     }
 
     /// The job that implements a kind.
-    public static func job(_ kind: JobKind) -> BatchJob {
+    public static func job(_ kind: JobKind) -> any BatchJob {
         switch kind {
         case .ingest: return IngestJob()
         case .train: return TrainJob()
@@ -109,7 +110,7 @@ public struct JobRunner: Sendable {
     /// while it runs when there are leases. Jobs check for cancellation between metrics, so a
     /// timed-out job stops at the next metric and what it wrote so far stays (each metric's rows
     /// are written whole).
-    private func execute(_ job: BatchJob, batch: BatchConfig) async throws -> JobOutcome {
+    private func execute(_ job: any BatchJob, batch: BatchConfig) async throws -> JobOutcome {
         if timeout == nil && leases == nil { return try await job.run(batch: batch, context: context) }
         let context = self.context, timeout = self.timeout, leases = self.leases
         return try await withThrowingTaskGroup(of: JobOutcome?.self) { group in

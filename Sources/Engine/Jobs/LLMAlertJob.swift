@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Anomstack's `llmalert` job, detect then verify: for each metric (less
 /// `llmalert_exclude_metrics`) the model reads up to `llmalert_prompt_max_n` recent values

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Draws every metric of a batch (its last `plot_max_n` points within
 /// `plot_metric_timestamp_max_days_ago`) as `<metric>.svg` and `<metric>.png` through the plot sink.

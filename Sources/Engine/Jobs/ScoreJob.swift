@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Score: for each metric, the points among the last `score_max_n` (within
 /// `score_metric_timestamp_max_days_ago`) that have no score yet get one: each detector's

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// The daily digest: one notification per batch, through the batch's `alert_methods`, with a
 /// line per metric for the last day (latest value and time, points, mean score, alerts). Its id
@@ -42,7 +43,7 @@ public struct SummaryJob: BatchJob {
 
     /// A paragraph on the day written by the language model (`summary_llm`), at most 600
     /// characters; nil (logged) when the model fails.
-    static func paragraph(lines: [String: String], alerts: Int, batch: BatchConfig, model: LanguageModel, context: JobContext) async -> String? {
+    static func paragraph(lines: [String: String], alerts: Int, batch: BatchConfig, model: any LanguageModel, context: JobContext) async -> String? {
         let table = lines.sorted { $0.key < $1.key }.map { "- \($0.key): \($0.value)" }.joined(separator: "\n")
         let request = ChatRequest(purpose: "summary.paragraph", messages: [
             .system("TASK: summarize\nYou write the daily note of a metrics monitoring system: one short paragraph for the team, "

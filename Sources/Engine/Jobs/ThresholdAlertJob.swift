@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Threshold alerts, as Anomstack's: for each metric of `tholdalert_thresholds`, each of its
 /// `tholdalert_recent_n` most recent stored values (not only this run's rows) that lies above

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Train: for each metric, the most recent `train_max_n` points within
 /// `train_metric_timestamp_max_days_ago`, preprocessed, fit by every detector in
@@ -78,7 +79,7 @@ public struct TrainJob: BatchJob {
     /// Decides which detectors of a metric need fitting and reads its training window if any do.
     /// The fingerprint comes from the window's extent, so an unchanged window is recognised
     /// without reading it.
-    private func prepare(metric: String, batch: BatchConfig, store: MetricStore, now: Date, context: JobContext,
+    private func prepare(metric: String, batch: BatchConfig, store: any MetricStore, now: Date, context: JobContext,
                          outcome: inout JobOutcome) async throws -> Work? {
         let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
         let window = MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: batch.trainMaxN)

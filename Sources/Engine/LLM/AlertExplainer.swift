@@ -1,20 +1,21 @@
 import Foundation
+import Logging
 
 /// A short natural-language explanation for an alert (`alert_explain`), from the metric's recent
 /// values, the score, and the metric's earlier alerts with the feedback they got. The answer is
 /// cut to `maxCharacters`; a model that fails or is over budget leaves the alert without an
 /// explanation (logged), never holds it back.
 public struct AlertExplainer: Sendable {
-    public let model: LanguageModel
+    public let model: any LanguageModel
     public let budget: TokenBudget
     public static let maxCharacters = 400
 
-    public init(model: LanguageModel, budget: TokenBudget) {
+    public init(model: any LanguageModel, budget: TokenBudget) {
         self.model = model
         self.budget = budget
     }
 
-    public func explain(_ alert: AlertNotification, batch: BatchConfig, store: MetricStore, context: JobContext) async -> String? {
+    public func explain(_ alert: AlertNotification, batch: BatchConfig, store: any MetricStore, context: JobContext) async -> String? {
         do {
             let request = try self.request(alert, batch: batch, store: store)
             guard await budget.allows(TokenBudget.estimate(request)) else {
@@ -32,7 +33,7 @@ public struct AlertExplainer: Sendable {
         }
     }
 
-    func request(_ alert: AlertNotification, batch: BatchConfig, store: MetricStore) throws -> ChatRequest {
+    func request(_ alert: AlertNotification, batch: BatchConfig, store: any MetricStore) throws -> ChatRequest {
         let recent = try store.rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.metric], through: alert.timestamp, latest: 48))
         let history = try store.rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.alert, .thumbsup, .thumbsdown],
                                                  through: alert.timestamp.addingTimeInterval(-1)))

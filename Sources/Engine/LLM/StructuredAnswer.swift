@@ -4,10 +4,10 @@ import Foundation
 /// object are ignored. An answer that is still not a JSON object gets one repair round (the
 /// model sees its answer and the parse error); a second failure is an error.
 public struct StructuredAnswer: Sendable {
-    public let model: LanguageModel
+    public let model: any LanguageModel
     public let budget: TokenBudget
 
-    public init(model: LanguageModel, budget: TokenBudget) {
+    public init(model: any LanguageModel, budget: TokenBudget) {
         self.model = model
         self.budget = budget
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Sends the due deliveries of a batch through their channels and records every attempt. A
 /// delivery is claimed before it is sent, so two engines never send it at once; once recorded as

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Where jobs hand their notifications: each is checked against the mutes, routed by its
 /// metric's tags, composed, given a chart when email or Slack will carry it, and queued in the
@@ -39,7 +40,7 @@ public struct NotificationOutbox: Sendable {
     }
 
     /// The metric's chart as PNG, or nil (logged) when it cannot be drawn: a chart is never worth an alert.
-    func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: MetricStore) -> Data? {
+    func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: any MetricStore) -> Data? {
         do {
             let data = try PlotData.load(store: store, batch: batch, metric: notification.metric, through: context.clock.now,
                                          maxN: batch.alertMaxN, maxDaysAgo: batch.plotMaxDaysAgo)

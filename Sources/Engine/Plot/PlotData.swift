@@ -41,7 +41,7 @@ public struct PlotData: Sendable, Hashable {
 
     /// The last `maxN` values of `metric` no older than `maxDaysAgo` days before `now`, and
     /// everything else the store holds for the metric over the same span.
-    public static func load(store: MetricStore, batch: BatchConfig, metric: String, through now: Date,
+    public static func load(store: any MetricStore, batch: BatchConfig, metric: String, through now: Date,
                             maxN: Int, maxDaysAgo: Int) throws -> PlotData {
         let from = now.addingTimeInterval(-Double(maxDaysAgo) * 86_400)
         let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: maxN))
@@ -49,14 +49,14 @@ public struct PlotData: Sendable, Hashable {
     }
 
     /// The values of `metric` in a dashboard window, and everything else stored over the same span.
-    public static func load(store: MetricStore, batch: BatchConfig, metric: String, window: TimeWindow, through now: Date) throws -> PlotData {
+    public static func load(store: any MetricStore, batch: BatchConfig, metric: String, window: TimeWindow, through now: Date) throws -> PlotData {
         let values = try store.rows(window.query(batch: batch.name, metric: metric, types: [.metric], now: now))
         let from: Date
         if case .span(let seconds) = window { from = now.addingTimeInterval(-seconds) } else { from = values.first?.timestamp ?? now }
         return try load(values: values, store: store, batch: batch, metric: metric, from: from, through: now)
     }
 
-    private static func load(values: [MetricRow], store: MetricStore, batch: BatchConfig, metric: String, from: Date,
+    private static func load(values: [MetricRow], store: any MetricStore, batch: BatchConfig, metric: String, from: Date,
                              through now: Date) throws -> PlotData {
         let start = values.first?.timestamp ?? from
         let marks = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],

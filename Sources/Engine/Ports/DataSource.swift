@@ -18,7 +18,7 @@ public protocol DataSource: Sendable {
 
 /// Chooses the data source for a batch from its `db` key (and whatever else the adapter reads).
 public protocol DataSourceResolver: Sendable {
-    func dataSource(for batch: BatchConfig) throws -> DataSource
+    func dataSource(for batch: BatchConfig) throws -> any DataSource
 }
 
 /// Runs a batch's rendered `ingest_fn` (Python source defining `ingest()`) and returns the

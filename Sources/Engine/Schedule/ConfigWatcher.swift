@@ -6,20 +6,20 @@ import Logging
 /// when the hash moved. An invalid change is logged and rejected; the batches it would break
 /// keep their previous config (see `BatchCatalog.replace`).
 public struct ConfigWatcher: Sendable {
-    public let folder: MetricsFolder
+    public let folder: any MetricsFolder
     public let environment: [String: String]
     /// `--set` overrides, applied on every load.
     public let overrides: [String]
-    public let settings: OverrideStore
+    public let settings: any OverrideStore
     public let catalog: BatchCatalog
-    public let clock: EngineClock
+    public let clock: any EngineClock
     public let logger: Logger
     public let interval: TimeInterval
     /// Told the batches in force after each reload (adapters that route by batch, such as model stores).
     public let onReload: @Sendable ([BatchConfig]) -> Void
 
-    public init(folder: MetricsFolder, environment: [String: String], overrides: [String], settings: OverrideStore,
-                catalog: BatchCatalog, clock: EngineClock, logger: Logger, interval: TimeInterval = 10,
+    public init(folder: any MetricsFolder, environment: [String: String], overrides: [String], settings: any OverrideStore,
+                catalog: BatchCatalog, clock: any EngineClock, logger: Logger, interval: TimeInterval = 10,
                 onReload: @escaping @Sendable ([BatchConfig]) -> Void = { _ in }) {
         self.folder = folder
         self.environment = environment

@@ -5,11 +5,11 @@ import Foundation
 /// it ends; a process that dies leaves a lease that expires `ttl` seconds after its last renewal,
 /// so a retry is held up by at most that long.
 public struct RunLeases: Sendable {
-    public let store: LeaseStore
+    public let store: any LeaseStore
     /// This process, as other processes see it in the lease row.
     public let holder: String
     /// The wall clock, whatever time the run is "as of": leases compare real times across processes.
-    public let clock: EngineClock
+    public let clock: any EngineClock
     public let ttl: TimeInterval
     /// How long to wait for another holder's lease before the run is skipped.
     public let wait: TimeInterval
@@ -18,7 +18,7 @@ public struct RunLeases: Sendable {
     /// runs rather than skipping. Holders it cannot judge (other hosts) count as alive.
     public let holderIsGone: @Sendable (String) -> Bool
 
-    public init(store: LeaseStore, holder: String, clock: EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0,
+    public init(store: any LeaseStore, holder: String, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0,
                 holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }) {
         self.store = store
         self.holder = holder

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Runs each batch's jobs when their cron strings fire, on whatever clock the runner's context
 /// carries: the live clock in `engine serve`, a simulated one in replay and tests.

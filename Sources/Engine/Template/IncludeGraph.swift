@@ -6,12 +6,12 @@ import Foundation
 /// Includes whose name is not a literal (`{% include name %}`) cannot be followed here; the
 /// renderer's own include count bounds those.
 public struct IncludeGraph: Sendable {
-    public let folder: MetricsFolder
+    public let folder: any MetricsFolder
 
     /// The deepest chain of includes accepted.
     public static let maxDepth = 16
 
-    public init(folder: MetricsFolder) {
+    public init(folder: any MetricsFolder) {
         self.folder = folder
     }
 

@@ -6,9 +6,9 @@ import Stencil
 /// context is every batch key plus `now` from the injected clock, so SQL never needs
 /// `current_timestamp`, and the dialect macros of `SQLDialect` (`now_sql`, `ago`, `since`).
 public struct TemplateRenderer: Sendable {
-    public let folder: MetricsFolder
+    public let folder: any MetricsFolder
 
-    public init(folder: MetricsFolder) {
+    public init(folder: any MetricsFolder) {
         self.folder = folder
     }
 
@@ -62,13 +62,13 @@ public struct TemplateRenderer: Sendable {
 /// One loader serves one render, and counts its loads: an include whose name is computed
 /// (`{% include name %}`), which `IncludeGraph` cannot follow, still cannot recurse without end.
 private final class FolderLoader: Loader {
-    let folder: MetricsFolder
+    let folder: any MetricsFolder
     private var loads = 0
 
     /// The most includes one render may load.
     static let maxLoads = 64
 
-    init(folder: MetricsFolder) { self.folder = folder }
+    init(folder: any MetricsFolder) { self.folder = folder }
 
     func loadTemplate(name: String, environment: Environment) throws -> Template {
         loads += 1

@@ -15,7 +15,7 @@ public struct ReplayDriver: Sendable {
         public var shuffleArrivals = false
         public var logger: Logger
         /// The language model of the LLM jobs (recordings); nil turns them off.
-        public var llm: LanguageModel?
+        public var llm: (any LanguageModel)?
         /// Makes the store a run uses (a fresh, empty one each time); nil: in-memory SQLite.
         public var store: (@Sendable () throws -> any EngineStore)?
         /// The model store; nil: in memory. Replays on PostgreSQL and S3 must give the same outputs.
@@ -23,7 +23,7 @@ public struct ReplayDriver: Sendable {
         /// Where arriving rows land before ingest reads them (a real database); nil: handed over directly.
         public var landing: (any ArrivalLanding)?
 
-        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: LanguageModel? = nil,
+        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: (any LanguageModel)? = nil,
                     store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil,
                     landing: (any ArrivalLanding)? = nil) {
             self.until = until

@@ -17,13 +17,13 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     private let lock = NSLock()
     private let deliveries: [Delivery]
     private var cursor = 0
-    private let clock: EngineClock
+    private let clock: any EngineClock
     private let seed: UInt64
     private let shuffleEverything: Bool
     private let landing: (any ArrivalLanding)?
     private var landed = 0
 
-    init(series: [SeriesSpec], interval: TimeInterval, clock: EngineClock, seed: UInt64, shuffleEverything: Bool,
+    init(series: [SeriesSpec], interval: TimeInterval, clock: any EngineClock, seed: UInt64, shuffleEverything: Bool,
          landing: (any ArrivalLanding)? = nil) {
         var deliveries: [Delivery] = []
         for spec in series {
@@ -48,7 +48,7 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
         self.landing = landing
     }
 
-    func dataSource(for batch: BatchConfig) throws -> DataSource { self }
+    func dataSource(for batch: BatchConfig) throws -> any DataSource { self }
 
     func query(_ sql: String) async throws -> [SourceRow] {
         let rows = arrived()

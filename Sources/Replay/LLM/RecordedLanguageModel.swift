@@ -7,11 +7,11 @@ import Foundation
 /// mode), which is then asked and its answer written for review.
 public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
     public let folder: URL
-    let live: LanguageModel?
+    let live: (any LanguageModel)?
     private let lock = NSLock()
     private var recorded: [String] = []
 
-    public init(folder: URL, live: LanguageModel?) {
+    public init(folder: URL, live: (any LanguageModel)?) {
         self.folder = folder
         self.live = live
     }

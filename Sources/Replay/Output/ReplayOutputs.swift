@@ -25,7 +25,7 @@ public struct ReplayOutputs: Sendable {
         Self.baseFiles + files.keys.filter { $0.hasPrefix("plots/") }.sorted()
     }
 
-    static func collect(scenario: Scenario, batch: BatchConfig, store: MetricStore, deliveries: [Delivery], plots: [String: Data],
+    static func collect(scenario: Scenario, batch: BatchConfig, store: any MetricStore, deliveries: [Delivery], plots: [String: Data],
                         runs: [JobRun]) throws -> ReplayOutputs {
         let rows = try store.rows(MetricQuery(batch: batch.name, types: [.metric, .score, .alert, .change, .tholdalert]))
         var feedback: [MetricKey: String] = [:]

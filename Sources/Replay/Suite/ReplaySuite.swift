@@ -40,7 +40,7 @@ public struct ReplaySuite: Sendable {
         public var filter: String?
         public var logger: Logger
         /// A live language model to record missing LLM answers with (never used with `--record never`).
-        public var liveModel: LanguageModel?
+        public var liveModel: (any LanguageModel)?
 
         public init(record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
                     until: Date? = nil, filter: String? = nil, logger: Logger) {

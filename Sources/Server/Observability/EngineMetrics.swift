@@ -40,7 +40,7 @@ public final class EngineMetrics: Sendable {
     }
 
     /// The text exposition, with the delivery log's counts brought up to date first.
-    public func exposition(deliveries: DeliveryStore) -> String {
+    public func exposition(deliveries: any DeliveryStore) -> String {
         let (byStatus, failedAttempts) = (try? deliveries.deliveryCounts()) ?? ([:], 0)
         for status in DeliveryStatus.allCases {
             registry.makeGauge(descriptor: Self.deliveries, labels: [("status", status.rawValue)]).set(Double(byStatus[status] ?? 0))

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Hummingbird
+import Logging
 
 /// Turns errors into answers a person or a client can act on: JSON `{"error": ...}` under
 /// `/api/`, a small HTML page elsewhere; 4xx for bad requests (with the message), 500 for the

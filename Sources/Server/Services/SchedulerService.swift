@@ -1,4 +1,5 @@
 import Engine
+import FoundationEssentials
 import Logging
 import ServiceLifecycle
 

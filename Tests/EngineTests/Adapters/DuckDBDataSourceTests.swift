@@ -63,7 +63,7 @@ import Testing
         func query(_ sql: String) async throws -> [SourceRow] { throw JobError("connection lost") }
     }
     struct Resolver: DataSourceResolver {
-        func dataSource(for batch: BatchConfig) throws -> DataSource { Failing() }
+        func dataSource(for batch: BatchConfig) throws -> any DataSource { Failing() }
     }
 
     @Test func theErrorNamesBatchSourceAndQuery() async throws {

@@ -23,7 +23,7 @@ import Testing
         }
     }
 
-    func harness(_ model: LanguageModel?) throws -> (Harness, JobContext) {
+    func harness(_ model: (any LanguageModel)?) throws -> (Harness, JobContext) {
         let h = try Harness()
         try h.store().insert(hourly((0..<24).map { $0 == 22 ? 90 : 50 + Double($0 % 2) }, name: "a")
                              + hourly((0..<24).map { 50 + Double($0 % 2) }, name: "b"))

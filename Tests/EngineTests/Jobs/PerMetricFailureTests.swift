@@ -16,12 +16,12 @@ import Testing
 
         func save(_ data: Data, key: String) async throws {
             if key.contains("/\(refused)_") { throw Refused(key: key) }
-            try await inner.save(data, key: key)
+            try inner.save(data, key: key)
         }
 
         func load(key: String) async throws -> Data? {
             if key.contains("/\(refused)_") { throw Refused(key: key) }
-            return try await inner.load(key: key)
+            return try inner.load(key: key)
         }
     }
 
@@ -48,7 +48,7 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: b\ningest_sql: select 1\n")
         let log = RunLog()
-        try h.database.acquireLease(job: .train, batch: "b", holder: "elsewhere:1", now: referenceTime, expires: referenceTime.addingTimeInterval(60))
+        _ = try h.database.acquireLease(job: .train, batch: "b", holder: "elsewhere:1", now: referenceTime, expires: referenceTime.addingTimeInterval(60))
         let leased = JobRunner(context: h.context, leases: RunLeases(store: h.database, holder: "here:2", clock: h.clock, ttl: 60)) { kind in
             StandInJob(kind: kind, seconds: 0, fails: false, log: log)
         }

@@ -14,7 +14,7 @@ import Testing
         }
     }
 
-    func scheduler(_ batches: [BatchConfig], clock: EngineClock, log: RunLog, seconds: [JobKind: TimeInterval] = [:],
+    func scheduler(_ batches: [BatchConfig], clock: any EngineClock, log: RunLog, seconds: [JobKind: TimeInterval] = [:],
                    failing: Set<JobKind> = [], timeout: TimeInterval? = nil, mode: Scheduler.Mode) throws -> (Scheduler, Harness) {
         let h = try Harness()
         var context = h.context

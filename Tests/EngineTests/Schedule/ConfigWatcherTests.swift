@@ -8,7 +8,7 @@ import Testing
 @Suite struct ConfigWatcherTests {
     let good = "metric_batch: shop\ningest_sql: select 1\nalert_threshold: 0.8\n"
 
-    func watcher(_ folder: EditableMetricsFolder, database: SQLiteDatabase, clock: EngineClock) -> ConfigWatcher {
+    func watcher(_ folder: EditableMetricsFolder, database: SQLiteDatabase, clock: any EngineClock) -> ConfigWatcher {
         ConfigWatcher(folder: folder, environment: [:], overrides: [], settings: database, catalog: BatchCatalog(batches: []),
                       clock: clock, logger: quietLogger(), interval: 10)
     }

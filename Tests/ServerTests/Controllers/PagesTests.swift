@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Server
 import Testing
 
 /// The dashboard's pages and form posts, over real HTTP.

@@ -13,10 +13,10 @@ public struct AzureBlobModelStore: ModelStore {
     public let container: String
     public let prefix: String
     public let endpoint: URL
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
     static let version = "2021-08-06"
 
-    public init(account: String, key: [UInt8], container: String, prefix: String, endpoint: URL, transport: HTTPTransport) {
+    public init(account: String, key: [UInt8], container: String, prefix: String, endpoint: URL, transport: any HTTPTransport) {
         self.account = account
         self.key = key
         self.container = container
@@ -25,7 +25,7 @@ public struct AzureBlobModelStore: ModelStore {
         self.transport = transport
     }
 
-    public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> AzureBlobModelStore {
+    public static func fromModelPath(_ path: String, environment: [String: String], transport: any HTTPTransport) throws -> AzureBlobModelStore {
         let location = try ObjectStorePath(path, scheme: "az", containerWord: "container")
         func variable(_ name: String) -> String? { environment["ANOMSTACK_AZURE_STORAGE_\(name)"] ?? environment["AZURE_STORAGE_\(name)"] }
         guard let account = variable("ACCOUNT"), let keyText = variable("KEY") else {

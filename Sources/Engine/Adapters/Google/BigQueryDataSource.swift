@@ -11,7 +11,7 @@ public struct BigQueryDataSource: DataSource {
     /// `https://bigquery.googleapis.com/bigquery/v2`, or a stand-in's URL.
     public let endpoint: URL
     public let tokens: GoogleAccessTokens
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
     /// Rows per page (`maxResults`); nil lets BigQuery choose.
     public let pageSize: Int?
     /// How long to wait for a running job, in seconds.
@@ -21,7 +21,7 @@ public struct BigQueryDataSource: DataSource {
     public static let scope = "https://www.googleapis.com/auth/bigquery.readonly"
 
     public init(project: String, location: String?, endpoint: URL = Self.defaultEndpoint, tokens: GoogleAccessTokens,
-                transport: HTTPTransport, pageSize: Int? = nil, timeout: Double = 300) {
+                transport: any HTTPTransport, pageSize: Int? = nil, timeout: Double = 300) {
         self.project = project
         self.location = location
         self.endpoint = endpoint

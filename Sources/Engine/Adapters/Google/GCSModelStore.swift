@@ -10,11 +10,11 @@ public struct GCSModelStore: ModelStore {
     /// `https://storage.googleapis.com`, or a stand-in's URL.
     public let endpoint: URL
     public let tokens: GoogleAccessTokens
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
     public static let scope = "https://www.googleapis.com/auth/devstorage.read_write"
 
-    public init(bucket: String, prefix: String, endpoint: URL, tokens: GoogleAccessTokens, transport: HTTPTransport) {
+    public init(bucket: String, prefix: String, endpoint: URL, tokens: GoogleAccessTokens, transport: any HTTPTransport) {
         self.bucket = bucket
         self.prefix = ObjectStorePath.trimmed(prefix)
         self.endpoint = endpoint
@@ -23,7 +23,7 @@ public struct GCSModelStore: ModelStore {
     }
 
     /// The store a `gs://bucket/prefix` path names, with the service account in `environment`.
-    public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> GCSModelStore {
+    public static func fromModelPath(_ path: String, environment: [String: String], transport: any HTTPTransport) throws -> GCSModelStore {
         let location = try ObjectStorePath(path, scheme: "gs")
         guard let account = try GoogleServiceAccount.fromEnvironment(environment) else {
             throw JobError("model_path '\(path)': set \(GoogleServiceAccount.variable) (a service-account key), or ANOMSTACK_GCS_HMAC_ACCESS_ID and "

@@ -52,11 +52,11 @@ public struct GoogleServiceAccount: Sendable {
 public actor GoogleAccessTokens {
     public let account: GoogleServiceAccount
     public let scope: String
-    private let transport: HTTPTransport
+    private let transport: any HTTPTransport
     private let now: @Sendable () -> Date
     private var cached: (token: String, expires: Date)?
 
-    public init(account: GoogleServiceAccount, scope: String, transport: HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(account: GoogleServiceAccount, scope: String, transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
         self.account = account
         self.scope = scope
         self.transport = transport

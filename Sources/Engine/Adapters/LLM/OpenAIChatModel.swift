@@ -12,14 +12,14 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
     public let baseURL: URL
     let apiKey: String?
     let defaultModel: String
-    let transport: HTTPTransport
+    let transport: any HTTPTransport
     let logger: Logger
     let secrets: [String]
     let pause: @Sendable (TimeInterval) async throws -> Void
     private let lock = NSLock()
     private var schemaRefused = false
 
-    public init(baseURL: URL, apiKey: String?, defaultModel: String, transport: HTTPTransport, logger: Logger, secrets: [String] = [],
+    public init(baseURL: URL, apiKey: String?, defaultModel: String, transport: any HTTPTransport, logger: Logger, secrets: [String] = [],
                 pause: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -33,7 +33,7 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
     /// The model the environment configures, or nil (the LLM features are then off): a base URL
     /// from `OPENAI_BASE_URL` or `ANOMSTACK_LLM_PLATFORM` (`openai`, `openrouter`), and a key from
     /// `OPENAI_API_KEY` (or `OPENROUTER_API_KEY`); a local server needs only the base URL.
-    public static func fromEnvironment(_ environment: [String: String], transport: HTTPTransport, logger: Logger) -> OpenAIChatModel? {
+    public static func fromEnvironment(_ environment: [String: String], transport: any HTTPTransport, logger: Logger) -> OpenAIChatModel? {
         let platform = environment["ANOMSTACK_LLM_PLATFORM"]?.lowercased() ?? "openai"
         let key = (platform == "openrouter" ? environment["OPENROUTER_API_KEY"] : nil) ?? environment["OPENAI_API_KEY"]
         let explicit = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) }

@@ -4,7 +4,7 @@ import Foundation
 /// it has them. A channel whose variables are missing is left out (its deliveries are recorded as
 /// `unconfigured`), and `summary` lists what is on and off for the log.
 public enum ChannelSettings {
-    public static func channels(environment env: [String: String], transport: HTTPTransport) -> (NotificationChannels, [String]) {
+    public static func channels(environment env: [String: String], transport: any HTTPTransport) -> (NotificationChannels, [String]) {
         var channels: [String: any NotificationChannel] = [:]
         var summary: [String] = []
         func value(_ key: String) -> String? { env[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }

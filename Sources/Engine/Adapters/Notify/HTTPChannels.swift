@@ -12,7 +12,7 @@ enum HTTPOutcome {
     }
 
     /// Sends a request; a transport error (refused, timed out) is a transient failure.
-    static func send(_ request: HTTPRequest, over transport: HTTPTransport, what: String) async throws -> HTTPResponse {
+    static func send(_ request: HTTPRequest, over transport: any HTTPTransport, what: String) async throws -> HTTPResponse {
         let response: HTTPResponse
         do {
             response = try await transport.send(request)
@@ -24,7 +24,7 @@ enum HTTPOutcome {
     }
 
     /// POSTs a JSON body (with any extra headers) and checks the answer.
-    static func postJSON(_ body: String, to url: URL, headers: [String: String] = [:], over transport: HTTPTransport,
+    static func postJSON(_ body: String, to url: URL, headers: [String: String] = [:], over transport: any HTTPTransport,
                          what: String) async throws {
         let all = headers.merging(["Content-Type": "application/json"]) { own, _ in own }
         _ = try await send(HTTPRequest(method: "POST", url: url, headers: all, body: Data(body.utf8)), over: transport, what: what)
@@ -35,9 +35,9 @@ enum HTTPOutcome {
 public struct WebhookChannel: NotificationChannel {
     public let url: URL?
     public let secret: String?
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL?, secret: String?, transport: HTTPTransport) {
+    public init(url: URL?, secret: String?, transport: any HTTPTransport) {
         self.url = url
         self.secret = secret
         self.transport = transport
@@ -58,9 +58,9 @@ public struct WebhookChannel: NotificationChannel {
 public struct PagerDutyChannel: NotificationChannel {
     public let url: URL
     public let routingKey: String
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL, routingKey: String, transport: HTTPTransport) {
+    public init(url: URL, routingKey: String, transport: any HTTPTransport) {
         self.url = url
         self.routingKey = routingKey
         self.transport = transport
@@ -75,9 +75,9 @@ public struct PagerDutyChannel: NotificationChannel {
 /// Posts an Adaptive Card to a Microsoft Teams incoming webhook.
 public struct TeamsChannel: NotificationChannel {
     public let url: URL
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL, transport: HTTPTransport) {
+    public init(url: URL, transport: any HTTPTransport) {
         self.url = url
         self.transport = transport
     }

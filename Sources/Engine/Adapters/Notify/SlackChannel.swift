@@ -10,14 +10,14 @@ public struct SlackChannel: NotificationChannel {
     public let token: String
     public let channel: String
     public let apiBase: URL
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
     private let resolved = ChannelIDs()
 
     /// Slack error codes that a retry cannot fix.
     static let permanentErrors: Set<String> = ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "channel_not_found",
                                                "not_in_channel", "is_archived", "missing_scope", "invalid_arguments"]
 
-    public init(token: String, channel: String, apiBase: URL, transport: HTTPTransport) {
+    public init(token: String, channel: String, apiBase: URL, transport: any HTTPTransport) {
         self.token = token
         self.channel = channel
         self.apiBase = apiBase
@@ -105,9 +105,9 @@ final class ChannelIDs: @unchecked Sendable {
 /// Slack through an incoming-webhook URL: the text only (webhooks cannot carry files).
 public struct SlackWebhookChannel: NotificationChannel {
     public let url: URL
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(url: URL, transport: HTTPTransport) {
+    public init(url: URL, transport: any HTTPTransport) {
         self.url = url
         self.transport = transport
     }

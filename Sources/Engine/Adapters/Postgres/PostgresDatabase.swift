@@ -28,7 +28,7 @@ public final class PostgresDatabase: MetricStores, @unchecked Sendable {
 
     public var displayURL: String { connection.displayURL }
 
-    public func store(table: String) throws -> MetricStore {
+    public func store(table: String) throws -> any MetricStore {
         guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
         let known = lock.withLock { ready.contains(table) }
         if !known {

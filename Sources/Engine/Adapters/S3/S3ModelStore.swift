@@ -10,9 +10,9 @@ public struct S3ModelStore: ModelStore {
     /// `https://s3.<region>.amazonaws.com` by default; an S3-compatible server's URL otherwise.
     public let endpoint: URL
     public let signer: AWSSignatureV4
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
 
-    public init(bucket: String, prefix: String, endpoint: URL, signer: AWSSignatureV4, transport: HTTPTransport) {
+    public init(bucket: String, prefix: String, endpoint: URL, signer: AWSSignatureV4, transport: any HTTPTransport) {
         self.bucket = bucket
         self.prefix = ObjectStorePath.trimmed(prefix)
         self.endpoint = endpoint
@@ -24,7 +24,7 @@ public struct S3ModelStore: ModelStore {
     /// Anomstack's variables (`ANOMSTACK_AWS_ACCESS_KEY_ID`, `_SECRET_ACCESS_KEY`, `_SESSION_TOKEN`,
     /// `_REGION`; the plain `AWS_*` ones as a fallback) and `ANOMSTACK_S3_ENDPOINT_URL` or
     /// `AWS_ENDPOINT_URL` for S3-compatible servers.
-    public static func fromModelPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> S3ModelStore {
+    public static func fromModelPath(_ path: String, environment: [String: String], transport: any HTTPTransport) throws -> S3ModelStore {
         let location = try ObjectStorePath(path, scheme: "s3")
         func variable(_ name: String) -> String? { environment["ANOMSTACK_AWS_\(name)"] ?? environment["AWS_\(name)"] }
         guard let access = variable("ACCESS_KEY_ID"), let secret = variable("SECRET_ACCESS_KEY") else {
@@ -42,7 +42,7 @@ public struct S3ModelStore: ModelStore {
     /// A `gs://bucket/prefix` model path through Cloud Storage's S3-compatible XML API with HMAC
     /// keys (`ANOMSTACK_GCS_HMAC_ACCESS_ID`, `ANOMSTACK_GCS_HMAC_SECRET`; endpoint
     /// `https://storage.googleapis.com` unless `ANOMSTACK_GCS_ENDPOINT_URL` says otherwise).
-    public static func fromGCSPath(_ path: String, environment: [String: String], transport: HTTPTransport) throws -> S3ModelStore {
+    public static func fromGCSPath(_ path: String, environment: [String: String], transport: any HTTPTransport) throws -> S3ModelStore {
         guard let access = environment["ANOMSTACK_GCS_HMAC_ACCESS_ID"], let secret = environment["ANOMSTACK_GCS_HMAC_SECRET"] else {
             throw JobError("model_path '\(path)': set ANOMSTACK_GCS_HMAC_ACCESS_ID and ANOMSTACK_GCS_HMAC_SECRET (a Cloud Storage HMAC key)")
         }

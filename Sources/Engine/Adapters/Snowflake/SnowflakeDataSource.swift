@@ -13,13 +13,13 @@ public struct SnowflakeDataSource: DataSource {
     public let endpoint: URL
     public let key: RSASigningKey
     public let context: [String: String]
-    public let transport: HTTPTransport
+    public let transport: any HTTPTransport
     public let pollInterval: Duration
     public let timeout: Double
     private let now: @Sendable () -> Date
 
     public init(account: String, user: String, endpoint: URL? = nil, key: RSASigningKey, context: [String: String] = [:],
-                transport: HTTPTransport, pollInterval: Duration = .seconds(1), timeout: Double = 600,
+                transport: any HTTPTransport, pollInterval: Duration = .seconds(1), timeout: Double = 600,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.account = account
         self.user = user

@@ -11,7 +11,7 @@ import Testing
          "ANOMSTACK_BIGQUERY_URL": try testService("ENGINE_TEST_CLOUD_URL", "the BigQuery test") + "/bigquery/v2"]
     }
 
-    func source(_ environment: [String: String]) throws -> DataSource {
+    func source(_ environment: [String: String]) throws -> any DataSource {
         try LocalDataSourceResolver(database: nil, environment: environment)
             .dataSource(for: try batch("metric_batch: test\ningest_sql: select 1\ndb: bigquery\n"))
     }

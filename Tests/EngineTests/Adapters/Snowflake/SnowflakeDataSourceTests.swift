@@ -13,7 +13,7 @@ import Testing
          "ANOMSTACK_SNOWFLAKE_WAREHOUSE": "COMPUTE_WH"]
     }
 
-    func source(_ environment: [String: String]) throws -> DataSource {
+    func source(_ environment: [String: String]) throws -> any DataSource {
         try LocalDataSourceResolver(database: nil, environment: environment)
             .dataSource(for: try batch("metric_batch: test\ningest_sql: select 1\ndb: snowflake\n"))
     }

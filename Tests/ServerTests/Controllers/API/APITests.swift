@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Server
 import Testing
 
 /// The JSON API under /api/v1, over real HTTP: reads, writes, auth and bad input.
