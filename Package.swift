@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "AnomalyEngine",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "engine", targets: ["EngineCLI"]),
         .library(name: "Engine", targets: ["Engine"]),
@@ -39,7 +39,7 @@ let package = Package(
         ),
         .target(name: "Fixtures", dependencies: ["Engine"]),
         .target(name: "Replay", dependencies: ["Engine", "Fixtures"]),
-        .target(name: "Backtest", dependencies: ["Engine", "Fixtures", "Replay"]),
+        .target(name: "Backtest", dependencies: ["Engine", "Fixtures", "Replay", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "Server",
             dependencies: [

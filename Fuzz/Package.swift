@@ -10,7 +10,7 @@ let engine = engineRoot.lastPathComponent.lowercased()
 
 let package = Package(
     name: "EngineFuzz",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),

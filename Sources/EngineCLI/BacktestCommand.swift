@@ -2,8 +2,6 @@ import ArgumentParser
 import Backtest
 import Engine
 import Foundation
-import Logging
-import Replay
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,105 +82,22 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let corpus = try loadCorpus()
-            let grid = try SweepGrid(sweep)
-            let points = grid.points
-            let output = BacktestOutput(folder: URL(fileURLWithPath: out))
-            let profiles = NABProfile.named(profile)!
-            let configText = try metricsConfig.map { path in
-                do { return try String(contentsOfFile: path, encoding: .utf8) } catch { throw BacktestError("\(path): cannot read: \(error.localizedDescription)") }
-            }
-            var results: [BacktestRun.Result] = []
-            for (n, assignments) in points.enumerated() {
-                let overrides = set + assignments
-                let batch = try BacktestConfig.load(file: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: overrides)
-                let label = points.count > 1 ? "run \(n + 1) of \(points.count)" : "backtest"
-                if points.count > 1 { printLine("\(label): \(assignments.joined(separator: " "))") }
-                let run = BacktestRun(label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
-                                      jobs: jobs)
-                let checkpoint = BacktestCheckpoint(output: output, prefix: points.count > 1 ? "runs/\(n + 1)/" : "",
-                                                    settings: BacktestCheckpoint.settingsFingerprint(configText: configText, overrides: overrides,
-                                                                                                     retrainEvery: retrainEvery, seed: seed),
-                                                    resume: resume)
-                let finished = Counter()
-                let result = try await run.run(corpus, profiles: profiles, checkpoint: checkpoint) { outcome, metrics, source in
-                    printLine("  [\(finished.next())/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
-                              + "false alerts \(metrics.falseAlerts), changes \(metrics.changes), retrained \(outcome.retrainings)×"
-                              + (source == .readBack ? " (read back from the earlier run)" : ""))
-                }
-                printLine(NABReport.text(result.nab, perFile: false).split(separator: "\n").map { "  NAB \($0)" }.joined(separator: "\n"))
-                printLine("  alerts: windows \(result.total.windowsDetected)/\(result.total.windows), false alerts \(result.total.falseAlerts) "
-                          + "(\(Fixed.format(result.total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(result.total.f1, 3)), "
-                          + "median delay \(result.total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
-                printLine("  level changes: \(result.total.changes), windows \(result.total.changeWindowsDetected)/\(result.total.windows), "
-                          + "false changes \(result.total.falseChanges) (\(Fixed.format(result.total.falseChangesPerDay, 3))/day)")
-                if !batch.isDisabled(.tholdalert) && !batch.tholdalertThresholds.isEmpty {
-                    printLine("  threshold alerts: \(result.total.thresholdAlerts), windows \(result.total.thresholdWindowsDetected)/\(result.total.windows), "
-                              + "false threshold alerts \(result.total.falseThresholdAlerts) (\(Fixed.format(result.total.falseThresholdAlertsPerDay, 3))/day)")
-                }
-                printLine("  all notifications outside the windows: \(result.total.falseNotifications) "
-                          + "(\(Fixed.format(result.total.falseNotificationsPerDay, 3))/day)")
-                results.append(result)
-            }
-            let ranked = BacktestOutput.ranked(results, by: rankBy)
-            let board = BacktestOutput.leaderboard(ranked)
-            try output.writeLeaderboard(board)
-            let best = ranked[0]
-            try output.writeReport(leaderboard: board, best: best, threshold: best.alertThreshold)
-            let summary: CanonicalJSON = results.count == 1 ? BacktestOutput.summary(results[0])
-                : .object(["rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
-                           "runs": .array(results.map(BacktestOutput.summary))])
-            try output.write(summary.text + "\n", to: "summary.json")
-            if results.count > 1 {
-                printLine("leaderboard (by \(rankBy)):")
-                for row in board.prefix(10) { printLine("  \(row[0]). \(row[1]): NAB \(row[2]) / \(row[3]) / \(row[4]), F1 \(row[5])") }
-            }
+            let corpus = try source.load(report: printLine)
+            let sweep = BacktestSweep(metricsConfig: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: set, sweep: sweep,
+                                      retrainEvery: retrainEvery, profiles: NABProfile.named(profile)!, jobs: jobs, rankBy: rankBy,
+                                      seed: seed, resume: resume)
+            try await sweep.run(corpus, output: BacktestOutput(folder: URL(fileURLWithPath: out)), report: printLine)
             printLine("wrote \(out)/summary.json, leaderboard.csv, report.html")
         } catch let error as BacktestError {
             printError("error: \(error)")
             throw ExitCode(2)
         }
     }
-}
 
-extension BacktestCommand {
-    func loadCorpus() throws -> [NABSeries] {
-        if let data, let labels {
-            return try NABCorpus.load(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels))
-        }
-        if !scenario.isEmpty {
-            var logger = Logger(label: "backtest")
-            logger.logLevel = .error
-            let suite = ReplaySuite(root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                    options: ReplaySuite.Options(record: .never, logger: logger))
-            do {
-                let folders = try suite.scenarioFolders(scenario == ["all"] ? [] : scenario)
-                let corpus = ScenarioCorpus.load(try folders.map(suite.load))
-                printLine("\(corpus.count) series from \(folders.count) scenarios; \(corpus.reduce(0) { $0 + $1.windows.count }) expected-alert windows")
-                return corpus
-            } catch let error as ScenarioError {
-                throw BacktestError("\(error)")
-            }
-        }
-        guard let feedbackDb, let batch else { throw BacktestError("give --feedback-db and --batch") }
-        let postgres = LocalInstallation.isPostgres(feedbackDb)
-        let shown = postgres ? PostgresConnection.hidePassword(feedbackDb) : feedbackDb
-        guard postgres || FileManager.default.fileExists(atPath: feedbackDb) else { throw BacktestError("\(feedbackDb): no such database") }
-        let corpus: [NABSeries]
-        do {
-            corpus = try FeedbackCorpus.load(store: try LocalInstallation.openDatabase(at: feedbackDb).store(table: table), batch: batch)
-        } catch {
-            throw BacktestError("\(shown): cannot read the feedback of batch '\(batch)' from table \(table): \(error)")
-        }
-        guard !corpus.isEmpty else { throw BacktestError("\(shown): batch '\(batch)' has no metric with 👍/👎 feedback in table \(table)") }
-        printLine("\(corpus.count) metrics of \(batch) with feedback; \(corpus.reduce(0) { $0 + $1.windows.count }) confirmed anomalies after probation")
-        return corpus
+    /// The corpus the options name (`validate` made sure exactly one is given).
+    var source: BacktestCorpusSource {
+        if let data, let labels { return .files(data: URL(fileURLWithPath: data), labels: URL(fileURLWithPath: labels)) }
+        if let feedbackDb, let batch { return .feedback(database: feedbackDb, batch: batch, table: table) }
+        return .scenarios(names: scenario == ["all"] ? [] : scenario, root: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
-}
-
-/// Counts finished series for the progress lines (they finish on several tasks).
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int { lock.withLock { value += 1; return value } }
 }
