@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib"], resources: [.copy("Resources")]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Resources")]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Fixtures"]),

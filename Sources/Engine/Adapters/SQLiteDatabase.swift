@@ -18,7 +18,17 @@ public final class SQLiteDatabase: MetricStores, Sendable {
         } else {
             writer = try DatabasePool(path: path, configuration: configuration)
         }
-        try writer.write { db in
+        try Self.migrator.migrate(writer)
+    }
+
+    /// The schema as named steps, applied once each and in order (GRDB records them in
+    /// `grdb_migrations`). A new table or column is a new step at the end; a step never changes
+    /// once released. The steps are idempotent too, so a database made before the steps were
+    /// recorded takes them all without harm. Metrics tables are made per `table_key` by
+    /// `store(table:)`.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("1 job runs") { db in
             try db.execute(sql: """
                 CREATE TABLE IF NOT EXISTS job_runs (
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -33,16 +43,17 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                 );
                 CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
                 """)
-            // Added after the first release: the run's duration at millisecond precision.
-            let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(job_runs)").map { $0["name"] as String }
-            if !columns.contains("duration_ms") {
-                try db.execute(sql: "ALTER TABLE job_runs ADD COLUMN duration_ms INTEGER")
-            }
-            try db.execute(sql: Self.notificationSchema)
-            try db.execute(sql: Self.controlSchema)
-            try db.execute(sql: Self.leaseSchema)
         }
-    }
+        migrator.registerMigration("2 job run durations") { db in
+            if try !db.columns(in: "job_runs").contains(where: { $0.name == "duration_ms" }) {
+                try db.alter(table: "job_runs") { $0.add(column: "duration_ms", .integer) }
+            }
+        }
+        migrator.registerMigration("3 deliveries and mutes") { db in try db.execute(sql: notificationSchema) }
+        migrator.registerMigration("4 run-time overrides") { db in try db.execute(sql: controlSchema) }
+        migrator.registerMigration("5 job leases") { db in try db.execute(sql: leaseSchema) }
+        return migrator
+    }()
 
     /// Runs one of the engine's own SELECTs (every store read is one statement): a single
     /// statement is consistent by itself, so it needs no transaction, and it skips the read-only

@@ -1,0 +1,44 @@
+@testable import Engine
+import Fixtures
+import Foundation
+import GRDB
+import Testing
+
+/// The stores' schemas are named steps, taken once each: a database made by an older engine
+/// (before the steps were recorded, `job_runs` without `duration_ms`) takes them all, and opening
+/// it again takes none.
+@Suite struct SchemaMigrationTests {
+    static let oldJobRuns = """
+        CREATE TABLE job_runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, batch TEXT NOT NULL, as_of TEXT NOT NULL,
+            started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL, rows_written INTEGER NOT NULL, error TEXT)
+        """
+
+    @Test func anOlderSQLiteFileTakesEveryStepOnce() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("old-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try DatabaseQueue(path: path).write { try $0.execute(sql: Self.oldJobRuns) }
+        let steps = SQLiteDatabase.migrator.migrations
+        for _ in 0..<2 {
+            let database = try SQLiteDatabase(path: path)
+            let (applied, columns) = try database.writer.read { db in
+                (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                 try db.columns(in: "job_runs").map(\.name))
+            }
+            #expect(applied == steps && columns.contains("duration_ms"))
+            #expect(try database.writer.read { try $0.tableExists("job_leases") && $0.tableExists("deliveries") })
+        }
+    }
+
+    @Test func anOlderPostgreSQLDatabaseTakesEveryStepOnce() throws {
+        let scratch = try ScratchPostgresDatabase(serverURL: try TestServices.url("ENGINE_TEST_POSTGRES_URL"), prefix: "schema")
+        let setup = try PostgresConnection(url: scratch.url)
+        try setup.query(Self.oldJobRuns.replacingOccurrences(of: "INTEGER PRIMARY KEY", with: "BIGSERIAL PRIMARY KEY"))
+        for _ in 0..<2 {
+            _ = try PostgresDatabase(url: scratch.url)
+            let applied = try setup.query("SELECT name FROM engine_migrations ORDER BY name").rows.map { $0[0] ?? "" }
+            #expect(applied == PostgresSchema.steps.map(\.name))
+            let columns = try setup.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs'").rows
+            #expect(columns.contains { $0[0] == "duration_ms" })
+        }
+    }
+}
