@@ -9,6 +9,17 @@ cd "$(dirname "$0")/.."
   echo '/// brings its own or an older defaults file still gets every key.'
   echo 'enum BuiltinDefaults {'
   echo '    static let path = "defaults/defaults.yaml"'
+  echo ''
+  echo '    /// The parsed defaults, the fallback of every typed key (`BatchConfig[key]`). The text is the'
+  echo "    /// engine's own and a test parses it, so failing here is a build defect, not an input error."
+  echo '    static let values: [String: ConfigValue] = {'
+  echo '        do {'
+  echo '            return try ConfigDocument(path: "(built-in defaults)", text: yaml).values'
+  echo '        } catch {'
+  echo '            preconditionFailure("the built-in defaults do not parse: \(error)")'
+  echo '        }'
+  echo '    }()'
+  echo ''
   echo '    static let yaml = #"""'
   cat metrics/defaults/defaults.yaml
   echo '"""#'

@@ -8,7 +8,7 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run jobs once, on a clock fixed at --as-of.",
         discussion: """
             `all` runs ingest, tholdalert, train, score, alert, change and plot in that order for each batch. \
-            Notifications go to the channels the environment configures (see the README); charts go under \
+            Notifications go to the channels the environment configures (see docs/notifications.md); charts go under \
             $ENGINE_PLOTS (default ./plots).
 
             This is the unit of work of an orchestrator (Kubernetes CronJobs, Dagster): it is idempotent, \

@@ -13,11 +13,12 @@ enum BuiltinDefaults {
             preconditionFailure("the built-in defaults do not parse: \(error)")
         }
     }()
+
     static let yaml = #"""
 # Default values for every metric batch. A batch's own YAML is merged over this file (nested maps
 # key by key), then ANOMSTACK__<BATCH>__<KEY> environment variables, then `--set key=value`.
 # Key names and values follow Anomstack's metrics/defaults/defaults.yaml; where ours differ, the
-# README's "Differences from Anomstack" section says so.
+# page docs/anomstack-differences.md says so.
 
 ############################################
 # storage
@@ -33,7 +34,7 @@ duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); els
 ############################################
 model_configs: # one detector per entry; every one is trained and scored for each metric.
   # Ours: NOVELTY, which scores a point by how far it beats the largest spike, shift or seasonal
-  # residual the metric showed in training (README "The NOVELTY detector"); NAB 65 against 40
+  # residual the metric showed in training (docs/detectors.md); NAB 65 against 40
   # for Anomstack's PCA + KNN, which metrics/profiles/anomstack.yaml keeps.
   - model_name: "NOVELTY"
     model_tag: "novelty"
@@ -100,7 +101,7 @@ preprocess_params:
   freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
   freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
   season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
-preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see README).
+preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see docs/anomstack-differences.md).
 
 ############################################
 # alerts

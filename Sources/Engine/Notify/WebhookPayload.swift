@@ -3,7 +3,7 @@ import Foundation
 /// The JSON bodies of the webhook-style channels. All are canonical JSON (sorted keys, fixed
 /// decimals), so a body and its signature are the same on every retry.
 public enum WebhookPayload {
-    /// The engine's own schema (`anomaly-engine.notification.v1`; fields in the README).
+    /// The engine's own schema (`anomaly-engine.notification.v1`; fields in docs/notifications.md).
     public static func generic(_ d: Delivery) -> String {
         let n = d.notification
         return CanonicalJSON.object([

@@ -1,7 +1,7 @@
 import Engine
 import Foundation
 
-/// Reads a scenario's `expect:` map (format in the README).
+/// Reads a scenario's `expect:` map (format in docs/scenarios.md).
 struct ExpectationParser {
     let top: ScenarioValues
     let start: Date

@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import Yams
 
-/// A replay scenario, loaded from `scenarios/<name>/scenario.yaml` (format in the README).
+/// A replay scenario, loaded from `scenarios/<name>/scenario.yaml` (format in docs/scenarios.md).
 public struct Scenario: Sendable {
     public var name: String
     /// The scenario file, as the user named it (for messages and repro commands).
