@@ -60,20 +60,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib", .product(name: "GRDB", package: "GRDB.swift")], resources: [.copy("Resources")]),
+        .testTarget(
+            name: "EngineTests", dependencies: ["Engine", "Fixtures", "CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Resources")]),
         .testTarget(name: "FixturesTests", dependencies: ["Fixtures"]),
         .testTarget(name: "ReplayTests", dependencies: ["Replay", "Fixtures"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Engine", "Fixtures"]),
-        .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Engine", "Fixtures",
-            .product(name: "Yams", package: "Yams"),
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Engine", "Fixtures",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )
 
 // The anchors' habits: every existential spelled `any`, and a module's members visible only where it is imported.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [.enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility")]
 }

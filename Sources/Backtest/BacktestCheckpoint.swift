@@ -41,7 +41,8 @@ public final class BacktestCheckpoint: @unchecked Sendable {
         manifest = Manifest(settings: settings, series: [:])
         let url = output.folder.appendingPathComponent(prefix + Self.fileName)
         if resume, let data = try? Data(contentsOf: url), let earlier = try? JSONDecoder().decode(Manifest.self, from: data),
-           earlier.settings == settings {
+            earlier.settings == settings
+        {
             manifest = earlier
         }
     }
@@ -49,13 +50,15 @@ public final class BacktestCheckpoint: @unchecked Sendable {
     /// The outcome of `series` as an earlier run left it, or nil if it must be computed.
     public func finished(_ series: NABSeries) -> Backtester.SeriesOutcome? {
         guard let entry = lock.withLock({ manifest.series[series.path] }), entry.data == Self.dataFingerprint(series),
-              let table = try? CSVTable.read(output.folder.appendingPathComponent(prefix + series.path)),
-              (try? table.times("timestamp")) == series.timestamps,
-              let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
-              let changes = try? table.numbers("change"), let thresholdAlerts = try? table.numbers("tholdalert"),
-              (alerts + changes + thresholdAlerts).allSatisfy({ $0 == 0 || $0 == 1 }) else { return nil }
-        return Backtester.SeriesOutcome(series: series, scores: scores, alerts: alerts.map { $0 == 1 }, changes: changes.map { $0 == 1 },
-                                        thresholdAlerts: thresholdAlerts.map { $0 == 1 }, retrainings: entry.retrainings)
+            let table = try? CSVTable.read(output.folder.appendingPathComponent(prefix + series.path)),
+            (try? table.times("timestamp")) == series.timestamps,
+            let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
+            let changes = try? table.numbers("change"), let thresholdAlerts = try? table.numbers("tholdalert"),
+            (alerts + changes + thresholdAlerts).allSatisfy({ $0 == 0 || $0 == 1 })
+        else { return nil }
+        return Backtester.SeriesOutcome(
+            series: series, scores: scores, alerts: alerts.map { $0 == 1 }, changes: changes.map { $0 == 1 },
+            thresholdAlerts: thresholdAlerts.map { $0 == 1 }, retrainings: entry.retrainings)
     }
 
     /// Writes a finished series' results file, then enters it in the checkpoint.

@@ -41,7 +41,9 @@ public enum BacktestCorpusSource: Sendable {
                 throw BacktestError("\(shown): cannot read the feedback of batch '\(batch)' from table \(table): \(error)")
             }
             guard !corpus.isEmpty else { throw BacktestError("\(shown): batch '\(batch)' has no metric with 👍/👎 feedback in table \(table)") }
-            report("\(corpus.count) metrics of \(batch) with feedback; \(corpus.reduce(0) { $0 + $1.windows.count }) confirmed anomalies after probation")
+            report(
+                "\(corpus.count) metrics of \(batch) with feedback; \(corpus.reduce(0) { $0 + $1.windows.count }) confirmed anomalies after probation"
+            )
             return corpus
         }
     }

@@ -30,7 +30,9 @@ public struct BacktestOutput {
         var lines = ["timestamp,value,anomaly_score,label,alert,change,tholdalert"]
         lines.reserveCapacity(s.timestamps.count + 1)
         for i in s.timestamps.indices {
-            lines.append("\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0),\(outcome.thresholdAlerts[i] ? 1 : 0)")
+            lines.append(
+                "\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0),\(outcome.thresholdAlerts[i] ? 1 : 0)"
+            )
         }
         try write(lines.joined(separator: "\n") + "\n", to: prefix + s.path)
     }
@@ -42,9 +44,11 @@ public struct BacktestOutput {
             "settings": .array(r.overrides.map(CanonicalJSON.string)),
             "nab": NABReport.json(r.nab),
             "overall": r.total.json,
-            "series": .object(Dictionary(uniqueKeysWithValues: zip(r.outcomes, r.metrics).map { outcome, metrics in
-                (outcome.series.path, metrics.json)
-            })),
+            "series": .object(
+                Dictionary(
+                    uniqueKeysWithValues: zip(r.outcomes, r.metrics).map { outcome, metrics in
+                        (outcome.series.path, metrics.json)
+                    })),
             "seconds": .number(r.seconds, decimals: 1),
         ])
     }
@@ -56,16 +60,20 @@ public struct BacktestOutput {
         let text: @Sendable (BacktestRun.Result) -> String
         let rank: (@Sendable (BacktestRun.Result) -> Double)?
 
-        init(_ name: String, _ text: @escaping @Sendable (BacktestRun.Result) -> String,
-             rank: (@Sendable (BacktestRun.Result) -> Double)? = nil) {
+        init(
+            _ name: String, _ text: @escaping @Sendable (BacktestRun.Result) -> String,
+            rank: (@Sendable (BacktestRun.Result) -> Double)? = nil
+        ) {
             self.name = name
             self.text = text
             self.rank = rank
         }
 
         /// A count or rate of the run's totals, written with `decimals` (none: as an integer).
-        static func total(_ name: String, decimals: Int? = nil, larger better: Bool? = true,
-                          _ value: @escaping @Sendable (BacktestMetrics) -> Double) -> Column {
+        static func total(
+            _ name: String, decimals: Int? = nil, larger better: Bool? = true,
+            _ value: @escaping @Sendable (BacktestMetrics) -> Double
+        ) -> Column {
             let text: @Sendable (BacktestRun.Result) -> String = { r in
                 let v = value(r.total)
                 guard let decimals else { return String(Int(v)) }
@@ -77,8 +85,9 @@ public struct BacktestOutput {
         }
 
         static func nab(_ profile: String) -> Column {
-            Column(profile == "standard" ? "nab_standard" : "nab_\(profile)", { Fixed.format($0.nabScore(profile), 2) },
-                   rank: { $0.nabScore(profile) })
+            Column(
+                profile == "standard" ? "nab_standard" : "nab_\(profile)", { Fixed.format($0.nabScore(profile), 2) },
+                rank: { $0.nabScore(profile) })
         }
 
         static func delay(_ name: String, _ value: @escaping @Sendable (BacktestMetrics) -> Double?) -> Column {
@@ -142,11 +151,13 @@ public struct BacktestOutput {
         for (outcome, metrics) in zip(best.outcomes, best.metrics) {
             let s = outcome.series
             func times(_ marks: [Bool]) -> [Date] { s.timestamps.indices.filter { marks[$0] }.map { s.timestamps[$0] } }
-            let data = PlotData(batch: "backtest", metric: s.path, values: zip(s.timestamps, s.values).map { PlotData.Point($0, $1) },
-                                scores: zip(s.timestamps, outcome.scores).map { PlotData.Point($0, $1) }, alerts: times(outcome.alerts),
-                                changes: times(outcome.changes), thresholdAlerts: times(outcome.thresholdAlerts), threshold: threshold,
-                                windows: s.windows)
-            html += "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts); level changes \(metrics.changes), \(metrics.falseChanges) of them outside the windows; threshold alerts \(metrics.thresholdAlerts), \(metrics.falseThresholdAlerts) of them outside</p>"
+            let data = PlotData(
+                batch: "backtest", metric: s.path, values: zip(s.timestamps, s.values).map { PlotData.Point($0, $1) },
+                scores: zip(s.timestamps, outcome.scores).map { PlotData.Point($0, $1) }, alerts: times(outcome.alerts),
+                changes: times(outcome.changes), thresholdAlerts: times(outcome.thresholdAlerts), threshold: threshold,
+                windows: s.windows)
+            html +=
+                "<section><h3>\(NotificationComposer.escapeHTML(s.path))</h3><p>windows detected \(metrics.windowsDetected) of \(metrics.windows), false alerts \(metrics.falseAlerts); level changes \(metrics.changes), \(metrics.falseChanges) of them outside the windows; threshold alerts \(metrics.thresholdAlerts), \(metrics.falseThresholdAlerts) of them outside</p>"
             html += SVGRenderer.render(PlotScene(data: data)) + "</section>"
         }
         try write(html + "</body></html>\n", to: "report.html")

@@ -43,8 +43,10 @@ public struct BacktestRun: Sendable {
 
     /// Runs every series of `corpus`. With a checkpoint, series it holds are read back rather
     /// than run, and each series run is recorded in it (its results file written) as it finishes.
-    public func run(_ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all, checkpoint: BacktestCheckpoint? = nil,
-                    progress: @Sendable (Backtester.SeriesOutcome, BacktestMetrics, Source) -> Void = { _, _, _ in }) async throws -> Result {
+    public func run(
+        _ corpus: [NABSeries], profiles: [NABProfile] = NABProfile.all, checkpoint: BacktestCheckpoint? = nil,
+        progress: @Sendable (Backtester.SeriesOutcome, BacktestMetrics, Source) -> Void = { _, _, _ in }
+    ) async throws -> Result {
         let started = ContinuousClock.now
         let backtester = self.backtester
         let snooze = backtester.batch.alertSnoozeN
@@ -80,8 +82,9 @@ public struct BacktestRun: Sendable {
         let nab = profiles.map { NABScorer(profile: $0).score(series: corpus, scores: done.map(\.scores)) }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Result(label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds,
-                      alertThreshold: backtester.batch.alertThreshold)
+        return Result(
+            label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds,
+            alertThreshold: backtester.batch.alertThreshold)
     }
 }
 
@@ -93,7 +96,8 @@ public struct SweepGrid: Sendable, Hashable {
     let values: [[String]]
 
     public init(_ specs: [String]) throws {
-        var keys: [String] = [], values: [[String]] = []
+        var keys: [String] = []
+        var values: [[String]] = []
         for spec in specs {
             guard let eq = spec.firstIndex(of: "="), !spec[..<eq].isEmpty else {
                 throw BacktestError("--sweep '\(spec)': expected key=v1,v2,...")

@@ -22,8 +22,10 @@ public struct BacktestSweep: Sendable {
     /// Read back the series an interrupted run with the same settings finished.
     public var resume: Bool
 
-    public init(metricsConfig: URL?, overrides: [String], sweep: [String], retrainEvery: Int?, profiles: [NABProfile], jobs: Int,
-                rankBy: String, seed: UInt64, resume: Bool) {
+    public init(
+        metricsConfig: URL?, overrides: [String], sweep: [String], retrainEvery: Int?, profiles: [NABProfile], jobs: Int,
+        rankBy: String, seed: UInt64, resume: Bool
+    ) {
         self.metricsConfig = metricsConfig
         self.overrides = overrides
         self.sweep = sweep
@@ -38,7 +40,8 @@ public struct BacktestSweep: Sendable {
     /// Runs every combination over `corpus` and writes the results under `output`; returns the
     /// runs, best first by `rankBy`.
     @discardableResult
-    public func run(_ corpus: [NABSeries], output: BacktestOutput, report: @escaping @Sendable (String) -> Void) async throws -> [BacktestRun.Result] {
+    public func run(_ corpus: [NABSeries], output: BacktestOutput, report: @escaping @Sendable (String) -> Void) async throws -> [BacktestRun.Result]
+    {
         let points = try SweepGrid(sweep).points
         let configText = try metricsConfig.map { url in
             do { return try String(contentsOf: url, encoding: .utf8) } catch {
@@ -51,9 +54,11 @@ public struct BacktestSweep: Sendable {
             let batch = try BacktestConfig.load(file: metricsConfig, overrides: overrides)
             let label = points.count > 1 ? "run \(n + 1) of \(points.count)" : "backtest"
             if points.count > 1 { report("\(label): \(assignments.joined(separator: " "))") }
-            let run = BacktestRun(label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
-                                  jobs: jobs)
-            let settings = BacktestCheckpoint.settingsFingerprint(configText: configText, overrides: overrides, retrainEvery: retrainEvery, seed: seed)
+            let run = BacktestRun(
+                label: label, overrides: overrides, backtester: Backtester(batch: batch, retrainEvery: retrainEvery, seed: seed),
+                jobs: jobs)
+            let settings = BacktestCheckpoint.settingsFingerprint(
+                configText: configText, overrides: overrides, retrainEvery: retrainEvery, seed: seed)
             let checkpoint = BacktestCheckpoint(output: output, prefix: points.count > 1 ? "runs/\(n + 1)/" : "", settings: settings, resume: resume)
             let finished = Mutex(0)
             let result = try await run.run(corpus, profiles: profiles, checkpoint: checkpoint) { outcome, metrics, source in
@@ -61,9 +66,10 @@ public struct BacktestSweep: Sendable {
                     count += 1
                     return count
                 }
-                report("  [\(count)/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
-                       + "false alerts \(metrics.falseAlerts), changes \(metrics.changes), retrained \(outcome.retrainings)×"
-                       + (source == .readBack ? " (read back from the earlier run)" : ""))
+                report(
+                    "  [\(count)/\(corpus.count)] \(outcome.series.path): windows \(metrics.windowsDetected)/\(metrics.windows), "
+                        + "false alerts \(metrics.falseAlerts), changes \(metrics.changes), retrained \(outcome.retrainings)×"
+                        + (source == .readBack ? " (read back from the earlier run)" : ""))
             }
             Self.summaryLines(result, batch: batch).forEach(report)
             results.append(result)
@@ -73,9 +79,13 @@ public struct BacktestSweep: Sendable {
         try output.writeLeaderboard(board)
         let best = ranked[0]
         try output.writeReport(leaderboard: board, best: best, threshold: best.alertThreshold)
-        let summary: CanonicalJSON = results.count == 1 ? BacktestOutput.summary(results[0])
-            : .object(["rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
-                       "runs": .array(results.map(BacktestOutput.summary))])
+        let summary: CanonicalJSON =
+            results.count == 1
+            ? BacktestOutput.summary(results[0])
+            : .object([
+                "rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
+                "runs": .array(results.map(BacktestOutput.summary)),
+            ])
         try output.write(summary.text + "\n", to: "summary.json")
         if results.count > 1 {
             report("leaderboard (by \(rankBy)):")
@@ -88,17 +98,21 @@ public struct BacktestSweep: Sendable {
     static func summaryLines(_ result: BacktestRun.Result, batch: BatchConfig) -> [String] {
         let total = result.total
         var lines = NABReport.text(result.nab, perFile: false).split(separator: "\n").map { "  NAB \($0)" }
-        lines.append("  alerts: windows \(total.windowsDetected)/\(total.windows), false alerts \(total.falseAlerts) "
-                     + "(\(Fixed.format(total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(total.f1, 3)), "
-                     + "median delay \(total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
-        lines.append("  level changes: \(total.changes), windows \(total.changeWindowsDetected)/\(total.windows), "
-                     + "false changes \(total.falseChanges) (\(Fixed.format(total.falseChangesPerDay, 3))/day)")
+        lines.append(
+            "  alerts: windows \(total.windowsDetected)/\(total.windows), false alerts \(total.falseAlerts) "
+                + "(\(Fixed.format(total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(total.f1, 3)), "
+                + "median delay \(total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
+        lines.append(
+            "  level changes: \(total.changes), windows \(total.changeWindowsDetected)/\(total.windows), "
+                + "false changes \(total.falseChanges) (\(Fixed.format(total.falseChangesPerDay, 3))/day)")
         if !batch.isDisabled(.tholdalert) && !batch.tholdalertThresholds.isEmpty {
-            lines.append("  threshold alerts: \(total.thresholdAlerts), windows \(total.thresholdWindowsDetected)/\(total.windows), "
-                         + "false threshold alerts \(total.falseThresholdAlerts) (\(Fixed.format(total.falseThresholdAlertsPerDay, 3))/day)")
+            lines.append(
+                "  threshold alerts: \(total.thresholdAlerts), windows \(total.thresholdWindowsDetected)/\(total.windows), "
+                    + "false threshold alerts \(total.falseThresholdAlerts) (\(Fixed.format(total.falseThresholdAlertsPerDay, 3))/day)")
         }
-        lines.append("  all notifications outside the windows: \(total.falseNotifications) "
-                     + "(\(Fixed.format(total.falseNotificationsPerDay, 3))/day)")
+        lines.append(
+            "  all notifications outside the windows: \(total.falseNotifications) "
+                + "(\(Fixed.format(total.falseNotificationsPerDay, 3))/day)")
         return lines
     }
 }

@@ -40,8 +40,10 @@ public struct Backtester: Sendable {
         public var retrainings: Int
 
         /// An outcome; without `changes` or `thresholdAlerts`, no row has one.
-        public init(series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, thresholdAlerts: [Bool]? = nil,
-                    retrainings: Int) {
+        public init(
+            series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, thresholdAlerts: [Bool]? = nil,
+            retrainings: Int
+        ) {
             self.series = series
             self.scores = scores
             self.alerts = alerts
@@ -73,10 +75,11 @@ public struct Backtester: Sendable {
         var logger = Logger(label: "backtest")
         logger.logLevel = .error
         let clock = TestClock(times[0])
-        let context = JobContext(clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
-                                 sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
-                                 deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-                                 templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(keepsChannelScores: true))
+        let context = JobContext(
+            clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
+            sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
+            deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
+            templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(keepsChannelScores: true))
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])
@@ -92,10 +95,13 @@ public struct Backtester: Sendable {
         let scoreRows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score]))
         let raw = scoreRows.map(\.value)
         let smoothed = ScoreSmoothing.smoothed(raw, window: batch.alertSmoothN)
-        let decisions = AlertJob.decide(scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
-                                        smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
+        let decisions = AlertJob.decide(
+            scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
+            smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
-        let changeTimes = batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch) ? []
+        let changeTimes =
+            batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch)
+            ? []
             : flaggedChanges(times: times, values: stored.map(\.value), firstScored: firstScored).filter { $0 > probationEnd }
         let thresholdTimes = thresholdAlerts(metric: metric, times: times, values: stored.map(\.value), firstScored: firstScored)
             .filter { $0 > probationEnd }
@@ -104,9 +110,12 @@ public struct Backtester: Sendable {
         var alerts: [Bool] = []
         var changes: [Bool] = []
         var thresholdAlerts: [Bool] = []
-        var reported = Set<Date>(), reportedChanges = Set<Date>(), reportedThresholds = Set<Date>()
+        var reported = Set<Date>()
+        var reportedChanges = Set<Date>()
+        var reportedThresholds = Set<Date>()
         for t in series.timestamps {
-            var low = 0, high = scoreRows.count
+            var low = 0
+            var high = scoreRows.count
             while low < high {
                 let mid = (low + high) / 2
                 if scoreRows[mid].timestamp <= t { low = mid + 1 } else { high = mid }
@@ -116,8 +125,9 @@ public struct Backtester: Sendable {
             changes.append(changeTimes.contains(t) && reportedChanges.insert(t).inserted)
             thresholdAlerts.append(thresholdTimes.contains(t) && reportedThresholds.insert(t).inserted)
         }
-        return SeriesOutcome(series: series, scores: scores, alerts: alerts, changes: changes, thresholdAlerts: thresholdAlerts,
-                             retrainings: retrainings)
+        return SeriesOutcome(
+            series: series, scores: scores, alerts: alerts, changes: changes, thresholdAlerts: thresholdAlerts,
+            retrainings: retrainings)
     }
 
     /// A score to the 4 decimals the results file writes, so that file, scored again (by
@@ -164,13 +174,16 @@ public struct Backtester: Sendable {
     /// far. None when the batch sets no bounds for the metric, excludes it or disables the job.
     func thresholdAlerts(metric: String, times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
         guard !batch.isDisabled(.tholdalert), let bounds = ThresholdAlertJob.bounds(for: metric, in: batch) else { return [] }
-        let recentN = max(batch.tholdalertRecentN, 1), snoozeN = max(batch.tholdalertSnoozeN, 0)
+        let recentN = max(batch.tholdalertRecentN, 1)
+        let snoozeN = max(batch.tholdalertSnoozeN, 0)
         var raised = Set<Int>()
         for i in runs(of: .tholdalert, times: times, firstScored: firstScored) {
             let lower = max(0, i + 1 - recentN - snoozeN)
             let known = Set(raised.filter { $0 >= lower }.map { $0 - lower })
-            for alert in ThresholdAlertJob.decide(Array(values[lower...i]), breached: known, lower: bounds.lower, upper: bounds.upper,
-                                                  recentN: recentN, snoozeN: snoozeN) {
+            for alert in ThresholdAlertJob.decide(
+                Array(values[lower...i]), breached: known, lower: bounds.lower, upper: bounds.upper,
+                recentN: recentN, snoozeN: snoozeN)
+            {
                 raised.insert(lower + alert.index)
             }
         }

@@ -15,8 +15,9 @@ public enum FeedbackCorpus {
             guard !rows.isEmpty else { return nil }
             let times = rows.map(\.timestamp)
             let confirmed = feedback.filter { $0.name == metric && $0.type == .thumbsup }.map(\.timestamp)
-            return NABSeries(path: "\(PlotJob.fileStem(batch))/\(PlotJob.fileStem(metric)).csv", timestamps: times,
-                             values: rows.map(\.value), windows: windows(times: times, anomalies: confirmed), metric: metric)
+            return NABSeries(
+                path: "\(PlotJob.fileStem(batch))/\(PlotJob.fileStem(metric)).csv", timestamps: times,
+                values: rows.map(\.value), windows: windows(times: times, anomalies: confirmed), metric: metric)
         }
     }
 
@@ -28,7 +29,8 @@ public enum FeedbackCorpus {
         var ranges: [ClosedRange<Int>] = []
         for anomaly in anomalies.sorted() {
             guard let centre = times.firstIndex(where: { $0 >= anomaly }) else { continue }
-            let start = max(centre - length / 2, 0), end = min(centre + length / 2, times.count - 1)
+            let start = max(centre - length / 2, 0)
+            let end = min(centre + length / 2, times.count - 1)
             guard start >= probation else { continue }
             if let last = ranges.last, start <= last.upperBound {
                 ranges[ranges.count - 1] = last.lowerBound...max(last.upperBound, end)

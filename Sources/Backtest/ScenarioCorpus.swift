@@ -21,8 +21,9 @@ public enum ScenarioCorpus {
                     default: continue
                     }
                 }
-                return NABSeries(path: "\(scenario.name)/\(PlotJob.fileStem(spec.name)).csv", timestamps: points.map(\.0),
-                                 values: points.map(\.1), windows: merged(windows, times: points.map(\.0)), metric: spec.name)
+                return NABSeries(
+                    path: "\(scenario.name)/\(PlotJob.fileStem(spec.name)).csv", timestamps: points.map(\.0),
+                    values: points.map(\.1), windows: merged(windows, times: points.map(\.0)), metric: spec.name)
             }
         }
     }
@@ -30,10 +31,12 @@ public enum ScenarioCorpus {
     /// Windows snapped to the series' own timestamps (NAB's windows start and end on rows),
     /// sorted and merged where they overlap.
     static func merged(_ windows: [ClosedRange<Date>], times: [Date]) -> [ClosedRange<Date>] {
-        NABSeries.mergingOverlaps(windows.compactMap { window in
-            guard let first = times.first(where: { $0 >= window.lowerBound }), let last = times.last(where: { $0 <= window.upperBound }),
-                  first <= last else { return nil }
-            return first...last
-        })
+        NABSeries.mergingOverlaps(
+            windows.compactMap { window in
+                guard let first = times.first(where: { $0 >= window.lowerBound }), let last = times.last(where: { $0 <= window.upperBound }),
+                    first <= last
+                else { return nil }
+                return first...last
+            })
     }
 }

@@ -27,7 +27,11 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The labels file (NAB's combined_windows.json shape).")
     var labels: String?
 
-    @Option(name: .long, help: "Instead of --data and --labels: an engine store (an SQLite file or a postgresql:// URL) whose 👍/👎 feedback rows label the history of --batch.")
+    @Option(
+        name: .long,
+        help:
+            "Instead of --data and --labels: an engine store (an SQLite file or a postgresql:// URL) whose 👍/👎 feedback rows label the history of --batch."
+    )
     var feedbackDb: String?
 
     @Option(name: .long, help: "The batch whose metrics and feedback --feedback-db holds.")
@@ -36,7 +40,11 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The metrics table in --feedback-db.")
     var table: String = "metrics"
 
-    @Option(name: .long, help: "Instead: a replay scenario folder whose series and expected alerts are the labelled data (repeatable; 'all' for every folder under ./scenarios).")
+    @Option(
+        name: .long,
+        help:
+            "Instead: a replay scenario folder whose series and expected alerts are the labelled data (repeatable; 'all' for every folder under ./scenarios)."
+    )
     var scenario: [String] = []
 
     @Option(name: .long, help: "Where to write the results.")
@@ -60,17 +68,23 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Series run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(name: .long, help: ArgumentHelp("Leaderboard order, best first: \(BacktestOutput.rankable.joined(separator: ", ")).", valueName: "column"))
+    @Option(
+        name: .long, help: ArgumentHelp("Leaderboard order, best first: \(BacktestOutput.rankable.joined(separator: ", ")).", valueName: "column"))
     var rankBy: String = "nab_standard"
 
     @Option(name: .long, help: "The run seed.")
     var seed: UInt64 = 0
 
-    @Flag(name: .long, help: "Read back the series an interrupted run with the same settings, data and engine version finished under --out, instead of running them again.")
+    @Flag(
+        name: .long,
+        help:
+            "Read back the series an interrupted run with the same settings, data and engine version finished under --out, instead of running them again."
+    )
     var resume = false
 
     func validate() throws {
-        let files = data != nil && labels != nil, feedback = feedbackDb != nil && batch != nil
+        let files = data != nil && labels != nil
+        let feedback = feedbackDb != nil && batch != nil
         let modes = [files, feedback, !scenario.isEmpty].filter { $0 }.count
         guard modes == 1, (data == nil) == (labels == nil), (feedbackDb == nil) == (batch == nil) else {
             throw ValidationError("give --data and --labels, or --feedback-db and --batch, or --scenario")
@@ -83,9 +97,10 @@ struct BacktestCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let corpus = try source.load(report: printLine)
-            let sweep = BacktestSweep(metricsConfig: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: set, sweep: sweep,
-                                      retrainEvery: retrainEvery, profiles: NABProfile.named(profile)!, jobs: jobs, rankBy: rankBy,
-                                      seed: seed, resume: resume)
+            let sweep = BacktestSweep(
+                metricsConfig: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: set, sweep: sweep,
+                retrainEvery: retrainEvery, profiles: NABProfile.named(profile)!, jobs: jobs, rankBy: rankBy,
+                seed: seed, resume: resume)
             try await sweep.run(corpus, output: BacktestOutput(folder: URL(fileURLWithPath: out)), report: printLine)
             printLine("wrote \(out)/summary.json, leaderboard.csv, report.html")
         } catch let error as BacktestError {

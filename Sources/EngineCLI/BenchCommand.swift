@@ -22,7 +22,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the synthetic series.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: ArgumentHelp("A batch settings file laid over the defaults (a profile such as metrics/profiles/anomstack.yaml).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A batch settings file laid over the defaults (a profile such as metrics/profiles/anomstack.yaml).", valueName: "file"))
     var metricsConfig: String?
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a setting (repeatable), as in engine backtest.", valueName: "key=value"))
@@ -45,22 +47,33 @@ struct BenchCommand: AsyncParsableCommand {
             let all = try await benchmark.run { file in
                 printLine("\(file.file): \(file.points) points, \(file.jobRuns) job runs, \(file.alerts) alerts, \(Fixed.format(file.seconds, 2)) s")
             }
-            let points = all.reduce(0) { $0 + $1.points }, seconds = all.reduce(0) { $0 + $1.seconds }
-            printLine("total: \(all.count) files, \(points) points, \(Fixed.format(seconds, 2)) s, \(Fixed.format(Double(points) / max(seconds, 1e-9), 0)) points/s")
+            let points = all.reduce(0) { $0 + $1.points }
+            let seconds = all.reduce(0) { $0 + $1.seconds }
+            printLine(
+                "total: \(all.count) files, \(points) points, \(Fixed.format(seconds, 2)) s, \(Fixed.format(Double(points) / max(seconds, 1e-9), 0)) points/s"
+            )
             return
         }
         let settings = try metricsConfig.map { try String(contentsOf: URL(fileURLWithPath: $0), encoding: .utf8) } ?? ""
-        let figures = try await EngineBenchmark(metrics: metrics, points: points, seed: seed, settings: settings,
-                                                settingsName: metricsConfig.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bench.yaml",
-                                                overrides: set).run()
+        let figures = try await EngineBenchmark(
+            metrics: metrics, points: points, seed: seed, settings: settings,
+            settingsName: metricsConfig.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bench.yaml",
+            overrides: set
+        ).run()
         if json {
             print(figures.json)
         } else {
             print("metrics \(figures.metrics), points \(figures.points)")
-            print("train: \(Fixed.format(figures.trainSeconds, 3)) s, \(figures.modelsTrained) models, \(Fixed.format(figures.trainPointsPerSecond, 0)) points/s")
-            print("score: \(Fixed.format(figures.scoreSeconds, 3)) s, \(figures.scoresWritten) scores, \(Fixed.format(figures.scorePointsPerSecond, 0)) points/s")
+            print(
+                "train: \(Fixed.format(figures.trainSeconds, 3)) s, \(figures.modelsTrained) models, \(Fixed.format(figures.trainPointsPerSecond, 0)) points/s"
+            )
+            print(
+                "score: \(Fixed.format(figures.scoreSeconds, 3)) s, \(figures.scoresWritten) scores, \(Fixed.format(figures.scorePointsPerSecond, 0)) points/s"
+            )
             let perChart = figures.chartsDrawn > 0 ? figures.plotSeconds / Double(figures.chartsDrawn) * 1000 : 0
-            print("plot: \(Fixed.format(figures.plotSeconds, 3)) s, \(figures.chartsDrawn) charts (SVG + PNG), \(Fixed.format(perChart, 1)) ms per chart, \(figures.chartsDrawn > 0 ? figures.pngBytes / figures.chartsDrawn : 0) PNG bytes per chart")
+            print(
+                "plot: \(Fixed.format(figures.plotSeconds, 3)) s, \(figures.chartsDrawn) charts (SVG + PNG), \(Fixed.format(perChart, 1)) ms per chart, \(figures.chartsDrawn > 0 ? figures.pngBytes / figures.chartsDrawn : 0) PNG bytes per chart"
+            )
         }
     }
 }

@@ -17,8 +17,9 @@ struct FolderOptions: ParsableArguments {
     func installation(database: String? = nil) -> LocalInstallation {
         var logger = Logger(label: "engine")
         logger.logLevel = verbose ? .debug : .info
-        return LocalInstallation(metricsDirectory: URL(fileURLWithPath: metrics), databasePath: database,
-                                 environment: ProcessInfo.processInfo.environment, overrides: set, logger: logger)
+        return LocalInstallation(
+            metricsDirectory: URL(fileURLWithPath: metrics), databasePath: database,
+            environment: ProcessInfo.processInfo.environment, overrides: set, logger: logger)
     }
 }
 

@@ -5,7 +5,10 @@ struct EngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "A deterministic metrics anomaly-detection engine, compatible with Anomstack's metric batches.",
-        subcommands: [ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self, ListCommand.self, MuteCommand.self, ScoreNABCommand.self, BacktestCommand.self, BenchCommand.self,
-                      KubernetesManifestsCommand.self, DagsterDefinitionsCommand.self]
+        subcommands: [
+            ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self, ListCommand.self, MuteCommand.self, ScoreNABCommand.self,
+            BacktestCommand.self, BenchCommand.self,
+            KubernetesManifestsCommand.self, DagsterDefinitionsCommand.self,
+        ]
     )
 }

@@ -49,8 +49,9 @@ struct MuteCommand: AsyncParsableCommand {
             if mutes.isEmpty { print("no mutes") }
             for mute in mutes {
                 let state = mute.until > now ? "until" : "expired"
-                print("\(mute.batch) \(mute.metric ?? "(whole batch)"): \(state) \(MetricTimestamp.format(mute.until)) UTC"
-                      + (mute.reason.map { " — \($0)" } ?? ""))
+                print(
+                    "\(mute.batch) \(mute.metric ?? "(whole batch)"): \(state) \(MetricTimestamp.format(mute.until)) UTC"
+                        + (mute.reason.map { " — \($0)" } ?? ""))
             }
             return
         }

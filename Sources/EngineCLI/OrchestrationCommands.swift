@@ -53,8 +53,9 @@ struct KubernetesManifestsCommand: ParsableCommand {
     var out: String?
 
     func run() throws {
-        let settings = KubernetesManifests.Settings(image: image, namespace: namespace, metricsPath: metricsPath, secret: secret,
-                                                    runTimeout: runTimeout)
+        let settings = KubernetesManifests.Settings(
+            image: image, namespace: namespace, metricsPath: metricsPath, secret: secret,
+            runTimeout: runTimeout)
         try emit(try KubernetesManifests(plan: try plan(folder), settings: settings).yaml(), to: out)
     }
 }

@@ -68,7 +68,10 @@ struct ReplayCommand: AsyncParsableCommand {
             printError("error: \(error)")
             throw ExitCode(2)
         }
-        if folders.isEmpty { printError("no scenarios found") ; throw ExitCode(2) }
+        if folders.isEmpty {
+            printError("no scenarios found")
+            throw ExitCode(2)
+        }
         let terminal = isatty(STDOUT_FILENO) == 1
         var reports: [ScenarioReport] = []
         for (index, folder) in folders.enumerated() {

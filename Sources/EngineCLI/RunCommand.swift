@@ -29,8 +29,10 @@ struct RunCommand: AsyncParsableCommand {
         case ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, all
     }
 
-    @Argument(help: ArgumentHelp("The job(s): ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, or all (ingest to plot, without llmalert).",
-                                 discussion: "Several jobs run in the order given for each batch; a job whose predecessor failed is skipped."))
+    @Argument(
+        help: ArgumentHelp(
+            "The job(s): ingest, tholdalert, train, score, alert, llmalert, change, plot, delete, summary, or all (ingest to plot, without llmalert).",
+            discussion: "Several jobs run in the order given for each batch; a job whose predecessor failed is skipped."))
     var jobs: [Job]
 
     @Option(name: .long, help: "Only this batch (repeatable; default: every enabled batch).")
@@ -39,7 +41,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var folder: FolderOptions
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "The time the run happens at (ISO 8601; default: now). Empty, or an unexpanded $(VAR): the first job's latest cron tick at or before now.")
+    @Option(
+        name: .long,
+        help:
+            "The time the run happens at (ISO 8601; default: now). Empty, or an unexpanded $(VAR): the first job's latest cron tick at or before now."
+    )
     var asOf: String?
 
     @Option(name: .long, help: "The run seed for every random draw.")
@@ -73,10 +79,11 @@ struct RunCommand: AsyncParsableCommand {
         }
         if !loaded.errors.isEmpty && batch.isEmpty { throw ExitCode(2) }
         let start = try startTime(batches: batches)
-        let end = try until.map { text -> Date in
-            guard let date = try parseTime(text), date >= start else { throw ValidationError("--until must be a time at or after --as-of") }
-            return date
-        } ?? start
+        let end =
+            try until.map { text -> Date in
+                guard let date = try parseTime(text), date >= start else { throw ValidationError("--until must be a time at or after --as-of") }
+                return date
+            } ?? start
         guard case .span(let step)? = try? TimeWindow(parsing: every) else {
             throw ValidationError("--every must be a duration such as 5m, 1h or 1d, got '\(every)'")
         }
@@ -88,12 +95,14 @@ struct RunCommand: AsyncParsableCommand {
         let pipes = try DagsterPipesSession.open(environment: installation.environment)
         let db = try installation.openDatabase()
         let models = try installation.modelStore(batches: batches)
-        var failed = false, held = false
+        var failed = false
+        var held = false
         var time = start
         var runs: [JobRun] = []
         while time <= end {
-            let runner = JobRunner(context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db),
-                                   leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
+            let runner = JobRunner(
+                context: try installation.context(clock: FixedClock(time), seed: seed, models: models, database: db),
+                leases: installation.runLeases(database: db, clock: SystemClock(), ttl: leaseTTL, wait: leaseWait))
             for batch in batches.sorted(by: { $0.name < $1.name }) {
                 for run in await runner.runSequence(kinds, batch: batch, stopAfterFailure: jobs != [.all]) {
                     print(describe(run))

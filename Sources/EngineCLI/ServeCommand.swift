@@ -51,7 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Require the token for pages and read-only API calls too (also ENGINE_PROTECT_READS=true).")
     var protectReads = false
 
-    @Flag(name: .long, inversion: .prefixedNo, help: "Run the schedules (--no-schedule: an orchestrator runs the jobs; serve the dashboard and API only).")
+    @Flag(
+        name: .long, inversion: .prefixedNo,
+        help: "Run the schedules (--no-schedule: an orchestrator runs the jobs; serve the dashboard and API only).")
     var schedule = true
 
     func run() async throws {
@@ -65,12 +67,15 @@ struct ServeCommand: AsyncParsableCommand {
             token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             printLine("ENGINE_API_TOKEN is not set: writes need this token for this run: \(token)")
         }
-        let settings = ServeSettings(host: host, port: port, apiToken: token,
-                                     protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true", schedules: schedule)
-        let deployment = LocalDeployment(installation: installation, database: try installation.openDatabase(), clock: SystemClock(),
-                                         seed: seed, startAll: startAll,
-                                         limits: .init(maxConcurrentRuns: maxConcurrentRuns, runTimeout: runTimeout > 0 ? runTimeout : nil,
-                                                       reloadInterval: reloadInterval))
+        let settings = ServeSettings(
+            host: host, port: port, apiToken: token,
+            protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true", schedules: schedule)
+        let deployment = LocalDeployment(
+            installation: installation, database: try installation.openDatabase(), clock: SystemClock(),
+            seed: seed, startAll: startAll,
+            limits: .init(
+                maxConcurrentRuns: maxConcurrentRuns, runTimeout: runTimeout > 0 ? runTimeout : nil,
+                reloadInterval: reloadInterval))
         let application = try await deployment.application(settings: settings)
         let snapshot = await application.engine.catalog.snapshot
         printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databaseDescription)")
@@ -82,7 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for entry in snapshot.schedule.entries where schedule { printLine("  \(entry.batch) \(entry.job.rawValue): \(entry.cron)") }
         if snapshot.schedule.entries.isEmpty && schedule {
-            printLine("no job is scheduled yet: start one on a batch's settings page, set <job>_default_schedule_status: RUNNING, or pass --start-all")
+            printLine(
+                "no job is scheduled yet: start one on a batch's settings page, set <job>_default_schedule_status: RUNNING, or pass --start-all")
         }
         try await application.run(shutdownGrace: .seconds(shutdownGrace)) { port in
             printLine("dashboard: http://\(host):\(port)/  (API under /api/v1, metrics at /metrics)")

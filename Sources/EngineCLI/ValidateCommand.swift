@@ -17,8 +17,10 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let installation = folder.installation()
         let now = try parseTime(asOf) ?? SystemClock().now
-        let report = BatchValidation(folder: installation.folder, environment: installation.environment,
-                                     overrides: folder.set).validate(now: now)
+        let report = BatchValidation(
+            folder: installation.folder, environment: installation.environment,
+            overrides: folder.set
+        ).validate(now: now)
         for error in report.errors { printError("error: \(error)") }
         for warning in report.warnings { printError("warning: \(warning)") }
         print("\(report.batches.count) batches valid, \(report.errors.count) errors")

@@ -12,8 +12,10 @@ public struct SyntheticSeries: Sendable {
     /// Points per seasonal period.
     public var period: Int
 
-    public init(start: Date, interval: TimeInterval = 3600, level: Double = 100, amplitude: Double = 10,
-                noise: Double = 1, period: Int = 24) {
+    public init(
+        start: Date, interval: TimeInterval = 3600, level: Double = 100, amplitude: Double = 10,
+        noise: Double = 1, period: Int = 24
+    ) {
         self.start = start
         self.interval = interval
         self.level = level
@@ -28,8 +30,9 @@ public struct SyntheticSeries: Sendable {
         return (0..<count).map { i in
             let phase = 2 * Double.pi * Double(i % max(period, 1)) / Double(max(period, 1))
             let value = level + amplitude * sin(phase) + noise * generator.nextGaussian()
-            return MetricRow(timestamp: start.addingTimeInterval(Double(i) * interval), batch: batch, name: name,
-                             type: .metric, value: (value * 10_000).rounded() / 10_000)
+            return MetricRow(
+                timestamp: start.addingTimeInterval(Double(i) * interval), batch: batch, name: name,
+                type: .metric, value: (value * 10_000).rounded() / 10_000)
         }
     }
 }

@@ -29,7 +29,10 @@ public final class TestClock: EngineClock, @unchecked Sendable {
     public var nextDeadline: Date? { lock.withLock { sleepers.map(\.deadline).min() } }
 
     public func sleep(until deadline: Date) async throws {
-        let id: Int = lock.withLock { nextID += 1; return nextID }
+        let id: Int = lock.withLock {
+            nextID += 1
+            return nextID
+        }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome: Result<Void, any Error>? = lock.withLock {

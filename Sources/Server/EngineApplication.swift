@@ -25,7 +25,8 @@ public struct EngineApplication: Sendable {
     /// Every route of the server, behind request metrics, error presentation and authorization.
     public func router() -> Router<EngineRequestContext> {
         let router = Router(context: EngineRequestContext.self)
-        let token = AccessToken(settings.apiToken), sessions = SessionRegistry()
+        let token = AccessToken(settings.apiToken)
+        let sessions = SessionRegistry()
         let engine = self.engine
         let now: @Sendable () -> Date = { engine.now }
         router.middlewares.add(SecurityHeadersMiddleware())
@@ -50,10 +51,11 @@ public struct EngineApplication: Sendable {
 
     /// The HTTP application alone; `onListening` gets the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(router: router(),
-                    configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "anomaly-engine"),
-                    onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-                    logger: engine.logger)
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "anomaly-engine"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: engine.logger)
     }
 
     /// Runs everything until SIGTERM/SIGINT (or the task is cancelled). Running jobs get

@@ -27,8 +27,10 @@ public struct LocalDeployment: Sendable {
     public let startAll: Bool
     public let limits: Limits
 
-    public init(installation: LocalInstallation, database: any EngineStore, clock: any EngineClock, seed: UInt64 = 0,
-                startAll: Bool = false, limits: Limits = Limits()) {
+    public init(
+        installation: LocalInstallation, database: any EngineStore, clock: any EngineClock, seed: UInt64 = 0,
+        startAll: Bool = false, limits: Limits = Limits()
+    ) {
         self.installation = installation
         self.database = database
         self.clock = clock
@@ -42,8 +44,10 @@ public struct LocalDeployment: Sendable {
         let logger = installation.logger
         let catalog = BatchCatalog(batches: [], overrides: try database.scheduleOverrides(), startAll: startAll)
         let models = try installation.modelStore(batches: [])
-        let watcher = ConfigWatcher(folder: installation.folder, environment: installation.environment, overrides: installation.overrides,
-                                    settings: database, catalog: catalog, clock: clock, logger: logger, interval: limits.reloadInterval) { batches in
+        let watcher = ConfigWatcher(
+            folder: installation.folder, environment: installation.environment, overrides: installation.overrides,
+            settings: database, catalog: catalog, clock: clock, logger: logger, interval: limits.reloadInterval
+        ) { batches in
             do { try models.register(batches) } catch { logger.error("model store: \(error)") }
         }
         try await watcher.reload()
@@ -53,8 +57,9 @@ public struct LocalDeployment: Sendable {
         let leases = installation.usesPostgres ? installation.runLeases(database: database, clock: clock) : nil
         let runner = JobRunner(context: context, timeout: limits.runTimeout, leases: leases)
         let scheduler = Scheduler(catalog: catalog, runner: runner, mode: .concurrent(limit: limits.maxConcurrentRuns))
-        let engine = ServedEngine(catalog: catalog, scheduler: scheduler, watcher: watcher, stores: database, overrides: database,
-                                  mutes: database, deliveries: database, metrics: EngineMetrics(), logger: logger)
+        let engine = ServedEngine(
+            catalog: catalog, scheduler: scheduler, watcher: watcher, stores: database, overrides: database,
+            mutes: database, deliveries: database, metrics: EngineMetrics(), logger: logger)
         let retries = DeliveryRetryLoop(context: context) { await catalog.snapshot.batches }
         return EngineApplication(engine: engine, settings: settings, metricsDirectory: installation.metricsDirectory.path, retries: retries)
     }

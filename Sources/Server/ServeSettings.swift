@@ -15,8 +15,10 @@ public struct ServeSettings: Sendable {
     /// Dagster) runs the jobs and this process only serves the dashboard and API.
     public var schedules: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, apiToken: String, protectReads: Bool = false,
-                pageSize: Int = 12, schedules: Bool = true) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, apiToken: String, protectReads: Bool = false,
+        pageSize: Int = 12, schedules: Bool = true
+    ) {
         self.host = host
         self.port = port
         self.apiToken = apiToken

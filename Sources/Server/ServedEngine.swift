@@ -16,8 +16,10 @@ public struct ServedEngine: Sendable {
     public let metrics: EngineMetrics
     public let logger: Logger
 
-    public init(catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: any MetricStores, overrides: any OverrideStore,
-                mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger) {
+    public init(
+        catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: any MetricStores, overrides: any OverrideStore,
+        mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger
+    ) {
         self.catalog = catalog
         self.scheduler = scheduler
         self.watcher = watcher
@@ -54,7 +56,8 @@ public struct ServedEngine: Sendable {
     /// job is already running.
     public func startRun(_ job: JobKind, batch: String) async -> Bool {
         guard await !scheduler.slots.isRunning(job, batch: batch) else { return false }
-        let scheduler = self.scheduler, metrics = self.metrics
+        let scheduler = self.scheduler
+        let metrics = self.metrics
         Task { for run in await scheduler.runNow(job, batch: batch) ?? [] { metrics.record(run) } }
         return true
     }

@@ -1,7 +1,8 @@
-@testable import Backtest
 import Engine
 import Foundation
 import Testing
+
+@testable import Backtest
 
 /// Resuming a backtest: what an interrupted run finished is read back, exactly, and only when it
 /// was computed with the same settings and data.
@@ -23,8 +24,10 @@ import Testing
     }
 
     /// Runs `corpus` under `output`, returning the result and how each series was had.
-    static func run(_ corpus: [NABSeries], output: BacktestOutput, settings: String = settings,
-                    resume: Bool) async throws -> (BacktestRun.Result, [String: BacktestRun.Source]) {
+    static func run(
+        _ corpus: [NABSeries], output: BacktestOutput, settings: String = settings,
+        resume: Bool
+    ) async throws -> (BacktestRun.Result, [String: BacktestRun.Source]) {
         let backtester = Backtester(batch: try BacktesterTests.batch(["alert_smooth_n=3"]), retrainEvery: 40)
         let checkpoint = BacktestCheckpoint(output: output, prefix: "", settings: settings, resume: resume)
         let sources = SourceLog()

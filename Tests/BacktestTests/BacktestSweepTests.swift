@@ -1,8 +1,9 @@
-@testable import Backtest
 import Engine
 import Foundation
 import Synchronization
 import Testing
+
+@testable import Backtest
 
 /// The sweep as `engine backtest --sweep` runs it: every combination over the corpus, ranked,
 /// with the leaderboard, report and summary written and progress reported line by line.
@@ -10,9 +11,10 @@ import Testing
     @Test func everyCombinationRunsAndTheBestLeads() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sweep-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let sweep = BacktestSweep(metricsConfig: nil, overrides: ["train_min_n=30", "model_configs.0.model_params.learn_days=0"],
-                                  sweep: ["change_threshold=3.5,1000"], retrainEvery: 50, profiles: NABProfile.named("standard")!,
-                                  jobs: 1, rankBy: "change_windows_detected", seed: 0, resume: false)
+        let sweep = BacktestSweep(
+            metricsConfig: nil, overrides: ["train_min_n=30", "model_configs.0.model_params.learn_days=0"],
+            sweep: ["change_threshold=3.5,1000"], retrainEvery: 50, profiles: NABProfile.named("standard")!,
+            jobs: 1, rankBy: "change_windows_detected", seed: 0, resume: false)
         let lines = Mutex<[String]>([])
         let ranked = try await sweep.run([BacktesterTests.shifted()], output: BacktestOutput(folder: folder)) { line in
             lines.withLock { $0.append(line) }
@@ -31,8 +33,9 @@ import Testing
 
     @Test func anUnreadableSettingsFileIsNamed() async throws {
         let missing = URL(fileURLWithPath: "/nonexistent/batch.yaml")
-        let sweep = BacktestSweep(metricsConfig: missing, overrides: [], sweep: [], retrainEvery: nil,
-                                  profiles: NABProfile.named("all")!, jobs: 1, rankBy: "nab_standard", seed: 0, resume: false)
+        let sweep = BacktestSweep(
+            metricsConfig: missing, overrides: [], sweep: [], retrainEvery: nil,
+            profiles: NABProfile.named("all")!, jobs: 1, rankBy: "nab_standard", seed: 0, resume: false)
         let error = await #expect(throws: BacktestError.self) {
             try await sweep.run([], output: BacktestOutput(folder: FileManager.default.temporaryDirectory)) { _ in }
         }

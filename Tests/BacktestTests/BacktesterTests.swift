@@ -1,9 +1,10 @@
-@testable import Backtest
 import Engine
 import Fixtures
 import Foundation
 import Logging
 import Testing
+
+@testable import Backtest
 
 @Suite struct BacktesterTests {
     /// 400 five-minute points of a deterministic wiggle, a spike at row 300, one window around it,
@@ -110,8 +111,10 @@ import Testing
 
     /// The times of the rows of `type` the real `job` writes when run over a store holding the
     /// series, after each of `backtester`'s runs of it, as a deployment would run it.
-    static func jobRows(_ job: some BatchJob, writing type: MetricType, _ backtester: Backtester, times: [Date], values: [Double],
-                        firstScored: Int) async throws -> Set<Date> {
+    static func jobRows(
+        _ job: some BatchJob, writing type: MetricType, _ backtester: Backtester, times: [Date], values: [Double],
+        firstScored: Int
+    ) async throws -> Set<Date> {
         let batch = backtester.batch
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
@@ -119,9 +122,10 @@ import Testing
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let clock = TestClock(times[0])
-        let context = JobContext(clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
-                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
-                                 plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        let context = JobContext(
+            clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
+            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
+            plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
         for i in backtester.runs(of: job.kind, times: times, firstScored: firstScored) {
             clock.set(times[i])
             _ = try await job.run(batch: batch, context: context)
@@ -129,9 +133,11 @@ import Testing
         return Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [type])).map(\.timestamp))
     }
 
-    @Test(arguments: [[], ["change_detect_last_n=4", "change_snooze_n=10"], ["change_shift_window_n=12"], ["change_beyond_range=False"],
-                      ["change_max_n=60", "change_threshold=5"], ["change_cron_schedule=0 * * * *"],
-                      ["change_metric_timestamp_max_days_ago=1"]])
+    @Test(arguments: [
+        [], ["change_detect_last_n=4", "change_snooze_n=10"], ["change_shift_window_n=12"], ["change_beyond_range=False"],
+        ["change_max_n=60", "change_threshold=5"], ["change_cron_schedule=0 * * * *"],
+        ["change_metric_timestamp_max_days_ago=1"],
+    ])
     func theBacktestsChangesAreTheChangeJobsOwn(_ settings: [String]) async throws {
         // Noise with spikes, dips and two level shifts, over three and a half days of five-minute points.
         var random = Xoshiro256(seed: 7)
@@ -147,10 +153,12 @@ import Testing
         #expect(backtester.flaggedChanges(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
 
-    @Test(arguments: [["tholdalert_thresholds.value.upper=52"], ["tholdalert_thresholds.value.lower=47", "tholdalert_snooze_n=0"],
-                      ["tholdalert_thresholds.value.upper=55", "tholdalert_thresholds.value.lower=48", "tholdalert_recent_n=5"],
-                      ["tholdalert_thresholds.value.upper=52", "tholdalert_snooze_n=30"],
-                      ["tholdalert_thresholds.value.upper=52", "ingest_cron_schedule=0 * * * *", "tholdalert_recent_n=12"]])
+    @Test(arguments: [
+        ["tholdalert_thresholds.value.upper=52"], ["tholdalert_thresholds.value.lower=47", "tholdalert_snooze_n=0"],
+        ["tholdalert_thresholds.value.upper=55", "tholdalert_thresholds.value.lower=48", "tholdalert_recent_n=5"],
+        ["tholdalert_thresholds.value.upper=52", "tholdalert_snooze_n=30"],
+        ["tholdalert_thresholds.value.upper=52", "ingest_cron_schedule=0 * * * *", "tholdalert_recent_n=12"],
+    ])
     func theBacktestsThresholdAlertsAreTheJobsOwn(_ settings: [String]) async throws {
         // Noise with bursts up and down, over three and a half days of five-minute points.
         var random = Xoshiro256(seed: 11)
@@ -160,8 +168,9 @@ import Testing
             return 50 + burst + random.nextGaussian()
         }
         let backtester = Backtester(batch: try Self.batch(["disable_tholdalert=False"] + settings), retrainEvery: nil)
-        let expected = try await Self.jobRows(ThresholdAlertJob(), writing: .tholdalert, backtester, times: times, values: values,
-                                              firstScored: 200)
+        let expected = try await Self.jobRows(
+            ThresholdAlertJob(), writing: .tholdalert, backtester, times: times, values: values,
+            firstScored: 200)
         #expect(expected.count >= 3, "the series gives the job something to raise")
         #expect(backtester.thresholdAlerts(metric: "value", times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
@@ -182,10 +191,13 @@ import Testing
         #expect(metrics.falseThresholdAlerts == metrics.thresholdAlerts - outcome.thresholdAlerts[315...330].filter { $0 }.count)
         #expect(metrics.falseThresholdAlerts >= 1)
         #expect(metrics.falseNotifications == metrics.falseAlerts + metrics.falseChanges + metrics.falseThresholdAlerts)
-        #expect(metrics.falseNotificationsPerDay > BacktestMetrics(outcome: plain, snoozeN: 3).falseNotificationsPerDay,
-                "a bound that breaches outside the window adds to the false notifications")
-        for settings in [bounded + ["tholdalert_exclude_metrics=[value]"], bounded + ["disable_tholdalert=True"],
-                         ["disable_tholdalert=False", "tholdalert_thresholds.orders.upper=13.5"]] {
+        #expect(
+            metrics.falseNotificationsPerDay > BacktestMetrics(outcome: plain, snoozeN: 3).falseNotificationsPerDay,
+            "a bound that breaches outside the window adds to the false notifications")
+        for settings in [
+            bounded + ["tholdalert_exclude_metrics=[value]"], bounded + ["disable_tholdalert=True"],
+            ["disable_tholdalert=False", "tholdalert_thresholds.orders.upper=13.5"],
+        ] {
             let silent = try await Backtester(batch: try Self.batch(settings), retrainEvery: 50).run(s)
             #expect(!silent.thresholdAlerts.contains(true), "\(settings)")
         }
@@ -197,8 +209,11 @@ import Testing
         var results: [BacktestRun.Result] = []
         for bound in ["13.5", "1000"] {
             let settings = bounded.dropLast() + ["tholdalert_thresholds.value.upper=\(bound)"]
-            results.append(try await BacktestRun(label: bound, overrides: Array(settings),
-                                                 backtester: Backtester(batch: try Self.batch(Array(settings)), retrainEvery: 50), jobs: 1).run([s]))
+            results.append(
+                try await BacktestRun(
+                    label: bound, overrides: Array(settings),
+                    backtester: Backtester(batch: try Self.batch(Array(settings)), retrainEvery: 50), jobs: 1
+                ).run([s]))
         }
         #expect(BacktestOutput.ranked(results, by: "threshold_windows_detected").map(\.label) == ["13.5", "1000"])
         #expect(BacktestOutput.ranked(results, by: "false_threshold_alerts").map(\.label) == ["1000", "13.5"])
@@ -218,8 +233,10 @@ import Testing
         #expect(!unscored.alerts.contains(true) && unscored.scores.allSatisfy { $0 == 0 })
         let unwatched = try await Backtester(batch: try Self.batch(["change_exclude_metrics=[orders]"]), retrainEvery: 50).run(orders)
         #expect(!unwatched.changes.contains(true) && unwatched.alerts == plain.alerts)
-        let others = try await Backtester(batch: try Self.batch(["score_exclude_metrics=[value]", "change_include_metrics=[orders]"]),
-                                          retrainEvery: 50).run(orders)
+        let others = try await Backtester(
+            batch: try Self.batch(["score_exclude_metrics=[value]", "change_include_metrics=[orders]"]),
+            retrainEvery: 50
+        ).run(orders)
         #expect(others.alerts == plain.alerts && others.changes == plain.changes)
     }
 
@@ -233,8 +250,11 @@ import Testing
 
         var results: [BacktestRun.Result] = []
         for setting in ["change_threshold=3.5", "change_threshold=1000"] {
-            results.append(try await BacktestRun(label: setting, overrides: [setting],
-                                                 backtester: Backtester(batch: try Self.batch([setting]), retrainEvery: 50), jobs: 1).run([s]))
+            results.append(
+                try await BacktestRun(
+                    label: setting, overrides: [setting],
+                    backtester: Backtester(batch: try Self.batch([setting]), retrainEvery: 50), jobs: 1
+                ).run([s]))
         }
         #expect(BacktestOutput.ranked(results, by: "change_windows_detected").map(\.label) == ["change_threshold=3.5", "change_threshold=1000"])
         #expect(BacktestOutput.ranked(results, by: "false_changes").map(\.label) == ["change_threshold=1000", "change_threshold=3.5"])
@@ -247,7 +267,7 @@ import Testing
     @Test func eventMetricsCountWindowsOnceAndFalseAlertsOutside() {
         let s = Self.series()
         var alerts = Array(repeating: false, count: s.timestamps.count)
-        alerts[10] = true   // in probation: not counted
+        alerts[10] = true  // in probation: not counted
         alerts[100] = true  // false alert
         alerts[295] = true  // detects the window, 5 rows in
         alerts[300] = true  // same window: counts once
@@ -260,8 +280,11 @@ import Testing
 
     @Test func sweepGridsCombineEveryValue() throws {
         let grid = try SweepGrid(["alert_threshold=0.7,0.9", "alert_smooth_n=1,3"])
-        #expect(grid.points == [["alert_threshold=0.7", "alert_smooth_n=1"], ["alert_threshold=0.7", "alert_smooth_n=3"],
-                                ["alert_threshold=0.9", "alert_smooth_n=1"], ["alert_threshold=0.9", "alert_smooth_n=3"]])
+        #expect(
+            grid.points == [
+                ["alert_threshold=0.7", "alert_smooth_n=1"], ["alert_threshold=0.7", "alert_smooth_n=3"],
+                ["alert_threshold=0.9", "alert_smooth_n=1"], ["alert_threshold=0.9", "alert_smooth_n=3"],
+            ])
         #expect(throws: BacktestError.self) { try SweepGrid(["alert_threshold"]) }
         #expect(throws: BacktestError.self) { try SweepGrid(["a=1", "a=2"]) }
         #expect(throws: BacktestError.self) { try BacktestConfig.load(file: nil, overrides: ["alert_treshold=0.5"]) }

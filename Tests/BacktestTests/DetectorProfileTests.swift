@@ -1,7 +1,8 @@
-@testable import Backtest
 import Engine
 import Foundation
 import Testing
+
+@testable import Backtest
 
 /// The setting sets in `metrics/profiles/` load as backtest configurations and do what their
 /// comments say.
@@ -19,7 +20,8 @@ import Testing
         #expect(anomstack.models.map(\.name) == ["PCA", "KNN"] && anomstack.models.map(\.tag) == ["pca_default", "knn_default"])
         #expect(anomstack.models.allSatisfy { $0.params == ["contamination": .double(0.01)] })
         #expect(anomstack.preprocess.diffN == 1 && anomstack.preprocess.smoothN == 3 && anomstack.preprocess.lagsN == 5)
-        #expect(anomstack.alertSmoothN == 3 && anomstack.alertThreshold == 0.8 && anomstack.alertSnoozeN == 3
+        #expect(
+            anomstack.alertSmoothN == 3 && anomstack.alertThreshold == 0.8 && anomstack.alertSnoozeN == 3
                 && anomstack.alertRecentN == 1)
         #expect(!anomstack.changeBeyondRange)
         #expect(try BacktestConfig.load(file: nil, overrides: []).changeBeyondRange, "ours by default")
@@ -38,9 +40,13 @@ import Testing
     /// only alert. (The series is 33 hours of five-minute points, so the day of learning is
     /// turned off: it would leave every point before hour 26 unscored.)
     @Test func noveltyProfileScoresTheSameAtAnyCadence() async throws {
-        let batch = try Self.profile("novelty", ["model_configs.0.model_params.slow_shift_window=100",
-                                                 "model_configs.0.model_params.slow_shift_n=10",
-                                                 "model_configs.0.model_params.learn_days=0"])
+        let batch = try Self.profile(
+            "novelty",
+            [
+                "model_configs.0.model_params.slow_shift_window=100",
+                "model_configs.0.model_params.slow_shift_n=10",
+                "model_configs.0.model_params.learn_days=0",
+            ])
         #expect(batch.models.map(\.name) == ["NOVELTY"] && batch.alertSmoothN == 1)
         let s = BacktesterTests.series()
         let often = try await Backtester(batch: batch, retrainEvery: 1).run(s)

@@ -1,8 +1,9 @@
-@testable import Backtest
 import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Backtest
 
 /// Feedback as labels, read from the embedded SQLite store and from a real PostgreSQL server (a
 /// fresh database on the server scripts/test-services.sh starts), as `--feedback-db` opens them.
@@ -21,10 +22,13 @@ import Testing
     }
 
     func thumbsUpBecomeNABWindows(_ store: any MetricStore) throws {
-        try store.insert((0..<1000).flatMap { i in
-            [MetricRow(timestamp: hour(i), batch: "shop", name: "orders", type: .metric, value: Double(i % 24)),
-             MetricRow(timestamp: hour(i), batch: "shop", name: "quiet", type: .metric, value: 1)]
-        })
+        try store.insert(
+            (0..<1000).flatMap { i in
+                [
+                    MetricRow(timestamp: hour(i), batch: "shop", name: "orders", type: .metric, value: Double(i % 24)),
+                    MetricRow(timestamp: hour(i), batch: "shop", name: "quiet", type: .metric, value: 1),
+                ]
+            })
         try store.insert([
             MetricRow(timestamp: hour(500), batch: "shop", name: "orders", type: .thumbsup, value: 1),
             MetricRow(timestamp: hour(700), batch: "shop", name: "orders", type: .thumbsdown, value: 1),

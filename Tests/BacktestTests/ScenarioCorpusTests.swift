@@ -1,8 +1,9 @@
-@testable import Backtest
 import Engine
 import Foundation
 import Replay
 import Testing
+
+@testable import Backtest
 
 @Suite struct ScenarioCorpusTests {
     @Test func expectedAlertsBecomeWindowsOnTheSeriesOwnRows() throws {

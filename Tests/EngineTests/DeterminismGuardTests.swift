@@ -5,8 +5,10 @@ import Testing
 /// Engine logic reaches time, randomness, files, processes and the network only through ports;
 /// only `Sources/Engine/Adapters` may touch them directly.
 @Suite struct DeterminismGuardTests {
-    static let forbidden = ["Date()", "Date.now", ".random(", "SystemRandomNumberGenerator", "FileManager", "URLSession",
-                            "Process()", "ProcessInfo", "FileHandle", "arc4random", "DispatchTime.now", "CFAbsoluteTimeGetCurrent"]
+    static let forbidden = [
+        "Date()", "Date.now", ".random(", "SystemRandomNumberGenerator", "FileManager", "URLSession",
+        "Process()", "ProcessInfo", "FileHandle", "arc4random", "DispatchTime.now", "CFAbsoluteTimeGetCurrent",
+    ]
 
     @Test func engineLogicOutsideAdaptersUsesNoAmbientState() throws {
         let engine = repositoryRoot.appendingPathComponent("Sources/Engine")

@@ -13,7 +13,8 @@ func quietLogger() -> Logger {
 /// Anomstack's detector settings (`metrics/profiles/anomstack.yaml`: PCA and KNN on smoothed,
 /// differenced, lagged values), as YAML to append to a batch: for tests of the jobs written
 /// against that two-model stack rather than the shipped NOVELTY default.
-let anomstackProfile = (try? String(contentsOf: repositoryRoot.appendingPathComponent("metrics/profiles/anomstack.yaml"), encoding: .utf8))
+let anomstackProfile =
+    (try? String(contentsOf: repositoryRoot.appendingPathComponent("metrics/profiles/anomstack.yaml"), encoding: .utf8))
     ?? "anomstack_profile_missing: metrics/profiles/anomstack.yaml could not be read\n"
 
 /// Loads one batch from YAML text (with the built-in defaults), failing the test on errors.
@@ -34,8 +35,10 @@ struct Harness {
     let folder: any MetricsFolder
     let ingestRunner: any IngestFunctionRunner
 
-    init(now: Date = referenceTime, rows: [SourceRow] = [], folder: any MetricsFolder = InMemoryMetricsFolder([:]),
-         ingestRunner: any IngestFunctionRunner = CannedIngestRunner()) throws {
+    init(
+        now: Date = referenceTime, rows: [SourceRow] = [], folder: any MetricsFolder = InMemoryMetricsFolder([:]),
+        ingestRunner: any IngestFunctionRunner = CannedIngestRunner()
+    ) throws {
         database = try SQLiteDatabase(path: ":memory:")
         clock = TestClock(now)
         source = StaticDataSource(rows: rows)
@@ -44,9 +47,10 @@ struct Harness {
     }
 
     var context: JobContext {
-        JobContext(clock: clock, seed: 7, stores: database, models: models, sources: source, ingestRunner: ingestRunner,
-                   deliveries: database, mutes: database, channels: channel.everyMethod, plots: plots,
-                   templates: TemplateRenderer(folder: folder), logger: quietLogger())
+        JobContext(
+            clock: clock, seed: 7, stores: database, models: models, sources: source, ingestRunner: ingestRunner,
+            deliveries: database, mutes: database, channels: channel.everyMethod, plots: plots,
+            templates: TemplateRenderer(folder: folder), logger: quietLogger())
     }
 
     func store(_ table: String = "metrics") throws -> any MetricStore { try database.store(table: table) }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Server
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -30,9 +31,13 @@ final class ServerHarness: @unchecked Sendable {
         ingest_default_schedule_status: RUNNING
         """
 
-    init(files: [String: String] = ["shop/shop.yaml": ServerHarness.shopYAML,
-                                   "empty/empty.yaml": "metric_batch: empty\ningest_sql: select 1\n"],
-         protectReads: Bool = false) async throws {
+    init(
+        files: [String: String] = [
+            "shop/shop.yaml": ServerHarness.shopYAML,
+            "empty/empty.yaml": "metric_batch: empty\ningest_sql: select 1\n",
+        ],
+        protectReads: Bool = false
+    ) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("engine-server-\(UUID().uuidString)")
         for (path, text) in files {
             let url = directory.appendingPathComponent("metrics/\(path)")
@@ -41,16 +46,20 @@ final class ServerHarness: @unchecked Sendable {
         }
         var logger = Logger(label: "server-test")
         logger.logLevel = .critical
-        let installation = LocalInstallation(metricsDirectory: directory.appendingPathComponent("metrics"),
-                                             databasePath: directory.appendingPathComponent("engine.db").path,
-                                             environment: ["ENGINE_PLOTS": directory.appendingPathComponent("plots").path],
-                                             overrides: [], logger: logger)
+        let installation = LocalInstallation(
+            metricsDirectory: directory.appendingPathComponent("metrics"),
+            databasePath: directory.appendingPathComponent("engine.db").path,
+            environment: ["ENGINE_PLOTS": directory.appendingPathComponent("plots").path],
+            overrides: [], logger: logger)
         database = try SQLiteDatabase(path: installation.databasePath)
         clock = TestClock(referenceTime)
-        let deployment = LocalDeployment(installation: installation, database: database, clock: clock,
-                                         limits: .init(maxConcurrentRuns: 2, runTimeout: nil, reloadInterval: 3600))
-        application = try await deployment.application(settings: ServeSettings(host: "127.0.0.1", port: 0, apiToken: Self.token,
-                                                                               protectReads: protectReads, pageSize: 1))
+        let deployment = LocalDeployment(
+            installation: installation, database: database, clock: clock,
+            limits: .init(maxConcurrentRuns: 2, runTimeout: nil, reloadInterval: 3600))
+        application = try await deployment.application(
+            settings: ServeSettings(
+                host: "127.0.0.1", port: 0, apiToken: Self.token,
+                protectReads: protectReads, pageSize: 1))
         try seed()
         let ready = AsyncStream<Int>.makeStream()
         let app = application.application { port in ready.continuation.yield(port) }
@@ -72,10 +81,14 @@ final class ServerHarness: @unchecked Sendable {
             rows.append(MetricRow(timestamp: t, batch: "shop", name: "visits", type: .score, value: 0.1))
         }
         let alertTime = referenceTime.addingTimeInterval(-1800)
-        rows.append(MetricRow(timestamp: alertTime, batch: "shop", name: "orders", type: .alert, value: 1,
-                              metadata: "{\"severity\":\"critical\",\"smoothed_score\":0.9700}"))
-        rows.append(MetricRow(timestamp: alertTime, batch: "shop", name: "orders", type: .tholdalert, value: 1,
-                              metadata: "{\"bound\":\"upper\",\"limit\":50.0000,\"value\":90.0000}"))
+        rows.append(
+            MetricRow(
+                timestamp: alertTime, batch: "shop", name: "orders", type: .alert, value: 1,
+                metadata: "{\"severity\":\"critical\",\"smoothed_score\":0.9700}"))
+        rows.append(
+            MetricRow(
+                timestamp: alertTime, batch: "shop", name: "orders", type: .tholdalert, value: 1,
+                metadata: "{\"bound\":\"upper\",\"limit\":50.0000,\"value\":90.0000}"))
         try store.insert(rows)
     }
 
@@ -93,8 +106,10 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     private final class NoRedirects: NSObject, URLSessionTaskDelegate {
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        func urlSession(
+            _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
+        ) {
             completionHandler(nil)
         }
     }
@@ -108,8 +123,10 @@ final class ServerHarness: @unchecked Sendable {
     }()
 
     /// Sends a request; `auth` adds the bearer token, `cookie` a Cookie header.
-    func request(_ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
-                 auth: Bool = false, cookie: String? = nil, headers: [String: String] = [:]) async throws -> Reply {
+    func request(
+        _ method: String, _ path: String, body: String? = nil, contentType: String = "application/json",
+        auth: Bool = false, cookie: String? = nil, headers: [String: String] = [:]
+    ) async throws -> Reply {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!, timeoutInterval: 20)
         request.httpMethod = method
         if let body {

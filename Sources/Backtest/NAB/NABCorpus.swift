@@ -82,7 +82,9 @@ public enum NABCorpus {
     /// where they overlap.
     public static func readLabels(_ url: URL) throws -> [String: [ClosedRange<Date>]] {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw BacktestError("\(url.path): cannot read the labels file: \(error.localizedDescription)") }
+        do { data = try Data(contentsOf: url) } catch {
+            throw BacktestError("\(url.path): cannot read the labels file: \(error.localizedDescription)")
+        }
         return try labels(json: data, file: url.path)
     }
 
@@ -94,12 +96,13 @@ public enum NABCorpus {
         var out: [String: [ClosedRange<Date>]] = [:]
         for (path, value) in json {
             guard let pairs = value as? [[String]] else { throw BacktestError("\(file): '\(path)': expected a list of [start, end] pairs") }
-            out[path] = NABSeries.mergingOverlaps(try pairs.map { pair in
-                guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
-                    throw BacktestError("\(file): '\(path)': bad window \(pair)")
-                }
-                return a...b
-            })
+            out[path] = NABSeries.mergingOverlaps(
+                try pairs.map { pair in
+                    guard pair.count == 2, let a = MetricTimestamp.parse(pair[0]), let b = MetricTimestamp.parse(pair[1]), a <= b else {
+                        throw BacktestError("\(file): '\(path)': bad window \(pair)")
+                    }
+                    return a...b
+                })
         }
         return out
     }

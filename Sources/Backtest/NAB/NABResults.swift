@@ -23,7 +23,9 @@ public enum NABResults {
         let name = exact.lastPathComponent
         let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix("_" + name) }.sorted()
         guard candidates.count == 1 else {
-            throw BacktestError("\(results.path): no results file for \(path)" + (candidates.count > 1 ? " (several match: \(candidates.joined(separator: ", ")))" : ""))
+            throw BacktestError(
+                "\(results.path): no results file for \(path)"
+                    + (candidates.count > 1 ? " (several match: \(candidates.joined(separator: ", ")))" : ""))
         }
         return folder.appendingPathComponent(candidates[0])
     }

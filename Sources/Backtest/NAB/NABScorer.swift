@@ -70,7 +70,8 @@ public struct NABScorer: Sendable {
         var windowNumber = firstWindow
         for (i, t) in timestamps.enumerated() {
             if current == nil, let next = pending.first, t == next.lowerBound,
-               let left = firstIndex[next.lowerBound], let right = firstIndex[next.upperBound] {
+                let left = firstIndex[next.lowerBound], let right = firstIndex[next.upperBound]
+            {
                 pending.removeFirst()
                 current = (windowNumber, right, Double(right - left + 1))
                 windowNumber += 1
@@ -109,7 +110,8 @@ public struct NABScorer: Sendable {
             total += file.score
         }
         let labelled = series.reduce(0) { $0 + $1.windows.count }
-        let null = -profile.fnWeight * Double(labelled), perfect = profile.tpWeight * Double(labelled)
+        let null = -profile.fnWeight * Double(labelled)
+        let perfect = profile.tpWeight * Double(labelled)
         let normalized = perfect > null ? 100 * (total - null) / (perfect - null) : 0
         return Result(profile: profile.name, threshold: threshold, rawScore: total, normalizedScore: normalized, files: files)
     }
@@ -150,7 +152,10 @@ public struct NABScorer: Sendable {
 
     func scoreFile(path: String, rows: [Row], threshold: Double, windows: Set<Int>) -> FileResult {
         var windowScore = [Int: Double]()
-        var fp = 0.0, tp = 0, fpCount = 0, fn = 0
+        var fp = 0.0
+        var tp = 0
+        var fpCount = 0
+        var fn = 0
         for row in rows {
             let detected = row.score >= threshold
             if let w = row.window {
@@ -167,7 +172,8 @@ public struct NABScorer: Sendable {
         }
         let missed = windows.count - windowScore.count
         let score = fp + windowScore.values.reduce(0, +) - profile.fnWeight * Double(missed)
-        return FileResult(path: path, score: score, truePositives: tp, falsePositives: fpCount, falseNegatives: fn,
-                          windows: windows.count, windowsDetected: windowScore.count)
+        return FileResult(
+            path: path, score: score, truePositives: tp, falsePositives: fpCount, falseNegatives: fn,
+            windows: windows.count, windowsDetected: windowScore.count)
     }
 }

@@ -26,8 +26,9 @@ public struct DuckDBDataSource: DataSource {
         }
         let output: Subprocess.Output
         do {
-            output = try Subprocess.run(cli, (remote ? [] : ["-readonly"]) + ["-json", path, "-c", sql],
-                                        environment: environment, timeout: timeout)
+            output = try Subprocess.run(
+                cli, (remote ? [] : ["-readonly"]) + ["-json", path, "-c", sql],
+                environment: environment, timeout: timeout)
         } catch {
             throw JobError("cannot start the DuckDB CLI '\(cli)' (pip install duckdb-cli, or set ANOMSTACK_DUCKDB_CLI): \(error)")
         }

@@ -20,18 +20,23 @@ public struct TursoDataSource: DataSource {
     }
 
     public func query(_ sql: String) async throws -> [SourceRow] {
-        let body = CanonicalJSON.object(["requests": .array([
-            .object(["type": .string("execute"), "stmt": .object(["sql": .string(sql)])]),
-            .object(["type": .string("close")]),
-        ])]).text
+        let body = CanonicalJSON.object([
+            "requests": .array([
+                .object(["type": .string("execute"), "stmt": .object(["sql": .string(sql)])]),
+                .object(["type": .string("close")]),
+            ])
+        ]).text
         var headers = ["Content-Type": "application/json"]
         if let token, !token.isEmpty { headers["Authorization"] = "Bearer \(token)" }
-        let response = try await transport.send(HTTPRequest(method: "POST", url: url.appendingPathComponent("v2/pipeline"),
-                                                            headers: headers, body: Data(body.utf8)))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: url.appendingPathComponent("v2/pipeline"),
+                headers: headers, body: Data(body.utf8)))
         let text = String(decoding: response.body, as: UTF8.self)
         guard response.status == 200 else { throw JobError("Turso answered \(response.status): \(text.prefix(300))") }
         guard let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any],
-              let first = (object["results"] as? [[String: Any]])?.first else {
+            let first = (object["results"] as? [[String: Any]])?.first
+        else {
             throw JobError("Turso's answer has no results: \(text.prefix(300))")
         }
         if first["type"] as? String == "error" {
@@ -39,7 +44,8 @@ public struct TursoDataSource: DataSource {
             throw JobError("Turso: \(message)")
         }
         guard let result = ((first["response"] as? [String: Any])?["result"]) as? [String: Any],
-              let columns = result["cols"] as? [[String: Any]], let rows = result["rows"] as? [[[String: Any]]] else {
+            let columns = result["cols"] as? [[String: Any]], let rows = result["rows"] as? [[[String: Any]]]
+        else {
             throw JobError("Turso's answer is not an execute result: \(text.prefix(300))")
         }
         let names = columns.map { (($0["name"] as? String) ?? "").lowercased() }
@@ -85,8 +91,10 @@ public struct ClickHouseDataSource: DataSource {
         if let user, !user.isEmpty { headers["X-ClickHouse-User"] = user }
         if let password, !password.isEmpty { headers["X-ClickHouse-Key"] = password }
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
-        let response = try await transport.send(HTTPRequest(method: "POST", url: components.url!, headers: headers,
-                                                            body: Data((trimmed + "\nFORMAT JSONEachRow").utf8)))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: components.url!, headers: headers,
+                body: Data((trimmed + "\nFORMAT JSONEachRow").utf8)))
         let text = String(decoding: response.body, as: UTF8.self)
         guard response.status == 200 else {
             throw JobError("ClickHouse answered \(response.status): \(text.trimmingCharacters(in: .whitespacesAndNewlines).prefix(300))")

@@ -9,9 +9,13 @@ extension SourceValue {
         case is NSNull: self = .null
         case let text as String: self = .text(text)
         case let number as NSNumber:
-            if String(cString: number.objCType) == "c" { self = .integer(number.boolValue ? 1 : 0) }
-            else if let integer = Int64("\(number)") { self = .integer(integer) }
-            else { self = .real(number.doubleValue) }
+            if String(cString: number.objCType) == "c" {
+                self = .integer(number.boolValue ? 1 : 0)
+            } else if let integer = Int64("\(number)") {
+                self = .integer(integer)
+            } else {
+                self = .real(number.doubleValue)
+            }
         default: self = .text("\(value)")
         }
     }

@@ -7,10 +7,20 @@ struct JobRunConditions {
     let values: [String]
 
     init(batch: String?, job: JobKind?, status: JobStatus?) {
-        var columns: [String] = [], values: [String] = []
-        if let batch { columns.append("batch"); values.append(batch) }
-        if let job { columns.append("job"); values.append(job.rawValue) }
-        if let status { columns.append("status"); values.append(status.rawValue) }
+        var columns: [String] = []
+        var values: [String] = []
+        if let batch {
+            columns.append("batch")
+            values.append(batch)
+        }
+        if let job {
+            columns.append("job")
+            values.append(job.rawValue)
+        }
+        if let status {
+            columns.append("status")
+            values.append(status.rawValue)
+        }
         self.columns = columns
         self.values = values
     }

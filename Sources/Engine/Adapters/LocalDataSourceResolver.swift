@@ -50,8 +50,9 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         case "duckdb", "motherduck":
             let path = batch[.duckdbPath] ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
             let target = batch.db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
-            return DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
-                                    token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])
+            return DuckDBDataSource(
+                cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
+                token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])
         case "turso":
             guard let url = environment["ANOMSTACK_TURSO_DATABASE_URL"].flatMap(TursoDataSource.endpoint) else {
                 throw JobError("\(batch.file): db: turso needs ANOMSTACK_TURSO_DATABASE_URL (libsql://… or https://…)")
@@ -64,16 +65,18 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             guard let url = URL(string: host.contains("://") ? host : "\(scheme)://\(host):\(port)/") else {
                 throw JobError("\(batch.file): db: clickhouse: ANOMSTACK_CLICKHOUSE_HOST '\(host)' is not a host name")
             }
-            return ClickHouseDataSource(url: url, user: environment["ANOMSTACK_CLICKHOUSE_USER"],
-                                        password: environment["ANOMSTACK_CLICKHOUSE_PASSWORD"],
-                                        database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
+            return ClickHouseDataSource(
+                url: url, user: environment["ANOMSTACK_CLICKHOUSE_USER"],
+                password: environment["ANOMSTACK_CLICKHOUSE_PASSWORD"],
+                database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
         case "bigquery":
             return try bigQuery(for: batch)
         case "snowflake":
             return try snowflake(for: batch)
         default:
-            throw JobError("\(batch.file): key 'db': data source '\(batch.db)' is not supported "
-                           + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse, bigquery, snowflake)")
+            throw JobError(
+                "\(batch.file): key 'db': data source '\(batch.db)' is not supported "
+                    + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse, bigquery, snowflake)")
         }
     }
 
@@ -92,9 +95,10 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             endpoint = url
         }
         let transport = URLSessionTransport(timeout: 120)
-        return BigQueryDataSource(project: project, location: environment["ANOMSTACK_BIGQUERY_LOCATION"], endpoint: endpoint,
-                                  tokens: GoogleAccessTokens(account: account, scope: BigQueryDataSource.scope, transport: transport),
-                                  transport: transport)
+        return BigQueryDataSource(
+            project: project, location: environment["ANOMSTACK_BIGQUERY_LOCATION"], endpoint: endpoint,
+            tokens: GoogleAccessTokens(account: account, scope: BigQueryDataSource.scope, transport: transport),
+            transport: transport)
     }
 
     private func snowflake(for batch: BatchConfig) throws -> any DataSource {
@@ -113,8 +117,9 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             pem = text
         } else {
             let hint = variable("PASSWORD") == nil ? "" : " (Snowflake's SQL API does not take a password)"
-            throw JobError("\(batch.file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
-                           + "key registered with ALTER USER … SET RSA_PUBLIC_KEY\(hint)")
+            throw JobError(
+                "\(batch.file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
+                    + "key registered with ALTER USER … SET RSA_PUBLIC_KEY\(hint)")
         }
         let key: RSASigningKey
         do { key = try RSASigningKey(pem: pem, label: label) } catch { throw JobError("\(batch.file): db: snowflake: \(error)") }
@@ -125,7 +130,8 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         }
         var context: [String: String] = [:]
         for name in ["warehouse", "database", "schema", "role"] { context[name] = variable(name.uppercased()) }
-        return SnowflakeDataSource(account: account, user: user, endpoint: endpoint, key: key, context: context,
-                                   transport: URLSessionTransport(timeout: 120))
+        return SnowflakeDataSource(
+            account: account, user: user, endpoint: endpoint, key: key, context: context,
+            transport: URLSessionTransport(timeout: 120))
     }
 }

@@ -41,19 +41,21 @@ public struct LocalInstallation: Sendable {
 
     /// The model stores of `batches`' `model_path`s, relative to the working directory.
     public func modelStore(batches: [BatchConfig]) throws -> BatchRoutedModelStore {
-        try BatchRoutedModelStore(batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                                  environment: environment)
+        try BatchRoutedModelStore(
+            batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            environment: environment)
     }
 
     /// Builds the job context on `clock` with the given model store.
     public func context(clock: any EngineClock, seed: UInt64, models: any ModelStore, database: any EngineStore) throws -> JobContext {
-        JobContext(clock: clock, seed: seed, stores: database,
-                          models: models,
-                          sources: LocalDataSourceResolver(database: database as? SQLiteDatabase, environment: environment),
-                          ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
-                          deliveries: database, mutes: database, channels: channels, plots: plotSink,
-                          templates: TemplateRenderer(folder: folder), logger: logger,
-                          memo: DetectorMemo(), llm: languageModel)
+        JobContext(
+            clock: clock, seed: seed, stores: database,
+            models: models,
+            sources: LocalDataSourceResolver(database: database as? SQLiteDatabase, environment: environment),
+            ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
+            deliveries: database, mutes: database, channels: channels, plots: plotSink,
+            templates: TemplateRenderer(folder: folder), logger: logger,
+            memo: DetectorMemo(), llm: languageModel)
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
@@ -114,15 +116,17 @@ public struct LocalInstallation: Sendable {
     public func runLeases(database: any EngineStore, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
         let process = ProcessInfo.processInfo
         let host = process.hostName
-        return RunLeases(store: database, holder: "\(host):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait,
-                         holderIsGone: { Self.isGoneProcess(holder: $0, host: host) })
+        return RunLeases(
+            store: database, holder: "\(host):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait,
+            holderIsGone: { Self.isGoneProcess(holder: $0, host: host) })
     }
 
     /// Whether `holder` (`host:pid`) names a process of `host` that no longer exists. A process
     /// that exists but belongs to someone else (EPERM) is alive.
     static func isGoneProcess(holder: String, host: String) -> Bool {
         guard let colon = holder.lastIndex(of: ":"), holder[..<colon] == host,
-              let pid = Int32(holder[holder.index(after: colon)...]), pid > 0 else { return false }
+            let pid = Int32(holder[holder.index(after: colon)...]), pid > 0
+        else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 }

@@ -13,44 +13,44 @@ public struct PythonIngestRunner: IngestFunctionRunner {
     }
 
     static let wrapper = #"""
-import datetime, json, math, sys
-source = sys.stdin.read()
-real_stdout = sys.stdout
-sys.stdout = sys.stderr
-namespace = {"__name__": "__ingest_fn__"}
-exec(compile(source, "<ingest_fn>", "exec"), namespace)
-if "ingest" not in namespace:
-    sys.stderr.write("ingest_fn defines no function named ingest()\n")
-    sys.exit(3)
-result = namespace["ingest"]()
-if hasattr(result, "to_dict"):
-    records = result.to_dict(orient="records")
-elif result is None:
-    records = []
-else:
-    records = list(result)
-def plain(value):
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    return str(value)
-out = []
-for record in records:
-    if not isinstance(record, dict):
-        sys.stderr.write("ingest() returned a record that is not a dict: %r\n" % (record,))
-        sys.exit(4)
-    out.append({str(k): plain(v) for k, v in record.items()})
-json.dump(out, real_stdout, separators=(",", ":"))
-"""#
+        import datetime, json, math, sys
+        source = sys.stdin.read()
+        real_stdout = sys.stdout
+        sys.stdout = sys.stderr
+        namespace = {"__name__": "__ingest_fn__"}
+        exec(compile(source, "<ingest_fn>", "exec"), namespace)
+        if "ingest" not in namespace:
+            sys.stderr.write("ingest_fn defines no function named ingest()\n")
+            sys.exit(3)
+        result = namespace["ingest"]()
+        if hasattr(result, "to_dict"):
+            records = result.to_dict(orient="records")
+        elif result is None:
+            records = []
+        else:
+            records = list(result)
+        def plain(value):
+            if value is None or isinstance(value, str):
+                return value
+            if isinstance(value, bool):
+                return str(value)
+            if hasattr(value, "isoformat"):
+                return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and not math.isfinite(value):
+                return None
+            if isinstance(value, (int, float)):
+                return value
+            return str(value)
+        out = []
+        for record in records:
+            if not isinstance(record, dict):
+                sys.stderr.write("ingest() returned a record that is not a dict: %r\n" % (record,))
+                sys.exit(4)
+            out.append({str(k): plain(v) for k, v in record.items()})
+        json.dump(out, real_stdout, separators=(",", ":"))
+        """#
 
     public func run(source: String, batch: String, now: Date, timeout: TimeInterval) throws -> Data {
         var environment = ProcessInfo.processInfo.environment
@@ -58,28 +58,32 @@ json.dump(out, real_stdout, separators=(",", ":"))
         environment["ANOMSTACK_NOW"] = MetricTimestamp.format(now)
         let output: Subprocess.Output
         do {
-            output = try Subprocess.run(python, ["-c", Self.wrapper], environment: environment, workingDirectory: workingDirectory,
-                                        input: Data(source.utf8), timeout: timeout, outputLimit: Self.outputLimit)
+            output = try Subprocess.run(
+                python, ["-c", Self.wrapper], environment: environment, workingDirectory: workingDirectory,
+                input: Data(source.utf8), timeout: timeout, outputLimit: Self.outputLimit)
         } catch {
             throw JobError("cannot start \(python) for ingest_fn of \(batch): \(error)")
         }
         if output.overflowed {
-            throw JobError("ingest_fn of \(batch) returned more than \(Self.outputLimit >> 20) MiB of rows and was stopped: "
-                           + "return fewer rows per run (a shorter window), or split the batch")
+            throw JobError(
+                "ingest_fn of \(batch) returned more than \(Self.outputLimit >> 20) MiB of rows and was stopped: "
+                    + "return fewer rows per run (a shorter window), or split the batch")
         }
         if output.timedOut {
             throw JobError("ingest_fn of \(batch) ran past ingest_fn_timeout_seconds (\(Fixed.format(timeout, 0)) s) and was stopped")
         }
         guard output.status == 0 else {
             if let module = Self.missingModule(in: output.errorText) {
-                throw JobError("ingest_fn of \(batch) needs the Python module '\(module)', which \(python) cannot import: "
-                               + "install it where the engine runs (pip install \(module)), or remove the import")
+                throw JobError(
+                    "ingest_fn of \(batch) needs the Python module '\(module)', which \(python) cannot import: "
+                        + "install it where the engine runs (pip install \(module)), or remove the import")
             }
             throw JobError("ingest_fn of \(batch) failed (exit \(output.status)): \(String(output.errorText.suffix(2000)))")
         }
         if output.stdout.isEmpty {
-            throw JobError("ingest_fn of \(batch) exited (status 0) without handing back any rows: "
-                           + "did it call sys.exit() or os._exit() before ingest() returned?")
+            throw JobError(
+                "ingest_fn of \(batch) exited (status 0) without handing back any rows: "
+                    + "did it call sys.exit() or os._exit() before ingest() returned?")
         }
         return output.stdout
     }

@@ -29,20 +29,21 @@ public final class SQLiteDatabase: MetricStores, Sendable {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("1 job runs") { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS job_runs (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    job TEXT NOT NULL,
-                    batch TEXT NOT NULL,
-                    as_of TEXT NOT NULL,
-                    started_at TEXT NOT NULL,
-                    finished_at TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    rows_written INTEGER NOT NULL,
-                    error TEXT
-                );
-                CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS job_runs (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        job TEXT NOT NULL,
+                        batch TEXT NOT NULL,
+                        as_of TEXT NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        rows_written INTEGER NOT NULL,
+                        error TEXT
+                    );
+                    CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id);
+                    """)
         }
         migrator.registerMigration("2 job run durations") { db in
             if try !db.columns(in: "job_runs").contains(where: { $0.name == "duration_ms" }) {
@@ -68,19 +69,20 @@ public final class SQLiteDatabase: MetricStores, Sendable {
     public func store(table: String) throws -> any MetricStore {
         guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
         try writer.write { db in
-            try db.execute(sql: """
-                CREATE TABLE IF NOT EXISTS "\(table)" (
-                    metric_timestamp TEXT NOT NULL,
-                    metric_batch TEXT NOT NULL,
-                    metric_name TEXT NOT NULL,
-                    metric_type TEXT NOT NULL,
-                    metric_value REAL NOT NULL,
-                    metadata TEXT,
-                    PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp)
-                ) WITHOUT ROWID;
-                -- Covers the dashboard's aggregates by batch, type and time (count, span, value sum).
-                CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS "\(table)" (
+                        metric_timestamp TEXT NOT NULL,
+                        metric_batch TEXT NOT NULL,
+                        metric_name TEXT NOT NULL,
+                        metric_type TEXT NOT NULL,
+                        metric_value REAL NOT NULL,
+                        metadata TEXT,
+                        PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp)
+                    ) WITHOUT ROWID;
+                    -- Covers the dashboard's aggregates by batch, type and time (count, span, value sum).
+                    CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value);
+                    """)
         }
         return SQLiteMetricStore(database: self, table: table)
     }
@@ -95,14 +97,17 @@ public struct SQLiteMetricStore: MetricStore {
     public func insert(_ rows: [MetricRow]) throws -> Int {
         guard !rows.isEmpty else { return 0 }
         return try database.writer.write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO "\(table)" (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                """)
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO "\(table)" (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
             var inserted = 0
             for row in rows {
-                try statement.execute(arguments: [MetricTimestamp.format(row.timestamp), row.batch, row.name,
-                                                  row.type.rawValue, row.value, row.metadata])
+                try statement.execute(arguments: [
+                    MetricTimestamp.format(row.timestamp), row.batch, row.name,
+                    row.type.rawValue, row.value, row.metadata,
+                ])
                 inserted += db.changesCount
             }
             return inserted
@@ -135,21 +140,27 @@ public struct SQLiteMetricStore: MetricStore {
     public func extent(_ query: MetricQuery) throws -> MetricExtent {
         guard let (filter, arguments) = filter(query) else { return MetricExtent(count: 0, first: nil, last: nil, valueSum: 0) }
         let columns = "metric_timestamp, metric_value"
-        let source = query.latest.map {
-            "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0)))"
-        } ?? "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter))"
+        let source =
+            query.latest.map {
+                "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0)))"
+            } ?? "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter))"
         return try database.selecting { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
-                """, arguments: StatementArguments(arguments))
-            let first: String? = row?[1], last: String? = row?[2]
-            return MetricExtent(count: row?[0] ?? 0, first: first.flatMap(MetricTimestamp.parse),
-                                last: last.flatMap(MetricTimestamp.parse), valueSum: row?[3] ?? 0)
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
+                    """, arguments: StatementArguments(arguments))
+            let first: String? = row?[1]
+            let last: String? = row?[2]
+            return MetricExtent(
+                count: row?[0] ?? 0, first: first.flatMap(MetricTimestamp.parse),
+                last: last.flatMap(MetricTimestamp.parse), valueSum: row?[3] ?? 0)
         }
     }
 
     public func rows(_ query: MetricQuery) throws -> [MetricRow] {
-        guard var (filter, arguments) = filter(query) else { return [] }
+        guard let (filter, filterArguments) = filter(query) else { return [] }
+        var arguments = filterArguments
         let columns = "metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata"
         let sql: String
         // One metric's latest rows come newest first from the index and are reversed here:
@@ -197,8 +208,11 @@ public struct SQLiteMetricStore: MetricStore {
         }
     }
 
-    public func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
-        -> [String: [MetricType: MetricExtent]] {
+    public func extentsByMetric(
+        batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date
+    ) throws
+        -> [String: [MetricType: MetricExtent]]
+    {
         guard !types.isEmpty else { return [:] }
         let until = MetricTimestamp.format(through)
         let typeList = types.map { _ in "?" }.joined(separator: ",")
@@ -238,9 +252,11 @@ public struct SQLiteMetricStore: MetricStore {
             var result: [String: [MetricType: MetricExtent]] = [:]
             for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)) {
                 guard let type = MetricType(rawValue: row[1]) else { continue }
-                let first: String? = row[3], last: String? = row[4]
-                result[row[0], default: [:]][type] = MetricExtent(count: row[2], first: first.flatMap(MetricTimestamp.parse),
-                                                                  last: last.flatMap(MetricTimestamp.parse), valueSum: row[5])
+                let first: String? = row[3]
+                let last: String? = row[4]
+                result[row[0], default: [:]][type] = MetricExtent(
+                    count: row[2], first: first.flatMap(MetricTimestamp.parse),
+                    last: last.flatMap(MetricTimestamp.parse), valueSum: row[5])
             }
             return result
         }
@@ -248,19 +264,24 @@ public struct SQLiteMetricStore: MetricStore {
 
     public func metricNames(batch: String, type: MetricType) throws -> [String] {
         try database.selecting { db in
-            try String.fetchAll(db.cachedStatement(sql: MetricNamesQuery.sql(table: table, batch: "?1", type: "?2")), arguments: [batch, type.rawValue])
+            try String.fetchAll(
+                db.cachedStatement(sql: MetricNamesQuery.sql(table: table, batch: "?1", type: "?2")), arguments: [batch, type.rawValue])
         }
     }
 
     public func record(_ run: JobRun) throws {
         try database.writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [run.job.rawValue, run.batch, MetricTimestamp.format(run.asOf),
-                                 MetricTimestamp.format(run.startedAt), MetricTimestamp.format(run.finishedAt),
-                                 run.status.rawValue, run.rowsWritten, run.error,
-                                 Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded())])
+            try db.execute(
+                sql: """
+                    INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    run.job.rawValue, run.batch, MetricTimestamp.format(run.asOf),
+                    MetricTimestamp.format(run.startedAt), MetricTimestamp.format(run.finishedAt),
+                    run.status.rawValue, run.rowsWritten, run.error,
+                    Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded()),
+                ])
         }
     }
 
@@ -275,10 +296,13 @@ public struct SQLiteMetricStore: MetricStore {
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
         try database.selecting { db in
             var counts: [String: (runs: Int, failed: Int)] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT substr(started_at, 1, 10), COUNT(*), SUM(status = 'failed') FROM job_runs
-                WHERE batch = ? AND started_at >= ? AND started_at <= ? GROUP BY 1
-                """, arguments: [batch, MetricTimestamp.format(from), MetricTimestamp.format(through)]) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT substr(started_at, 1, 10), COUNT(*), SUM(status = 'failed') FROM job_runs
+                    WHERE batch = ? AND started_at >= ? AND started_at <= ? GROUP BY 1
+                    """, arguments: [batch, MetricTimestamp.format(from), MetricTimestamp.format(through)])
+            {
                 counts[row[0]] = (row[1], row[2])
             }
             return counts
@@ -288,15 +312,18 @@ public struct SQLiteMetricStore: MetricStore {
     private func fetchRuns(batch: String?, job: JobKind? = nil, status: JobStatus? = nil, order: String, limit: Int?) throws -> [JobRun] {
         try database.selecting { db in
             let conditions = JobRunConditions(batch: batch, job: job, status: status)
-            let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
+            let sql =
+                "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
                 + conditions.clause { _ in "?" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(conditions.values)).compactMap { row in
                 guard let job = JobKind(rawValue: row[0]), let status = JobStatus(rawValue: row[5]),
-                      let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
-                      var finished = MetricTimestamp.parse(row[4]) else { return nil }
+                    let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
+                    var finished = MetricTimestamp.parse(row[4])
+                else { return nil }
                 if let milliseconds: Int = row[8] { finished = started.addingTimeInterval(Double(milliseconds) / 1000) }
-                return JobRun(job: job, batch: row[1], asOf: asOf, startedAt: started, finishedAt: finished,
-                              status: status, rowsWritten: row[6], error: row[7])
+                return JobRun(
+                    job: job, batch: row[1], asOf: asOf, startedAt: started, finishedAt: finished,
+                    status: status, rowsWritten: row[6], error: row[7])
             }
         }
     }
@@ -311,8 +338,9 @@ public struct SQLiteMetricStore: MetricStore {
 
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
         try database.writer.write { db in
-            try db.execute(sql: "DELETE FROM job_runs WHERE batch = ? AND started_at < ?",
-                           arguments: [batch, MetricTimestamp.format(date)])
+            try db.execute(
+                sql: "DELETE FROM job_runs WHERE batch = ? AND started_at < ?",
+                arguments: [batch, MetricTimestamp.format(date)])
             return db.changesCount
         }
     }

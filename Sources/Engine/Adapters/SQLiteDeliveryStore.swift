@@ -43,13 +43,17 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         return try writer.write { db in
             var inserted = 0
             for d in deliveries {
-                try db.execute(sql: """
-                    INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
-                                            next_attempt_at, delivered_at, notification, target, message, attachment)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                    """, arguments: [d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method,
-                                     d.status.rawValue, MetricTimestamp.format(d.createdAt), MetricTimestamp.format(d.nextAttemptAt),
-                                     try StoredJSON.encode(d.notification), try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), d.attachment])
+                try db.execute(
+                    sql: """
+                        INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
+                                                next_attempt_at, delivered_at, notification, target, message, attachment)
+                        VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """,
+                    arguments: [
+                        d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method,
+                        d.status.rawValue, MetricTimestamp.format(d.createdAt), MetricTimestamp.format(d.nextAttemptAt),
+                        try StoredJSON.encode(d.notification), try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), d.attachment,
+                    ])
                 inserted += db.changesCount
             }
             return inserted
@@ -62,10 +66,11 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
 
     private static func delivery(_ row: Row) throws -> Delivery {
         let notification = try StoredJSON.decode(AlertNotification.self, row["notification"])
-        var d = Delivery(notification: notification, method: row["method"], target: try StoredJSON.decode(DeliveryTarget.self, row["target"]),
-                         message: try StoredJSON.decode(ComposedMessage.self, row["message"]), attachment: row["attachment"],
-                         status: DeliveryStatus(rawValue: row["status"]) ?? .failed,
-                         createdAt: MetricTimestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0))
+        var d = Delivery(
+            notification: notification, method: row["method"], target: try StoredJSON.decode(DeliveryTarget.self, row["target"]),
+            message: try StoredJSON.decode(ComposedMessage.self, row["message"]), attachment: row["attachment"],
+            status: DeliveryStatus(rawValue: row["status"]) ?? .failed,
+            createdAt: MetricTimestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0))
         d.id = row["id"]
         d.attempts = row["attempts"]
         d.lastError = row["last_error"]
@@ -76,7 +81,8 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
 
     public func due(batch: String?, now: Date, limit: Int) throws -> [Delivery] {
         try selecting { db in
-            let sql = "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
+            let sql =
+                "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?"
                 + (batch == nil ? "" : " AND batch = ?") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
             var arguments: StatementArguments = [MetricTimestamp.format(now)]
             if let batch { arguments += [batch] }
@@ -86,9 +92,10 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
 
     public func claim(id: String, now: Date, until: Date) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: """
-                UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?
-                """, arguments: [MetricTimestamp.format(until), id, MetricTimestamp.format(now)])
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?
+                    """, arguments: [MetricTimestamp.format(until), id, MetricTimestamp.format(now)])
             return db.changesCount == 1
         }
     }
@@ -96,13 +103,15 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     public func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws {
         try writer.write { db in
             let time = MetricTimestamp.format(at)
-            try db.execute(sql: """
-                UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
-                    delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
-                WHERE id = ? AND status != 'delivered'
-                """, arguments: [status.rawValue, error, MetricTimestamp.format(nextAttemptAt), status.rawValue, time, id])
-            try db.execute(sql: "INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)",
-                           arguments: [id, time, status.rawValue, error])
+            try db.execute(
+                sql: """
+                    UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                        delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+                    WHERE id = ? AND status != 'delivered'
+                    """, arguments: [status.rawValue, error, MetricTimestamp.format(nextAttemptAt), status.rawValue, time, id])
+            try db.execute(
+                sql: "INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)",
+                arguments: [id, time, status.rawValue, error])
         }
     }
 
@@ -117,9 +126,12 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         try selecting { db in
             var byStatus: [DeliveryStatus: Int] = [:]
             var failed = 0
-            for row in try Row.fetchAll(db, sql: """
-                SELECT status, COUNT(*), TOTAL(attempts - CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) FROM deliveries GROUP BY status
-                """) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT status, COUNT(*), TOTAL(attempts - CASE WHEN status = 'delivered' THEN 1 ELSE 0 END) FROM deliveries GROUP BY status
+                    """)
+            {
                 if let status = DeliveryStatus(rawValue: row[0]) { byStatus[status] = row[1] }
                 failed += Int(row[2] as Double)
             }
@@ -129,10 +141,11 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
 
     public func setMute(_ mute: Mute) throws {
         try writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO mutes (batch, metric, until, reason) VALUES (?, ?, ?, ?)
-                ON CONFLICT (batch, metric) DO UPDATE SET until = excluded.until, reason = excluded.reason
-                """, arguments: [mute.batch, mute.metric ?? "", MetricTimestamp.format(mute.until), mute.reason])
+            try db.execute(
+                sql: """
+                    INSERT INTO mutes (batch, metric, until, reason) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (batch, metric) DO UPDATE SET until = excluded.until, reason = excluded.reason
+                    """, arguments: [mute.batch, mute.metric ?? "", MetricTimestamp.format(mute.until), mute.reason])
         }
     }
 

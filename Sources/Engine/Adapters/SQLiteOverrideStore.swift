@@ -32,12 +32,16 @@ extension SQLiteDatabase: OverrideStore {
 
     public func setSchedule(_ change: ScheduleOverride) throws {
         try writer.write { db in
-            try db.execute(sql: """
-                INSERT INTO schedule_overrides (batch, job, running, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (batch, job) DO UPDATE SET running = excluded.running,
-                    changed_by = excluded.changed_by, changed_at = excluded.changed_at
-                """, arguments: [change.batch, change.job.rawValue, change.running, change.changedBy,
-                                 MetricTimestamp.format(change.changedAt)])
+            try db.execute(
+                sql: """
+                    INSERT INTO schedule_overrides (batch, job, running, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (batch, job) DO UPDATE SET running = excluded.running,
+                        changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                    """,
+                arguments: [
+                    change.batch, change.job.rawValue, change.running, change.changedBy,
+                    MetricTimestamp.format(change.changedAt),
+                ])
         }
     }
 
@@ -54,16 +58,18 @@ extension SQLiteDatabase: OverrideStore {
         try writer.write { db in
             let at = MetricTimestamp.format(change.changedAt)
             if let value = change.value {
-                try db.execute(sql: """
-                    INSERT INTO setting_overrides (batch, key, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (batch, key) DO UPDATE SET value = excluded.value,
-                        changed_by = excluded.changed_by, changed_at = excluded.changed_at
-                    """, arguments: [change.batch, change.key, value, change.changedBy, at])
+                try db.execute(
+                    sql: """
+                        INSERT INTO setting_overrides (batch, key, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (batch, key) DO UPDATE SET value = excluded.value,
+                            changed_by = excluded.changed_by, changed_at = excluded.changed_at
+                        """, arguments: [change.batch, change.key, value, change.changedBy, at])
             } else {
                 try db.execute(sql: "DELETE FROM setting_overrides WHERE batch = ? AND key = ?", arguments: [change.batch, change.key])
             }
-            try db.execute(sql: "INSERT INTO setting_changes (batch, key, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [change.batch, change.key, change.value, change.changedBy, at])
+            try db.execute(
+                sql: "INSERT INTO setting_changes (batch, key, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [change.batch, change.key, change.value, change.changedBy, at])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,14 +20,18 @@ struct Subprocess {
 
     /// Runs `program` (looked up on PATH) with `arguments`. A program that writes more than
     /// `outputLimit` bytes to stdout is killed, so its output cannot exhaust memory.
-    static func run(_ program: String, _ arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
-                    input: Data? = nil, timeout: TimeInterval, outputLimit: Int = .max) throws -> Output {
+    static func run(
+        _ program: String, _ arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
+        input: Data? = nil, timeout: TimeInterval, outputLimit: Int = .max
+    ) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [program] + arguments
         if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.environment = environment
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

@@ -69,7 +69,8 @@ public struct ChangeDetection: Sendable, Hashable {
             let start = regimeStart(before: i)
             let reference = Array(values[start..<(start < firstTested ? firstTested : i)])
             guard reference.count >= minimumReference, !snoozed(i, span: snoozeN),
-                  let spread = RobustStatistics.Spread(reference) else { continue }
+                let spread = RobustStatistics.Spread(reference)
+            else { continue }
             let z = spread.z(values[i])
             if abs(z) > threshold, !beyondRange || (z > 0 ? values[i] > values[..<i].max()! : values[i] < values[..<i].min()!) {
                 flagged.insert(i)
@@ -77,11 +78,13 @@ public struct ChangeDetection: Sendable, Hashable {
             }
         }
         if shiftWindowN > 0, values.count > shiftWindowN, !flagged.contains(last),
-           !snoozed(last, span: max(snoozeN, shiftWindowN)) {
+            !snoozed(last, span: max(snoozeN, shiftWindowN))
+        {
             let windowStart = values.count - shiftWindowN
             let reference = Array(values[regimeStart(before: windowStart)..<windowStart])
             if reference.count >= minimumReference, let spread = RobustStatistics.Spread(reference),
-               let recent = RobustStatistics.median(Array(values[windowStart...])) {
+                let recent = RobustStatistics.median(Array(values[windowStart...]))
+            {
                 let standardError = 1.2533 * spread.scale / Double(shiftWindowN).squareRoot()
                 let move = recent - spread.median
                 let z = standardError > 0 ? move / standardError : (move == 0 ? 0 : (move > 0 ? .infinity : -.infinity))

@@ -36,8 +36,10 @@ public struct PreprocessParams: Sendable, Hashable {
     /// Subtract the value one season earlier (matched by time) before differencing; nil = off.
     public var season: ResampleFrequency?
 
-    public init(diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean,
-                season: ResampleFrequency? = nil) {
+    public init(
+        diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean,
+        season: ResampleFrequency? = nil
+    ) {
         self.diffN = diffN
         self.smoothN = smoothN
         self.lagsN = lagsN
@@ -70,8 +72,9 @@ public struct BatchConfig: Sendable {
     public var models: [ModelConfig] {
         self[.modelConfigs].compactMap { entry in
             guard let map = entry.mapValue, let name = map["model_name"]?.stringValue else { return nil }
-            return ModelConfig(name: name, tag: map["model_tag"]?.stringValue ?? name.lowercased(),
-                               params: map["model_params"]?.mapValue ?? [:])
+            return ModelConfig(
+                name: name, tag: map["model_tag"]?.stringValue ?? name.lowercased(),
+                params: map["model_params"]?.mapValue ?? [:])
         }
     }
     public var combination: ScoreCombination { self[.modelCombinationMethod] }
@@ -82,10 +85,11 @@ public struct BatchConfig: Sendable {
             guard let n = p[key]?.intValue else { preconditionFailure("the built-in preprocess_params lack '\(key)'") }
             return n
         }
-        return PreprocessParams(diffN: count("diff_n"), smoothN: count("smooth_n"), lagsN: count("lags_n"),
-                                freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
-                                freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean,
-                                season: p["season"]?.stringValue.flatMap(ResampleFrequency.init))
+        return PreprocessParams(
+            diffN: count("diff_n"), smoothN: count("smooth_n"), lagsN: count("lags_n"),
+            freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
+            freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean,
+            season: p["season"]?.stringValue.flatMap(ResampleFrequency.init))
     }
 
     public var trainMaxN: Int { self[.trainMaxN] }

@@ -13,8 +13,10 @@ public struct BatchLoader: Sendable {
     /// Settings changed at run time, per batch: key (dotted as for `--set`) to value text.
     public let settings: [String: [String: String]]
 
-    public init(folder: any MetricsFolder, environment: [String: String] = [:], overrides: [String] = [],
-                settings: [String: [String: String]] = [:]) {
+    public init(
+        folder: any MetricsFolder, environment: [String: String] = [:], overrides: [String] = [],
+        settings: [String: [String: String]] = [:]
+    ) {
         self.folder = folder
         self.environment = environment
         self.overrides = overrides
@@ -33,7 +35,8 @@ public struct BatchLoader: Sendable {
         do {
             builtin = try ConfigDocument(path: "(built-in defaults)", text: BuiltinDefaults.yaml)
         } catch {
-            return Result(batches: [], errors: [error as? ConfigError ?? ConfigError(file: "(built-in defaults)", key: nil, line: nil, message: "\(error)")])
+            return Result(
+                batches: [], errors: [error as? ConfigError ?? ConfigError(file: "(built-in defaults)", key: nil, line: nil, message: "\(error)")])
         }
         let schema = ConfigSchema(defaults: builtin.values)
         var defaults = ConfigValue.map(builtin.values)
@@ -77,8 +80,10 @@ public struct BatchLoader: Sendable {
                 continue
             }
             if let other = seen[name] {
-                errors.append(ConfigError(file: file, key: "metric_batch", line: document.keyLines["metric_batch"],
-                                          message: "batch '\(name)' is already defined in \(other)"))
+                errors.append(
+                    ConfigError(
+                        file: file, key: "metric_batch", line: document.keyLines["metric_batch"],
+                        message: "batch '\(name)' is already defined in \(other)"))
                 continue
             }
             seen[name] = file
@@ -90,7 +95,11 @@ public struct BatchLoader: Sendable {
 
             let environmentValues = environmentOverrides(batch: name)
             fileErrors += schema.checkKeys(environmentValues.values, file: "environment", lines: [:])
-                .map { var e = $0; e.key = environmentValues.variables[$0.key ?? ""] ?? $0.key; return e }
+                .map {
+                    var e = $0
+                    e.key = environmentValues.variables[$0.key ?? ""] ?? $0.key
+                    return e
+                }
             merged = merged.merged(with: .map(environmentValues.values))
             for key in environmentValues.values.keys { origin[key] = ("environment \(environmentValues.variables[key] ?? key)", nil) }
 
@@ -171,7 +180,10 @@ public struct BatchLoader: Sendable {
     }
 
     private static func error(_ error: any Error, file: String) -> ConfigError {
-        if var e = error as? ConfigError { e.file = file; return e }
+        if var e = error as? ConfigError {
+            e.file = file
+            return e
+        }
         return ConfigError(file: file, key: nil, line: nil, message: "cannot read: \(error)")
     }
 }

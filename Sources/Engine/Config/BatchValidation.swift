@@ -59,9 +59,10 @@ public struct BatchValidation: Sendable {
     /// Renders the batch's alert templates for a sample alert, so a broken one is reported here
     /// rather than falling back to the default when an alert fires.
     func alertTemplateErrors(_ batch: BatchConfig, renderer: TemplateRenderer, now: Date) -> [ConfigError] {
-        let sample = AlertNotification(kind: .alert, batch: batch.name, metric: "sample_metric", timestamp: now, value: 1, score: 0.9,
-                                       smoothedScore: 0.9, threshold: batch.alertThreshold, severity: .warning,
-                                       methods: batch.alertMethods, tags: [:])
+        let sample = AlertNotification(
+            kind: .alert, batch: batch.name, metric: "sample_metric", timestamp: now, value: 1, score: 0.9,
+            smoothedScore: 0.9, threshold: batch.alertThreshold, severity: .warning,
+            methods: batch.alertMethods, tags: [:])
         return NotificationComposer(templates: renderer).compose(sample, batch: batch, hasChart: true).1.map { message in
             let key = ["alert_template_title", "alert_template_text", "alert_template_html"].first { message.contains($0) }
             return ConfigError(file: batch.file, key: key, line: nil, message: "does not render: \(message)")

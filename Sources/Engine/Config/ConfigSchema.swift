@@ -32,8 +32,10 @@ public struct ConfigSchema: Sendable {
         return keys
     }()
     /// Anomstack's own templated SQL and hooks: accepted so its folders load, not used by this engine.
-    static let acceptedUnusedKeys = ["train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
-                                     "dashboard_sql", "delete_sql", "summary_sql", "metric_sql"]
+    static let acceptedUnusedKeys = [
+        "train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
+        "dashboard_sql", "delete_sql", "summary_sql", "metric_sql",
+    ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 
     public init(defaults: [String: ConfigValue]) {
@@ -62,7 +64,7 @@ public struct ConfigSchema: Sendable {
     static func conforms(_ value: ConfigValue, to kind: Kind) -> Bool {
         switch (kind, value) {
         case (.any, _), (.bool, .bool), (.int, .int), (.number, .int), (.number, .double), (.string, .string),
-             (.list, .list), (.map, .map), (.list, .null), (.map, .null):
+            (.list, .list), (.map, .map), (.list, .null), (.map, .null):
             return true
         case (.int, .double(let d)):
             return d.rounded() == d
@@ -159,7 +161,9 @@ public struct ConfigSchema: Sendable {
         }
         if let freq = params["freq"], freq != .null {
             if freq.stringValue.flatMap(ResampleFrequency.init) == nil {
-                fail("preprocess_params", "'freq' must be a frequency such as 30s, 15min, 1h, 1D or 1W, got \(freq.stringValue.map { "'\($0)'" } ?? freq.kindName)")
+                fail(
+                    "preprocess_params",
+                    "'freq' must be a frequency such as 30s, 15min, 1h, 1D or 1W, got \(freq.stringValue.map { "'\($0)'" } ?? freq.kindName)")
             }
         }
         if let season = params["season"], season != .null, season.stringValue.flatMap(ResampleFrequency.init) == nil {
@@ -180,11 +184,17 @@ public struct ConfigSchema: Sendable {
         var tags = Set<String>()
         for (index, entry) in list.enumerated() {
             let at = "entry \(index + 1)"
-            guard let map = entry.mapValue else { fail("model_configs", "\(at): expected a map"); continue }
+            guard let map = entry.mapValue else {
+                fail("model_configs", "\(at): expected a map")
+                continue
+            }
             for key in map.keys.sorted() where !["model_name", "model_tag", "model_params"].contains(key) {
                 fail("model_configs", "\(at): unknown key '\(key)'")
             }
-            guard let name = map["model_name"]?.stringValue else { fail("model_configs", "\(at): missing model_name"); continue }
+            guard let name = map["model_name"]?.stringValue else {
+                fail("model_configs", "\(at): missing model_name")
+                continue
+            }
             guard let detector = DetectorRegistry.detector(named: name) else {
                 let known = DetectorRegistry.modelNames
                 let hint = NearestName.nearest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
@@ -201,8 +211,9 @@ public struct ConfigSchema: Sendable {
                     fail("model_configs", "\(at) (\(name)): unknown parameter '\(param)'\(hint)")
                     continue
                 }
-                if !Self.conforms(v, to: kind) { fail("model_configs", "\(at) (\(name)): '\(param)' must be \(kind.name)") }
-                else if kind == .int, let problem = IntegerBounds.problem(v, in: IntegerBounds.detectorRange(for: param)) {
+                if !Self.conforms(v, to: kind) {
+                    fail("model_configs", "\(at) (\(name)): '\(param)' must be \(kind.name)")
+                } else if kind == .int, let problem = IntegerBounds.problem(v, in: IntegerBounds.detectorRange(for: param)) {
                     fail("model_configs", "\(at) (\(name)): '\(param)' \(problem)")
                 }
             }
@@ -216,10 +227,16 @@ public struct ConfigSchema: Sendable {
     private func checkThresholds(_ value: ConfigValue?, fail: (String, String) -> Void) {
         guard let map = value?.mapValue else { return }
         for (metric, bounds) in map.sorted(by: { $0.key < $1.key }) {
-            guard let b = bounds.mapValue else { fail("tholdalert_thresholds", "'\(metric)': expected {upper, lower}"); continue }
+            guard let b = bounds.mapValue else {
+                fail("tholdalert_thresholds", "'\(metric)': expected {upper, lower}")
+                continue
+            }
             for (key, v) in b.sorted(by: { $0.key < $1.key }) {
-                if !["upper", "lower"].contains(key) { fail("tholdalert_thresholds", "'\(metric)': unknown bound '\(key)'") }
-                else if v.doubleValue == nil { fail("tholdalert_thresholds", "'\(metric)'.\(key) must be a number") }
+                if !["upper", "lower"].contains(key) {
+                    fail("tholdalert_thresholds", "'\(metric)': unknown bound '\(key)'")
+                } else if v.doubleValue == nil {
+                    fail("tholdalert_thresholds", "'\(metric)'.\(key) must be a number")
+                }
             }
         }
     }
@@ -249,7 +266,10 @@ public struct ConfigSchema: Sendable {
         }
         for (index, route) in (values[.alertRoutes]?.listValue ?? []).enumerated() {
             let at = "route \(index + 1)"
-            guard let map = route.mapValue else { fail("alert_routes", "\(at): expected a map"); continue }
+            guard let map = route.mapValue else {
+                fail("alert_routes", "\(at): expected a map")
+                continue
+            }
             for key in map.keys.sorted() where !["match", "methods", "email_to", "slack_channel", "webhook_url"].contains(key) {
                 fail("alert_routes", "\(at): unknown key '\(key)'")
             }

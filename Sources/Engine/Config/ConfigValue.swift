@@ -30,8 +30,9 @@ public enum ConfigValue: Sendable, Hashable {
     init(node: Node, budget: inout Int) throws {
         budget -= 1
         guard budget >= 0 else {
-            throw ConfigError(file: "", key: nil, line: node.mark?.line,
-                              message: "the document expands to more than \(Self.maxValues) values (nested YAML aliases?)")
+            throw ConfigError(
+                file: "", key: nil, line: node.mark?.line,
+                message: "the document expands to more than \(Self.maxValues) values (nested YAML aliases?)")
         }
         switch node {
         case .scalar(let scalar):
@@ -124,7 +125,8 @@ public enum ConfigValue: Sendable, Hashable {
         // A map keyed by positions overlays a list element by element, so a dotted key such as
         // `model_configs.0.model_params.quiet_n` reaches one detector's setting.
         if case .list(var items) = self, case .map(let top) = overlay,
-           top.keys.allSatisfy({ Int($0).map(items.indices.contains) ?? false }) {
+            top.keys.allSatisfy({ Int($0).map(items.indices.contains) ?? false })
+        {
             for (key, value) in top {
                 let index = Int(key)!
                 items[index] = items[index].merged(with: value)
@@ -167,8 +169,9 @@ public struct ConfigDocument: Sendable {
     public init(path: String, text: String) throws {
         self.path = path
         guard text.utf8.count <= Self.maxBytes else {
-            throw ConfigError(file: path, key: nil, line: nil,
-                              message: "is \(text.utf8.count) bytes; a configuration file may hold at most \(Self.maxBytes)")
+            throw ConfigError(
+                file: path, key: nil, line: nil,
+                message: "is \(text.utf8.count) bytes; a configuration file may hold at most \(Self.maxBytes)")
         }
         let node: Node?
         do {

@@ -26,7 +26,8 @@ struct ChannelScoreCache: Sendable {
     /// `timestamps[0]`; nil when the new window does not start inside the cached one.
     func shift(to timestamps: [Date]) -> Int? {
         guard let first = timestamps.first else { return nil }
-        var low = 0, high = self.timestamps.count
+        var low = 0
+        var high = self.timestamps.count
         while low < high {
             let mid = (low + high) / 2
             if self.timestamps[mid] < first { low = mid + 1 } else { high = mid }

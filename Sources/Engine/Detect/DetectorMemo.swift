@@ -35,5 +35,11 @@ public final class DetectorMemo: @unchecked Sendable {
         lock.withLock { scores[key] = channelScores }
     }
     /// Drops what is kept under `key` (a model found unreadable).
-    func forget(_ key: String) { lock.withLock { models[key] = nil; lists[key] = nil; scores[key] = nil } }
+    func forget(_ key: String) {
+        lock.withLock {
+            models[key] = nil
+            lists[key] = nil
+            scores[key] = nil
+        }
+    }
 }

@@ -24,7 +24,8 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
     public var training: [Double]
 
     enum CodingKeys: String, CodingKey {
-        case variant, columns, training = "training_base64"
+        case variant, columns
+        case training = "training_base64"
     }
 
     public init(variant: Variant, columns: Int, training: [Double]) {
@@ -57,8 +58,10 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
             let side = Self.skewSign(column)
             for r in 0..<m {
                 let v = column[n - m + r]
-                let atOrBelow = Self.count(in: sorted) { $0 <= v }, atOrAbove = n - Self.count(in: sorted) { $0 < v }
-                let left = -log(Double(atOrBelow) / Double(n)), right = -log(Double(atOrAbove) / Double(n))
+                let atOrBelow = Self.count(in: sorted) { $0 <= v }
+                let atOrAbove = n - Self.count(in: sorted) { $0 < v }
+                let left = -log(Double(atOrBelow) / Double(n))
+                let right = -log(Double(atOrAbove) / Double(n))
                 // PyOD's `U_l·(−sign(s − 1)) + U_r·sign(s + 1)`: the right tail for s = 1, the left for −1, both for 0.
                 let skewed = (side > 0 ? 0 : left) + (side < 0 ? 0 : right)
                 switch variant {
@@ -72,7 +75,8 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
 
     /// How many of `sorted`'s leading values satisfy `isBefore` (a binary search).
     static func count(in sorted: [Double], where isBefore: (Double) -> Bool) -> Int {
-        var low = 0, high = sorted.count
+        var low = 0
+        var high = sorted.count
         while low < high {
             let mid = (low + high) / 2
             if isBefore(sorted[mid]) { low = mid + 1 } else { high = mid }
@@ -86,7 +90,8 @@ public struct EmpiricalCDFDetector: Sendable, Hashable, Decodable {
         let n = Double(column.count)
         guard n > 0 else { return 0 }
         let mean = column.reduce(0, +) / n
-        var m2 = 0.0, m3 = 0.0
+        var m2 = 0.0
+        var m3 = 0.0
         for v in column {
             let d = v - mean
             m2 += d * d

@@ -35,23 +35,29 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
     /// Fits on `x` (`n_bins`, `alpha`, `tol`); returns the detector and the training rows' scores.
     public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> (HBOSDetector, [Double]) {
         let bins = max(params["n_bins"]?.intValue ?? defaultBins, 2)
-        var edges: [[Double]] = [], densities: [[Double]] = []
+        var edges: [[Double]] = []
+        var densities: [[Double]] = []
         for c in 0..<x.columns {
             let column = (0..<x.rows).map { x.values[$0 * x.columns + c] }
             let (e, d) = histogram(column, bins: bins)
             edges.append(e)
             densities.append(d)
         }
-        let detector = HBOSDetector(bins: bins, alpha: params["alpha"]?.doubleValue ?? 0.1, tolerance: params["tol"]?.doubleValue ?? 0.5,
-                                    edges: edges, densities: densities)
+        let detector = HBOSDetector(
+            bins: bins, alpha: params["alpha"]?.doubleValue ?? 0.1, tolerance: params["tol"]?.doubleValue ?? 0.5,
+            edges: edges, densities: densities)
         return (detector, detector.decisionFunction(x))
     }
 
     /// numpy's `histogram(values, bins, density=True)`: equal bins from the least value to the
     /// greatest (±0.5 around a constant), each `[low, high)` but the last `[low, high]`.
     static func histogram(_ values: [Double], bins: Int) -> (edges: [Double], densities: [Double]) {
-        var low = values.min() ?? 0, high = values.max() ?? 0
-        if low == high { low -= 0.5; high += 0.5 }
+        var low = values.min() ?? 0
+        var high = values.max() ?? 0
+        if low == high {
+            low -= 0.5
+            high += 0.5
+        }
         let step = (high - low) / Double(bins)
         var edges = (0...bins).map { low + Double($0) * step }
         edges[bins] = high
@@ -69,7 +75,8 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
 
     /// The index of the first element of `sorted` greater than `value`.
     static func upperBound(_ sorted: [Double], _ value: Double) -> Int {
-        var lo = 0, hi = sorted.count
+        var lo = 0
+        var hi = sorted.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
@@ -95,7 +102,8 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
     /// One value's score on one feature, from that feature's bin edges and bin scores.
     func score(_ v: Double, edges e: [Double], binScores scores: [Double], sparsest: Double) -> Double {
         // np.digitize(right=True): i with e[i-1] < v <= e[i]; 0 below the first edge, bins + 1 above the last.
-        var lo = 0, hi = e.count
+        var lo = 0
+        var hi = e.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if e[mid] < v { lo = mid + 1 } else { hi = mid }

@@ -27,7 +27,8 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
     private var forest: Forest
 
     enum CodingKeys: String, CodingKey {
-        case trees, samples, features, bootstrap, seed, columns, training = "training_base64"
+        case trees, samples, features, bootstrap, seed, columns
+        case training = "training_base64"
     }
 
     public static let defaultTrees = 100
@@ -41,8 +42,9 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
         self.seed = seed
         self.columns = columns
         self.training = training
-        forest = Forest(trees: trees, samples: samples, features: features, bootstrap: bootstrap, seed: seed,
-                        columns: columns, training: training)
+        forest = Forest(
+            trees: trees, samples: samples, features: features, bootstrap: bootstrap, seed: seed,
+            columns: columns, training: training)
     }
 
     /// Fits on `x` with PyOD's parameters (`n_estimators`, `max_samples` as "auto", a count or a
@@ -62,9 +64,10 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
         let samples = resolved(params["max_samples"], of: n, otherwise: defaultSamples)
         let features = resolved(params["max_features"], of: x.columns, otherwise: x.columns)
         let randomState = params["random_state"]?.intValue.map { UInt64(bitPattern: Int64($0)) }
-        let detector = IsolationForestDetector(trees: trees, samples: min(max(samples, 1), n), features: min(max(features, 1), max(x.columns, 1)),
-                                               bootstrap: params["bootstrap"]?.boolValue ?? false, seed: randomState ?? seed,
-                                               columns: x.columns, training: x.values)
+        let detector = IsolationForestDetector(
+            trees: trees, samples: min(max(samples, 1), n), features: min(max(features, 1), max(x.columns, 1)),
+            bootstrap: params["bootstrap"]?.boolValue ?? false, seed: randomState ?? seed,
+            columns: x.columns, training: x.values)
         return (detector, detector.decisionFunction(x))
     }
 
@@ -78,15 +81,19 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
             throw DecodingError.dataCorruptedError(forKey: .training, in: container, debugDescription: "not base64 float64 data")
         }
         let columns = try container.decode(Int.self, forKey: .columns)
-        let trees = try container.decode(Int.self, forKey: .trees), samples = try container.decode(Int.self, forKey: .samples)
+        let trees = try container.decode(Int.self, forKey: .trees)
+        let samples = try container.decode(Int.self, forKey: .samples)
         let features = try container.decode(Int.self, forKey: .features)
         guard columns > 0, training.count % columns == 0, training.count / columns >= samples, trees >= 1, samples >= 1,
-              (1...columns).contains(features) else {
-            throw DecodingError.dataCorruptedError(forKey: .columns, in: container,
-                                                   debugDescription: "\(training.count) values do not fit \(columns) columns, \(samples) samples and \(features) features")
+            (1...columns).contains(features)
+        else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .columns, in: container,
+                debugDescription: "\(training.count) values do not fit \(columns) columns, \(samples) samples and \(features) features")
         }
-        self.init(trees: trees, samples: samples, features: features, bootstrap: try container.decode(Bool.self, forKey: .bootstrap),
-                  seed: seed, columns: columns, training: training)
+        self.init(
+            trees: trees, samples: samples, features: features, bootstrap: try container.decode(Bool.self, forKey: .bootstrap),
+            seed: seed, columns: columns, training: training)
     }
 
     /// The seed as 16 hexadecimal digits: JSON numbers lose a 64-bit integer's low bits.
@@ -143,8 +150,9 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
                 for i in 0..<features { columnOrder.swapAt(i, i + Self.uniform(columns - i, &random)) }
                 let usable = Array(columnOrder[0..<features])
                 roots.append(Int32(feature.count))
-                grow(&chosen, 0..<chosen.count, depth: 0, maxDepth: maxDepth, usable: usable, columns: columns, training: training,
-                     random: &random)
+                grow(
+                    &chosen, 0..<chosen.count, depth: 0, maxDepth: maxDepth, usable: usable, columns: columns, training: training,
+                    random: &random)
             }
         }
 
@@ -153,8 +161,10 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
             min(Int(random.nextUnit() * Double(n)), n - 1)
         }
 
-        private mutating func grow(_ rows: inout [Int], _ range: Range<Int>, depth: Int, maxDepth: Int, usable: [Int], columns: Int,
-                                   training: [Double], random: inout Xoshiro256) {
+        private mutating func grow(
+            _ rows: inout [Int], _ range: Range<Int>, depth: Int, maxDepth: Int, usable: [Int], columns: Int,
+            training: [Double], random: inout Xoshiro256
+        ) {
             let node = feature.count
             func leaf() {
                 feature.append(-1)
@@ -167,7 +177,8 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
             var split: (feature: Int, low: Double, high: Double)?
             while split == nil, !candidates.isEmpty {
                 let f = candidates.remove(at: Self.uniform(candidates.count, &random))
-                var low = Double.infinity, high = -Double.infinity
+                var low = Double.infinity
+                var high = -Double.infinity
                 for r in range {
                     let v = training[rows[r] * columns + f]
                     low = min(low, v)
@@ -186,11 +197,13 @@ public struct IsolationForestDetector: Sendable, Hashable, Decodable {
                 rows.swapAt(r, middle)
                 middle += 1
             }
-            grow(&rows, range.lowerBound..<middle, depth: depth + 1, maxDepth: maxDepth, usable: usable, columns: columns,
-                 training: training, random: &random)
+            grow(
+                &rows, range.lowerBound..<middle, depth: depth + 1, maxDepth: maxDepth, usable: usable, columns: columns,
+                training: training, random: &random)
             right[node] = Int32(feature.count)
-            grow(&rows, middle..<range.upperBound, depth: depth + 1, maxDepth: maxDepth, usable: usable, columns: columns,
-                 training: training, random: &random)
+            grow(
+                &rows, middle..<range.upperBound, depth: depth + 1, maxDepth: maxDepth, usable: usable, columns: columns,
+                training: training, random: &random)
         }
 
         /// The sum over the trees of the path length of `row`.
@@ -213,8 +226,10 @@ extension IsolationForestDetector: Detector {
     public static let fileKey = "iforest"
     public static let modelNames = ["IForest"]
     public static let parameters: [String: ConfigSchema.Kind] =
-        ["contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
-         "random_state": .int, "n_jobs": .int].merging(TailCalibration.parameters) { $1 }
+        [
+            "contamination": .number, "n_estimators": .int, "max_samples": .any, "max_features": .number, "bootstrap": .bool,
+            "random_state": .int, "n_jobs": .int,
+        ].merging(TailCalibration.parameters) { $1 }
 
     public static func problems(in params: [String: ConfigValue]) -> [String] {
         var problems: [String] = []

@@ -18,7 +18,8 @@ public struct KNNDetector: Sendable, Hashable, Decodable {
     public var training: [Double]
 
     enum CodingKeys: String, CodingKey {
-        case neighbours, method, columns, training = "training_base64"
+        case neighbours, method, columns
+        case training = "training_base64"
     }
 
     public init(neighbours: Int, method: Method, columns: Int, training: [Double]) {
@@ -47,8 +48,10 @@ public struct KNNDetector: Sendable, Hashable, Decodable {
 
     /// Fits on `x`; returns the detector and the training points' own scores. With a memo, the
     /// neighbour lists of the previous training of the same key are updated, not recomputed.
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
-                           memoKey: String = "") -> (KNNDetector, [Double]) {
+    public static func fit(
+        _ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
+        memoKey: String = ""
+    ) -> (KNNDetector, [Double]) {
         let k = max(1, min(params["n_neighbors"]?.intValue ?? 5, max(x.rows - 1, 1)))
         let method = params["method"]?.stringValue.flatMap(Method.init) ?? .largest
         let detector = KNNDetector(neighbours: k, method: method, columns: x.columns, training: x.values)

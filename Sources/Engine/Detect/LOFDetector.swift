@@ -20,7 +20,10 @@ public struct LOFDetector: Sendable, Hashable, Decodable {
     public var densities: [Double]
 
     enum CodingKeys: String, CodingKey {
-        case neighbours, columns, training = "training_base64", kDistances = "k_distances_base64", densities = "densities_base64"
+        case neighbours, columns
+        case training = "training_base64"
+        case kDistances = "k_distances_base64"
+        case densities = "densities_base64"
     }
 
     public static let defaultNeighbours = 20
@@ -38,8 +41,10 @@ public struct LOFDetector: Sendable, Hashable, Decodable {
     /// Fits on `x` (`n_neighbors`, default 20, at most the rows less one, as scikit-learn
     /// clamps it); returns the detector and the training rows' own scores. With a memo, the
     /// neighbour lists of the previous training of the same key are updated, not recomputed.
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
-                           memoKey: String = "") -> (LOFDetector, [Double]) {
+    public static func fit(
+        _ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
+        memoKey: String = ""
+    ) -> (LOFDetector, [Double]) {
         let k = max(1, min(params["n_neighbors"]?.intValue ?? defaultNeighbours, max(x.rows - 1, 1)))
         let lists = memo.map { NeighbourLists.update($0.neighbours(memoKey), to: x, k: k) } ?? NeighbourLists(x: x, k: k)
         memo?.store(memoKey, lists)
@@ -91,12 +96,15 @@ public struct LOFDetector: Sendable, Hashable, Decodable {
             }
             return values
         }
-        self.init(neighbours: try container.decode(Int.self, forKey: .neighbours), columns: try container.decode(Int.self, forKey: .columns),
-                  training: try packed(.training), kDistances: try packed(.kDistances), densities: try packed(.densities))
+        self.init(
+            neighbours: try container.decode(Int.self, forKey: .neighbours), columns: try container.decode(Int.self, forKey: .columns),
+            training: try packed(.training), kDistances: try packed(.kDistances), densities: try packed(.densities))
         let rows = columns > 0 ? training.count / columns : 0
         guard columns > 0, training.count == rows * columns, kDistances.count == rows, densities.count == rows, neighbours >= 1 else {
-            throw DecodingError.dataCorruptedError(forKey: .columns, in: container,
-                                                   debugDescription: "\(training.count) values, \(kDistances.count) k-distances and \(densities.count) densities do not fit \(columns) columns")
+            throw DecodingError.dataCorruptedError(
+                forKey: .columns, in: container,
+                debugDescription:
+                    "\(training.count) values, \(kDistances.count) k-distances and \(densities.count) densities do not fit \(columns) columns")
         }
     }
 
@@ -106,8 +114,10 @@ extension LOFDetector: Detector {
     public static let fileKey = "lof"
     public static let modelNames = ["LOF"]
     public static let parameters: [String: ConfigSchema.Kind] =
-        ["contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
-         "novelty": .bool, "n_jobs": .int].merging(TailCalibration.parameters) { $1 }
+        [
+            "contamination": .number, "n_neighbors": .int, "algorithm": .string, "leaf_size": .int, "metric": .string, "p": .int,
+            "novelty": .bool, "n_jobs": .int,
+        ].merging(TailCalibration.parameters) { $1 }
 
     public static func problems(in params: [String: ConfigValue]) -> [String] {
         var problems: [String] = []

@@ -20,7 +20,8 @@ public struct LikelihoodDetector: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case median, scale, decades
-        case surpriseMean = "surprise_mean", surpriseSD = "surprise_sd"
+        case surpriseMean = "surprise_mean"
+        case surpriseSD = "surprise_sd"
     }
 
     public static let defaultDecades = 10.0
@@ -35,8 +36,9 @@ public struct LikelihoodDetector: Sendable, Hashable, Codable {
 
     public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> LikelihoodDetector {
         let spread = RobustStatistics.Spread((0..<x.rows).map { x.values[$0 * x.columns] })
-        var detector = LikelihoodDetector(median: spread?.median ?? 0, scale: spread?.scale ?? 0, surpriseMean: 0, surpriseSD: 0,
-                                          decades: params["decades"]?.doubleValue ?? defaultDecades)
+        var detector = LikelihoodDetector(
+            median: spread?.median ?? 0, scale: spread?.scale ?? 0, surpriseMean: 0, surpriseSD: 0,
+            decades: params["decades"]?.doubleValue ?? defaultDecades)
         let surprises = detector.surprise(x)
         let mean = surprises.reduce(0, +) / Double(max(surprises.count, 1))
         let variance = surprises.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(surprises.count, 1))

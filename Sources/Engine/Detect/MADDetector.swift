@@ -30,8 +30,9 @@ public struct MADDetector: Sendable, Hashable, Codable {
     public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> MADDetector {
         let column = (0..<x.rows).map { x.values[$0 * x.columns] }
         let spread = RobustStatistics.Spread(column)
-        return MADDetector(median: spread?.median ?? 0, scale: spread?.scale ?? 0,
-                           zScale: params["z_scale"]?.doubleValue ?? defaultZScale)
+        return MADDetector(
+            median: spread?.median ?? 0, scale: spread?.scale ?? 0,
+            zScale: params["z_scale"]?.doubleValue ?? defaultZScale)
     }
 
     /// The modified z-score of each row's current value; a constant training series makes any

@@ -24,7 +24,10 @@ struct NearestTrainingRows {
                         for j in 0..<n {
                             let rj = j * p
                             var sq = 0.0
-                            for c in 0..<p { let diff = x.values[ri + c] - t[rj + c]; sq += diff * diff }
+                            for c in 0..<p {
+                                let diff = x.values[ri + c] - t[rj + c]
+                                sq += diff * diff
+                            }
                             NeighbourLists.offer(sq, id: Double(j), to: d, nb, at: i * k, k: k)
                         }
                     }

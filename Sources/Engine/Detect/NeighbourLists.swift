@@ -30,7 +30,10 @@ struct NeighbourLists: Sendable {
                     for i in 0..<n {
                         for j in (i + 1)..<max(n, i + 1) {
                             var sq = 0.0
-                            for c in 0..<p { let diff = t[i * p + c] - t[j * p + c]; sq += diff * diff }
+                            for c in 0..<p {
+                                let diff = t[i * p + c] - t[j * p + c]
+                                sq += diff * diff
+                            }
                             Self.offer(sq, id: ids[j], to: d, nb, at: i * k, k: k)
                             Self.offer(sq, id: ids[i], to: d, nb, at: j * k, k: k)
                         }
@@ -44,7 +47,8 @@ struct NeighbourLists: Sendable {
     /// Falls back to a full computation when less than half the rows are shared.
     static func update(_ previous: NeighbourLists?, to x: FeatureMatrix, k: Int) -> NeighbourLists {
         guard let previous, previous.k == k, previous.columns == x.columns else { return NeighbourLists(x: x, k: k) }
-        let p = x.columns, n = x.rows
+        let p = x.columns
+        let n = x.rows
         var oldIndex: [Double: Int] = [:]
         oldIndex.reserveCapacity(previous.ids.count)
         for (i, id) in previous.ids.enumerated() { oldIndex[id] = i }
@@ -71,7 +75,10 @@ struct NeighbourLists: Sendable {
                 lists.neighbours.withUnsafeMutableBufferPointer { nb in
                     func distance(_ a: Int, _ b: Int) -> Double {
                         var sq = 0.0
-                        for c in 0..<p { let diff = t[a * p + c] - t[b * p + c]; sq += diff * diff }
+                        for c in 0..<p {
+                            let diff = t[a * p + c] - t[b * p + c]
+                            sq += diff * diff
+                        }
                         return sq
                     }
                     for j in 0..<n {
@@ -102,8 +109,10 @@ struct NeighbourLists: Sendable {
     /// keeping old rows would force most lists to be recomputed. Which of several equal
     /// distances is kept never changes a score.
     @inline(__always)
-    static func offer(_ value: Double, id: Double, to d: UnsafeMutableBufferPointer<Double>,
-                      _ nb: UnsafeMutableBufferPointer<Double>, at base: Int, k: Int) {
+    static func offer(
+        _ value: Double, id: Double, to d: UnsafeMutableBufferPointer<Double>,
+        _ nb: UnsafeMutableBufferPointer<Double>, at base: Int, k: Int
+    ) {
         var m = base + k - 1
         guard value < d[m] || (value == d[m] && id > nb[m]) else { return }
         while m > base && (d[m - 1] > value || (d[m - 1] == value && nb[m - 1] < id)) {

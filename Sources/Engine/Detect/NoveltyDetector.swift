@@ -41,7 +41,9 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case channels, floor, margin, spacing
-        case quietN = "quiet_n", recordThrough = "record_through", learnRows = "learn_rows"
+        case quietN = "quiet_n"
+        case recordThrough = "record_through"
+        case learnRows = "learn_rows"
     }
 
     /// The settings `model_params` may give, with their defaults.
@@ -75,30 +77,39 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
 
     /// Fits on `x`. With a memo that keeps channel scores, rows of `x` the memo's last training
     /// under `memoKey` scored are not scored again.
-    public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
-                           memoKey: String = "") -> NoveltyDetector {
+    public static func fit(
+        _ x: FeatureMatrix, params: [String: ConfigValue], memo: DetectorMemo? = nil,
+        memoKey: String = ""
+    ) -> NoveltyDetector {
         let settings = Settings(params)
         let values = (0..<x.rows).map { x[$0, 0] }
         let n = values.count
         // Windows shrink to half the training rows, so a short history still has a record to beat.
         let shrunk = { (window: Int) in min(window, max(n / 2, 2)) }
         let shortRun = { (run: Int) in min(run, max(n / 4, 1)) }
-        var channels = [ResidualChannel(lag: 0, window: shrunk(settings.pointWindow), run: 1),
-                        ResidualChannel(lag: 0, window: shrunk(settings.shiftWindow), run: shortRun(settings.shiftN)),
-                        ResidualChannel(lag: 0, window: shrunk(settings.slowShiftWindow), run: shortRun(settings.slowShiftN))]
+        var channels = [
+            ResidualChannel(lag: 0, window: shrunk(settings.pointWindow), run: 1),
+            ResidualChannel(lag: 0, window: shrunk(settings.shiftWindow), run: shortRun(settings.shiftN)),
+            ResidualChannel(lag: 0, window: shrunk(settings.slowShiftWindow), run: shortRun(settings.slowShiftN)),
+        ]
         let spacing = Self.medianSpacing(x.timestamps)
         let day = spacing.map(Self.dailyRows) ?? 0
-        for season in [day, 7 * day] where day >= 2 && n >= 2 * season + settings.shiftWindow
-            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation {
-            channels += [ResidualChannel(lag: season, window: settings.pointWindow, run: 1),
-                         ResidualChannel(lag: season, window: settings.shiftWindow, run: settings.seasonShiftN)]
+        for season in [day, 7 * day]
+        where day >= 2 && n >= 2 * season + settings.shiftWindow
+            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation
+        {
+            channels += [
+                ResidualChannel(lag: season, window: settings.pointWindow, run: 1),
+                ResidualChannel(lag: season, window: settings.shiftWindow, run: settings.seasonShiftN),
+            ]
         }
         let largest = values.reduce(0) { max($0, abs($1)) }
         // A young metric has not yet shown its whole day: its first morning rise would otherwise
         // beat a record learnt from the night.
         let learnRows = Int((settings.learnDays * Double(day)).rounded(.up))
-        var detector = NoveltyDetector(channels: channels, floor: largest * 1e-3 + 1e-9, quietN: settings.quietN, margin: settings.margin,
-                                       spacing: spacing, recordThrough: nil, learnRows: learnRows)
+        var detector = NoveltyDetector(
+            channels: channels, floor: largest * 1e-3 + 1e-9, quietN: settings.quietN, margin: settings.margin,
+            spacing: spacing, recordThrough: nil, learnRows: learnRows)
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
@@ -129,8 +140,10 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// Every channel's scores at `rows`, and the inputs they read (channels with the same lag
     /// share one differenced input). With `cache` (rows must then start at 0), rows whose
     /// inputs the cache has seen take its scores.
-    func channelScores(_ values: [Double], timestamps: [Date], rows: Range<Int>,
-                       reusing cache: ChannelScoreCache? = nil) -> (scores: [[Double?]], inputs: [Int: [Double?]]) {
+    func channelScores(
+        _ values: [Double], timestamps: [Date], rows: Range<Int>,
+        reusing cache: ChannelScoreCache? = nil
+    ) -> (scores: [[Double?]], inputs: [Int: [Double?]]) {
         var inputs: [Int: [Double?]] = [:]
         let shift = rows.lowerBound == 0 ? cache?.shift(to: timestamps) : nil
         let scores = channels.map { channel in
@@ -230,9 +243,13 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// Pearson correlation of the series with itself `lag` rows later.
     static func autocorrelation(_ values: [Double], lag: Int) -> Double {
         guard lag > 0, values.count > lag + 10 else { return 0 }
-        let a = values[..<(values.count - lag)], b = values[lag...]
-        let meanA = a.reduce(0, +) / Double(a.count), meanB = b.reduce(0, +) / Double(b.count)
-        var cross = 0.0, varA = 0.0, varB = 0.0
+        let a = values[..<(values.count - lag)]
+        let b = values[lag...]
+        let meanA = a.reduce(0, +) / Double(a.count)
+        let meanB = b.reduce(0, +) / Double(b.count)
+        var cross = 0.0
+        var varA = 0.0
+        var varB = 0.0
         for (u, v) in zip(a, b) {
             cross += (u - meanA) * (v - meanB)
             varA += (u - meanA) * (u - meanA)
@@ -247,9 +264,11 @@ extension NoveltyDetector: Detector {
     public static let fileKey = "novelty"
     public static let modelNames = ["NOVELTY"]
     public static let parameters: [String: ConfigSchema.Kind] =
-        ["point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int,
-         "season_shift_n": .int, "quiet_n": .int, "record_margin": .number, "record_floor": .number,
-         "season_min_autocorrelation": .number, "learn_days": .number]
+        [
+            "point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int,
+            "season_shift_n": .int, "quiet_n": .int, "record_margin": .number, "record_floor": .number,
+            "season_min_autocorrelation": .number, "learn_days": .number,
+        ]
 
     public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (NoveltyDetector, [Double]) {
         // Its ratios are already calibrated against the records; min-max scaling is not used.

@@ -19,7 +19,8 @@ public struct PCADetector: Sendable, Hashable, Codable {
     static let minimumWeight = 1e-12
 
     public static func fit(_ x: FeatureMatrix, params: [String: ConfigValue]) -> PCADetector {
-        let n = x.rows, p = x.columns
+        let n = x.rows
+        let p = x.columns
         let standardize = params["standardization"]?.boolValue ?? true
         var mean = [Double](repeating: 0, count: p)
         var scale = [Double](repeating: 1, count: p)
@@ -27,7 +28,12 @@ public struct PCADetector: Sendable, Hashable, Codable {
             for i in 0..<n { for j in 0..<p { mean[j] += x.values[i * p + j] } }
             for j in 0..<p { mean[j] /= Double(n) }
             var variance = [Double](repeating: 0, count: p)
-            for i in 0..<n { for j in 0..<p { let d = x.values[i * p + j] - mean[j]; variance[j] += d * d } }
+            for i in 0..<n {
+                for j in 0..<p {
+                    let d = x.values[i * p + j] - mean[j]
+                    variance[j] += d * d
+                }
+            }
             for j in 0..<p {
                 let sd = (variance[j] / Double(n)).squareRoot()
                 scale[j] = sd < 10 * Double.ulpOfOne * max(abs(mean[j]), 1) ? 1 : sd
@@ -35,7 +41,13 @@ public struct PCADetector: Sendable, Hashable, Codable {
         }
         var z = [Double](repeating: 0, count: n * p)
         var zMean = [Double](repeating: 0, count: p)
-        for i in 0..<n { for j in 0..<p { let v = (x.values[i * p + j] - mean[j]) / scale[j]; z[i * p + j] = v; zMean[j] += v } }
+        for i in 0..<n {
+            for j in 0..<p {
+                let v = (x.values[i * p + j] - mean[j]) / scale[j]
+                z[i * p + j] = v
+                zMean[j] += v
+            }
+        }
         for j in 0..<p { zMean[j] /= Double(n) }
         var covariance = [Double](repeating: 0, count: p * p)
         for i in 0..<n {
@@ -45,7 +57,12 @@ public struct PCADetector: Sendable, Hashable, Codable {
             }
         }
         let denominator = Double(max(n - 1, 1))
-        for a in 0..<p { for b in a..<p { covariance[a * p + b] /= denominator; covariance[b * p + a] = covariance[a * p + b] } }
+        for a in 0..<p {
+            for b in a..<p {
+                covariance[a * p + b] /= denominator
+                covariance[b * p + a] = covariance[a * p + b]
+            }
+        }
         let eigen = SymmetricEigen(matrix: covariance, size: p)
         let count = min(n, p)
         let total = eigen.values.reduce(0) { $0 + max($1, 0) }
@@ -76,7 +93,10 @@ public struct PCADetector: Sendable, Hashable, Codable {
             var score = 0.0
             for (k, v) in components.enumerated() {
                 var sq = 0.0
-                for j in 0..<p { let d = z[j] - v[j]; sq += d * d }
+                for j in 0..<p {
+                    let d = z[j] - v[j]
+                    sq += d * d
+                }
                 score += sq.squareRoot() / weights[k]
             }
             scores[i] = score
@@ -89,8 +109,10 @@ extension PCADetector: Detector {
     public static let fileKey = "pca"
     public static let modelNames = ["PCA"]
     public static let parameters: [String: ConfigSchema.Kind] =
-        ["contamination": .number, "n_components": .int, "n_selected_components": .int, "weighted": .bool,
-         "standardization": .bool].merging(TailCalibration.parameters) { $1 }
+        [
+            "contamination": .number, "n_components": .int, "n_selected_components": .int, "weighted": .bool,
+            "standardization": .bool,
+        ].merging(TailCalibration.parameters) { $1 }
 
     public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (PCADetector, [Double]) {
         let detector = fit(x, params: context.params)

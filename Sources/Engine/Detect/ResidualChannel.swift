@@ -38,7 +38,8 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
         guard let spacing, timestamps.count == values.count else {
             return values.indices.map { $0 >= lag ? values[$0] - values[$0 - lag] : nil }
         }
-        let offset = Double(lag) * spacing, tolerance = spacing / 2
+        let offset = Double(lag) * spacing
+        let tolerance = spacing / 2
         var earlier = 0
         return values.indices.map { i in
             let target = timestamps[i].addingTimeInterval(-offset)
@@ -53,14 +54,17 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     func scores(_ input: [Double?], rows: Range<Int>, floor: Double) -> [Double?] {
         var out = [Double?](repeating: nil, count: rows.count)
         var spread: SlidingSpread?
-        var spreadEnd = -1 // the window covers input[spreadEnd - window + 1 ... spreadEnd]
+        var spreadEnd = -1  // the window covers input[spreadEnd - window + 1 ... spreadEnd]
         // missing[i] counts the nils before input[i], so a range is checked in constant time.
         var missing = [Int](repeating: 0, count: input.count + 1)
         for (i, value) in input.enumerated() { missing[i + 1] = missing[i] + (value == nil ? 1 : 0) }
         for t in rows {
             let end = t - run
             let start = end - window + 1
-            guard start >= 0, t < input.count, missing[t + 1] == missing[start] else { spread = nil; continue }
+            guard start >= 0, t < input.count, missing[t + 1] == missing[start] else {
+                spread = nil
+                continue
+            }
             if var current = spread, spreadEnd == end - 1 {
                 current.slide(out: input[start - 1]!, in: input[end]!)
                 spread = current

@@ -39,11 +39,13 @@ struct SlidingSpread: Sendable {
     /// found by a binary search on how many of the smallest come from the left run, in
     /// O(log n) rather than by merging the runs.
     private func deviation(rank: Int, from m: Double, split: Int) -> Double {
-        let leftCount = split, rightCount = sorted.count - split
+        let leftCount = split
+        let rightCount = sorted.count - split
         func left(_ i: Int) -> Double { m - sorted[split - 1 - i] }
         func right(_ j: Int) -> Double { sorted[split + j] - m }
         // Invariant: the rank + 1 smallest take `low...high` values from the left run.
-        var low = max(0, rank + 1 - rightCount), high = min(leftCount, rank + 1)
+        var low = max(0, rank + 1 - rightCount)
+        var high = min(leftCount, rank + 1)
         while low < high {
             let fromLeft = (low + high) / 2
             if left(fromLeft) < right(rank - fromLeft) { low = fromLeft + 1 } else { high = fromLeft }
@@ -54,7 +56,8 @@ struct SlidingSpread: Sendable {
     }
 
     private func lowerBound(_ value: Double) -> Int {
-        var low = 0, high = sorted.count
+        var low = 0
+        var high = sorted.count
         while low < high {
             let mid = (low + high) / 2
             if sorted[mid] < value { low = mid + 1 } else { high = mid }

@@ -48,15 +48,19 @@ public struct TrainedModel: Sendable, Hashable {
 
     /// Fits the detector `config` names on `x`. `seed` feeds a detector that draws at random
     /// (IForest): the train job derives it from the run seed, batch, metric and tag.
-    public static func fit(_ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
-                           trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil, seed: UInt64 = 0) throws -> TrainedModel {
+    public static func fit(
+        _ config: ModelConfig, on x: FeatureMatrix, batch: String, metric: String,
+        trainedAt: Date, fingerprint: String, memo: DetectorMemo? = nil, seed: UInt64 = 0
+    ) throws -> TrainedModel {
         guard let type = DetectorRegistry.detector(named: config.name) else { throw DetectorError.unsupported(config.name) }
-        let context = DetectorFitContext(modelName: config.name, params: config.params, memo: memo,
-                                         memoKey: storeKey(batch: batch, metric: metric, tag: config.tag), seed: seed)
+        let context = DetectorFitContext(
+            modelName: config.name, params: config.params, memo: memo,
+            memoKey: storeKey(batch: batch, metric: metric, tag: config.tag), seed: seed)
         let (detector, trainingScores) = try type.fit(x, context)
-        var model = TrainedModel(batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
-                                 trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows, fingerprint: fingerprint,
-                                 scoreMin: trainingScores.min() ?? 0, scoreMax: trainingScores.max() ?? 0, detector: detector)
+        var model = TrainedModel(
+            batch: batch, metric: metric, modelName: config.name, modelTag: config.tag,
+            trainedAt: MetricTimestamp.format(trainedAt), trainingRows: x.rows, fingerprint: fingerprint,
+            scoreMin: trainingScores.min() ?? 0, scoreMax: trainingScores.max() ?? 0, detector: detector)
         if config.params["calibration"]?.stringValue == "tail" {
             model.tail = TailCalibration.fit(trainingScores, decades: config.params["tail_decades"]?.doubleValue ?? TailCalibration.defaultDecades)
         }
@@ -104,8 +108,10 @@ public struct TrainedModel: Sendable, Hashable {
 
     /// Every field but the detector and its calibration, for equality.
     private var header: [String] {
-        [format, String(version), batch, metric, modelName, modelTag, trainedAt, String(trainingRows), fingerprint,
-         String(scoreMin.bitPattern), String(scoreMax.bitPattern)]
+        [
+            format, String(version), batch, metric, modelName, modelTag, trainedAt, String(trainingRows), fingerprint,
+            String(scoreMin.bitPattern), String(scoreMax.bitPattern),
+        ]
     }
 
     /// The JSON bytes, keys sorted. Written by hand: a KNN model carries a long base64 string
@@ -207,8 +213,10 @@ extension TrainedModel: Decodable {
         tail = try container.decodeIfPresent(TailCalibration.self, forKey: FileKey("tail"))
         let present = DetectorRegistry.all.filter { container.contains(FileKey($0.fileKey)) }
         guard present.count == 1, let type = present.first else {
-            throw present.isEmpty ? DetectorError.empty(modelTag)
-                : DetectorError.unreadable("(model)", "it holds \(present.count) detectors: \(present.map { $0.fileKey }.sorted().joined(separator: ", "))")
+            throw present.isEmpty
+                ? DetectorError.empty(modelTag)
+                : DetectorError.unreadable(
+                    "(model)", "it holds \(present.count) detectors: \(present.map { $0.fileKey }.sorted().joined(separator: ", "))")
         }
         detector = try type.init(from: container.superDecoder(forKey: FileKey(type.fileKey)))
     }

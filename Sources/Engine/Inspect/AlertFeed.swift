@@ -37,8 +37,10 @@ public struct AlertFeed: Sendable {
         var all: [AlertEntry] = []
         for batch in batches {
             let store = try stores.store(table: batch.tableKey)
-            let rows = try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
-                                                  from: now.addingTimeInterval(-span), through: now))
+            let rows = try store.rows(
+                MetricQuery(
+                    batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
+                    from: now.addingTimeInterval(-span), through: now))
             var feedback: [String: Bool] = [:]
             for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
                 feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
@@ -46,9 +48,11 @@ public struct AlertFeed: Sendable {
             for row in rows where [.alert, .tholdalert, .llmalert].contains(row.type) {
                 let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
                 let score = (metadata["smoothed_score"] as? NSNumber)?.doubleValue ?? (metadata["value"] as? NSNumber)?.doubleValue
-                all.append(AlertEntry(batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
-                                      severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
-                                      score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"]))
+                all.append(
+                    AlertEntry(
+                        batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
+                        severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
+                        score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"]))
             }
         }
         all.sort { ($1.timestamp, $0.batch, $0.metric) < ($0.timestamp, $1.batch, $1.metric) }
@@ -62,15 +66,22 @@ public struct AlertFeed: Sendable {
     /// verdict. Throws when there is no such alert, so feedback cannot invent alerts.
     public func recordFeedback(batch: BatchConfig, metric: String, timestamp: Date, positive: Bool) throws {
         let store = try stores.store(table: batch.tableKey)
-        let alert = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .tholdalert, .llmalert],
-                                               from: timestamp, through: timestamp))
+        let alert = try store.rows(
+            MetricQuery(
+                batch: batch.name, names: [metric], types: [.alert, .tholdalert, .llmalert],
+                from: timestamp, through: timestamp))
         guard !alert.isEmpty else {
             throw JobError("no alert of \(batch.name)/\(metric) at \(MetricTimestamp.format(timestamp))")
         }
-        try store.delete(MetricQuery(batch: batch.name, names: [metric], types: [positive ? .thumbsdown : .thumbsup],
-                                     from: timestamp, through: timestamp))
-        try store.insert([MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: positive ? .thumbsup : .thumbsdown,
-                                    value: 1, metadata: nil)])
+        try store.delete(
+            MetricQuery(
+                batch: batch.name, names: [metric], types: [positive ? .thumbsdown : .thumbsup],
+                from: timestamp, through: timestamp))
+        try store.insert([
+            MetricRow(
+                timestamp: timestamp, batch: batch.name, name: metric, type: positive ? .thumbsup : .thumbsdown,
+                value: 1, metadata: nil)
+        ])
     }
 
     /// Feedback precision of a batch: 👍 / (👍 + 👎) over the span, with the counts.

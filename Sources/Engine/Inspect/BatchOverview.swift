@@ -45,8 +45,10 @@ public struct BatchOverview: Sendable {
             let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now)).last
             let scores = try store.extent(MetricQuery(batch: batch.name, types: [.score], from: from, through: now))
             let alerts = try store.extent(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert], from: from, through: now))
-            cards.append(BatchCard(batch: batch.name, disabled: batch.disabled, metrics: metrics, latestPoint: latest,
-                                   meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil, alerts: alerts.count))
+            cards.append(
+                BatchCard(
+                    batch: batch.name, disabled: batch.disabled, metrics: metrics, latestPoint: latest,
+                    meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil, alerts: alerts.count))
         }
         return cards.sorted { ($1.alerts, $0.batch) < ($0.alerts, $1.batch) }
     }
@@ -58,21 +60,26 @@ public struct BatchOverview: Sendable {
         let extents: [String: [MetricType: MetricExtent]]
         switch window {
         case .lastPoints(let n):
-            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert], from: nil,
-                                                latestValues: n, through: now)
+            extents = try store.extentsByMetric(
+                batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert], from: nil,
+                latestValues: n, through: now)
         case .span(let seconds):
-            extents = try store.extentsByMetric(batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert],
-                                                from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
+            extents = try store.extentsByMetric(
+                batch: batch.name, types: [.metric, .score, .alert, .tholdalert, .llmalert],
+                from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
         }
         var standings: [MetricStanding] = []
         for metric in try filter.filter(store.metricNames(batch: batch.name, type: .metric)) {
             let byType = extents[metric] ?? [:]
-            let values = byType[.metric], scores = byType[.score]
+            let values = byType[.metric]
+            let scores = byType[.score]
             let alerts = [MetricType.alert, .tholdalert, .llmalert].reduce(0) { $0 + (byType[$1]?.count ?? 0) }
             let scored = scores?.count ?? 0
-            standings.append(MetricStanding(metric: metric, points: values?.count ?? 0, latestPoint: values?.last,
-                                            meanScore: scored > 0 ? scores!.valueSum / Double(scored) : nil,
-                                            alerts: alerts, anomalyRate: scored > 0 ? Double(alerts) / Double(scored) : 0))
+            standings.append(
+                MetricStanding(
+                    metric: metric, points: values?.count ?? 0, latestPoint: values?.last,
+                    meanScore: scored > 0 ? scores!.valueSum / Double(scored) : nil,
+                    alerts: alerts, anomalyRate: scored > 0 ? Double(alerts) / Double(scored) : 0))
         }
         return standings.sorted {
             ($1.anomalyRate, $1.meanScore ?? -1, $0.metric) < ($0.anomalyRate, $0.meanScore ?? -1, $1.metric)

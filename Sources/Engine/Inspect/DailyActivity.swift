@@ -24,10 +24,15 @@ public struct DailyActivity: Sendable {
         let from = now.addingTimeInterval(-Double(days) * 86_400)
         var byDay: [String: DayActivity] = [:]
         func day(_ date: Date) -> String { String(MetricTimestamp.format(date).prefix(10)) }
-        for offset in 0..<days { let d = day(now.addingTimeInterval(-Double(offset) * 86_400)); byDay[d] = DayActivity(day: d) }
+        for offset in 0..<days {
+            let d = day(now.addingTimeInterval(-Double(offset) * 86_400))
+            byDay[d] = DayActivity(day: d)
+        }
         for batch in batches {
             let store = try stores.store(table: batch.tableKey)
-            for row in try store.rows(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown], from: from, through: now)) {
+            for row in try store.rows(
+                MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown], from: from, through: now))
+            {
                 let d = day(row.timestamp)
                 guard byDay[d] != nil else { continue }
                 switch row.type {

@@ -11,7 +11,10 @@ public struct MetricFilter: Sendable {
 
     public init(_ pattern: String) throws {
         self.pattern = pattern
-        guard !pattern.isEmpty else { expression = nil; return }
+        guard !pattern.isEmpty else {
+            expression = nil
+            return
+        }
         guard pattern.count <= Self.maxLength else {
             throw MetricFilterError(pattern: String(pattern.prefix(40)) + "…", reason: "longer than \(Self.maxLength) characters")
         }
@@ -37,12 +40,21 @@ public struct MetricFilter: Sendable {
         var spent = 0
         var matched: [String] = []
         for name in names {
-            var found = false, exhausted = false, reports = 0
+            var found = false
+            var exhausted = false
+            var reports = 0
             let positions = name.utf16.count
             expression.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name)) { result, _, stop in
-                if result != nil { found = true; stop.pointee = true; return }
+                if result != nil {
+                    found = true
+                    stop.pointee = true
+                    return
+                }
                 reports += 1
-                if spent + max(reports - positions, 0) > Self.stepBudget { exhausted = true; stop.pointee = true }
+                if spent + max(reports - positions, 0) > Self.stepBudget {
+                    exhausted = true
+                    stop.pointee = true
+                }
             }
             spent += max(reports - positions, 0)
             if exhausted {

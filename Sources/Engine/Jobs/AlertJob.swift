@@ -38,8 +38,10 @@ public struct AlertJob: BatchJob {
     }
 
     /// Points before `firstUnjudged`, other than the latest, are not judged.
-    public static func decide(scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
-                              smoothN: Int, snoozeN: Int, always: Bool, firstUnjudged: Int = 0) -> [Decision] {
+    public static func decide(
+        scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
+        smoothN: Int, snoozeN: Int, always: Bool, firstUnjudged: Int = 0
+    ) -> [Decision] {
         guard !scores.isEmpty else { return [] }
         var alerted = alerted
         var decisions: [Decision] = []
@@ -89,51 +91,70 @@ public struct AlertJob: BatchJob {
         let previousRun = try store.latestJobRuns(batch: batch.name, job: .alert, status: .success, limit: 10)
             .first { $0.asOf < now }?.asOf
         let recoveryN = batch.alertRecoveryN
-        let needed = recoveryN > 0 ? batch.alertMaxN
+        let needed =
+            recoveryN > 0
+            ? batch.alertMaxN
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             try Task.checkCancellation()
-            var metricAlerts: [MetricRow] = [], metricNotifications: [AlertNotification] = []
+            var metricAlerts: [MetricRow] = []
+            var metricNotifications: [AlertNotification] = []
             let failure = try await attemptMetric(metric, job: kind, context: context) {
-                let scores = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
-                                                        from: from, through: now, latest: needed))
+                let scores = try store.rows(
+                    MetricQuery(
+                        batch: batch.name, names: [metric], types: [.score],
+                        from: from, through: now, latest: needed))
                 guard let first = scores.first else { return }
-                let window = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.alert, .metric],
-                                                        from: first.timestamp, through: now))
+                let window = try store.rows(
+                    MetricQuery(
+                        batch: batch.name, names: [metric], types: [.alert, .metric],
+                        from: first.timestamp, through: now))
                 let alertedTimes = Set(window.filter { $0.type == .alert }.map(\.timestamp))
                 let values = Dictionary(window.filter { $0.type == .metric }.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
-                let decisions = Self.decide(scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
-                                            recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
-                                            snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
-                                            firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
+                let decisions = Self.decide(
+                    scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
+                    recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
+                    snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
+                    firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
                 let tags = batch.tags(for: metric)
                 for decision in decisions {
                     let score = scores[decision.index]
                     let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
-                    let metadata = "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
-                    metricAlerts.append(MetricRow(timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
-                                                  value: 1, metadata: metadata))
-                    metricNotifications.append(AlertNotification(kind: .alert, batch: batch.name, metric: metric,
-                                                                 timestamp: score.timestamp, value: values[score.timestamp],
-                                                                 score: score.value, smoothedScore: decision.smoothed,
-                                                                 threshold: batch.alertThreshold, severity: severity,
-                                                                 methods: batch.alertMethods, tags: tags))
+                    let metadata =
+                        "{\"score\":\(Fixed.format(score.value, 3)),\"severity\":\"\(severity.rawValue)\",\"smoothed_score\":\(Fixed.format(decision.smoothed, 4)),\"threshold\":\(Fixed.format(batch.alertThreshold, 4))}"
+                    metricAlerts.append(
+                        MetricRow(
+                            timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
+                            value: 1, metadata: metadata))
+                    metricNotifications.append(
+                        AlertNotification(
+                            kind: .alert, batch: batch.name, metric: metric,
+                            timestamp: score.timestamp, value: values[score.timestamp],
+                            score: score.value, smoothedScore: decision.smoothed,
+                            threshold: batch.alertThreshold, severity: severity,
+                            methods: batch.alertMethods, tags: tags))
                 }
                 let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()
                 if let lastAlert {
                     let smoothed = ScoreSmoothing.smoothed(scores.map(\.value), window: batch.alertSmoothN)
                     if let r = Self.recovery(smoothed: smoothed, alertIndex: lastAlert, threshold: batch.alertThreshold, recoveryN: recoveryN) {
                         let point = scores[r]
-                        metricNotifications.append(AlertNotification(
-                            kind: .recovery, batch: batch.name, metric: metric, timestamp: point.timestamp, value: values[point.timestamp],
-                            score: point.value, smoothedScore: smoothed[r], threshold: batch.alertThreshold, severity: .info,
-                            details: ["alerted_at": MetricTimestamp.format(scores[lastAlert].timestamp)],
-                            methods: batch.alertMethods, tags: tags))
+                        metricNotifications.append(
+                            AlertNotification(
+                                kind: .recovery, batch: batch.name, metric: metric, timestamp: point.timestamp, value: values[point.timestamp],
+                                score: point.value, smoothedScore: smoothed[r], threshold: batch.alertThreshold, severity: .info,
+                                details: ["alerted_at": MetricTimestamp.format(scores[lastAlert].timestamp)],
+                                methods: batch.alertMethods, tags: tags))
                     }
                 }
             }
-            if let failure { failures.append(failure) } else { alerts += metricAlerts; notifications += metricNotifications }
+            if let failure {
+                failures.append(failure)
+            } else {
+                alerts += metricAlerts
+                notifications += metricNotifications
+            }
         }
         if batch.alertExplain, let model = context.llm {
             let explainer = AlertExplainer(model: model, budget: TokenBudget(limit: batch.llmMaxTokensPerRun))

@@ -36,35 +36,51 @@ public struct ChangeJob: BatchJob {
         var failures: [MetricFailure] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where Self.watches(metric, in: batch) {
             try Task.checkCancellation()
-            var metricRows: [MetricRow] = [], metricNotifications: [AlertNotification] = []
+            var metricRows: [MetricRow] = []
+            var metricNotifications: [AlertNotification] = []
             let failure = try await attemptMetric(metric, job: kind, context: context) {
-                let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from,
-                                                        through: now, latest: batch.changeMaxN))
+                let values = try store.rows(
+                    MetricQuery(
+                        batch: batch.name, names: [metric], types: [.metric], from: from,
+                        through: now, latest: batch.changeMaxN))
                 guard let first = values.first else { return }
                 if values.count < detection.minimumReference + 1 {
                     skipped.append("\(metric): \(values.count) points, change detection needs \(detection.minimumReference + 1)")
                     return
                 }
-                let flaggedTimes = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.change],
-                                                                  from: first.timestamp, through: now)).map(\.timestamp))
+                let flaggedTimes = Set(
+                    try store.rows(
+                        MetricQuery(
+                            batch: batch.name, names: [metric], types: [.change],
+                            from: first.timestamp, through: now)
+                    ).map(\.timestamp))
                 let flagged = Set(values.indices.filter { flaggedTimes.contains(values[$0].timestamp) })
                 for change in detection.detect(values.map(\.value), flagged: flagged) {
                     let point = values[change.index]
                     let z = change.z.isFinite ? change.z : (change.z > 0 ? 1e9 : -1e9)
-                    let metadata = "{\"method\":\"\(change.method.rawValue)\",\"score\":\(Fixed.format(z, 4)),"
+                    let metadata =
+                        "{\"method\":\"\(change.method.rawValue)\",\"score\":\(Fixed.format(z, 4)),"
                         + "\"reference_median\":\(Fixed.format(change.referenceMedian, 4)),\"mad\":\(Fixed.format(change.mad, 4)),"
                         + "\"threshold\":\(Fixed.format(change.method == .point ? detection.threshold : detection.shiftThreshold, 4))}"
-                    metricRows.append(MetricRow(timestamp: point.timestamp, batch: batch.name, name: metric, type: .change, value: 1,
-                                                metadata: metadata))
-                    metricNotifications.append(AlertNotification(
-                        kind: .change, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value, score: z,
-                        smoothedScore: z, threshold: change.method == .point ? detection.threshold : detection.shiftThreshold,
-                        severity: .warning,
-                        details: ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)],
-                        methods: batch.changeMethods, tags: batch.tags(for: metric)))
+                    metricRows.append(
+                        MetricRow(
+                            timestamp: point.timestamp, batch: batch.name, name: metric, type: .change, value: 1,
+                            metadata: metadata))
+                    metricNotifications.append(
+                        AlertNotification(
+                            kind: .change, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value, score: z,
+                            smoothedScore: z, threshold: change.method == .point ? detection.threshold : detection.shiftThreshold,
+                            severity: .warning,
+                            details: ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)],
+                            methods: batch.changeMethods, tags: batch.tags(for: metric)))
                 }
             }
-            if let failure { failures.append(failure) } else { rows += metricRows; notifications += metricNotifications }
+            if let failure {
+                failures.append(failure)
+            } else {
+                rows += metricRows
+                notifications += metricNotifications
+            }
         }
         try NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(rows)
@@ -77,7 +93,8 @@ public struct ChangeJob: BatchJob {
 extension ChangeDetection {
     /// The change job's tests as `batch` sets them.
     public init(batch: BatchConfig) {
-        self.init(threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN, snoozeN: batch.changeSnoozeN,
-                  shiftWindowN: batch.changeShiftWindowN, shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
+        self.init(
+            threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN, snoozeN: batch.changeSnoozeN,
+            shiftWindowN: batch.changeShiftWindowN, shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
     }
 }

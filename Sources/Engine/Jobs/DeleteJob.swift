@@ -15,8 +15,10 @@ public struct DeleteJob: BatchJob {
         let cutoff = context.clock.now.addingTimeInterval(-Double(days) * 86_400)
         let store = try context.store(for: batch)
         // Timestamps are stored to the second: "through" one second before the cutoff keeps the cutoff itself.
-        let removed = try store.delete(MetricQuery(batch: batch.name, types: MetricType.allCases,
-                                                   through: cutoff.addingTimeInterval(-1)))
+        let removed = try store.delete(
+            MetricQuery(
+                batch: batch.name, types: MetricType.allCases,
+                through: cutoff.addingTimeInterval(-1)))
         let runs = try store.deleteJobRuns(batch: batch.name, before: cutoff)
         context.logger.info("delete \(batch.name): \(removed) rows and \(runs) job runs older than \(MetricTimestamp.format(cutoff))")
         return JobOutcome(rowsWritten: removed)

@@ -22,7 +22,8 @@ public struct IngestJob: BatchJob {
             } catch {
                 // Batch, source and query, so the failing one is found at once; nothing was written.
                 let query = sql.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                throw JobError("\(batch.file): ingest_sql on \(batch.db) failed: \(error) — query: \(query.prefix(160))\(query.count > 160 ? "…" : "")")
+                throw JobError(
+                    "\(batch.file): ingest_sql on \(batch.db) failed: \(error) — query: \(query.prefix(160))\(query.count > 160 ? "…" : "")")
             }
         } else if batch.ingestFn != nil {
             let code = try context.templates.render("ingest_fn", of: batch, now: now)
@@ -42,10 +43,12 @@ public struct IngestJob: BatchJob {
             throw JobError("\(batch.file): \(error.message)")
         }
         if converted.dropped > 0 {
-            context.logger.warning("ingest \(batch.name): dropped \(converted.dropped) of \(records.count) rows (first: \(converted.firstProblem ?? "?"))")
+            context.logger.warning(
+                "ingest \(batch.name): dropped \(converted.dropped) of \(records.count) rows (first: \(converted.firstProblem ?? "?"))")
         }
         if converted.duplicates > 0 {
-            context.logger.warning("ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; their values were averaged")
+            context.logger.warning(
+                "ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; their values were averaged")
         }
         let written = try context.store(for: batch).insert(converted.rows)
         context.logger.info("ingest \(batch.name): \(converted.rows.count) rows, \(written) new")

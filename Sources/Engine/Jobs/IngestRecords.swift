@@ -104,7 +104,8 @@ struct IngestRecords {
         case .text(let s):
             // Control characters are shown escaped, so a log line stays one line and a NUL is seen.
             let shown = s.count > 40 ? String(s.prefix(40)) + "…" : s
-            return "'" + shown.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined() + "'"
+            return "'" + shown.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
+                + "'"
         }
     }
 
@@ -179,4 +180,3 @@ private struct IngestedJSONRow: Decodable {
         return .text("(a nested value)")
     }
 }
-

@@ -28,10 +28,12 @@ public struct JobContext: Sendable {
     /// The language model of the LLM features; nil turns them off.
     public var llm: (any LanguageModel)?
 
-    public init(clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
-                ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
-                channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
-                gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil) {
+    public init(
+        clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
+        ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
+        channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
+        gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil
+    ) {
         self.clock = clock
         self.seed = seed
         self.stores = stores
@@ -74,7 +76,8 @@ public struct JobOutcome: Sendable, Hashable {
     public var failureSummary: String? {
         guard let first = failures.first else { return nil }
         let names = failures.prefix(3).map { "'\($0.metric)'" }.joined(separator: ", ") + (failures.count > 3 ? ", …" : "")
-        return "\(failures.count) metric\(failures.count == 1 ? "" : "s") failed (\(names)); the others ran. First: '\(first.metric)': \(first.reason)"
+        return
+            "\(failures.count) metric\(failures.count == 1 ? "" : "s") failed (\(names)); the others ran. First: '\(first.metric)': \(first.reason)"
     }
 }
 

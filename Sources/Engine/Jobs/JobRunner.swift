@@ -13,8 +13,10 @@ public struct JobRunner: Sendable {
     /// Leases shared with other engine processes on the same store; nil when this process is alone.
     public var leases: RunLeases?
 
-    public init(context: JobContext, timeout: TimeInterval? = nil, leases: RunLeases? = nil,
-                jobs: @escaping @Sendable (JobKind) -> any BatchJob = JobRunner.job) {
+    public init(
+        context: JobContext, timeout: TimeInterval? = nil, leases: RunLeases? = nil,
+        jobs: @escaping @Sendable (JobKind) -> any BatchJob = JobRunner.job
+    ) {
         self.context = context
         self.timeout = timeout
         self.leases = leases
@@ -41,8 +43,9 @@ public struct JobRunner: Sendable {
     @discardableResult
     public func run(_ kind: JobKind, batch: BatchConfig) async -> JobRun {
         let started = context.clock.now
-        var run = JobRun(job: kind, batch: batch.name, asOf: started, startedAt: started, finishedAt: started,
-                         status: .success, rowsWritten: 0)
+        var run = JobRun(
+            job: kind, batch: batch.name, asOf: started, startedAt: started, finishedAt: started,
+            status: .success, rowsWritten: 0)
         if batch.disabled || batch.isDisabled(kind) {
             run.status = .skipped
             context.logger.info("\(kind.rawValue) \(batch.name): disabled")
@@ -95,9 +98,10 @@ public struct JobRunner: Sendable {
     /// Queues and sends the failure notice of a run (`job_failure_alert`); its id is the run's
     /// job and start, so it is sent once. A notice that cannot be queued is logged, never thrown.
     private func notifyFailure(_ run: JobRun, batch: BatchConfig) async {
-        let notice = AlertNotification(kind: .failure, batch: batch.name, metric: run.job.rawValue, timestamp: run.startedAt,
-                                       value: nil, score: 0, smoothedScore: 0, threshold: 0, severity: .critical,
-                                       details: ["error": run.error ?? "unknown error"], methods: batch.jobFailureMethods, tags: [:])
+        let notice = AlertNotification(
+            kind: .failure, batch: batch.name, metric: run.job.rawValue, timestamp: run.startedAt,
+            value: nil, score: 0, smoothedScore: 0, threshold: 0, severity: .critical,
+            details: ["error": run.error ?? "unknown error"], methods: batch.jobFailureMethods, tags: [:])
         do {
             try NotificationOutbox(context: context).post([notice], batch: batch)
             await DeliveryDispatcher(context: context).dispatch(batch: batch)
@@ -112,7 +116,9 @@ public struct JobRunner: Sendable {
     /// are written whole).
     private func execute(_ job: any BatchJob, batch: BatchConfig) async throws -> JobOutcome {
         if timeout == nil && leases == nil { return try await job.run(batch: batch, context: context) }
-        let context = self.context, timeout = self.timeout, leases = self.leases
+        let context = self.context
+        let timeout = self.timeout
+        let leases = self.leases
         return try await withThrowingTaskGroup(of: JobOutcome?.self) { group in
             group.addTask { try await job.run(batch: batch, context: context) }
             if let timeout {

@@ -34,8 +34,10 @@ public struct LLMAlertJob: BatchJob {
         var attempted = 0
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
             try Task.checkCancellation()
-            let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now,
-                                                    latest: batch.llmalertPromptMaxN))
+            let values = try store.rows(
+                MetricQuery(
+                    batch: batch.name, names: [metric], types: [.metric], from: from, through: now,
+                    latest: batch.llmalertPromptMaxN))
             guard values.count >= max(batch.llmalertRecentN, 3) else {
                 outcome.skipped.append("\(metric): \(values.count) points")
                 continue
@@ -46,32 +48,44 @@ public struct LLMAlertJob: BatchJob {
             let tags = batch.tags(for: metric)
             let recent = Set(values.suffix(batch.llmalertRecentN).map { MetricTimestamp.format($0.timestamp) })
             do {
-                let detected = try await asker.ask(AnomalyPrompts.detect(metric: metric, batch: batch.name, tags: tags, data: data,
-                                                                        instructions: batch.llmalertDetectPrompt, model: batch.llmalertModel))
+                let detected = try await asker.ask(
+                    AnomalyPrompts.detect(
+                        metric: metric, batch: batch.name, tags: tags, data: data,
+                        instructions: batch.llmalertDetectPrompt, model: batch.llmalertModel))
                 let candidates = Self.points(detected["anomalies"]).filter { recent.contains($0.timestamp) }
                 guard !candidates.isEmpty else { continue }
-                let verified = try await asker.ask(AnomalyPrompts.verify(metric: metric, batch: batch.name, tags: tags, data: data,
-                                                                        candidates: candidates, instructions: batch.llmalertVerifyPrompt,
-                                                                        model: batch.llmalertModel))
+                let verified = try await asker.ask(
+                    AnomalyPrompts.verify(
+                        metric: metric, batch: batch.name, tags: tags, data: data,
+                        candidates: candidates, instructions: batch.llmalertVerifyPrompt,
+                        model: batch.llmalertModel))
                 let confirmed = Self.points(verified["confirmed"]).filter { point in candidates.contains { $0.timestamp == point.timestamp } }
-                let earlier = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.llmalert], from: values.first?.timestamp,
-                                                         through: now)).map(\.timestamp)
+                let earlier = try store.rows(
+                    MetricQuery(
+                        batch: batch.name, names: [metric], types: [.llmalert], from: values.first?.timestamp,
+                        through: now)
+                ).map(\.timestamp)
                 var alerted = earlier
                 for point in confirmed.sorted(by: { $0.timestamp < $1.timestamp }) {
                     guard let time = MetricTimestamp.parse(point.timestamp),
-                          let index = values.firstIndex(where: { $0.timestamp == time }) else { continue }
+                        let index = values.firstIndex(where: { $0.timestamp == time })
+                    else { continue }
                     if alerted.contains(time) { continue }
                     // Snooze: no LLM alert within the previous llmalert_snooze_n points.
                     let window = values[max(0, index - batch.llmalertSnoozeN)..<index].map(\.timestamp)
                     if alerted.contains(where: { window.contains($0) }) { continue }
                     alerted.append(time)
                     let explanation = String(point.explanation.prefix(500))
-                    rows.append(MetricRow(timestamp: time, batch: batch.name, name: metric, type: .llmalert, value: 1,
-                                          metadata: CanonicalJSON.object(["explanation": .string(explanation)]).text))
-                    notifications.append(AlertNotification(kind: .llmalert, batch: batch.name, metric: metric, timestamp: time,
-                                                           value: values[index].value, score: 1, smoothedScore: 1, threshold: 0,
-                                                           severity: .warning, details: ["explanation": explanation],
-                                                           methods: batch.llmalertMethods, tags: tags))
+                    rows.append(
+                        MetricRow(
+                            timestamp: time, batch: batch.name, name: metric, type: .llmalert, value: 1,
+                            metadata: CanonicalJSON.object(["explanation": .string(explanation)]).text))
+                    notifications.append(
+                        AlertNotification(
+                            kind: .llmalert, batch: batch.name, metric: metric, timestamp: time,
+                            value: values[index].value, score: 1, smoothedScore: 1, threshold: 0,
+                            severity: .warning, details: ["explanation": explanation],
+                            methods: batch.llmalertMethods, tags: tags))
                 }
             } catch is CancellationError {
                 throw CancellationError()

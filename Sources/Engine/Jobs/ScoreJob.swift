@@ -15,7 +15,8 @@ public struct ScoreJob: BatchJob {
     /// fingerprint says it is the same model.
     static func load(_ key: String, context: JobContext) async throws -> TrainedModel? {
         if let memo = context.memo, let fingerprint = try await context.models.load(key: key + ".fingerprint"),
-           let model = memo.model(key, fingerprint: String(decoding: fingerprint, as: UTF8.self)) {
+            let model = memo.model(key, fingerprint: String(decoding: fingerprint, as: UTF8.self))
+        {
             return model
         }
         guard let data = try await context.models.load(key: key) else { return nil }
@@ -70,38 +71,52 @@ public struct ScoreJob: BatchJob {
                 let context = models.map(\.contextRows).max() ?? 0
                 if let freq = params.freq {
                     let span = Double((batch.scoreMaxN + params.warmup + context + 1) * freq.seconds) + season
-                    history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                         from: now.addingTimeInterval(-span), through: now))
+                    history = try store.rows(
+                        MetricQuery(
+                            batch: batch.name, names: [metric], types: [.metric],
+                            from: now.addingTimeInterval(-span), through: now))
                 } else {
-                    history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                         through: now, latest: batch.scoreMaxN + params.warmup + context))
+                    history = try store.rows(
+                        MetricQuery(
+                            batch: batch.name, names: [metric], types: [.metric],
+                            through: now, latest: batch.scoreMaxN + params.warmup + context))
                     // A seasonal difference needs the season before the oldest row too.
                     if season > 0, let oldest = history.first {
-                        history = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric],
-                                                             from: oldest.timestamp.addingTimeInterval(-season), through: now))
+                        history = try store.rows(
+                            MetricQuery(
+                                batch: batch.name, names: [metric], types: [.metric],
+                                from: oldest.timestamp.addingTimeInterval(-season), through: now))
                     }
                 }
                 let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
                 let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }
                 guard let first = candidates.first else { return }
-                let scored = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score],
-                                                            from: x.timestamps[first], through: now)).map(\.timestamp))
+                let scored = Set(
+                    try store.rows(
+                        MetricQuery(
+                            batch: batch.name, names: [metric], types: [.score],
+                            from: x.timestamps[first], through: now)
+                    ).map(\.timestamp))
                 let targets = candidates.filter { !scored.contains(x.timestamps[$0]) }
                 guard !targets.isEmpty else { return }
-                let perModel = try models.map { try $0.probability(x, rows: targets, alertThreshold: batch.alertThreshold) }
+                let perModel = models.map { $0.probability(x, rows: targets, alertThreshold: batch.alertThreshold) }
                 let combined = targets.indices.map { row in batch.combination.combine(perModel.map { $0[row] }) }
                 if let bad = combined.firstIndex(where: { !$0.isFinite }) {
-                    throw JobError("the score at \(MetricTimestamp.format(x.timestamps[targets[bad]])) is not a number; its values or model are out of range")
+                    throw JobError(
+                        "the score at \(MetricTimestamp.format(x.timestamps[targets[bad]])) is not a number; its values or model are out of range")
                 }
                 for (row, timestamp) in targets.map({ x.timestamps[$0] }).enumerated() {
-                    scores.append(MetricRow(timestamp: timestamp, batch: batch.name, name: metric, type: .score,
-                                            value: (combined[row] * 1000).rounded(.toNearestOrEven) / 1000))
+                    scores.append(
+                        MetricRow(
+                            timestamp: timestamp, batch: batch.name, name: metric, type: .score,
+                            value: (combined[row] * 1000).rounded(.toNearestOrEven) / 1000))
                 }
             }
             if let failure { outcome.failures.append(failure) }
         }
         outcome.rowsWritten = try store.insert(scores)
-        context.logger.info("score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
+        context.logger.info(
+            "score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome
     }
 }

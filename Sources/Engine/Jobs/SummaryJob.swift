@@ -17,8 +17,10 @@ public struct SummaryJob: BatchJob {
         var alerts = 0
         for metric in try store.metricNames(batch: batch.name, type: .metric) {
             try Task.checkCancellation()
-            let rows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric, .score, .alert, .tholdalert],
-                                                  from: from, through: now))
+            let rows = try store.rows(
+                MetricQuery(
+                    batch: batch.name, names: [metric], types: [.metric, .score, .alert, .tholdalert],
+                    from: from, through: now))
             let values = rows.filter { $0.type == .metric }
             let scores = rows.filter { $0.type == .score }.map(\.value)
             let alerted = rows.filter { ($0.type == .alert || $0.type == .tholdalert) && $0.value > 0 }.count
@@ -34,9 +36,10 @@ public struct SummaryJob: BatchJob {
         if batch.summaryLLM, let model = context.llm {
             details["paragraph"] = await Self.paragraph(lines: lines, alerts: alerts, batch: batch, model: model, context: context)
         }
-        let summary = AlertNotification(kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
-                                        value: nil, score: Double(alerts), smoothedScore: Double(alerts), threshold: 0,
-                                        severity: .info, details: details, methods: batch.alertMethods, tags: [:])
+        let summary = AlertNotification(
+            kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
+            value: nil, score: Double(alerts), smoothedScore: Double(alerts), threshold: 0,
+            severity: .info, details: details, methods: batch.alertMethods, tags: [:])
         let queued = try NotificationOutbox(context: context).post([summary], batch: batch)
         return JobOutcome(rowsWritten: queued)
     }
@@ -45,11 +48,14 @@ public struct SummaryJob: BatchJob {
     /// characters; nil (logged) when the model fails.
     static func paragraph(lines: [String: String], alerts: Int, batch: BatchConfig, model: any LanguageModel, context: JobContext) async -> String? {
         let table = lines.sorted { $0.key < $1.key }.map { "- \($0.key): \($0.value)" }.joined(separator: "\n")
-        let request = ChatRequest(purpose: "summary.paragraph", messages: [
-            .system("TASK: summarize\nYou write the daily note of a metrics monitoring system: one short paragraph for the team, "
-                    + "saying which metrics alerted, whether anything needs attention, and nothing you cannot see in the data."),
-            .user("Batch \(batch.name), the last 24 hours: \(alerts) alerts.\n" + (table.isEmpty ? "No metrics yet." : table)),
-        ], maxTokens: 200, model: batch.llmalertModel)
+        let request = ChatRequest(
+            purpose: "summary.paragraph",
+            messages: [
+                .system(
+                    "TASK: summarize\nYou write the daily note of a metrics monitoring system: one short paragraph for the team, "
+                        + "saying which metrics alerted, whether anything needs attention, and nothing you cannot see in the data."),
+                .user("Batch \(batch.name), the last 24 hours: \(alerts) alerts.\n" + (table.isEmpty ? "No metrics yet." : table)),
+            ], maxTokens: 200, model: batch.llmalertModel)
         do {
             let text = try await model.complete(request).text.split(whereSeparator: \.isNewline).joined(separator: " ")
             return text.count > 600 ? String(text.prefix(599)) + "…" : text

@@ -28,8 +28,10 @@ public struct ThresholdAlertJob: BatchJob {
     /// threshold alert, given the indices `breached` that already did: each that breaches a bound
     /// and is not within `snoozeN` points after an earlier breach (one already recorded, or one
     /// raised earlier in this run). The backtest applies it as the job does.
-    public static func decide(_ values: [Double], breached: Set<Int>, lower: Double?, upper: Double?,
-                              recentN: Int, snoozeN: Int) -> [(index: Int, bound: String, limit: Double)] {
+    public static func decide(
+        _ values: [Double], breached: Set<Int>, lower: Double?, upper: Double?,
+        recentN: Int, snoozeN: Int
+    ) -> [(index: Int, bound: String, limit: Double)] {
         var breached = breached
         var raised: [(index: Int, bound: String, limit: Double)] = []
         for i in max(0, values.count - max(recentN, 1))..<values.count where !breached.contains(i) {
@@ -44,27 +46,39 @@ public struct ThresholdAlertJob: BatchJob {
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
-        let recentN = max(batch.tholdalertRecentN, 1), snoozeN = max(batch.tholdalertSnoozeN, 0)
+        let recentN = max(batch.tholdalertRecentN, 1)
+        let snoozeN = max(batch.tholdalertSnoozeN, 0)
         var rows: [MetricRow] = []
         var notifications: [AlertNotification] = []
         for metric in batch.tholdalertThresholds.keys.sorted() {
             guard let bounds = Self.bounds(for: metric, in: batch) else { continue }
             try Task.checkCancellation()
-            let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now,
-                                                    latest: recentN + snoozeN))
+            let values = try store.rows(
+                MetricQuery(
+                    batch: batch.name, names: [metric], types: [.metric], through: now,
+                    latest: recentN + snoozeN))
             guard let first = values.first else { continue }
-            let breachedTimes = Set(try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.tholdalert],
-                                                               from: first.timestamp, through: now)).map(\.timestamp))
+            let breachedTimes = Set(
+                try store.rows(
+                    MetricQuery(
+                        batch: batch.name, names: [metric], types: [.tholdalert],
+                        from: first.timestamp, through: now)
+                ).map(\.timestamp))
             let breached = Set(values.indices.filter { breachedTimes.contains(values[$0].timestamp) })
-            for (i, bound, limit) in Self.decide(values.map(\.value), breached: breached, lower: bounds.lower, upper: bounds.upper,
-                                                 recentN: recentN, snoozeN: snoozeN) {
+            for (i, bound, limit) in Self.decide(
+                values.map(\.value), breached: breached, lower: bounds.lower, upper: bounds.upper,
+                recentN: recentN, snoozeN: snoozeN)
+            {
                 let point = values[i]
-                rows.append(MetricRow(timestamp: point.timestamp, batch: batch.name, name: metric, type: .tholdalert, value: 1,
-                                      metadata: "{\"bound\":\"\(bound)\",\"limit\":\(Fixed.format(limit, 4)),\"value\":\(Fixed.format(point.value, 4))}"))
-                notifications.append(AlertNotification(
-                    kind: .tholdalert, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value,
-                    score: point.value, smoothedScore: point.value, threshold: limit, severity: .critical,
-                    details: ["bound": bound], methods: batch.tholdalertMethods, tags: batch.tags(for: metric)))
+                rows.append(
+                    MetricRow(
+                        timestamp: point.timestamp, batch: batch.name, name: metric, type: .tholdalert, value: 1,
+                        metadata: "{\"bound\":\"\(bound)\",\"limit\":\(Fixed.format(limit, 4)),\"value\":\(Fixed.format(point.value, 4))}"))
+                notifications.append(
+                    AlertNotification(
+                        kind: .tholdalert, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value,
+                        score: point.value, smoothedScore: point.value, threshold: limit, severity: .critical,
+                        details: ["bound": bound], methods: batch.tholdalertMethods, tags: batch.tags(for: metric)))
             }
         }
         try NotificationOutbox(context: context).post(notifications, batch: batch)

@@ -41,15 +41,17 @@ public struct TrainJob: BatchJob {
                 if let failure { outcome.failures.append(failure) }
                 if let prepared { work.append(prepared) }
             }
-            let memo = context.memo, seed = context.seed
+            let memo = context.memo
+            let seed = context.seed
             let fitted = try await withThrowingTaskGroup(of: (Int, Result<[TrainedModel], any Error>).self) { group in
                 for (index, item) in work.enumerated() {
                     group.addTask {
                         let models = Result {
                             try zip(item.configs, item.fingerprints).map { config, fingerprint in
                                 var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
-                                return try TrainedModel.fit(config, on: item.features, batch: batch.name, metric: item.metric,
-                                                            trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
+                                return try TrainedModel.fit(
+                                    config, on: item.features, batch: batch.name, metric: item.metric,
+                                    trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
                             }
                         }
                         return (index, models)
@@ -72,15 +74,18 @@ public struct TrainJob: BatchJob {
                 if let failure { outcome.failures.append(failure) }
             }
         }
-        context.logger.info("train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
+        context.logger.info(
+            "train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome
     }
 
     /// Decides which detectors of a metric need fitting and reads its training window if any do.
     /// The fingerprint comes from the window's extent, so an unchanged window is recognised
     /// without reading it.
-    private func prepare(metric: String, batch: BatchConfig, store: any MetricStore, now: Date, context: JobContext,
-                         outcome: inout JobOutcome) async throws -> Work? {
+    private func prepare(
+        metric: String, batch: BatchConfig, store: any MetricStore, now: Date, context: JobContext,
+        outcome: inout JobOutcome
+    ) async throws -> Work? {
         let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
         let window = MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: batch.trainMaxN)
         let extent = try store.extent(window)

@@ -35,20 +35,26 @@ public struct AlertExplainer: Sendable {
 
     func request(_ alert: AlertNotification, batch: BatchConfig, store: any MetricStore) throws -> ChatRequest {
         let recent = try store.rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.metric], through: alert.timestamp, latest: 48))
-        let history = try store.rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.alert, .thumbsup, .thumbsdown],
-                                                 through: alert.timestamp.addingTimeInterval(-1)))
+        let history = try store.rows(
+            MetricQuery(
+                batch: batch.name, names: [alert.metric], types: [.alert, .thumbsup, .thumbsdown],
+                through: alert.timestamp.addingTimeInterval(-1)))
         var verdicts: [Date: String] = [:]
-        for row in history where row.type != .alert { verdicts[row.timestamp] = row.type == .thumbsup ? "confirmed by feedback" : "marked a false alarm" }
+        for row in history where row.type != .alert {
+            verdicts[row.timestamp] = row.type == .thumbsup ? "confirmed by feedback" : "marked a false alarm"
+        }
         let earlier = history.filter { $0.type == .alert }.suffix(10).map {
             "- \(MetricTimestamp.format($0.timestamp)): \(verdicts[$0.timestamp] ?? "no feedback")"
         }
-        let user = AnomalyPrompts.header(metric: alert.metric, batch: batch.name, tags: alert.tags) + "\n"
+        let user =
+            AnomalyPrompts.header(metric: alert.metric, batch: batch.name, tags: alert.tags) + "\n"
             + "Alert at \(MetricTimestamp.format(alert.timestamp)): value \(alert.value.map { Fixed.format($0, 4) } ?? "-"), "
             + "anomaly score \(Fixed.format(alert.score, 3)) (smoothed \(Fixed.format(alert.smoothedScore, 3))) against a threshold of "
             + "\(Fixed.format(alert.threshold, 3)), severity \(alert.severity.rawValue).\n"
             + "Recent values:\n" + AnomalyPrompts.table(recent.map { ($0.timestamp, $0.value) }, decimals: nil) + "\n"
             + "Earlier alerts on this metric:\n" + (earlier.isEmpty ? "none" : earlier.joined(separator: "\n"))
-        return ChatRequest(purpose: "alert.explain", messages: [.system("TASK: explain\n" + AnomalyPrompts.explainInstructions), .user(user)],
-                           maxTokens: 150, model: batch.llmalertModel)
+        return ChatRequest(
+            purpose: "alert.explain", messages: [.system("TASK: explain\n" + AnomalyPrompts.explainInstructions), .user(user)],
+            maxTokens: 150, model: batch.llmalertModel)
     }
 }

@@ -34,27 +34,33 @@ public enum AnomalyPrompts {
 
     public static let detectSchema = CanonicalJSON.object([
         "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("anomalies")]),
-        "properties": .object(["anomalies": .object([
-            "type": .string("array"),
-            "items": .object([
-                "type": .string("object"), "additionalProperties": .bool(false),
-                "required": .array([.string("timestamp"), .string("explanation"), .string("confidence")]),
-                "properties": .object(["timestamp": .object(["type": .string("string")]), "explanation": .object(["type": .string("string")]),
-                                       "confidence": .object(["type": .string("number")])]),
-            ]),
-        ])]),
+        "properties": .object([
+            "anomalies": .object([
+                "type": .string("array"),
+                "items": .object([
+                    "type": .string("object"), "additionalProperties": .bool(false),
+                    "required": .array([.string("timestamp"), .string("explanation"), .string("confidence")]),
+                    "properties": .object([
+                        "timestamp": .object(["type": .string("string")]), "explanation": .object(["type": .string("string")]),
+                        "confidence": .object(["type": .string("number")]),
+                    ]),
+                ]),
+            ])
+        ]),
     ])
 
     public static let verifySchema = CanonicalJSON.object([
         "type": .string("object"), "additionalProperties": .bool(false), "required": .array([.string("confirmed")]),
-        "properties": .object(["confirmed": .object([
-            "type": .string("array"),
-            "items": .object([
-                "type": .string("object"), "additionalProperties": .bool(false),
-                "required": .array([.string("timestamp"), .string("explanation")]),
-                "properties": .object(["timestamp": .object(["type": .string("string")]), "explanation": .object(["type": .string("string")])]),
-            ]),
-        ])]),
+        "properties": .object([
+            "confirmed": .object([
+                "type": .string("array"),
+                "items": .object([
+                    "type": .string("object"), "additionalProperties": .bool(false),
+                    "required": .array([.string("timestamp"), .string("explanation")]),
+                    "properties": .object(["timestamp": .object(["type": .string("string")]), "explanation": .object(["type": .string("string")])]),
+                ]),
+            ])
+        ]),
     ])
 
     /// `timestamp,value` lines, oldest first; `decimals` nil keeps 4.
@@ -67,20 +73,28 @@ public enum AnomalyPrompts {
         return "Metric: \(metric) (batch \(batch)).\(tagText)"
     }
 
-    public static func detect(metric: String, batch: String, tags: [String: String], data: String, instructions: String?,
-                              model: String?) -> ChatRequest {
-        ChatRequest(purpose: "llmalert.detect", messages: [
-            .system("TASK: detect\n" + (instructions ?? detectInstructions) + "\n" + detectContract),
-            .user(header(metric: metric, batch: batch, tags: tags) + "\n" + data),
-        ], schema: detectSchema, maxTokens: 800, model: model)
+    public static func detect(
+        metric: String, batch: String, tags: [String: String], data: String, instructions: String?,
+        model: String?
+    ) -> ChatRequest {
+        ChatRequest(
+            purpose: "llmalert.detect",
+            messages: [
+                .system("TASK: detect\n" + (instructions ?? detectInstructions) + "\n" + detectContract),
+                .user(header(metric: metric, batch: batch, tags: tags) + "\n" + data),
+            ], schema: detectSchema, maxTokens: 800, model: model)
     }
 
-    public static func verify(metric: String, batch: String, tags: [String: String], data: String,
-                              candidates: [(timestamp: String, explanation: String)], instructions: String?, model: String?) -> ChatRequest {
+    public static func verify(
+        metric: String, batch: String, tags: [String: String], data: String,
+        candidates: [(timestamp: String, explanation: String)], instructions: String?, model: String?
+    ) -> ChatRequest {
         let list = candidates.map { "- \($0.timestamp): \($0.explanation)" }.joined(separator: "\n")
-        return ChatRequest(purpose: "llmalert.verify", messages: [
-            .system("TASK: verify\n" + (instructions ?? verifyInstructions) + "\n" + verifyContract),
-            .user(header(metric: metric, batch: batch, tags: tags) + "\n" + data + "\n\nFlagged points:\n" + list),
-        ], schema: verifySchema, maxTokens: 600, model: model)
+        return ChatRequest(
+            purpose: "llmalert.verify",
+            messages: [
+                .system("TASK: verify\n" + (instructions ?? verifyInstructions) + "\n" + verifyContract),
+                .user(header(metric: metric, batch: batch, tags: tags) + "\n" + data + "\n\nFlagged points:\n" + list),
+            ], schema: verifySchema, maxTokens: 600, model: model)
     }
 }

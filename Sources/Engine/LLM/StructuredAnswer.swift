@@ -22,8 +22,10 @@ public struct StructuredAnswer: Sendable {
         if let object = Self.parse(first.text) { return object }
         var repair = request
         repair.purpose += ".repair"
-        repair.messages += [.assistant(first.text),
-                            .user("That was not a JSON object following the schema. Reply again with only the JSON object, nothing else.")]
+        repair.messages += [
+            .assistant(first.text),
+            .user("That was not a JSON object following the schema. Reply again with only the JSON object, nothing else."),
+        ]
         let second = try await model.complete(repair)
         await budget.charge(second)
         guard let object = Self.parse(second.text) else {

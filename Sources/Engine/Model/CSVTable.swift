@@ -72,8 +72,10 @@ public struct CSVTable: Sendable {
         var records: [(fields: [String], line: Int)] = []
         var fields: [String] = []
         var field: [UInt8] = []
-        var quoted = false, wasQuoted = false
-        var line = 1, recordLine = 1
+        var quoted = false
+        var wasQuoted = false
+        var line = 1
+        var recordLine = 1
         let bytes = Array(text.utf8)
         var i = 0
         func endField() {
@@ -90,7 +92,12 @@ public struct CSVTable: Sendable {
             let byte = bytes[i]
             if quoted {
                 if byte == UInt8(ascii: "\"") {
-                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") { field.append(byte); i += 1 } else { quoted = false }
+                    if i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\"") {
+                        field.append(byte)
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     if byte == UInt8(ascii: "\n") { line += 1 }
                     field.append(byte)

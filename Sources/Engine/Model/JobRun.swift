@@ -32,8 +32,10 @@ public struct JobRun: Sendable, Hashable, Codable {
     /// The process whose lease kept this run from running (a skipped run); not stored.
     public var heldBy: String?
 
-    public init(job: JobKind, batch: String, asOf: Date, startedAt: Date, finishedAt: Date,
-                status: JobStatus, rowsWritten: Int, error: String? = nil) {
+    public init(
+        job: JobKind, batch: String, asOf: Date, startedAt: Date, finishedAt: Date,
+        status: JobStatus, rowsWritten: Int, error: String? = nil
+    ) {
         self.job = job
         self.batch = batch
         self.asOf = asOf

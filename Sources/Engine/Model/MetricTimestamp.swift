@@ -22,13 +22,24 @@ public enum MetricTimestamp {
         func put(_ value: Int, _ width: Int) {
             var digits = [UInt8](repeating: 48, count: width)
             var v = abs(value)
-            for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = UInt8(48 + v % 10); v /= 10 }
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                digits[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
             if value < 0 { bytes.append(UInt8(ascii: "-")) }
             bytes.append(contentsOf: digits)
         }
-        put(c.year, 4); bytes.append(UInt8(ascii: "-")); put(c.month, 2); bytes.append(UInt8(ascii: "-")); put(c.day, 2)
+        put(c.year, 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(c.month, 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(c.day, 2)
         bytes.append(separator)
-        put(c.hour, 2); bytes.append(UInt8(ascii: ":")); put(c.minute, 2); bytes.append(UInt8(ascii: ":")); put(c.second, 2)
+        put(c.hour, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(c.minute, 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(c.second, 2)
         if zone { bytes.append(UInt8(ascii: "Z")) }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -44,19 +55,26 @@ public enum MetricTimestamp {
         if start > 0 { bytes.removeFirst(start) }
         guard !bytes.isEmpty else { return nil }
         if bytes.allSatisfy({ ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 }), bytes.count <= 4 || bytes[4] != 45,
-           let epoch = Double(String(decoding: bytes, as: UTF8.self)) {
+            let epoch = Double(String(decoding: bytes, as: UTF8.self))
+        {
             return fromEpoch(epoch)
         }
         var scanner = DigitScanner(bytes)
         guard let year = scanner.digits(4), scanner.expect(UInt8(ascii: "-")),
-              let month = scanner.digits(2), scanner.expect(UInt8(ascii: "-")),
-              let day = scanner.digits(2) else { return nil }
-        var hour = 0, minute = 0, second = 0, offset = 0
+            let month = scanner.digits(2), scanner.expect(UInt8(ascii: "-")),
+            let day = scanner.digits(2)
+        else { return nil }
+        var hour = 0
+        var minute = 0
+        var second = 0
+        var offset = 0
         if !scanner.atEnd {
             guard scanner.expect(UInt8(ascii: "T")) || scanner.expect(UInt8(ascii: " ")),
-                  let h = scanner.digits(2), scanner.expect(UInt8(ascii: ":")),
-                  let m = scanner.digits(2) else { return nil }
-            hour = h; minute = m
+                let h = scanner.digits(2), scanner.expect(UInt8(ascii: ":")),
+                let m = scanner.digits(2)
+            else { return nil }
+            hour = h
+            minute = m
             if scanner.expect(UInt8(ascii: ":")) {
                 guard let sec = scanner.digits(2) else { return nil }
                 second = sec
@@ -76,7 +94,8 @@ public enum MetricTimestamp {
             guard scanner.atEnd else { return nil }
         }
         guard (1...12).contains(month), (1...CivilTime.daysIn(month: month, year: year)).contains(day),
-              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+            (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second)
+        else { return nil }
         let days = CivilTime.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offset)
         return representable(TimeInterval(seconds))
@@ -110,7 +129,9 @@ public struct CivilTime: Sendable, Equatable {
         let days = Int64((Double(epochSeconds) / 86_400).rounded(.down))
         let secondsOfDay = Int(epochSeconds - days * 86_400)
         let (y, m, d) = CivilTime.civilFromDays(days)
-        year = y; month = m; day = d
+        year = y
+        month = m
+        day = d
         hour = secondsOfDay / 3600
         minute = (secondsOfDay % 3600) / 60
         second = secondsOfDay % 60
@@ -188,7 +209,10 @@ private struct DigitScanner {
     }
     mutating func skipDigits() -> Int {
         var n = 0
-        while let b = peek, b >= 48 && b <= 57 { index += 1; n += 1 }
+        while let b = peek, b >= 48 && b <= 57 {
+            index += 1
+            n += 1
+        }
         return n
     }
 }

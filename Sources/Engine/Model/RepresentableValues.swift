@@ -16,7 +16,7 @@ public enum RepresentableValues {
 
     /// The span of times the store's text form (`YYYY-MM-DD HH:MM:SS`, four-digit years) can
     /// write: 0001-01-01 00:00:00 to 9999-12-31 23:59:59 UTC.
-    public static let times: ClosedRange<TimeInterval> = -62_135_596_800 ... 253_402_300_799
+    public static let times: ClosedRange<TimeInterval> = -62_135_596_800...253_402_300_799
 
     /// Whether a time lies within `times`.
     public static func isTime(_ date: Date) -> Bool {

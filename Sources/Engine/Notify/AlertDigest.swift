@@ -23,13 +23,15 @@ public enum AlertDigest {
         var details: [String: String] = [:]
         for (index, alert) in alerts.enumerated() {
             let value = alert.value.map { Fixed.format($0, 4) } ?? "-"
-            details[String(format: "item:%03d", index + 1)] = "\(alert.metric): smoothed score \(Fixed.format(alert.smoothedScore, 3)), "
+            details[String(format: "item:%03d", index + 1)] =
+                "\(alert.metric): smoothed score \(Fixed.format(alert.smoothedScore, 3)), "
                 + "\(alert.severity.rawValue), value \(value) at \(MetricTimestamp.format(alert.timestamp))"
         }
         let severity = alerts.map(\.severity).max() ?? .warning
-        return AlertNotification(kind: .digest, batch: batch.name, metric: "digest", timestamp: time, value: nil,
-                                 score: Double(alerts.count), smoothedScore: alerts.map(\.smoothedScore).max() ?? 0,
-                                 threshold: batch.alertThreshold, severity: severity, details: details,
-                                 methods: batch.alertMethods, tags: [:])
+        return AlertNotification(
+            kind: .digest, batch: batch.name, metric: "digest", timestamp: time, value: nil,
+            score: Double(alerts.count), smoothedScore: alerts.map(\.smoothedScore).max() ?? 0,
+            threshold: batch.alertThreshold, severity: severity, details: details,
+            methods: batch.alertMethods, tags: [:])
     }
 }

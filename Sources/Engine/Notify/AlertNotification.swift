@@ -53,9 +53,11 @@ public struct AlertNotification: Sendable, Hashable, Codable {
     public var methods: [String]
     public var tags: [String: String]
 
-    public init(kind: NotificationKind, batch: String, metric: String, timestamp: Date, value: Double?, score: Double,
-                smoothedScore: Double, threshold: Double, severity: Severity, details: [String: String] = [:],
-                methods: [String], tags: [String: String]) {
+    public init(
+        kind: NotificationKind, batch: String, metric: String, timestamp: Date, value: Double?, score: Double,
+        smoothedScore: Double, threshold: Double, severity: Severity, details: [String: String] = [:],
+        methods: [String], tags: [String: String]
+    ) {
         self.id = Self.id(kind: kind, batch: batch, metric: metric, timestamp: timestamp)
         self.kind = kind
         self.batch = batch

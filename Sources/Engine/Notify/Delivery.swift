@@ -57,8 +57,10 @@ public struct Delivery: Sendable, Hashable, Codable {
     public var nextAttemptAt: Date
     public var deliveredAt: Date?
 
-    public init(notification: AlertNotification, method: String, target: DeliveryTarget, message: ComposedMessage,
-                attachment: Data?, status: DeliveryStatus, createdAt: Date) {
+    public init(
+        notification: AlertNotification, method: String, target: DeliveryTarget, message: ComposedMessage,
+        attachment: Data?, status: DeliveryStatus, createdAt: Date
+    ) {
         self.id = "\(notification.id)/\(method)"
         self.notification = notification
         self.method = method

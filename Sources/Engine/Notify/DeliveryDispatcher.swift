@@ -48,15 +48,17 @@ public struct DeliveryDispatcher: Sendable {
                 guard try context.deliveries.claim(id: delivery.id, now: now, until: now.addingTimeInterval(claimFor)) else { continue }
                 guard let channel = context.channels.byMethod[delivery.method] else {
                     summary.unconfigured += 1
-                    try context.deliveries.recordAttempt(id: delivery.id, at: now, error: "no settings for the \(delivery.method) channel",
-                                                         status: .unconfigured, nextAttemptAt: now)
+                    try context.deliveries.recordAttempt(
+                        id: delivery.id, at: now, error: "no settings for the \(delivery.method) channel",
+                        status: .unconfigured, nextAttemptAt: now)
                     continue
                 }
                 do {
                     try await channel.send(delivery)
                     summary.delivered += 1
-                    try context.deliveries.recordAttempt(id: delivery.id, at: context.clock.now, error: nil, status: .delivered,
-                                                         nextAttemptAt: context.clock.now)
+                    try context.deliveries.recordAttempt(
+                        id: delivery.id, at: context.clock.now, error: nil, status: .delivered,
+                        nextAttemptAt: context.clock.now)
                 } catch {
                     let failure = error as? DeliveryFailure
                     let attempts = delivery.attempts + 1
@@ -64,9 +66,12 @@ public struct DeliveryDispatcher: Sendable {
                     let at = context.clock.now
                     let next = at.addingTimeInterval(Self.backoff(afterAttempts: attempts, retryAfter: failure?.retryAfter))
                     if giveUp { summary.failed += 1 } else { summary.retrying += 1 }
-                    context.logger.warning("\(delivery.method) delivery of \(delivery.notification.id) failed (attempt \(attempts)): \(error)\(giveUp ? "; giving up" : "")")
-                    try context.deliveries.recordAttempt(id: delivery.id, at: at, error: "\(error)", status: giveUp ? .failed : .pending,
-                                                         nextAttemptAt: next)
+                    context.logger.warning(
+                        "\(delivery.method) delivery of \(delivery.notification.id) failed (attempt \(attempts)): \(error)\(giveUp ? "; giving up" : "")"
+                    )
+                    try context.deliveries.recordAttempt(
+                        id: delivery.id, at: at, error: "\(error)", status: giveUp ? .failed : .pending,
+                        nextAttemptAt: next)
                 }
             } catch {
                 context.logger.error("\(batch.name): could not record delivery \(delivery.id): \(error)")

@@ -73,8 +73,10 @@ public struct NotificationComposer: Sendable {
     /// The label/value lines of a notification, in reading order.
     public static func facts(_ n: AlertNotification) -> [(String, String)] {
         if n.kind == .failure {
-            return [("Batch", n.batch), ("Job", n.metric), ("Started (UTC)", MetricTimestamp.format(n.timestamp)),
-                    ("Error", n.details["error"] ?? "-")]
+            return [
+                ("Batch", n.batch), ("Job", n.metric), ("Started (UTC)", MetricTimestamp.format(n.timestamp)),
+                ("Error", n.details["error"] ?? "-"),
+            ]
         }
         if n.kind == .digest {
             let items = n.details.filter { $0.key.hasPrefix("item:") }.sorted { $0.key < $1.key }
@@ -86,24 +88,34 @@ public struct NotificationComposer: Sendable {
         }
         if n.kind == .summary {
             let metrics = n.details.filter { $0.key.hasPrefix("metric:") }.sorted { $0.key < $1.key }
-            return [("Batch", n.batch), ("Day (UTC)", String(MetricTimestamp.format(n.timestamp).prefix(10))),
-                    ("Alerts", String(Int(n.score)))] + (n.details["paragraph"].map { [("Summary", $0)] } ?? [])
+            return [
+                ("Batch", n.batch), ("Day (UTC)", String(MetricTimestamp.format(n.timestamp).prefix(10))),
+                ("Alerts", String(Int(n.score))),
+            ] + (n.details["paragraph"].map { [("Summary", $0)] } ?? [])
                 + (metrics.isEmpty ? [("Metrics", "none yet")] : metrics.map { (String($0.key.dropFirst("metric:".count)), $0.value) })
         }
-        var facts: [(String, String)] = [("Batch", n.batch), ("Metric", n.metric), ("Time (UTC)", MetricTimestamp.format(n.timestamp)),
-                                         ("Value", n.value.map { Fixed.format($0, 4) } ?? "-")]
+        var facts: [(String, String)] = [
+            ("Batch", n.batch), ("Metric", n.metric), ("Time (UTC)", MetricTimestamp.format(n.timestamp)),
+            ("Value", n.value.map { Fixed.format($0, 4) } ?? "-"),
+        ]
         switch n.kind {
         case .alert:
-            facts += [("Score", Fixed.format(n.score, 3)), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
-                      ("Threshold", Fixed.format(n.threshold, 4))]
+            facts += [
+                ("Score", Fixed.format(n.score, 3)), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
+                ("Threshold", Fixed.format(n.threshold, 4)),
+            ]
         case .change:
-            facts += [("Change score", Fixed.format(n.score, 2)), ("Threshold", Fixed.format(n.threshold, 2)),
-                      ("Test", n.details["method"] ?? "point"), ("Earlier median", n.details["reference_median"] ?? "-")]
+            facts += [
+                ("Change score", Fixed.format(n.score, 2)), ("Threshold", Fixed.format(n.threshold, 2)),
+                ("Test", n.details["method"] ?? "point"), ("Earlier median", n.details["reference_median"] ?? "-"),
+            ]
         case .tholdalert:
             facts += [("Bound", n.details["bound"] ?? "-"), ("Limit", Fixed.format(n.threshold, 4))]
         case .recovery:
-            facts += [("Alerted at", n.details["alerted_at"] ?? "-"), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
-                      ("Threshold", Fixed.format(n.threshold, 4))]
+            facts += [
+                ("Alerted at", n.details["alerted_at"] ?? "-"), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
+                ("Threshold", Fixed.format(n.threshold, 4)),
+            ]
         case .llmalert:
             facts += [("Explanation", n.details["explanation"] ?? "-")]
         case .summary, .failure, .digest:
@@ -117,8 +129,10 @@ public struct NotificationComposer: Sendable {
         return facts
     }
 
-    static func context(_ n: AlertNotification, facts: [(String, String)], link: String?, hasChart: Bool,
-                        escape: (String) -> String) -> [String: Any] {
+    static func context(
+        _ n: AlertNotification, facts: [(String, String)], link: String?, hasChart: Bool,
+        escape: (String) -> String
+    ) -> [String: Any] {
         var context: [String: Any] = [
             "kind": n.kind.rawValue, "alert_type": n.kind.rawValue, "severity": n.severity.rawValue,
             "batch": escape(n.batch), "metric": escape(n.metric), "metric_batch": escape(n.batch),

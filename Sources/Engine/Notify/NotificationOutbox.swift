@@ -25,15 +25,18 @@ public struct NotificationOutbox: Sendable {
         for notification in notifications {
             let (methods, target) = routing.route(tags: notification.tags, methods: notification.methods)
             let mute = mutes.mute(for: notification.metric, batch: batch.name, at: now)
-            let wantsChart = mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
+            let wantsChart =
+                mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
             let chart = wantsChart ? chartPNG(for: notification, batch: batch, store: store) : nil
             let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
             for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }
             let muted = mute.map { " (muted until \(MetricTimestamp.format($0.until)))" } ?? ""
             context.logger.notice("\(message.title)\(muted) → \(methods.isEmpty ? "no channel" : methods.joined(separator: ","))")
             for method in methods {
-                deliveries.append(Delivery(notification: notification, method: method, target: target, message: message,
-                                           attachment: chart, status: mute == nil ? .pending : .muted, createdAt: now))
+                deliveries.append(
+                    Delivery(
+                        notification: notification, method: method, target: target, message: message,
+                        attachment: chart, status: mute == nil ? .pending : .muted, createdAt: now))
             }
         }
         return try context.deliveries.enqueue(deliveries)
@@ -42,8 +45,9 @@ public struct NotificationOutbox: Sendable {
     /// The metric's chart as PNG, or nil (logged) when it cannot be drawn: a chart is never worth an alert.
     func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: any MetricStore) -> Data? {
         do {
-            let data = try PlotData.load(store: store, batch: batch, metric: notification.metric, through: context.clock.now,
-                                         maxN: batch.alertMaxN, maxDaysAgo: batch.plotMaxDaysAgo)
+            let data = try PlotData.load(
+                store: store, batch: batch, metric: notification.metric, through: context.clock.now,
+                maxN: batch.alertMaxN, maxDaysAgo: batch.plotMaxDaysAgo)
             return PNGEncoder.encode(Rasterizer.render(PlotScene(data: data)))
         } catch {
             context.logger.error("\(batch.name): could not draw the chart of \(notification.metric): \(error)")

@@ -23,9 +23,11 @@ public struct NotificationRouting: Sendable {
             let emailTo: [String]? = map["email_to"].flatMap { value in
                 value.listValue?.compactMap(\.stringValue) ?? value.stringValue.map(Self.methodList)
             }
-            return Route(match: match, methods: methods,
-                         target: DeliveryTarget(emailTo: emailTo, slackChannel: map["slack_channel"]?.stringValue,
-                                                webhookURL: map["webhook_url"]?.stringValue))
+            return Route(
+                match: match, methods: methods,
+                target: DeliveryTarget(
+                    emailTo: emailTo, slackChannel: map["slack_channel"]?.stringValue,
+                    webhookURL: map["webhook_url"]?.stringValue))
         }
     }
 

@@ -22,18 +22,22 @@ public enum WebhookPayload {
     public static func pagerDuty(_ d: Delivery, routingKey: String) -> String {
         let n = d.notification
         let resolving = n.kind == .recovery
-        let dedupKey = resolving
-            ? AlertNotification.id(kind: .alert, batch: n.batch, metric: n.metric,
-                                   timestamp: n.details["alerted_at"].flatMap(MetricTimestamp.parse) ?? n.timestamp)
+        let dedupKey =
+            resolving
+            ? AlertNotification.id(
+                kind: .alert, batch: n.batch, metric: n.metric,
+                timestamp: n.details["alerted_at"].flatMap(MetricTimestamp.parse) ?? n.timestamp)
             : n.id
         var event: [String: CanonicalJSON] = [
             "routing_key": .string(routingKey), "event_action": .string(resolving ? "resolve" : "trigger"),
             "dedup_key": .string(dedupKey),
         ]
         if !resolving {
-            var custom: [String: CanonicalJSON] = ["batch": .string(n.batch), "metric": .string(n.metric),
-                                                   "score": .number(n.score, decimals: 4), "threshold": .number(n.threshold, decimals: 4),
-                                                   "kind": .string(n.kind.rawValue)]
+            var custom: [String: CanonicalJSON] = [
+                "batch": .string(n.batch), "metric": .string(n.metric),
+                "score": .number(n.score, decimals: 4), "threshold": .number(n.threshold, decimals: 4),
+                "kind": .string(n.kind.rawValue),
+            ]
             if let value = n.value { custom["value"] = .number(value, decimals: 4) }
             for (key, value) in n.tags { custom["tag_\(key)"] = .string(value) }
             event["payload"] = .object([
@@ -56,8 +60,10 @@ public enum WebhookPayload {
             "$schema": .string("http://adaptivecards.io/schemas/adaptive-card.json"), "type": .string("AdaptiveCard"),
             "version": .string("1.4"),
             "body": .array([
-                .object(["type": .string("TextBlock"), "text": .string(d.message.title), "weight": .string("Bolder"),
-                         "size": .string("Medium"), "color": .string(color), "wrap": .bool(true)]),
+                .object([
+                    "type": .string("TextBlock"), "text": .string(d.message.title), "weight": .string("Bolder"),
+                    "size": .string("Medium"), "color": .string(color), "wrap": .bool(true),
+                ]),
                 .object(["type": .string("FactSet"), "facts": .array(facts)]),
             ]),
         ])

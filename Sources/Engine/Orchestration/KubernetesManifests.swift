@@ -18,8 +18,10 @@ public struct KubernetesManifests: Sendable {
         /// Seconds before Kubernetes stops a run (the engine's own run timeout).
         public var runTimeout: Int
 
-        public init(image: String = "anomaly-engine:latest", namespace: String = "anomaly-engine", metricsPath: String = "/app/metrics",
-                    secret: String = "anomaly-engine", runTimeout: Int = 900) {
+        public init(
+            image: String = "anomaly-engine:latest", namespace: String = "anomaly-engine", metricsPath: String = "/app/metrics",
+            secret: String = "anomaly-engine", runTimeout: Int = 900
+        ) {
             self.image = image
             self.namespace = namespace
             self.metricsPath = metricsPath
@@ -72,7 +74,10 @@ public struct KubernetesManifests: Sendable {
             (node("name"), node(name)), (node("image"), node(settings.image)), (node("imagePullPolicy"), node("IfNotPresent")),
             (node("args"), .sequence(.init(args.map(node)))), (node("env"), env), (node("envFrom"), envFrom),
             (node("resources"), map(["requests": map([("cpu", "250m"), ("memory", "256Mi")]), "limits": map([("memory", "1Gi")])])),
-            (node("securityContext"), map(["runAsNonRoot": node(true), "allowPrivilegeEscalation": node(false), "readOnlyRootFilesystem": node(true)])),
+            (
+                node("securityContext"),
+                map(["runAsNonRoot": node(true), "allowPrivilegeEscalation": node(false), "readOnlyRootFilesystem": node(true)])
+            ),
             (node("volumeMounts"), .sequence(.init([map([("name", "tmp"), ("mountPath", "/tmp")])]))),
         ]
         if let ports { pairs.append((node("ports"), ports)) }
@@ -84,52 +89,88 @@ public struct KubernetesManifests: Sendable {
     }
 
     func podSpec(_ container: Node, restartPolicy: String) -> Node {
-        map(["restartPolicy": node(restartPolicy), "containers": .sequence(.init([container])),
-             "volumes": .sequence(.init([map(["name": node("tmp"), "emptyDir": map([(String, String)]())])]))])
+        map([
+            "restartPolicy": node(restartPolicy), "containers": .sequence(.init([container])),
+            "volumes": .sequence(.init([map(["name": node("tmp"), "emptyDir": map([(String, String)]())])])),
+        ])
     }
 
     func cronJob(_ entry: OrchestrationPlan.Entry) -> Node {
         let name = Self.objectName(["engine", entry.batch, entry.job.rawValue])
-        let labels = labels([("app.kubernetes.io/component", "job"), ("anomaly-engine/batch", Self.labelValue(entry.batch)),
-                             ("anomaly-engine/job", entry.job.rawValue)])
-        let args = ["run"] + entry.jobs.map(\.rawValue) + ["--batch", entry.batch, "--metrics", settings.metricsPath,
-                                                           "--as-of", "$(ENGINE_SCHEDULED_TIME)", "--lease-wait", "90"]
-        let scheduled = map(["name": node("ENGINE_SCHEDULED_TIME"),
-                             "valueFrom": map(["fieldRef": map([("fieldPath", "metadata.annotations['\(Self.scheduledTimeAnnotation)']")])])])
-        let jobSpec = map(["backoffLimit": node(2), "activeDeadlineSeconds": node(settings.runTimeout), "ttlSecondsAfterFinished": node(86_400),
-                           "template": map(["metadata": map(["labels": labels]),
-                                            "spec": podSpec(container(name: "engine", args: args, env: [scheduled]), restartPolicy: "Never")])])
-        return .mapping(.init([
-            (node("apiVersion"), node("batch/v1")), (node("kind"), node("CronJob")),
-            (node("metadata"), map(["name": node(name), "namespace": node(settings.namespace), "labels": labels])),
-            (node("spec"), .mapping(.init([
-                (node("schedule"), node(entry.cron)), (node("timeZone"), node("Etc/UTC")), (node("suspend"), node(!entry.running)),
-                // A run never overlaps the previous one; a tick missed by more than a minute is
-                // skipped, as `engine serve` does.
-                (node("concurrencyPolicy"), node("Forbid")), (node("startingDeadlineSeconds"), node(60)),
-                (node("successfulJobsHistoryLimit"), node(3)), (node("failedJobsHistoryLimit"), node(3)),
-                (node("jobTemplate"), map(["metadata": map(["labels": labels]), "spec": jobSpec])),
-            ]))),
-        ]))
+        let labels = labels([
+            ("app.kubernetes.io/component", "job"), ("anomaly-engine/batch", Self.labelValue(entry.batch)),
+            ("anomaly-engine/job", entry.job.rawValue),
+        ])
+        let args =
+            ["run"] + entry.jobs.map(\.rawValue) + [
+                "--batch", entry.batch, "--metrics", settings.metricsPath,
+                "--as-of", "$(ENGINE_SCHEDULED_TIME)", "--lease-wait", "90",
+            ]
+        let scheduled = map([
+            "name": node("ENGINE_SCHEDULED_TIME"),
+            "valueFrom": map(["fieldRef": map([("fieldPath", "metadata.annotations['\(Self.scheduledTimeAnnotation)']")])]),
+        ])
+        let jobSpec = map([
+            "backoffLimit": node(2), "activeDeadlineSeconds": node(settings.runTimeout), "ttlSecondsAfterFinished": node(86_400),
+            "template": map([
+                "metadata": map(["labels": labels]),
+                "spec": podSpec(container(name: "engine", args: args, env: [scheduled]), restartPolicy: "Never"),
+            ]),
+        ])
+        return .mapping(
+            .init([
+                (node("apiVersion"), node("batch/v1")), (node("kind"), node("CronJob")),
+                (node("metadata"), map(["name": node(name), "namespace": node(settings.namespace), "labels": labels])),
+                (
+                    node("spec"),
+                    .mapping(
+                        .init([
+                            (node("schedule"), node(entry.cron)), (node("timeZone"), node("Etc/UTC")), (node("suspend"), node(!entry.running)),
+                            // A run never overlaps the previous one; a tick missed by more than a minute is
+                            // skipped, as `engine serve` does.
+                            (node("concurrencyPolicy"), node("Forbid")), (node("startingDeadlineSeconds"), node(60)),
+                            (node("successfulJobsHistoryLimit"), node(3)), (node("failedJobsHistoryLimit"), node(3)),
+                            (node("jobTemplate"), map(["metadata": map(["labels": labels]), "spec": jobSpec])),
+                        ]))
+                ),
+            ]))
     }
 
     func dashboardDeployment() -> Node {
         let labels = labels([("app.kubernetes.io/component", "dashboard")])
         let ports = Node.sequence(.init([map(["name": node("http"), "containerPort": node(8080)])]))
-        let container = container(name: "dashboard", args: ["serve", "--no-schedule", "--host", "0.0.0.0", "--port", "8080",
-                                                            "--metrics", settings.metricsPath], ports: ports, probes: true)
-        return map(["apiVersion": node("apps/v1"), "kind": node("Deployment"),
-                    "metadata": map(["name": node("engine-dashboard"), "namespace": node(settings.namespace), "labels": labels]),
-                    "spec": map(["replicas": node(1), "selector": map(["matchLabels": labels]),
-                                 "template": map(["metadata": map(["labels": labels]), "spec": podSpec(container, restartPolicy: "Always")])])])
+        let container = container(
+            name: "dashboard",
+            args: [
+                "serve", "--no-schedule", "--host", "0.0.0.0", "--port", "8080",
+                "--metrics", settings.metricsPath,
+            ], ports: ports, probes: true)
+        return map([
+            "apiVersion": node("apps/v1"), "kind": node("Deployment"),
+            "metadata": map(["name": node("engine-dashboard"), "namespace": node(settings.namespace), "labels": labels]),
+            "spec": map([
+                "replicas": node(1), "selector": map(["matchLabels": labels]),
+                "template": map(["metadata": map(["labels": labels]), "spec": podSpec(container, restartPolicy: "Always")]),
+            ]),
+        ])
     }
 
     func dashboardService() -> Node {
         let labels = labels([("app.kubernetes.io/component", "dashboard")])
-        return map(["apiVersion": node("v1"), "kind": node("Service"),
-                    "metadata": map(["name": node("engine-dashboard"), "namespace": node(settings.namespace), "labels": labels]),
-                    "spec": map(["selector": labels, "ports": .sequence(.init([map(["name": node("http"), "port": node(80),
-                                                                                   "targetPort": node("http")])]))])])
+        return map([
+            "apiVersion": node("v1"), "kind": node("Service"),
+            "metadata": map(["name": node("engine-dashboard"), "namespace": node(settings.namespace), "labels": labels]),
+            "spec": map([
+                "selector": labels,
+                "ports": .sequence(
+                    .init([
+                        map([
+                            "name": node("http"), "port": node(80),
+                            "targetPort": node("http"),
+                        ])
+                    ])),
+            ]),
+        ])
     }
 
     /// Label values allow letters, digits, `-`, `_` and `.`, at most 63 characters.
@@ -146,7 +187,9 @@ public struct KubernetesManifests: Sendable {
 
     /// Strings YAML would read as something else (numbers, booleans, null, cron stars, `$(…)`).
     static func needsQuotes(_ text: String) -> Bool {
-        if text.isEmpty || Double(text) != nil || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) { return true }
+        if text.isEmpty || Double(text) != nil || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(text.lowercased()) {
+            return true
+        }
         return text.contains { "*:#{}[],&!|>'\"%@`$".contains($0) } || text.first == "-" || text.first == " " || text.last == " "
     }
 }

@@ -35,8 +35,10 @@ public struct OrchestrationPlan: Sendable {
             for status in mine where status.job.follows == nil {
                 guard let cron = status.cron, (try? CronExpression(cron)) != nil else { continue }
                 var seen: Set<JobKind> = [status.job]
-                entries.append(Entry(batch: batch.name, job: status.job, cron: cron, jobs: [status.job] + followers(of: status.job, seen: &seen),
-                                     running: batch.scheduledByDefault(status.job)))
+                entries.append(
+                    Entry(
+                        batch: batch.name, job: status.job, cron: cron, jobs: [status.job] + followers(of: status.job, seen: &seen),
+                        running: batch.scheduledByDefault(status.job)))
             }
         }
         self.entries = entries

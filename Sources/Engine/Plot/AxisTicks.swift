@@ -38,15 +38,18 @@ public enum AxisTicks {
         /// `HH:MM` within a day, `MM-DD HH:MM` across days, `MM-DD` on whole-day steps.
         public func label(_ time: Date) -> String {
             let text = MetricTimestamp.format(time)
-            let day = String(text.dropFirst(5).prefix(5)), clock = String(text.dropFirst(11).prefix(5))
+            let day = String(text.dropFirst(5).prefix(5))
+            let clock = String(text.dropFirst(11).prefix(5))
             if step >= 86_400 { return day }
             if step >= 3_600 * 6 || times.count > 1 && (times.last!.timeIntervalSince(times.first!) >= 86_400) { return "\(day) \(clock)" }
             return clock
         }
     }
 
-    static let steps: [TimeInterval] = [60, 300, 900, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 1_209_600,
-                                        2_592_000, 7_776_000, 31_536_000]
+    static let steps: [TimeInterval] = [
+        60, 300, 900, 1_800, 3_600, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 1_209_600,
+        2_592_000, 7_776_000, 31_536_000,
+    ]
 
     public static func times(from first: Date, through last: Date, target: Int = 6) -> TimeTicks {
         let span = last.timeIntervalSince(first)

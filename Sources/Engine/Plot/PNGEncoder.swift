@@ -35,8 +35,12 @@ public enum PNGEncoder {
                             var cost = 0
                             for i in 0..<stride {
                                 let value = pixels[row + i]
-                                let predictor: UInt8 = filter == 0 ? 0 : filter == 1 ? (i >= 3 ? pixels[row + i - 3] : 0)
-                                    : (y > 0 ? pixels[row - stride + i] : 0)
+                                let predictor: UInt8 =
+                                    filter == 0
+                                    ? 0
+                                    : filter == 1
+                                        ? (i >= 3 ? pixels[row + i - 3] : 0)
+                                        : (y > 0 ? pixels[row - stride + i] : 0)
                                 let byte = value &- predictor
                                 c[i] = byte
                                 cost += byte < 128 ? Int(byte) : 256 - Int(byte)

@@ -26,8 +26,10 @@ public struct PlotData: Sendable, Hashable {
         }
     }
 
-    public init(batch: String, metric: String, values: [Point], scores: [Point], alerts: [Date], changes: [Date],
-                thresholdAlerts: [Date], threshold: Double, windows: [ClosedRange<Date>] = []) {
+    public init(
+        batch: String, metric: String, values: [Point], scores: [Point], alerts: [Date], changes: [Date],
+        thresholdAlerts: [Date], threshold: Double, windows: [ClosedRange<Date>] = []
+    ) {
         self.batch = batch
         self.metric = metric
         self.values = values
@@ -41,8 +43,10 @@ public struct PlotData: Sendable, Hashable {
 
     /// The last `maxN` values of `metric` no older than `maxDaysAgo` days before `now`, and
     /// everything else the store holds for the metric over the same span.
-    public static func load(store: any MetricStore, batch: BatchConfig, metric: String, through now: Date,
-                            maxN: Int, maxDaysAgo: Int) throws -> PlotData {
+    public static func load(
+        store: any MetricStore, batch: BatchConfig, metric: String, through now: Date,
+        maxN: Int, maxDaysAgo: Int
+    ) throws -> PlotData {
         let from = now.addingTimeInterval(-Double(maxDaysAgo) * 86_400)
         let values = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: maxN))
         return try load(values: values, store: store, batch: batch, metric: metric, from: from, through: now)
@@ -56,15 +60,20 @@ public struct PlotData: Sendable, Hashable {
         return try load(values: values, store: store, batch: batch, metric: metric, from: from, through: now)
     }
 
-    private static func load(values: [MetricRow], store: any MetricStore, batch: BatchConfig, metric: String, from: Date,
-                             through now: Date) throws -> PlotData {
+    private static func load(
+        values: [MetricRow], store: any MetricStore, batch: BatchConfig, metric: String, from: Date,
+        through now: Date
+    ) throws -> PlotData {
         let start = values.first?.timestamp ?? from
-        let marks = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
-                                               from: start, through: now))
+        let marks = try store.rows(
+            MetricQuery(
+                batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
+                from: start, through: now))
         func times(_ type: MetricType) -> [Date] { marks.filter { $0.type == type }.map(\.timestamp) }
-        return PlotData(batch: batch.name, metric: metric, values: values.map { Point($0.timestamp, $0.value) },
-                        scores: marks.filter { $0.type == .score }.map { Point($0.timestamp, $0.value) },
-                        alerts: times(.alert), changes: times(.change), thresholdAlerts: times(.tholdalert),
-                        threshold: batch.alertThreshold)
+        return PlotData(
+            batch: batch.name, metric: metric, values: values.map { Point($0.timestamp, $0.value) },
+            scores: marks.filter { $0.type == .score }.map { Point($0.timestamp, $0.value) },
+            alerts: times(.alert), changes: times(.change), thresholdAlerts: times(.tholdalert),
+            threshold: batch.alertThreshold)
     }
 }

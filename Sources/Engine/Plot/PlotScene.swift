@@ -64,8 +64,10 @@ public struct PlotScene: Sendable, Hashable {
 
     public init(data: PlotData) {
         let times = (data.values.map(\.time) + data.scores.map(\.time)).sorted()
-        shapes.append(.text(Self.clip("\(data.metric) (\(data.batch))", to: 60), at: CanvasPoint(Self.left, 24), size: 14,
-                            anchor: .start, color: .ink))
+        shapes.append(
+            .text(
+                Self.clip("\(data.metric) (\(data.batch))", to: 60), at: CanvasPoint(Self.left, 24), size: 14,
+                anchor: .start, color: .ink))
         guard let first = times.first, let last = times.last else {
             shapes.append(.text("no data in the plotted window", at: CanvasPoint(400, 200), size: 10, anchor: .middle, color: .axis))
             return
@@ -75,7 +77,8 @@ public struct PlotScene: Sendable, Hashable {
 
         // Labelled windows, shaded behind both panels.
         for window in data.windows where window.upperBound >= first && window.lowerBound <= last {
-            let x0 = x(max(window.lowerBound, first)), x1 = x(min(window.upperBound, last))
+            let x0 = x(max(window.lowerBound, first))
+            let x1 = x(min(window.upperBound, last))
             shapes.append(.rect(CanvasPoint(x0, Self.valueTop), width: max(x1 - x0, 1), height: Self.scoreBottom - Self.valueTop, color: .window))
         }
 
@@ -83,20 +86,25 @@ public struct PlotScene: Sendable, Hashable {
         let values = data.values.map { Self.drawable($0.value) }
         let (low, high) = Self.range(values)
         let valueTicks = AxisTicks.values(low: low, high: high)
-        let vLow = min(low, valueTicks.first ?? low), vHigh = max(high, valueTicks.last ?? high)
+        let vLow = min(low, valueTicks.first ?? low)
+        let vHigh = max(high, valueTicks.last ?? high)
         func yValue(_ v: Double) -> Double {
             Self.valueBottom - (Self.valueBottom - Self.valueTop) * (Self.drawable(v) - vLow) / max(vHigh - vLow, 1e-12)
         }
         for tick in valueTicks {
             let y = yValue(tick)
             shapes.append(.polyline([CanvasPoint(Self.left, y), CanvasPoint(Self.right, y)], color: .grid, width: 1, dashed: false))
-            shapes.append(.text(AxisTicks.label(tick, step: AxisTicks.step(valueTicks)), at: CanvasPoint(Self.left - 6, y + 4),
-                                size: 8, anchor: .end, color: .axis))
+            shapes.append(
+                .text(
+                    AxisTicks.label(tick, step: AxisTicks.step(valueTicks)), at: CanvasPoint(Self.left - 6, y + 4),
+                    size: 8, anchor: .end, color: .axis))
         }
         shapes.append(.text("value", at: CanvasPoint(Self.left, Self.valueTop - 6), size: 8, anchor: .start, color: .axis))
         shapes += Self.lines(data.values.map { CanvasPoint(x($0.time), yValue($0.value)) }, color: .value, width: 1.6)
         let valueAt = Dictionary(data.values.map { ($0.time, $0.value) }, uniquingKeysWith: { a, _ in a })
-        for t in data.thresholdAlerts { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 8, color: .thresholdAlert)) } }
+        for t in data.thresholdAlerts {
+            if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 8, color: .thresholdAlert)) }
+        }
         for t in data.changes { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 6, color: .change)) } }
         for t in data.alerts { if let v = valueAt[t] { shapes.append(.circle(CanvasPoint(x(t), yValue(v)), radius: 3.5, color: .alert)) } }
 
@@ -109,8 +117,10 @@ public struct PlotScene: Sendable, Hashable {
         }
         shapes.append(.text("score", at: CanvasPoint(Self.left, Self.scoreTop - 6), size: 8, anchor: .start, color: .axis))
         let yThreshold = yScore(data.threshold)
-        shapes.append(.polyline([CanvasPoint(Self.left, yThreshold), CanvasPoint(Self.right, yThreshold)], color: .threshold,
-                                width: 1.2, dashed: true))
+        shapes.append(
+            .polyline(
+                [CanvasPoint(Self.left, yThreshold), CanvasPoint(Self.right, yThreshold)], color: .threshold,
+                width: 1.2, dashed: true))
         shapes += Self.lines(data.scores.map { CanvasPoint(x($0.time), yScore($0.value)) }, color: .score, width: 1.4)
         let scoreAt = Dictionary(data.scores.map { ($0.time, $0.value) }, uniquingKeysWith: { a, _ in a })
         for t in data.alerts { if let s = scoreAt[t] { shapes.append(.circle(CanvasPoint(x(t), yScore(s)), radius: 3.5, color: .alert)) } }
@@ -119,11 +129,14 @@ public struct PlotScene: Sendable, Hashable {
         let timeTicks = AxisTicks.times(from: first, through: last)
         for tick in timeTicks.times {
             let tx = x(tick)
-            shapes.append(.polyline([CanvasPoint(tx, Self.scoreBottom), CanvasPoint(tx, Self.scoreBottom + 5)], color: .axis, width: 1, dashed: false))
+            shapes.append(
+                .polyline([CanvasPoint(tx, Self.scoreBottom), CanvasPoint(tx, Self.scoreBottom + 5)], color: .axis, width: 1, dashed: false))
             shapes.append(.text(timeTicks.label(tick), at: CanvasPoint(tx, Self.scoreBottom + 20), size: 8, anchor: .middle, color: .axis))
         }
-        shapes.append(.polyline([CanvasPoint(Self.left, Self.scoreBottom), CanvasPoint(Self.right, Self.scoreBottom)], color: .axis,
-                                width: 1, dashed: false))
+        shapes.append(
+            .polyline(
+                [CanvasPoint(Self.left, Self.scoreBottom), CanvasPoint(Self.right, Self.scoreBottom)], color: .axis,
+                width: 1, dashed: false))
         shapes.append(.text("UTC", at: CanvasPoint(Self.right, Self.scoreBottom + 40), size: 8, anchor: .end, color: .axis))
     }
 

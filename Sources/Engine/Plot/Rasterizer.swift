@@ -42,15 +42,20 @@ public enum Rasterizer {
             switch shape {
             case .polyline(let points, let color, let width, let dashed):
                 for (a, b) in zip(points, points.dropFirst()) {
-                    if dashed { dashes(a, b, on: 6, off: 4) { segment(&image, $0, $1, color: color, width: width) } }
-                    else { segment(&image, a, b, color: color, width: width) }
+                    if dashed {
+                        dashes(a, b, on: 6, off: 4) { segment(&image, $0, $1, color: color, width: width) }
+                    } else {
+                        segment(&image, a, b, color: color, width: width)
+                    }
                 }
             case .circle(let center, let radius, let color):
                 disc(&image, center, radius: radius, color: color)
             case .rect(let corner, let width, let height, let color):
                 guard drawable(corner, CanvasPoint(corner.x + width, corner.y + height)) else { continue }
-                let x0 = max(Int(corner.x.rounded()), 0), x1 = min(Int((corner.x + width).rounded()), image.width)
-                let y0 = max(Int(corner.y.rounded()), 0), y1 = min(Int((corner.y + height).rounded()), image.height)
+                let x0 = max(Int(corner.x.rounded()), 0)
+                let x1 = min(Int((corner.x + width).rounded()), image.width)
+                let y0 = max(Int(corner.y.rounded()), 0)
+                let y1 = min(Int((corner.y + height).rounded()), image.height)
                 for y in y0..<max(y1, y0) { for x in x0..<max(x1, x0) { image.blend(x: x, y: y, color: color, coverage: 1) } }
             case .text(let text, let at, let size, let anchor, let color):
                 self.text(&image, text, at: at, size: size, anchor: anchor, color: color)
@@ -68,15 +73,20 @@ public enum Rasterizer {
     static func segment(_ image: inout RGBImage, _ a: CanvasPoint, _ b: CanvasPoint, color: RGB, width: Double) {
         guard drawable(a, b), width.isFinite, abs(width) < 1e4 else { return }
         let half = width / 2
-        let minX = Int(floor(min(a.x, b.x) - half - 1)), maxX = Int(ceil(max(a.x, b.x) + half + 1))
-        let minY = Int(floor(min(a.y, b.y) - half - 1)), maxY = Int(ceil(max(a.y, b.y) + half + 1))
-        let dx = b.x - a.x, dy = b.y - a.y
+        let minX = Int(floor(min(a.x, b.x) - half - 1))
+        let maxX = Int(ceil(max(a.x, b.x) + half + 1))
+        let minY = Int(floor(min(a.y, b.y) - half - 1))
+        let maxY = Int(ceil(max(a.y, b.y) + half + 1))
+        let dx = b.x - a.x
+        let dy = b.y - a.y
         let length2 = dx * dx + dy * dy
         for py in max(minY, 0)...min(maxY, image.height - 1) where minY <= image.height - 1 && maxY >= 0 {
             for px in max(minX, 0)...min(maxX, image.width - 1) where minX <= image.width - 1 && maxX >= 0 {
-                let cx = Double(px) + 0.5, cy = Double(py) + 0.5
+                let cx = Double(px) + 0.5
+                let cy = Double(py) + 0.5
                 let t = length2 > 0 ? min(max(((cx - a.x) * dx + (cy - a.y) * dy) / length2, 0), 1) : 0
-                let ex = cx - (a.x + t * dx), ey = cy - (a.y + t * dy)
+                let ex = cx - (a.x + t * dx)
+                let ey = cy - (a.y + t * dy)
                 let distance = (ex * ex + ey * ey).squareRoot()
                 image.blend(x: px, y: py, color: color, coverage: min(half + 0.5 - distance, 1))
             }
@@ -89,20 +99,24 @@ public enum Rasterizer {
         var s = 0.0
         while s < length {
             let e = min(s + on, length)
-            draw(CanvasPoint(a.x + (b.x - a.x) * s / length, a.y + (b.y - a.y) * s / length),
-                 CanvasPoint(a.x + (b.x - a.x) * e / length, a.y + (b.y - a.y) * e / length))
+            draw(
+                CanvasPoint(a.x + (b.x - a.x) * s / length, a.y + (b.y - a.y) * s / length),
+                CanvasPoint(a.x + (b.x - a.x) * e / length, a.y + (b.y - a.y) * e / length))
             s += on + off
         }
     }
 
     static func disc(_ image: inout RGBImage, _ center: CanvasPoint, radius: Double, color: RGB) {
         guard drawable(center), radius.isFinite, abs(radius) < 1e4 else { return }
-        let minX = Int(floor(center.x - radius - 1)), maxX = Int(ceil(center.x + radius + 1))
-        let minY = Int(floor(center.y - radius - 1)), maxY = Int(ceil(center.y + radius + 1))
+        let minX = Int(floor(center.x - radius - 1))
+        let maxX = Int(ceil(center.x + radius + 1))
+        let minY = Int(floor(center.y - radius - 1))
+        let maxY = Int(ceil(center.y + radius + 1))
         guard maxX >= 0, maxY >= 0, minX < image.width, minY < image.height else { return }
         for py in max(minY, 0)...min(maxY, image.height - 1) {
             for px in max(minX, 0)...min(maxX, image.width - 1) {
-                let ex = Double(px) + 0.5 - center.x, ey = Double(py) + 0.5 - center.y
+                let ex = Double(px) + 0.5 - center.x
+                let ey = Double(py) + 0.5 - center.y
                 image.blend(x: px, y: py, color: color, coverage: radius + 0.5 - (ex * ex + ey * ey).squareRoot())
             }
         }

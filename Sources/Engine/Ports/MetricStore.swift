@@ -13,8 +13,10 @@ public struct MetricQuery: Sendable, Hashable {
     /// Keep only the most recent `latest` rows per (name, type).
     public var latest: Int?
 
-    public init(batch: String, names: [String]? = nil, types: [MetricType], from: Date? = nil,
-                through: Date? = nil, latest: Int? = nil) {
+    public init(
+        batch: String, names: [String]? = nil, types: [MetricType], from: Date? = nil,
+        through: Date? = nil, latest: Int? = nil
+    ) {
         self.batch = batch
         self.names = names
         self.types = types
@@ -40,7 +42,9 @@ public protocol MetricStore: Sendable {
     /// from the time of the metric's `latestValues`-th latest value. One grouped query, so a
     /// page about a thousand metrics costs one round trip, not thousands. Metrics or types
     /// without rows in the window are absent.
-    func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
+    func extentsByMetric(
+        batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date
+    ) throws
         -> [String: [MetricType: MetricExtent]]
     /// The distinct metric names of a batch that have rows of `type`, sorted.
     func metricNames(batch: String, type: MetricType) throws -> [String]

@@ -7,7 +7,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable {
 
     public init(seed: UInt64) {
         var mixer = SplitMix64(state: seed)
-        s0 = mixer.next(); s1 = mixer.next(); s2 = mixer.next(); s3 = mixer.next()
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
     }
 
     /// A generator for one (run seed, batch, metric, job), so one metric's draws do not depend
@@ -74,7 +77,10 @@ public struct StableHash: Sendable {
 
     public mutating func combine(_ number: UInt64) {
         var n = number
-        for _ in 0..<8 { mix(UInt8(truncatingIfNeeded: n)); n >>= 8 }
+        for _ in 0..<8 {
+            mix(UInt8(truncatingIfNeeded: n))
+            n >>= 8
+        }
     }
 
     public mutating func combine(_ number: Double) {

@@ -23,9 +23,10 @@ public actor BatchCatalog {
     public init(batches: [BatchConfig], errors: [ConfigError] = [], overrides: [ScheduleOverride] = [], startAll: Bool = false) {
         self.overrides = overrides
         self.startAll = startAll
-        snapshot = Snapshot(batches: batches.sorted { $0.name < $1.name },
-                            schedule: JobSchedule(batches: batches, overrides: overrides, startAll: startAll),
-                            errors: errors, generation: 0)
+        snapshot = Snapshot(
+            batches: batches.sorted { $0.name < $1.name },
+            schedule: JobSchedule(batches: batches, overrides: overrides, startAll: startAll),
+            errors: errors, generation: 0)
     }
 
     /// Takes a new load of the batches. A batch that failed to load but loaded before keeps its
@@ -38,8 +39,9 @@ public actor BatchCatalog {
             batches[old.name] = old
         }
         let sorted = batches.values.sorted { $0.name < $1.name }
-        snapshot = Snapshot(batches: sorted, schedule: JobSchedule(batches: sorted, overrides: overrides, startAll: startAll),
-                            errors: loaded.errors, generation: snapshot.generation + 1)
+        snapshot = Snapshot(
+            batches: sorted, schedule: JobSchedule(batches: sorted, overrides: overrides, startAll: startAll),
+            errors: loaded.errors, generation: snapshot.generation + 1)
     }
 
     /// Applies a schedule override (already stored by the caller).

@@ -18,9 +18,11 @@ public struct ConfigWatcher: Sendable {
     /// Told the batches in force after each reload (adapters that route by batch, such as model stores).
     public let onReload: @Sendable ([BatchConfig]) -> Void
 
-    public init(folder: any MetricsFolder, environment: [String: String], overrides: [String], settings: any OverrideStore,
-                catalog: BatchCatalog, clock: any EngineClock, logger: Logger, interval: TimeInterval = 10,
-                onReload: @escaping @Sendable ([BatchConfig]) -> Void = { _ in }) {
+    public init(
+        folder: any MetricsFolder, environment: [String: String], overrides: [String], settings: any OverrideStore,
+        catalog: BatchCatalog, clock: any EngineClock, logger: Logger, interval: TimeInterval = 10,
+        onReload: @escaping @Sendable ([BatchConfig]) -> Void = { _ in }
+    ) {
         self.folder = folder
         self.environment = environment
         self.overrides = overrides
@@ -62,7 +64,8 @@ public struct ConfigWatcher: Sendable {
         await catalog.replace(with: loaded)
         let snapshot = await catalog.snapshot
         onReload(snapshot.batches)
-        logger.notice("config loaded: \(snapshot.batches.count) batches, \(snapshot.schedule.entries.count) scheduled jobs, \(loaded.errors.count) errors")
+        logger.notice(
+            "config loaded: \(snapshot.batches.count) batches, \(snapshot.schedule.entries.count) scheduled jobs, \(loaded.errors.count) errors")
         return loaded.errors
     }
 

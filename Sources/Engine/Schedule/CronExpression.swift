@@ -24,8 +24,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws {
         description = text
         var source = text.trimmingCharacters(in: .whitespaces)
-        let macros = ["@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
-                      "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *"]
+        let macros = [
+            "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *",
+            "@weekly": "0 0 * * 0", "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
+        ]
         if source.hasPrefix("@") {
             guard let expanded = macros[source.lowercased()] else {
                 throw ParseError(expression: text, reason: "unknown macro \(source)")
@@ -41,18 +43,22 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         minutes = try Self.field(fields[0], name: "minute", range: 0...59, names: [:], text: text)
         hours = try Self.field(fields[1], name: "hour", range: 0...23, names: [:], text: text)
         daysOfMonth = try Self.field(fields[2], name: "day of month", range: 1...31, names: [:], text: text)
-        months = try Self.field(fields[3], name: "month", range: 1...12,
-                                names: Dictionary(uniqueKeysWithValues: monthNames.enumerated().map { ($1, $0 + 1) }), text: text)
-        let weekdays = try Self.field(fields[4], name: "day of week", range: 0...7,
-                                      names: Dictionary(uniqueKeysWithValues: dayNames.enumerated().map { ($1, $0) }), text: text)
+        months = try Self.field(
+            fields[3], name: "month", range: 1...12,
+            names: Dictionary(uniqueKeysWithValues: monthNames.enumerated().map { ($1, $0 + 1) }), text: text)
+        let weekdays = try Self.field(
+            fields[4], name: "day of week", range: 0...7,
+            names: Dictionary(uniqueKeysWithValues: dayNames.enumerated().map { ($1, $0) }), text: text)
         daysOfWeek = Set(weekdays.map { $0 % 7 })
         dayOfMonthRestricted = !fields[2].hasPrefix("*")
         dayOfWeekRestricted = !fields[4].hasPrefix("*")
         // Only the day of the month can rule out every date (the 30th of February); a weekday
         // list always falls on some date, and with both restricted either one matches.
         if dayOfMonthRestricted && !dayOfWeekRestricted,
-           !months.contains(where: { month in daysOfMonth.contains { $0 <= CivilTime.daysIn(month: month, year: 2000) } }) {
-            throw ParseError(expression: text, reason: "never fires: none of its months has day \(daysOfMonth.sorted().map(String.init).joined(separator: ","))")
+            !months.contains(where: { month in daysOfMonth.contains { $0 <= CivilTime.daysIn(month: month, year: 2000) } })
+        {
+            throw ParseError(
+                expression: text, reason: "never fires: none of its months has day \(daysOfMonth.sorted().map(String.init).joined(separator: ","))")
         }
     }
 
@@ -135,7 +141,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 }
                 step = s
             }
-            let lower: Int, upper: Int
+            let lower: Int
+            let upper: Int
             if pieces[0] == "*" {
                 lower = range.lowerBound
                 upper = range.upperBound

@@ -42,8 +42,10 @@ public struct JobSchedule: Sendable {
                 let text = batch.cronSchedule(owner.rawValue)
                 let cron = text.flatMap { try? CronExpression($0) }
                 let running = !disabled && cron != nil && (change?.running ?? (startAll || batch.scheduledByDefault(owner)))
-                statuses.append(ScheduleStatus(batch: batch.name, job: job, cron: text, running: running, disabled: disabled,
-                                               override: change, after: batch.runsAfter(job)))
+                statuses.append(
+                    ScheduleStatus(
+                        batch: batch.name, job: job, cron: text, running: running, disabled: disabled,
+                        override: change, after: batch.runsAfter(job)))
                 if running, let cron { entries.append(ScheduledJob(batch: batch.name, job: job, cron: cron)) }
             }
         }

@@ -18,8 +18,10 @@ public struct RunLeases: Sendable {
     /// runs rather than skipping. Holders it cannot judge (other hosts) count as alive.
     public let holderIsGone: @Sendable (String) -> Bool
 
-    public init(store: any LeaseStore, holder: String, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0,
-                holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }) {
+    public init(
+        store: any LeaseStore, holder: String, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0,
+        holderIsGone: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) {
         self.store = store
         self.holder = holder
         self.clock = clock

@@ -54,8 +54,10 @@ public struct Scheduler: Sendable {
     /// once the runs already going have finished. Cancelling the task cancels those runs too
     /// (they stop at their next metric).
     @discardableResult
-    public func run(until: Date? = nil, stopWhen: (@Sendable () async -> Void)? = nil,
-                    onRun: @escaping @Sendable (JobRun) -> Void = { _ in }) async throws -> [JobRun] {
+    public func run(
+        until: Date? = nil, stopWhen: (@Sendable () async -> Void)? = nil,
+        onRun: @escaping @Sendable (JobRun) -> Void = { _ in }
+    ) async throws -> [JobRun] {
         switch mode {
         case .sequential:
             return try await runSequentially(until: until, onRun: onRun)
@@ -78,7 +80,8 @@ public struct Scheduler: Sendable {
                         continue
                     }
                     if now.timeIntervalSince(tick.time) > grace {
-                        runner.context.logger.warning("skipped the tick of \(MetricTimestamp.format(tick.time)): \(Int(now.timeIntervalSince(tick.time))) s late")
+                        runner.context.logger.warning(
+                            "skipped the tick of \(MetricTimestamp.format(tick.time)): \(Int(now.timeIntervalSince(tick.time))) s late")
                         cursor = max(tick.time, now.addingTimeInterval(-grace))
                         continue
                     }
@@ -154,8 +157,9 @@ public struct Scheduler: Sendable {
             done.insert(job)
             guard await slots.acquire(job, batch: name) else {
                 let now = runner.context.clock.now
-                let skipped = JobRun(job: job, batch: name, asOf: now, startedAt: now, finishedAt: now, status: .skipped,
-                                     rowsWritten: 0, error: "the previous run of this job is still going")
+                let skipped = JobRun(
+                    job: job, batch: name, asOf: now, startedAt: now, finishedAt: now, status: .skipped,
+                    rowsWritten: 0, error: "the previous run of this job is still going")
                 runner.context.logger.warning("\(job.rawValue) \(name): skipped, the previous run is still going")
                 try? runner.context.store(for: batch).record(skipped)
                 runs.append(skipped)

@@ -49,7 +49,6 @@ public struct EngineBenchmark: Sendable {
             self.scoresWritten = scoresWritten
         }
 
-
         /// The figures as one JSON object, keys sorted, seconds to the millisecond.
         public var json: String {
             "{\"charts_drawn\":\(chartsDrawn),\"metrics\":\(metrics),\"models_trained\":\(modelsTrained),"
@@ -67,9 +66,11 @@ public struct EngineBenchmark: Sendable {
 
     public func run() async throws -> Figures {
         let scored = 25
-        let start = Date(timeIntervalSince1970: 1_767_225_600) // 2026-01-01 00:00:00 UTC
-        let window = ["train_max_n=\(max(points - scored, 1))", "train_min_n=1", "score_max_n=\(scored)",
-                      "train_metric_timestamp_max_days_ago=100000", "score_metric_timestamp_max_days_ago=100000"]
+        let start = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01 00:00:00 UTC
+        let window = [
+            "train_max_n=\(max(points - scored, 1))", "train_min_n=1", "score_max_n=\(scored)",
+            "train_metric_timestamp_max_days_ago=100000", "score_metric_timestamp_max_days_ago=100000",
+        ]
         let batch = try StandaloneSettings.load(text: settings, name: settingsName, batch: "bench", overrides: window + overrides)
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
@@ -83,10 +84,11 @@ public struct EngineBenchmark: Sendable {
         logger.logLevel = .warning
         let models = InMemoryModelStore()
         func context(at time: Date) -> JobContext {
-            JobContext(clock: FixedClock(time), seed: seed, stores: database, models: models,
-                       sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
-                       deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-                       templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+            JobContext(
+                clock: FixedClock(time), seed: seed, stores: database, models: models,
+                sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
+                deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
+                templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
         }
         let clock = ContinuousClock()
         var trained = JobOutcome()
@@ -104,8 +106,9 @@ public struct EngineBenchmark: Sendable {
             plotContext.plots = sink
             plotted = try await PlotJob().run(batch: batch, context: plotContext)
         }
-        var figures = Figures(metrics: metrics, points: points, trainSeconds: trainTime.seconds, scoreSeconds: scoreTime.seconds,
-                              modelsTrained: trained.rowsWritten, scoresWritten: scoredOutcome.rowsWritten)
+        var figures = Figures(
+            metrics: metrics, points: points, trainSeconds: trainTime.seconds, scoreSeconds: scoreTime.seconds,
+            modelsTrained: trained.rowsWritten, scoresWritten: scoredOutcome.rowsWritten)
         figures.plotSeconds = plotTime.seconds
         figures.chartsDrawn = plotted.rowsWritten
         figures.pngBytes = sink.files.filter { $0.key.hasSuffix(".png") }.reduce(0) { $0 + $1.value.count }

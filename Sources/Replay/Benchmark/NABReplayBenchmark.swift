@@ -60,7 +60,8 @@ public struct NABReplayBenchmark: Sendable {
     /// either is missing or not a time.
     public static func span(csv text: String) -> (Date, Date)? {
         guard let table = try? CSVTable.parse(text, file: "data.csv"), let times = try? table.times("timestamp"),
-              let first = times.first, let last = times.last else { return nil }
+            let first = times.first, let last = times.last
+        else { return nil }
         return (first, last)
     }
 
@@ -85,9 +86,10 @@ public struct NABReplayBenchmark: Sendable {
             let started = ContinuousClock.now
             let outputs = try await ReplayDriver(options: .init(logger: logger)).run(scenario)
             let elapsed = ContinuousClock.now - started
-            let result = FileFigures(file: file, points: scenario.series[0].points.count,
-                                     seconds: elapsed.seconds,
-                                     jobRuns: outputs.runs.count, alerts: outputs.alerts.count)
+            let result = FileFigures(
+                file: file, points: scenario.series[0].points.count,
+                seconds: elapsed.seconds,
+                jobRuns: outputs.runs.count, alerts: outputs.alerts.count)
             each(result)
             figures.append(result)
         }

@@ -23,7 +23,8 @@ public struct PostgresArrivalLanding: ArrivalLanding {
         source = try PostgresDataSource(url: url)
         self.table = table
         try connection.query("DROP TABLE IF EXISTS \(table)")
-        try connection.query("""
+        try connection.query(
+            """
             CREATE TABLE \(table) (delivery integer NOT NULL, position integer NOT NULL, metric_timestamp text NOT NULL,
                                    metric_name text NOT NULL, metric_value double precision, PRIMARY KEY (delivery, position))
             """)
@@ -32,13 +33,16 @@ public struct PostgresArrivalLanding: ArrivalLanding {
     public func land(_ rows: [SourceRow], delivery: Int) async throws -> [SourceRow] {
         try connection.transaction {
             for (position, row) in rows.enumerated() {
-                try connection.query("INSERT INTO \(table) VALUES ($1, $2, $3, $4, $5)", [
-                    String(delivery), String(position), Self.text(row["metric_timestamp"]), Self.text(row["metric_name"]),
-                    Self.text(row["metric_value"]),
-                ])
+                try connection.query(
+                    "INSERT INTO \(table) VALUES ($1, $2, $3, $4, $5)",
+                    [
+                        String(delivery), String(position), Self.text(row["metric_timestamp"]), Self.text(row["metric_name"]),
+                        Self.text(row["metric_value"]),
+                    ])
             }
         }
-        return try source.query("""
+        return try source.query(
+            """
             SELECT metric_timestamp, metric_name, metric_value FROM \(table) WHERE delivery = \(delivery) ORDER BY position
             """)
     }

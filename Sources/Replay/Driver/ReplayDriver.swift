@@ -23,9 +23,11 @@ public struct ReplayDriver: Sendable {
         /// Where arriving rows land before ingest reads them (a real database); nil: handed over directly.
         public var landing: (any ArrivalLanding)?
 
-        public init(until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: (any LanguageModel)? = nil,
-                    store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil,
-                    landing: (any ArrivalLanding)? = nil) {
+        public init(
+            until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: (any LanguageModel)? = nil,
+            store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil,
+            landing: (any ArrivalLanding)? = nil
+        ) {
             self.until = until
             self.shuffleArrivals = shuffleArrivals
             self.logger = logger
@@ -64,12 +66,14 @@ public struct ReplayDriver: Sendable {
         let channel = RecordingChannel()
         let plots = RecordingPlotSink()
         let faults = FaultPlan()
-        let source = ScenarioDataSource(series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
-                                        shuffleEverything: options.shuffleArrivals, landing: options.landing)
-        let context = JobContext(clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
-                                 ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
-                                 channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
-                                 logger: options.logger, gate: faults, memo: DetectorMemo(), llm: options.llm)
+        let source = ScenarioDataSource(
+            series: scenario.series, interval: scenario.interval, clock: clock, seed: scenario.seed,
+            shuffleEverything: options.shuffleArrivals, landing: options.landing)
+        let context = JobContext(
+            clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
+            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
+            channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
+            logger: options.logger, gate: faults, memo: DetectorMemo(), llm: options.llm)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 
@@ -82,8 +86,11 @@ public struct ReplayDriver: Sendable {
             if clock.now < event.at { try await clock.sleep(until: event.at) }
             switch event.event {
             case .feedback(let metric, let alertAt, let positive):
-                try database.store(table: batch.tableKey).insert([MetricRow(timestamp: alertAt, batch: batch.name, name: metric,
-                                                                            type: positive ? .thumbsup : .thumbsdown, value: 1)])
+                try database.store(table: batch.tableKey).insert([
+                    MetricRow(
+                        timestamp: alertAt, batch: batch.name, name: metric,
+                        type: positive ? .thumbsup : .thumbsdown, value: 1)
+                ])
             case .snooze(let metric, let until):
                 muted.insert(metric)
                 batch = try loadBatch()
@@ -103,7 +110,8 @@ public struct ReplayDriver: Sendable {
                 faults.failNext(job)
             }
         }
-        return try ReplayOutputs.collect(scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
-                                         deliveries: database.deliveries(batch: batch.name), plots: plots.files, runs: runs)
+        return try ReplayOutputs.collect(
+            scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
+            deliveries: database.deliveries(batch: batch.name), plots: plots.files, runs: runs)
     }
 }

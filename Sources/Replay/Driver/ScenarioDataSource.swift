@@ -23,21 +23,29 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     private let landing: (any ArrivalLanding)?
     private var landed = 0
 
-    init(series: [SeriesSpec], interval: TimeInterval, clock: any EngineClock, seed: UInt64, shuffleEverything: Bool,
-         landing: (any ArrivalLanding)? = nil) {
+    init(
+        series: [SeriesSpec], interval: TimeInterval, clock: any EngineClock, seed: UInt64, shuffleEverything: Bool,
+        landing: (any ArrivalLanding)? = nil
+    ) {
         var deliveries: [Delivery] = []
         for spec in series {
             for (i, point) in spec.points.enumerated() {
                 guard let value = point.value else { continue }
                 var arrival = point.timestamp.addingTimeInterval(spec.arrival.delay + (spec.arrival.late[point.timestamp] ?? 0))
                 if let late = spec.arrival.lateEvery, (i + 1) % late.every == 0 { arrival.addTimeInterval(late.by) }
-                deliveries.append(Delivery(arrival: arrival, metric: spec.name, timestamp: point.timestamp, value: value,
-                                           copy: 0, reorder: spec.arrival.reorder))
+                deliveries.append(
+                    Delivery(
+                        arrival: arrival, metric: spec.name, timestamp: point.timestamp, value: value,
+                        copy: 0, reorder: spec.arrival.reorder))
                 if let n = spec.arrival.duplicateEvery, n > 0, (i + 1) % n == 0 {
-                    deliveries.append(Delivery(arrival: arrival.addingTimeInterval(interval), metric: spec.name, timestamp: point.timestamp,
-                                               value: value, copy: 1, reorder: spec.arrival.reorder))
-                    deliveries.append(Delivery(arrival: arrival, metric: spec.name, timestamp: point.timestamp, value: value,
-                                               copy: 2, reorder: spec.arrival.reorder))
+                    deliveries.append(
+                        Delivery(
+                            arrival: arrival.addingTimeInterval(interval), metric: spec.name, timestamp: point.timestamp,
+                            value: value, copy: 1, reorder: spec.arrival.reorder))
+                    deliveries.append(
+                        Delivery(
+                            arrival: arrival, metric: spec.name, timestamp: point.timestamp, value: value,
+                            copy: 2, reorder: spec.arrival.reorder))
                 }
             }
         }
@@ -53,7 +61,10 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     func query(_ sql: String) async throws -> [SourceRow] {
         let rows = arrived()
         guard let landing else { return rows }
-        let delivery = lock.withLock { landed += 1; return landed }
+        let delivery = lock.withLock {
+            landed += 1
+            return landed
+        }
         return try await landing.land(rows, delivery: delivery)
     }
 

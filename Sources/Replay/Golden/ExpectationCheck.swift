@@ -20,11 +20,15 @@ public enum ExpectationCheck {
             case .noAlert(let metric, let window, let label):
                 let matching = alerts.filter { (metric == nil || $0.name == metric) && (window?.contains($0.timestamp) ?? true) }
                 if !matching.isEmpty {
-                    failures.append("\(label): \(matching.count) found, first \(matching[0].name) at \(MetricTimestamp.format(matching[0].timestamp))")
+                    failures.append(
+                        "\(label): \(matching.count) found, first \(matching[0].name) at \(MetricTimestamp.format(matching[0].timestamp))")
                 }
             case .scores(let metric, let window, let low, let high, let label):
                 let scores = outputs.scores.filter { $0.name == metric && (window?.contains($0.timestamp) ?? true) }
-                if scores.isEmpty { failures.append("\(label): no scores in range"); continue }
+                if scores.isEmpty {
+                    failures.append("\(label): no scores in range")
+                    continue
+                }
                 if let low, let bad = scores.first(where: { $0.value < low }) {
                     failures.append("\(label): \(Fixed.format(bad.value, 3)) at \(MetricTimestamp.format(bad.timestamp))")
                 } else if let high, let bad = scores.first(where: { $0.value > high }) {
@@ -46,7 +50,9 @@ public enum ExpectationCheck {
                 let hit = windows.filter { w in alerts.contains { $0.name == metric && w.contains($0.timestamp) } }.count
                 if hit < minimum { failures.append("\(label): \(hit) hit") }
             case .mark(let type, let metric, let window, let present, let label):
-                let rows = outputs.marks.filter { $0.type == type && (metric == nil || $0.name == metric) && (window?.contains($0.timestamp) ?? true) }
+                let rows = outputs.marks.filter {
+                    $0.type == type && (metric == nil || $0.name == metric) && (window?.contains($0.timestamp) ?? true)
+                }
                 if present && rows.isEmpty {
                     let all = outputs.marks.filter { $0.type == type }.map { "\($0.name) \(MetricTimestamp.format($0.timestamp))" }
                     failures.append("\(label): none (\(type.rawValue) rows: \(all.isEmpty ? "none" : all.prefix(5).joined(separator: ", ")))")
@@ -55,8 +61,10 @@ public enum ExpectationCheck {
                 }
             case .notifications(let filter, let low, let high, let label):
                 let count = outputs.deliveries.filter { d in
-                    let fields = ["alert_type": d.notification.kind.rawValue, "metric": d.notification.metric, "status": d.status.rawValue,
-                                  "method": d.method, "severity": d.notification.severity.rawValue]
+                    let fields = [
+                        "alert_type": d.notification.kind.rawValue, "metric": d.notification.metric, "status": d.status.rawValue,
+                        "method": d.method, "severity": d.notification.severity.rawValue,
+                    ]
                     return filter.allSatisfy { fields[$0.key] == $0.value }
                 }.count
                 if let low, count < low { failures.append("\(label): \(count)") }

@@ -36,18 +36,23 @@ public enum GoldenComparison {
             let expectedLine = index < e.count ? e[index] : nil
             let gotLine = index < g.count ? g[index] : nil
             guard let expectedLine, let gotLine else {
-                differences.append(GoldenDifference(file: file, line: index + 1, row: rowLabel(expectedLine ?? gotLine ?? "", isCSV: isCSV),
-                                                    field: "row", expected: expectedLine ?? "(no row)", got: gotLine ?? "(no row)",
-                                                    context: context(e, g, index)))
+                differences.append(
+                    GoldenDifference(
+                        file: file, line: index + 1, row: rowLabel(expectedLine ?? gotLine ?? "", isCSV: isCSV),
+                        field: "row", expected: expectedLine ?? "(no row)", got: gotLine ?? "(no row)",
+                        context: context(e, g, index)))
                 continue
             }
             if expectedLine == gotLine { continue }
-            let fields = isCSV && index > 0
+            let fields =
+                isCSV && index > 0
                 ? csvDifferences(header: header, expected: expectedLine, got: gotLine, tolerance: tolerance)
                 : isCSV ? [("header", expectedLine, gotLine)] : jsonDifferences(expected: expectedLine, got: gotLine, tolerance: tolerance)
             for (field, ev, gv) in fields where differences.count < limit {
-                differences.append(GoldenDifference(file: file, line: index + 1, row: rowLabel(expectedLine, isCSV: isCSV), field: field,
-                                                    expected: ev, got: gv, context: context(e, g, index)))
+                differences.append(
+                    GoldenDifference(
+                        file: file, line: index + 1, row: rowLabel(expectedLine, isCSV: isCSV), field: field,
+                        expected: ev, got: gv, context: context(e, g, index)))
             }
         }
         return differences
@@ -61,7 +66,8 @@ public enum GoldenComparison {
         for i in ev.indices where ev[i] != gv[i] {
             let name = i < header.count ? header[i] : "column \(i + 1)"
             if scoreFields.contains(name) || valueFields.contains(name), let a = Double(ev[i]), let b = Double(gv[i]),
-               tolerance.allows(a, b, field: valueFields.contains(name) ? "value" : "score") {
+                tolerance.allows(a, b, field: valueFields.contains(name) ? "value" : "score")
+            {
                 continue
             }
             out.append((name, ev[i].isEmpty ? "(empty)" : ev[i], gv[i].isEmpty ? "(empty)" : gv[i]))
@@ -71,14 +77,17 @@ public enum GoldenComparison {
 
     static func jsonDifferences(expected: String, got: String, tolerance: Tolerance) -> [(String, String, String)] {
         guard let a = try? JSONSerialization.jsonObject(with: Data(expected.utf8)) as? [String: Any],
-              let b = try? JSONSerialization.jsonObject(with: Data(got.utf8)) as? [String: Any] else {
+            let b = try? JSONSerialization.jsonObject(with: Data(got.utf8)) as? [String: Any]
+        else {
             return [("line", expected, got)]
         }
         var out: [(String, String, String)] = []
         for key in Set(a.keys).union(b.keys).sorted() {
-            let av = a[key], bv = b[key]
+            let av = a[key]
+            let bv = b[key]
             if let x = av as? NSNumber, let y = bv as? NSNumber, !(av is Bool),
-               scoreFields.contains(key) || valueFields.contains(key) {
+                scoreFields.contains(key) || valueFields.contains(key)
+            {
                 if !tolerance.allows(x.doubleValue, y.doubleValue, field: valueFields.contains(key) ? "value" : "score") {
                     out.append((key, "\(x)", "\(y)"))
                 }
@@ -122,6 +131,6 @@ public enum GoldenComparison {
     }
 }
 
-private extension Array where Element == String {
-    func dropLastEmpty() -> [String] { last == "" ? Array(dropLast()) : self }
+extension Array where Element == String {
+    fileprivate func dropLastEmpty() -> [String] { last == "" ? Array(dropLast()) : self }
 }

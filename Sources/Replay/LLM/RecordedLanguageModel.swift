@@ -24,14 +24,17 @@ public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
         let file = folder.appendingPathComponent(name)
         if let data = try? Data(contentsOf: file) {
             guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-                  let text = object["text"] as? String else {
+                let text = object["text"] as? String
+            else {
                 throw LanguageModelError("the recording \(file.path) is not a JSON object with a \"text\"")
             }
-            return ChatResponse(text: text, promptTokens: object["prompt_tokens"] as? Int ?? 0,
-                                completionTokens: object["completion_tokens"] as? Int ?? 0)
+            return ChatResponse(
+                text: text, promptTokens: object["prompt_tokens"] as? Int ?? 0,
+                completionTokens: object["completion_tokens"] as? Int ?? 0)
         }
         guard let live else {
-            throw LanguageModelError("""
+            throw LanguageModelError(
+                """
                 no recording of the \(request.purpose) prompt \(request.fingerprint) in \(folder.path): \
                 record it with --record missing and an endpoint in OPENAI_BASE_URL, then review it
                 """)

@@ -25,8 +25,10 @@ public struct ReplayOutputs: Sendable {
         Self.baseFiles + files.keys.filter { $0.hasPrefix("plots/") }.sorted()
     }
 
-    static func collect(scenario: Scenario, batch: BatchConfig, store: any MetricStore, deliveries: [Delivery], plots: [String: Data],
-                        runs: [JobRun]) throws -> ReplayOutputs {
+    static func collect(
+        scenario: Scenario, batch: BatchConfig, store: any MetricStore, deliveries: [Delivery], plots: [String: Data],
+        runs: [JobRun]
+    ) throws -> ReplayOutputs {
         let rows = try store.rows(MetricQuery(batch: batch.name, types: [.metric, .score, .alert, .change, .tholdalert]))
         var feedback: [MetricKey: String] = [:]
         for row in try store.rows(MetricQuery(batch: batch.name, types: [.thumbsup, .thumbsdown])) {
@@ -48,9 +50,11 @@ public struct ReplayOutputs: Sendable {
             let values = Dictionary((kinds[.metric] ?? []).map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
             let times = Set(values.keys).union(scoreAt.keys).union(alerted).union(changed).union(breached).sorted()
             for t in times {
-                let fields = [MetricTimestamp.format(t), Self.csvField(metric), values[t].map { Fixed.format($0, 4) } ?? "",
-                              scoreAt[t].map { Fixed.format($0.0, 3) } ?? "", scoreAt[t].map { Fixed.format($0.1, 4) } ?? "",
-                              alerted.contains(t) ? "1" : "0", changed.contains(t) ? "1" : "0", breached.contains(t) ? "1" : "0"]
+                let fields = [
+                    MetricTimestamp.format(t), Self.csvField(metric), values[t].map { Fixed.format($0, 4) } ?? "",
+                    scoreAt[t].map { Fixed.format($0.0, 3) } ?? "", scoreAt[t].map { Fixed.format($0.1, 4) } ?? "",
+                    alerted.contains(t) ? "1" : "0", changed.contains(t) ? "1" : "0", breached.contains(t) ? "1" : "0",
+                ]
                 timeline.append((t, metric, fields.joined(separator: ",")))
             }
         }
@@ -98,13 +102,15 @@ public struct ReplayOutputs: Sendable {
         let hashes = Self.hashes(of: files).mapValues(CanonicalJSON.string)
         var statuses: [String: Int] = [:]
         for run in runs { statuses["\(run.job.rawValue)_\(run.status.rawValue)", default: 0] += 1 }
-        files["run.json"] = CanonicalJSON.object([
-            "engine_version": .string(EngineVersion.current), "scenario": .string(scenario.name),
-            "scenario_hash": .string(scenario.hash), "seed": .string(String(scenario.seed)),
-            "outputs": .object(hashes), "job_runs": .object(statuses.mapValues(CanonicalJSON.int)),
-        ]).text + "\n"
-        return ReplayOutputs(files: files, alerts: alertRows, scores: rows.filter { $0.type == .score }, runs: runs,
-                             marks: rows.filter { $0.type == .change || $0.type == .tholdalert }, deliveries: deliveries)
+        files["run.json"] =
+            CanonicalJSON.object([
+                "engine_version": .string(EngineVersion.current), "scenario": .string(scenario.name),
+                "scenario_hash": .string(scenario.hash), "seed": .string(String(scenario.seed)),
+                "outputs": .object(hashes), "job_runs": .object(statuses.mapValues(CanonicalJSON.int)),
+            ]).text + "\n"
+        return ReplayOutputs(
+            files: files, alerts: alertRows, scores: rows.filter { $0.type == .score }, runs: runs,
+            marks: rows.filter { $0.type == .change || $0.type == .tholdalert }, deliveries: deliveries)
     }
 
     /// The hashes of the compared outputs, for the determinism check.
@@ -132,8 +138,11 @@ public struct ReplayOutputs: Sendable {
         guard let text, let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [:] }
         var out: [String: CanonicalJSON] = [:]
         for (key, value) in object {
-            if let s = value as? String { out[key] = .string(s) }
-            else if let n = value as? NSNumber { out[key] = .number(n.doubleValue, decimals: key == "score" ? 3 : 4) }
+            if let s = value as? String {
+                out[key] = .string(s)
+            } else if let n = value as? NSNumber {
+                out[key] = .number(n.doubleValue, decimals: key == "score" ? 3 : 4)
+            }
         }
         return out
     }

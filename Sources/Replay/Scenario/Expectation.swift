@@ -23,8 +23,9 @@ public enum Expectation: Sendable, Hashable {
     var label: String {
         switch self {
         case .alert(_, _, _, _, let l), .noAlert(_, _, let l), .scores(_, _, _, _, let l), .alertCount(_, _, _, _, let l),
-             .windowsHit(_, _, _, let l), .alertsOutside(_, _, _, let l), .mark(_, _, _, _, let l),
-             .notifications(_, _, _, let l): return l
+            .windowsHit(_, _, _, let l), .alertsOutside(_, _, _, let l), .mark(_, _, _, _, let l),
+            .notifications(_, _, _, let l):
+            return l
         }
     }
 }

@@ -10,19 +10,25 @@ struct ExpectationParser {
 
     func parse() throws -> [Expectation] {
         guard let expect = try top.child("expect") else { return [] }
-        try expect.only(["alerts", "no_alerts", "scores", "alert_count", "nab", "changes", "no_changes", "tholdalerts",
-                         "no_tholdalerts", "notifications"])
+        try expect.only([
+            "alerts", "no_alerts", "scores", "alert_count", "nab", "changes", "no_changes", "tholdalerts",
+            "no_tholdalerts", "notifications",
+        ])
         var result: [Expectation] = []
         for item in try expect.list("alerts") {
             try item.only(["metric", "at", "between", "min_score"])
             guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
             let minScore = try item.number("min_score")
             if let at = try item.time("at") {
-                result.append(.alert(metric: metric, window: at...at, exact: true, minScore: minScore,
-                                     label: "\(item.path): alert on \(metric) at \(MetricTimestamp.format(at))"))
+                result.append(
+                    .alert(
+                        metric: metric, window: at...at, exact: true, minScore: minScore,
+                        label: "\(item.path): alert on \(metric) at \(MetricTimestamp.format(at))"))
             } else if let range = try item.range("between") {
-                result.append(.alert(metric: metric, window: range, exact: false, minScore: minScore,
-                                     label: "\(item.path): alert on \(metric) between \(Self.show(range))"))
+                result.append(
+                    .alert(
+                        metric: metric, window: range, exact: false, minScore: minScore,
+                        label: "\(item.path): alert on \(metric) between \(Self.show(range))"))
             } else {
                 throw item.fail("at", "an expected alert needs at or between")
             }
@@ -31,29 +37,43 @@ struct ExpectationParser {
             try item.only(["metric", "between"])
             let metric = try item.string("metric")
             let range = try item.range("between")
-            result.append(.noAlert(metric: metric, window: range,
-                                   label: "\(item.path): no alert on \(metric ?? "any metric")\(range.map { " between \(Self.show($0))" } ?? "")"))
+            result.append(
+                .noAlert(
+                    metric: metric, window: range,
+                    label: "\(item.path): no alert on \(metric ?? "any metric")\(range.map { " between \(Self.show($0))" } ?? "")"))
         }
         for item in try expect.list("scores") {
             try item.only(["metric", "between", "min", "max"])
             guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
             let range = try item.range("between")
-            let low = try item.number("min"), high = try item.number("max")
+            let low = try item.number("min")
+            let high = try item.number("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
-            result.append(.scores(metric: metric, window: range, min: low, max: high,
-                                  label: "\(item.path): scores of \(metric) within [\(low.map { Fixed.format($0, 3) } ?? "-"), \(high.map { Fixed.format($0, 3) } ?? "-")]"))
+            result.append(
+                .scores(
+                    metric: metric, window: range, min: low, max: high,
+                    label:
+                        "\(item.path): scores of \(metric) within [\(low.map { Fixed.format($0, 3) } ?? "-"), \(high.map { Fixed.format($0, 3) } ?? "-")]"
+                ))
         }
         for item in try expect.list("alert_count") {
             try item.only(["metric", "min", "max", "per_day"])
             let metric = try item.string("metric")
-            let low = try item.int("min"), high = try item.int("max")
+            let low = try item.int("min")
+            let high = try item.int("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
             let perDay = try item.bool("per_day") ?? false
-            result.append(.alertCount(metric: metric, min: low, max: high, perDay: perDay,
-                                      label: "\(item.path): \(perDay ? "alerts per day" : "alerts") on \(metric ?? "all metrics") in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"))
+            result.append(
+                .alertCount(
+                    metric: metric, min: low, max: high, perDay: perDay,
+                    label:
+                        "\(item.path): \(perDay ? "alerts per day" : "alerts") on \(metric ?? "all metrics") in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"
+                ))
         }
-        for (key, type, present) in [("changes", MetricType.change, true), ("no_changes", .change, false),
-                                     ("tholdalerts", .tholdalert, true), ("no_tholdalerts", .tholdalert, false)] {
+        for (key, type, present) in [
+            ("changes", MetricType.change, true), ("no_changes", .change, false),
+            ("tholdalerts", .tholdalert, true), ("no_tholdalerts", .tholdalert, false),
+        ] {
             for item in try expect.list(key) {
                 try item.only(["metric", "at", "between"])
                 let metric = try item.string("metric")
@@ -61,8 +81,10 @@ struct ExpectationParser {
                 let range = try item.time("at").map { $0...$0 } ?? item.range("between")
                 if present && range == nil { throw item.fail("at", "needs at or between") }
                 let what = "\(present ? "a" : "no") \(type.rawValue) on \(metric ?? "any metric")"
-                result.append(.mark(type: type, metric: metric, window: range, present: present,
-                                    label: "\(item.path): \(what)\(range.map { " between \(Self.show($0))" } ?? "")"))
+                result.append(
+                    .mark(
+                        type: type, metric: metric, window: range, present: present,
+                        label: "\(item.path): \(what)\(range.map { " between \(Self.show($0))" } ?? "")"))
             }
         }
         for item in try expect.list("notifications") {
@@ -70,11 +92,16 @@ struct ExpectationParser {
             try item.only(fields + ["min", "max"])
             var filter: [String: String] = [:]
             for field in fields { if let v = try item.string(field) { filter[field] = v } }
-            let low = try item.int("min"), high = try item.int("max")
+            let low = try item.int("min")
+            let high = try item.int("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
             let described = filter.keys.sorted().map { "\($0)=\(filter[$0]!)" }.joined(separator: " ")
-            result.append(.notifications(filter: filter, min: low, max: high,
-                                         label: "\(item.path): deliveries with \(described.isEmpty ? "any fields" : described) in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"))
+            result.append(
+                .notifications(
+                    filter: filter, min: low, max: high,
+                    label:
+                        "\(item.path): deliveries with \(described.isEmpty ? "any fields" : described) in [\(low.map(String.init) ?? "-"), \(high.map(String.init) ?? "-")]"
+                ))
         }
         if let nab = try expect.child("nab") {
             try nab.only(["labels", "file", "metric", "max_outside", "min_windows"])
@@ -83,19 +110,25 @@ struct ExpectationParser {
             }
             let windows = try Self.nabWindows(labels: labels, key: key, read: read, at: nab)
             let minimum = try nab.int("min_windows") ?? windows.count
-            result.append(.windowsHit(metric: metric, windows: windows, minimum: minimum,
-                                      label: "expect.nab: alerts in at least \(minimum) of \(windows.count) labelled windows of \(key)"))
+            result.append(
+                .windowsHit(
+                    metric: metric, windows: windows, minimum: minimum,
+                    label: "expect.nab: alerts in at least \(minimum) of \(windows.count) labelled windows of \(key)"))
             if let maxOutside = try nab.int("max_outside") {
-                result.append(.alertsOutside(metric: metric, windows: windows, max: maxOutside,
-                                             label: "expect.nab: at most \(maxOutside) alerts outside the labelled windows of \(key)"))
+                result.append(
+                    .alertsOutside(
+                        metric: metric, windows: windows, max: maxOutside,
+                        label: "expect.nab: at most \(maxOutside) alerts outside the labelled windows of \(key)"))
             }
         }
         return result
     }
 
     /// The labelled windows of one file in NAB's `combined_windows.json` shape.
-    static func nabWindows(labels: String, key: String, read: (String) throws -> (path: String, text: String),
-                           at values: ScenarioValues) throws -> [ClosedRange<Date>] {
+    static func nabWindows(
+        labels: String, key: String, read: (String) throws -> (path: String, text: String),
+        at values: ScenarioValues
+    ) throws -> [ClosedRange<Date>] {
         let (path, text) = try read(labels)
         guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw ScenarioError(file: path, key: "(top)", "not a JSON object of file -> windows")

@@ -23,8 +23,10 @@ public struct Scenario: Sendable {
 
     /// Parses a scenario. `read` returns a file's text given a path relative to the scenario
     /// folder, or under `shared/` for the shared data folder.
-    public static func parse(name: String, file: String, text: String, seedOverride: UInt64?,
-                             read: @escaping (String) throws -> (path: String, text: String)) throws -> Scenario {
+    public static func parse(
+        name: String, file: String, text: String, seedOverride: UInt64?,
+        read: @escaping (String) throws -> (path: String, text: String)
+    ) throws -> Scenario {
         let document: ConfigDocument
         do {
             document = try ConfigDocument(path: file, text: text)
@@ -70,14 +72,21 @@ public struct Scenario: Sendable {
             for field in ["score", "value"] {
                 guard let f = try t.child(field) else { continue }
                 try f.only(["absolute", "relative"])
-                let absolute = try f.number("absolute") ?? 0, relative = try f.number("relative") ?? 0
-                if field == "score" { tolerance.scoreAbsolute = absolute; tolerance.scoreRelative = relative }
-                else { tolerance.valueAbsolute = absolute; tolerance.valueRelative = relative }
+                let absolute = try f.number("absolute") ?? 0
+                let relative = try f.number("relative") ?? 0
+                if field == "score" {
+                    tolerance.scoreAbsolute = absolute
+                    tolerance.scoreRelative = relative
+                } else {
+                    tolerance.valueAbsolute = absolute
+                    tolerance.valueRelative = relative
+                }
             }
         }
-        return Scenario(name: name, file: file, description: try top.string("description") ?? "", start: start, end: end,
-                        interval: interval, seed: seed, batchYAML: batchYAML, series: series, events: events,
-                        expectations: expectations, tolerance: tolerance, hash: hash.hex)
+        return Scenario(
+            name: name, file: file, description: try top.string("description") ?? "", start: start, end: end,
+            interval: interval, seed: seed, batchYAML: batchYAML, series: series, events: events,
+            expectations: expectations, tolerance: tolerance, hash: hash.hex)
     }
 
     /// The `batch:` map as YAML, with the name, a placeholder ingest query (the scenario's series
@@ -124,7 +133,8 @@ public struct Scenario: Sendable {
                 guard let f = try item.child("feedback") else { throw item.fail("feedback", "expected a map") }
                 try f.only(["metric", "alert_at", "thumbs"])
                 guard let metric = try f.string("metric"), let alertAt = try f.time("alert_at"), let thumbs = try f.string("thumbs"),
-                      ["up", "down"].contains(thumbs) else { throw f.fail("thumbs", "feedback needs metric, alert_at and thumbs: up|down") }
+                    ["up", "down"].contains(thumbs)
+                else { throw f.fail("thumbs", "feedback needs metric, alert_at and thumbs: up|down") }
                 event = .feedback(metric: metric, alertAt: alertAt, positive: thumbs == "up")
             case "mute", "snooze":
                 guard let m = try item.child(kinds[0]) else { throw item.fail(kinds[0], "expected a map") }
@@ -144,20 +154,26 @@ public struct Scenario: Sendable {
                 event = .unmute(metric: try m.string("metric"))
             case "set":
                 guard let m = try item.child("set"), !m.map.isEmpty else { throw item.fail("set", "expected a map of keys") }
-                event = .set(try m.map.keys.sorted().map { key in
-                    let value = m.map[key]!
-                    guard let text = value.scalarText else { throw m.fail(key, "only scalar values can be set by an event") }
-                    return "\(key)=\(text)"
-                })
+                event = .set(
+                    try m.map.keys.sorted().map { key in
+                        let value = m.map[key]!
+                        guard let text = value.scalarText else { throw m.fail(key, "only scalar values can be set by an event") }
+                        return "\(key)=\(text)"
+                    })
             case "clock":
                 guard let m = try item.child("clock") else { throw item.fail("clock", "expected a map") }
                 try m.only(["to", "jump"])
-                if let to = try m.time("to") { event = .clockJump(to: to) }
-                else if let jump = try m.duration("jump") { event = .clockJump(to: at.addingTimeInterval(jump)) }
-                else { throw m.fail("jump", "a clock event needs to or jump") }
+                if let to = try m.time("to") {
+                    event = .clockJump(to: to)
+                } else if let jump = try m.duration("jump") {
+                    event = .clockJump(to: at.addingTimeInterval(jump))
+                } else {
+                    throw m.fail("jump", "a clock event needs to or jump")
+                }
                 if case .clockJump(let target) = event, target < start || target > end {
-                    throw m.fail(m.map["to"] != nil ? "to" : "jump",
-                                 "moves the clock to \(MetricTimestamp.formatISO(target)), outside the replay (\(span))")
+                    throw m.fail(
+                        m.map["to"] != nil ? "to" : "jump",
+                        "moves the clock to \(MetricTimestamp.formatISO(target)), outside the replay (\(span))")
                 }
             case "fail":
                 guard let m = try item.child("fail"), let job = try m.string("job").flatMap(JobKind.init) else {
@@ -165,7 +181,8 @@ public struct Scenario: Sendable {
                 }
                 event = .fail(job)
             default:
-                let hint = NearestName.nearest(to: kinds[0], among: ["feedback", "mute", "unmute", "snooze", "set", "clock", "fail"])
+                let hint =
+                    NearestName.nearest(to: kinds[0], among: ["feedback", "mute", "unmute", "snooze", "set", "clock", "fail"])
                     .map { " (did you mean '\($0)'?)" } ?? ""
                 throw item.fail(kinds[0], "unknown event\(hint)")
             }

@@ -72,7 +72,8 @@ struct ScenarioValues {
     func range(_ key: String) throws -> ClosedRange<Date>? {
         guard let value = map[key], value != .null else { return nil }
         guard let list = value.listValue, list.count == 2, let a = list[0].stringValue.flatMap(MetricTimestamp.parse),
-              let b = list[1].stringValue.flatMap(MetricTimestamp.parse) else {
+            let b = list[1].stringValue.flatMap(MetricTimestamp.parse)
+        else {
             throw fail(key, "expected [from, to] as two times")
         }
         guard a <= b else { throw fail(key, "the range ends before it starts") }
@@ -100,7 +101,12 @@ enum ScenarioDuration {
     static func parse(_ text: String) -> TimeInterval? {
         var s = text.trimmingCharacters(in: .whitespaces)
         var sign = 1.0
-        if s.hasPrefix("-") { sign = -1; s.removeFirst() } else if s.hasPrefix("+") { s.removeFirst() }
+        if s.hasPrefix("-") {
+            sign = -1
+            s.removeFirst()
+        } else if s.hasPrefix("+") {
+            s.removeFirst()
+        }
         let digits = s.prefix { $0.isNumber || $0 == "." }
         guard let amount = Double(digits) else { return nil }
         let unit: Double

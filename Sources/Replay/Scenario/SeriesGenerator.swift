@@ -13,14 +13,17 @@ struct SeriesGenerator {
     let seed: UInt64
     let resolveFile: (String) throws -> (path: String, text: String)
 
-    static let componentNames = ["level", "daily", "weekly", "trend", "noise", "random_walk", "spike", "dip",
-                                 "level_shift", "variance_change", "flat", "gap"]
+    static let componentNames = [
+        "level", "daily", "weekly", "trend", "noise", "random_walk", "spike", "dip",
+        "level_shift", "variance_change", "flat", "gap",
+    ]
 
     func points() throws -> [SeriesPoint] {
         try values.only(["values", "csv", "components", "every", "points", "arrival", "description"])
         let sources = ["values", "csv", "components"].filter(values.has)
         guard sources.count == 1 else {
-            throw values.fail("values", "give exactly one of values, csv or components (got \(sources.isEmpty ? "none" : sources.joined(separator: ", ")))")
+            throw values.fail(
+                "values", "give exactly one of values, csv or components (got \(sources.isEmpty ? "none" : sources.joined(separator: ", ")))")
         }
         let every = try values.duration("every") ?? interval
         guard every > 0 else { throw values.fail("every", "must be positive") }
@@ -53,8 +56,10 @@ struct SeriesGenerator {
         }
         var rng = Xoshiro256(runSeed: seed, scope: "series", name, String(index), kind)
         let shorthand = component.map[kind]?.doubleValue
-        let p = try shorthand == nil ? component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
-                                     : ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
+        let p =
+            try shorthand == nil
+            ? component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
+            : ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
         func add(_ f: (Int, Date) -> Double) {
             for i in series.indices { if let v = series[i] { series[i] = v + f(i, times[i]) } }
         }
@@ -78,7 +83,10 @@ struct SeriesGenerator {
         case "random_walk":
             let sd = try shorthand ?? p.number("sd") ?? 1
             var walk = 0.0
-            add { _, _ in walk += sd * rng.nextGaussian(); return walk }
+            add { _, _ in
+                walk += sd * rng.nextGaussian()
+                return walk
+            }
         case "spike", "dip":
             guard let at = try p.time("at") else { throw p.fail("at", "missing: when the \(kind) happens") }
             let size = abs(try p.number("size") ?? 10) * (kind == "dip" ? -1 : 1)

@@ -6,7 +6,10 @@ enum SeriesNotation {
         var values: [Double?] = []
         for item in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
             let token = String(item)
-            if token == "_" { values.append(nil); continue }
+            if token == "_" {
+                values.append(nil)
+                continue
+            }
             if token.hasPrefix("_x") {
                 guard let n = Int(token.dropFirst(2)), n > 0 else { return .failure(SeriesNotationError(token: token)) }
                 values += Array(repeating: nil, count: n)
@@ -27,10 +30,14 @@ enum SeriesNotation {
                 let c = head[index]
                 if (c == "+" || c == "-") && index != head.startIndex {
                     let before = head[head.index(before: index)]
-                    if before != "e" && before != "E" { split = index; break }
+                    if before != "e" && before != "E" {
+                        split = index
+                        break
+                    }
                 }
             }
-            let start: Double, step: Double
+            let start: Double
+            let step: Double
             if let split {
                 guard let a = Double(head[..<split]), let b = Double(head[head.index(after: split)...]) else {
                     return .failure(SeriesNotationError(token: token))

@@ -7,7 +7,8 @@ public enum JUnitReport {
         let errors = reports.filter { $0.status == .broken }.count
         let total = reports.reduce(0) { $0 + $1.seconds }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuite name=\"replay\" tests=\"\(reports.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", total))\">\n"
+        xml +=
+            "<testsuite name=\"replay\" tests=\"\(reports.count)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(String(format: "%.3f", total))\">\n"
         for report in reports {
             xml += "  <testcase classname=\"replay\" name=\"\(escape(report.name))\" time=\"\(String(format: "%.3f", report.seconds))\""
             switch report.status {

@@ -16,7 +16,11 @@ public enum RecordMode: String, Sendable, CaseIterable {
 
 /// How one scenario ended.
 public struct ScenarioReport: Sendable {
-    public enum Status: String, Sendable { case pass = "PASS", fail = "FAIL", broken = "BROKEN" }
+    public enum Status: String, Sendable {
+        case pass = "PASS"
+        case fail = "FAIL"
+        case broken = "BROKEN"
+    }
     public var name: String
     public var status: Status
     /// Failed expectations, golden differences, determinism mismatches, or why it is broken.
@@ -42,8 +46,10 @@ public struct ReplaySuite: Sendable {
         /// A live language model to record missing LLM answers with (never used with `--record never`).
         public var liveModel: (any LanguageModel)?
 
-        public init(record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
-                    until: Date? = nil, filter: String? = nil, logger: Logger) {
+        public init(
+            record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
+            until: Date? = nil, filter: String? = nil, logger: Logger
+        ) {
             self.record = record
             self.checkDeterminism = checkDeterminism
             self.outDirectory = outDirectory
@@ -104,10 +110,13 @@ public struct ReplaySuite: Sendable {
         }
         let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
         return try Scenario.parse(name: name, file: file, text: text, seedOverride: options.seed) { path in
-            let url = path.hasPrefix("shared/") ? shared.appendingPathComponent(String(path.dropFirst("shared/".count)))
-                                                : folder.appendingPathComponent(path)
+            let url =
+                path.hasPrefix("shared/")
+                ? shared.appendingPathComponent(String(path.dropFirst("shared/".count)))
+                : folder.appendingPathComponent(path)
             let standardized = url.standardizedFileURL.path
-            guard standardized.hasPrefix(folder.standardizedFileURL.path + "/") || standardized.hasPrefix(shared.standardizedFileURL.path + "/") else {
+            guard standardized.hasPrefix(folder.standardizedFileURL.path + "/") || standardized.hasPrefix(shared.standardizedFileURL.path + "/")
+            else {
                 throw ScenarioError(file: file, key: path, "files must be under the scenario folder or shared/")
             }
             do {
@@ -126,8 +135,9 @@ public struct ReplaySuite: Sendable {
         do {
             let scenario = try load(folder)
             report.reproduce = reproduce(folder, seed: scenario.seed)
-            let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"),
-                                            live: options.record == .never ? nil : options.liveModel)
+            let llm = RecordedLanguageModel(
+                folder: folder.appendingPathComponent("llm"),
+                live: options.record == .never ? nil : options.liveModel)
             let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, logger: options.logger, llm: llm))
             let outputs = try await driver.run(scenario)
             report.recorded += llm.written.map { relative(folder.appendingPathComponent("llm/" + $0)) }
@@ -170,7 +180,10 @@ public struct ReplaySuite: Sendable {
                 }
                 continue
             }
-            if options.record == .all { toWrite[file] = got; continue }
+            if options.record == .all {
+                toWrite[file] = got
+                continue
+            }
             let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance)
             if differences.isEmpty { continue }
             if options.record == .failed {
@@ -193,12 +206,15 @@ public struct ReplaySuite: Sendable {
         for (label, shuffle) in runs {
             let folder = URL(fileURLWithPath: scenario.file, relativeTo: root).deletingLastPathComponent()
             let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"), live: nil)
-            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, shuffleArrivals: shuffle, logger: options.logger,
-                                                                    llm: llm))
+            let driver = ReplayDriver(
+                options: ReplayDriver.Options(
+                    until: options.until, shuffleArrivals: shuffle, logger: options.logger,
+                    llm: llm))
             let again = try await driver.run(scenario)
             for file in Set(first.comparedFiles + again.comparedFiles).sorted() where again.hashes[file] != first.hashes[file] {
-                let differences = GoldenComparison.compare(file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",
-                                                           tolerance: Tolerance(), limit: 1)
+                let differences = GoldenComparison.compare(
+                    file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",
+                    tolerance: Tolerance(), limit: 1)
                 messages.append("not deterministic: \(file) differs in \(label)" + (differences.first.map { ": \($0)" } ?? ""))
             }
         }

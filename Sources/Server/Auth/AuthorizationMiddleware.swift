@@ -32,12 +32,15 @@ struct AuthorizationMiddleware: RouterMiddleware {
         if path.hasPrefix("/api/") || path == "/metrics" {
             var headers = HTTPFields()
             headers[.wwwAuthenticate] = "Bearer realm=\"engine\""
-            return ErrorPresenter.json(.unauthorized, message: isRead
-                ? "this server protects reads: send Authorization: Bearer <ENGINE_API_TOKEN>"
-                : "writes need the API token: send Authorization: Bearer <ENGINE_API_TOKEN>", headers: headers)
+            return ErrorPresenter.json(
+                .unauthorized,
+                message: isRead
+                    ? "this server protects reads: send Authorization: Bearer <ENGINE_API_TOKEN>"
+                    : "writes need the API token: send Authorization: Bearer <ENGINE_API_TOKEN>", headers: headers)
         }
         if isRead {
-            return Response.redirect(to: "/login?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+            return Response.redirect(
+                to: "/login?next=" + (request.uri.description.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
         }
         return ErrorPresenter.page(.unauthorized, message: "Log in first: changes need the API token.")
     }
@@ -47,7 +50,8 @@ struct AuthorizationMiddleware: RouterMiddleware {
     /// history), else "api".
     private func principal(of request: Request) async -> (String?, Bool) {
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-           token.accepts(token: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)) {
+            token.accepts(token: String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+        {
             let user = request.headers.first { $0.name.canonicalName == "x-engine-user" }?.value.trimmingCharacters(in: .whitespaces)
             return (user.flatMap { $0.isEmpty ? nil : String($0.prefix(64)) } ?? "api", false)
         }

@@ -1,5 +1,5 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 
 /// Headers every answer carries so a browser confines the dashboard: scripts, styles and frames
 /// only from this server (the pages have no inline script), no framing by other sites

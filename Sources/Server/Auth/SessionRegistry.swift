@@ -25,7 +25,8 @@ actor SessionRegistry {
         let id = (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
         sessions = sessions.filter { $0.value.expires > now }
         if sessions.count >= Self.capacity,
-           let oldest = sessions.min(by: { ($0.value.expires, $0.key) < ($1.value.expires, $1.key) })?.key {
+            let oldest = sessions.min(by: { ($0.value.expires, $0.key) < ($1.value.expires, $1.key) })?.key
+        {
             sessions[oldest] = nil
         }
         sessions[id] = Session(user: user, expires: now.addingTimeInterval(Self.lifetime))
@@ -43,8 +44,8 @@ actor SessionRegistry {
     }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

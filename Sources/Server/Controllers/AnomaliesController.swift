@@ -26,12 +26,14 @@ struct AnomaliesController {
             guard let batch = snapshot.batch(named: alert.batch) else { continue }
             let recent = try engine.stores.store(table: batch.tableKey)
                 .rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.metric], through: alert.timestamp, latest: 30))
-            rows.append(["batch": alert.batch, "batch_path": Presentation.segment(alert.batch), "metric": alert.metric,
-                         "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: alert.metric) + "$"),
-                         "timestamp": MetricTimestamp.format(alert.timestamp), "kind": alert.kind.rawValue,
-                         "severity": alert.severity, "score": Presentation.number(alert.score),
-                         "feedback": alert.feedback.map { $0 ? "up" : "down" } ?? "",
-                         "sparkline": ChartMarkup.sparkline(recent.map(\.value))])
+            rows.append([
+                "batch": alert.batch, "batch_path": Presentation.segment(alert.batch), "metric": alert.metric,
+                "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: alert.metric) + "$"),
+                "timestamp": MetricTimestamp.format(alert.timestamp), "kind": alert.kind.rawValue,
+                "severity": alert.severity, "score": Presentation.number(alert.score),
+                "feedback": alert.feedback.map { $0 ? "up" : "down" } ?? "",
+                "sparkline": ChartMarkup.sparkline(recent.map(\.value)),
+            ])
         }
         var precision: [[String: Any]] = []
         for batch in snapshot.batches {
@@ -41,24 +43,29 @@ struct AnomaliesController {
             }
         }
         let mutes = try engine.mutes.mutes(batch: nil).filter { $0.until > now }.map { mute -> [String: Any] in
-            ["batch": mute.batch, "batch_path": Presentation.segment(mute.batch), "metric": mute.metric ?? "(whole batch)",
-             "metric_value": mute.metric ?? "", "reason": mute.reason ?? "",
-             "until": mute.until == .distantFuture ? "until unmuted" : MetricTimestamp.format(mute.until)]
+            [
+                "batch": mute.batch, "batch_path": Presentation.segment(mute.batch), "metric": mute.metric ?? "(whole batch)",
+                "metric_value": mute.metric ?? "", "reason": mute.reason ?? "",
+                "until": mute.until == .distantFuture ? "until unmuted" : MetricTimestamp.format(mute.until),
+            ]
         }
-        return PageResponder.page("anomalies", title: "Anomalies", context: [
-            "alerts": rows, "span": spanText, "page": alerts.page, "pages": alerts.pageCount, "precision": precision, "mutes": mutes,
-            "previous": alerts.page > 1 ? "/anomalies?span=\(spanText)&page=\(alerts.page - 1)" : "",
-            "next": alerts.page < alerts.pageCount ? "/anomalies?span=\(spanText)&page=\(alerts.page + 1)" : "",
-        ], request: context)
+        return PageResponder.page(
+            "anomalies", title: "Anomalies",
+            context: [
+                "alerts": rows, "span": spanText, "page": alerts.page, "pages": alerts.pageCount, "precision": precision, "mutes": mutes,
+                "previous": alerts.page > 1 ? "/anomalies?span=\(spanText)&page=\(alerts.page - 1)" : "",
+                "next": alerts.page < alerts.pageCount ? "/anomalies?span=\(spanText)&page=\(alerts.page + 1)" : "",
+            ], request: context)
     }
 
     func feedback(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let form = try await RequestInput.form(request, context: context)
         let verdict = try RequestInput.string(form, "verdict")
         guard verdict == "up" || verdict == "down" else { throw RequestError.invalid("bad verdict '\(verdict)': expected up or down") }
-        try await engine.recordFeedback(batch: try RequestInput.string(form, "batch"), metric: try RequestInput.string(form, "metric"),
-                                        timestamp: try RequestInput.timestamp(try RequestInput.string(form, "timestamp")),
-                                        positive: verdict == "up")
+        try await engine.recordFeedback(
+            batch: try RequestInput.string(form, "batch"), metric: try RequestInput.string(form, "metric"),
+            timestamp: try RequestInput.timestamp(try RequestInput.string(form, "timestamp")),
+            positive: verdict == "up")
         return PageResponder.seeOther("/anomalies?page=\(try RequestInput.page(form["page"]))")
     }
 }

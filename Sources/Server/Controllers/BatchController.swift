@@ -33,20 +33,24 @@ struct BatchController {
         for standing in shown {
             try Task.checkCancellation()
             let data = try PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
-            panels.append(["metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
-                           "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
-                           "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
-                           "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data)])
+            panels.append([
+                "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
+                "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
+                "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
+                "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data),
+            ])
         }
         let path = Presentation.segment(batch.name)
         func link(_ p: Int) -> String {
             "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(windowText))&page=\(p)"
         }
-        return PageResponder.page("batch", title: batch.name, context: [
-            "batch": batch.name, "path": path, "q": q, "window": windowText, "panels": panels, "total": standings.count,
-            "page": page, "pages": pages, "previous": page > 1 ? link(page - 1) : "", "next": page < pages ? link(page + 1) : "",
-            "jobs": JobKind.allCases.map(\.rawValue),
-        ], request: context)
+        return PageResponder.page(
+            "batch", title: batch.name,
+            context: [
+                "batch": batch.name, "path": path, "q": q, "window": windowText, "panels": panels, "total": standings.count,
+                "page": page, "pages": pages, "previous": page > 1 ? link(page - 1) : "", "next": page < pages ? link(page + 1) : "",
+                "jobs": JobKind.allCases.map(\.rawValue),
+            ], request: context)
     }
 
     func runNow(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
@@ -64,8 +68,10 @@ struct BatchController {
         let form = try await RequestInput.form(request, context: context)
         let metric = form["metric"].flatMap { $0.isEmpty ? nil : $0 }
         let until = try RequestInput.muteEnd(form["for"] ?? "24h", now: engine.now)
-        try engine.mutes.setMute(Mute(batch: batch.name, metric: metric, until: until,
-                                      reason: "dashboard (\(context.principal ?? "unknown"))"))
+        try engine.mutes.setMute(
+            Mute(
+                batch: batch.name, metric: metric, until: until,
+                reason: "dashboard (\(context.principal ?? "unknown"))"))
         return PageResponder.seeOther(form["return"] ?? "/anomalies")
     }
 

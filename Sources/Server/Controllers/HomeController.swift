@@ -18,12 +18,16 @@ struct HomeController {
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
         let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: now, span: span).map { card -> [String: Any] in
-            ["batch": card.batch, "path": Presentation.segment(card.batch), "disabled": card.disabled, "metrics": card.metrics,
-             "latest": Presentation.ago(card.latestPoint, now: now), "mean_score": Presentation.number(card.meanScore), "alerts": card.alerts]
+            [
+                "batch": card.batch, "path": Presentation.segment(card.batch), "disabled": card.disabled, "metrics": card.metrics,
+                "latest": Presentation.ago(card.latestPoint, now: now), "mean_score": Presentation.number(card.meanScore), "alerts": card.alerts,
+            ]
         }
-        return PageResponder.page("home", title: "Batches", context: [
-            "cards": cards, "span": spanText, "metrics_dir": metricsDirectory,
-            "config_errors": snapshot.errors.map(\.description),
-        ], request: context)
+        return PageResponder.page(
+            "home", title: "Batches",
+            context: [
+                "cards": cards, "span": spanText, "metrics_dir": metricsDirectory,
+                "config_errors": snapshot.errors.map(\.description),
+            ], request: context)
     }
 }

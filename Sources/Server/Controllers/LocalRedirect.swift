@@ -6,8 +6,8 @@ import Foundation
 enum LocalRedirect {
     static func target(_ location: String?) -> String {
         guard let location, location.hasPrefix("/"),
-              !location.contains("\\"), !location.dropFirst().hasPrefix("/"),
-              !location.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " })
+            !location.contains("\\"), !location.dropFirst().hasPrefix("/"),
+            !location.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == " " })
         else { return "/" }
         return location
     }

@@ -13,9 +13,10 @@ struct LoginController {
     func register(on router: Router<EngineRequestContext>) {
         router.get("/login") { request, context in
             let query = RequestInput.query(request)
-            return PageResponder.page("login", title: "Log in",
-                                      context: ["next": LocalRedirect.target(query["next"]), "failed": query["failed"] != nil],
-                                      request: context)
+            return PageResponder.page(
+                "login", title: "Log in",
+                context: ["next": LocalRedirect.target(query["next"]), "failed": query["failed"] != nil],
+                request: context)
         }
         router.post("/login") { request, context in
             let address = context.clientAddress
@@ -35,7 +36,8 @@ struct LoginController {
             let name = (form["name"] ?? "").trimmingCharacters(in: .whitespaces)
             let id = await sessions.open(user: name.isEmpty ? "dashboard" : String(name.prefix(64)), now: time)
             var response = PageResponder.seeOther(next)
-            response.headers[.setCookie] = "\(AccessToken.cookieName)=\(token.sessionValue(for: id))"
+            response.headers[.setCookie] =
+                "\(AccessToken.cookieName)=\(token.sessionValue(for: id))"
                 + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Int(SessionRegistry.lifetime))"
             return response
         }

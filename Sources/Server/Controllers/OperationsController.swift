@@ -11,8 +11,9 @@ struct OperationsController {
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers,
-                            body: .init(byteBuffer: ByteBuffer(string: engine.metrics.exposition(deliveries: engine.deliveries))))
+            return Response(
+                status: .ok, headers: headers,
+                body: .init(byteBuffer: ByteBuffer(string: engine.metrics.exposition(deliveries: engine.deliveries))))
         }
         router.get("/healthz") { _, _ in JSONResponse.ok(.object(["status": .string("ok")])) }
         router.get("/readyz") { _, _ in
@@ -22,9 +23,12 @@ struct OperationsController {
             } catch {
                 return JSONResponse.make(.serviceUnavailable, .object(["status": .string("store unavailable: \(error)")]))
             }
-            return JSONResponse.ok(.object(["status": .string("ready"), "batches": .int(snapshot.batches.count),
-                                            "scheduled_jobs": .int(snapshot.schedule.entries.count),
-                                            "config_errors": .int(snapshot.errors.count)]))
+            return JSONResponse.ok(
+                .object([
+                    "status": .string("ready"), "batches": .int(snapshot.batches.count),
+                    "scheduled_jobs": .int(snapshot.schedule.entries.count),
+                    "config_errors": .int(snapshot.errors.count),
+                ]))
         }
     }
 }

@@ -19,17 +19,23 @@ struct RunsController {
         let now = engine.now
         let runs = try engine.latestRuns(of: batches, limit: 100)
         let rows = runs.map { run -> [String: Any] in
-            ["started": MetricTimestamp.format(run.startedAt), "batch": run.batch, "job": run.job.rawValue, "status": run.status.rawValue,
-             "duration": Fixed.format(run.finishedAt.timeIntervalSince(run.startedAt), 2) + " s", "rows": run.rowsWritten,
-             "error": run.error ?? ""]
+            [
+                "started": MetricTimestamp.format(run.startedAt), "batch": run.batch, "job": run.job.rawValue, "status": run.status.rawValue,
+                "duration": Fixed.format(run.finishedAt.timeIntervalSince(run.startedAt), 2) + " s", "rows": run.rowsWritten,
+                "error": run.error ?? "",
+            ]
         }
         let daily = try DailyActivity(stores: engine.stores).days(batches, now: now, days: 14).map { day -> [String: Any] in
-            ["day": day.day, "runs": day.runs, "failed": day.failedRuns, "alerts": day.alerts, "up": day.up, "down": day.down,
-             "precision": Presentation.percent(day.precision)]
+            [
+                "day": day.day, "runs": day.runs, "failed": day.failedRuns, "alerts": day.alerts, "up": day.up, "down": day.down,
+                "precision": Presentation.percent(day.precision),
+            ]
         }
-        return PageResponder.page("runs", title: "Runs", context: [
-            "batch": selected?.name ?? "", "batches": snapshot.batches.map(\.name), "runs": rows, "daily": daily, "days": 14,
-        ], request: context)
+        return PageResponder.page(
+            "runs", title: "Runs",
+            context: [
+                "batch": selected?.name ?? "", "batches": snapshot.batches.map(\.name), "runs": rows, "daily": daily, "days": 14,
+            ], request: context)
     }
 }
 

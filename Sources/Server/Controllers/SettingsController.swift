@@ -48,11 +48,15 @@ struct SettingsController {
         let history = try engine.overrides.settingHistory(batch: batch.name, limit: 50).map { change -> [String: Any] in
             ["key": change.key, "value": change.value ?? "(reset)", "by": change.changedBy, "at": MetricTimestamp.format(change.changedAt)]
         }
-        return PageResponder.page("settings", title: "Settings · \(batch.name)", context: [
-            "batch": batch.name, "path": Presentation.segment(batch.name), "file": batch.file, "schedules": schedules, "keys": keys,
-            "overrides": overrides.map { ["key": $0.key, "value": $0.value ?? "", "by": $0.changedBy, "at": MetricTimestamp.format($0.changedAt)] },
-            "history": history,
-        ], request: context)
+        return PageResponder.page(
+            "settings", title: "Settings · \(batch.name)",
+            context: [
+                "batch": batch.name, "path": Presentation.segment(batch.name), "file": batch.file, "schedules": schedules, "keys": keys,
+                "overrides": overrides.map {
+                    ["key": $0.key, "value": $0.value ?? "", "by": $0.changedBy, "at": MetricTimestamp.format($0.changedAt)]
+                },
+                "history": history,
+            ], request: context)
     }
 
     func save(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
@@ -60,8 +64,10 @@ struct SettingsController {
         let form = try await RequestInput.form(request, context: context)
         let changes = form.filter { Self.keys.contains($0.key) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
         for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
-            try await engine.changeSetting(SettingOverride(batch: batch.name, key: key, value: value.trimmingCharacters(in: .whitespaces),
-                                                           changedBy: context.principal ?? "unknown", changedAt: engine.now))
+            try await engine.changeSetting(
+                SettingOverride(
+                    batch: batch.name, key: key, value: value.trimmingCharacters(in: .whitespaces),
+                    changedBy: context.principal ?? "unknown", changedAt: engine.now))
         }
         return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
     }
@@ -69,8 +75,10 @@ struct SettingsController {
     func reset(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
-        try await engine.changeSetting(SettingOverride(batch: batch.name, key: try RequestInput.string(form, "key"), value: nil,
-                                                       changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        try await engine.changeSetting(
+            SettingOverride(
+                batch: batch.name, key: try RequestInput.string(form, "key"), value: nil,
+                changedBy: context.principal ?? "unknown", changedAt: engine.now))
         return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
     }
 
@@ -79,8 +87,10 @@ struct SettingsController {
         let form = try await RequestInput.form(request, context: context)
         let job = try RequestInput.job(form["job"] ?? "")
         guard let running = Bool(form["running"] ?? "") else { throw RequestError.invalid("'running' must be true or false") }
-        try await engine.changeSchedule(ScheduleOverride(batch: batch.name, job: job, running: running,
-                                                         changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        try await engine.changeSchedule(
+            ScheduleOverride(
+                batch: batch.name, job: job, running: running,
+                changedBy: context.principal ?? "unknown", changedAt: engine.now))
         return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
     }
 }

@@ -21,7 +21,9 @@ public final class EngineMetrics: Sendable {
     static var jobRunSeconds: MetricNameDescriptor { metric("job_run", "seconds", "Job run durations in seconds.") }
     static var httpRequests: MetricNameDescriptor { metric("http_requests", "total", "HTTP requests served.") }
     static var httpRequestSeconds: MetricNameDescriptor { metric("http_request", "seconds", "HTTP request durations in seconds.") }
-    static var deliveries: MetricNameDescriptor { metric("deliveries", "", "Notification deliveries in the log, by status (delivered = alerts sent).") }
+    static var deliveries: MetricNameDescriptor {
+        metric("deliveries", "", "Notification deliveries in the log, by status (delivered = alerts sent).")
+    }
     static var failedAttempts: MetricNameDescriptor { metric("delivery_failed", "attempts", "Delivery attempts that failed.") }
 
     /// Counts a finished job run.

@@ -15,7 +15,8 @@ struct ErrorPresenter: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             let message = (error as? RequestError)?.description ?? (error as? HTTPError)?.body ?? error.status.reasonPhrase
-            let explained = error.status == .contentTooLarge
+            let explained =
+                error.status == .contentTooLarge
                 ? "the request body is larger than \(EngineRequestContext.maxBodyBytes / 1024) KB" : message
             return api ? Self.json(error.status, message: explained) : Self.page(error.status, message: explained)
         } catch let error as TimeWindowError {
@@ -24,7 +25,8 @@ struct ErrorPresenter: RouterMiddleware {
             return api ? Self.json(.badRequest, message: error.description) : Self.page(.badRequest, message: error.description)
         } catch {
             context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
-            return api ? Self.json(.internalServerError, message: "internal error: \(error)")
+            return api
+                ? Self.json(.internalServerError, message: "internal error: \(error)")
                 : Self.page(.internalServerError, message: "Something went wrong on the server: \(error)")
         }
     }
@@ -37,8 +39,9 @@ struct ErrorPresenter: RouterMiddleware {
     }
 
     static func page(_ status: HTTPResponse.Status, message: String) -> Response {
-        let html = PageRenderer.shared.render("error", title: "\(status.code) \(status.reasonPhrase)",
-                                              context: ["status": status.code, "reason": status.reasonPhrase, "message": message])
+        let html = PageRenderer.shared.render(
+            "error", title: "\(status.code) \(status.reasonPhrase)",
+            context: ["status": status.code, "reason": status.reasonPhrase, "message": message])
         return PageRenderer.response(html, status: status)
     }
 }

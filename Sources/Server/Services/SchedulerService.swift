@@ -12,15 +12,18 @@ struct SchedulerService: Service {
     let logger: Logger
 
     func run() async throws {
-        let metrics = self.metrics, logger = self.logger
+        let metrics = self.metrics
+        let logger = self.logger
         try await scheduler.run(stopWhen: { try? await gracefulShutdown() }) { run in
             metrics.record(run)
-            logger.info("job run", metadata: [
-                "job": .string(run.job.rawValue), "batch": .string(run.batch), "status": .string(run.status.rawValue),
-                "rows_written": .stringConvertible(run.rowsWritten),
-                "seconds": .string(Fixed.format(run.finishedAt.timeIntervalSince(run.startedAt), 3)),
-                "error": .string(run.error ?? ""),
-            ])
+            logger.info(
+                "job run",
+                metadata: [
+                    "job": .string(run.job.rawValue), "batch": .string(run.batch), "status": .string(run.status.rawValue),
+                    "rows_written": .stringConvertible(run.rowsWritten),
+                    "seconds": .string(Fixed.format(run.finishedAt.timeIntervalSince(run.startedAt), 3)),
+                    "error": .string(run.error ?? ""),
+                ])
         }
         logger.notice("scheduler stopped")
     }

@@ -11,7 +11,10 @@ enum ChartMarkup {
     /// A small line of the last values before an alert, the alert's point marked.
     static func sparkline(_ values: [Double], width: Double = 120, height: Double = 28) -> SafeHTML {
         guard values.count >= 2, let low = values.min(), let high = values.max() else {
-            return SafeHTML(markup: "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"not enough values\"></svg>")
+            return SafeHTML(
+                markup:
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"not enough values\"></svg>"
+            )
         }
         let span = high > low ? high - low : 1
         let points = values.enumerated().map { index, value in
@@ -19,10 +22,11 @@ enum ChartMarkup {
         }
         let line = points.map { "\(Fixed.format($0.x, 1)),\(Fixed.format($0.y, 1))" }.joined(separator: " ")
         let last = points[points.count - 1]
-        return SafeHTML(markup: """
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="recent values">\
-            <polyline points="\(line)" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\
-            <circle cx="\(Fixed.format(last.x, 1))" cy="\(Fixed.format(last.y, 1))" r="2.5" fill="#d62728"/></svg>
-            """)
+        return SafeHTML(
+            markup: """
+                <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-label="recent values">\
+                <polyline points="\(line)" fill="none" stroke="#1f77b4" stroke-width="1.5"/>\
+                <circle cx="\(Fixed.format(last.x, 1))" cy="\(Fixed.format(last.y, 1))" r="2.5" fill="#d62728"/></svg>
+                """)
     }
 }

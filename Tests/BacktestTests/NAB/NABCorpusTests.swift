@@ -1,7 +1,8 @@
-@testable import Backtest
 import Engine
 import Foundation
 import Testing
+
+@testable import Backtest
 
 /// Reading a NAB-layout folder: windows as NAB scores them, and bad input named by file and row.
 @Suite struct NABCorpusTests {
@@ -23,7 +24,8 @@ import Testing
 
     @Test func overlappingWindowsAreOneWindowForTheScoreAndTheEventCounts() throws {
         // Rows 40-60 and 55-70 overlap, 70-72 touches them; 80-85 stands apart. Given out of order.
-        let files = try Self.corpus(labels: "{\"c/f.csv\": [\(Self.window(80, 85)), \(Self.window(55, 70)), \(Self.window(40, 60)), \(Self.window(70, 72))]}")
+        let files = try Self.corpus(
+            labels: "{\"c/f.csv\": [\(Self.window(80, 85)), \(Self.window(55, 70)), \(Self.window(40, 60)), \(Self.window(70, 72))]}")
         let series = try NABCorpus.load(data: files.data, labels: files.labels)
         let times = series[0].timestamps
         #expect(series[0].windows == [times[40]...times[72], times[80]...times[85]])

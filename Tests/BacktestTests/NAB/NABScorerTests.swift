@@ -10,8 +10,9 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/nab")
 
     func scores(_ detector: String) throws -> [String: Double] {
-        let series = try NABCorpus.load(data: Self.nab.appendingPathComponent("data"),
-                                        labels: Self.nab.appendingPathComponent("labels/combined_windows.json"))
+        let series = try NABCorpus.load(
+            data: Self.nab.appendingPathComponent("data"),
+            labels: Self.nab.appendingPathComponent("labels/combined_windows.json"))
         #expect(series.count == 24)
         let results = try NABResults.scores(results: Self.nab.appendingPathComponent("results/\(detector)"), series: series)
         var out: [String: Double] = [:]

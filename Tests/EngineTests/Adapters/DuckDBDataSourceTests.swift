@@ -12,10 +12,13 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString).duckdb").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try cli())
-        process.arguments = [path, "-c", """
+        process.arguments = [
+            path, "-c",
+            """
             CREATE TABLE m AS SELECT TIMESTAMP '2026-01-15 12:00:00' AS metric_timestamp, 'orders' AS metric_name,
                    42::BIGINT AS metric_value, 1.5::DOUBLE AS ratio, NULL AS note, true AS flag
-            """]
+            """,
+        ]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -26,11 +29,18 @@ import Testing
         let path = try database()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let source = DuckDBDataSource(cli: try cli(), path: path)
-        #expect(try source.query("SELECT * FROM m") == [["metric_timestamp": .text("2026-01-15 12:00:00"), "metric_name": .text("orders"),
-                                                         "metric_value": .integer(42), "ratio": .real(1.5), "note": .null, "flag": .integer(1)]])
+        #expect(
+            try source.query("SELECT * FROM m") == [
+                [
+                    "metric_timestamp": .text("2026-01-15 12:00:00"), "metric_name": .text("orders"),
+                    "metric_value": .integer(42), "ratio": .real(1.5), "note": .null, "flag": .integer(1),
+                ]
+            ])
         #expect(try source.query("SELECT * FROM m WHERE false").isEmpty)
         #expect { try source.query("SELECT * FROM nope") } throws: { "\($0)".hasPrefix("DuckDB: Catalog Error: Table with name nope does not exist") }
-        #expect { try source.query("INSERT INTO m VALUES (TIMESTAMP '2026-01-16', 'x', 1, 1, NULL, false)") } throws: { "\($0)".contains("read-only") }
+        #expect { try source.query("INSERT INTO m VALUES (TIMESTAMP '2026-01-16', 'x', 1, 1, NULL, false)") } throws: {
+            "\($0)".contains("read-only")
+        }
     }
 
     @Test func aMissingFileOrToolSaysWhich() throws {
@@ -50,7 +60,8 @@ import Testing
         #expect((source as? DuckDBDataSource)?.path == "/data/x.duckdb")
         #expect((source as? DuckDBDataSource)?.cli == "/opt/duckdb")
         let cloud = try batch("metric_batch: test\ningest_sql: select 1\ndb: motherduck\n")
-        let md = try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_DUCKDB_PATH": "metrics", "ANOMSTACK_MOTHERDUCK_TOKEN": "t"])
+        let md =
+            try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_DUCKDB_PATH": "metrics", "ANOMSTACK_MOTHERDUCK_TOKEN": "t"])
             .dataSource(for: cloud) as? DuckDBDataSource
         #expect(md?.path == "md:metrics")
         #expect(md?.token == "t")

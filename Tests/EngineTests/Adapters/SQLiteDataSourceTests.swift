@@ -13,7 +13,8 @@ import Testing
 
     @Test func twoNamesThatDifferAfterANulAreBothRefusedAtIngest() async throws {
         let database = try SQLiteDatabase(path: ":memory:")
-        let rows = try SQLiteDataSource(database: database).query("""
+        let rows = try SQLiteDataSource(database: database).query(
+            """
             SELECT '2026-01-15 10:00:00' AS metric_timestamp, 'cpu' || char(0) || 'a' AS metric_name, 1 AS metric_value
             UNION ALL SELECT '2026-01-15 10:00:00', 'cpu' || char(0) || 'b', 100
             UNION ALL SELECT '2026-01-15 10:00:00', 'cpu', 5

@@ -1,8 +1,9 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import GRDB
 import Testing
+
+@testable import Engine
 
 /// The stores' schemas are named steps, taken once each: a database made by an older engine
 /// (before the steps were recorded, `job_runs` without `duration_ms`) takes them all, and opening
@@ -21,8 +22,10 @@ import Testing
         for _ in 0..<2 {
             let database = try SQLiteDatabase(path: path)
             let (applied, columns) = try database.writer.read { db in
-                (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
-                 try db.columns(in: "job_runs").map(\.name))
+                (
+                    try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+                    try db.columns(in: "job_runs").map(\.name)
+                )
             }
             #expect(applied == steps && columns.contains("duration_ms"))
             #expect(try database.writer.read { try $0.tableExists("job_leases") && $0.tableExists("deliveries") })

@@ -24,7 +24,8 @@ import Testing
             #expect(try store.insert([row(2), row(0), row(1), row(0, "n"), row(1, "m", .score, 0.25)]) == 5)
             #expect(try store.insert([row(2), row(3, "m", .metric, 1e-5)]) == 1)  // a stored key is left as it is
             let all = try store.rows(MetricQuery(batch: "b", types: [.metric, .score]))
-            #expect(all.map { "\($0.name)/\($0.type.rawValue)@\(Int($0.timestamp.timeIntervalSince(referenceTime) / 3600))" }
+            #expect(
+                all.map { "\($0.name)/\($0.type.rawValue)@\(Int($0.timestamp.timeIntervalSince(referenceTime) / 3600))" }
                     == ["m/metric@0", "n/metric@0", "m/metric@1", "m/score@1", "m/metric@2", "m/metric@3"])
             #expect(all.last?.value == 1e-5)
             let latest = try store.rows(MetricQuery(batch: "b", names: ["m"], types: [.metric], latest: 2))
@@ -50,9 +51,12 @@ import Testing
         try await withStore(kind) { database in
             let store = try database.store(table: "metrics")
             #expect(try store.metricNames(batch: "b", type: .metric).isEmpty)
-            try store.insert([row(0, "b.mid"), row(1, "b.mid"), row(0, "a-first"), row(0, "zz", .score), row(0, "Zeta"),
-                              row(0, "only-score", .score), row(0, "elsewhere", batch: "a"), row(0, "elsewhere", .score, batch: "c"),
-                              row(2, "a-first", .thumbsup)] + (0..<30).map { row($0, "n\($0 % 3)") })
+            try store.insert(
+                [
+                    row(0, "b.mid"), row(1, "b.mid"), row(0, "a-first"), row(0, "zz", .score), row(0, "Zeta"),
+                    row(0, "only-score", .score), row(0, "elsewhere", batch: "a"), row(0, "elsewhere", .score, batch: "c"),
+                    row(2, "a-first", .thumbsup),
+                ] + (0..<30).map { row($0, "n\($0 % 3)") })
             #expect(try store.metricNames(batch: "b", type: .metric) == ["Zeta", "a-first", "b.mid", "n0", "n1", "n2"])
             #expect(try store.metricNames(batch: "b", type: .score) == ["only-score", "zz"])
             #expect(try store.metricNames(batch: "b", type: .thumbsup) == ["a-first"])
@@ -67,8 +71,10 @@ import Testing
             let store = try database.store(table: "metrics")
             for (i, job) in [JobKind.ingest, .score, .alert].enumerated() {
                 let start = referenceTime.addingTimeInterval(Double(i) * 60)
-                try store.record(JobRun(job: job, batch: "b", asOf: start, startedAt: start, finishedAt: start.addingTimeInterval(1.25),
-                                        status: i == 2 ? .failed : .success, rowsWritten: i, error: i == 2 ? "boom" : nil))
+                try store.record(
+                    JobRun(
+                        job: job, batch: "b", asOf: start, startedAt: start, finishedAt: start.addingTimeInterval(1.25),
+                        status: i == 2 ? .failed : .success, rowsWritten: i, error: i == 2 ? "boom" : nil))
             }
             #expect(try store.jobRuns(batch: "b").map(\.job) == [.ingest, .score, .alert])
             let latest = try store.latestJobRuns(batch: "b", limit: 2)
@@ -80,9 +86,13 @@ import Testing
             #expect(latest[0].error == "boom")
             #expect(latest[0].finishedAt.timeIntervalSince(latest[0].startedAt) == 1.25)
             let day = String(MetricTimestamp.format(referenceTime).prefix(10))
-            let counts = try store.jobRunCountsByDay(batch: "b", from: referenceTime.addingTimeInterval(-86_400), through: referenceTime.addingTimeInterval(86_400))
+            let counts = try store.jobRunCountsByDay(
+                batch: "b", from: referenceTime.addingTimeInterval(-86_400), through: referenceTime.addingTimeInterval(86_400))
             #expect(counts.count == 1 && counts[day]?.runs == 3 && counts[day]?.failed == 1)
-            #expect(try store.jobRunCountsByDay(batch: "b", from: referenceTime.addingTimeInterval(3_600), through: referenceTime.addingTimeInterval(7_200)).isEmpty)
+            #expect(
+                try store.jobRunCountsByDay(
+                    batch: "b", from: referenceTime.addingTimeInterval(3_600), through: referenceTime.addingTimeInterval(7_200)
+                ).isEmpty)
             #expect(try store.deleteJobRuns(batch: "b", before: referenceTime.addingTimeInterval(90)) == 2)
             #expect(try store.jobRuns(batch: nil).count == 1)
         }
@@ -90,11 +100,13 @@ import Testing
 
     @Test(arguments: kinds) func deliveriesAreQueuedOnceAndClaimedOnce(_ kind: String) async throws {
         try await withStore(kind) { database in
-            let notification = AlertNotification(kind: .alert, batch: "b", metric: "m", timestamp: referenceTime, value: 1, score: 0.9,
-                                                 smoothedScore: 0.9, threshold: 0.8, severity: .warning, methods: ["email"], tags: [:])
-            let delivery = Delivery(notification: notification, method: "email", target: DeliveryTarget(),
-                                    message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: Data([0, 1, 254, 255]),
-                                    status: .pending, createdAt: referenceTime)
+            let notification = AlertNotification(
+                kind: .alert, batch: "b", metric: "m", timestamp: referenceTime, value: 1, score: 0.9,
+                smoothedScore: 0.9, threshold: 0.8, severity: .warning, methods: ["email"], tags: [:])
+            let delivery = Delivery(
+                notification: notification, method: "email", target: DeliveryTarget(),
+                message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: Data([0, 1, 254, 255]),
+                status: .pending, createdAt: referenceTime)
             #expect(try database.enqueue([delivery]) == 1)
             #expect(try database.enqueue([delivery]) == 0)
             let due = try database.due(batch: "b", now: referenceTime, limit: 10)
@@ -136,24 +148,40 @@ import Testing
             let a = try database.acquireLease(job: .train, batch: "b", holder: "a", now: t0, expires: t0.addingTimeInterval(60))
             #expect(a.holder == "a" && a.expiresAt == t0.addingTimeInterval(60))
             // Another holder sees a's lease while it is in force; a itself renews it.
-            #expect(try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(59),
-                                              expires: t0.addingTimeInterval(119)).holder == "a")
-            #expect(try database.acquireLease(job: .train, batch: "b", holder: "a", now: t0.addingTimeInterval(30),
-                                              expires: t0.addingTimeInterval(90)).expiresAt == t0.addingTimeInterval(90))
-            #expect(try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(89),
-                                              expires: t0.addingTimeInterval(149)).holder == "a")
+            #expect(
+                try database.acquireLease(
+                    job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(59),
+                    expires: t0.addingTimeInterval(119)
+                ).holder == "a")
+            #expect(
+                try database.acquireLease(
+                    job: .train, batch: "b", holder: "a", now: t0.addingTimeInterval(30),
+                    expires: t0.addingTimeInterval(90)
+                ).expiresAt == t0.addingTimeInterval(90))
+            #expect(
+                try database.acquireLease(
+                    job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(89),
+                    expires: t0.addingTimeInterval(149)
+                ).holder == "a")
             // Other jobs and batches have their own leases.
             #expect(try database.acquireLease(job: .score, batch: "b", holder: "b", now: t0, expires: t0.addingTimeInterval(60)).holder == "b")
             #expect(try database.acquireLease(job: .train, batch: "c", holder: "b", now: t0, expires: t0.addingTimeInterval(60)).holder == "b")
             // A lapsed lease goes to the next caller; a release by someone else changes nothing.
-            let taken = try database.acquireLease(job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(90), expires: t0.addingTimeInterval(150))
+            let taken = try database.acquireLease(
+                job: .train, batch: "b", holder: "b", now: t0.addingTimeInterval(90), expires: t0.addingTimeInterval(150))
             #expect(taken.holder == "b" && taken.acquiredAt == t0.addingTimeInterval(90))
             try database.releaseLease(job: .train, batch: "b", holder: "a")
-            #expect(try database.acquireLease(job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(91),
-                                              expires: t0.addingTimeInterval(151)).holder == "b")
+            #expect(
+                try database.acquireLease(
+                    job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(91),
+                    expires: t0.addingTimeInterval(151)
+                ).holder == "b")
             try database.releaseLease(job: .train, batch: "b", holder: "b")
-            #expect(try database.acquireLease(job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(92),
-                                              expires: t0.addingTimeInterval(152)).holder == "c")
+            #expect(
+                try database.acquireLease(
+                    job: .train, batch: "b", holder: "c", now: t0.addingTimeInterval(92),
+                    expires: t0.addingTimeInterval(152)
+                ).holder == "c")
         }
     }
 
@@ -163,8 +191,10 @@ import Testing
         let winners = try await withThrowingTaskGroup(of: String.self) { group in
             for (index, database) in databases.enumerated() {
                 group.addTask {
-                    try database.acquireLease(job: .ingest, batch: "b", holder: "p\(index)", now: referenceTime,
-                                              expires: referenceTime.addingTimeInterval(60)).holder
+                    try database.acquireLease(
+                        job: .ingest, batch: "b", holder: "p\(index)", now: referenceTime,
+                        expires: referenceTime.addingTimeInterval(60)
+                    ).holder
                 }
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }

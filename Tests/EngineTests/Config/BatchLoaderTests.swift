@@ -1,13 +1,15 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct BatchLoaderTests {
     let minimal = "metric_batch: b\ningest_sql: select 1\n"
 
     @Test func defaultsApplyAndNestedMapsMergeKeyByKey() throws {
-        let config = try batch("""
+        let config = try batch(
+            """
             metric_batch: b
             ingest_sql: select 1
             preprocess_params:
@@ -34,9 +36,12 @@ import Testing
 
     @Test func environmentThenSetOverridesApplyInOrder() throws {
         let folder = InMemoryMetricsFolder(["a/a.yaml": "metric_batch: my-batch\ningest_sql: select 1\nalert_always: true\n"])
-        let env = ["ANOMSTACK__MY_BATCH__ALERT_ALWAYS": "false", "ANOMSTACK__MY_BATCH__ALERT_THRESHOLD": "0.6",
-                   "ANOMSTACK__OTHER__ALERT_THRESHOLD": "0.1"]
-        let loaded = try BatchLoader(folder: folder, environment: env, overrides: ["alert_threshold=0.65", "preprocess_params.diff_n=0"]).loadValid()[0]
+        let env = [
+            "ANOMSTACK__MY_BATCH__ALERT_ALWAYS": "false", "ANOMSTACK__MY_BATCH__ALERT_THRESHOLD": "0.6",
+            "ANOMSTACK__OTHER__ALERT_THRESHOLD": "0.1",
+        ]
+        let loaded = try BatchLoader(folder: folder, environment: env, overrides: ["alert_threshold=0.65", "preprocess_params.diff_n=0"]).loadValid()[
+            0]
         #expect(loaded.alertAlways == false)
         #expect(loaded.alertThreshold == 0.65)
         #expect(loaded.preprocess.diffN == 0)
@@ -44,12 +49,13 @@ import Testing
     }
 
     @Test func setReachesOneDetectorByPosition() throws {
-        let twoDetectors = minimal + """
-            model_configs:
-              - {model_name: PCA, model_tag: pca, model_params: {contamination: 0.01}}
-              - {model_name: KNN, model_tag: knn, model_params: {contamination: 0.01}}
+        let twoDetectors =
+            minimal + """
+                model_configs:
+                  - {model_name: PCA, model_tag: pca, model_params: {contamination: 0.01}}
+                  - {model_name: KNN, model_tag: knn, model_params: {contamination: 0.01}}
 
-            """
+                """
         let folder = InMemoryMetricsFolder(["a/a.yaml": twoDetectors])
         let loaded = try BatchLoader(folder: folder, overrides: ["model_configs.1.model_params.n_neighbors=7"]).loadValid()[0]
         #expect(loaded.models.map(\.name) == ["PCA", "KNN"])
@@ -73,7 +79,8 @@ import Testing
 
     @Test func everyErrorIsListedNotJustTheFirst() {
         let folder = InMemoryMetricsFolder([
-            "a/a.yaml": "metric_batch: a\ningest_sql: select 1\ntrain_max_n: many\nscore_cron_schedule: \"*/4 * *\"\nmodel_combination_method: median\n",
+            "a/a.yaml":
+                "metric_batch: a\ningest_sql: select 1\ntrain_max_n: many\nscore_cron_schedule: \"*/4 * *\"\nmodel_combination_method: median\n",
             "b/b.yaml": "metric_batch: b\n",
             "c/c.yaml": "metric_batch: c\ningest_sql: select 1\npreprocess_params:\n  lag_n: 3\n",
         ])
@@ -88,18 +95,20 @@ import Testing
     }
 
     @Test func badNotificationSettingsAreNamed() {
-        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            alert_methods: email,slak
-            alert_critical_threshold: 1.5
-            alert_mute_until: tomorrow
-            alert_mute_metrics: {cpu: soon}
-            change_shift_threshold: 0
-            alert_routes:
-              - match: {team: [a, b]}
-                methods: pager
-                channel: "#x"
-              - webhook_url: "not a url"
-            """])
+        let folder = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                alert_methods: email,slak
+                alert_critical_threshold: 1.5
+                alert_mute_until: tomorrow
+                alert_mute_metrics: {cpu: soon}
+                change_shift_threshold: 0
+                alert_routes:
+                  - match: {team: [a, b]}
+                    methods: pager
+                    channel: "#x"
+                  - webhook_url: "not a url"
+                """
+        ])
         let text = BatchLoader(folder: folder).load().errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("key 'alert_methods': unknown method 'slak' (did you mean 'slack'?)"))
         #expect(text.contains("key 'alert_critical_threshold': must be between 0 and 1, got 1.5"))
@@ -128,40 +137,46 @@ import Testing
     }
 
     @Test func badModelConfigsAreNamed() {
-        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: PCAA
-              - model_name: KNN
-                model_params:
-                  n_neighbours: 3
-            """])
+        let folder = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: PCAA
+                  - model_name: KNN
+                    model_params:
+                      n_neighbours: 3
+                """
+        ])
         let text = BatchLoader(folder: folder).load().errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("unsupported model_name 'PCAA' (did you mean 'PCA'?)"))
         #expect(text.contains("unknown parameter 'n_neighbours' (did you mean 'n_neighbors'?)"))
     }
 
     @Test func anAnomstackIsolationForestLoadsAndItsBadSizesAreNamed() {
-        let good = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: IForest
-                model_tag: iforest
-                model_params:
-                  contamination: 0.01
-                  n_estimators: 50
-                  max_samples: auto
-                  max_features: 1.0
-                  random_state: 42
-                  n_jobs: -1
-            """])
+        let good = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: IForest
+                    model_tag: iforest
+                    model_params:
+                      contamination: 0.01
+                      n_estimators: 50
+                      max_samples: auto
+                      max_features: 1.0
+                      random_state: 42
+                      n_jobs: -1
+                """
+        ])
         #expect(BatchLoader(folder: good).load().errors.isEmpty)
-        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: IForest
-                model_params:
-                  max_samples: 1.5
-                  max_features: 0
-                  n_estimators: 0
-            """])
+        let bad = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: IForest
+                    model_params:
+                      max_samples: 1.5
+                      max_features: 0
+                      n_estimators: 0
+                """
+        ])
         let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("'max_samples' must be auto, a count of at least 1 or a fraction in (0, 1]"))
         #expect(text.contains("'max_features' must be a count of at least 1 or a fraction in (0, 1]"))
@@ -169,50 +184,61 @@ import Testing
     }
 
     @Test func anomstacksEmpiricalAndHistogramDetectorsLoad() {
-        let folder = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: ECOD
-                model_params: {contamination: 0.01, n_jobs: 1}
-              - model_name: COPOD
-              - model_name: HBOS
-                model_params: {n_bins: 20, alpha: 0.05, tol: 0.3}
-            """])
+        let folder = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: ECOD
+                    model_params: {contamination: 0.01, n_jobs: 1}
+                  - model_name: COPOD
+                  - model_name: HBOS
+                    model_params: {n_bins: 20, alpha: 0.05, tol: 0.3}
+                """
+        ])
         #expect(BatchLoader(folder: folder).load().errors.isEmpty)
-        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: HBOS
-                model_params: {n_bins: auto, alpha: 1.5}
-            """])
+        let bad = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: HBOS
+                    model_params: {n_bins: auto, alpha: 1.5}
+                """
+        ])
         let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("'n_bins' must be a whole number of at least 2 (\"auto\" is not supported)"))
         #expect(text.contains("'alpha' must lie between 0 and 1"))
     }
 
     @Test func anAnomstackLocalOutlierFactorLoadsAndOtherDistancesAreNamed() {
-        let good = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: LOF
-                model_params: {contamination: 0.01, n_neighbors: 10, metric: minkowski, p: 2, algorithm: auto, leaf_size: 30}
-            """])
+        let good = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: LOF
+                    model_params: {contamination: 0.01, n_neighbors: 10, metric: minkowski, p: 2, algorithm: auto, leaf_size: 30}
+                """
+        ])
         #expect(BatchLoader(folder: good).load().errors.isEmpty)
-        let bad = InMemoryMetricsFolder(["a/a.yaml": minimal + """
-            model_configs:
-              - model_name: LOF
-                model_params: {metric: cosine, p: 1}
-            """])
+        let bad = InMemoryMetricsFolder([
+            "a/a.yaml": minimal + """
+                model_configs:
+                  - model_name: LOF
+                    model_params: {metric: cosine, p: 1}
+                """
+        ])
         let text = BatchLoader(folder: bad).load().errors.map(\.description).joined(separator: "\n")
         #expect(text.contains("'metric' must be euclidean (or minkowski with p 2)") && text.contains("only 'p: 2'"))
     }
 
     @Test func repositoryDefaultsFileMatchesTheBuiltInCopy() throws {
         let text = try String(contentsOf: repositoryRoot.appendingPathComponent("metrics/defaults/defaults.yaml"), encoding: .utf8)
-        #expect(text + "\n" == BuiltinDefaults.yaml + "\n" || text == BuiltinDefaults.yaml + "\n",
-                "run scripts/embed-defaults.sh after editing metrics/defaults/defaults.yaml")
+        #expect(
+            text + "\n" == BuiltinDefaults.yaml + "\n" || text == BuiltinDefaults.yaml + "\n",
+            "run scripts/embed-defaults.sh after editing metrics/defaults/defaults.yaml")
     }
 
     @Test func repositoryExamplesAreValid() throws {
-        let report = BatchValidation(folder: LocalMetricsFolder(root: repositoryRoot.appendingPathComponent("metrics")),
-                                     environment: [:], overrides: []).validate(now: referenceTime)
+        let report = BatchValidation(
+            folder: LocalMetricsFolder(root: repositoryRoot.appendingPathComponent("metrics")),
+            environment: [:], overrides: []
+        ).validate(now: referenceTime)
         #expect(report.errors.isEmpty, "\(report.errors)")
         #expect(report.batches.map(\.name) == ["python_synthetic", "sqlite_orders", "templated_sql"])
     }

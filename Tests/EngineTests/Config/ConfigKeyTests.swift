@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct ConfigKeyTests {
     let bare = BatchConfig(name: "bare", file: "bare.yaml", values: [:])
@@ -22,17 +23,21 @@ import Testing
         var lagged = bare
         lagged.values["preprocess_params"] = .map(["lags_n": .int(2)])
         #expect(lagged.preprocess.lagsN == 2 && lagged.preprocess.smoothN == bare.preprocess.smoothN, "entries merge one by one")
-        let counts = [bare.ingestRounding, bare.trainMinN, bare.trainMaxDaysAgo, bare.scoreMaxN, bare.scoreMaxDaysAgo, bare.alertRecentN,
-                      bare.alertSnoozeN, bare.alertMaxN, bare.alertMaxDaysAgo, bare.alertRecoveryN, bare.changeDetectLastN,
-                      bare.changeSnoozeN, bare.changeMaxN, bare.changeMaxDaysAgo, bare.changeShiftWindowN, bare.tholdalertRecentN,
-                      bare.tholdalertSnoozeN, bare.plotMaxN, bare.plotMaxDaysAgo, bare.deleteAfterDays, bare.llmalertRecentN,
-                      bare.llmalertSmoothN, bare.llmalertRounding, bare.llmalertPromptMaxN, bare.llmalertMaxDaysAgo,
-                      bare.llmalertSnoozeN, bare.llmMaxTokensPerRun, bare.alertDigestMinN, bare[.alertDeliveryMaxAttempts]]
+        let counts = [
+            bare.ingestRounding, bare.trainMinN, bare.trainMaxDaysAgo, bare.scoreMaxN, bare.scoreMaxDaysAgo, bare.alertRecentN,
+            bare.alertSnoozeN, bare.alertMaxN, bare.alertMaxDaysAgo, bare.alertRecoveryN, bare.changeDetectLastN,
+            bare.changeSnoozeN, bare.changeMaxN, bare.changeMaxDaysAgo, bare.changeShiftWindowN, bare.tholdalertRecentN,
+            bare.tholdalertSnoozeN, bare.plotMaxN, bare.plotMaxDaysAgo, bare.deleteAfterDays, bare.llmalertRecentN,
+            bare.llmalertSmoothN, bare.llmalertRounding, bare.llmalertPromptMaxN, bare.llmalertMaxDaysAgo,
+            bare.llmalertSnoozeN, bare.llmMaxTokensPerRun, bare.alertDigestMinN, bare[.alertDeliveryMaxAttempts],
+        ]
         #expect(counts.count == 29)
-        _ = (bare.ingestFnTimeout, bare.disabled, bare.alertAlways, bare.alertMethods, bare.alertCriticalThreshold,
-             bare.changeThreshold, bare.changeIncluded, bare.changeShiftThreshold, bare.changeMethods, bare.tholdalertMethods,
-             bare.tholdalertThresholds, bare.jobFailureAlert, bare.llmalertMethods, bare.llmalertDetectPrompt,
-             bare.llmalertVerifyPrompt, bare.llmalertModel, bare.alertExplain, bare.summaryLLM, bare.jobFailureMethods, bare.models)
+        _ = (
+            bare.ingestFnTimeout, bare.disabled, bare.alertAlways, bare.alertMethods, bare.alertCriticalThreshold,
+            bare.changeThreshold, bare.changeIncluded, bare.changeShiftThreshold, bare.changeMethods, bare.tholdalertMethods,
+            bare.tholdalertThresholds, bare.jobFailureAlert, bare.llmalertMethods, bare.llmalertDetectPrompt,
+            bare.llmalertVerifyPrompt, bare.llmalertModel, bare.alertExplain, bare.summaryLLM, bare.jobFailureMethods, bare.models
+        )
         for job in JobKind.allCases {
             _ = (bare.isDisabled(job), bare.excluded(for: job), bare.scheduledByDefault(job), bare.runsAfter(job))
         }

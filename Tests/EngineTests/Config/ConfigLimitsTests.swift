@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// Settings that would overflow a job, and documents that would exhaust memory, are refused when
 /// they load, naming the key and the bound (robustness findings D3, D8).
@@ -21,19 +22,23 @@ import Testing
     }
 
     @Test func aSettingSavedFromTheDashboardMeetsTheSameBound() {
-        #expect(errors("", settings: ["alert_smooth_n": "9223372036854775807"])
+        #expect(
+            errors("", settings: ["alert_smooth_n": "9223372036854775807"])
                 == ["settings: key 'alert_smooth_n': must lie between 0 and 10000000, got 9223372036854775807"])
     }
 
     @Test func daysRoundingAndDetectorParametersHaveTheirOwnRanges() {
         #expect(errors("train_metric_timestamp_max_days_ago: 100000\n").isEmpty)  // the usual "no limit"
-        #expect(errors("train_metric_timestamp_max_days_ago: -1\n")
+        #expect(
+            errors("train_metric_timestamp_max_days_ago: -1\n")
                 == ["b/b.yaml:3: key 'train_metric_timestamp_max_days_ago': must lie between 0 and 10000000, got -1"])
         #expect(errors("ingest_metric_rounding: 400\n") == ["b/b.yaml:3: key 'ingest_metric_rounding': must lie between -100 and 100, got 400"])
         #expect(errors("ingest_metric_rounding: -1\nllmalert_metric_rounding: 8\n").isEmpty)
-        #expect(errors("preprocess_params:\n  lags_n: 99999999\n")
+        #expect(
+            errors("preprocess_params:\n  lags_n: 99999999\n")
                 == ["b/b.yaml:3: key 'preprocess_params': 'lags_n' must lie between 0 and 10000, got 99999999"])
-        #expect(errors("model_configs:\n  - model_name: KNN\n    model_params: {n_neighbors: 9223372036854775807}\n")
+        #expect(
+            errors("model_configs:\n  - model_name: KNN\n    model_params: {n_neighbors: 9223372036854775807}\n")
                 == ["b/b.yaml:3: key 'model_configs': entry 1 (KNN): 'n_neighbors' must lie between 1 and 100000, got 9223372036854775807"])
     }
 

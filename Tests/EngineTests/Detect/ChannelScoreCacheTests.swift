@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct ChannelScoreCacheTests {
     /// Hourly values with a daily cycle (so the seasonal channels run too) and noise.
@@ -12,8 +13,9 @@ import Testing
 
     func window(_ values: [Double], _ rows: Range<Int>, dropping gone: Set<Int> = []) -> FeatureMatrix {
         let kept = rows.filter { !gone.contains($0) }
-        return FeatureMatrix(rows: kept.count, columns: 1, values: kept.map { values[$0] },
-                             timestamps: kept.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        return FeatureMatrix(
+            rows: kept.count, columns: 1, values: kept.map { values[$0] },
+            timestamps: kept.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
     }
 
     /// A window moving on by 1, 7 and 300 rows, then one whose middle was backfilled with other
@@ -47,7 +49,7 @@ import Testing
         let oldScores = channel.scores(old, rows: 0..<40, floor: 1e-6)
         let cache = ChannelScoreCache(timestamps: [], floor: 1e-6, inputs: [0: old], scores: [channel.shape: oldScores])
         var new = Array(old.dropFirst(3)) + [9, 1, 2]
-        new[20] = 100 // a backfilled value
+        new[20] = 100  // a backfilled value
         let taken = cache.scores(of: channel, input: new, rows: 0..<new.count, floor: 1e-6, shift: 3)
         #expect(taken == channel.scores(new, rows: 0..<new.count, floor: 1e-6))
         #expect(taken[21] != oldScores[24], "the row after the change reads it and is recomputed")

@@ -1,6 +1,7 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct EmpiricalCDFDetectorTests {
     static func matrix(_ values: [Double]) -> FeatureMatrix {
@@ -23,7 +24,8 @@ import Testing
         #expect(abs(ecodTraining[0] - ecodTraining[1]) < 1e-15)
         #expect(abs(ecodTraining[9] - (-log(0.1))) < 1e-12)
         let newPoints = Self.matrix([20, -5, 2])
-        let e = ecod.decisionFunction(newPoints), c = copod.decisionFunction(newPoints)
+        let e = ecod.decisionFunction(newPoints)
+        let c = copod.decisionFunction(newPoints)
         #expect(e[0] > e[2] && e[1] > e[2])
         #expect(c[0] > c[1], "COPOD weighs the skewed (right) tail: \(c)")
     }

@@ -1,6 +1,7 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct HBOSDetectorTests {
     static func matrix(_ values: [Double]) -> FeatureMatrix {

@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct IsolationForestDetectorTests {
     /// 300 rows of two Gaussian features, then the test rows: an ordinary point and two far out.
@@ -35,7 +36,8 @@ import Testing
         #expect(a != c && zip(a, c).allSatisfy { abs($0 - $1) < 0.05 }, "another forest, close scores: \(a) \(c)")
         // random_state fixes the forest whatever seed the engine passes, as PyOD's does.
         let fixed = IsolationForestDetector.fit(train, params: ["random_state": .int(42)], seed: 1).0
-        #expect(fixed.decisionFunction(test) == IsolationForestDetector.fit(train, params: ["random_state": .int(42)], seed: 9).0.decisionFunction(test))
+        #expect(
+            fixed.decisionFunction(test) == IsolationForestDetector.fit(train, params: ["random_state": .int(42)], seed: 9).0.decisionFunction(test))
         #expect(fixed.decisionFunction(test) != a)
     }
 
@@ -53,8 +55,9 @@ import Testing
     }
 
     @Test func aConstantOrTinyTrainingStillScores() {
-        let constant = FeatureMatrix(rows: 50, columns: 1, values: Array(repeating: 4, count: 50),
-                                     timestamps: (0..<50).map { Date(timeIntervalSince1970: Double($0)) })
+        let constant = FeatureMatrix(
+            rows: 50, columns: 1, values: Array(repeating: 4, count: 50),
+            timestamps: (0..<50).map { Date(timeIntervalSince1970: Double($0)) })
         let (forest, scores) = IsolationForestDetector.fit(constant, params: [:], seed: 1)
         // No split is possible: every point sits in a root leaf of 50 rows, scored 2^(-1).
         #expect(scores.allSatisfy { abs($0 - 0.5) < 1e-12 })
@@ -72,8 +75,9 @@ import Testing
 
     @Test func aModelFileGrowsTheSameForestWhenRead() throws {
         let (train, test) = Self.data()
-        let model = try TrainedModel.fit(ModelConfig(name: "IForest", tag: "iforest", params: [:]), on: train, batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "f", seed: 0xFEED_FACE_CAFE_BEEF)
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "IForest", tag: "iforest", params: [:]), on: train, batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "f", seed: 0xFEED_FACE_CAFE_BEEF)
         let data = try model.encoded()
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"seed\":\"feedfacecafebeef\""), "a 64-bit seed survives JSON as hex")

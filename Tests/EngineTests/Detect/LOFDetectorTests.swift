@@ -1,11 +1,13 @@
-@testable import Engine
 import Foundation
 import Testing
 
+@testable import Engine
+
 @Suite struct LOFDetectorTests {
     static func matrix(_ values: [Double], columns: Int, from start: Int = 0) -> FeatureMatrix {
-        FeatureMatrix(rows: values.count / columns, columns: columns, values: values,
-                      timestamps: (0..<(values.count / columns)).map { Date(timeIntervalSince1970: Double(start + $0) * 60) })
+        FeatureMatrix(
+            rows: values.count / columns, columns: columns, values: values,
+            timestamps: (0..<(values.count / columns)).map { Date(timeIntervalSince1970: Double(start + $0) * 60) })
     }
 
     @Test func aPointInTheCrowdScoresAboutOneAndALoneOneFarMore() {

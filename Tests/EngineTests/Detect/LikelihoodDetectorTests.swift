@@ -37,8 +37,9 @@ import Testing
     }
 
     @Test func itRoundTripsThroughTheModelFile() throws {
-        let model = try TrainedModel.fit(ModelConfig(name: "LIKELIHOOD", tag: "l", params: ["decades": .double(20)]),
-                                         on: rows(Self.normal), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "LIKELIHOOD", tag: "l", params: ["decades": .double(20)]),
+            on: rows(Self.normal), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model && decoded.detector(as: LikelihoodDetector.self)?.decades == 20)
     }

@@ -10,8 +10,9 @@ import Testing
             values.append(v)
             values += Array(repeating: 1000, count: lags)
         }
-        return FeatureMatrix(rows: current.count, columns: lags + 1, values: values,
-                             timestamps: current.indices.map { Date(timeIntervalSince1970: Double($0)) })
+        return FeatureMatrix(
+            rows: current.count, columns: lags + 1, values: values,
+            timestamps: current.indices.map { Date(timeIntervalSince1970: Double($0)) })
     }
 
     @Test func scoresAreModifiedZScoresOfTheCurrentValueOnly() {
@@ -25,8 +26,9 @@ import Testing
         let detector = MADDetector(median: 0, scale: 1, zScale: MADDetector.defaultZScale)
         let p = detector.probability(matrix([0, 5, 50]))
         #expect(p[0] == 0 && abs(p[1] - 0.8) < 0.002 && p[2] > 0.99999)
-        let model = try TrainedModel.fit(ModelConfig(name: "MAD", tag: "mad", params: ["z_scale": .double(2)]),
-                                         on: matrix([1, 2, 3, 4, 5]), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "MAD", tag: "mad", params: ["z_scale": .double(2)]),
+            on: matrix([1, 2, 3, 4, 5]), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model && decoded.detector(as: MADDetector.self)?.zScale == 2)
         #expect(try decoded.probability(matrix([3, 100])) == model.probability(matrix([3, 100])))

@@ -1,6 +1,7 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct NeighbourListsTests {
     /// Rows of a noisy series with repeated values (ties), as lag features would be.
@@ -13,8 +14,9 @@ import Testing
                 values.append(v)
             }
         }
-        return FeatureMatrix(rows: count, columns: columns, values: values,
-                             timestamps: (start..<(start + count)).map { Date(timeIntervalSince1970: Double($0) * 60) })
+        return FeatureMatrix(
+            rows: count, columns: columns, values: values,
+            timestamps: (start..<(start + count)).map { Date(timeIntervalSince1970: Double($0) * 60) })
     }
 
     func scores(_ x: FeatureMatrix, memo: DetectorMemo?) -> [Double] {

@@ -1,13 +1,15 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
 
+@testable import Engine
+
 @Suite struct NoveltyDetectorTests {
     /// One row per value, an hour apart, no lag columns.
     func hourly(_ values: [Double]) -> FeatureMatrix {
-        FeatureMatrix(rows: values.count, columns: 1, values: values,
-                      timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        FeatureMatrix(
+            rows: values.count, columns: 1, values: values,
+            timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
     }
 
     func noise(_ n: Int, seed: UInt64, level: Double = 100, sd: Double = 1) -> [Double] {
@@ -22,7 +24,7 @@ import Testing
         #expect(detector.channels.map(\.lag) == [0, 0, 0], "white noise has no daily or weekly cycle")
         #expect(detector.channels.allSatisfy { detector.learnt($0) }, "1000 rows teach every channel its record")
         values[1050] += 30
-        values[1140] += 24 // a fifth smaller (local spreads vary by about that much), after the quiet period
+        values[1140] += 24  // a fifth smaller (local spreads vary by about that much), after the quiet period
         let p = detector.probability(hourly(values))
         #expect(p[1050] >= 0.8, "a spike far beyond anything in training")
         #expect(p[1140] < 0.8, "the record now includes the first spike: its twin is no longer new")
@@ -36,7 +38,7 @@ import Testing
         var values = noise(400, seed: 6)
         let detector = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: [:])
         #expect(detector.channels.allSatisfy { $0.record >= 5 })
-        values[300] += 4.2 // sd 1: about 4 robust z-scores from the local median
+        values[300] += 4.2  // sd 1: about 4 robust z-scores from the local median
         values[370] += 8
         let p = detector.probability(hourly(values))
         #expect(p[300] < 0.8)
@@ -52,10 +54,11 @@ import Testing
         let random = noise(3 * 288, seed: 9, level: 0, sd: 0.5)
         let values = random.indices.map { i in ((i % 288) >= 108 && (i % 288) < 228 ? 80.0 : 20.0) + random[i] }
         let x = { (n: Int) in
-            FeatureMatrix(rows: n, columns: 1, values: Array(values.prefix(n)),
-                          timestamps: (0..<n).map { referenceTime.addingTimeInterval(Double($0) * 300) })
+            FeatureMatrix(
+                rows: n, columns: 1, values: Array(values.prefix(n)),
+                timestamps: (0..<n).map { referenceTime.addingTimeInterval(Double($0) * 300) })
         }
-        let morning = 100 // trained on the night, 00:00 to 08:15
+        let morning = 100  // trained on the night, 00:00 to 08:15
         let young = NoveltyDetector.fit(x(morning), params: [:])
         #expect(young.learnRows == 288)
         #expect(young.probability(x(288)).allSatisfy { $0 < 0.8 }, "the first rise (09:00) and fall (19:00) are not incidents")
@@ -66,8 +69,10 @@ import Testing
         var incident = values
         incident[2 * 288 + 200] += 200
         let grown = NoveltyDetector.fit(x(2 * 288), params: [:])
-        let p = grown.probability(FeatureMatrix(rows: incident.count, columns: 1, values: incident,
-                                                timestamps: incident.indices.map { referenceTime.addingTimeInterval(Double($0) * 300) }))
+        let p = grown.probability(
+            FeatureMatrix(
+                rows: incident.count, columns: 1, values: incident,
+                timestamps: incident.indices.map { referenceTime.addingTimeInterval(Double($0) * 300) }))
         #expect(p[2 * 288 + 200] >= 0.8)
     }
 
@@ -75,8 +80,8 @@ import Testing
         var values = noise(600, seed: 2)
         let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
         values[520] += 20
-        values[525] += 60 // bigger still, but within the quiet period
-        values[540] += 200 // bigger again, after it
+        values[525] += 60  // bigger still, but within the quiet period
+        values[540] += 200  // bigger again, after it
         let p = detector.probability(hourly(values))
         #expect(p[520] >= 0.8 && p[525] < 0.8 && p[540] >= 0.8)
         #expect(p[525] == 0.799, "held a rounding step under the threshold, so it does not look recovered either")
@@ -119,8 +124,9 @@ import Testing
     @Test func aGapInTheDataDoesNotShiftTheDay() {
         let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
         let jitter = noise(40 * 24, seed: 5, level: 0, sd: 0.5)
-        let all = FeatureMatrix(rows: jitter.count, columns: 1, values: jitter.indices.map { day[$0 % 24] + jitter[$0] },
-                                timestamps: jitter.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        let all = FeatureMatrix(
+            rows: jitter.count, columns: 1, values: jitter.indices.map { day[$0 % 24] + jitter[$0] },
+            timestamps: jitter.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
         let kept = all.timestamps.indices.filter { !(35 * 24 + 6..<35 * 24 + 18).contains($0) }
         let withGap = all.selecting(kept)
         let detector = NoveltyDetector.fit(all.selecting(Array(0..<(30 * 24))), params: [:])
@@ -135,8 +141,9 @@ import Testing
     @Test func scoresDoNotDependOnHowPointsArriveAndSurviveTheModelFile() throws {
         var values = noise(800, seed: 4)
         values[700] += 25
-        let model = try TrainedModel.fit(ModelConfig(name: "NOVELTY", tag: "novelty", params: [:]), on: hourly(Array(values.prefix(600))),
-                                         batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "NOVELTY", tag: "novelty", params: [:]), on: hourly(Array(values.prefix(600))),
+            batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model)
         let all = hourly(values)

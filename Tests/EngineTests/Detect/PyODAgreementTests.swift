@@ -37,8 +37,9 @@ import Testing
     }()
 
     static func matrix(_ rows: [[Double]]) -> FeatureMatrix {
-        FeatureMatrix(rows: rows.count, columns: rows[0].count, values: rows.flatMap { $0 },
-                      timestamps: rows.indices.map { Date(timeIntervalSince1970: Double($0)) })
+        FeatureMatrix(
+            rows: rows.count, columns: rows[0].count, values: rows.flatMap { $0 },
+            timestamps: rows.indices.map { Date(timeIntervalSince1970: Double($0)) })
     }
 
     static func expectClose(_ got: [Double], _ expected: [Double], relative: Double, _ what: String) {
@@ -56,7 +57,8 @@ import Testing
             for (rank, index) in v.indices.sorted(by: { v[$0] < v[$1] }).enumerated() { r[index] = Double(rank) }
             return r
         }
-        let ra = ranks(a), rb = ranks(b)
+        let ra = ranks(a)
+        let rb = ranks(b)
         let n = Double(a.count)
         let d2 = zip(ra, rb).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         return 1 - 6 * d2 / (n * (n * n - 1))
@@ -102,8 +104,9 @@ import Testing
     @Test(arguments: fixtures.map(\.name))
     func hbosMatchesPyOD(_ name: String) throws {
         let f = Self.fixtures.first { $0.name == name }!
-        let model = try TrainedModel.fit(ModelConfig(name: "HBOS", tag: "hbos", params: ["contamination": .double(0.01)]),
-                                         on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "HBOS", tag: "hbos", params: ["contamination": .double(0.01)]),
+            on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "")
         Self.expectClose(model.decisionFunction(Self.matrix(f.train)), f.hbos_train_scores, relative: 1e-9, "\(name) HBOS train")
         Self.expectClose(model.decisionFunction(Self.matrix(f.test)), f.hbos_test_scores, relative: 1e-9, "\(name) HBOS test")
     }
@@ -113,14 +116,18 @@ import Testing
     @Test(arguments: fixtures.flatMap { f in ["ECOD", "COPOD"].map { (f.name, $0) } })
     func empiricalCDFDetectorsMatchPyOD(_ name: String, _ detector: String) throws {
         let f = Self.fixtures.first { $0.name == name }!
-        let expected = detector == "ECOD" ? (f.ecod_train_scores, f.ecod_test_scores, f.ecod_test_alone_scores)
+        let expected =
+            detector == "ECOD"
+            ? (f.ecod_train_scores, f.ecod_test_scores, f.ecod_test_alone_scores)
             : (f.copod_train_scores, f.copod_test_scores, f.copod_test_alone_scores)
-        let model = try TrainedModel.fit(ModelConfig(name: detector, tag: "t", params: [:]), on: Self.matrix(f.train), batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: detector, tag: "t", params: [:]), on: Self.matrix(f.train), batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "")
         #expect(abs(model.scoreMin - expected.0.min()!) < 1e-9 && abs(model.scoreMax - expected.0.max()!) < 1e-9)
         Self.expectClose(model.decisionFunction(Self.matrix(f.test)), expected.1, relative: 1e-9, "\(name) \(detector) test")
-        Self.expectClose(f.test.map { model.decisionFunction(Self.matrix([$0]))[0] }, expected.2, relative: 1e-9,
-                         "\(name) \(detector) alone")
+        Self.expectClose(
+            f.test.map { model.decisionFunction(Self.matrix([$0]))[0] }, expected.2, relative: 1e-9,
+            "\(name) \(detector) alone")
     }
 
     /// A forest cannot match scikit-learn's draw for draw, but with 2,000 trees both are close to
@@ -130,8 +137,9 @@ import Testing
     func iforestAgreesWithScikitLearn(_ name: String) throws {
         let f = Self.fixtures.first { $0.name == name }!
         let config = ModelConfig(name: "IForest", tag: "iforest", params: ["contamination": .double(0.01), "n_estimators": .int(2000)])
-        let model = try TrainedModel.fit(config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime,
-                                         fingerprint: "", seed: 7)
+        let model = try TrainedModel.fit(
+            config, on: Self.matrix(f.train), batch: "b", metric: "m", trainedAt: referenceTime,
+            fingerprint: "", seed: 7)
         let train = model.decisionFunction(Self.matrix(f.train))
         let test = model.decisionFunction(Self.matrix(f.test))
         for (got, expected, what) in [(train, f.iforest_train_scores, "train"), (test, f.iforest_test_scores, "test")] {

@@ -1,6 +1,7 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct SlidingSpreadTests {
     /// The sliding window must give exactly what `RobustStatistics.Spread` gives on the same
@@ -8,7 +9,7 @@ import Testing
     @Test func agreesWithRobustStatisticsAtEveryStep() throws {
         var random = Xoshiro256(seed: 7)
         let series: [Double] = (0..<400).map { i in
-            i % 50 < 30 ? 5 : (Double(random.next() % 1000) / 10).rounded() // long flat runs, then noise with ties
+            i % 50 < 30 ? 5 : (Double(random.next() % 1000) / 10).rounded()  // long flat runs, then noise with ties
         }
         for window in [1, 2, 7, 30, 101, 256] {
             var spread = SlidingSpread(series[0..<window])

@@ -15,15 +15,17 @@ import Testing
     }
 
     @Test func modelsCalibratedByTheTailRoundTrip() throws {
-        let x = FeatureMatrix(rows: 40, columns: 1, values: (0..<40).map { Double($0 % 7) },
-                              timestamps: (0..<40).map { Date(timeIntervalSince1970: Double($0)) })
+        let x = FeatureMatrix(
+            rows: 40, columns: 1, values: (0..<40).map { Double($0 % 7) },
+            timestamps: (0..<40).map { Date(timeIntervalSince1970: Double($0)) })
         let config = ModelConfig(name: "KNN", tag: "k", params: ["calibration": .string("tail"), "tail_decades": .int(3)])
         let model = try TrainedModel.fit(config, on: x, batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         #expect(model.tail?.decades == 3)
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model)
-        let plain = try TrainedModel.fit(ModelConfig(name: "KNN", tag: "k", params: [:]), on: x, batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "f")
+        let plain = try TrainedModel.fit(
+            ModelConfig(name: "KNN", tag: "k", params: [:]), on: x, batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "f")
         #expect(plain.tail == nil, "min-max stays the default")
     }
 }

@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct TrainedModelTests {
     func sample() -> FeatureMatrix {
@@ -12,8 +13,9 @@ import Testing
 
     @Test(arguments: ["PCA", "KNN", "IForest", "LOF", "ECOD", "COPOD", "HBOS"])
     func encodingRoundTripsExactly(_ name: String) throws {
-        let model = try TrainedModel.fit(ModelConfig(name: name, tag: "t", params: [:]), on: sample(), batch: "b", metric: "m/x",
-                                         trainedAt: referenceTime, fingerprint: "abc")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: name, tag: "t", params: [:]), on: sample(), batch: "b", metric: "m/x",
+            trainedAt: referenceTime, fingerprint: "abc")
         let data = try model.encoded()
         let decoded = try TrainedModel.decode(data, key: "k")
         #expect(decoded == model)
@@ -24,8 +26,9 @@ import Testing
     }
 
     @Test func aCorruptFileIsRefusedAndAVersionOneFileStillReads() throws {
-        let model = try TrainedModel.fit(ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "abc")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "abc")
         var bytes = [UInt8](try model.encoded())
         let flip = bytes.firstIndex(of: UInt8(ascii: "7")) ?? 40
         bytes[flip] = bytes[flip] == UInt8(ascii: "8") ? UInt8(ascii: "9") : UInt8(ascii: "8")
@@ -43,16 +46,18 @@ import Testing
     }
 
     @Test func newerVersionsAndOtherFormatsAreRefused() throws {
-        var model = try TrainedModel.fit(ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "")
+        var model = try TrainedModel.fit(
+            ModelConfig(name: "PCA", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "")
         model.version = 99
         #expect(throws: DetectorError.self) { try TrainedModel.decode(try model.encoded(), key: "k") }
         #expect(throws: DetectorError.self) { try TrainedModel.decode(Data("{\"pickle\":1}".utf8), key: "k") }
     }
 
     @Test func probabilitiesAreClippedToTheUnitInterval() throws {
-        let model = try TrainedModel.fit(ModelConfig(name: "KNN", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
-                                         trainedAt: referenceTime, fingerprint: "")
+        let model = try TrainedModel.fit(
+            ModelConfig(name: "KNN", tag: "t", params: [:]), on: sample(), batch: "b", metric: "m",
+            trainedAt: referenceTime, fingerprint: "")
         let far = FeatureMatrix(rows: 2, columns: 3, values: [100, 100, 100, 0, 1, 3], timestamps: [referenceTime, referenceTime])
         let p = model.probability(far)
         #expect(p[0] == 1)
@@ -60,10 +65,12 @@ import Testing
     }
 
     @Test func constantDataGivesFiniteScores() throws {
-        let flat = FeatureMatrix(rows: 20, columns: 2, values: Array(repeating: 3, count: 40), timestamps: (0..<20).map { Date(timeIntervalSince1970: Double($0)) })
+        let flat = FeatureMatrix(
+            rows: 20, columns: 2, values: Array(repeating: 3, count: 40), timestamps: (0..<20).map { Date(timeIntervalSince1970: Double($0)) })
         for name in ["PCA", "KNN"] {
-            let model = try TrainedModel.fit(ModelConfig(name: name, tag: "t", params: [:]), on: flat, batch: "b", metric: "m",
-                                             trainedAt: referenceTime, fingerprint: "")
+            let model = try TrainedModel.fit(
+                ModelConfig(name: name, tag: "t", params: [:]), on: flat, batch: "b", metric: "m",
+                trainedAt: referenceTime, fingerprint: "")
             #expect(try model.probability(flat).allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
             _ = try model.encoded()
         }

@@ -46,17 +46,24 @@ import Testing
         let quiet = try batch("metric_batch: quiet\ningest_sql: select 1\n")
         let loud = try batch("metric_batch: loud\ningest_sql: select 1\n")
         let store = try h.store()
-        try store.insert(hourly([1, 2, 3, 4], batch: "quiet", name: "q") + hourly([1, 2, 3, 4], batch: "loud", name: "calm")
-                         + hourly([1, 2, 30, 4], batch: "loud", name: "spiky"))
+        try store.insert(
+            hourly([1, 2, 3, 4], batch: "quiet", name: "q") + hourly([1, 2, 3, 4], batch: "loud", name: "calm")
+                + hourly([1, 2, 30, 4], batch: "loud", name: "spiky"))
         for (batchName, metric, score) in [("quiet", "q", 0.1), ("loud", "calm", 0.2), ("loud", "spiky", 0.9)] {
-            try store.insert((0..<4).map { i in
-                MetricRow(timestamp: referenceTime.addingTimeInterval(Double(i - 3) * 3600), batch: batchName, name: metric, type: .score, value: score)
-            })
+            try store.insert(
+                (0..<4).map { i in
+                    MetricRow(
+                        timestamp: referenceTime.addingTimeInterval(Double(i - 3) * 3600), batch: batchName, name: metric, type: .score, value: score)
+                })
         }
-        try store.insert([MetricRow(timestamp: referenceTime.addingTimeInterval(-3600), batch: "loud", name: "spiky", type: .alert, value: 1,
-                                    metadata: "{\"severity\":\"critical\",\"smoothed_score\":0.97}"),
-                          MetricRow(timestamp: referenceTime, batch: "loud", name: "spiky", type: .tholdalert, value: 1,
-                                    metadata: "{\"bound\":\"upper\",\"limit\":10.0,\"value\":30.0}")])
+        try store.insert([
+            MetricRow(
+                timestamp: referenceTime.addingTimeInterval(-3600), batch: "loud", name: "spiky", type: .alert, value: 1,
+                metadata: "{\"severity\":\"critical\",\"smoothed_score\":0.97}"),
+            MetricRow(
+                timestamp: referenceTime, batch: "loud", name: "spiky", type: .tholdalert, value: 1,
+                metadata: "{\"bound\":\"upper\",\"limit\":10.0,\"value\":30.0}"),
+        ])
         return (h, quiet, loud)
     }
 
@@ -68,19 +75,27 @@ import Testing
         #expect(cards[0].metrics == 2)
         #expect(cards[0].latestPoint == referenceTime)
         #expect(abs((cards[0].meanScore ?? 0) - 0.55) < 1e-9)
-        let standings = try BatchOverview(stores: h.database).standings(loud, window: .lastPoints(90), now: referenceTime, filter: try MetricFilter(""))
+        let standings = try BatchOverview(stores: h.database).standings(
+            loud, window: .lastPoints(90), now: referenceTime, filter: try MetricFilter(""))
         #expect(standings.map(\.metric) == ["spiky", "calm"])
         #expect(standings[0].anomalyRate == 0.5)
         // The last two points of each metric: spiky's alert (an hour ago) and threshold alert (now) are in, one score each.
         let lastTwo = try BatchOverview(stores: h.database).standings(loud, window: .lastPoints(2), now: referenceTime, filter: try MetricFilter(""))
         #expect(lastTwo.map { "\($0.metric) \($0.points) \($0.alerts) \($0.anomalyRate)" } == ["spiky 2 2 1.0", "calm 2 0 0.0"])
-        let extents = try h.store().extentsByMetric(batch: "loud", types: [.metric, .score], from: nil, latestValues: 3,
-                                                    through: referenceTime.addingTimeInterval(-3600))
-        #expect(extents["calm"]?[.metric] == MetricExtent(count: 3, first: referenceTime.addingTimeInterval(-3 * 3600),
-                                                          last: referenceTime.addingTimeInterval(-3600), valueSum: 6))
+        let extents = try h.store().extentsByMetric(
+            batch: "loud", types: [.metric, .score], from: nil, latestValues: 3,
+            through: referenceTime.addingTimeInterval(-3600))
+        #expect(
+            extents["calm"]?[.metric]
+                == MetricExtent(
+                    count: 3, first: referenceTime.addingTimeInterval(-3 * 3600),
+                    last: referenceTime.addingTimeInterval(-3600), valueSum: 6))
         #expect(extents["calm"]?[.score]?.count == 3)
-        #expect(try BatchOverview(stores: h.database).standings(loud, window: .span(seconds: 7200), now: referenceTime,
-                                                              filter: try MetricFilter("CALM")).map { "\($0.metric) \($0.points)" } == ["calm 3"])
+        #expect(
+            try BatchOverview(stores: h.database).standings(
+                loud, window: .span(seconds: 7200), now: referenceTime,
+                filter: try MetricFilter("CALM")
+            ).map { "\($0.metric) \($0.points)" } == ["calm 3"])
     }
 
     @Test func feedbackIsStoredOnRealAlertsOnlyAndReplacesTheEarlierVerdict() throws {
@@ -104,10 +119,14 @@ import Testing
     @Test func llmAlertsAreListedAndTakeFeedback() throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\n")
-        try h.store().insert([MetricRow(timestamp: referenceTime, batch: "test", name: "m", type: .llmalert, value: 1,
-                                        metadata: "{\"explanation\":\"odd\"}")])
+        try h.store().insert([
+            MetricRow(
+                timestamp: referenceTime, batch: "test", name: "m", type: .llmalert, value: 1,
+                metadata: "{\"explanation\":\"odd\"}")
+        ])
         let feed = AlertFeed(stores: h.database)
-        #expect(try feed.page([b], now: referenceTime, span: 3600, page: 1, pageSize: 5).entries.map { "\($0.kind.rawValue) \($0.severity)" }
+        #expect(
+            try feed.page([b], now: referenceTime, span: 3600, page: 1, pageSize: 5).entries.map { "\($0.kind.rawValue) \($0.severity)" }
                 == ["llmalert warning"])
         try feed.recordFeedback(batch: b, metric: "m", timestamp: referenceTime, positive: true)
         #expect(try BatchOverview(stores: h.database).cards([b], now: referenceTime, span: 3600).first?.alerts == 1)

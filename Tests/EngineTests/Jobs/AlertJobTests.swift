@@ -4,10 +4,14 @@ import Foundation
 import Testing
 
 @Suite struct AlertJobTests {
-    func decide(_ scores: [Double], alerted: Set<Int> = [], threshold: Double = 0.8, recent: Int = 1, smooth: Int = 3,
-                snooze: Int = 3, always: Bool = false, firstUnjudged: Int = 0) -> [Int] {
-        AlertJob.decide(scores: scores, alerted: alerted, threshold: threshold, recentN: recent, smoothN: smooth,
-                        snoozeN: snooze, always: always, firstUnjudged: firstUnjudged).map(\.index)
+    func decide(
+        _ scores: [Double], alerted: Set<Int> = [], threshold: Double = 0.8, recent: Int = 1, smooth: Int = 3,
+        snooze: Int = 3, always: Bool = false, firstUnjudged: Int = 0
+    ) -> [Int] {
+        AlertJob.decide(
+            scores: scores, alerted: alerted, threshold: threshold, recentN: recent, smoothN: smooth,
+            snoozeN: snooze, always: always, firstUnjudged: firstUnjudged
+        ).map(\.index)
     }
 
     @Test func smoothingLooksAtOlderPointsNotNewerOnes() {
@@ -59,12 +63,23 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_snooze_n: 0\n")
         let scores = [0.1, 0.2, 0.9, 0.5, 0.4]
-        try h.store().insert(hourly([1, 2, 3, 4, 5]) + hourly(scores).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([1, 2, 3, 4, 5])
+                + hourly(scores).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 1)
         #expect(try h.all("test", .alert).map(\.timestamp) == [referenceTime.addingTimeInterval(-2 * 3600)])
         h.clock.advance(by: 3600)
-        try h.store().insert(hourly([6], end: referenceTime.addingTimeInterval(3600))
-                             + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([6], end: referenceTime.addingTimeInterval(3600))
+                + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
     }
 
@@ -73,16 +88,28 @@ import Testing
     @Test func thePreviousAlertRunIsFoundBehindManyOtherRuns() async throws {
         let h = try Harness()
         let excluded = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_exclude_metrics: [m]\n")
-        try h.store().insert(hourly([1, 2, 3]) + hourly([0.1, 0.95, 0.2]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([1, 2, 3])
+                + hourly([0.1, 0.95, 0.2]).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(await JobRunner(context: h.context).run(.alert, batch: excluded).rowsWritten == 0)
         for minute in 1...150 {
             let at = referenceTime.addingTimeInterval(Double(minute) * 20)
-            try h.store().record(JobRun(job: .ingest, batch: "test", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 0, error: nil))
+            try h.store().record(
+                JobRun(job: .ingest, batch: "test", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 0, error: nil))
         }
         h.clock.advance(by: 3600)
         let included = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\n")
-        try h.store().insert(hourly([4], end: referenceTime.addingTimeInterval(3600))
-                             + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([4], end: referenceTime.addingTimeInterval(3600))
+                + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(await JobRunner(context: h.context).run(.alert, batch: included).rowsWritten == 0)
         #expect(try h.all("test", .alert).isEmpty)
     }
@@ -90,10 +117,17 @@ import Testing
     @Test func theJobWritesAlertsOnceAndNotifies() async throws {
         let h = try Harness()
         // Anomstack's smoothing and latest-point-only alerting, so the alert is the 3-point mean at the last point.
-        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_smooth_n: 3\nalert_recent_n: 1\n"
-                          + "metric_tags:\n  m:\n    team: core\n")
+        let b = try batch(
+            "metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_smooth_n: 3\nalert_recent_n: 1\n"
+                + "metric_tags:\n  m:\n    team: core\n")
         let scores = [0.1, 0.2, 0.9, 0.95, 0.99]
-        try h.store().insert(hourly([1, 2, 3, 4, 5]) + hourly(scores).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([1, 2, 3, 4, 5])
+                + hourly(scores).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         let first = try await AlertJob().run(batch: b, context: h.context)
         #expect(first.rowsWritten == 1)
         let alert = try h.all("test", .alert)
@@ -114,7 +148,12 @@ import Testing
     @Test func excludedMetricsNeverAlert() async throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_exclude_metrics: [m]\n")
-        try h.store().insert(hourly([0.9, 0.9, 0.9]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([0.9, 0.9, 0.9]).map {
+                var r = $0
+                r.type = .score
+                return r
+            })
         #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
     }
 }
@@ -130,7 +169,8 @@ import Testing
             try store.insert(values)
             try store.insert(values.map { MetricRow(timestamp: $0.timestamp, batch: "test", name: metric, type: .score, value: score) })
         }
-        let b = try batch("""
+        let b = try batch(
+            """
             metric_batch: test
             ingest_sql: select 1
             alert_methods: webhook
@@ -155,8 +195,9 @@ import Testing
     @Test func feedbackPrecisionBreaksTiesBetweenEquals() {
         let t = referenceTime
         func alert(_ metric: String) -> AlertNotification {
-            AlertNotification(kind: .alert, batch: "b", metric: metric, timestamp: t, value: 1, score: 0.9, smoothedScore: 0.9,
-                              threshold: 0.8, severity: .warning, methods: [], tags: [:])
+            AlertNotification(
+                kind: .alert, batch: "b", metric: metric, timestamp: t, value: 1, score: 0.9, smoothedScore: 0.9,
+                threshold: 0.8, severity: .warning, methods: [], tags: [:])
         }
         let ranked = AlertDigest.prioritise([alert("x"), alert("y"), alert("z")], precision: ["z": 1.0, "x": 0.0])
         #expect(ranked.map(\.metric) == ["z", "y", "x"])

@@ -12,11 +12,15 @@ import Testing
         // Hourly values over four days, with a score and an alert on the oldest.
         let rows = hourly(Array(repeating: 1.0, count: 96))
         try store.insert(rows)
-        try store.insert([MetricRow(timestamp: rows[0].timestamp, batch: "test", name: "m", type: .score, value: 0.5),
-                          MetricRow(timestamp: rows[0].timestamp, batch: "test", name: "m", type: .alert, value: 1),
-                          MetricRow(timestamp: rows[0].timestamp, batch: "other", name: "m", type: .metric, value: 1)])
-        try store.record(JobRun(job: .ingest, batch: "test", asOf: rows[0].timestamp, startedAt: rows[0].timestamp,
-                                finishedAt: rows[0].timestamp, status: .success, rowsWritten: 1))
+        try store.insert([
+            MetricRow(timestamp: rows[0].timestamp, batch: "test", name: "m", type: .score, value: 0.5),
+            MetricRow(timestamp: rows[0].timestamp, batch: "test", name: "m", type: .alert, value: 1),
+            MetricRow(timestamp: rows[0].timestamp, batch: "other", name: "m", type: .metric, value: 1),
+        ])
+        try store.record(
+            JobRun(
+                job: .ingest, batch: "test", asOf: rows[0].timestamp, startedAt: rows[0].timestamp,
+                finishedAt: rows[0].timestamp, status: .success, rowsWritten: 1))
         let run = await JobRunner(context: h.context).run(.delete, batch: b)
         #expect(run.status == .success)
         // 96 hourly values end now: those before now - 48 h go (47 values), with the score and the alert.
@@ -35,8 +39,10 @@ import Testing
         let b = try batch("metric_batch: test\ningest_sql: select 1\ndisable_summary: false\nalert_methods: email\n")
         let store = try h.store()
         try store.insert(hourly([1, 2, 3], name: "a") + hourly([5, 6], name: "b"))
-        try store.insert([MetricRow(timestamp: referenceTime, batch: "test", name: "a", type: .score, value: 0.9),
-                          MetricRow(timestamp: referenceTime, batch: "test", name: "a", type: .alert, value: 1)])
+        try store.insert([
+            MetricRow(timestamp: referenceTime, batch: "test", name: "a", type: .score, value: 0.9),
+            MetricRow(timestamp: referenceTime, batch: "test", name: "a", type: .alert, value: 1),
+        ])
         let run = await JobRunner(context: h.context).run(.summary, batch: b)
         #expect(run.status == .success)
         #expect(run.rowsWritten == 1)

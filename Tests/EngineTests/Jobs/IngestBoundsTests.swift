@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// Rows outside what the engine can hold are dropped at ingest, counted and named, and the
 /// batch's valid rows are kept (robustness findings D1, D2, D13).
@@ -81,7 +82,8 @@ import Testing
     }
 
     @Test func onlyTheThreeColumnsAreKeptAndKeysMatchInAnyCase() throws {
-        let json = #"[{"Metric_Timestamp":"2026-01-15 10:00:00","METRIC_NAME":"a","metric_value":1,"extra":"x","more":[1,2]},"#
+        let json =
+            #"[{"Metric_Timestamp":"2026-01-15 10:00:00","METRIC_NAME":"a","metric_value":1,"extra":"x","more":[1,2]},"#
             + #"{"metric_timestamp":"2026-01-15 11:00:00","metric_name":"a","metric_value":null,"extra":{"k":1}}]"#
         let rows = try IngestRecords.decodeJSON(Data(json.utf8))
         #expect(rows.count == 2)
@@ -92,7 +94,9 @@ import Testing
     }
 
     @Test func malformedOutputIsNamed() {
-        #expect { try IngestRecords.decodeJSON(Data("{\"a\":1}".utf8)) } throws: { "\($0)" == "ingest_fn must return a list of records or a DataFrame" }
+        #expect { try IngestRecords.decodeJSON(Data("{\"a\":1}".utf8)) } throws: {
+            "\($0)" == "ingest_fn must return a list of records or a DataFrame"
+        }
         #expect { try IngestRecords.decodeJSON(Data("[{\"a\":1}, 3]".utf8)) } throws: { "\($0)" == "ingest_fn record 2 is not a mapping" }
         #expect { try IngestRecords.decodeJSON(Data("[{".utf8)) } throws: { "\($0)".hasPrefix("ingest_fn returned output that is not JSON: ") }
     }

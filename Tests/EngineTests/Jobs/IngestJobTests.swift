@@ -11,8 +11,10 @@ import Testing
     }
 
     @Test func writesRowsRoundedAndRendersNowIntoTheSQL() async throws {
-        let h = try Harness(rows: [row(.text("2026-01-15 11:00:00"), .text("a"), .real(1.234567)),
-                                   row(.text("2026-01-15T12:00:00Z"), .text("a"), .integer(2))])
+        let h = try Harness(rows: [
+            row(.text("2026-01-15 11:00:00"), .text("a"), .real(1.234567)),
+            row(.text("2026-01-15T12:00:00Z"), .text("a"), .integer(2)),
+        ])
         let outcome = try await IngestJob().run(batch: try batch(config), context: h.context)
         #expect(outcome.rowsWritten == 2)
         #expect(try h.all("test", .metric).map(\.value) == [1.2346, 2])
@@ -66,7 +68,8 @@ import Testing
     }
 
     @Test func ingestFunctionOutputIsParsed() async throws {
-        let json = #"[{"metric_timestamp": "2026-01-15 10:00:00", "metric_name": "x", "metric_value": 1.5}, {"metric_timestamp": "2026-01-15 11:00:00", "metric_name": "x", "metric_value": null}]"#
+        let json =
+            #"[{"metric_timestamp": "2026-01-15 10:00:00", "metric_name": "x", "metric_value": 1.5}, {"metric_timestamp": "2026-01-15 11:00:00", "metric_name": "x", "metric_value": null}]"#
         let h = try Harness(ingestRunner: CannedIngestRunner(output: Data(json.utf8)))
         let b = try batch("metric_batch: test\ningest_fn: 'def ingest(): return []'\n")
         #expect(try await IngestJob().run(batch: b, context: h.context).rowsWritten == 1)
@@ -77,8 +80,13 @@ import Testing
         let source = LocalDataSourceResolver(database: database, environment: [:])
         let rows = try await source.dataSource(for: try batch(config)).query(
             "select '2026-01-15 10:00:00' as METRIC_TIMESTAMP, 'a' as metric_name, 2.5 as metric_value, 3 as n, null as z")
-        #expect(rows == [["metric_timestamp": .text("2026-01-15 10:00:00"), "metric_name": .text("a"),
-                          "metric_value": .real(2.5), "n": .integer(3), "z": .null]])
+        #expect(
+            rows == [
+                [
+                    "metric_timestamp": .text("2026-01-15 10:00:00"), "metric_name": .text("a"),
+                    "metric_value": .real(2.5), "n": .integer(3), "z": .null,
+                ]
+            ])
         #expect(throws: JobError.self) { try source.dataSource(for: try batch(config + "db: bigquery\n")) }
     }
 }

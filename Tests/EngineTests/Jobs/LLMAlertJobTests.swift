@@ -25,8 +25,9 @@ import Testing
 
     func harness(_ model: (any LanguageModel)?) throws -> (Harness, JobContext) {
         let h = try Harness()
-        try h.store().insert(hourly((0..<24).map { $0 == 22 ? 90 : 50 + Double($0 % 2) }, name: "a")
-                             + hourly((0..<24).map { 50 + Double($0 % 2) }, name: "b"))
+        try h.store().insert(
+            hourly((0..<24).map { $0 == 22 ? 90 : 50 + Double($0 % 2) }, name: "a")
+                + hourly((0..<24).map { 50 + Double($0 % 2) }, name: "b"))
         var context = h.context
         context.llm = model
         return (h, context)
@@ -46,7 +47,8 @@ import Testing
         #expect(run.status == .success)
         #expect(run.rowsWritten == 1)
         let rows = try h.all("test", .llmalert)
-        #expect(rows.map { "\($0.name) \(MetricTimestamp.format($0.timestamp)) \($0.metadata ?? "")" }
+        #expect(
+            rows.map { "\($0.name) \(MetricTimestamp.format($0.timestamp)) \($0.metadata ?? "")" }
                 == ["a 2026-01-15 10:00:00 {\"explanation\":\"really odd\"}"])
         #expect(h.channel.delivered.map(\.message.title) == ["🤖 [a] looks anomalous to the LLM (2026-01-15 10:00:00) 🤖"])
         // Only the recent candidate was sent for verification, and only for the metric that had one.
@@ -100,16 +102,20 @@ import Testing
         let store = try h.store()
         let values = hourly((0..<10).map { $0 == 9 ? 90 : 50 })
         try store.insert(values)
-        try store.insert(values.enumerated().map { i, row in
-            MetricRow(timestamp: row.timestamp, batch: "test", name: "m", type: .score, value: i >= 7 ? 0.95 : 0.1)
-        })
+        try store.insert(
+            values.enumerated().map { i, row in
+                MetricRow(timestamp: row.timestamp, batch: "test", name: "m", type: .score, value: i >= 7 ? 0.95 : 0.1)
+            })
         // An earlier alert that someone marked as a false alarm.
-        try store.insert([MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .alert, value: 1),
-                          MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .thumbsdown, value: 1)])
+        try store.insert([
+            MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .alert, value: 1),
+            MetricRow(timestamp: values[2].timestamp, batch: "test", name: "m", type: .thumbsdown, value: 1),
+        ])
         let model = ScriptedLanguageModel { _ in "The value jumped to 90 from a steady 50.\n" + String(repeating: "x", count: 600) }
         var context = h.context
         context.llm = model
-        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_explain: true\nalert_methods: webhook\nalert_snooze_n: 0\nalert_recent_n: 1\n")
+        let b = try batch(
+            "metric_batch: test\ningest_sql: select 1\nalert_explain: true\nalert_methods: webhook\nalert_snooze_n: 0\nalert_recent_n: 1\n")
         let run = await JobRunner(context: context).run(.alert, batch: b)
         #expect(run.rowsWritten == 1)
         let prompt = try #require(model.requests.first?.messages.last?.content)

@@ -12,7 +12,10 @@ import Testing
         let inner = InMemoryModelStore()
         let refused: String
 
-        struct Refused: Error, CustomStringConvertible { var key: String; var description: String { "cannot write \(key)" } }
+        struct Refused: Error, CustomStringConvertible {
+            var key: String
+            var description: String { "cannot write \(key)" }
+        }
 
         func save(_ data: Data, key: String) async throws {
             if key.contains("/\(refused)_") { throw Refused(key: key) }
@@ -48,7 +51,8 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: b\ningest_sql: select 1\n")
         let log = RunLog()
-        _ = try h.database.acquireLease(job: .train, batch: "b", holder: "elsewhere:1", now: referenceTime, expires: referenceTime.addingTimeInterval(60))
+        _ = try h.database.acquireLease(
+            job: .train, batch: "b", holder: "elsewhere:1", now: referenceTime, expires: referenceTime.addingTimeInterval(60))
         let leased = JobRunner(context: h.context, leases: RunLeases(store: h.database, holder: "here:2", clock: h.clock, ttl: 60)) { kind in
             StandInJob(kind: kind, seconds: 0, fails: false, log: log)
         }
@@ -58,7 +62,9 @@ import Testing
         #expect(runs[2].error == "an earlier job of this run was skipped: elsewhere:1 holds its lease")
 
         let failing = JobRunner(context: h.context) { kind in StandInJob(kind: kind, seconds: 0, fails: kind == .train, log: log) }
-        #expect(await failing.runSequence([.ingest, .train, .score], batch: b, stopAfterFailure: true).map(\.status) == [.success, .failed, .skipped])
-        #expect(await failing.runSequence([.ingest, .train, .score], batch: b, stopAfterFailure: false).map(\.status) == [.success, .failed, .success])
+        #expect(
+            await failing.runSequence([.ingest, .train, .score], batch: b, stopAfterFailure: true).map(\.status) == [.success, .failed, .skipped])
+        #expect(
+            await failing.runSequence([.ingest, .train, .score], batch: b, stopAfterFailure: false).map(\.status) == [.success, .failed, .success])
     }
 }

@@ -16,8 +16,11 @@ import Testing
         let outcome = try await TrainJob().run(batch: try batch(config), context: h.context)
         #expect(outcome.rowsWritten == 2)
         #expect(outcome.skipped == ["short: 10 points, train_min_n is 14"])
-        #expect(h.models.keys == ["test/long_knn_default.json", "test/long_knn_default.json.fingerprint",
-                                  "test/long_pca_default.json", "test/long_pca_default.json.fingerprint"])
+        #expect(
+            h.models.keys == [
+                "test/long_knn_default.json", "test/long_knn_default.json.fingerprint",
+                "test/long_pca_default.json", "test/long_pca_default.json.fingerprint",
+            ])
     }
 
     @Test func unchangedDataIsNotRetrainedChangedDataIs() async throws {
@@ -53,7 +56,8 @@ import Testing
         #expect(scores.last?.timestamp == referenceTime)
         #expect(scores.allSatisfy { ($0.value * 1000).rounded() / 1000 == $0.value })
         #expect(try await ScoreJob().run(batch: b, context: h.context).rowsWritten == 0)
-        try h.store().insert([MetricRow(timestamp: referenceTime.addingTimeInterval(3600), batch: "test", name: "trained", type: .metric, value: 100)])
+        try h.store().insert([MetricRow(timestamp: referenceTime.addingTimeInterval(3600), batch: "test", name: "trained", type: .metric, value: 100)]
+        )
         h.clock.advance(by: 3600)
         #expect(try await ScoreJob().run(batch: b, context: h.context).rowsWritten == 1)
     }
@@ -85,13 +89,19 @@ import Testing
     @Test func anIsolationForestIsSeededPerMetricAndScoresASpike() async throws {
         let forest = "metric_batch: test\ningest_sql: select 1\nmodel_configs:\n  - model_name: IForest\n    model_tag: iforest\n"
         func seeds(_ h: Harness) throws -> [String: UInt64] {
-            try Dictionary(uniqueKeysWithValues: ["a", "b"].map { name in
-                (name, try TrainedModel.decode(try h.models.load(key: "test/\(name)_iforest.json")!, key: "").detector(as: IsolationForestDetector.self)!.seed)
-            })
+            try Dictionary(
+                uniqueKeysWithValues: ["a", "b"].map { name in
+                    (
+                        name,
+                        try TrainedModel.decode(try h.models.load(key: "test/\(name)_iforest.json")!, key: "").detector(
+                            as: IsolationForestDetector.self)!.seed
+                    )
+                })
         }
         var rows = seasonal(300, name: "a") + seasonal(300, name: "b")
         rows[299].value += 80
-        let first = try Harness(), again = try Harness()
+        let first = try Harness()
+        let again = try Harness()
         for h in [first, again] {
             try h.store().insert(rows)
             h.clock.set(rows[298].timestamp)

@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func formatsInUTCWholeSeconds() {
-        let date = Date(timeIntervalSince1970: 951_825_600.75) // 2000-02-29 12:00:00.75
+        let date = Date(timeIntervalSince1970: 951_825_600.75)  // 2000-02-29 12:00:00.75
         #expect(MetricTimestamp.format(date) == "2000-02-29 12:00:00")
         #expect(MetricTimestamp.formatISO(date) == "2000-02-29T12:00:00Z")
         #expect(MetricTimestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31 23:59:59")

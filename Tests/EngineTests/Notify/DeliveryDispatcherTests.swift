@@ -7,7 +7,13 @@ import Testing
     func setUp(_ extra: String = "") throws -> (Harness, BatchConfig) {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n" + extra)
-        try h.store().insert(hourly([1, 2, 3]) + hourly([0.1, 0.1, 0.95]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([1, 2, 3])
+                + hourly([0.1, 0.1, 0.95]).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         return (h, b)
     }
 
@@ -32,7 +38,8 @@ import Testing
     }
 
     @Test func backoffDoublesUpToAnHourAndHonoursRetryAfter() {
-        #expect((1...9).map { DeliveryDispatcher.backoff(afterAttempts: $0, retryAfter: nil) }
+        #expect(
+            (1...9).map { DeliveryDispatcher.backoff(afterAttempts: $0, retryAfter: nil) }
                 == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
         #expect(DeliveryDispatcher.backoff(afterAttempts: 1, retryAfter: 90) == 90)
     }
@@ -66,15 +73,19 @@ import Testing
         let (h, b) = try setUp()
         var context = h.context
         context.channels = NotificationChannels()
-        try NotificationOutbox(context: context).post([AlertNotification(
-            kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
-            threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])], batch: b)
+        try NotificationOutbox(context: context).post(
+            [
+                AlertNotification(
+                    kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
+                    threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])
+            ], batch: b)
         let id = try #require(try h.database.deliveries(batch: "test").first?.id)
         #expect(try h.database.claim(id: id, now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try !h.database.claim(id: id, now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.due(batch: "test", now: referenceTime, limit: 10).isEmpty)
-        #expect(try h.database.due(batch: "test", now: referenceTime.addingTimeInterval(300), limit: 10).count == 1,
-                "a crashed attempt becomes due again when its claim runs out")
+        #expect(
+            try h.database.due(batch: "test", now: referenceTime.addingTimeInterval(300), limit: 10).count == 1,
+            "a crashed attempt becomes due again when its claim runs out")
     }
 }
 
@@ -87,7 +98,12 @@ import Testing
     @Test func failedDeliveriesAreRetriedWithoutAnotherAlertRun() async throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
-        try h.store().insert(hourly([0.99]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([0.99]).map {
+                var r = $0
+                r.type = .score
+                return r
+            })
         h.channel.failNext(DeliveryFailure("down"))
         _ = try await AlertJob().run(batch: b, context: h.context)
         #expect(h.channel.delivered.isEmpty)

@@ -5,8 +5,9 @@ import Testing
 
 @Suite struct NotificationOutboxTests {
     func notification(_ metric: String = "m", tags: [String: String] = [:], methods: [String] = ["email", "slack"]) -> AlertNotification {
-        AlertNotification(kind: .alert, batch: "test", metric: metric, timestamp: referenceTime, value: 42, score: 0.97,
-                          smoothedScore: 0.96, threshold: 0.8, severity: .critical, methods: methods, tags: tags)
+        AlertNotification(
+            kind: .alert, batch: "test", metric: metric, timestamp: referenceTime, value: 42, score: 0.97,
+            smoothedScore: 0.96, threshold: 0.8, severity: .critical, methods: methods, tags: tags)
     }
 
     @Test func mutedNotificationsAreRecordedNotSent() async throws {
@@ -38,7 +39,8 @@ import Testing
 
     @Test func routesPickChannelsAndRecipientsByTag() async throws {
         let h = try Harness()
-        let b = try batch("""
+        let b = try batch(
+            """
             metric_batch: test
             ingest_sql: select 1
             alert_routes:
@@ -49,18 +51,25 @@ import Testing
                 methods: email,pagerduty
                 email_to: [search@example.org, oncall@example.org]
             """)
-        try NotificationOutbox(context: h.context).post([
-            notification("pay", tags: ["team": "payments"]), notification("find", tags: ["team": "search", "tier": "1"]),
-            notification("misc", tags: ["team": "search"]),
-        ], batch: b)
-        let log = try h.database.deliveries(batch: "test").map { "\($0.notification.metric) \($0.method) \($0.target.slackChannel ?? "") \(($0.target.emailTo ?? []).joined(separator: "+"))" }
-        #expect(log.sorted() == ["find email  search@example.org+oncall@example.org", "find pagerduty  search@example.org+oncall@example.org",
-                                 "misc email  ", "misc slack  ", "pay slack #payments "])
+        try NotificationOutbox(context: h.context).post(
+            [
+                notification("pay", tags: ["team": "payments"]), notification("find", tags: ["team": "search", "tier": "1"]),
+                notification("misc", tags: ["team": "search"]),
+            ], batch: b)
+        let log = try h.database.deliveries(batch: "test").map {
+            "\($0.notification.metric) \($0.method) \($0.target.slackChannel ?? "") \(($0.target.emailTo ?? []).joined(separator: "+"))"
+        }
+        #expect(
+            log.sorted() == [
+                "find email  search@example.org+oncall@example.org", "find pagerduty  search@example.org+oncall@example.org",
+                "misc email  ", "misc slack  ", "pay slack #payments ",
+            ])
     }
 
     @Test func templatesOverrideTheBodyAndABrokenOneFallsBack() throws {
         let composer = NotificationComposer(templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])))
-        let b = try batch("""
+        let b = try batch(
+            """
             metric_batch: test
             ingest_sql: select 1
             dashboard_url: "https://dash.example.org/"
@@ -84,7 +93,9 @@ import Testing
         let (message, errors) = composer.compose(n, batch: b, hasChart: false)
         #expect(errors.isEmpty)
         #expect(message.title == "🔥 [a<b>] looks anomalous (2026-01-15 12:00:00) 🔥")
-        #expect(message.text.contains("Metric: a<b>\n") && message.text.contains("Smoothed score: 0.9600\n") && message.text.contains("Severity: warning\n"))
+        #expect(
+            message.text.contains("Metric: a<b>\n") && message.text.contains("Smoothed score: 0.9600\n")
+                && message.text.contains("Severity: warning\n"))
         #expect(message.html.contains("a&lt;b&gt;") && !message.html.contains("a<b>"))
         #expect(!message.html.contains("cid:chart.png"))
     }

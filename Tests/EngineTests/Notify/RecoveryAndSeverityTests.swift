@@ -14,8 +14,16 @@ import Testing
 
     @Test func theAlertJobSendsOneRecoveryAndGradesSeverity() async throws {
         let h = try Harness()
-        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\nalert_recovery_n: 2\nalert_critical_threshold: 0.9\n")
-        func score(_ values: [Double], end: Date) -> [MetricRow] { hourly(values, end: end).map { var r = $0; r.type = .score; return r } }
+        let b = try batch(
+            "metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\nalert_recovery_n: 2\nalert_critical_threshold: 0.9\n"
+        )
+        func score(_ values: [Double], end: Date) -> [MetricRow] {
+            hourly(values, end: end).map {
+                var r = $0
+                r.type = .score
+                return r
+            }
+        }
         try h.store().insert(score([0.1, 0.85], end: referenceTime))
         _ = try await AlertJob().run(batch: b, context: h.context)
         #expect(h.channel.delivered.map(\.notification.severity) == [.warning])

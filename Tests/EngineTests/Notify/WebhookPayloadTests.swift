@@ -5,18 +5,24 @@ import Testing
 
 @Suite struct WebhookPayloadTests {
     static func delivery(kind: NotificationKind = .alert, details: [String: String] = [:]) -> Delivery {
-        let n = AlertNotification(kind: kind, batch: "shop", metric: "errors", timestamp: referenceTime, value: 12.5, score: 0.97,
-                                  smoothedScore: 0.91, threshold: 0.8, severity: kind == .recovery ? .info : .critical,
-                                  details: details, methods: ["webhook"], tags: ["team": "core"])
-        return Delivery(notification: n, method: "webhook", target: DeliveryTarget(),
-                        message: ComposedMessage(title: "T", text: "body", html: "<p>"), attachment: nil, status: .pending,
-                        createdAt: referenceTime)
+        let n = AlertNotification(
+            kind: kind, batch: "shop", metric: "errors", timestamp: referenceTime, value: 12.5, score: 0.97,
+            smoothedScore: 0.91, threshold: 0.8, severity: kind == .recovery ? .info : .critical,
+            details: details, methods: ["webhook"], tags: ["team": "core"])
+        return Delivery(
+            notification: n, method: "webhook", target: DeliveryTarget(),
+            message: ComposedMessage(title: "T", text: "body", html: "<p>"), attachment: nil, status: .pending,
+            createdAt: referenceTime)
     }
 
     @Test func theGenericPayloadIsCanonicalAndSigned() throws {
         let body = WebhookPayload.generic(Self.delivery())
-        #expect(body == #"{"batch":"shop","delivery_id":"alert/shop/errors/2026-01-15T12:00:00Z/webhook","details":{},"id":"alert/shop/errors/2026-01-15T12:00:00Z","kind":"alert","metric":"errors","schema":"anomaly-engine.notification.v1","score":0.9700,"severity":"critical","smoothed_score":0.9100,"tags":{"team":"core"},"text":"body","threshold":0.8000,"timestamp":"2026-01-15T12:00:00Z","title":"T","value":12.5000}"#)
-        #expect(WebhookPayload.signature(body: "hello", secret: "key")
+        #expect(
+            body
+                == #"{"batch":"shop","delivery_id":"alert/shop/errors/2026-01-15T12:00:00Z/webhook","details":{},"id":"alert/shop/errors/2026-01-15T12:00:00Z","kind":"alert","metric":"errors","schema":"anomaly-engine.notification.v1","score":0.9700,"severity":"critical","smoothed_score":0.9100,"tags":{"team":"core"},"text":"body","threshold":0.8000,"timestamp":"2026-01-15T12:00:00Z","title":"T","value":12.5000}"#
+        )
+        #expect(
+            WebhookPayload.signature(body: "hello", secret: "key")
                 == "sha256=9307b3b915efb5171ff14d8cb55fbcc798c6c0ef1456d66ded1a6aa723a58b7b")
     }
 

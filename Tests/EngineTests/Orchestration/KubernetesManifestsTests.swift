@@ -9,8 +9,9 @@ import Yams
 /// the batch and the scheduled time from the CronJob annotation, the Secret, and the dashboard.
 @Suite struct KubernetesManifestsTests {
     func batches() throws -> [BatchConfig] {
-        try BatchLoader(folder: InMemoryMetricsFolder([
-            "orders/orders.yaml": """
+        try BatchLoader(
+            folder: InMemoryMetricsFolder([
+                "orders/orders.yaml": """
                 metric_batch: orders
                 ingest_sql: select 1
                 ingest_cron_schedule: "*/5 * * * *"
@@ -20,16 +21,19 @@ import Yams
                 train_cron_schedule: "0 3 * * *"
                 disable_change: true
                 """,
-            "a_very_long_batch_name_that_goes_on_and_on_and_on/b.yaml": """
+                "a_very_long_batch_name_that_goes_on_and_on_and_on/b.yaml": """
                 metric_batch: a_very_long_batch_name_that_goes_on_and_on_and_on
                 ingest_sql: select 1
                 """,
-        ])).loadValid()
+            ])
+        ).loadValid()
     }
 
     func documents() throws -> [[String: Any]] {
-        let text = try KubernetesManifests(plan: OrchestrationPlan(batches: try batches()),
-                                           settings: .init(image: "registry.example/engine:1.2", namespace: "metrics", secret: "engine-env")).yaml()
+        let text = try KubernetesManifests(
+            plan: OrchestrationPlan(batches: try batches()),
+            settings: .init(image: "registry.example/engine:1.2", namespace: "metrics", secret: "engine-env")
+        ).yaml()
         return try Yams.load_all(yaml: text).map { try #require($0 as? [String: Any]) }
     }
 
@@ -38,7 +42,9 @@ import Yams
         let cronJobs = documents.filter { $0["kind"] as? String == "CronJob" }
         let names = cronJobs.map { (($0["metadata"] as? [String: Any])?["name"] as? String) ?? "" }
         #expect(Set(names).count == names.count)
-        for name in names { #expect(name.count <= 52 && name.range(of: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", options: .regularExpression) != nil, "\(name)") }
+        for name in names {
+            #expect(name.count <= 52 && name.range(of: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", options: .regularExpression) != nil, "\(name)")
+        }
 
         let ingest = try #require(cronJobs.first { (($0["metadata"] as? [String: Any])?["name"] as? String) == "engine-orders-ingest" })
         #expect(ingest["apiVersion"] as? String == "batch/v1")
@@ -47,13 +53,17 @@ import Yams
         #expect(spec["suspend"] as? Bool == false)
         #expect(spec["concurrencyPolicy"] as? String == "Forbid")
         #expect(spec["timeZone"] as? String == "Etc/UTC")
-        let pod = try #require(((((spec["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"]) as? [String: Any])
+        let pod = try #require(
+            ((((spec["jobTemplate"] as? [String: Any])?["spec"] as? [String: Any])?["template"] as? [String: Any])?["spec"]) as? [String: Any])
         #expect(pod["restartPolicy"] as? String == "Never")
         let container = try #require((pod["containers"] as? [[String: Any]])?.first)
         #expect(container["image"] as? String == "registry.example/engine:1.2")
         // The followers run in the same invocation, in order; the time is the annotation's.
-        #expect(container["args"] as? [String] == ["run", "ingest", "score", "alert", "--batch", "orders", "--metrics", "/app/metrics",
-                                                   "--as-of", "$(ENGINE_SCHEDULED_TIME)", "--lease-wait", "90"])
+        #expect(
+            container["args"] as? [String] == [
+                "run", "ingest", "score", "alert", "--batch", "orders", "--metrics", "/app/metrics",
+                "--as-of", "$(ENGINE_SCHEDULED_TIME)", "--lease-wait", "90",
+            ])
         let env = try #require(container["env"] as? [[String: Any]])
         let scheduled = try #require(env.first { $0["name"] as? String == "ENGINE_SCHEDULED_TIME" })
         let fieldRef = ((scheduled["valueFrom"] as? [String: Any])?["fieldRef"] as? [String: Any])?["fieldPath"] as? String

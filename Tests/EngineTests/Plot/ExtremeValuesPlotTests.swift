@@ -1,14 +1,16 @@
-@testable import Engine
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// A chart of values at the edge of what a double holds (stored before ingest refused them, or
 /// from a scenario) draws instead of trapping (robustness finding D1).
 @Suite struct ExtremeValuesPlotTests {
     func data(_ values: [Double]) -> PlotData {
         let points = values.enumerated().map { PlotData.Point(Date(timeIntervalSince1970: 1_768_478_400 + Double($0.offset) * 3600), $0.element) }
-        return PlotData(batch: "b", metric: "m", values: points, scores: points.map { PlotData.Point($0.time, 0.5) },
-                        alerts: [points[1].time], changes: [points[2].time], thresholdAlerts: [], threshold: 0.8)
+        return PlotData(
+            batch: "b", metric: "m", values: points, scores: points.map { PlotData.Point($0.time, 0.5) },
+            alerts: [points[1].time], changes: [points[2].time], thresholdAlerts: [], threshold: 0.8)
     }
 
     @Test(arguments: [[1e308, -1e308, 0, 1e308], [1.7e308, 1, .nan, 2], [-1.7e308, -1.7e308, -1.7e308, 5], [1e100, -1e100, 1, 2]])

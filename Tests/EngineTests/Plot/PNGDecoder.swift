@@ -16,7 +16,8 @@ struct PNGDecoder {
             throw Failure(description: "not a PNG signature")
         }
         var offset = 8
-        var width = 0, height = 0
+        var width = 0
+        var height = 0
         var compressed: [UInt8] = []
         var sawEnd = false
         func word(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
@@ -52,7 +53,9 @@ struct PNGDecoder {
             let filter = raw[y * (stride + 1)]
             var row = Array(raw[(y * (stride + 1) + 1)..<((y + 1) * (stride + 1))])
             for i in 0..<stride {
-                let a = i >= 3 ? Int(row[i - 3]) : 0, b = Int(previous[i]), c = i >= 3 ? Int(previous[i - 3]) : 0
+                let a = i >= 3 ? Int(row[i - 3]) : 0
+                let b = Int(previous[i])
+                let c = i >= 3 ? Int(previous[i - 3]) : 0
                 let predictor: Int
                 switch filter {
                 case 0: predictor = 0

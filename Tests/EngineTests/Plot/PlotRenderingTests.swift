@@ -8,8 +8,9 @@ import Testing
         let start = referenceTime.addingTimeInterval(-47 * 3600)
         let values = (0..<48).map { i in PlotData.Point(start.addingTimeInterval(Double(i) * 3600), 10 + sin(Double(i) / 4) + (i == 40 ? 8 : 0)) }
         let scores = values.dropFirst(8).map { PlotData.Point($0.time, $0.value > 15 ? 0.97 : 0.2) }
-        return PlotData(batch: "shop", metric: "checkout_errors", values: values, scores: Array(scores),
-                        alerts: [values[40].time], changes: [values[41].time], thresholdAlerts: [values[40].time], threshold: 0.8)
+        return PlotData(
+            batch: "shop", metric: "checkout_errors", values: values, scores: Array(scores),
+            alerts: [values[40].time], changes: [values[41].time], thresholdAlerts: [values[40].time], threshold: 0.8)
     }
 
     @Test func theSVGIsTheSameBytesEveryTimeAndShowsEveryPart() {
@@ -52,8 +53,11 @@ import Testing
         #expect(AxisTicks.label(25_000, step: 5_000) == "25k")
         #expect(AxisTicks.label(0.25, step: 0.05) == "0.25")
         let ticks = AxisTicks.times(from: MetricTimestamp.parse("2026-01-15 00:10:00")!, through: MetricTimestamp.parse("2026-01-15 05:00:00")!)
-        #expect(ticks.times.map(MetricTimestamp.format) == ["2026-01-15 01:00:00", "2026-01-15 02:00:00", "2026-01-15 03:00:00",
-                                                            "2026-01-15 04:00:00", "2026-01-15 05:00:00"])
+        #expect(
+            ticks.times.map(MetricTimestamp.format) == [
+                "2026-01-15 01:00:00", "2026-01-15 02:00:00", "2026-01-15 03:00:00",
+                "2026-01-15 04:00:00", "2026-01-15 05:00:00",
+            ])
         #expect(ticks.label(ticks.times[0]) == "01:00")
     }
 
@@ -62,8 +66,11 @@ import Testing
         let b = try batch("metric_batch: test\ningest_sql: select 1\n")
         try h.store().insert(hourly((0..<30).map(Double.init)) + hourly([1, 2], name: "odd/name") + hourly([3, 4], name: "odd_name"))
         #expect(try await PlotJob().run(batch: b, context: h.context).rowsWritten == 3)
-        #expect(h.plots.files.keys.sorted() == ["test/m.png", "test/m.svg", "test/odd_name-5a80d5.png", "test/odd_name-5a80d5.svg",
-                                                "test/odd_name.png", "test/odd_name.svg"], "odd/name and odd_name do not share a file")
+        #expect(
+            h.plots.files.keys.sorted() == [
+                "test/m.png", "test/m.svg", "test/odd_name-5a80d5.png", "test/odd_name-5a80d5.svg",
+                "test/odd_name.png", "test/odd_name.svg",
+            ], "odd/name and odd_name do not share a file")
         #expect(try PNGDecoder.decode(h.plots.files["test/m.png"]!).height == 440)
     }
 }

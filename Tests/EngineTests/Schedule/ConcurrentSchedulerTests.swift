@@ -14,8 +14,10 @@ import Testing
         }
     }
 
-    func scheduler(_ batches: [BatchConfig], clock: any EngineClock, log: RunLog, seconds: [JobKind: TimeInterval] = [:],
-                   failing: Set<JobKind> = [], timeout: TimeInterval? = nil, mode: Scheduler.Mode) throws -> (Scheduler, Harness) {
+    func scheduler(
+        _ batches: [BatchConfig], clock: any EngineClock, log: RunLog, seconds: [JobKind: TimeInterval] = [:],
+        failing: Set<JobKind> = [], timeout: TimeInterval? = nil, mode: Scheduler.Mode
+    ) throws -> (Scheduler, Harness) {
         let h = try Harness()
         var context = h.context
         context.clock = clock
@@ -27,7 +29,8 @@ import Testing
 
     @Test func aSimulatedDayFiresEachJobOnItsOwnCron() async throws {
         let log = RunLog()
-        let b = try batch("""
+        let b = try batch(
+            """
             metric_batch: day
             ingest_sql: select 1
             ingest_default_schedule_status: RUNNING
@@ -48,8 +51,9 @@ import Testing
     @Test func runsBeyondTheLimitWaitForASlot() async throws {
         let log = RunLog()
         let clock = TestClock(start)
-        let (scheduler, _) = try scheduler(try batches(["a", "b", "c"]), clock: clock, log: log, seconds: [.ingest: 100],
-                                           mode: .concurrent(limit: 2))
+        let (scheduler, _) = try scheduler(
+            try batches(["a", "b", "c"]), clock: clock, log: log, seconds: [.ingest: 100],
+            mode: .concurrent(limit: 2))
         let task = Task { try await scheduler.run() }
         try await eventually { clock.sleeperCount == 1 }
         clock.set(MetricTimestamp.parse("2026-01-15 12:03:00")!)
@@ -62,7 +66,8 @@ import Testing
         try await eventually { clock.sleeperCount == 3 }  // two runs and the loop
         clock.set(MetricTimestamp.parse("2026-01-15 12:04:40")!)
         try await eventually { await log.lines.count == 5 }
-        #expect(await log.lines.suffix(3).sorted()
+        #expect(
+            await log.lines.suffix(3).sorted()
                 == (started.map { "\($0) ingest end @12:04:40" } + waiting.map { "\($0) ingest start @12:04:40" }).sorted())
         task.cancel()
         _ = try await task.value
@@ -93,8 +98,9 @@ import Testing
     @Test func aRunPastTheTimeoutIsCancelledAndRecordedAsFailed() async throws {
         let log = RunLog()
         let clock = TestClock(start)
-        let (scheduler, h) = try scheduler(try batches(["a"]), clock: clock, log: log, seconds: [.ingest: 600], timeout: 60,
-                                           mode: .concurrent(limit: 4))
+        let (scheduler, h) = try scheduler(
+            try batches(["a"]), clock: clock, log: log, seconds: [.ingest: 600], timeout: 60,
+            mode: .concurrent(limit: 4))
         let task = Task { try await scheduler.run() }
         try await eventually { clock.sleeperCount == 1 }
         clock.set(MetricTimestamp.parse("2026-01-15 12:03:00")!)
@@ -127,7 +133,8 @@ import Testing
     @Test func aJobRunsAfterTheOneItFollowsSucceeds() async throws {
         let log = RunLog()
         let clock = SimulatedClock(start)
-        let b = try batch("""
+        let b = try batch(
+            """
             metric_batch: chain
             ingest_sql: select 1
             ingest_default_schedule_status: RUNNING

@@ -9,8 +9,9 @@ import Testing
     let good = "metric_batch: shop\ningest_sql: select 1\nalert_threshold: 0.8\n"
 
     func watcher(_ folder: EditableMetricsFolder, database: SQLiteDatabase, clock: any EngineClock) -> ConfigWatcher {
-        ConfigWatcher(folder: folder, environment: [:], overrides: [], settings: database, catalog: BatchCatalog(batches: []),
-                      clock: clock, logger: quietLogger(), interval: 10)
+        ConfigWatcher(
+            folder: folder, environment: [:], overrides: [], settings: database, catalog: BatchCatalog(batches: []),
+            clock: clock, logger: quietLogger(), interval: 10)
     }
 
     @Test func aValidChangeIsPickedUpAndAnInvalidOneIsRejected() async throws {

@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// Two engine "processes" (job runners with their own lease holders) sharing one store, on the
 /// test clock: a run skips while another holds its lease, the holder keeps renewing it while it
@@ -9,8 +10,10 @@ import Testing
 @Suite struct RunLeasesTests {
     let start = MetricTimestamp.parse("2026-01-15 12:00:00")!
 
-    func runner(_ h: Harness, holder: String, clock: TestClock, log: RunLog, seconds: TimeInterval, wait: TimeInterval = 0,
-                gone: @escaping @Sendable (String) -> Bool = { _ in false }) -> JobRunner {
+    func runner(
+        _ h: Harness, holder: String, clock: TestClock, log: RunLog, seconds: TimeInterval, wait: TimeInterval = 0,
+        gone: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) -> JobRunner {
         var context = h.context
         context.clock = clock
         let leases = RunLeases(store: h.database, holder: holder, clock: clock, ttl: 60, wait: wait, holderIsGone: gone)

@@ -1,7 +1,8 @@
-@testable import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 /// A template that includes itself, directly or through others, is an error naming the chain,
 /// at load and at render, never a stack overflow (robustness finding D4).
@@ -17,7 +18,9 @@ import Testing
     }
 
     @Test func aCycleThroughOtherFilesIsNamedWhole() {
-        let folder = InMemoryMetricsFolder(["a.sql": "{% include 'b.sql' %}", "b.sql": "x {%- include 'c.sql' -%}", "c.sql": "{% include './a.sql' %}"])
+        let folder = InMemoryMetricsFolder([
+            "a.sql": "{% include 'b.sql' %}", "b.sql": "x {%- include 'c.sql' -%}", "c.sql": "{% include './a.sql' %}",
+        ])
         #expect(IncludeGraph(folder: folder).problem(in: "{% include 'a.sql' %}") == "include cycle: a.sql → b.sql → c.sql → a.sql")
         let renderer = TemplateRenderer(folder: folder)
         #expect { try renderer.render("{% include 'a.sql' %}", context: [:], file: "f.yaml", key: "ingest_sql") } throws: {

@@ -12,10 +12,13 @@ import Testing
 
     @Test func macrosRenderTheClocksTimeInEachDialect() throws {
         let sql = #"select * from t where {{ 'ts'|since:'1d' }} and x < {{ now_sql }} and y > {{ '30m'|ago }}"#
-        #expect(try render(sql, db: "sqlite")
+        #expect(
+            try render(sql, db: "sqlite")
                 == "select * from t where ts >= '2026-01-14 12:00:00' and x < '2026-01-15 12:00:00' and y > '2026-01-15 11:30:00'")
-        #expect(try render(sql, db: "postgres")
-                == "select * from t where ts >= TIMESTAMP '2026-01-14 12:00:00' and x < TIMESTAMP '2026-01-15 12:00:00' and y > TIMESTAMP '2026-01-15 11:30:00'")
+        #expect(
+            try render(sql, db: "postgres")
+                == "select * from t where ts >= TIMESTAMP '2026-01-14 12:00:00' and x < TIMESTAMP '2026-01-15 12:00:00' and y > TIMESTAMP '2026-01-15 11:30:00'"
+        )
         #expect(try render(#"{{ now_sql }}"#, db: "clickhouse") == "toDateTime('2026-01-15 12:00:00', 'UTC')")
         #expect(try render(#"{{ now_sql }}"#, db: "snowflake") == "'2026-01-15 12:00:00'::TIMESTAMP_NTZ")
         #expect(try render(#"{{ now_sql }}"#, db: "bigquery") == "TIMESTAMP('2026-01-15 12:00:00')")

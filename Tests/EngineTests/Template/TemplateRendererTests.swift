@@ -8,18 +8,19 @@ import Testing
         let folder = InMemoryMetricsFolder([
             "shared/window.sql": "ts <= '{{ now }}'",
             "test/test.yaml": """
-                metric_batch: web
-                ingest_sql: >
-                  select {% for s in sites %}'{{ s }}'{% if not forloop.last %}, {% endif %}{% endfor %}
-                  where {% include "./shared/window.sql" %}{% if strict %} and ok{% endif %} -- {{ metric_batch }} {{ alert_threshold }}
-                template_vars:
-                  sites: [a, b]
-                  strict: true
-                """,
+            metric_batch: web
+            ingest_sql: >
+              select {% for s in sites %}'{{ s }}'{% if not forloop.last %}, {% endif %}{% endfor %}
+              where {% include "./shared/window.sql" %}{% if strict %} and ok{% endif %} -- {{ metric_batch }} {{ alert_threshold }}
+            template_vars:
+              sites: [a, b]
+              strict: true
+            """,
         ])
         let batch = try BatchLoader(folder: folder).loadValid()[0]
         let sql = try TemplateRenderer(folder: folder).render("ingest_sql", of: batch, now: referenceTime)
-        #expect(sql.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(
+            sql.trimmingCharacters(in: .whitespacesAndNewlines)
                 == "select 'a', 'b' where ts <= '2026-01-15 12:00:00' and ok -- web 0.8")
     }
 

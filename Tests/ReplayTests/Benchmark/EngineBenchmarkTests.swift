@@ -14,8 +14,10 @@ import Testing
         let profile = "model_configs:\n  - model_name: PCA\n  - model_name: KNN\n"
         let two = try await EngineBenchmark(metrics: 3, points: 200, seed: 1, settings: profile).run()
         #expect(two.modelsTrained == 6, "two detectors per metric")
-        let forest = try await EngineBenchmark(metrics: 2, points: 200, seed: 1, settings: "model_configs:\n  - model_name: IForest\n",
-                                               overrides: ["model_configs.0.model_params.n_estimators=20"]).run()
+        let forest = try await EngineBenchmark(
+            metrics: 2, points: 200, seed: 1, settings: "model_configs:\n  - model_name: IForest\n",
+            overrides: ["model_configs.0.model_params.n_estimators=20"]
+        ).run()
         #expect(forest.modelsTrained == 2 && forest.scoresWritten == 50)
         await #expect {
             _ = try await EngineBenchmark(metrics: 1, points: 100, seed: 1, settings: "alert_treshold: 0.9\n", settingsName: "mine.yaml").run()
@@ -25,8 +27,12 @@ import Testing
 
 @Suite struct BenchmarkFiguresTests {
     @Test func jsonHasSortedKeysAndFixedPrecision() {
-        let figures = EngineBenchmark.Figures(metrics: 2, points: 100, trainSeconds: 1.23456, scoreSeconds: 0.5,
-                                              modelsTrained: 4, scoresWritten: 50)
-        #expect(figures.json == #"{"charts_drawn":0,"metrics":2,"models_trained":4,"plot_seconds":0.000,"png_bytes_per_chart":0,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#)
+        let figures = EngineBenchmark.Figures(
+            metrics: 2, points: 100, trainSeconds: 1.23456, scoreSeconds: 0.5,
+            modelsTrained: 4, scoresWritten: 50)
+        #expect(
+            figures.json
+                == #"{"charts_drawn":0,"metrics":2,"models_trained":4,"plot_seconds":0.000,"png_bytes_per_chart":0,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#
+        )
     }
 }

@@ -14,14 +14,17 @@ import Testing
 
     @Test(arguments: ["spike", "feedback_and_mute", "threshold_breach"])
     func aScenarioFromAndOnPostgreSQLWithS3ModelsMatchesItsSQLiteGoldens(_ name: String) async throws {
-        let postgres = try TestServices.url("ENGINE_TEST_POSTGRES_URL"), s3 = try TestServices.url("ENGINE_TEST_S3_URL")
+        let postgres = try TestServices.url("ENGINE_TEST_POSTGRES_URL")
+        let s3 = try TestServices.url("ENGINE_TEST_S3_URL")
         let scratch = try ScratchPostgresDatabase(serverURL: postgres, prefix: "replay")
         let url = scratch.url
 
         let bucket = "replay-\(UUID().uuidString.prefix(8).lowercased())"
-        let models = try S3ModelStore.fromModelPath("s3://\(bucket)/models", environment: [
-            "ANOMSTACK_AWS_ACCESS_KEY_ID": "test", "ANOMSTACK_AWS_SECRET_ACCESS_KEY": "test", "ANOMSTACK_S3_ENDPOINT_URL": s3,
-        ], transport: URLSessionTransport(timeout: 20))
+        let models = try S3ModelStore.fromModelPath(
+            "s3://\(bucket)/models",
+            environment: [
+                "ANOMSTACK_AWS_ACCESS_KEY_ID": "test", "ANOMSTACK_AWS_SECRET_ACCESS_KEY": "test", "ANOMSTACK_S3_ENDPOINT_URL": s3,
+            ], transport: URLSessionTransport(timeout: 20))
         let create = models.signer.sign(HTTPRequest(method: "PUT", url: URL(string: "\(s3)/\(bucket)")!), at: Date())
         #expect(try await URLSessionTransport(timeout: 20).send(create).status == 200)
 
@@ -29,8 +32,10 @@ import Testing
         logger.logLevel = .critical
         let suite = ReplaySuite(root: Self.repository, options: .init(record: .never, logger: logger))
         let scenario = try suite.load(Self.repository.appendingPathComponent("scenarios/\(name)"))
-        let driver = ReplayDriver(options: .init(logger: logger, store: { try PostgresDatabase(url: url) }, models: models,
-                                                 landing: try PostgresArrivalLanding(url: url)))
+        let driver = ReplayDriver(
+            options: .init(
+                logger: logger, store: { try PostgresDatabase(url: url) }, models: models,
+                landing: try PostgresArrivalLanding(url: url)))
         let outputs = try await driver.run(scenario)
         for file in outputs.comparedFiles {
             let golden = try String(contentsOf: Self.repository.appendingPathComponent("golden/\(name)/\(file)"), encoding: .utf8)

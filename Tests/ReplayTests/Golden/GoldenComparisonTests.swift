@@ -1,6 +1,7 @@
 import Foundation
-@testable import Replay
 import Testing
+
+@testable import Replay
 
 @Suite struct GoldenComparisonTests {
     let csv = "timestamp,metric,value,score,smoothed_score,alert,change\n2026-01-01 00:00:00,a,1.0000,0.500,0.5000,0,0\n"

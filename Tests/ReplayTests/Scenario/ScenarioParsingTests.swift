@@ -1,7 +1,8 @@
 import Engine
 import Foundation
-@testable import Replay
 import Testing
+
+@testable import Replay
 
 @Suite struct ScenarioParsingTests {
     func parse(_ yaml: String, files: [String: String] = [:]) throws -> Scenario {
@@ -20,7 +21,8 @@ import Testing
 
     @Test func generatorsAreDeterministicAndSeeded() throws {
         let yaml = base + "\nseries:\n  a:\n    components:\n      - level: 10\n      - noise: {sd: 1}\n"
-        let one = try parse(yaml), two = try parse(yaml)
+        let one = try parse(yaml)
+        let two = try parse(yaml)
         #expect(one.series[0].points == two.series[0].points)
         #expect(one.series[0].points.count == 49)
         let other = try Scenario.parse(name: "t", file: "f", text: yaml, seedOverride: 6) { _ in ("", "") }
@@ -28,36 +30,43 @@ import Testing
     }
 
     @Test func muteSnoozeAndUnmuteEventsAreTold() throws {
-        let yaml = base + """
+        let yaml =
+            base + """
 
-            series:
-              a: {values: "1 2"}
-            events:
-              - at: 2026-01-01T05:00:00Z
-                snooze: {metric: a, for: 2h}
-              - at: 2026-01-01T06:00:00Z
-                mute: {for: 1d}
-              - at: 2026-01-01T07:00:00Z
-                unmute: {}
-            """
+                series:
+                  a: {values: "1 2"}
+                events:
+                  - at: 2026-01-01T05:00:00Z
+                    snooze: {metric: a, for: 2h}
+                  - at: 2026-01-01T06:00:00Z
+                    mute: {for: 1d}
+                  - at: 2026-01-01T07:00:00Z
+                    unmute: {}
+                """
         let events = try parse(yaml).events.map(\.event)
         let at = MetricTimestamp.parse("2026-01-01 07:00:00")!
-        #expect(events == [.snooze(metric: "a", until: at), .mute(metric: nil, until: MetricTimestamp.parse("2026-01-02 06:00:00")!),
-                           .unmute(metric: nil)])
-        #expect(throws: ScenarioError.self) { try parse(base + "\nseries:\n  a: {values: \"1\"}\nevents:\n  - at: 2026-01-01T05:00:00Z\n    snooze: {metric: a}\n") }
+        #expect(
+            events == [
+                .snooze(metric: "a", until: at), .mute(metric: nil, until: MetricTimestamp.parse("2026-01-02 06:00:00")!),
+                .unmute(metric: nil),
+            ])
+        #expect(throws: ScenarioError.self) {
+            try parse(base + "\nseries:\n  a: {values: \"1\"}\nevents:\n  - at: 2026-01-01T05:00:00Z\n    snooze: {metric: a}\n")
+        }
     }
 
     @Test func componentsAddUpAsDescribed() throws {
-        let yaml = base + """
+        let yaml =
+            base + """
 
-            series:
-              a:
-                components:
-                  - level: 10
-                  - level_shift: {at: 2026-01-01T10:00:00Z, size: 5}
-                  - spike: {at: 2026-01-01T20:00:00Z, size: 100, width: 2}
-                  - gap: {from: 2026-01-02T00:00:00Z, to: 2026-01-02T02:00:00Z}
-            """
+                series:
+                  a:
+                    components:
+                      - level: 10
+                      - level_shift: {at: 2026-01-01T10:00:00Z, size: 5}
+                      - spike: {at: 2026-01-01T20:00:00Z, size: 100, width: 2}
+                      - gap: {from: 2026-01-02T00:00:00Z, to: 2026-01-02T02:00:00Z}
+                """
         let points = try parse(yaml).series[0].points
         #expect(points[9].value == 10)
         #expect(points[10].value == 15)
@@ -68,9 +77,12 @@ import Testing
     }
 
     @Test func csvSeriesReadTheirFileAndReportBadRows() throws {
-        let ok = try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,1.5\n2026-01-01 01:00:00,\n"])
+        let ok = try parse(
+            base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,1.5\n2026-01-01 01:00:00,\n"])
         #expect(ok.series[0].points.map(\.value) == [1.5, nil])
-        let crlf = try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\r\n2026-01-01 00:00:00,1.5\r\n2026-01-01 01:00:00,2\r\n"])
+        let crlf = try parse(
+            base + "\nseries:\n  a:\n    csv: data.csv\n",
+            files: ["data.csv": "timestamp,value\r\n2026-01-01 00:00:00,1.5\r\n2026-01-01 01:00:00,2\r\n"])
         #expect(crlf.series[0].points.map(\.value) == [1.5, 2])
         #expect {
             try parse(base + "\nseries:\n  a:\n    csv: data.csv\n", files: ["data.csv": "timestamp,value\n2026-01-01 00:00:00,abc\n"])
@@ -78,16 +90,40 @@ import Testing
     }
 
     @Test(arguments: [
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alert:\n    - metric: a\n", "expect.alert", "did you mean 'alerts'"),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alert:\n    - metric: a\n", "expect.alert",
+            "did you mean 'alerts'"
+        ),
         ("ticks: 2\nseries:\n  a:\n    values: \"1 2\"\n", "start", "missing"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    components:\n      - nosie: 1\n", "series.a.components[0].nosie", "did you mean 'noise'"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {}\n", "events[0].clock.jump", "needs to or jump"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alerts:\n    - metric: a\n      at: tomorrow\n", "expect.alerts[0].at", "is not a time"),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    components:\n      - nosie: 1\n", "series.a.components[0].nosie",
+            "did you mean 'noise'"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {}\n",
+            "events[0].clock.jump", "needs to or jump"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nexpect:\n  alerts:\n    - metric: a\n      at: tomorrow\n",
+            "expect.alerts[0].at", "is not a time"
+        ),
         // Robustness finding D14: an event long before the start made the replay run every tick since 1900.
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 1900-01-01T00:00:00Z\n    clock: {jump: 1h}\n", "events[0].at", "lies outside the replay"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {to: 1900-01-01T00:00:00Z}\n", "events[0].clock.to", "outside the replay"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {jump: -1000d}\n", "events[0].clock.jump", "outside the replay"),
-        ("start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2027-01-01T00:00:00Z\n    mute: {for: 1h}\n", "events[0].at", "would never happen"),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 1900-01-01T00:00:00Z\n    clock: {jump: 1h}\n",
+            "events[0].at", "lies outside the replay"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {to: 1900-01-01T00:00:00Z}\n",
+            "events[0].clock.to", "outside the replay"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2026-01-01T01:00:00Z\n    clock: {jump: -1000d}\n",
+            "events[0].clock.jump", "outside the replay"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2027-01-01T00:00:00Z\n    mute: {for: 1h}\n",
+            "events[0].at", "would never happen"
+        ),
     ])
     func brokenScenariosNameTheKey(_ yaml: String, _ key: String, _ message: String) {
         #expect {

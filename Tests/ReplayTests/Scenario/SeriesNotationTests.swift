@@ -1,5 +1,6 @@
-@testable import Replay
 import Testing
+
+@testable import Replay
 
 @Suite struct SeriesNotationTests {
     func expand(_ text: String) -> [Double?]? {

@@ -50,8 +50,9 @@ import Testing
         let report = await suite.run(root.appendingPathComponent("scenarios/spike"))
         #expect(report.status == .fail)
         #expect(report.messages.count == 1)
-        #expect(report.messages.first?.hasPrefix(
-            "golden mismatch: timeline.csv line \(index + 1) (2026-01-12 16:00:00, cpu): value: expected 12.3456, got \(original)") == true,
+        #expect(
+            report.messages.first?.hasPrefix(
+                "golden mismatch: timeline.csv line \(index + 1) (2026-01-12 16:00:00, cpu): value: expected 12.3456, got \(original)") == true,
             "\(report.messages)")
         #expect(report.reproduce == "swift run engine replay scenarios/spike --record never --seed 1")
 
@@ -67,7 +68,8 @@ import Testing
         try FileManager.default.removeItem(at: root.appendingPathComponent("golden/spike/alerts.jsonl"))
         let never = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
         #expect(never.status == .fail && never.messages.contains { $0.contains("golden/spike/alerts.jsonl is missing") })
-        let missing = await ReplaySuite(root: root, options: .init(record: .missing, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
+        let missing = await ReplaySuite(root: root, options: .init(record: .missing, logger: quiet())).run(
+            root.appendingPathComponent("scenarios/spike"))
         #expect(missing.status == .pass && missing.recorded.contains("golden/spike/alerts.jsonl"))
     }
 
@@ -76,7 +78,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         try "start: nonsense\nticks: 3\nseries:\n  a:\n    values: \"1 2 3\"\n"
             .write(to: root.appendingPathComponent("scenarios/spike/scenario.yaml"), atomically: true, encoding: .utf8)
-        let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(root.appendingPathComponent("scenarios/spike"))
+        let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(
+            root.appendingPathComponent("scenarios/spike"))
         #expect(report.status == .broken)
         #expect(report.messages == ["scenarios/spike/scenario.yaml: key 'start': 'nonsense' is not a time (RFC 3339, e.g. 2026-01-05T10:00:00Z)"])
     }

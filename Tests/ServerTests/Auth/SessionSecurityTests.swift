@@ -23,17 +23,20 @@ import Testing
         try await withServer { server in
             let cookie = try await pages.login(server)
             for origin in ["https://evil.example", "http://127.0.0.1:1"] {
-                let forged = try await server.request("POST", "/batches/shop/unmute", body: "metric=orders",
-                                                      contentType: "application/x-www-form-urlencoded", cookie: cookie,
-                                                      headers: ["Origin": origin])
+                let forged = try await server.request(
+                    "POST", "/batches/shop/unmute", body: "metric=orders",
+                    contentType: "application/x-www-form-urlencoded", cookie: cookie,
+                    headers: ["Origin": origin])
                 #expect(forged.status == 403, "Origin \(origin)")
             }
-            let noOrigin = try await server.request("POST", "/batches/shop/unmute", body: "metric=orders",
-                                                    contentType: "application/x-www-form-urlencoded", cookie: cookie)
+            let noOrigin = try await server.request(
+                "POST", "/batches/shop/unmute", body: "metric=orders",
+                contentType: "application/x-www-form-urlencoded", cookie: cookie)
             #expect(noOrigin.status == 403)
-            let referred = try await server.request("POST", "/batches/shop/unmute", body: "metric=orders",
-                                                    contentType: "application/x-www-form-urlencoded", cookie: cookie,
-                                                    headers: ["Referer": "http://127.0.0.1:\(server.port)/anomalies"])
+            let referred = try await server.request(
+                "POST", "/batches/shop/unmute", body: "metric=orders",
+                contentType: "application/x-www-form-urlencoded", cookie: cookie,
+                headers: ["Referer": "http://127.0.0.1:\(server.port)/anomalies"])
             #expect(referred.status == 303)
             // The bearer token is no ambient browser credential: API clients need no Origin.
             let api = try await server.request("POST", "/api/v1/batches/shop/runs", body: "{\"job\":\"change\"}", auth: true)
@@ -84,7 +87,7 @@ import Testing
         try await withServer { server in
             let odd = "ünits \"sold\" !"
             try server.database.store(table: "metrics").insert([
-                MetricRow(timestamp: referenceTime.addingTimeInterval(-60), batch: "shop", name: odd, type: .metric, value: 3),
+                MetricRow(timestamp: referenceTime.addingTimeInterval(-60), batch: "shop", name: odd, type: .metric, value: 3)
             ])
             let encoded = odd.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
             let series = try await server.get("/api/v1/batches/shop/metrics/\(encoded)/series?window=7d")
@@ -96,8 +99,9 @@ import Testing
     @Test func aBacktrackingSearchIsRefusedNotRun() async throws {
         try await withServer { server in
             try server.database.store(table: "metrics").insert([
-                MetricRow(timestamp: referenceTime.addingTimeInterval(-60), batch: "shop",
-                          name: String(repeating: "b", count: 40) + "!", type: .metric, value: 3),
+                MetricRow(
+                    timestamp: referenceTime.addingTimeInterval(-60), batch: "shop",
+                    name: String(repeating: "b", count: 40) + "!", type: .metric, value: 3)
             ])
             let reply = try await server.get("/api/v1/batches/shop/metrics?q=%5E(b%2B)%2B%24")
             #expect(reply.status == 400)

@@ -6,8 +6,9 @@ import Testing
 /// The dashboard's pages and form posts, over real HTTP.
 @Suite(.serialized) struct PagesTests {
     func login(_ server: ServerHarness, name: String = "ana") async throws -> String {
-        let reply = try await server.request("POST", "/login", body: "token=\(ServerHarness.token)&name=\(name)&next=%2Fanomalies",
-                                             contentType: "application/x-www-form-urlencoded")
+        let reply = try await server.request(
+            "POST", "/login", body: "token=\(ServerHarness.token)&name=\(name)&next=%2Fanomalies",
+            contentType: "application/x-www-form-urlencoded")
         #expect(reply.status == 303)
         #expect(reply.headers["location"] == "/anomalies")
         let cookie = try #require(reply.headers["set-cookie"])
@@ -18,8 +19,9 @@ import Testing
 
     func form(_ server: ServerHarness, _ path: String, _ body: String, cookie: String?) async throws -> ServerHarness.Reply {
         // A browser posting the dashboard's own form names the dashboard as its Origin.
-        try await server.request("POST", path, body: body, contentType: "application/x-www-form-urlencoded", cookie: cookie,
-                                 headers: ["Origin": "http://127.0.0.1:\(server.port)"])
+        try await server.request(
+            "POST", path, body: body, contentType: "application/x-www-form-urlencoded", cookie: cookie,
+            headers: ["Origin": "http://127.0.0.1:\(server.port)"])
     }
 
     @Test func homeListsBatchesWithAlertsFirst() async throws {
@@ -120,7 +122,8 @@ import Testing
 
             let muted = try await form(server, "/batches/shop/mute", "metric=orders&for=24h&return=%2Fanomalies", cookie: cookie)
             #expect(muted.status == 303)
-            #expect(try server.database.mutes(batch: "shop").map { "\($0.metric ?? "") \(MetricTimestamp.format($0.until))" }
+            #expect(
+                try server.database.mutes(batch: "shop").map { "\($0.metric ?? "") \(MetricTimestamp.format($0.until))" }
                     == ["orders 2026-01-16 12:00:00"])
             #expect(try await server.get("/anomalies").body.contains("Unmute"))
             #expect(try await form(server, "/batches/shop/unmute", "metric=orders", cookie: cookie).status == 303)

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Server
 import Testing
+
+@testable import Server
 
 /// The admission gate that keeps page rendering from taking every thread (robustness finding D6):
 /// at most `limit` bodies at once, the rest in arrival order, a cancelled waiter gone from the

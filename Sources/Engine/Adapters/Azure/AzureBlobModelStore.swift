@@ -31,11 +31,14 @@ public struct AzureBlobModelStore: ModelStore {
         guard let account = variable("ACCOUNT"), let keyText = variable("KEY") else {
             throw JobError("model_path '\(path)': set ANOMSTACK_AZURE_STORAGE_ACCOUNT and ANOMSTACK_AZURE_STORAGE_KEY")
         }
-        guard let key = Data(base64Encoded: keyText) else { throw JobError("ANOMSTACK_AZURE_STORAGE_KEY is not base64 (copy the account key as Azure shows it)") }
+        guard let key = Data(base64Encoded: keyText) else {
+            throw JobError("ANOMSTACK_AZURE_STORAGE_KEY is not base64 (copy the account key as Azure shows it)")
+        }
         let endpointText = environment["ANOMSTACK_AZURE_BLOB_ENDPOINT"] ?? "https://\(account).blob.core.windows.net"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the Azure Blob endpoint '\(endpointText)' is not a URL") }
-        return AzureBlobModelStore(account: account, key: [UInt8](key), container: location.container, prefix: location.prefix,
-                                   endpoint: endpoint, transport: transport)
+        return AzureBlobModelStore(
+            account: account, key: [UInt8](key), container: location.container, prefix: location.prefix,
+            endpoint: endpoint, transport: transport)
     }
 
     /// The blob's path below the endpoint, percent-encoded.
@@ -50,7 +53,8 @@ public struct AzureBlobModelStore: ModelStore {
         request.headers["x-ms-version"] = Self.version
         let length = request.body.map { $0.isEmpty ? "" : String($0.count) } ?? ""
         func header(_ name: String) -> String { request.headers.first { $0.key.lowercased() == name }?.value ?? "" }
-        let standard = ["content-encoding", "content-language"].map(header) + [length]
+        let standard =
+            ["content-encoding", "content-language"].map(header) + [length]
             + ["content-md5", "content-type", "date", "if-modified-since", "if-match", "if-none-match", "if-unmodified-since", "range"].map(header)
         let msHeaders = request.headers.filter { $0.key.lowercased().hasPrefix("x-ms-") }
             .map { ($0.key.lowercased(), $0.value.trimmingCharacters(in: .whitespaces)) }.sorted { $0.0 < $1.0 }
@@ -68,8 +72,10 @@ public struct AzureBlobModelStore: ModelStore {
     func url(_ blobKey: String) -> URL { ObjectStorePath.url(endpoint, path(blobKey)) }
 
     public func save(_ data: Data, key blobKey: String) async throws {
-        let request = sign(HTTPRequest(method: "PUT", url: url(blobKey),
-                                       headers: ["x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"], body: data), at: Date())
+        let request = sign(
+            HTTPRequest(
+                method: "PUT", url: url(blobKey),
+                headers: ["x-ms-blob-type": "BlockBlob", "Content-Type": "application/octet-stream"], body: data), at: Date())
         let response = try await transport.send(request)
         guard response.status == 201 || response.status == 200 else { throw Self.error(response, doing: "save \(blobKey) to az://\(container)") }
     }

@@ -13,7 +13,9 @@ public final class DagsterPipesSession: @unchecked Sendable {
         public static func text(_ value: String) -> Metadata { Metadata(type: "text", value: .string(value)) }
         public static func bool(_ value: Bool) -> Metadata { Metadata(type: "bool", value: .bool(value)) }
         /// Seconds since 1970, as Dagster's timestamp metadata holds them.
-        public static func timestamp(_ date: Date) -> Metadata { Metadata(type: "timestamp", value: .number(date.timeIntervalSince1970, decimals: 3)) }
+        public static func timestamp(_ date: Date) -> Metadata {
+            Metadata(type: "timestamp", value: .number(date.timeIntervalSince1970, decimals: 3))
+        }
     }
 
     /// The asset keys in scope, in Dagster's slash-separated string form.
@@ -33,7 +35,8 @@ public final class DagsterPipesSession: @unchecked Sendable {
         let context: [String: Any]
         if let path = contextParams["path"] as? String {
             guard let data = FileManager.default.contents(atPath: path),
-                  let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            else {
                 throw JobError("DAGSTER_PIPES_CONTEXT: the context file '\(path)' cannot be read as JSON")
             }
             context = object
@@ -45,10 +48,13 @@ public final class DagsterPipesSession: @unchecked Sendable {
         let write: (String) throws -> Void
         if let path = messagesParams["path"] as? String {
             write = { line in
-                guard let handle = FileHandle(forWritingAtPath: path) ?? {
-                    FileManager.default.createFile(atPath: path, contents: nil)
-                    return FileHandle(forWritingAtPath: path)
-                }() else { throw JobError("DAGSTER_PIPES_MESSAGES: cannot write to '\(path)'") }
+                guard
+                    let handle = FileHandle(forWritingAtPath: path)
+                        ?? {
+                            _ = FileManager.default.createFile(atPath: path, contents: nil)
+                            return FileHandle(forWritingAtPath: path)
+                        }()
+                else { throw JobError("DAGSTER_PIPES_MESSAGES: cannot write to '\(path)'") }
                 defer { try? handle.close() }
                 try handle.seekToEnd()
                 try handle.write(contentsOf: Data((line + "\n").utf8))
@@ -77,22 +83,38 @@ public final class DagsterPipesSession: @unchecked Sendable {
     }
 
     public func reportMaterialization(assetKey: String?, metadata: [String: Metadata]) throws {
-        try send("report_asset_materialization", ["asset_key": assetKey.map(CanonicalJSON.string) ?? .null,
-                                                  "data_version": .null, "metadata": Self.encode(metadata)])
+        try send(
+            "report_asset_materialization",
+            [
+                "asset_key": assetKey.map(CanonicalJSON.string) ?? .null,
+                "data_version": .null, "metadata": Self.encode(metadata),
+            ])
     }
 
     public func reportCheck(assetKey: String?, name: String, passed: Bool, severity: String = "ERROR", metadata: [String: Metadata]) throws {
-        try send("report_asset_check", ["asset_key": assetKey.map(CanonicalJSON.string) ?? .null, "check_name": .string(name),
-                                        "passed": .bool(passed), "severity": .string(severity), "metadata": Self.encode(metadata)])
+        try send(
+            "report_asset_check",
+            [
+                "asset_key": assetKey.map(CanonicalJSON.string) ?? .null, "check_name": .string(name),
+                "passed": .bool(passed), "severity": .string(severity), "metadata": Self.encode(metadata),
+            ])
     }
 
     /// Ends the session; `error` is reported as the process's exception.
     public func close(error: String? = nil) throws {
-        guard !lock.withLock({ let was = closed; closed = true; return was }) else { return }
+        guard
+            !lock.withLock({
+                let was = closed
+                closed = true
+                return was
+            })
+        else { return }
         var params: [String: CanonicalJSON] = [:]
         if let error {
-            params["exception"] = .object(["message": .string(error), "stack": .array([]), "name": .string("EngineError"),
-                                           "cause": .null, "context": .null])
+            params["exception"] = .object([
+                "message": .string(error), "stack": .array([]), "name": .string("EngineError"),
+                "cause": .null, "context": .null,
+            ])
         }
         try write(Self.message("closed", params))
     }

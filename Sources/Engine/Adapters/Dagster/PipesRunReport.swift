@@ -18,8 +18,9 @@ public struct PipesRunReport: Sendable {
 
     public func send(to session: DagsterPipesSession) throws {
         for run in runs {
-            try session.log("\(run.batch) \(run.job.rawValue): \(run.status.rawValue), \(run.rowsWritten) rows written"
-                            + (run.error.map { " (\($0))" } ?? ""), level: run.status == .failed ? "ERROR" : "INFO")
+            try session.log(
+                "\(run.batch) \(run.job.rawValue): \(run.status.rawValue), \(run.rowsWritten) rows written"
+                    + (run.error.map { " (\($0))" } ?? ""), level: run.status == .failed ? "ERROR" : "INFO")
         }
         guard let batch = runs.first?.batch, let assetKey = Self.assetKey(in: session.assetKeys, batch: batch, job: runs[0].job) else { return }
         let failed = runs.filter { $0.status == .failed }

@@ -20,8 +20,10 @@ public struct BigQueryDataSource: DataSource {
     public static let defaultEndpoint = URL(string: "https://bigquery.googleapis.com/bigquery/v2")!
     public static let scope = "https://www.googleapis.com/auth/bigquery.readonly"
 
-    public init(project: String, location: String?, endpoint: URL = Self.defaultEndpoint, tokens: GoogleAccessTokens,
-                transport: any HTTPTransport, pageSize: Int? = nil, timeout: Double = 300) {
+    public init(
+        project: String, location: String?, endpoint: URL = Self.defaultEndpoint, tokens: GoogleAccessTokens,
+        transport: any HTTPTransport, pageSize: Int? = nil, timeout: Double = 300
+    ) {
         self.project = project
         self.location = location
         self.endpoint = endpoint
@@ -35,8 +37,9 @@ public struct BigQueryDataSource: DataSource {
         var body: [String: CanonicalJSON] = ["query": .string(sql), "useLegacySql": .bool(false), "timeoutMs": .int(10_000)]
         if let pageSize { body["maxResults"] = .int(pageSize) }
         if let location { body["location"] = .string(location) }
-        var page = try await call("POST", path: "projects/\(PercentEncoding.unreserved(project))/queries", query: [],
-                                  body: CanonicalJSON.object(body).text)
+        var page = try await call(
+            "POST", path: "projects/\(PercentEncoding.unreserved(project))/queries", query: [],
+            body: CanonicalJSON.object(body).text)
         let started = Date()
         var schema: [(name: String, type: String)] = []
         var rows: [SourceRow] = []
@@ -62,8 +65,9 @@ public struct BigQueryDataSource: DataSource {
                 guard let token = page["pageToken"] as? String, !token.isEmpty else { break }
                 next.append(URLQueryItem(name: "pageToken", value: token))
             }
-            page = try await call("GET", path: "projects/\(PercentEncoding.unreserved(project))/queries/\(PercentEncoding.unreserved(jobID))",
-                                  query: next, body: nil)
+            page = try await call(
+                "GET", path: "projects/\(PercentEncoding.unreserved(project))/queries/\(PercentEncoding.unreserved(jobID))",
+                query: next, body: nil)
         }
         if let expected, expected != rows.count {
             throw JobError("BigQuery reported \(expected) rows but \(rows.count) arrived; nothing was ingested")
@@ -76,13 +80,16 @@ public struct BigQueryDataSource: DataSource {
         if !query.isEmpty { components.queryItems = query }
         var headers = ["Authorization": "Bearer \(try await tokens.token())", "Accept": "application/json"]
         if body != nil { headers["Content-Type"] = "application/json" }
-        let response = try await transport.send(HTTPRequest(method: method, url: components.url!, headers: headers,
-                                                            body: body.map { Data($0.utf8) }))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: method, url: components.url!, headers: headers,
+                body: body.map { Data($0.utf8) }))
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         guard response.status == 200, let object else {
             if let error = object?["error"] as? [String: Any] {
                 let status = error["status"] as? String ?? ""
-                throw JobError("BigQuery answered \(response.status)\(status.isEmpty ? "" : " \(status)"): \(error["message"] as? String ?? "no message")")
+                throw JobError(
+                    "BigQuery answered \(response.status)\(status.isEmpty ? "" : " \(status)"): \(error["message"] as? String ?? "no message")")
             }
             throw JobError("BigQuery answered \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
         }
@@ -97,7 +104,8 @@ public struct BigQueryDataSource: DataSource {
             let name = (field["name"] as? String ?? "").lowercased()
             let type = (field["type"] as? String ?? "STRING").uppercased()
             if type == "RECORD" || type == "STRUCT" || field["mode"] as? String == "REPEATED" {
-                throw JobError("BigQuery column '\(name)' is a \(field["mode"] as? String == "REPEATED" ? "REPEATED" : type) field; select scalar columns")
+                throw JobError(
+                    "BigQuery column '\(name)' is a \(field["mode"] as? String == "REPEATED" ? "REPEATED" : type) field; select scalar columns")
             }
             return (name, type)
         }
@@ -109,7 +117,10 @@ public struct BigQueryDataSource: DataSource {
         }
         var out: SourceRow = [:]
         for (field, cell) in zip(schema, cells) {
-            guard let text = cell["v"] as? String else { out[field.name] = .null; continue }
+            guard let text = cell["v"] as? String else {
+                out[field.name] = .null
+                continue
+            }
             switch field.type {
             case "INTEGER", "INT64":
                 guard let value = Int64(text) else { throw JobError("BigQuery row \(number), column '\(field.name)': '\(text)' is not an integer") }
@@ -118,7 +129,9 @@ public struct BigQueryDataSource: DataSource {
                 guard let value = Double(text) else { throw JobError("BigQuery row \(number), column '\(field.name)': '\(text)' is not a number") }
                 out[field.name] = .real(value)
             case "TIMESTAMP":
-                guard let seconds = Double(text) else { throw JobError("BigQuery row \(number), column '\(field.name)': '\(text)' is not a timestamp") }
+                guard let seconds = Double(text) else {
+                    throw JobError("BigQuery row \(number), column '\(field.name)': '\(text)' is not a timestamp")
+                }
                 out[field.name] = .text(MetricTimestamp.format(Date(timeIntervalSince1970: seconds)))
             case "BOOLEAN", "BOOL":
                 out[field.name] = .integer(text == "true" ? 1 : 0)

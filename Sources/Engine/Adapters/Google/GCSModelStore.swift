@@ -26,13 +26,15 @@ public struct GCSModelStore: ModelStore {
     public static func fromModelPath(_ path: String, environment: [String: String], transport: any HTTPTransport) throws -> GCSModelStore {
         let location = try ObjectStorePath(path, scheme: "gs")
         guard let account = try GoogleServiceAccount.fromEnvironment(environment) else {
-            throw JobError("model_path '\(path)': set \(GoogleServiceAccount.variable) (a service-account key), or ANOMSTACK_GCS_HMAC_ACCESS_ID and "
-                           + "ANOMSTACK_GCS_HMAC_SECRET (an HMAC key)")
+            throw JobError(
+                "model_path '\(path)': set \(GoogleServiceAccount.variable) (a service-account key), or ANOMSTACK_GCS_HMAC_ACCESS_ID and "
+                    + "ANOMSTACK_GCS_HMAC_SECRET (an HMAC key)")
         }
         let endpointText = environment["ANOMSTACK_GCS_ENDPOINT_URL"] ?? "https://storage.googleapis.com"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the Cloud Storage endpoint '\(endpointText)' is not a URL") }
-        return GCSModelStore(bucket: location.container, prefix: location.prefix, endpoint: endpoint,
-                             tokens: GoogleAccessTokens(account: account, scope: scope, transport: transport), transport: transport)
+        return GCSModelStore(
+            bucket: location.container, prefix: location.prefix, endpoint: endpoint,
+            tokens: GoogleAccessTokens(account: account, scope: scope, transport: transport), transport: transport)
     }
 
     func object(_ key: String) -> String { ObjectStorePath.object(key, prefix: prefix) }
@@ -40,18 +42,23 @@ public struct GCSModelStore: ModelStore {
     func url(_ path: String, query: String) -> URL { ObjectStorePath.url(endpoint, path + "?" + query) }
 
     public func save(_ data: Data, key: String) async throws {
-        let target = url("/upload/storage/v1/b/\(PercentEncoding.unreserved(bucket))/o",
-                         query: "uploadType=media&name=\(PercentEncoding.unreserved(object(key)))")
-        let response = try await transport.send(HTTPRequest(method: "POST", url: target, headers: [
-            "Authorization": "Bearer \(try await tokens.token())", "Content-Type": "application/octet-stream",
-        ], body: data))
+        let target = url(
+            "/upload/storage/v1/b/\(PercentEncoding.unreserved(bucket))/o",
+            query: "uploadType=media&name=\(PercentEncoding.unreserved(object(key)))")
+        let response = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: target,
+                headers: [
+                    "Authorization": "Bearer \(try await tokens.token())", "Content-Type": "application/octet-stream",
+                ], body: data))
         guard response.status == 200 else { throw Self.error(response, doing: "save \(key) to gs://\(bucket)") }
     }
 
     public func load(key: String) async throws -> Data? {
         // Object names go into the path with every slash escaped, as the JSON API requires.
         let target = url("/storage/v1/b/\(PercentEncoding.unreserved(bucket))/o/\(PercentEncoding.unreserved(object(key)))", query: "alt=media")
-        let response = try await transport.send(HTTPRequest(method: "GET", url: target, headers: ["Authorization": "Bearer \(try await tokens.token())"]))
+        let response = try await transport.send(
+            HTTPRequest(method: "GET", url: target, headers: ["Authorization": "Bearer \(try await tokens.token())"]))
         if response.status == 404, !Self.message(response).lowercased().contains("bucket") { return nil }
         guard response.status == 200 else { throw Self.error(response, doing: "load \(key) from gs://\(bucket)") }
         return response.body

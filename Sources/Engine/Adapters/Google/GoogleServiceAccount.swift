@@ -42,8 +42,9 @@ public struct GoogleServiceAccount: Sendable {
         }
         let tokenText = object["token_uri"] as? String ?? "https://oauth2.googleapis.com/token"
         guard let tokenURI = URL(string: tokenText) else { throw JobError("\(label): key 'token_uri' is not a URL") }
-        return GoogleServiceAccount(clientEmail: email, projectID: object["project_id"] as? String, tokenURI: tokenURI,
-                                    key: try RSASigningKey(pem: pem, label: "\(label): key 'private_key'"))
+        return GoogleServiceAccount(
+            clientEmail: email, projectID: object["project_id"] as? String, tokenURI: tokenURI,
+            key: try RSASigningKey(pem: pem, label: "\(label): key 'private_key'"))
     }
 }
 
@@ -67,17 +68,21 @@ public actor GoogleAccessTokens {
         let time = now()
         if let cached, cached.expires > time.addingTimeInterval(60) { return cached.token }
         let issued = Int(time.timeIntervalSince1970)
-        let assertion = try JSONWebToken.rs256(claims: .object([
-            "iss": .string(account.clientEmail), "scope": .string(scope), "aud": .string(account.tokenURI.absoluteString),
-            "iat": .int(issued), "exp": .int(issued + 3600),
-        ]), key: account.key)
+        let assertion = try JSONWebToken.rs256(
+            claims: .object([
+                "iss": .string(account.clientEmail), "scope": .string(scope), "aud": .string(account.tokenURI.absoluteString),
+                "iat": .int(issued), "exp": .int(issued + 3600),
+            ]), key: account.key)
         let form = "grant_type=" + PercentEncoding.unreserved("urn:ietf:params:oauth:grant-type:jwt-bearer") + "&assertion=" + assertion
-        let response = try await transport.send(HTTPRequest(method: "POST", url: account.tokenURI,
-                                                            headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                                                            body: Data(form.utf8)))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: account.tokenURI,
+                headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: Data(form.utf8)))
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]
         guard response.status == 200, let token = object?["access_token"] as? String else {
-            let reason = object?["error_description"] as? String ?? object?["error"] as? String
+            let reason =
+                object?["error_description"] as? String ?? object?["error"] as? String
                 ?? String(decoding: response.body.prefix(300), as: UTF8.self)
             throw JobError("Google refused the service account \(account.clientEmail) (\(response.status)): \(reason)")
         }

@@ -19,8 +19,10 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
     private let lock = NSLock()
     private var schemaRefused = false
 
-    public init(baseURL: URL, apiKey: String?, defaultModel: String, transport: any HTTPTransport, logger: Logger, secrets: [String] = [],
-                pause: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }) {
+    public init(
+        baseURL: URL, apiKey: String?, defaultModel: String, transport: any HTTPTransport, logger: Logger, secrets: [String] = [],
+        pause: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) }
+    ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.defaultModel = defaultModel
@@ -42,8 +44,9 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
         // Any value of a variable whose name says it is a secret is blanked out of prompts.
         let secrets = environment.filter { name, _ in ["KEY", "TOKEN", "SECRET", "PASSWORD"].contains { name.uppercased().contains($0) } }
             .map(\.value)
-        return OpenAIChatModel(baseURL: base, apiKey: key, defaultModel: environment["ANOMSTACK_LLM_MODEL"] ?? "gpt-4o-mini",
-                               transport: transport, logger: logger, secrets: secrets)
+        return OpenAIChatModel(
+            baseURL: base, apiKey: key, defaultModel: environment["ANOMSTACK_LLM_MODEL"] ?? "gpt-4o-mini",
+            transport: transport, logger: logger, secrets: secrets)
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
@@ -80,9 +83,12 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
             "messages": .array(request.messages.map { .object(["role": .string($0.role), "content": .string(redact($0.content))]) }),
         ]
         if withSchema, let schema = request.schema {
-            body["response_format"] = .object(["type": .string("json_schema"), "json_schema": .object([
-                "name": .string(request.purpose.replacingOccurrences(of: ".", with: "_")), "strict": .bool(true), "schema": schema,
-            ])])
+            body["response_format"] = .object([
+                "type": .string("json_schema"),
+                "json_schema": .object([
+                    "name": .string(request.purpose.replacingOccurrences(of: ".", with: "_")), "strict": .bool(true), "schema": schema,
+                ]),
+            ])
         }
         let text = CanonicalJSON.object(body).text
         logger.debug("LLM request \(request.purpose): \(text)")
@@ -98,13 +104,16 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
 
     static func answer(_ body: Data, purpose: String, logger: Logger) throws -> ChatResponse {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
-              let choices = object["choices"] as? [[String: Any]], let message = choices.first?["message"] as? [String: Any],
-              let content = message["content"] as? String else {
-            throw LanguageModelError("the LLM endpoint's answer has no choices[0].message.content: \(String(decoding: body.prefix(300), as: UTF8.self))")
+            let choices = object["choices"] as? [[String: Any]], let message = choices.first?["message"] as? [String: Any],
+            let content = message["content"] as? String
+        else {
+            throw LanguageModelError(
+                "the LLM endpoint's answer has no choices[0].message.content: \(String(decoding: body.prefix(300), as: UTF8.self))")
         }
         let usage = object["usage"] as? [String: Any] ?? [:]
         logger.debug("LLM answer \(purpose): \(content)")
-        return ChatResponse(text: content, promptTokens: (usage["prompt_tokens"] as? Int) ?? 0,
-                            completionTokens: (usage["completion_tokens"] as? Int) ?? content.count / 4)
+        return ChatResponse(
+            text: content, promptTokens: (usage["prompt_tokens"] as? Int) ?? 0,
+            completionTokens: (usage["completion_tokens"] as? Int) ?? content.count / 4)
     }
 }

@@ -10,7 +10,8 @@ public enum ChannelSettings {
         func value(_ key: String) -> String? { env[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
 
         if let host = value("ANOMSTACK_ALERT_EMAIL_SMTP_HOST"), let from = value("ANOMSTACK_ALERT_EMAIL_FROM"),
-           let to = value("ANOMSTACK_ALERT_EMAIL_TO") {
+            let to = value("ANOMSTACK_ALERT_EMAIL_TO")
+        {
             let settings = SMTPChannel.Settings(
                 host: host, port: value("ANOMSTACK_ALERT_EMAIL_SMTP_PORT").flatMap(Int.init) ?? 587, from: from,
                 to: NotificationRouting.methodList(to), username: value("ANOMSTACK_ALERT_EMAIL_USERNAME") ?? from,

@@ -24,8 +24,10 @@ enum HTTPOutcome {
     }
 
     /// POSTs a JSON body (with any extra headers) and checks the answer.
-    static func postJSON(_ body: String, to url: URL, headers: [String: String] = [:], over transport: any HTTPTransport,
-                         what: String) async throws {
+    static func postJSON(
+        _ body: String, to url: URL, headers: [String: String] = [:], over transport: any HTTPTransport,
+        what: String
+    ) async throws {
         let all = headers.merging(["Content-Type": "application/json"]) { own, _ in own }
         _ = try await send(HTTPRequest(method: "POST", url: url, headers: all, body: Data(body.utf8)), over: transport, what: what)
     }
@@ -67,8 +69,9 @@ public struct PagerDutyChannel: NotificationChannel {
     }
 
     public func send(_ delivery: Delivery) async throws {
-        try await HTTPOutcome.postJSON(WebhookPayload.pagerDuty(delivery, routingKey: routingKey), to: url, over: transport,
-                                       what: "PagerDuty")
+        try await HTTPOutcome.postJSON(
+            WebhookPayload.pagerDuty(delivery, routingKey: routingKey), to: url, over: transport,
+            what: "PagerDuty")
     }
 }
 

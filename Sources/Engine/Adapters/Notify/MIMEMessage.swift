@@ -17,7 +17,8 @@ public struct MIMEMessage: Sendable {
 
     public var text: String {
         let tag = Hex.encode(SHA256.hash(Array(delivery.id.utf8))).prefix(24)
-        let related = "related-\(tag)", alternative = "alternative-\(tag)"
+        let related = "related-\(tag)"
+        let alternative = "alternative-\(tag)"
         var lines = [
             "From: \(from)",
             "To: \(to.joined(separator: ", "))",
@@ -41,8 +42,10 @@ public struct MIMEMessage: Sendable {
         lines += Self.base64Lines(Data(delivery.message.html.utf8))
         lines.append("--\(alternative)--")
         if let png = delivery.attachment {
-            lines += ["--\(related)", "Content-Type: image/png; name=\"chart.png\"", "Content-Transfer-Encoding: base64",
-                      "Content-ID: <chart.png>", "Content-Disposition: inline; filename=\"chart.png\"", ""]
+            lines += [
+                "--\(related)", "Content-Type: image/png; name=\"chart.png\"", "Content-Transfer-Encoding: base64",
+                "Content-ID: <chart.png>", "Content-Disposition: inline; filename=\"chart.png\"", "",
+            ]
             lines += Self.base64Lines(png)
         }
         lines.append("--\(related)--")
@@ -65,7 +68,8 @@ public struct MIMEMessage: Sendable {
         let c = CivilTime(date: date)
         let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
         let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(weekdays[c.weekday]), \(Self.two(c.day)) \(months[c.month - 1]) \(c.year) \(Self.two(c.hour)):\(Self.two(c.minute)):\(Self.two(c.second)) +0000"
+        return
+            "\(weekdays[c.weekday]), \(Self.two(c.day)) \(months[c.month - 1]) \(c.year) \(Self.two(c.hour)):\(Self.two(c.minute)):\(Self.two(c.second)) +0000"
     }
 
     static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }

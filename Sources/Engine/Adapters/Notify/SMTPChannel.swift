@@ -17,8 +17,10 @@ public struct SMTPChannel: NotificationChannel {
         public var caFile: String?
         public var timeout: Int
 
-        public init(host: String, port: Int, from: String, to: [String], username: String?, password: String?,
-                    security: String = "starttls", caFile: String? = nil, timeout: Int = 30) {
+        public init(
+            host: String, port: Int, from: String, to: [String], username: String?, password: String?,
+            security: String = "starttls", caFile: String? = nil, timeout: Int = 30
+        ) {
             self.host = host
             self.port = port
             self.from = from
@@ -46,8 +48,9 @@ public struct SMTPChannel: NotificationChannel {
         let (code, response, message) = await Self.transfer(url: url, settings: settings, recipients: recipients, payload: payload)
         guard code == 0 else {
             // 67 is CURLE_LOGIN_DENIED: retrying with the same password will not help.
-            throw DeliveryFailure("SMTP \(settings.host):\(settings.port): \(message)\(response > 0 ? " (server said \(response))" : "")",
-                                  permanent: code == 67 || (500..<600).contains(response) && code != 28)
+            throw DeliveryFailure(
+                "SMTP \(settings.host):\(settings.port): \(message)\(response > 0 ? " (server said \(response))" : "")",
+                permanent: code == 67 || (500..<600).contains(response) && code != 28)
         }
     }
 
@@ -74,11 +77,12 @@ public struct SMTPChannel: NotificationChannel {
                             bytes.withUnsafeBufferPointer { payloadBytes in
                                 cRecipients.map { UnsafePointer($0) }.withUnsafeBufferPointer { list in
                                     payloadBytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { cPayload in
-                                        var mail = ccurl_mail(url: cURL, username: cUser, password: cPassword, from: cFrom,
-                                                              recipients: list.baseAddress, recipient_count: Int32(recipients.count),
-                                                              payload: cPayload, payload_length: bytes.count, ca_file: cCA,
-                                                              require_tls: settings.security == "none" ? 0 : 1,
-                                                              timeout_seconds: settings.timeout)
+                                        var mail = ccurl_mail(
+                                            url: cURL, username: cUser, password: cPassword, from: cFrom,
+                                            recipients: list.baseAddress, recipient_count: Int32(recipients.count),
+                                            payload: cPayload, payload_length: bytes.count, ca_file: cCA,
+                                            require_tls: settings.security == "none" ? 0 : 1,
+                                            timeout_seconds: settings.timeout)
                                         return ccurl_send_mail(&mail, &error, error.count, &response)
                                     }
                                 }

@@ -14,8 +14,10 @@ public struct SlackChannel: NotificationChannel {
     private let resolved = ChannelIDs()
 
     /// Slack error codes that a retry cannot fix.
-    static let permanentErrors: Set<String> = ["invalid_auth", "not_authed", "account_inactive", "token_revoked", "channel_not_found",
-                                               "not_in_channel", "is_archived", "missing_scope", "invalid_arguments"]
+    static let permanentErrors: Set<String> = [
+        "invalid_auth", "not_authed", "account_inactive", "token_revoked", "channel_not_found",
+        "not_in_channel", "is_archived", "missing_scope", "invalid_arguments",
+    ]
 
     public init(token: String, channel: String, apiBase: URL, transport: any HTTPTransport) {
         self.token = token
@@ -33,11 +35,13 @@ public struct SlackChannel: NotificationChannel {
         let form = "filename=chart.png&length=\(png.count)"
         let ticket = try await call("files.getUploadURLExternal", body: Data(form.utf8), contentType: "application/x-www-form-urlencoded")
         guard let uploadText = ticket["upload_url"] as? String, let uploadURL = URL(string: uploadText),
-              let fileID = ticket["file_id"] as? String else {
+            let fileID = ticket["file_id"] as? String
+        else {
             throw DeliveryFailure("Slack files.getUploadURLExternal answered without upload_url or file_id")
         }
-        _ = try await HTTPOutcome.send(HTTPRequest(method: "POST", url: uploadURL, headers: ["Content-Type": "image/png"], body: png),
-                                       over: transport, what: "Slack file upload")
+        _ = try await HTTPOutcome.send(
+            HTTPRequest(method: "POST", url: uploadURL, headers: ["Content-Type": "image/png"], body: png),
+            over: transport, what: "Slack file upload")
         let complete = CanonicalJSON.object([
             "files": .array([.object(["id": .string(fileID), "title": .string(delivery.message.title)])]),
             "channel_id": .string(channel), "initial_comment": .string(delivery.message.text),
@@ -78,16 +82,18 @@ public struct SlackChannel: NotificationChannel {
     }
 
     func call(_ method: String, body: Data, contentType: String) async throws -> [String: Any] {
-        let request = HTTPRequest(method: "POST", url: apiBase.appendingPathComponent(method),
-                                  headers: ["Authorization": "Bearer \(token)", "Content-Type": contentType], body: body)
+        let request = HTTPRequest(
+            method: "POST", url: apiBase.appendingPathComponent(method),
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": contentType], body: body)
         let response = try await HTTPOutcome.send(request, over: transport, what: "Slack \(method)")
         guard let answer = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any] else {
             throw DeliveryFailure("Slack \(method) answered with something that is not JSON")
         }
         guard answer["ok"] as? Bool == true else {
             let error = answer["error"] as? String ?? "unknown_error"
-            throw DeliveryFailure("Slack \(method) failed: \(error)", permanent: Self.permanentErrors.contains(error),
-                                  retryAfter: response.headers["retry-after"].flatMap(TimeInterval.init))
+            throw DeliveryFailure(
+                "Slack \(method) failed: \(error)", permanent: Self.permanentErrors.contains(error),
+                retryAfter: response.headers["retry-after"].flatMap(TimeInterval.init))
         }
         return answer
     }
@@ -113,7 +119,8 @@ public struct SlackWebhookChannel: NotificationChannel {
     }
 
     public func send(_ delivery: Delivery) async throws {
-        try await HTTPOutcome.postJSON(CanonicalJSON.object(["text": .string(delivery.message.text)]).text, to: url,
-                                       over: transport, what: "Slack webhook")
+        try await HTTPOutcome.postJSON(
+            CanonicalJSON.object(["text": .string(delivery.message.text)]).text, to: url,
+            over: transport, what: "Slack webhook")
     }
 }

@@ -54,15 +54,17 @@ public final class PostgresConnection: @unchecked Sendable {
                 let detail = result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? Self.message(connection)
                 throw PostgresError(detail.trimmingCharacters(in: .whitespacesAndNewlines))
             }
-            let columnCount = Int(PQnfields(result)), rowCount = Int(PQntuples(result))
+            let columnCount = Int(PQnfields(result))
+            let rowCount = Int(PQntuples(result))
             let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
             let types = (0..<columnCount).map { UInt32(PQftype(result, Int32($0))) }
             var rows: [[String?]] = []
             rows.reserveCapacity(rowCount)
             for row in 0..<rowCount {
-                rows.append((0..<columnCount).map { column in
-                    PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
-                })
+                rows.append(
+                    (0..<columnCount).map { column in
+                        PQgetisnull(result, Int32(row), Int32(column)) == 1 ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+                    })
             }
             let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
             return Result(columns: columns, types: types, rows: rows, affected: affected)

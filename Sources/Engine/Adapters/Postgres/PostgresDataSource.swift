@@ -18,7 +18,10 @@ public struct PostgresDataSource: DataSource {
             var out: SourceRow = [:]
             for (index, column) in result.columns.enumerated() {
                 let name = column.lowercased()
-                guard let text = row[index] else { out[name] = .null; continue }
+                guard let text = row[index] else {
+                    out[name] = .null
+                    continue
+                }
                 switch result.types[index] {
                 case 20, 21, 23: out[name] = Int64(text).map(SourceValue.integer) ?? .text(text)
                 case 700, 701, 1700: out[name] = Double(text).map(SourceValue.real) ?? .text(text)

@@ -23,13 +23,15 @@ public final class PostgresDatabase: MetricStores, @unchecked Sendable {
         if !known {
             try connection.transaction {
                 try connection.query(PostgresSchema.advisoryLock)
-                try connection.query("""
+                try connection.query(
+                    """
                     CREATE TABLE IF NOT EXISTS "\(table)" (
                         metric_timestamp TEXT NOT NULL, metric_batch TEXT NOT NULL, metric_name TEXT NOT NULL,
                         metric_type TEXT NOT NULL, metric_value DOUBLE PRECISION NOT NULL, metadata TEXT,
                         PRIMARY KEY (metric_batch, metric_name, metric_type, metric_timestamp))
                     """)
-                try connection.query("""
+                try connection.query(
+                    """
                     CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value)
                     """)
             }

@@ -12,13 +12,18 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         return try connection.transaction {
             var inserted = 0
             for d in deliveries {
-                inserted += try connection.query("""
+                inserted += try connection.query(
+                    """
                     INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
                                             next_attempt_at, delivered_at, notification, target, message, attachment)
                     VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, NULL, $9, $10, $11, $12::bytea) ON CONFLICT DO NOTHING
-                    """, [d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method, d.status.rawValue,
-                          PostgresText.time(d.createdAt), PostgresText.time(d.nextAttemptAt), try StoredJSON.encode(d.notification),
-                          try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), PostgresText.bytes(d.attachment)]).affected
+                    """,
+                    [
+                        d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method, d.status.rawValue,
+                        PostgresText.time(d.createdAt), PostgresText.time(d.nextAttemptAt), try StoredJSON.encode(d.notification),
+                        try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), PostgresText.bytes(d.attachment),
+                    ]
+                ).affected
             }
             return inserted
         }
@@ -26,10 +31,11 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
 
     static func delivery(_ row: [String?]) throws -> Delivery {
         let notification = try StoredJSON.decode(AlertNotification.self, row[8] ?? "")
-        var d = Delivery(notification: notification, method: row[1] ?? "", target: try StoredJSON.decode(DeliveryTarget.self, row[9] ?? ""),
-                         message: try StoredJSON.decode(ComposedMessage.self, row[10] ?? ""), attachment: PostgresText.data(row[11]),
-                         status: row[2].flatMap(DeliveryStatus.init) ?? .failed,
-                         createdAt: row[5].flatMap(MetricTimestamp.parse) ?? Date(timeIntervalSince1970: 0))
+        var d = Delivery(
+            notification: notification, method: row[1] ?? "", target: try StoredJSON.decode(DeliveryTarget.self, row[9] ?? ""),
+            message: try StoredJSON.decode(ComposedMessage.self, row[10] ?? ""), attachment: PostgresText.data(row[11]),
+            status: row[2].flatMap(DeliveryStatus.init) ?? .failed,
+            createdAt: row[5].flatMap(MetricTimestamp.parse) ?? Date(timeIntervalSince1970: 0))
         d.id = row[0] ?? ""
         d.attempts = row[3].flatMap(Int.init) ?? 0
         d.lastError = row[4]
@@ -39,27 +45,32 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
     }
 
     public func due(batch: String?, now: Date, limit: Int) throws -> [Delivery] {
-        let sql = "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
+        let sql =
+            "SELECT \(Self.deliveryColumns) FROM deliveries WHERE status = 'pending' AND next_attempt_at <= $1"
             + (batch == nil ? "" : " AND batch = $2") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
         return try connection.query(sql, [PostgresText.time(now)] + (batch.map { [$0] } ?? [])).rows.map(Self.delivery)
     }
 
     public func claim(id: String, now: Date, until: Date) throws -> Bool {
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
-            """, [PostgresText.time(until), id, PostgresText.time(now)]).affected == 1
+            """, [PostgresText.time(until), id, PostgresText.time(now)]
+        ).affected == 1
     }
 
     public func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws {
         try connection.transaction {
             let time = PostgresText.time(at)
-            try connection.query("""
+            try connection.query(
+                """
                 UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
                     delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END
                 WHERE id = $5 AND status != 'delivered'
                 """, [status.rawValue, error, PostgresText.time(nextAttemptAt), time, id])
-            try connection.query("INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES ($1, $2, $3, $4)",
-                                 [id, time, status.rawValue, error])
+            try connection.query(
+                "INSERT INTO delivery_attempts (delivery_id, at, status, error) VALUES ($1, $2, $3, $4)",
+                [id, time, status.rawValue, error])
         }
     }
 
@@ -71,9 +82,11 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
     public func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int) {
         var byStatus: [DeliveryStatus: Int] = [:]
         var failed = 0
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT status, COUNT(*), COALESCE(SUM(attempts - CASE WHEN status = 'delivered' THEN 1 ELSE 0 END), 0) FROM deliveries GROUP BY status
-            """).rows {
+            """
+        ).rows {
             if let status = row[0].flatMap(DeliveryStatus.init) { byStatus[status] = row[1].flatMap(Int.init) ?? 0 }
             failed += row[2].flatMap(Int.init) ?? 0
         }
@@ -81,7 +94,8 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
     }
 
     public func setMute(_ mute: Mute) throws {
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO mutes (batch, metric, until, reason) VALUES ($1, $2, $3, $4)
             ON CONFLICT (batch, metric) DO UPDATE SET until = excluded.until, reason = excluded.reason
             """, [mute.batch, mute.metric ?? "", PostgresText.time(mute.until), mute.reason])
@@ -104,14 +118,16 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
 /// Run-time schedule and setting overrides in PostgreSQL.
 extension PostgresDatabase: OverrideStore {
     public func setSchedule(_ change: ScheduleOverride) throws {
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO schedule_overrides (batch, job, running, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (batch, job) DO UPDATE SET running = excluded.running, changed_by = excluded.changed_by, changed_at = excluded.changed_at
             """, [change.batch, change.job.rawValue, change.running ? "true" : "false", change.changedBy, PostgresText.time(change.changedAt)])
     }
 
     public func scheduleOverrides() throws -> [ScheduleOverride] {
-        try connection.query("SELECT batch, job, running, changed_by, changed_at FROM schedule_overrides ORDER BY batch, job").rows.compactMap { row in
+        try connection.query("SELECT batch, job, running, changed_by, changed_at FROM schedule_overrides ORDER BY batch, job").rows.compactMap {
+            row in
             guard let job = row[1].flatMap(JobKind.init), let at = row[4].flatMap(MetricTimestamp.parse) else { return nil }
             return ScheduleOverride(batch: row[0] ?? "", job: job, running: row[2] == "t", changedBy: row[3] ?? "", changedAt: at)
         }
@@ -121,15 +137,17 @@ extension PostgresDatabase: OverrideStore {
         try connection.transaction {
             let at = PostgresText.time(change.changedAt)
             if let value = change.value {
-                try connection.query("""
+                try connection.query(
+                    """
                     INSERT INTO setting_overrides (batch, key, value, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)
                     ON CONFLICT (batch, key) DO UPDATE SET value = excluded.value, changed_by = excluded.changed_by, changed_at = excluded.changed_at
                     """, [change.batch, change.key, value, change.changedBy, at])
             } else {
                 try connection.query("DELETE FROM setting_overrides WHERE batch = $1 AND key = $2", [change.batch, change.key])
             }
-            try connection.query("INSERT INTO setting_changes (batch, key, value, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)",
-                                 [change.batch, change.key, change.value, change.changedBy, at])
+            try connection.query(
+                "INSERT INTO setting_changes (batch, key, value, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5)",
+                [change.batch, change.key, change.value, change.changedBy, at])
         }
     }
 
@@ -139,7 +157,8 @@ extension PostgresDatabase: OverrideStore {
     }
 
     public func settingHistory(batch: String?, limit: Int) throws -> [SettingOverride] {
-        let sql = "SELECT batch, key, value, changed_by, changed_at FROM setting_changes" + (batch == nil ? "" : " WHERE batch = $1")
+        let sql =
+            "SELECT batch, key, value, changed_by, changed_at FROM setting_changes" + (batch == nil ? "" : " WHERE batch = $1")
             + " ORDER BY id DESC LIMIT \(max(limit, 0))"
         return try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap(Self.settingChange)
     }

@@ -28,14 +28,19 @@ public struct PostgresMetricStore: MetricStore {
             for start in stride(from: 0, to: rows.count, by: Self.chunk) {
                 var arguments = PostgresText.Arguments()
                 let tuples = rows[start..<min(start + Self.chunk, rows.count)].map { row in
-                    "(" + [arguments.add(PostgresText.time(row.timestamp)), arguments.add(row.batch), arguments.add(row.name),
-                           arguments.add(row.type.rawValue), arguments.add(PostgresText.number(row.value)) + "::double precision",
-                           arguments.add(row.metadata)].joined(separator: ",") + ")"
+                    "("
+                        + [
+                            arguments.add(PostgresText.time(row.timestamp)), arguments.add(row.batch), arguments.add(row.name),
+                            arguments.add(row.type.rawValue), arguments.add(PostgresText.number(row.value)) + "::double precision",
+                            arguments.add(row.metadata),
+                        ].joined(separator: ",") + ")"
                 }
-                inserted += try connection.query("""
+                inserted += try connection.query(
+                    """
                     INSERT INTO "\(table)" (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata)
                     VALUES \(tuples.joined(separator: ",")) ON CONFLICT DO NOTHING
-                    """, arguments.values).affected
+                    """, arguments.values
+                ).affected
             }
             return inserted
         }
@@ -44,8 +49,10 @@ public struct PostgresMetricStore: MetricStore {
     /// The WHERE clause of a query, or nil when it can select nothing.
     private func filter(_ query: MetricQuery, _ arguments: inout PostgresText.Arguments) -> String? {
         guard !query.types.isEmpty else { return nil }
-        var conditions = ["metric_batch = \(arguments.add(query.batch))",
-                          "metric_type IN (\(arguments.list(query.types.map(\.rawValue))))"]
+        var conditions = [
+            "metric_batch = \(arguments.add(query.batch))",
+            "metric_type IN (\(arguments.list(query.types.map(\.rawValue))))",
+        ]
         if let names = query.names {
             guard !names.isEmpty else { return nil }
             conditions.append("metric_name IN (\(arguments.list(names)))")
@@ -72,7 +79,8 @@ public struct PostgresMetricStore: MetricStore {
         }
         return try connection.query(sql, arguments.values).rows.compactMap { row in
             guard let time = row[0].flatMap(MetricTimestamp.parse), let type = row[3].flatMap(MetricType.init),
-                  let value = row[4].flatMap(Double.init) else { return nil }
+                let value = row[4].flatMap(Double.init)
+            else { return nil }
             return MetricRow(timestamp: time, batch: row[1] ?? "", name: row[2] ?? "", type: type, value: value, metadata: row[5])
         }
     }
@@ -80,24 +88,33 @@ public struct PostgresMetricStore: MetricStore {
     public func extent(_ query: MetricQuery) throws -> MetricExtent {
         var arguments = PostgresText.Arguments()
         guard let filter = filter(query, &arguments) else { return MetricExtent(count: 0, first: nil, last: nil, valueSum: 0) }
-        let source = query.latest.map {
-            "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0))) s"
-        } ?? "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter)) s"
-        let row = try connection.query("""
-            SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), COALESCE(SUM(metric_value), 0) FROM \(source)
-            """, arguments.values).rows.first ?? []
-        return MetricExtent(count: row.first.flatMap { $0.flatMap(Int.init) } ?? 0, first: row[safe: 1].flatMap { $0.flatMap(MetricTimestamp.parse) },
-                            last: row[safe: 2].flatMap { $0.flatMap(MetricTimestamp.parse) },
-                            valueSum: row[safe: 3].flatMap { $0.flatMap(Double.init) } ?? 0)
+        let source =
+            query.latest.map {
+                "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0))) s"
+            } ?? "(SELECT metric_timestamp, metric_value FROM \"\(table)\" WHERE \(filter)) s"
+        let row =
+            try connection.query(
+                """
+                SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), COALESCE(SUM(metric_value), 0) FROM \(source)
+                """, arguments.values
+            ).rows.first ?? []
+        return MetricExtent(
+            count: row.first.flatMap { $0.flatMap(Int.init) } ?? 0, first: row[safe: 1].flatMap { $0.flatMap(MetricTimestamp.parse) },
+            last: row[safe: 2].flatMap { $0.flatMap(MetricTimestamp.parse) },
+            valueSum: row[safe: 3].flatMap { $0.flatMap(Double.init) } ?? 0)
     }
 
-    public func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
-        -> [String: [MetricType: MetricExtent]] {
+    public func extentsByMetric(
+        batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date
+    ) throws
+        -> [String: [MetricType: MetricExtent]]
+    {
         guard !types.isEmpty else { return [:] }
         var arguments = PostgresText.Arguments()
         let sql: String
         if let latest = latestValues {
-            let b = arguments.add(batch), until = arguments.add(PostgresText.time(through))
+            let b = arguments.add(batch)
+            let until = arguments.add(PostgresText.time(through))
             sql = """
                 WITH starts AS (
                     SELECT metric_name, MIN(metric_timestamp) AS start FROM (
@@ -123,8 +140,9 @@ public struct PostgresMetricStore: MetricStore {
         var result: [String: [MetricType: MetricExtent]] = [:]
         for row in try connection.query(sql, arguments.values).rows {
             guard let name = row[0], let type = row[1].flatMap(MetricType.init) else { continue }
-            result[name, default: [:]][type] = MetricExtent(count: row[2].flatMap(Int.init) ?? 0, first: row[3].flatMap(MetricTimestamp.parse),
-                                                            last: row[4].flatMap(MetricTimestamp.parse), valueSum: row[5].flatMap(Double.init) ?? 0)
+            result[name, default: [:]][type] = MetricExtent(
+                count: row[2].flatMap(Int.init) ?? 0, first: row[3].flatMap(MetricTimestamp.parse),
+                last: row[4].flatMap(MetricTimestamp.parse), valueSum: row[5].flatMap(Double.init) ?? 0)
         }
         return result
     }
@@ -134,12 +152,16 @@ public struct PostgresMetricStore: MetricStore {
     }
 
     public func record(_ run: JobRun) throws {
-        try connection.query("""
+        try connection.query(
+            """
             INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            """, [run.job.rawValue, run.batch, PostgresText.time(run.asOf), PostgresText.time(run.startedAt), PostgresText.time(run.finishedAt),
-                  run.status.rawValue, String(run.rowsWritten), run.error,
-                  String(Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded()))])
+            """,
+            [
+                run.job.rawValue, run.batch, PostgresText.time(run.asOf), PostgresText.time(run.startedAt), PostgresText.time(run.finishedAt),
+                run.status.rawValue, String(run.rowsWritten), run.error,
+                String(Int((run.finishedAt.timeIntervalSince(run.startedAt) * 1000).rounded())),
+            ])
     }
 
     public func jobRuns(batch: String?) throws -> [JobRun] { try fetchRuns(batch: batch, order: "id", limit: nil) }
@@ -150,10 +172,12 @@ public struct PostgresMetricStore: MetricStore {
 
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
         var counts: [String: (runs: Int, failed: Int)] = [:]
-        for row in try connection.query("""
+        for row in try connection.query(
+            """
             SELECT substr(started_at, 1, 10), COUNT(*), COUNT(*) FILTER (WHERE status = 'failed') FROM job_runs
             WHERE batch = $1 AND started_at >= $2 AND started_at <= $3 GROUP BY 1
-            """, [batch, PostgresText.time(from), PostgresText.time(through)]).rows {
+            """, [batch, PostgresText.time(from), PostgresText.time(through)]
+        ).rows {
             counts[row[0] ?? ""] = (row[1].flatMap(Int.init) ?? 0, row[2].flatMap(Int.init) ?? 0)
         }
         return counts
@@ -161,15 +185,18 @@ public struct PostgresMetricStore: MetricStore {
 
     private func fetchRuns(batch: String?, job: JobKind? = nil, status: JobStatus? = nil, order: String, limit: Int?) throws -> [JobRun] {
         let conditions = JobRunConditions(batch: batch, job: job, status: status)
-        let sql = "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
+        let sql =
+            "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
             + conditions.clause { "$\($0)" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
         return try connection.query(sql, conditions.values).rows.compactMap { row in
             guard let job = row[0].flatMap(JobKind.init), let status = row[5].flatMap(JobStatus.init),
-                  let asOf = row[2].flatMap(MetricTimestamp.parse), let started = row[3].flatMap(MetricTimestamp.parse),
-                  var finished = row[4].flatMap(MetricTimestamp.parse) else { return nil }
+                let asOf = row[2].flatMap(MetricTimestamp.parse), let started = row[3].flatMap(MetricTimestamp.parse),
+                var finished = row[4].flatMap(MetricTimestamp.parse)
+            else { return nil }
             if let milliseconds = row[8].flatMap(Int.init) { finished = started.addingTimeInterval(Double(milliseconds) / 1000) }
-            return JobRun(job: job, batch: row[1] ?? "", asOf: asOf, startedAt: started, finishedAt: finished, status: status,
-                          rowsWritten: row[6].flatMap(Int.init) ?? 0, error: row[7])
+            return JobRun(
+                job: job, batch: row[1] ?? "", asOf: asOf, startedAt: started, finishedAt: finished, status: status,
+                rowsWritten: row[6].flatMap(Int.init) ?? 0, error: row[7])
         }
     }
 

@@ -11,58 +11,70 @@ enum PostgresSchema {
     static let advisoryLock = "SELECT pg_advisory_xact_lock(7412001)"
 
     static let steps: [(name: String, statements: [String])] = [
-        ("1 job runs", [
-            """
-            CREATE TABLE IF NOT EXISTS job_runs (
-                id BIGSERIAL PRIMARY KEY, job TEXT NOT NULL, batch TEXT NOT NULL, as_of TEXT NOT NULL,
-                started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL,
-                rows_written BIGINT NOT NULL, error TEXT)
-            """,
-            "CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id)",
-        ]),
+        (
+            "1 job runs",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS job_runs (
+                    id BIGSERIAL PRIMARY KEY, job TEXT NOT NULL, batch TEXT NOT NULL, as_of TEXT NOT NULL,
+                    started_at TEXT NOT NULL, finished_at TEXT NOT NULL, status TEXT NOT NULL,
+                    rows_written BIGINT NOT NULL, error TEXT)
+                """,
+                "CREATE INDEX IF NOT EXISTS job_runs_batch ON job_runs (batch, job, id)",
+            ]
+        ),
         ("2 job run durations", ["ALTER TABLE job_runs ADD COLUMN IF NOT EXISTS duration_ms BIGINT"]),
-        ("3 deliveries and mutes", [
-            """
-            CREATE TABLE IF NOT EXISTS deliveries (
-                id TEXT PRIMARY KEY, batch TEXT NOT NULL, metric TEXT NOT NULL, alert_type TEXT NOT NULL, method TEXT NOT NULL,
-                status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at TEXT NOT NULL,
-                next_attempt_at TEXT NOT NULL, delivered_at TEXT, notification TEXT NOT NULL, target TEXT NOT NULL,
-                message TEXT NOT NULL, attachment BYTEA)
-            """,
-            "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at)",
-            """
-            CREATE TABLE IF NOT EXISTS delivery_attempts (
-                id BIGSERIAL PRIMARY KEY, delivery_id TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL, error TEXT)
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS mutes (
-                batch TEXT NOT NULL, metric TEXT NOT NULL, until TEXT NOT NULL, reason TEXT, PRIMARY KEY (batch, metric))
-            """,
-        ]),
-        ("4 run-time overrides", [
-            """
-            CREATE TABLE IF NOT EXISTS schedule_overrides (
-                batch TEXT NOT NULL, job TEXT NOT NULL, running BOOLEAN NOT NULL, changed_by TEXT NOT NULL,
-                changed_at TEXT NOT NULL, PRIMARY KEY (batch, job))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS setting_overrides (
-                batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, changed_by TEXT NOT NULL,
-                changed_at TEXT NOT NULL, PRIMARY KEY (batch, key))
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS setting_changes (
-                id BIGSERIAL PRIMARY KEY, batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT, changed_by TEXT NOT NULL,
-                changed_at TEXT NOT NULL)
-            """,
-        ]),
-        ("5 job leases", [
-            """
-            CREATE TABLE IF NOT EXISTS job_leases (
-                job TEXT NOT NULL, batch TEXT NOT NULL, holder TEXT NOT NULL, acquired_at TEXT NOT NULL,
-                expires_at TEXT NOT NULL, PRIMARY KEY (job, batch))
-            """,
-        ]),
+        (
+            "3 deliveries and mutes",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS deliveries (
+                    id TEXT PRIMARY KEY, batch TEXT NOT NULL, metric TEXT NOT NULL, alert_type TEXT NOT NULL, method TEXT NOT NULL,
+                    status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at TEXT NOT NULL,
+                    next_attempt_at TEXT NOT NULL, delivered_at TEXT, notification TEXT NOT NULL, target TEXT NOT NULL,
+                    message TEXT NOT NULL, attachment BYTEA)
+                """,
+                "CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, next_attempt_at)",
+                """
+                CREATE TABLE IF NOT EXISTS delivery_attempts (
+                    id BIGSERIAL PRIMARY KEY, delivery_id TEXT NOT NULL, at TEXT NOT NULL, status TEXT NOT NULL, error TEXT)
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS mutes (
+                    batch TEXT NOT NULL, metric TEXT NOT NULL, until TEXT NOT NULL, reason TEXT, PRIMARY KEY (batch, metric))
+                """,
+            ]
+        ),
+        (
+            "4 run-time overrides",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS schedule_overrides (
+                    batch TEXT NOT NULL, job TEXT NOT NULL, running BOOLEAN NOT NULL, changed_by TEXT NOT NULL,
+                    changed_at TEXT NOT NULL, PRIMARY KEY (batch, job))
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS setting_overrides (
+                    batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, changed_by TEXT NOT NULL,
+                    changed_at TEXT NOT NULL, PRIMARY KEY (batch, key))
+                """,
+                """
+                CREATE TABLE IF NOT EXISTS setting_changes (
+                    id BIGSERIAL PRIMARY KEY, batch TEXT NOT NULL, key TEXT NOT NULL, value TEXT, changed_by TEXT NOT NULL,
+                    changed_at TEXT NOT NULL)
+                """,
+            ]
+        ),
+        (
+            "5 job leases",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS job_leases (
+                    job TEXT NOT NULL, batch TEXT NOT NULL, holder TEXT NOT NULL, acquired_at TEXT NOT NULL,
+                    expires_at TEXT NOT NULL, PRIMARY KEY (job, batch))
+                """
+            ]
+        ),
     ]
 
     /// Applies the steps `connection`'s database has not taken.

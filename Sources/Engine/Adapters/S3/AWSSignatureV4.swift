@@ -39,8 +39,10 @@ public struct AWSSignatureV4: Sendable {
             .map { (Self.encode($0.name.removingPercentEncoding ?? $0.name), Self.encode(($0.value ?? "").removingPercentEncoding ?? "")) }
             .sorted { $0 < $1 }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
         let path = components?.percentEncodedPath ?? "/"
-        let canonical = [request.method, path.isEmpty ? "/" : path, query,
-                         headers.map { "\($0.0):\($0.1)\n" }.joined(), signedHeaders, payloadHash].joined(separator: "\n")
+        let canonical = [
+            request.method, path.isEmpty ? "/" : path, query,
+            headers.map { "\($0.0):\($0.1)\n" }.joined(), signedHeaders, payloadHash,
+        ].joined(separator: "\n")
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, Hex.encode(SHA256.hash(Array(canonical.utf8)))].joined(separator: "\n")
         var key = HMACSHA256.mac(key: Array("AWS4\(secretKey)".utf8), message: Array(day.utf8))
@@ -49,7 +51,6 @@ public struct AWSSignatureV4: Sendable {
         request.headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=\(accessKey)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         return request
     }
-
 
     /// RFC 3986 encoding as SigV4 wants it: everything but letters, digits and `-._~`.
     public static func encode(_ text: String, keepSlash: Bool = false) -> String {

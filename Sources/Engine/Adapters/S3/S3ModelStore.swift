@@ -33,10 +33,13 @@ public struct S3ModelStore: ModelStore {
         let region = variable("REGION") ?? variable("DEFAULT_REGION") ?? "us-east-1"
         let endpointText = environment["ANOMSTACK_S3_ENDPOINT_URL"] ?? environment["AWS_ENDPOINT_URL"] ?? "https://s3.\(region).amazonaws.com"
         guard let endpoint = URL(string: endpointText) else { throw JobError("the S3 endpoint '\(endpointText)' is not a URL") }
-        return S3ModelStore(bucket: location.container, prefix: location.prefix,
-                            endpoint: endpoint, signer: AWSSignatureV4(accessKey: access, secretKey: secret,
-                                                                       sessionToken: variable("SESSION_TOKEN"), region: region),
-                            transport: transport)
+        return S3ModelStore(
+            bucket: location.container, prefix: location.prefix,
+            endpoint: endpoint,
+            signer: AWSSignatureV4(
+                accessKey: access, secretKey: secret,
+                sessionToken: variable("SESSION_TOKEN"), region: region),
+            transport: transport)
     }
 
     /// A `gs://bucket/prefix` model path through Cloud Storage's S3-compatible XML API with HMAC
@@ -57,13 +60,16 @@ public struct S3ModelStore: ModelStore {
     }
 
     func url(_ key: String) -> URL {
-        ObjectStorePath.url(endpoint, "/" + AWSSignatureV4.encode(bucket) + "/"
-                                + AWSSignatureV4.encode(ObjectStorePath.object(key, prefix: prefix), keepSlash: true))
+        ObjectStorePath.url(
+            endpoint,
+            "/" + AWSSignatureV4.encode(bucket) + "/"
+                + AWSSignatureV4.encode(ObjectStorePath.object(key, prefix: prefix), keepSlash: true))
     }
 
     public func save(_ data: Data, key: String) async throws {
-        let request = signer.sign(HTTPRequest(method: "PUT", url: url(key), headers: ["Content-Type": "application/octet-stream"], body: data),
-                                  at: Date())
+        let request = signer.sign(
+            HTTPRequest(method: "PUT", url: url(key), headers: ["Content-Type": "application/octet-stream"], body: data),
+            at: Date())
         let response = try await transport.send(request)
         guard (200..<300).contains(response.status) else { throw Self.error(response, doing: "save \(key) to s3://\(bucket)") }
     }
@@ -80,7 +86,9 @@ public struct S3ModelStore: ModelStore {
 
     static func element(_ name: String, in response: HTTPResponse) -> String? {
         let text = String(decoding: response.body, as: UTF8.self)
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex) else { return nil }
+        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex) else {
+            return nil
+        }
         return String(text[start.upperBound..<end.lowerBound])
     }
 

@@ -18,9 +18,11 @@ public struct SnowflakeDataSource: DataSource {
     public let timeout: Double
     private let now: @Sendable () -> Date
 
-    public init(account: String, user: String, endpoint: URL? = nil, key: RSASigningKey, context: [String: String] = [:],
-                transport: any HTTPTransport, pollInterval: Duration = .seconds(1), timeout: Double = 600,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        account: String, user: String, endpoint: URL? = nil, key: RSASigningKey, context: [String: String] = [:],
+        transport: any HTTPTransport, pollInterval: Duration = .seconds(1), timeout: Double = 600,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.account = account
         self.user = user
         self.endpoint = endpoint ?? URL(string: "https://\(account.lowercased()).snowflakecomputing.com")!
@@ -39,9 +41,10 @@ public struct SnowflakeDataSource: DataSource {
         let subject = qualified + "." + user.uppercased()
         let fingerprint = "SHA256:" + Data(SHA256.hash(try key.publicKeyDER())).base64EncodedString()
         let issued = Int(now().timeIntervalSince1970)
-        return try JSONWebToken.rs256(claims: .object([
-            "iss": .string(subject + "." + fingerprint), "sub": .string(subject), "iat": .int(issued), "exp": .int(issued + 3540),
-        ]), key: key)
+        return try JSONWebToken.rs256(
+            claims: .object([
+                "iss": .string(subject + "." + fingerprint), "sub": .string(subject), "iat": .int(issued), "exp": .int(issued + 3540),
+            ]), key: key)
     }
 
     public func query(_ sql: String) async throws -> [SourceRow] {
@@ -52,8 +55,9 @@ public struct SnowflakeDataSource: DataSource {
         }
         var body: [String: CanonicalJSON] = ["statement": .string(sql), "timeout": .int(Int(timeout))]
         for (name, value) in context where !value.isEmpty { body[name] = .string(value) }
-        var (status, page) = try await call("POST", url: endpoint.appendingPathComponent("api/v2/statements"),
-                                            body: CanonicalJSON.object(body).text)
+        var (status, page) = try await call(
+            "POST", url: endpoint.appendingPathComponent("api/v2/statements"),
+            body: CanonicalJSON.object(body).text)
         let started = now()
         while status == 202 {
             guard let location = page["statementStatusUrl"] as? String, let url = URL(string: location, relativeTo: endpoint) else {
@@ -66,11 +70,16 @@ public struct SnowflakeDataSource: DataSource {
             (status, page) = try await call("GET", url: url.absoluteURL, body: nil)
         }
         guard let meta = page["resultSetMetaData"] as? [String: Any], let types = meta["rowType"] as? [[String: Any]],
-              let handle = page["statementHandle"] as? String else {
+            let handle = page["statementHandle"] as? String
+        else {
             throw JobError("Snowflake's answer has no result set: \(JSONExcerpt.of(page))")
         }
-        let columns = types.map { (name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
-                                   scale: ($0["scale"] as? NSNumber)?.intValue ?? 0) }
+        let columns = types.map {
+            (
+                name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
+                scale: ($0["scale"] as? NSNumber)?.intValue ?? 0
+            )
+        }
         var data = page["data"] as? [[Any]] ?? []
         let partitions = (meta["partitionInfo"] as? [[String: Any]])?.count ?? 1
         for partition in stride(from: 1, to: partitions, by: 1) {
@@ -88,8 +97,9 @@ public struct SnowflakeDataSource: DataSource {
             }
             var row: SourceRow = [:]
             for (column, cell) in zip(columns, cells) {
-                row[column.name] = try Self.value(cell as? String, type: column.type, scale: column.scale,
-                                                  at: "row \(number + 1), column '\(column.name)'")
+                row[column.name] = try Self.value(
+                    cell as? String, type: column.type, scale: column.scale,
+                    at: "row \(number + 1), column '\(column.name)'")
             }
             return row
         }
@@ -121,8 +131,10 @@ public struct SnowflakeDataSource: DataSource {
     }
 
     private func call(_ method: String, url: URL, body: String?, token: String) async throws -> (Int, [String: Any]) {
-        var headers = ["Authorization": "Bearer \(token)", "X-Snowflake-Authorization-Token-Type": "KEYPAIR_JWT",
-                       "Accept": "application/json", "User-Agent": "anomaly-engine/\(EngineVersion.current)"]
+        var headers = [
+            "Authorization": "Bearer \(token)", "X-Snowflake-Authorization-Token-Type": "KEYPAIR_JWT",
+            "Accept": "application/json", "User-Agent": "anomaly-engine/\(EngineVersion.current)",
+        ]
         if body != nil { headers["Content-Type"] = "application/json" }
         let response = try await transport.send(HTTPRequest(method: method, url: url, headers: headers, body: body.map { Data($0.utf8) }))
         let object = (try? JSONSerialization.jsonObject(with: response.body)) as? [String: Any]

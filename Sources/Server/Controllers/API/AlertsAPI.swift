@@ -16,26 +16,35 @@ struct AlertsAPI {
     func alerts(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
         let (spanText, span) = try RequestInput.span(query["span"], default: "30d")
-        let pageSize = try query["page_size"].map { text -> Int in
-            guard let n = Int(text), (1...500).contains(n) else { throw RequestError.invalid("bad page_size '\(text)': expected 1 to 500") }
-            return n
-        } ?? 50
+        let pageSize =
+            try query["page_size"].map { text -> Int in
+                guard let n = Int(text), (1...500).contains(n) else { throw RequestError.invalid("bad page_size '\(text)': expected 1 to 500") }
+                return n
+            } ?? 50
         var batches = await engine.catalog.snapshot.batches
         if let name = query["batch"] { batches = [try await engine.batch(name)] }
-        let page = try AlertFeed(stores: engine.stores).page(batches, now: engine.now, span: span, page: try RequestInput.page(query["page"]),
-                                                             pageSize: pageSize)
-        return JSONResponse.ok(.object(["span": .string(spanText), "page": .int(page.page), "pages": .int(page.pageCount),
-                                        "total": .int(page.total), "alerts": .array(page.entries.map(JSONViews.alert))]))
+        let page = try AlertFeed(stores: engine.stores).page(
+            batches, now: engine.now, span: span, page: try RequestInput.page(query["page"]),
+            pageSize: pageSize)
+        return JSONResponse.ok(
+            .object([
+                "span": .string(spanText), "page": .int(page.page), "pages": .int(page.pageCount),
+                "total": .int(page.total), "alerts": .array(page.entries.map(JSONViews.alert)),
+            ]))
     }
 
     func feedback(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let body = try await RequestInput.json(request, context: context)
         let verdict = try RequestInput.string(body, "verdict")
         guard verdict == "up" || verdict == "down" else { throw RequestError.invalid("bad verdict '\(verdict)': expected up or down") }
-        let batch = try RequestInput.string(body, "batch"), metric = try RequestInput.string(body, "metric")
+        let batch = try RequestInput.string(body, "batch")
+        let metric = try RequestInput.string(body, "metric")
         let timestamp = try RequestInput.timestamp(try RequestInput.string(body, "timestamp"))
         try await engine.recordFeedback(batch: batch, metric: metric, timestamp: timestamp, positive: verdict == "up")
-        return JSONResponse.ok(.object(["batch": .string(batch), "metric": .string(metric), "timestamp": JSONResponse.time(timestamp),
-                                        "feedback": .string(verdict)]))
+        return JSONResponse.ok(
+            .object([
+                "batch": .string(batch), "metric": .string(metric), "timestamp": JSONResponse.time(timestamp),
+                "feedback": .string(verdict),
+            ]))
     }
 }

@@ -19,31 +19,39 @@ struct BatchesAPI {
         let (spanText, span) = try RequestInput.span(RequestInput.query(request)["span"], default: "24h")
         let snapshot = await engine.catalog.snapshot
         let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: engine.now, span: span)
-        return JSONResponse.ok(.object(["span": .string(spanText), "batches": .array(cards.map(JSONViews.card)),
-                                        "config_errors": .array(snapshot.errors.map { .string($0.description) })]))
+        return JSONResponse.ok(
+            .object([
+                "span": .string(spanText), "batches": .array(cards.map(JSONViews.card)),
+                "config_errors": .array(snapshot.errors.map { .string($0.description) }),
+            ]))
     }
 
     func batch(_ context: EngineRequestContext) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let snapshot = await engine.catalog.snapshot
         let metrics = try engine.stores.store(table: batch.tableKey).metricNames(batch: batch.name, type: .metric)
-        return JSONResponse.ok(.object([
-            "batch": .string(batch.name), "file": .string(batch.file), "disabled": .bool(batch.disabled), "db": .string(batch.db),
-            "table": .string(batch.tableKey), "metrics": .array(metrics.map(CanonicalJSON.string)),
-            ConfigKey<Double>.alertThreshold.name: .number(batch.alertThreshold, decimals: 4),
-            ConfigKey<[String]>.alertMethods.name: .array(batch.alertMethods.map(CanonicalJSON.string)),
-            "schedules": .array(snapshot.schedule.statuses.filter { $0.batch == batch.name }.map(JSONViews.schedule)),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "batch": .string(batch.name), "file": .string(batch.file), "disabled": .bool(batch.disabled), "db": .string(batch.db),
+                "table": .string(batch.tableKey), "metrics": .array(metrics.map(CanonicalJSON.string)),
+                ConfigKey<Double>.alertThreshold.name: .number(batch.alertThreshold, decimals: 4),
+                ConfigKey<[String]>.alertMethods.name: .array(batch.alertMethods.map(CanonicalJSON.string)),
+                "schedules": .array(snapshot.schedule.statuses.filter { $0.batch == batch.name }.map(JSONViews.schedule)),
+            ]))
     }
 
     func metrics(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let query = RequestInput.query(request)
         let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
-        let standings = try BatchOverview(stores: engine.stores).standings(batch, window: window, now: engine.now,
-                                                                           filter: try MetricFilter(query["q"] ?? ""))
-        return JSONResponse.ok(.object(["batch": .string(batch.name), "window": .string(window.description),
-                                        "metrics": .array(standings.map(JSONViews.standing))]))
+        let standings = try BatchOverview(stores: engine.stores).standings(
+            batch, window: window, now: engine.now,
+            filter: try MetricFilter(query["q"] ?? ""))
+        return JSONResponse.ok(
+            .object([
+                "batch": .string(batch.name), "window": .string(window.description),
+                "metrics": .array(standings.map(JSONViews.standing)),
+            ]))
     }
 
     func series(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
@@ -60,16 +68,19 @@ struct BatchesAPI {
             if case .span(let s) = window { return now.addingTimeInterval(-s) }
             return values.first?.timestamp
         }()
-        let marks = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
-                                               from: from ?? now, through: now))
+        let marks = try store.rows(
+            MetricQuery(
+                batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
+                from: from ?? now, through: now))
         func rows(_ type: MetricType) -> [MetricRow] { marks.filter { $0.type == type } }
-        return JSONResponse.ok(.object([
-            "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
-            "threshold": .number(batch.alertThreshold, decimals: 4),
-            "values": JSONViews.points(values), "scores": JSONViews.points(rows(.score)),
-            "alerts": .array(rows(.alert).map { JSONResponse.time($0.timestamp) }),
-            "changes": .array(rows(.change).map { JSONResponse.time($0.timestamp) }),
-            "tholdalerts": .array(rows(.tholdalert).map { JSONResponse.time($0.timestamp) }),
-        ]))
+        return JSONResponse.ok(
+            .object([
+                "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
+                "threshold": .number(batch.alertThreshold, decimals: 4),
+                "values": JSONViews.points(values), "scores": JSONViews.points(rows(.score)),
+                "alerts": .array(rows(.alert).map { JSONResponse.time($0.timestamp) }),
+                "changes": .array(rows(.change).map { JSONResponse.time($0.timestamp) }),
+                "tholdalerts": .array(rows(.tholdalert).map { JSONResponse.time($0.timestamp) }),
+            ]))
     }
 }

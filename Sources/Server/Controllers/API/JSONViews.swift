@@ -4,39 +4,51 @@ import Foundation
 /// The API's JSON shapes, one function per resource, shared by the handlers.
 enum JSONViews {
     static func card(_ card: BatchCard) -> CanonicalJSON {
-        .object(["batch": .string(card.batch), "disabled": .bool(card.disabled), "metrics": .int(card.metrics),
-                 "latest_point": JSONResponse.time(card.latestPoint), "mean_score": JSONResponse.number(card.meanScore),
-                 "alerts": .int(card.alerts)])
+        .object([
+            "batch": .string(card.batch), "disabled": .bool(card.disabled), "metrics": .int(card.metrics),
+            "latest_point": JSONResponse.time(card.latestPoint), "mean_score": JSONResponse.number(card.meanScore),
+            "alerts": .int(card.alerts),
+        ])
     }
 
     static func standing(_ s: MetricStanding) -> CanonicalJSON {
-        .object(["metric": .string(s.metric), "points": .int(s.points), "latest_point": JSONResponse.time(s.latestPoint),
-                 "mean_score": JSONResponse.number(s.meanScore), "alerts": .int(s.alerts), "anomaly_rate": .number(s.anomalyRate, decimals: 6)])
+        .object([
+            "metric": .string(s.metric), "points": .int(s.points), "latest_point": JSONResponse.time(s.latestPoint),
+            "mean_score": JSONResponse.number(s.meanScore), "alerts": .int(s.alerts), "anomaly_rate": .number(s.anomalyRate, decimals: 6),
+        ])
     }
 
     static func alert(_ a: AlertEntry) -> CanonicalJSON {
-        .object(["batch": .string(a.batch), "metric": .string(a.metric), "timestamp": JSONResponse.time(a.timestamp),
-                 "kind": .string(a.kind.rawValue), "severity": .string(a.severity), "score": JSONResponse.number(a.score),
-                 "feedback": a.feedback.map { .string($0 ? "up" : "down") } ?? .null])
+        .object([
+            "batch": .string(a.batch), "metric": .string(a.metric), "timestamp": JSONResponse.time(a.timestamp),
+            "kind": .string(a.kind.rawValue), "severity": .string(a.severity), "score": JSONResponse.number(a.score),
+            "feedback": a.feedback.map { .string($0 ? "up" : "down") } ?? .null,
+        ])
     }
 
     static func run(_ r: JobRun) -> CanonicalJSON {
-        .object(["job": .string(r.job.rawValue), "batch": .string(r.batch), "as_of": JSONResponse.time(r.asOf),
-                 "started_at": JSONResponse.time(r.startedAt), "finished_at": JSONResponse.time(r.finishedAt),
-                 "duration_seconds": .number(r.finishedAt.timeIntervalSince(r.startedAt), decimals: 3),
-                 "status": .string(r.status.rawValue), "rows_written": .int(r.rowsWritten), "error": r.error.map(CanonicalJSON.string) ?? .null])
+        .object([
+            "job": .string(r.job.rawValue), "batch": .string(r.batch), "as_of": JSONResponse.time(r.asOf),
+            "started_at": JSONResponse.time(r.startedAt), "finished_at": JSONResponse.time(r.finishedAt),
+            "duration_seconds": .number(r.finishedAt.timeIntervalSince(r.startedAt), decimals: 3),
+            "status": .string(r.status.rawValue), "rows_written": .int(r.rowsWritten), "error": r.error.map(CanonicalJSON.string) ?? .null,
+        ])
     }
 
     static func schedule(_ s: ScheduleStatus) -> CanonicalJSON {
-        .object(["job": .string(s.job.rawValue), "cron": s.cron.map(CanonicalJSON.string) ?? .null, "running": .bool(s.running),
-                 "disabled": .bool(s.disabled), "after": s.after.map { .string($0.rawValue) } ?? .null,
-                 "changed_by": s.override.map { .string($0.changedBy) } ?? .null,
-                 "changed_at": JSONResponse.time(s.override?.changedAt)])
+        .object([
+            "job": .string(s.job.rawValue), "cron": s.cron.map(CanonicalJSON.string) ?? .null, "running": .bool(s.running),
+            "disabled": .bool(s.disabled), "after": s.after.map { .string($0.rawValue) } ?? .null,
+            "changed_by": s.override.map { .string($0.changedBy) } ?? .null,
+            "changed_at": JSONResponse.time(s.override?.changedAt),
+        ])
     }
 
     static func setting(_ s: SettingOverride) -> CanonicalJSON {
-        .object(["key": .string(s.key), "value": s.value.map(CanonicalJSON.string) ?? .null, "changed_by": .string(s.changedBy),
-                 "changed_at": JSONResponse.time(s.changedAt)])
+        .object([
+            "key": .string(s.key), "value": s.value.map(CanonicalJSON.string) ?? .null, "changed_by": .string(s.changedBy),
+            "changed_at": JSONResponse.time(s.changedAt),
+        ])
     }
 
     static func points(_ rows: [MetricRow]) -> CanonicalJSON {
@@ -44,7 +56,9 @@ enum JSONViews {
     }
 
     static func mute(_ m: Mute) -> CanonicalJSON {
-        .object(["batch": .string(m.batch), "metric": m.metric.map(CanonicalJSON.string) ?? .null,
-                 "until": m.until == .distantFuture ? .null : JSONResponse.time(m.until), "reason": m.reason.map(CanonicalJSON.string) ?? .null])
+        .object([
+            "batch": .string(m.batch), "metric": m.metric.map(CanonicalJSON.string) ?? .null,
+            "until": m.until == .distantFuture ? .null : JSONResponse.time(m.until), "reason": m.reason.map(CanonicalJSON.string) ?? .null,
+        ])
     }
 }

@@ -18,10 +18,11 @@ struct RunsAPI {
 
     func runs(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
-        let limit = try query["limit"].map { text -> Int in
-            guard let n = Int(text), (1...1000).contains(n) else { throw RequestError.invalid("bad limit '\(text)': expected 1 to 1000") }
-            return n
-        } ?? 100
+        let limit =
+            try query["limit"].map { text -> Int in
+                guard let n = Int(text), (1...1000).contains(n) else { throw RequestError.invalid("bad limit '\(text)': expected 1 to 1000") }
+                return n
+            } ?? 100
         var batches = await engine.catalog.snapshot.batches
         if let name = query["batch"] { batches = [try await engine.batch(name)] }
         let runs = try engine.latestRuns(of: batches, limit: limit)
@@ -55,8 +56,9 @@ struct RunsAPI {
         let body = try await RequestInput.json(request, context: context)
         let metric = body["metric"] as? String
         let until = try RequestInput.muteEnd(body["for"] as? String ?? body["until"] as? String ?? "24h", now: engine.now)
-        let mute = Mute(batch: batch.name, metric: metric?.isEmpty == false ? metric : nil, until: until,
-                        reason: (body["reason"] as? String).map { String($0.prefix(200)) } ?? "api (\(context.principal ?? "api"))")
+        let mute = Mute(
+            batch: batch.name, metric: metric?.isEmpty == false ? metric : nil, until: until,
+            reason: (body["reason"] as? String).map { String($0.prefix(200)) } ?? "api (\(context.principal ?? "api"))")
         try engine.mutes.setMute(mute)
         return JSONResponse.ok(JSONViews.mute(mute))
     }

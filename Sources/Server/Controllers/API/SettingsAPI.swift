@@ -18,8 +18,11 @@ struct SettingsAPI {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let overrides = try engine.overrides.settingOverrides().filter { $0.batch == batch.name }
         let history = try engine.overrides.settingHistory(batch: batch.name, limit: 100)
-        return JSONResponse.ok(.object(["batch": .string(batch.name), "overrides": .array(overrides.map(JSONViews.setting)),
-                                        "history": .array(history.map(JSONViews.setting))]))
+        return JSONResponse.ok(
+            .object([
+                "batch": .string(batch.name), "overrides": .array(overrides.map(JSONViews.setting)),
+                "history": .array(history.map(JSONViews.setting)),
+            ]))
     }
 
     func change(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
@@ -35,8 +38,10 @@ struct SettingsAPI {
             value = String(cString: number.objCType) == "c" ? (number.boolValue ? "true" : "false") : number.stringValue
         default: throw RequestError.invalid("'value' must be a string, a number, a boolean or null")
         }
-        try await engine.changeSetting(SettingOverride(batch: batch.name, key: key, value: value,
-                                                       changedBy: context.principal ?? "api", changedAt: engine.now))
+        try await engine.changeSetting(
+            SettingOverride(
+                batch: batch.name, key: key, value: value,
+                changedBy: context.principal ?? "api", changedAt: engine.now))
         return try await settings(context)
     }
 
@@ -45,8 +50,10 @@ struct SettingsAPI {
         let job = try RequestInput.job(try context.pathValue("job"))
         let body = try await RequestInput.json(request, context: context)
         guard let running = body["running"] as? Bool else { throw RequestError.invalid("'running' must be true or false") }
-        try await engine.changeSchedule(ScheduleOverride(batch: batch.name, job: job, running: running,
-                                                         changedBy: context.principal ?? "api", changedAt: engine.now))
+        try await engine.changeSchedule(
+            ScheduleOverride(
+                batch: batch.name, job: job, running: running,
+                changedBy: context.principal ?? "api", changedAt: engine.now))
         let status = await engine.catalog.snapshot.schedule.statuses.first { $0.batch == batch.name && $0.job == job }
         return JSONResponse.ok(status.map(JSONViews.schedule) ?? .null)
     }

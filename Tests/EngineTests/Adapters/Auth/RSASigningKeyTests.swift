@@ -23,7 +23,8 @@ import Testing
     @Test func aJWTSignatureVerifiesWithOpenSSLAndTheDERKeyMatchesItsPublicKey() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let privatePath = dir.appendingPathComponent("key.pem").path, publicPath = dir.appendingPathComponent("pub.der").path
+        let privatePath = dir.appendingPathComponent("key.pem").path
+        let publicPath = dir.appendingPathComponent("pub.der").path
         #expect(try openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", privatePath]))
         #expect(try openssl(["pkey", "-in", privatePath, "-pubout", "-outform", "DER", "-out", publicPath]))
         let key = try RSASigningKey(pem: try String(contentsOfFile: privatePath, encoding: .utf8), label: "test key")
@@ -37,7 +38,8 @@ import Testing
         #expect(String(decoding: try #require(Self.decode(parts[1])), as: UTF8.self) == #"{"iat":1700000000,"sub":"engine"}"#)
         let signature = try #require(Self.decode(parts[2]))
         #expect(signature.count == 256)
-        let input = dir.appendingPathComponent("input"), signatureFile = dir.appendingPathComponent("sig")
+        let input = dir.appendingPathComponent("input")
+        let signatureFile = dir.appendingPathComponent("sig")
         try Data((parts[0] + "." + parts[1]).utf8).write(to: input)
         try signature.write(to: signatureFile)
         #expect(try openssl(["dgst", "-sha256", "-verify", publicPath, "-keyform", "DER", "-signature", signatureFile.path, input.path]))

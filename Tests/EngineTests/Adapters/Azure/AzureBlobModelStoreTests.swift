@@ -6,9 +6,11 @@ import Testing
 /// checks Shared Key signatures with its own implementation (scripts/services/blob_server.py).
 @Suite struct AzureBlobModelStoreTests {
     func environment() throws -> [String: String] {
-        ["ANOMSTACK_AZURE_STORAGE_ACCOUNT": try testService("ENGINE_TEST_BLOB_ACCOUNT", "the Azure Blob test"),
-         "ANOMSTACK_AZURE_STORAGE_KEY": try testService("ENGINE_TEST_BLOB_KEY", "the Azure Blob test"),
-         "ANOMSTACK_AZURE_BLOB_ENDPOINT": try testService("ENGINE_TEST_BLOB_URL", "the Azure Blob test")]
+        [
+            "ANOMSTACK_AZURE_STORAGE_ACCOUNT": try testService("ENGINE_TEST_BLOB_ACCOUNT", "the Azure Blob test"),
+            "ANOMSTACK_AZURE_STORAGE_KEY": try testService("ENGINE_TEST_BLOB_KEY", "the Azure Blob test"),
+            "ANOMSTACK_AZURE_BLOB_ENDPOINT": try testService("ENGINE_TEST_BLOB_URL", "the Azure Blob test"),
+        ]
     }
 
     func createContainer(_ store: AzureBlobModelStore) async throws -> Int {
@@ -18,15 +20,17 @@ import Testing
 
     @Test func blobsRoundTripWithSharedKey() async throws {
         let container = "models-\(UUID().uuidString.prefix(8).lowercased())"
-        let store = try AzureBlobModelStore.fromModelPath("az://\(container)/engine", environment: try environment(),
-                                                          transport: URLSessionTransport(timeout: 10))
+        let store = try AzureBlobModelStore.fromModelPath(
+            "az://\(container)/engine", environment: try environment(),
+            transport: URLSessionTransport(timeout: 10))
         #expect(try await createContainer(store) == 201)
         let data = Data((0..<3000).map { UInt8($0 % 251) })
         try await store.save(data, key: "b/cpu%2Fuser_pca default.json")
         #expect(try await store.load(key: "b/cpu%2Fuser_pca default.json") == data)
         #expect(try await store.load(key: "b/none.json") == nil)
-        let missing = try AzureBlobModelStore.fromModelPath("az://no-such-container", environment: try environment(),
-                                                            transport: URLSessionTransport(timeout: 10))
+        let missing = try AzureBlobModelStore.fromModelPath(
+            "az://no-such-container", environment: try environment(),
+            transport: URLSessionTransport(timeout: 10))
         do {
             _ = try await missing.load(key: "x.json")
             Issue.record("no error")
@@ -47,11 +51,16 @@ import Testing
         }
         #expect(throws: JobError.self) { try AzureBlobModelStore.fromModelPath("az://c", environment: [:], transport: URLSessionTransport()) }
         #expect(throws: JobError.self) {
-            try AzureBlobModelStore.fromModelPath("az://c", environment: ["AZURE_STORAGE_ACCOUNT": "a", "AZURE_STORAGE_KEY": "%%%"],
-                                                  transport: URLSessionTransport())
+            try AzureBlobModelStore.fromModelPath(
+                "az://c", environment: ["AZURE_STORAGE_ACCOUNT": "a", "AZURE_STORAGE_KEY": "%%%"],
+                transport: URLSessionTransport())
         }
-        let cloud = try AzureBlobModelStore.fromModelPath("az://c/p", environment: ["AZURE_STORAGE_ACCOUNT": "acct",
-                                                                                    "AZURE_STORAGE_KEY": "a2V5"], transport: URLSessionTransport())
+        let cloud = try AzureBlobModelStore.fromModelPath(
+            "az://c/p",
+            environment: [
+                "AZURE_STORAGE_ACCOUNT": "acct",
+                "AZURE_STORAGE_KEY": "a2V5",
+            ], transport: URLSessionTransport())
         #expect(cloud.endpoint.absoluteString == "https://acct.blob.core.windows.net")
     }
 }

@@ -10,22 +10,28 @@ import Testing
     @Test func aRunIsReportedAsMessagesDagsterReads() throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let contextFile = dir.appendingPathComponent("context.json"), messages = dir.appendingPathComponent("messages")
+        let contextFile = dir.appendingPathComponent("context.json")
+        let messages = dir.appendingPathComponent("messages")
         try Data(#"{"asset_keys": ["anomaly_engine/orders/ingest"], "run_id": "r1", "job_name": "orders_ingest", "extras": {}}"#.utf8)
             .write(to: contextFile)
-        let environment = ["DAGSTER_PIPES_CONTEXT": PipesParameter.encode(.object(["path": .string(contextFile.path)])),
-                           "DAGSTER_PIPES_MESSAGES": PipesParameter.encode(.object(["path": .string(messages.path)]))]
+        let environment = [
+            "DAGSTER_PIPES_CONTEXT": PipesParameter.encode(.object(["path": .string(contextFile.path)])),
+            "DAGSTER_PIPES_MESSAGES": PipesParameter.encode(.object(["path": .string(messages.path)])),
+        ]
         let session = try #require(try DagsterPipesSession.open(environment: environment))
         #expect(session.assetKeys == ["anomaly_engine/orders/ingest"] && session.runID == "r1")
         let at = MetricTimestamp.parse("2026-01-15 12:00:00")!
-        let runs = [JobRun(job: .ingest, batch: "orders", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 12),
-                    JobRun(job: .alert, batch: "orders", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 2)]
+        let runs = [
+            JobRun(job: .ingest, batch: "orders", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 12),
+            JobRun(job: .alert, batch: "orders", asOf: at, startedAt: at, finishedAt: at, status: .success, rowsWritten: 2),
+        ]
         try PipesRunReport(runs: runs, asOf: at).send(to: session)
         try session.close()
         let lines = try String(contentsOf: messages, encoding: .utf8).split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
-        #expect(lines.map { $0["method"] as? String }
+        #expect(
+            lines.map { $0["method"] as? String }
                 == ["opened", "log", "log", "report_asset_materialization", "report_asset_check", "report_asset_check", "closed"])
         #expect(lines.allSatisfy { $0["__dagster_pipes_version"] as? String == "0.1" })
         let materialization = try #require(lines[3]["params"] as? [String: Any])
@@ -47,13 +53,25 @@ import Testing
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let messages = dir.appendingPathComponent("messages")
-        let environment = ["DAGSTER_PIPES_CONTEXT": PipesParameter.encode(.object(["data": .object(["asset_keys": .array([.string("x")]),
-                                                                                                        "run_id": .string("r2")])])),
-                           "DAGSTER_PIPES_MESSAGES": PipesParameter.encode(.object(["path": .string(messages.path)]))]
+        let environment = [
+            "DAGSTER_PIPES_CONTEXT": PipesParameter.encode(
+                .object([
+                    "data": .object([
+                        "asset_keys": .array([.string("x")]),
+                        "run_id": .string("r2"),
+                    ])
+                ])),
+            "DAGSTER_PIPES_MESSAGES": PipesParameter.encode(.object(["path": .string(messages.path)])),
+        ]
         let session = try #require(try DagsterPipesSession.open(environment: environment))
         let at = MetricTimestamp.parse("2026-01-15 12:00:00")!
-        try PipesRunReport(runs: [JobRun(job: .train, batch: "b", asOf: at, startedAt: at, finishedAt: at, status: .failed, rowsWritten: 0,
-                                         error: "the source is down")], asOf: at).send(to: session)
+        try PipesRunReport(
+            runs: [
+                JobRun(
+                    job: .train, batch: "b", asOf: at, startedAt: at, finishedAt: at, status: .failed, rowsWritten: 0,
+                    error: "the source is down")
+            ], asOf: at
+        ).send(to: session)
         let text = try String(contentsOf: messages, encoding: .utf8)
         #expect(!text.contains("report_asset_materialization"))
         #expect(text.contains(#""passed":false"#) && text.contains("train: the source is down"))

@@ -1,11 +1,12 @@
 import Engine
 import Fixtures
 import Foundation
+import Logging
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Logging
-import Testing
 
 /// The OpenAI-compatible adapter against a real loopback chat-completions server
 /// (scripts/services/chat_server.py, started by scripts/test-services.sh).
@@ -24,8 +25,9 @@ import Testing
         }
 
         func model(key: String? = nil, secrets: [String] = []) -> OpenAIChatModel {
-            OpenAIChatModel(baseURL: url, apiKey: key ?? self.key, defaultModel: "test-model", transport: URLSessionTransport(timeout: 10),
-                            logger: quietLogger(), secrets: secrets, pause: { _ in })
+            OpenAIChatModel(
+                baseURL: url, apiKey: key ?? self.key, defaultModel: "test-model", transport: URLSessionTransport(timeout: 10),
+                logger: quietLogger(), secrets: secrets, pause: { _ in })
         }
 
         /// The request bodies the server received, newest last.
@@ -69,8 +71,9 @@ import Testing
     @Test func rateLimitsAreRetriedAfterTheirRetryAfter() async throws {
         let chat = try Chat.fromEnvironment()
         let waits = WaitLog()
-        let model = OpenAIChatModel(baseURL: chat.url, apiKey: chat.key, defaultModel: "x", transport: URLSessionTransport(timeout: 10),
-                                    logger: quietLogger(), pause: { await waits.add($0) })
+        let model = OpenAIChatModel(
+            baseURL: chat.url, apiKey: chat.key, defaultModel: "x", transport: URLSessionTransport(timeout: 10),
+            logger: quietLogger(), pause: { await waits.add($0) })
         let response = try await model.complete(detectRequest(model: "rate-limited"))
         #expect(response.text.contains("anomalies"))
         #expect(await waits.values == [1])

@@ -1,6 +1,7 @@
 import Engine
 import Fixtures
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,11 +17,13 @@ struct DeliveryServices {
 
     static func require() throws -> DeliveryServices {
         guard let port = Int(try TestServices.url("ENGINE_TEST_SMTP_PORT")),
-              let http = URL(string: try TestServices.url("ENGINE_TEST_HTTP_URL")) else {
+            let http = URL(string: try TestServices.url("ENGINE_TEST_HTTP_URL"))
+        else {
             throw TestServices.Missing(variable: "ENGINE_TEST_SMTP_PORT")
         }
-        return DeliveryServices(smtpPort: port, mailFolder: URL(fileURLWithPath: try TestServices.url("ENGINE_TEST_SMTP_DIR")),
-                                certificate: try TestServices.url("ENGINE_TEST_SMTP_CA"), http: http)
+        return DeliveryServices(
+            smtpPort: port, mailFolder: URL(fileURLWithPath: try TestServices.url("ENGINE_TEST_SMTP_DIR")),
+            certificate: try TestServices.url("ENGINE_TEST_SMTP_CA"), http: http)
     }
 
     /// A port on 127.0.0.1 that nothing listens on.

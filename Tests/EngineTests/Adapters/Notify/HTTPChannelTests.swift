@@ -31,8 +31,10 @@ import Testing
         let token = DeliveryServices.token()
         func failure(_ path: String, timeout: TimeInterval = 5) async -> DeliveryFailure? {
             do {
-                try await WebhookChannel(url: services.http.appendingPathComponent(path), secret: nil,
-                                         transport: URLSessionTransport(timeout: timeout)).send(delivery())
+                try await WebhookChannel(
+                    url: services.http.appendingPathComponent(path), secret: nil,
+                    transport: URLSessionTransport(timeout: timeout)
+                ).send(delivery())
                 return nil
             } catch {
                 return error as? DeliveryFailure
@@ -47,8 +49,10 @@ import Testing
         let slow = await failure("slow/3/\(token)", timeout: 1)
         #expect(slow?.permanent == false)
         do {
-            try await WebhookChannel(url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/down")!, secret: nil,
-                                     transport: transport).send(delivery())
+            try await WebhookChannel(
+                url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/down")!, secret: nil,
+                transport: transport
+            ).send(delivery())
             Issue.record("a closed port accepted the delivery")
         } catch let error as DeliveryFailure {
             #expect(!error.permanent)
@@ -60,10 +64,19 @@ import Testing
         let token = DeliveryServices.token()
         let h = try Harness()
         var context = h.context
-        context.channels = NotificationChannels(["webhook": WebhookChannel(url: services.http.appendingPathComponent("flaky/2/\(token)"),
-                                                                            secret: nil, transport: transport)])
+        context.channels = NotificationChannels([
+            "webhook": WebhookChannel(
+                url: services.http.appendingPathComponent("flaky/2/\(token)"),
+                secret: nil, transport: transport)
+        ])
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
-        try h.store().insert(hourly([1, 2, 9]) + hourly([0.1, 0.1, 0.99]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([1, 2, 9])
+                + hourly([0.1, 0.1, 0.99]).map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(try await AlertJob().run(batch: b, context: context).rowsWritten == 1)
         for _ in 0..<4 {
             h.clock.advance(by: 120)
@@ -79,10 +92,18 @@ import Testing
     @Test func aDownEndpointNeverFailsTheJobOrLosesTheAlert() async throws {
         let h = try Harness()
         var context = h.context
-        context.channels = NotificationChannels(["webhook": WebhookChannel(url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/x"),
-                                                                            secret: nil, transport: transport)])
+        context.channels = NotificationChannels([
+            "webhook": WebhookChannel(
+                url: URL(string: "http://127.0.0.1:\(DeliveryServices.closedPort)/x"),
+                secret: nil, transport: transport)
+        ])
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
-        try h.store().insert(hourly([0.99]).map { var r = $0; r.type = .score; return r })
+        try h.store().insert(
+            hourly([0.99]).map {
+                var r = $0
+                r.type = .score
+                return r
+            })
         let run = await JobRunner(context: context).run(.alert, batch: b)
         #expect(run.status == .success && run.rowsWritten == 1)
         let log = try h.database.deliveries(batch: "test")
@@ -98,8 +119,11 @@ import Testing
         d.message.text = "slack-\(DeliveryServices.token())"
         try await channel.send(d)
         let calls = try await services.requests(containing: "/slack/")
-        let complete = try #require(calls.last { ($0["path"] as? String) == "/slack/api/files.completeUploadExternal"
-            && String(decoding: $0.body, as: UTF8.self).contains(d.message.text) })
+        let complete = try #require(
+            calls.last {
+                ($0["path"] as? String) == "/slack/api/files.completeUploadExternal"
+                    && String(decoding: $0.body, as: UTF8.self).contains(d.message.text)
+            })
         let body = try JSONSerialization.jsonObject(with: complete.body) as! [String: Any]
         #expect(body["channel_id"] as? String == "C0123" && body["initial_comment"] as? String == d.message.text)
         let fileID = ((body["files"] as! [[String: Any]])[0]["id"] as! String)
@@ -117,8 +141,9 @@ import Testing
 
     @Test func slackChannelNamesAreLookedUpAcrossPages() async throws {
         let services = try DeliveryServices.require()
-        let channel = SlackChannel(token: "xoxb-test", channel: "#alerts", apiBase: services.http.appendingPathComponent("slack/api"),
-                                   transport: transport)
+        let channel = SlackChannel(
+            token: "xoxb-test", channel: "#alerts", apiBase: services.http.appendingPathComponent("slack/api"),
+            transport: transport)
         #expect(try await channel.channelID("#alerts") == "C0ALERTS")
         #expect(try await channel.channelID("general") == "C0GENERAL")
         #expect(try await channel.channelID("C0123456789") == "C0123456789", "an ID is used as it is")
@@ -135,11 +160,13 @@ import Testing
     @Test func slackRefusalsArePermanent() async throws {
         let services = try DeliveryServices.require()
         let api = services.http.appendingPathComponent("slack/api")
-        await #expect { try await SlackChannel(token: "xoxb-wrong", channel: "C1", apiBase: api, transport: transport).send(delivery()) }
-            throws: { ($0 as? DeliveryFailure).map { $0.permanent && $0.message.contains("invalid_auth") } == true }
-        await #expect { try await SlackChannel(token: "xoxb-test", channel: "C_MISSING", apiBase: api, transport: transport)
-            .send(delivery(png: Data([1, 2, 3]))) }
-            throws: { ($0 as? DeliveryFailure).map { $0.permanent && $0.message.contains("channel_not_found") } == true }
+        await #expect { try await SlackChannel(token: "xoxb-wrong", channel: "C1", apiBase: api, transport: transport).send(delivery()) } throws: {
+            ($0 as? DeliveryFailure).map { $0.permanent && $0.message.contains("invalid_auth") } == true
+        }
+        await #expect {
+            try await SlackChannel(token: "xoxb-test", channel: "C_MISSING", apiBase: api, transport: transport)
+                .send(delivery(png: Data([1, 2, 3])))
+        } throws: { ($0 as? DeliveryFailure).map { $0.permanent && $0.message.contains("channel_not_found") } == true }
     }
 
     @Test func slackWebhookPagerDutyAndTeamsPostTheirFormats() async throws {
@@ -149,7 +176,8 @@ import Testing
         try await PagerDutyChannel(url: services.http.appendingPathComponent("pd/\(token)"), routingKey: "R", transport: transport).send(delivery())
         try await TeamsChannel(url: services.http.appendingPathComponent("teams/\(token)"), transport: transport).send(delivery())
         let requests = try await services.requests(containing: token)
-        let byPath = Dictionary(uniqueKeysWithValues: requests.map { (($0["path"] as? String ?? "").split(separator: "/").first.map(String.init) ?? "", $0.body) })
+        let byPath = Dictionary(
+            uniqueKeysWithValues: requests.map { (($0["path"] as? String ?? "").split(separator: "/").first.map(String.init) ?? "", $0.body) })
         #expect(String(decoding: byPath["slackhook"] ?? Data(), as: UTF8.self) == #"{"text":"body"}"#)
         #expect(String(decoding: byPath["pd"] ?? Data(), as: UTF8.self) == WebhookPayload.pagerDuty(delivery(), routingKey: "R"))
         #expect(String(decoding: byPath["teams"] ?? Data(), as: UTF8.self) == WebhookPayload.teams(delivery()))

@@ -6,22 +6,33 @@ import Testing
 /// Email through libcurl to a real SMTP server (aiosmtpd) that requires STARTTLS and a login.
 @Suite struct SMTPChannelTests {
     func settings(_ services: DeliveryServices, to: String, password: String = "secret", port: Int? = nil) -> SMTPChannel.Settings {
-        SMTPChannel.Settings(host: "127.0.0.1", port: port ?? services.smtpPort, from: "alerts@example.org", to: [to],
-                             username: "alerts@example.org", password: password, security: "starttls",
-                             caFile: services.certificate, timeout: 10)
+        SMTPChannel.Settings(
+            host: "127.0.0.1", port: port ?? services.smtpPort, from: "alerts@example.org", to: [to],
+            username: "alerts@example.org", password: password, security: "starttls",
+            caFile: services.certificate, timeout: 10)
     }
 
     @Test func anAlertArrivesAsHTMLWithTheChartInline() async throws {
         let services = try DeliveryServices.require()
         let recipient = "oncall-\(DeliveryServices.token())@example.org"
-        let env = ["ANOMSTACK_ALERT_EMAIL_SMTP_HOST": "127.0.0.1", "ANOMSTACK_ALERT_EMAIL_SMTP_PORT": "\(services.smtpPort)",
-                   "ANOMSTACK_ALERT_EMAIL_FROM": "alerts@example.org", "ANOMSTACK_ALERT_EMAIL_TO": recipient,
-                   "ANOMSTACK_ALERT_EMAIL_PASSWORD": "secret", "ANOMSTACK_ALERT_EMAIL_CA_FILE": services.certificate]
+        let env = [
+            "ANOMSTACK_ALERT_EMAIL_SMTP_HOST": "127.0.0.1", "ANOMSTACK_ALERT_EMAIL_SMTP_PORT": "\(services.smtpPort)",
+            "ANOMSTACK_ALERT_EMAIL_FROM": "alerts@example.org", "ANOMSTACK_ALERT_EMAIL_TO": recipient,
+            "ANOMSTACK_ALERT_EMAIL_PASSWORD": "secret", "ANOMSTACK_ALERT_EMAIL_CA_FILE": services.certificate,
+        ]
         let h = try Harness()
         var context = h.context
         context.channels = ChannelSettings.channels(environment: env, transport: URLSessionTransport()).0
-        let b = try batch("metric_batch: shop\ningest_sql: select 1\nalert_methods: email\nalert_smooth_n: 1\ndashboard_url: http://dash.local\nmetric_tags:\n  m: {team: core}\n")
-        try h.store().insert(hourly([10, 11, 12, 50], batch: "shop") + hourly([0.1, 0.1, 0.2, 0.97], batch: "shop").map { var r = $0; r.type = .score; return r })
+        let b = try batch(
+            "metric_batch: shop\ningest_sql: select 1\nalert_methods: email\nalert_smooth_n: 1\ndashboard_url: http://dash.local\nmetric_tags:\n  m: {team: core}\n"
+        )
+        try h.store().insert(
+            hourly([10, 11, 12, 50], batch: "shop")
+                + hourly([0.1, 0.1, 0.2, 0.97], batch: "shop").map {
+                    var r = $0
+                    r.type = .score
+                    return r
+                })
         #expect(try await AlertJob().run(batch: b, context: context).rowsWritten == 1)
         #expect(try h.database.deliveries(batch: "shop").map(\.status) == [.delivered])
 
@@ -61,7 +72,8 @@ import Testing
     @Test func aRefusedRecipientFailsTheDelivery() async throws {
         let services = try DeliveryServices.require()
         await #expect(throws: DeliveryFailure.self) {
-            try await SMTPChannel(settings: settings(services, to: "reject-\(DeliveryServices.token())@example.org")).send(WebhookPayloadTests.delivery())
+            try await SMTPChannel(settings: settings(services, to: "reject-\(DeliveryServices.token())@example.org")).send(
+                WebhookPayloadTests.delivery())
         }
     }
 

@@ -8,12 +8,18 @@ import Testing
 
     @Test func rowsComeBackTypedAndQueriesAreReadOnly() throws {
         let source = try PostgresDataSource(url: try url())
-        let rows = try source.query("""
+        let rows = try source.query(
+            """
             SELECT '2026-01-15 12:00:00'::text AS metric_timestamp, 'orders' AS metric_name, 42::bigint AS metric_value,
                    1.5::double precision AS "Ratio", NULL::text AS note, 7.25::numeric AS price
             """)
-        #expect(rows == [["metric_timestamp": .text("2026-01-15 12:00:00"), "metric_name": .text("orders"), "metric_value": .integer(42),
-                          "ratio": .real(1.5), "note": .null, "price": .real(7.25)]])
+        #expect(
+            rows == [
+                [
+                    "metric_timestamp": .text("2026-01-15 12:00:00"), "metric_name": .text("orders"), "metric_value": .integer(42),
+                    "ratio": .real(1.5), "note": .null, "price": .real(7.25),
+                ]
+            ])
         #expect {
             try source.query("CREATE TABLE should_not_exist (x int)")
         } throws: { "\($0)".contains("read-only transaction") }
@@ -32,9 +38,12 @@ import Testing
             try LocalDataSourceResolver(database: nil, environment: unreachable).dataSource(for: b)
         } throws: { error in
             let text = "\(error)"
-            return text.hasPrefix("test/test.yaml: db: postgres: cannot connect to postgresql://someone:***@127.0.0.1:1/none") && !text.contains("secret")
+            return text.hasPrefix("test/test.yaml: db: postgres: cannot connect to postgresql://someone:***@127.0.0.1:1/none")
+                && !text.contains("secret")
         }
-        #expect(throws: JobError.self) { try LocalDataSourceResolver(database: nil, environment: [:]).dataSource(for: try batch("metric_batch: test\ningest_sql: select 1\n")) }
+        #expect(throws: JobError.self) {
+            try LocalDataSourceResolver(database: nil, environment: [:]).dataSource(for: try batch("metric_batch: test\ningest_sql: select 1\n"))
+        }
         // Redshift goes through the same PostgreSQL client with its own variable.
         let redshift = try batch("metric_batch: test\ningest_sql: select 1\ndb: redshift\n")
         #expect {

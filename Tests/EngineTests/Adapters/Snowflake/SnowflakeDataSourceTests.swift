@@ -7,10 +7,12 @@ import Testing
 /// key-pair JWT, issuer fingerprint included (scripts/services/cloud_server.py).
 @Suite struct SnowflakeDataSourceTests {
     func environment() throws -> [String: String] {
-        ["ANOMSTACK_SNOWFLAKE_ACCOUNT": "testorg-account", "ANOMSTACK_SNOWFLAKE_USER": "engine",
-         "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH": try testService("ENGINE_TEST_CLOUD_KEY", "the Snowflake test"),
-         "ANOMSTACK_SNOWFLAKE_URL": try testService("ENGINE_TEST_CLOUD_URL", "the Snowflake test"),
-         "ANOMSTACK_SNOWFLAKE_WAREHOUSE": "COMPUTE_WH"]
+        [
+            "ANOMSTACK_SNOWFLAKE_ACCOUNT": "testorg-account", "ANOMSTACK_SNOWFLAKE_USER": "engine",
+            "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH": try testService("ENGINE_TEST_CLOUD_KEY", "the Snowflake test"),
+            "ANOMSTACK_SNOWFLAKE_URL": try testService("ENGINE_TEST_CLOUD_URL", "the Snowflake test"),
+            "ANOMSTACK_SNOWFLAKE_WAREHOUSE": "COMPUTE_WH",
+        ]
     }
 
     func source(_ environment: [String: String]) throws -> any DataSource {
@@ -23,8 +25,9 @@ import Testing
         #expect(try await source.query("SELECT * FROM metrics_src ORDER BY metric_timestamp") == BigQueryDataSourceTests.expected)
         #expect(try await source.query("SELECT * FROM metrics_src WHERE 1 = 0").isEmpty)
         let slow = try #require(source as? SnowflakeDataSource)
-        let quick = SnowflakeDataSource(account: slow.account, user: slow.user, endpoint: slow.endpoint, key: slow.key,
-                                        transport: slow.transport, pollInterval: .milliseconds(20))
+        let quick = SnowflakeDataSource(
+            account: slow.account, user: slow.user, endpoint: slow.endpoint, key: slow.key,
+            transport: slow.transport, pollInterval: .milliseconds(20))
         #expect(try await quick.query("/* slow */ SELECT * FROM metrics_src ORDER BY metric_timestamp") == BigQueryDataSourceTests.expected)
     }
 
@@ -55,9 +58,11 @@ import Testing
         let snowflake = try batch("metric_batch: test\ningest_sql: select 1\ndb: snowflake\n")
         func message(_ environment: [String: String]) -> String { resolverError(snowflake, environment) }
         #expect(message([:]).hasSuffix("db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER"))
-        #expect(message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PASSWORD": "p"])
-            .hasSuffix("(Snowflake's SQL API does not take a password)"))
-        #expect(message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY": "nonsense"])
-            .contains("ANOMSTACK_SNOWFLAKE_PRIVATE_KEY: not a PEM private key"))
+        #expect(
+            message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PASSWORD": "p"])
+                .hasSuffix("(Snowflake's SQL API does not take a password)"))
+        #expect(
+            message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY": "nonsense"])
+                .contains("ANOMSTACK_SNOWFLAKE_PRIVATE_KEY: not a PEM private key"))
     }
 }

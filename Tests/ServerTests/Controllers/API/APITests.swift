@@ -53,31 +53,40 @@ import Testing
 
     @Test func feedbackSettingsSchedulesRunsAndMutes() async throws {
         try await withServer { server in
-            let feedback = try await server.request("POST", "/api/v1/feedback", body: """
-                {"batch":"shop","metric":"orders","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
-                """, auth: true)
+            let feedback = try await server.request(
+                "POST", "/api/v1/feedback",
+                body: """
+                    {"batch":"shop","metric":"orders","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
+                    """, auth: true)
             #expect(feedback.status == 200)
             #expect(try server.database.store(table: "metrics").rows(MetricQuery(batch: "shop", types: [.thumbsup])).count == 1)
-            let missing = try await server.request("POST", "/api/v1/feedback", body: """
-                {"batch":"shop","metric":"visits","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
-                """, auth: true)
+            let missing = try await server.request(
+                "POST", "/api/v1/feedback",
+                body: """
+                    {"batch":"shop","metric":"visits","timestamp":"2026-01-15T11:30:00Z","verdict":"up"}
+                    """, auth: true)
             #expect(missing.status == 404)
             #expect(try await server.request("POST", "/api/v1/feedback", body: "not json", auth: true).status == 400)
-            #expect(try await server.request("POST", "/api/v1/feedback", body: "{\"batch\":\"shop\",\"verdict\":\"up\"}", auth: true).json["error"] as? String
+            #expect(
+                try await server.request("POST", "/api/v1/feedback", body: "{\"batch\":\"shop\",\"verdict\":\"up\"}", auth: true).json["error"]
+                    as? String
                     == "missing 'metric'")
             let huge = "{\"pad\":\"" + String(repeating: "x", count: 70_000) + "\"}"
             let tooLarge = try await server.request("POST", "/api/v1/feedback", body: huge, auth: true)
             #expect(tooLarge.status == 413)
 
-            let setting = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":0.85}",
-                                                   auth: true, headers: ["X-Engine-User": "ci-bot"])
+            let setting = try await server.request(
+                "PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":0.85}",
+                auth: true, headers: ["X-Engine-User": "ci-bot"])
             #expect(setting.status == 200)
             #expect((setting.json["overrides"] as? [[String: Any]])?.first?["changed_by"] as? String == "ci-bot")
             #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.85)
-            let badSetting = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":\"high\"}", auth: true)
+            let badSetting = try await server.request(
+                "PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_threshold\",\"value\":\"high\"}", auth: true)
             #expect(badSetting.status == 400)
             #expect((badSetting.json["error"] as? String)?.contains("expected a number") == true)
-            let unknownKey = try await server.request("PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_treshold\",\"value\":1}", auth: true)
+            let unknownKey = try await server.request(
+                "PUT", "/api/v1/batches/shop/settings", body: "{\"key\":\"alert_treshold\",\"value\":1}", auth: true)
             #expect(unknownKey.status == 400)
 
             let started = try await server.request("PUT", "/api/v1/batches/empty/schedules/train", body: "{\"running\":true}", auth: true)
