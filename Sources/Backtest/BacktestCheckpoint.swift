@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// What one backtest run has finished, kept beside its output (`<prefix>checkpoint.json`) so that
 /// a run stopped half way and started again with `--resume` reads back the series it completed
@@ -10,14 +11,13 @@ import Foundation
 /// Each finished series is written as its results file first and entered in the checkpoint
 /// second (both atomically), so a stop between the two leaves a file the checkpoint does not
 /// vouch for, which is computed again and overwritten: nothing is kept twice or half written.
-public final class BacktestCheckpoint: @unchecked Sendable {
+public final class BacktestCheckpoint: Sendable {
     public let output: BacktestOutput
     /// Where the run's files go under the output folder: "" or `runs/<n>/`.
     public let prefix: String
     /// The fingerprint of what the run computes with (see `settingsFingerprint`).
     public let settings: String
-    private let lock = NSLock()
-    private var manifest: Manifest
+    private let manifest: Mutex<Manifest>
 
     struct Manifest: Codable {
         var settings: String
@@ -38,18 +38,19 @@ public final class BacktestCheckpoint: @unchecked Sendable {
         self.output = output
         self.prefix = prefix
         self.settings = settings
-        manifest = Manifest(settings: settings, series: [:])
         let url = output.folder.appendingPathComponent(prefix + Self.fileName)
         if resume, let data = try? Data(contentsOf: url), let earlier = try? JSONDecoder().decode(Manifest.self, from: data),
             earlier.settings == settings
         {
-            manifest = earlier
+            manifest = Mutex(earlier)
+        } else {
+            manifest = Mutex(Manifest(settings: settings, series: [:]))
         }
     }
 
     /// The outcome of `series` as an earlier run left it, or nil if it must be computed.
     public func finished(_ series: NABSeries) -> Backtester.SeriesOutcome? {
-        guard let entry = lock.withLock({ manifest.series[series.path] }), entry.data == Self.dataFingerprint(series),
+        guard let entry = manifest.withLock({ $0.series[series.path] }), entry.data == Self.dataFingerprint(series),
             let table = try? CSVTable.read(output.folder.appendingPathComponent(prefix + series.path)),
             (try? table.times("timestamp")) == series.timestamps,
             let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
@@ -64,13 +65,15 @@ public final class BacktestCheckpoint: @unchecked Sendable {
     /// Writes a finished series' results file, then enters it in the checkpoint.
     public func record(_ outcome: Backtester.SeriesOutcome) throws {
         try output.writeSeries(outcome, under: prefix)
-        let text: Data = try lock.withLock {
+        // Written under the lock: series finish on several tasks, and an older manifest must never
+        // be written after a newer one.
+        try manifest.withLock { manifest in
             manifest.series[outcome.series.path] = Entry(data: Self.dataFingerprint(outcome.series), retrainings: outcome.retrainings)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            return try encoder.encode(manifest)
+            let text = try encoder.encode(manifest)
+            try output.write(String(decoding: text, as: UTF8.self) + "\n", to: prefix + Self.fileName)
         }
-        try output.write(String(decoding: text, as: UTF8.self) + "\n", to: prefix + Self.fileName)
     }
 
     /// What a run's results depend on besides its data: the engine version, the settings file's

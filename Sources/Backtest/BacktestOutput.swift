@@ -4,7 +4,7 @@ import Foundation
 /// Writes a backtest's files: per series `<category>/<file>.csv` in NAB's results layout
 /// (`timestamp,value,anomaly_score,label,alert,change,tholdalert`, one row per input row, same order),
 /// `summary.json`, and for sweeps `leaderboard.csv` and `report.html`.
-public struct BacktestOutput {
+public struct BacktestOutput: Sendable {
     public let folder: URL
 
     public init(folder: URL) {

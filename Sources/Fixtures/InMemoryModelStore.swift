@@ -1,21 +1,21 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// A model store in a dictionary, for tests, replay and benchmarks.
-public final class InMemoryModelStore: ModelStore, @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [String: Data] = [:]
+public final class InMemoryModelStore: ModelStore {
+    private let items = Mutex<[String: Data]>([:])
 
     public init() {}
 
     public func save(_ data: Data, key: String) throws {
-        lock.withLock { items[key] = data }
+        items.withLock { $0[key] = data }
     }
 
     public func load(key: String) throws -> Data? {
-        lock.withLock { items[key] }
+        items.withLock { $0[key] }
     }
 
     /// Every stored key, sorted.
-    public var keys: [String] { lock.withLock { items.keys.sorted() } }
+    public var keys: [String] { items.withLock { $0.keys.sorted() } }
 }

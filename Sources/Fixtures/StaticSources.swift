@@ -1,29 +1,33 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// A data source that answers every query with the same rows and remembers the SQL it was sent.
-public final class StaticDataSource: DataSource, DataSourceResolver, @unchecked Sendable {
-    private let lock = NSLock()
-    private var rowsToReturn: [SourceRow]
-    private var sent: [String] = []
+public final class StaticDataSource: DataSource, DataSourceResolver {
+    private struct State {
+        var rows: [SourceRow]
+        var sent: [String] = []
+    }
+
+    private let state: Mutex<State>
 
     public init(rows: [SourceRow]) {
-        rowsToReturn = rows
+        state = Mutex(State(rows: rows))
     }
 
     public func query(_ sql: String) throws -> [SourceRow] {
-        lock.withLock {
-            sent.append(sql)
-            return rowsToReturn
+        state.withLock { state in
+            state.sent.append(sql)
+            return state.rows
         }
     }
 
     public func dataSource(for batch: BatchConfig) throws -> any DataSource { self }
 
-    public var queries: [String] { lock.withLock { sent } }
+    public var queries: [String] { state.withLock { $0.sent } }
 
     /// Replaces the rows later queries return.
-    public func setRows(_ rows: [SourceRow]) { lock.withLock { rowsToReturn = rows } }
+    public func setRows(_ rows: [SourceRow]) { state.withLock { $0.rows = rows } }
 }
 
 /// An ingest-function runner that returns canned JSON instead of starting Python.

@@ -1,14 +1,14 @@
 import Foundation
+import Synchronization
 
 /// Sends each model to the store of its batch's `model_path`: keys start with the batch's
 /// folder (`<batch>/...`), which picks the route. Routes can be added while the engine runs
 /// (`register`), for batches that a config reload brings in.
-public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
+public final class BatchRoutedModelStore: ModelStore {
     private let base: URL
     private let environment: [String: String]
-    private let lock = NSLock()
-    private var byPath: [String: any ModelStore] = [:]
-    private var routes: [String: any ModelStore] = [:]
+    /// The store of each distinct `model_path`, and the store of each batch's folder.
+    private let table = Mutex<(byPath: [String: any ModelStore], routes: [String: any ModelStore])>(([:], [:]))
 
     /// Builds one store per distinct `model_path`: `local://` relative to `base`; `s3://`, `gs://`
     /// and `az://` with the credentials and endpoints in `environment`.
@@ -20,11 +20,11 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
 
     /// Adds or updates the routes of `batches`.
     public func register(_ batches: [BatchConfig]) throws {
-        try lock.withLock {
+        try table.withLock { table in
             for batch in batches {
-                let store = try byPath[batch.modelPath] ?? makeStore(batch.modelPath)
-                byPath[batch.modelPath] = store
-                routes[TrainedModel.safe(batch.name)] = store
+                let store = try table.byPath[batch.modelPath] ?? makeStore(batch.modelPath)
+                table.byPath[batch.modelPath] = store
+                table.routes[TrainedModel.safe(batch.name)] = store
             }
         }
     }
@@ -48,7 +48,7 @@ public final class BatchRoutedModelStore: ModelStore, @unchecked Sendable {
 
     private func store(for key: String) throws -> any ModelStore {
         let folder = key.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        guard let store = lock.withLock({ routes[folder] }) else { throw JobError("no model store for '\(key)'") }
+        guard let store = table.withLock({ $0.routes[folder] }) else { throw JobError("no model store for '\(key)'") }
         return store
     }
 

@@ -1,10 +1,11 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// The data source a replay's ingest job reads: each query returns the scenario points that
 /// have arrived by the simulated `now` and were not delivered before, so late, duplicated and
 /// out-of-order arrival reach the engine exactly as the scenario describes.
-final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Sendable {
+final class ScenarioDataSource: DataSource, DataSourceResolver {
     struct Delivery {
         var arrival: Date
         var metric: String
@@ -14,14 +15,13 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
         var reorder: Bool
     }
 
-    private let lock = NSLock()
     private let deliveries: [Delivery]
-    private var cursor = 0
+    /// How far delivery has got: the next delivery to hand out, and the ingests landed so far.
+    private let progress = Mutex<(cursor: Int, landed: Int)>((0, 0))
     private let clock: any EngineClock
     private let seed: UInt64
     private let shuffleEverything: Bool
     private let landing: (any ArrivalLanding)?
-    private var landed = 0
 
     init(
         series: [SeriesSpec], interval: TimeInterval, clock: any EngineClock, seed: UInt64, shuffleEverything: Bool,
@@ -61,9 +61,9 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     func query(_ sql: String) async throws -> [SourceRow] {
         let rows = arrived()
         guard let landing else { return rows }
-        let delivery = lock.withLock {
-            landed += 1
-            return landed
+        let delivery = progress.withLock { progress in
+            progress.landed += 1
+            return progress.landed
         }
         return try await landing.land(rows, delivery: delivery)
     }
@@ -71,11 +71,11 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
     /// The rows that have arrived by the clock's `now` since the last query, in arrival order.
     private func arrived() -> [SourceRow] {
         let now = clock.now
-        let due: [Delivery] = lock.withLock {
+        let due: [Delivery] = progress.withLock { progress in
             var taken: [Delivery] = []
-            while cursor < deliveries.count && deliveries[cursor].arrival <= now {
-                taken.append(deliveries[cursor])
-                cursor += 1
+            while progress.cursor < deliveries.count && deliveries[progress.cursor].arrival <= now {
+                taken.append(deliveries[progress.cursor])
+                progress.cursor += 1
             }
             return taken
         }
@@ -91,14 +91,13 @@ final class ScenarioDataSource: DataSource, DataSourceResolver, @unchecked Senda
 }
 
 /// Injected failures: the next run of each listed job fails.
-final class FaultPlan: JobGate, @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: [JobKind] = []
+final class FaultPlan: JobGate {
+    private let pending = Mutex<[JobKind]>([])
 
-    func failNext(_ job: JobKind) { lock.withLock { pending.append(job) } }
+    func failNext(_ job: JobKind) { pending.withLock { $0.append(job) } }
 
     func admit(_ job: JobKind, batch: String) throws {
-        let fail: Bool = lock.withLock {
+        let fail: Bool = pending.withLock { pending in
             guard let index = pending.firstIndex(of: job) else { return false }
             pending.remove(at: index)
             return true

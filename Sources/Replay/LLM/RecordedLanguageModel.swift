@@ -1,15 +1,15 @@
 import Engine
 import Foundation
+import Synchronization
 
 /// The language model of replay: answers come from recordings in the scenario folder
 /// (`llm/<request fingerprint>.json`), so a scenario replays the same on every machine without
 /// a network. A request with no recording is an error, unless a live model is given (recording
 /// mode), which is then asked and its answer written for review.
-public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
+public final class RecordedLanguageModel: LanguageModel {
     public let folder: URL
     let live: (any LanguageModel)?
-    private let lock = NSLock()
-    private var recorded: [String] = []
+    private let recorded = Mutex<[String]>([])
 
     public init(folder: URL, live: (any LanguageModel)?) {
         self.folder = folder
@@ -17,7 +17,7 @@ public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
     }
 
     /// The recordings this instance wrote, as file names.
-    public var written: [String] { lock.withLock { recorded.sorted() } }
+    public var written: [String] { recorded.withLock { $0.sorted() } }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
         let name = "\(request.fingerprint).json"
@@ -47,7 +47,7 @@ public final class RecordedLanguageModel: LanguageModel, @unchecked Sendable {
         ])
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try AtomicFile.write(Data((record.text + "\n").utf8), to: file)
-        lock.withLock { recorded.append(name) }
+        recorded.withLock { $0.append(name) }
         return response
     }
 }

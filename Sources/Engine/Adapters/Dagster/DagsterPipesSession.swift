@@ -1,10 +1,14 @@
 import Foundation
+import Synchronization
 
 /// The engine's side of a Dagster Pipes session (protocol 0.1), when Dagster launched it: the
 /// context read from `DAGSTER_PIPES_CONTEXT` (a file path, or the data itself), and messages
 /// written as JSON lines where `DAGSTER_PIPES_MESSAGES` says (a file, or stdout/stderr):
 /// `opened`, `log`, `report_asset_materialization`, `report_asset_check` and `closed`.
 public final class DagsterPipesSession: @unchecked Sendable {
+    // Unchecked: `extras` holds the context's free-form JSON values (`Any`) and `write` a closure
+    // over a file handle; both are set once in `init` and only read after, and `closed` is atomic.
+
     /// A metadata value with its Pipes type (`int`, `float`, `text`, `bool`, `timestamp`, `json`).
     public struct Metadata: Sendable {
         public var type: String
@@ -24,8 +28,7 @@ public final class DagsterPipesSession: @unchecked Sendable {
     public let jobName: String?
     public let extras: [String: Any]
     private let write: (String) throws -> Void
-    private let lock = NSLock()
-    private var closed = false
+    private let closed = Atomic(false)
 
     /// The session of this process, or nil when Dagster did not launch it (no `DAGSTER_PIPES_CONTEXT`).
     public static func open(environment: [String: String]) throws -> DagsterPipesSession? {
@@ -103,11 +106,7 @@ public final class DagsterPipesSession: @unchecked Sendable {
     /// Ends the session; `error` is reported as the process's exception.
     public func close(error: String? = nil) throws {
         guard
-            !lock.withLock({
-                let was = closed
-                closed = true
-                return was
-            })
+            !closed.exchange(true, ordering: .relaxed)
         else { return }
         var params: [String: CanonicalJSON] = [:]
         if let error {
@@ -120,7 +119,7 @@ public final class DagsterPipesSession: @unchecked Sendable {
     }
 
     private func send(_ method: String, _ params: [String: CanonicalJSON]) throws {
-        guard !lock.withLock({ closed }) else { throw JobError("the Dagster Pipes session is closed") }
+        guard !closed.load(ordering: .relaxed) else { throw JobError("the Dagster Pipes session is closed") }
         try write(Self.message(method, params))
     }
 

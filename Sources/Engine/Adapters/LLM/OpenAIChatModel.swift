@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// A language model behind an OpenAI-compatible chat-completions endpoint: OpenAI, OpenRouter,
 /// or a local server (Ollama, llama.cpp's server, vLLM) by base URL. Requests ask for
@@ -8,7 +9,7 @@ import Logging
 /// it, and not asked with it again. Rate limits and overload (429, 503) are retried after the
 /// `Retry-After` they give (at most 30 s, twice). Known secrets are blanked out of every prompt
 /// before it leaves, and prompts and answers are logged at debug level only.
-public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
+public final class OpenAIChatModel: LanguageModel {
     public let baseURL: URL
     let apiKey: String?
     let defaultModel: String
@@ -16,8 +17,7 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
     let logger: Logger
     let secrets: [String]
     let pause: @Sendable (TimeInterval) async throws -> Void
-    private let lock = NSLock()
-    private var schemaRefused = false
+    private let schemaRefused = Atomic(false)
 
     public init(
         baseURL: URL, apiKey: String?, defaultModel: String, transport: any HTTPTransport, logger: Logger, secrets: [String] = [],
@@ -50,7 +50,7 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
-        var useSchema = request.schema != nil && !lock.withLock({ schemaRefused })
+        var useSchema = request.schema != nil && !schemaRefused.load(ordering: .relaxed)
         var retries = 0
         while true {
             let response = try await transport.send(try httpRequest(request, withSchema: useSchema))
@@ -60,7 +60,7 @@ public final class OpenAIChatModel: LanguageModel, @unchecked Sendable {
                 return try Self.answer(response.body, purpose: request.purpose, logger: logger)
             case 400 where useSchema && (text.contains("response_format") || text.contains("json_schema")):
                 logger.notice("the LLM endpoint does not take structured output; asking for JSON in the prompt only")
-                lock.withLock { schemaRefused = true }
+                schemaRefused.store(true, ordering: .relaxed)
                 useSchema = false
             case 429 where retries < 2, 503 where retries < 2:
                 retries += 1

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Slack through a bot token: the chart is uploaded with the message (files.getUploadURLExternal,
 /// the upload, files.completeUploadExternal with the text as its comment); without a chart,
@@ -100,12 +101,11 @@ public struct SlackChannel: NotificationChannel {
 }
 
 /// Channel names already looked up, shared by the copies of one channel value.
-final class ChannelIDs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var ids: [String: String] = [:]
+final class ChannelIDs: Sendable {
+    private let ids = Mutex<[String: String]>([:])
 
-    func id(for name: String) -> String? { lock.withLock { ids[name] } }
-    func remember(_ name: String, _ id: String) { lock.withLock { ids[name] = id } }
+    func id(for name: String) -> String? { ids.withLock { $0[name] } }
+    func remember(_ name: String, _ id: String) { ids.withLock { $0[name] = id } }
 }
 
 /// Slack through an incoming-webhook URL: the text only (webhooks cannot carry files).

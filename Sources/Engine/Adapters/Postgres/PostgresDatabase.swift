@@ -1,14 +1,15 @@
 import Foundation
+import Synchronization
 
 /// PostgreSQL as the engine's store (`--db postgresql://…` or `ENGINE_DB`): the metrics
 /// table(s) and `job_runs`, the delivery log, mutes and run-time overrides, in the same shape as
 /// the embedded SQLite store, so several engine processes can share one. Timestamps are the same
 /// sortable UTC text; a delivery is claimed with a conditional UPDATE, so two processes never
 /// send it twice. Each call's writes are one transaction.
-public final class PostgresDatabase: MetricStores, @unchecked Sendable {
+public final class PostgresDatabase: MetricStores {
     let connection: PostgresConnection
-    private let lock = NSLock()
-    private var ready: Set<String> = []
+    /// The metrics tables this process has made sure exist.
+    private let ready = Mutex<Set<String>>([])
 
     public init(url: String) throws {
         connection = try PostgresConnection(url: url)
@@ -19,7 +20,7 @@ public final class PostgresDatabase: MetricStores, @unchecked Sendable {
 
     public func store(table: String) throws -> any MetricStore {
         guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
-        let known = lock.withLock { ready.contains(table) }
+        let known = ready.withLock { $0.contains(table) }
         if !known {
             try connection.transaction {
                 try connection.query(PostgresSchema.advisoryLock)
@@ -35,7 +36,7 @@ public final class PostgresDatabase: MetricStores, @unchecked Sendable {
                     CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value)
                     """)
             }
-            lock.withLock { _ = ready.insert(table) }
+            ready.withLock { _ = $0.insert(table) }
         }
         return PostgresMetricStore(connection: connection, table: table)
     }
