@@ -60,10 +60,12 @@ struct Harness {
     }
 }
 
-/// Hourly points ending at `end`, for a batch and metric.
-func hourly(_ values: [Double], batch: String = "test", name: String = "m", end: Date = referenceTime) -> [MetricRow] {
+/// Hourly rows of `type` ending at `end`, for a batch and metric.
+func hourly(
+    _ values: [Double], batch: String = "test", name: String = "m", type: MetricType = .metric, end: Date = referenceTime
+) -> [MetricRow] {
     values.enumerated().map { i, v in
-        MetricRow(timestamp: end.addingTimeInterval(Double(i - values.count + 1) * 3600), batch: batch, name: name, type: .metric, value: v)
+        MetricRow(timestamp: end.addingTimeInterval(Double(i - values.count + 1) * 3600), batch: batch, name: name, type: type, value: v)
     }
 }
 

@@ -65,21 +65,13 @@ import Testing
         let scores = [0.1, 0.2, 0.9, 0.5, 0.4]
         try h.store().insert(
             hourly([1, 2, 3, 4, 5])
-                + hourly(scores).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly(scores, type: .score))
         #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 1)
         #expect(try h.all("test", .alert).map(\.timestamp) == [referenceTime.addingTimeInterval(-2 * 3600)])
         h.clock.advance(by: 3600)
         try h.store().insert(
             hourly([6], end: referenceTime.addingTimeInterval(3600))
-                + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1], type: .score, end: referenceTime.addingTimeInterval(3600)))
         #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
     }
 
@@ -90,11 +82,7 @@ import Testing
         let excluded = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_exclude_metrics: [m]\n")
         try h.store().insert(
             hourly([1, 2, 3])
-                + hourly([0.1, 0.95, 0.2]).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1, 0.95, 0.2], type: .score))
         #expect(await JobRunner(context: h.context).run(.alert, batch: excluded).rowsWritten == 0)
         for minute in 1...150 {
             let at = referenceTime.addingTimeInterval(Double(minute) * 20)
@@ -105,11 +93,7 @@ import Testing
         let included = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: slack\n")
         try h.store().insert(
             hourly([4], end: referenceTime.addingTimeInterval(3600))
-                + hourly([0.1], end: referenceTime.addingTimeInterval(3600)).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1], type: .score, end: referenceTime.addingTimeInterval(3600)))
         #expect(await JobRunner(context: h.context).run(.alert, batch: included).rowsWritten == 0)
         #expect(try h.all("test", .alert).isEmpty)
     }
@@ -123,11 +107,7 @@ import Testing
         let scores = [0.1, 0.2, 0.9, 0.95, 0.99]
         try h.store().insert(
             hourly([1, 2, 3, 4, 5])
-                + hourly(scores).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly(scores, type: .score))
         let first = try await AlertJob().run(batch: b, context: h.context)
         #expect(first.rowsWritten == 1)
         let alert = try h.all("test", .alert)
@@ -149,11 +129,7 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_exclude_metrics: [m]\n")
         try h.store().insert(
-            hourly([0.9, 0.9, 0.9]).map {
-                var r = $0
-                r.type = .score
-                return r
-            })
+            hourly([0.9, 0.9, 0.9], type: .score))
         #expect(try await AlertJob().run(batch: b, context: h.context).rowsWritten == 0)
     }
 }

@@ -9,11 +9,7 @@ import Testing
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n" + extra)
         try h.store().insert(
             hourly([1, 2, 3])
-                + hourly([0.1, 0.1, 0.95]).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1, 0.1, 0.95], type: .score))
         return (h, b)
     }
 
@@ -99,11 +95,7 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
         try h.store().insert(
-            hourly([0.99]).map {
-                var r = $0
-                r.type = .score
-                return r
-            })
+            hourly([0.99], type: .score))
         h.channel.failNext(DeliveryFailure("down"))
         _ = try await AlertJob().run(batch: b, context: h.context)
         #expect(h.channel.delivered.isEmpty)

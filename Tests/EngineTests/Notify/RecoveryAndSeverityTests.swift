@@ -18,11 +18,7 @@ import Testing
             "metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\nalert_recovery_n: 2\nalert_critical_threshold: 0.9\n"
         )
         func score(_ values: [Double], end: Date) -> [MetricRow] {
-            hourly(values, end: end).map {
-                var r = $0
-                r.type = .score
-                return r
-            }
+            hourly(values, type: .score, end: end)
         }
         try h.store().insert(score([0.1, 0.85], end: referenceTime))
         _ = try await AlertJob().run(batch: b, context: h.context)

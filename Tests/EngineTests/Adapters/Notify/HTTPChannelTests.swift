@@ -72,11 +72,7 @@ import Testing
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
         try h.store().insert(
             hourly([1, 2, 9])
-                + hourly([0.1, 0.1, 0.99]).map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1, 0.1, 0.99], type: .score))
         #expect(try await AlertJob().run(batch: b, context: context).rowsWritten == 1)
         for _ in 0..<4 {
             h.clock.advance(by: 120)
@@ -99,11 +95,7 @@ import Testing
         ])
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\n")
         try h.store().insert(
-            hourly([0.99]).map {
-                var r = $0
-                r.type = .score
-                return r
-            })
+            hourly([0.99], type: .score))
         let run = await JobRunner(context: context).run(.alert, batch: b)
         #expect(run.status == .success && run.rowsWritten == 1)
         let log = try h.database.deliveries(batch: "test")

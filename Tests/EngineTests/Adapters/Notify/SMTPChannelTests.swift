@@ -28,11 +28,7 @@ import Testing
         )
         try h.store().insert(
             hourly([10, 11, 12, 50], batch: "shop")
-                + hourly([0.1, 0.1, 0.2, 0.97], batch: "shop").map {
-                    var r = $0
-                    r.type = .score
-                    return r
-                })
+                + hourly([0.1, 0.1, 0.2, 0.97], batch: "shop", type: .score))
         #expect(try await AlertJob().run(batch: b, context: context).rowsWritten == 1)
         #expect(try h.database.deliveries(batch: "shop").map(\.status) == [.delivered])
 
