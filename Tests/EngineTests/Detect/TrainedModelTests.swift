@@ -81,3 +81,17 @@ import Testing
         #expect(TrainedModel.storeKey(batch: "b", metric: "../x y", tag: "t") == "b/%2E.%2Fx%20y_t.json")
     }
 }
+
+/// Model files written by the engine before detectors sat behind the `Detector` protocol
+/// (commit ed17abf, `engine run ingest train` on the example batches) read, and write back byte
+/// for byte: the file layout did not change.
+@Suite struct EarlierModelFileTests {
+    @Test(arguments: ["synthetic_anomalous_novelty", "synthetic_anomalous_pca"])
+    func aFileFromTheEarlierEngineReadsAndWritesBackUnchanged(_ name: String) throws {
+        let url = Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources/models")!
+        let data = try Data(contentsOf: url)
+        let model = try TrainedModel.decode(data, key: name)
+        #expect(type(of: model.detector).fileKey == String(name.split(separator: "_").last!))
+        #expect(try model.encoded() == data)
+    }
+}
