@@ -46,7 +46,10 @@ public struct AlertJob: BatchJob {
         var alerted = alerted
         var decisions: [Decision] = []
         let last = scores.count - 1
-        for i in max(0, scores.count - max(recentN, 0), min(firstUnjudged, last))...last where !alerted.contains(i) {
+        // `alert_recent_n: 0` judges no point at all, so the range can be empty.
+        let first = max(0, scores.count - max(recentN, 0), min(firstUnjudged, last))
+        guard first <= last else { return [] }
+        for i in first...last where !alerted.contains(i) {
             let smoothed = ScoreSmoothing.smoothed(scores, at: i, window: smoothN)
             let forced = always && i == last
             let snoozed = snoozeN > 0 && (max(0, i - snoozeN)..<i).contains { alerted.contains($0) }

@@ -14,6 +14,13 @@ import Testing
         ).map(\.index)
     }
 
+    /// Found by the settings fuzzer: `alert_recent_n: 0` made an empty range of points to judge,
+    /// which trapped the alert job.
+    @Test func noRecentPointsJudgesNothing() {
+        #expect(AlertJob.decide(scores: [0.1, 0.99], alerted: [], threshold: 0.5, recentN: 0, smoothN: 1, snoozeN: 0, always: true).isEmpty)
+        #expect(AlertJob.decide(scores: [0.1, 0.99], alerted: [], threshold: 0.5, recentN: 1, smoothN: 1, snoozeN: 0, always: false).count == 1)
+    }
+
     @Test func smoothingLooksAtOlderPointsNotNewerOnes() {
         // Anomstack smooths over the following points; a spike at the end would then be judged by itself.
         #expect(decide([0.1, 0.1, 1.0]) == [])
