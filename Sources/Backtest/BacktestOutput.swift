@@ -90,6 +90,12 @@ public struct BacktestOutput: Sendable {
                 rank: { $0.nabScore(profile) })
         }
 
+        static func outOfFold(_ profile: String) -> Column {
+            Column(
+                profile == "standard" ? "oof_nab_standard" : "oof_nab_\(profile)", { $0.outOfFold[profile].map { Fixed.format($0, 2) } ?? "" },
+                rank: { $0.outOfFold[profile] ?? -.infinity })
+        }
+
         static func delay(_ name: String, _ value: @escaping @Sendable (BacktestMetrics) -> Double?) -> Column {
             Column(name, { r in value(r.total).map { Fixed.format($0 / 60, 1) } ?? "" }, rank: { r in -(value(r.total) ?? .infinity) })
         }
@@ -99,6 +105,8 @@ public struct BacktestOutput: Sendable {
     static let columns: [Column] = [
         Column("settings", { $0.overrides.isEmpty ? "(defaults)" : $0.overrides.joined(separator: " ") }),
         .nab("standard"), .nab("reward_low_FP_rate"), .nab("reward_low_FN_rate"),
+        .outOfFold("standard"), .outOfFold("reward_low_FP_rate"), .outOfFold("reward_low_FN_rate"),
+        Column("lead_survives", { $0.leadSurvives.map { $0 ? "yes" : "no" } ?? "" }),
         .total("f1", decimals: 4) { $0.f1 }, .total("precision", decimals: 4) { $0.precision }, .total("recall", decimals: 4) { $0.recall },
         .total("windows_detected") { Double($0.windowsDetected) }, .total("windows", larger: nil) { Double($0.windows) },
         .total("false_alerts", larger: false) { Double($0.falseAlerts) },
@@ -118,6 +126,11 @@ public struct BacktestOutput: Sendable {
 
     /// The leaderboard columns a run can be ranked by (`--rank-by`), each with its better end.
     public static let rankable = columns.filter { $0.rank != nil }.map(\.name)
+
+    /// The in-sample column an out-of-fold one mirrors (`oof_nab_standard` → `nab_standard`); nil for others.
+    public static func inSample(of column: String) -> String? {
+        column.hasPrefix("oof_") ? String(column.dropFirst(4)) : nil
+    }
 
     /// The results, best first by `metric` (one of `rankable`; `nab_standard` otherwise), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {

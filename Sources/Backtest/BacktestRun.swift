@@ -28,6 +28,11 @@ public struct BacktestRun: Sendable {
         public var seconds: Double
         /// The alert threshold the run used (for charts of its scores).
         public var alertThreshold: Double
+        /// With cross-validation: the pooled out-of-fold NAB score per profile name.
+        public var outOfFold: [String: Double] = [:]
+        /// With cross-validation: whether the run still beats, out of fold, every run it beats in
+        /// sample (on the ranking's NAB profile); nil without.
+        public var leadSurvives: Bool?
 
         public func nabScore(_ profile: String) -> Double {
             nab.first { $0.profile == profile }?.normalizedScore ?? 0

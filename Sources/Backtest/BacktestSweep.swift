@@ -21,10 +21,12 @@ public struct BacktestSweep: Sendable {
     public var seed: UInt64
     /// Read back the series an interrupted run with the same settings finished.
     public var resume: Bool
+    /// Score every run out of fold too, and choose among them by it (nil: in sample only).
+    public var crossValidate: FoldScheme?
 
     public init(
         metricsConfig: URL?, overrides: [String], sweep: [String], retrainEvery: Int?, profiles: [NABProfile], jobs: Int,
-        rankBy: String, seed: UInt64, resume: Bool
+        rankBy: String, seed: UInt64, resume: Bool, crossValidate: FoldScheme? = nil
     ) {
         self.metricsConfig = metricsConfig
         self.overrides = overrides
@@ -35,6 +37,7 @@ public struct BacktestSweep: Sendable {
         self.rankBy = rankBy
         self.seed = seed
         self.resume = resume
+        self.crossValidate = crossValidate
     }
 
     /// Runs every combination over `corpus` and writes the results under `output`; returns the
@@ -43,6 +46,10 @@ public struct BacktestSweep: Sendable {
     public func run(_ corpus: [NABSeries], output: BacktestOutput, report: @escaping @Sendable (String) -> Void) async throws -> [BacktestRun.Result]
     {
         let points = try SweepGrid(sweep).points
+        let crossValidation = try crossValidate.map { try CrossValidation(scheme: $0, corpus: corpus) }
+        if BacktestOutput.inSample(of: rankBy) != nil && crossValidation == nil {
+            throw BacktestError("--rank-by \(rankBy): out-of-fold scores need --cross-validate")
+        }
         let configText = try metricsConfig.map { url in
             do { return try String(contentsOf: url, encoding: .utf8) } catch {
                 throw BacktestError("\(url.path): cannot read: \(error.localizedDescription)")
@@ -74,24 +81,42 @@ public struct BacktestSweep: Sendable {
             Self.summaryLines(result, batch: batch).forEach(report)
             results.append(result)
         }
+        var summaryFields: [String: CanonicalJSON] = [:]
+        if let crossValidation {
+            let scores = crossValidation.evaluate(results, corpus: corpus, profiles: profiles)
+            results = scores.annotate(results, profile: Self.profile(rankedBy: rankBy, among: profiles))
+            scores.lines(results).forEach(report)
+            summaryFields["cross_validation"] = scores.json(results)
+        }
         let ranked = BacktestOutput.ranked(results, by: rankBy)
         let board = BacktestOutput.leaderboard(ranked)
         try output.writeLeaderboard(board)
         let best = ranked[0]
         try output.writeReport(leaderboard: board, best: best, threshold: best.alertThreshold)
-        let summary: CanonicalJSON =
-            results.count == 1
-            ? BacktestOutput.summary(results[0])
-            : .object([
-                "rank_by": .string(rankBy), "best": .array(best.overrides.map(CanonicalJSON.string)),
-                "runs": .array(results.map(BacktestOutput.summary)),
-            ])
-        try output.write(summary.text + "\n", to: "summary.json")
+        if results.count == 1, case .object(let fields) = BacktestOutput.summary(results[0]) {
+            summaryFields.merge(fields) { own, _ in own }
+        } else {
+            summaryFields["rank_by"] = .string(rankBy)
+            summaryFields["best"] = .array(best.overrides.map(CanonicalJSON.string))
+            summaryFields["runs"] = .array(results.map(BacktestOutput.summary))
+        }
+        try output.write(CanonicalJSON.object(summaryFields).text + "\n", to: "summary.json")
         if results.count > 1 {
             report("leaderboard (by \(rankBy)):")
-            for row in board.prefix(10) { report("  \(row[0]). \(row[1]): NAB \(row[2]) / \(row[3]) / \(row[4]), F1 \(row[5])") }
+            for (row, run) in zip(board.prefix(10), ranked) {
+                let outOfFold = run.outOfFold["standard"].map { ", out of fold \(Fixed.format($0, 2))\(run.leadSurvives == false ? " (in-sample lead lost)" : "")" }
+                report("  \(row[0]). \(row[1]): NAB \(row[2]) / \(row[3]) / \(row[4])\(outOfFold ?? ""), F1 \(Fixed.format(run.total.f1, 4))")
+            }
         }
         return ranked
+    }
+
+    /// The NAB profile a ranking is about: its own for an NAB column, standard otherwise (or the
+    /// first scored, when standard is not).
+    static func profile(rankedBy column: String, among profiles: [NABProfile]) -> String {
+        let inSample = BacktestOutput.inSample(of: column) ?? column
+        let named = inSample == "nab_standard" ? "standard" : inSample.hasPrefix("nab_") ? String(inSample.dropFirst(4)) : "standard"
+        return profiles.contains { $0.name == named } ? named : profiles[0].name
     }
 
     /// One run's figures as the lines the command prints under it.

@@ -15,7 +15,10 @@ struct BacktestCommand: AsyncParsableCommand {
             fires (unless disable_change), and its level changes are counted apart; so are the threshold alerts of \
             tholdalert_thresholds (unless disable_tholdalert), where the ingest cron fires. Writes <out>/<category>/<file>.csv \
             (timestamp,value,anomaly_score,label,alert,change,tholdalert), summary.json and report.html; with --sweep, one run \
-            per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. Each series' file \
+            per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. With --cross-validate, every \
+            run is also scored out of fold (each fold at the threshold its other folds chose) and, with --sweep, the \
+            setting each fold's other folds choose is scored on it: the honest figure for "sweep, then keep the best". \
+            Each series' file \
             is written, and entered in checkpoint.json, as soon as it finishes: a run stopped half way and \
             started again with --resume reads those series back and runs only the rest.
             """
@@ -69,8 +72,18 @@ struct BacktestCommand: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(
-        name: .long, help: ArgumentHelp("Leaderboard order, best first: \(BacktestOutput.rankable.joined(separator: ", ")).", valueName: "column"))
-    var rankBy: String = "nab_standard"
+        name: .long,
+        help: ArgumentHelp(
+            "Leaderboard order, best first: \(BacktestOutput.rankable.joined(separator: ", ")) (default: nab_standard, or oof_nab_standard with --cross-validate).",
+            valueName: "column"))
+    var rankBy: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Score out of fold too: folds by category (the data's first folder), file, or k=N folds of whole series; each fold's threshold and setting are chosen on the other folds.",
+            valueName: "folds"))
+    var crossValidate: String?
 
     @Option(name: .long, help: "The run seed.")
     var seed: UInt64 = 0
@@ -91,7 +104,13 @@ struct BacktestCommand: AsyncParsableCommand {
         }
         if let n = retrainEvery, n < 1 { throw ValidationError("--retrain-every must be at least 1") }
         guard NABProfile.named(profile) != nil else { throw ValidationError("--profile: unknown profile '\(profile)'") }
-        guard BacktestOutput.rankable.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
+        if let rankBy {
+            guard BacktestOutput.rankable.contains(rankBy) else { throw ValidationError("--rank-by: unknown metric '\(rankBy)'") }
+            if BacktestOutput.inSample(of: rankBy) != nil && crossValidate == nil {
+                throw ValidationError("--rank-by \(rankBy): out-of-fold scores need --cross-validate")
+            }
+        }
+        do { _ = try crossValidate.map(FoldScheme.init(parsing:)) } catch let error as BacktestError { throw ValidationError("\(error)") }
     }
 
     func run() async throws {
@@ -99,8 +118,9 @@ struct BacktestCommand: AsyncParsableCommand {
             let corpus = try source.load(report: printLine)
             let sweep = BacktestSweep(
                 metricsConfig: metricsConfig.map { URL(fileURLWithPath: $0) }, overrides: set, sweep: sweep,
-                retrainEvery: retrainEvery, profiles: NABProfile.named(profile)!, jobs: jobs, rankBy: rankBy,
-                seed: seed, resume: resume)
+                retrainEvery: retrainEvery, profiles: NABProfile.named(profile)!, jobs: jobs,
+                rankBy: rankBy ?? (crossValidate == nil ? "nab_standard" : "oof_nab_standard"), seed: seed, resume: resume,
+                crossValidate: try crossValidate.map(FoldScheme.init(parsing:)))
             try await sweep.run(corpus, output: BacktestOutput(folder: URL(fileURLWithPath: out)), report: printLine)
             printLine("wrote \(out)/summary.json, leaderboard.csv, report.html")
         } catch let error as BacktestError {

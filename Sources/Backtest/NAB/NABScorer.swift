@@ -93,15 +93,32 @@ public struct NABScorer: Sendable {
         return out
     }
 
-    /// Scores `results` (anomaly scores by row, one array per series, same order) on `series`.
+    /// Scores `results` (anomaly scores by row, one array per series, same order) on `series`, at
+    /// the threshold that gives the whole corpus its best score.
     public func score(series: [NABSeries], scores: [[Double]]) -> Result {
+        let perFile = sweepRows(series: series, scores: scores)
+        let threshold = bestThreshold(perFile.flatMap { $0 })
+        return score(series: series, rows: perFile, threshold: threshold)
+    }
+
+    /// Scores `scores` on `series` at a threshold chosen elsewhere: how cross-validation scores a
+    /// held-out fold, at the threshold its training folds chose.
+    public func score(series: [NABSeries], scores: [[Double]], threshold: Double) -> Result {
+        score(series: series, rows: sweepRows(series: series, scores: scores), threshold: threshold)
+    }
+
+    /// The sweep rows of every file, windows numbered across the corpus.
+    func sweepRows(series: [NABSeries], scores: [[Double]]) -> [[Row]] {
         var perFile: [[Row]] = []
         var windowCount = 0
         for (s, anomaly) in zip(series, scores) {
             perFile.append(rows(timestamps: s.timestamps, scores: anomaly, windows: s.windows, firstWindow: windowCount))
             windowCount += s.windows.count
         }
-        let threshold = bestThreshold(perFile.flatMap { $0 }, windows: windowCount)
+        return perFile
+    }
+
+    func score(series: [NABSeries], rows perFile: [[Row]], threshold: Double) -> Result {
         var files: [FileResult] = []
         var total = 0.0
         for (s, rows) in zip(series, perFile) {
@@ -110,15 +127,26 @@ public struct NABScorer: Sendable {
             total += file.score
         }
         let labelled = series.reduce(0) { $0 + $1.windows.count }
-        let null = -profile.fnWeight * Double(labelled)
-        let perfect = profile.tpWeight * Double(labelled)
-        let normalized = perfect > null ? 100 * (total - null) / (perfect - null) : 0
-        return Result(profile: profile.name, threshold: threshold, rawScore: total, normalizedScore: normalized, files: files)
+        return Result(
+            profile: profile.name, threshold: threshold, rawScore: total, normalizedScore: normalized(total, windows: labelled), files: files)
+    }
+
+    /// A raw total over `windows` labelled windows on NAB's scale: 0 for detecting nothing, 100 for
+    /// detecting every window on its first row; 0 when there are no windows to find.
+    public func normalized(_ raw: Double, windows: Int) -> Double {
+        let null = -profile.fnWeight * Double(windows)
+        let perfect = profile.tpWeight * Double(windows)
+        return perfect > null ? 100 * (raw - null) / (perfect - null) : 0
+    }
+
+    /// The threshold that gives `scores` on `series` their best total: what a training fold chooses.
+    public func bestThreshold(series: [NABSeries], scores: [[Double]]) -> Double {
+        bestThreshold(sweepRows(series: series, scores: scores).flatMap { $0 })
     }
 
     /// The anomaly score whose threshold gives the highest corpus score (the highest threshold
     /// among equals); 1.1 (nothing detected) when no threshold beats detecting nothing.
-    func bestThreshold(_ rows: [Row], windows: Int) -> Double {
+    func bestThreshold(_ rows: [Row]) -> Double {
         let sorted = rows.enumerated().sorted { ($0.element.score, $1.offset) > ($1.element.score, $0.offset) }.map(\.element)
         var best = Set(rows.compactMap(\.window)).count == 0 ? 0.0 : -profile.fnWeight * Double(Set(rows.compactMap(\.window)).count)
         var bestThreshold = 1.1
