@@ -3,7 +3,7 @@ public enum DetectorRegistry {
     /// In the order `engine validate` lists them.
     public static let all: [any Detector.Type] = [
         PCADetector.self, KNNDetector.self, IsolationForestDetector.self, LOFDetector.self, EmpiricalCDFDetector.self,
-        HBOSDetector.self, MADDetector.self, LikelihoodDetector.self, NoveltyDetector.self,
+        HBOSDetector.self, MADDetector.self, LikelihoodDetector.self, NoveltyDetector.self, ContextDetector.self,
     ]
 
     /// The detector a `model_name` selects.

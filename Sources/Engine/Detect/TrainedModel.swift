@@ -14,7 +14,8 @@ import Foundation
 ///   | "ecdf": {variant (ecod | copod), columns, training_base64}
 ///   | "hbos": {bins, alpha, tolerance, edges: [[...] per feature], densities: [[...] per feature]}
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
-///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing},
+///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing}
+///   | "context": {low, step, levels, order, quiet_n, quiet_above, seen: [codes], learnt_through},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
