@@ -11,7 +11,7 @@ import Testing
         return FeatureMatrix(rows: 50, columns: 3, values: values, timestamps: (0..<50).map { Date(timeIntervalSince1970: Double($0)) })
     }
 
-    @Test(arguments: ["PCA", "KNN", "IForest", "LOF", "ECOD", "COPOD", "HBOS"])
+    @Test(arguments: ["PCA", "KNN", "IForest", "LOF", "ECOD", "COPOD", "HBOS", "CONTEXT"])
     func encodingRoundTripsExactly(_ name: String) throws {
         let model = try TrainedModel.fit(
             ModelConfig(name: name, tag: "t", params: [:]), on: sample(), batch: "b", metric: "m/x",
