@@ -143,9 +143,13 @@ public struct BacktestOutput: Sendable {
         ranked.enumerated().map { rank, r in [String(rank + 1)] + columns.map { $0.text(r) } }
     }
 
+    /// A CSV field, quoted when it holds a comma or a quote.
+    static func csvField(_ s: String) -> String {
+        s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
     public func writeLeaderboard(_ rows: [[String]]) throws {
-        func field(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        let text = ([Self.leaderboardColumns] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let text = ([Self.leaderboardColumns] + rows).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
         try write(text, to: "leaderboard.csv")
     }
 

@@ -78,6 +78,7 @@ public struct BacktestSweep: Sendable {
                         + "false alerts \(metrics.falseAlerts), changes \(metrics.changes), retrained \(outcome.retrainings)×"
                         + (source == .readBack ? " (read back from the earlier run)" : ""))
             }
+            try output.write(WindowVerdicts.text(result.outcomes), to: (points.count > 1 ? "runs/\(n + 1)/" : "") + "events.csv")
             Self.summaryLines(result, batch: batch).forEach(report)
             results.append(result)
         }
@@ -127,6 +128,10 @@ public struct BacktestSweep: Sendable {
             "  alerts: windows \(total.windowsDetected)/\(total.windows), false alerts \(total.falseAlerts) "
                 + "(\(Fixed.format(total.falseAlertsPerDay, 3))/day), F1 \(Fixed.format(total.f1, 3)), "
                 + "median delay \(total.medianDelay.map { Fixed.format($0 / 60, 0) + " min" } ?? "-"), \(Fixed.format(result.seconds, 1)) s")
+        let verdicts = WindowVerdicts.counts(result.outcomes)
+        lines.append(
+            "  windows found \(verdicts.found) (alerted in their first half), late \(verdicts.late), missed \(verdicts.missed): "
+                + "one row each, and one per false alert, in events.csv")
         lines.append(
             "  level changes: \(total.changes), windows \(total.changeWindowsDetected)/\(total.windows), "
                 + "false changes \(total.falseChanges) (\(Fixed.format(total.falseChangesPerDay, 3))/day)")

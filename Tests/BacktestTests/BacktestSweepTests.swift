@@ -26,7 +26,9 @@ import Testing
         #expect(printed.filter { $0.hasPrefix("  [1/1] ") }.count == 2, "one progress line per series per run")
         let board = try CSVTable.read(folder.appendingPathComponent("leaderboard.csv"))
         #expect(board.rows.count == 2)
-        for file in ["summary.json", "report.html", "runs/1/checkpoint.json", "runs/2/checkpoint.json"] {
+        for file in [
+            "summary.json", "report.html", "runs/1/checkpoint.json", "runs/2/checkpoint.json", "runs/1/events.csv", "runs/2/events.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(file).path), "\(file)")
         }
     }
