@@ -14,7 +14,8 @@ struct BacktestCommand: AsyncParsableCommand {
             train_cron_schedule fires on the series' own clock; the change job's tests run where change_cron_schedule \
             fires (unless disable_change), and its level changes are counted apart; so are the threshold alerts of \
             tholdalert_thresholds (unless disable_tholdalert), where the ingest cron fires. Writes <out>/<category>/<file>.csv \
-            (timestamp,value,anomaly_score,label,alert,change,tholdalert), summary.json and report.html; with --sweep, one run \
+            (timestamp,value,anomaly_score,label,alert,change,tholdalert), events.csv (each window found, late or missed, and \
+            each false alert), summary.json and report.html; with --sweep, one run \
             per combination under <out>/runs/<n>/ and leaderboard.csv, ranked by --rank-by. With --cross-validate, every \
             run is also scored out of fold (each fold at the threshold its other folds chose) and, with --sweep, the \
             setting each fold's other folds choose is scored on it: the honest figure for "sweep, then keep the best". \

@@ -88,7 +88,7 @@ public struct TrainedModel: Sendable, Hashable {
     }
 
     /// Scores in [0, 1]: the tail calibration when fitted; else the detector's own calibration
-    /// (MAD, LIKELIHOOD, NOVELTY); else the raw score min-max scaled against the training scores
+    /// (MAD, LIKELIHOOD, NOVELTY, CONTEXT); else the raw score min-max scaled against the training scores
     /// and clipped (PyOD's `predict_proba(X)[:, 1]` with its default linear method).
     public func probability(_ x: FeatureMatrix) -> [Double] {
         if let tail { return decisionFunction(x).map(tail.probability) }
