@@ -105,7 +105,9 @@ public struct BacktestSweep: Sendable {
         if results.count > 1 {
             report("leaderboard (by \(rankBy)):")
             for (row, run) in zip(board.prefix(10), ranked) {
-                let outOfFold = run.outOfFold["standard"].map { ", out of fold \(Fixed.format($0, 2))\(run.leadSurvives == false ? " (in-sample lead lost)" : "")" }
+                let outOfFold = run.outOfFold["standard"].map {
+                    ", out of fold \(Fixed.format($0, 2))\(run.leadSurvives == false ? " (in-sample lead lost)" : "")"
+                }
                 report("  \(row[0]). \(row[1]): NAB \(row[2]) / \(row[3]) / \(row[4])\(outOfFold ?? ""), F1 \(Fixed.format(run.total.f1, 4))")
             }
         }

@@ -69,6 +69,13 @@ func hourly(
     }
 }
 
+/// One detector input row per value, an hour apart from `referenceTime`, no lag columns.
+func hourlyMatrix(_ values: [Double]) -> FeatureMatrix {
+    FeatureMatrix(
+        rows: values.count, columns: 1, values: values,
+        timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+}
+
 /// The value of a test-service variable that scripts/test-services.sh exports; a missing one
 /// fails the test with how to start the services (never a silent skip).
 func testService(_ variable: String, _ what: String) throws -> String {

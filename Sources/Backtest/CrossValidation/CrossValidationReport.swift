@@ -35,7 +35,8 @@ extension CrossValidation.Report {
             let best = runs.indices.max { (runs[$0].nabScore(score.profile), $1) < (runs[$1].nabScore(score.profile), $0) }!
             lines.append(
                 "  \(score.profile): out of fold \(Fixed.format(score.pooled, 2)) (the in-sample best, run \(best + 1), scores "
-                    + "\(Fixed.format(runs[best].nabScore(score.profile), 2)) in sample), windows detected \(score.windowsDetected) of \(score.windows)")
+                    + "\(Fixed.format(runs[best].nabScore(score.profile), 2)) in sample), windows detected \(score.windowsDetected) of \(score.windows)"
+            )
             lines += score.folds.map { "    \(Self.foldLine($0)), chose run \($0.setting + 1): \(Self.settingsText(runs[$0.setting]))" }
         }
         return lines
@@ -85,7 +86,8 @@ extension CrossValidation.Report {
                 runs.indices.map { r in
                     .object([
                         "run": .int(r + 1), "settings": .array(runs[r].overrides.map(CanonicalJSON.string)),
-                        "nab": .object(Dictionary(uniqueKeysWithValues: settings[r].map { ($0.profile, score($0, inSample: runs[r].nabScore($0.profile))) })),
+                        "nab": .object(
+                            Dictionary(uniqueKeysWithValues: settings[r].map { ($0.profile, score($0, inSample: runs[r].nabScore($0.profile))) })),
                     ])
                 }),
             "selection": .object(Dictionary(uniqueKeysWithValues: selection.map { ($0.profile, score($0, inSample: nil)) })),

@@ -5,13 +5,6 @@ import Testing
 @testable import Engine
 
 @Suite struct NoveltyDetectorTests {
-    /// One row per value, an hour apart, no lag columns.
-    func hourly(_ values: [Double]) -> FeatureMatrix {
-        FeatureMatrix(
-            rows: values.count, columns: 1, values: values,
-            timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
-    }
-
     func noise(_ n: Int, seed: UInt64, level: Double = 100, sd: Double = 1) -> [Double] {
         var random = Xoshiro256(seed: seed)
         return (0..<n).map { _ in level + sd * random.nextGaussian() }
@@ -19,13 +12,13 @@ import Testing
 
     @Test func aRecordBreakingSpikeAlertsOnceAndItsTwinDoesNot() {
         var values = noise(1200, seed: 1)
-        let training = hourly(Array(values.prefix(1000)))
+        let training = hourlyMatrix(Array(values.prefix(1000)))
         let detector = NoveltyDetector.fit(training, params: [:])
         #expect(detector.channels.map(\.lag) == [0, 0, 0], "white noise has no daily or weekly cycle")
         #expect(detector.channels.allSatisfy { detector.learnt($0) }, "1000 rows teach every channel its record")
         values[1050] += 30
         values[1140] += 24  // a fifth smaller (local spreads vary by about that much), after the quiet period
-        let p = detector.probability(hourly(values))
+        let p = detector.probability(hourlyMatrix(values))
         #expect(p[1050] >= 0.8, "a spike far beyond anything in training")
         #expect(p[1140] < 0.8, "the record now includes the first spike: its twin is no longer new")
         let others = p.indices.filter { $0 >= 1000 && $0 != 1050 && $0 != 1140 }.map { p[$0] }
@@ -36,14 +29,14 @@ import Testing
     /// 4-sigma wobble does not alert and 8 sigma does.
     @Test func theRecordFloorKeepsAShortCleanHistoryQuiet() {
         var values = noise(400, seed: 6)
-        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: [:])
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(200))), params: [:])
         #expect(detector.channels.allSatisfy { $0.record >= 5 })
         values[300] += 4.2  // sd 1: about 4 robust z-scores from the local median
         values[370] += 8
-        let p = detector.probability(hourly(values))
+        let p = detector.probability(hourlyMatrix(values))
         #expect(p[300] < 0.8)
         #expect(p[370] >= 0.8)
-        let unfloored = NoveltyDetector.fit(hourly(Array(values.prefix(200))), params: ["record_floor": .int(0)])
+        let unfloored = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(200))), params: ["record_floor": .int(0)])
         #expect(unfloored.channels.contains { $0.record < 4 }, "200 points of noise teach some channel a record under 4")
     }
 
@@ -78,11 +71,11 @@ import Testing
 
     @Test func aQuietPeriodFollowsAnAlert() {
         var values = noise(600, seed: 2)
-        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
         values[520] += 20
         values[525] += 60  // bigger still, but within the quiet period
         values[540] += 200  // bigger again, after it
-        let p = detector.probability(hourly(values))
+        let p = detector.probability(hourlyMatrix(values))
         #expect(p[520] >= 0.8 && p[525] < 0.8 && p[540] >= 0.8)
         #expect(p[525] == 0.799, "held a rounding step under the threshold, so it does not look recovered either")
     }
@@ -92,11 +85,11 @@ import Testing
     /// any threshold not to count towards recovery.
     @Test func aQuietPeriodHoldsUnderTheBatchThreshold() {
         var values = noise(600, seed: 2)
-        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(500))), params: ["quiet_n": .int(10)])
         values[520] += 60
         values[525] += 600
         for threshold in [0.5, 0.7, 0.9, 0.95] {
-            let p = detector.probability(hourly(values), alertThreshold: threshold)
+            let p = detector.probability(hourlyMatrix(values), alertThreshold: threshold)
             #expect(p[520] >= threshold, "threshold \(threshold): the first point alerts")
             #expect(p[525] < threshold && p[525] > threshold - AlertJob.recoveryMargin, "threshold \(threshold): held at \(p[525])")
             #expect((521...530).allSatisfy { p[$0] < threshold }, "threshold \(threshold): nothing in the quiet period alerts")
@@ -109,11 +102,11 @@ import Testing
         let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
         let jitter = noise(40 * 24, seed: 3, level: 0, sd: 0.5)
         var values: [Double] = jitter.indices.map { i in day[i % 24] + jitter[i] }
-        let detector = NoveltyDetector.fit(hourly(Array(values.prefix(30 * 24))), params: [:])
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(30 * 24))), params: [:])
         #expect(detector.channels.map(\.lag) == [0, 0, 0, 24, 24, 168, 168])
         // Day 35 stays flat at the daily mean through its peak: every value is within the normal range.
         for hour in 2..<10 { values[35 * 24 + hour] = 100 }
-        let p = detector.probability(hourly(values))
+        let p = detector.probability(hourlyMatrix(values))
         let flat = (35 * 24)..<(35 * 24 + 10)
         #expect(flat.contains { p[$0] >= 0.8 }, "the flattened peak alerts")
         #expect((30 * 24..<35 * 24).allSatisfy { p[$0] < 0.8 }, "ordinary days before it do not")
@@ -142,11 +135,11 @@ import Testing
         var values = noise(800, seed: 4)
         values[700] += 25
         let model = try TrainedModel.fit(
-            ModelConfig(name: "NOVELTY", tag: "novelty", params: [:]), on: hourly(Array(values.prefix(600))),
+            ModelConfig(name: "NOVELTY", tag: "novelty", params: [:]), on: hourlyMatrix(Array(values.prefix(600))),
             batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
         let decoded = try TrainedModel.decode(try model.encoded(), key: "k")
         #expect(decoded == model)
-        let all = hourly(values)
+        let all = hourlyMatrix(values)
         let together = decoded.probability(all, rows: Array(600..<800))
         for t in 600..<800 {
             let first = max(0, t - model.contextRows)
@@ -160,16 +153,16 @@ import Testing
     @Test func shortAndFlatHistoriesGiveUsableScores() throws {
         let history: [Double] = [5, 6, 5, 7, 6, 5, 6, 5, 6, 7, 5, 6, 5, 6]
         // Less than a day old: no channel has learnt its record, so nothing scores yet.
-        let young = NoveltyDetector.fit(hourly(history), params: [:]).probability(hourly(history + [6, 40]))
+        let young = NoveltyDetector.fit(hourlyMatrix(history), params: [:]).probability(hourlyMatrix(history + [6, 40]))
         #expect(young.allSatisfy { $0 == 0 })
-        let short = NoveltyDetector.fit(hourly(history), params: ["learn_days": .int(0)])
-        let p = short.probability(hourly(history + [6, 40]))
+        let short = NoveltyDetector.fit(hourlyMatrix(history), params: ["learn_days": .int(0)])
+        let p = short.probability(hourlyMatrix(history + [6, 40]))
         #expect(p.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 })
         // Records learnt from a few points break often, so a quiet period may hold the spike
         // under the threshold; it still scores highest.
         #expect(p.last! == p.max()! && p.last! > 0.75, "\(p)")
-        let flat = NoveltyDetector.fit(hourly(Array(repeating: 3, count: 200)), params: [:])
-        let q = flat.probability(hourly(Array(repeating: 3, count: 210) + [3.5]))
+        let flat = NoveltyDetector.fit(hourlyMatrix(Array(repeating: 3, count: 200)), params: [:])
+        let q = flat.probability(hourlyMatrix(Array(repeating: 3, count: 210) + [3.5]))
         #expect(q.dropLast().allSatisfy { $0 == 0 } && q.last! == 1)
     }
 }
