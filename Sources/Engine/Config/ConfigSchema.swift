@@ -204,7 +204,7 @@ public struct ConfigSchema: Sendable {
             let tag = map["model_tag"]?.stringValue ?? name.lowercased()
             if !tags.insert(tag).inserted { fail("model_configs", "\(at): model_tag '\(tag)' is used twice") }
             let params = map["model_params"]?.mapValue ?? [:]
-            let allowed = detector.parameters
+            let allowed = detector.parameters.merging(LikelihoodCalibration.parameters) { own, _ in own }
             for (param, v) in params.sorted(by: { $0.key < $1.key }) {
                 guard let kind = allowed[param] else {
                     let hint = NearestName.nearest(to: param, among: Array(allowed.keys)).map { " (did you mean '\($0)'?)" } ?? ""
@@ -217,8 +217,11 @@ public struct ConfigSchema: Sendable {
                     fail("model_configs", "\(at) (\(name)): '\(param)' \(problem)")
                 }
             }
-            if let calibration = params["calibration"]?.stringValue, !["minmax", "tail"].contains(calibration) {
-                fail("model_configs", "\(at) (\(name)): 'calibration' must be minmax or tail")
+            if let calibration = params["calibration"]?.stringValue {
+                let known = detector.parameters["tail_decades"] == nil ? ["likelihood"] : ["minmax", "tail", "likelihood"]
+                if !known.contains(calibration) {
+                    fail("model_configs", "\(at) (\(name)): 'calibration' must be \(known.joined(separator: " or "))")
+                }
             }
             for problem in detector.problems(in: params) { fail("model_configs", "\(at) (\(name)): \(problem)") }
         }

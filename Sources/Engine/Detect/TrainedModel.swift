@@ -16,6 +16,8 @@ import Foundation
 ///   | "mad": {median, scale, z_scale} | "likelihood": {median, scale, surprise_mean, surprise_sd, decades}
 ///   | "novelty": {channels: [{lag, window, run, record, record_rows}], floor, learn_rows, quiet_n, margin, record_through, spacing}
 ///   | "context": {low, step, levels, order, quiet_n, quiet_above, seen: [codes], learnt_through},
+///   "tail" (with `calibration: tail`): {threshold, scale, minimum, maximum, decades},
+///   "likelihood_calibration" (with `calibration: likelihood`): {window, short_n, decades},
 ///   "checksum" }
 /// ```
 /// `checksum` (from version 2) is the SHA-256 of the file's bytes before `,"checksum"`, and comes
@@ -41,6 +43,9 @@ public struct TrainedModel: Sendable, Hashable {
     /// Present when the detector's `calibration` is `tail`: probabilities from the training
     /// scores' upper tail instead of min-max.
     public var tail: TailCalibration?
+    /// Present when the detector's `calibration` is `likelihood`: probabilities from how unusual
+    /// the recent raw scores are against the ones before them.
+    public var likelihood: LikelihoodCalibration?
 
     /// The detector as `type`, or nil when the model holds another.
     public func detector<D: Detector>(as type: D.Type) -> D? {
@@ -65,6 +70,7 @@ public struct TrainedModel: Sendable, Hashable {
         if config.params["calibration"]?.stringValue == "tail" {
             model.tail = TailCalibration.fit(trainingScores, decades: config.params["tail_decades"]?.doubleValue ?? TailCalibration.defaultDecades)
         }
+        model.likelihood = LikelihoodCalibration(config.params)
         return model
     }
 
@@ -74,13 +80,17 @@ public struct TrainedModel: Sendable, Hashable {
     }
 
     /// How many rows before the first scored one `probability(_:rows:)` needs to see.
-    public var contextRows: Int { detector.contextRows }
+    public var contextRows: Int { detector.contextRows + (likelihood?.contextRows ?? 0) }
 
     /// Probabilities for `rows` of `x`, where the rows before them are the context a detector
     /// that reads a point's past (`contextRows`) needs; other detectors see the rows alone.
     /// `alertThreshold` is what a detector that holds an incident's later points under the
     /// threshold (NOVELTY) holds them under.
     public func probability(_ x: FeatureMatrix, rows: [Int], alertThreshold: Double = 0.8) -> [Double] {
+        if let likelihood {
+            let all = likelihood.probabilities(decisionFunction(x))
+            return rows.map { all[$0] }
+        }
         if let all = detector.contextualProbability(x, alertThreshold: alertThreshold) {
             return rows.map { all[$0] }
         }
@@ -91,6 +101,7 @@ public struct TrainedModel: Sendable, Hashable {
     /// (MAD, LIKELIHOOD, NOVELTY, CONTEXT); else the raw score min-max scaled against the training scores
     /// and clipped (PyOD's `predict_proba(X)[:, 1]` with its default linear method).
     public func probability(_ x: FeatureMatrix) -> [Double] {
+        if let likelihood { return likelihood.probabilities(decisionFunction(x)) }
         if let tail { return decisionFunction(x).map(tail.probability) }
         if let calibrated = detector.calibratedProbability(x) { return calibrated }
         let range = scoreMax - scoreMin
@@ -99,7 +110,8 @@ public struct TrainedModel: Sendable, Hashable {
     }
 
     public static func == (lhs: TrainedModel, rhs: TrainedModel) -> Bool {
-        lhs.header == rhs.header && lhs.tail == rhs.tail && lhs.detector.hashableValue == rhs.detector.hashableValue
+        lhs.header == rhs.header && lhs.tail == rhs.tail && lhs.likelihood == rhs.likelihood
+            && lhs.detector.hashableValue == rhs.detector.hashableValue
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -127,6 +139,7 @@ public struct TrainedModel: Sendable, Hashable {
         ]
         fields.append((type(of: detector).fileKey, try detector.modelFileJSON()))
         if let tail { fields.append(("tail", try tail.modelFileJSON())) }
+        if let likelihood { fields.append(("likelihood_calibration", try likelihood.modelFileJSON())) }
         let body = "{" + fields.sorted { $0.0 < $1.0 }.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",")
         let checksum = Hex.encode(SHA256.hash(Array(body.utf8)))
         return Data((body + Self.checksumMarker + checksum + "\"}").utf8)
@@ -212,6 +225,7 @@ extension TrainedModel: Decodable {
         scoreMin = try value("score_min")
         scoreMax = try value("score_max")
         tail = try container.decodeIfPresent(TailCalibration.self, forKey: FileKey("tail"))
+        likelihood = try container.decodeIfPresent(LikelihoodCalibration.self, forKey: FileKey("likelihood_calibration"))
         let present = DetectorRegistry.all.filter { container.contains(FileKey($0.fileKey)) }
         guard present.count == 1, let type = present.first else {
             throw present.isEmpty
