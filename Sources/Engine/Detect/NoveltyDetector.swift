@@ -200,15 +200,18 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// `learnRows`.
     func learnt(_ channel: ResidualChannel) -> Bool { channel.recordRows >= max(channel.window, learnRows ?? 0) }
 
-    /// Each row's ratio, held just under the margin in quiet periods (the raw score).
-    public func ratios(_ x: FeatureMatrix) -> [Double] {
-        let (ratios, quiet) = walk(x)
-        return zip(ratios, quiet).map { ratio, quiet in quiet ? min(ratio, margin * Self.quietShare) : ratio }
+    /// Each row's residual: its largest channel score (a robust z-score), 0 where no channel has
+    /// the context to score it. This is the raw score — a prediction error, continuous, before
+    /// records and quiet periods — that a likelihood calibration (`calibration: likelihood`)
+    /// judges against the residuals before it.
+    public func residuals(_ x: FeatureMatrix) -> [Double] {
+        let values = (0..<x.rows).map { x[$0, 0] }
+        let scores = channelScores(values, timestamps: x.timestamps, rows: 0..<x.rows).scores
+        return (0..<x.rows).map { t in scores.reduce(0) { max($0, $1[t] ?? 0) } }
     }
 
+    /// The largest ratio a row can have (a channel whose record is 0 scoring above it).
     static let cap = 1e6
-    /// Where a quiet period holds raw ratios: under the margin.
-    static let quietShare = 0.99
 
     /// Each row's probability, `1 − 0.2^(ratio / margin)`. In a quiet period it is held a step of
     /// the score job's rounding (0.001) under `alertThreshold`: the rest of an incident neither
@@ -277,7 +280,7 @@ extension NoveltyDetector: Detector {
 
     public func calibratedProbability(_ x: FeatureMatrix) -> [Double]? { probability(x) }
 
-    public func decisionFunction(_ x: FeatureMatrix) -> [Double] { ratios(x) }
+    public func decisionFunction(_ x: FeatureMatrix) -> [Double] { residuals(x) }
 
     public func contextualProbability(_ x: FeatureMatrix, alertThreshold: Double) -> [Double]? {
         probability(x, alertThreshold: alertThreshold)
