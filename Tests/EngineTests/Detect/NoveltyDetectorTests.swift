@@ -25,6 +25,26 @@ import Testing
         #expect(others.allSatisfy { $0 < 0.8 }, "ordinary noise stays under the threshold: \(others.max() ?? 0)")
     }
 
+    /// The raw score a likelihood calibration reads: the largest channel residual at every row,
+    /// before records and quiet periods.
+    @Test func itsRawScoreIsTheLargestChannelResidualAtEveryRow() throws {
+        var values = noise(600, seed: 4)
+        values[500] += 20
+        let x = hourlyMatrix(values)
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(400))), params: [:])
+        let raw = detector.residuals(x)
+        #expect(raw[0] == 0, "no channel has context at the first row")
+        #expect(raw[500] > 10, "the spike, in robust z-scores: \(raw[500])")
+        let ordinary = raw[100..<500].sorted()[200]
+        #expect(ordinary > 0.3 && ordinary < 3, "noise residuals are a few z-scores: \(ordinary)")
+        let config = ModelConfig(name: "NOVELTY", tag: "n", params: ["calibration": .string("likelihood"), "likelihood_short_n": .int(1)])
+        let model = try TrainedModel.fit(
+            config, on: hourlyMatrix(Array(values.prefix(400))), batch: "b", metric: "m", trainedAt: referenceTime, fingerprint: "f")
+        let p = model.probability(x, rows: Array(400..<600))
+        let loud = p.indices.filter { p[$0] >= 0.8 }
+        #expect(p[100] == 1 && loud.allSatisfy { (100...103).contains($0) }, "the spike and its echo in the 3-point shift channel: \(loud)")
+    }
+
     /// A record is at least `record_floor` robust z-scores, so on a short, clean history a
     /// 4-sigma wobble does not alert and 8 sigma does.
     @Test func theRecordFloorKeepsAShortCleanHistoryQuiet() {
