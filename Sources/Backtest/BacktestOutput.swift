@@ -119,7 +119,6 @@ public struct BacktestOutput: Sendable {
         .total("false_threshold_alerts", larger: false) { Double($0.falseThresholdAlerts) },
         .total("false_threshold_alerts_per_day", decimals: 4, larger: false) { $0.falseThresholdAlertsPerDay },
         .total("false_notifications_per_day", decimals: 4, larger: false) { $0.falseNotificationsPerDay },
-        Column("seconds", { Fixed.format($0.seconds, 1) }),
     ]
 
     public static let leaderboardColumns = ["rank"] + columns.map(\.name)
@@ -132,15 +131,28 @@ public struct BacktestOutput: Sendable {
         column.hasPrefix("oof_") ? String(column.dropFirst(4)) : nil
     }
 
+    /// The value `metric` ranks a run by, larger better (`nab_standard` for an unknown name).
+    static func rankValue(_ metric: String) -> @Sendable (BacktestRun.Result) -> Double {
+        if let rank = columns.first(where: { $0.name == metric })?.rank { return rank }
+        return { $0.nabScore("standard") }
+    }
+
     /// The results, best first by `metric` (one of `rankable`; `nab_standard` otherwise), ties in grid order.
     public static func ranked(_ results: [BacktestRun.Result], by metric: String) -> [BacktestRun.Result] {
-        let value = columns.first { $0.name == metric }?.rank ?? { $0.nabScore("standard") }
+        let value = rankValue(metric)
         return results.enumerated().sorted { (value($0.element), $1.offset) > (value($1.element), $0.offset) }.map(\.element)
     }
 
-    /// The leaderboard rows of ranked results.
-    public static func leaderboard(_ ranked: [BacktestRun.Result]) -> [[String]] {
-        ranked.enumerated().map { rank, r in [String(rank + 1)] + columns.map { $0.text(r) } }
+    /// The leaderboard rows of results ranked by `metric`. Runs that tie on it share a rank (1, 2,
+    /// 2, 4), so a tie is not mistaken for a lead; wall-clock seconds stay out (they are in
+    /// `summary.json`), so the file is the same on every run of the same backtest.
+    public static func leaderboard(_ ranked: [BacktestRun.Result], by metric: String = "nab_standard") -> [[String]] {
+        let value = rankValue(metric)
+        var rank = 0
+        return ranked.enumerated().map { position, r in
+            if position == 0 || value(r) != value(ranked[position - 1]) { rank = position + 1 }
+            return [String(rank)] + columns.map { $0.text(r) }
+        }
     }
 
     /// A CSV field, quoted when it holds a comma or a quote.

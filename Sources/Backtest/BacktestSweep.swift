@@ -90,7 +90,7 @@ public struct BacktestSweep: Sendable {
             summaryFields["cross_validation"] = scores.json(results)
         }
         let ranked = BacktestOutput.ranked(results, by: rankBy)
-        let board = BacktestOutput.leaderboard(ranked)
+        let board = BacktestOutput.leaderboard(ranked, by: rankBy)
         try output.writeLeaderboard(board)
         let best = ranked[0]
         try output.writeReport(leaderboard: board, best: best, threshold: best.alertThreshold)
