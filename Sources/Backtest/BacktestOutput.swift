@@ -44,6 +44,9 @@ public struct BacktestOutput: Sendable {
             "settings": .array(r.overrides.map(CanonicalJSON.string)),
             "nab": NABReport.json(r.nab),
             "overall": r.total.json,
+            "ranking": .object([
+                "auc_pr": .number(r.ranking.aucPR, decimals: 4), "point_adjusted_f1": .number(r.ranking.pointAdjustedF1, decimals: 4),
+            ]),
             "series": .object(
                 Dictionary(
                     uniqueKeysWithValues: zip(r.outcomes, r.metrics).map { outcome, metrics in
@@ -107,6 +110,8 @@ public struct BacktestOutput: Sendable {
         .nab("standard"), .nab("reward_low_FP_rate"), .nab("reward_low_FN_rate"),
         .outOfFold("standard"), .outOfFold("reward_low_FP_rate"), .outOfFold("reward_low_FN_rate"),
         Column("lead_survives", { $0.leadSurvives.map { $0 ? "yes" : "no" } ?? "" }),
+        Column("auc_pr", { Fixed.format($0.ranking.aucPR, 4) }, rank: { $0.ranking.aucPR }),
+        Column("pa_f1", { Fixed.format($0.ranking.pointAdjustedF1, 4) }, rank: { $0.ranking.pointAdjustedF1 }),
         .total("f1", decimals: 4) { $0.f1 }, .total("precision", decimals: 4) { $0.precision }, .total("recall", decimals: 4) { $0.recall },
         .total("windows_detected") { Double($0.windowsDetected) }, .total("windows", larger: nil) { Double($0.windows) },
         .total("false_alerts", larger: false) { Double($0.falseAlerts) },

@@ -28,6 +28,8 @@ public struct BacktestRun: Sendable {
         public var seconds: Double
         /// The alert threshold the run used (for charts of its scores).
         public var alertThreshold: Double
+        /// Threshold-free figures of the scores (AUC-PR, point-adjusted F1).
+        public var ranking = RankingMetrics(aucPR: 0, pointAdjustedF1: 0)
         /// With cross-validation: the pooled out-of-fold NAB score per profile name.
         public var outOfFold: [String: Double] = [:]
         /// With cross-validation: whether the run still beats, out of fold, every run it beats in
@@ -89,7 +91,7 @@ public struct BacktestRun: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return Result(
             label: label, overrides: overrides, outcomes: done, metrics: metrics, total: .total(metrics), nab: nab, seconds: seconds,
-            alertThreshold: backtester.batch.alertThreshold)
+            alertThreshold: backtester.batch.alertThreshold, ranking: RankingMetrics(series: corpus, scores: done.map(\.scores)))
     }
 }
 

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Threshold-free figures of a run's scores against the labelled windows, as the recent benchmark
+/// literature (TSB-AD and others) reports them beside NAB: every row after probation is a point,
+/// positive inside a window.
+///
+/// - `aucPR`: the area under the precision-recall curve (average precision: the precision at
+///   each threshold a positive is reached, weighted by the recall it adds); 1 when every window
+///   row outscores every other row, the share of window rows for scores that know nothing.
+/// - `pointAdjustedF1`: the best F1 over thresholds when a window counts as wholly detected once
+///   any of its rows is (the point-adjusted protocol). It is generous — one lucky row finds a
+///   long window — which is why NAB's early-detection credit and the event counts stand beside it.
+public struct RankingMetrics: Sendable, Hashable {
+    public var aucPR: Double
+    public var pointAdjustedF1: Double
+
+    public init(aucPR: Double, pointAdjustedF1: Double) {
+        self.aucPR = aucPR
+        self.pointAdjustedF1 = pointAdjustedF1
+    }
+
+    /// The figures of `scores` (one array per series, rows in the series' order) on `series`.
+    public init(series: [NABSeries], scores: [[Double]]) {
+        var points: [(score: Double, positive: Bool)] = []
+        // Per window: its rows after probation and its best score.
+        var windows: [(rows: Int, best: Double)] = []
+        var negatives: [Double] = []
+        for (s, rowScores) in zip(series, scores) {
+            let scored = s.probation..<min(s.timestamps.count, rowScores.count)
+            var inWindow = [Int: (rows: Int, best: Double)]()
+            for i in scored {
+                let score = rowScores[i].isFinite ? rowScores[i] : 0
+                if let w = s.windows.firstIndex(where: { $0.contains(s.timestamps[i]) }) {
+                    points.append((score, true))
+                    let current = inWindow[w] ?? (0, -.infinity)
+                    inWindow[w] = (current.rows + 1, max(current.best, score))
+                } else {
+                    points.append((score, false))
+                    negatives.append(score)
+                }
+            }
+            windows += inWindow.keys.sorted().map { inWindow[$0]! }
+        }
+        self.init(aucPR: Self.averagePrecision(points), pointAdjustedF1: Self.bestAdjustedF1(windows: windows, negatives: negatives))
+    }
+
+    /// Average precision: over thresholds from the highest score down, the precision where
+    /// positives are reached times the recall they add; rows with equal scores enter together.
+    static func averagePrecision(_ points: [(score: Double, positive: Bool)]) -> Double {
+        let positives = points.filter(\.positive).count
+        guard positives > 0 else { return 0 }
+        let sorted = points.sorted { $0.score > $1.score }
+        var truePositives = 0
+        var seen = 0
+        var area = 0.0
+        var i = 0
+        while i < sorted.count {
+            let threshold = sorted[i].score
+            var added = 0
+            while i < sorted.count && sorted[i].score == threshold {
+                if sorted[i].positive { added += 1 }
+                seen += 1
+                i += 1
+            }
+            truePositives += added
+            if added > 0 { area += Double(added) / Double(positives) * Double(truePositives) / Double(seen) }
+        }
+        return area
+    }
+
+    /// The best point-adjusted F1: at a threshold, each window whose best row reaches it counts
+    /// all its rows as true positives; each other row reaching it is a false positive.
+    static func bestAdjustedF1(windows: [(rows: Int, best: Double)], negatives: [Double]) -> Double {
+        let positives = windows.reduce(0) { $0 + $1.rows }
+        guard positives > 0 else { return 0 }
+        // Events from the highest score down: a window's rows all at once, a negative row alone.
+        let events = (windows.map { (score: $0.best, rows: $0.rows, positive: true) } + negatives.map { ($0, 1, false) })
+            .sorted { $0.score > $1.score }
+        var truePositives = 0
+        var falsePositives = 0
+        var best = 0.0
+        var i = 0
+        while i < events.count {
+            let threshold = events[i].score
+            while i < events.count && events[i].score == threshold {
+                if events[i].positive { truePositives += events[i].rows } else { falsePositives += 1 }
+                i += 1
+            }
+            let precision = Double(truePositives) / Double(truePositives + falsePositives)
+            let recall = Double(truePositives) / Double(positives)
+            if precision + recall > 0 { best = max(best, 2 * precision * recall / (precision + recall)) }
+        }
+        return best
+    }
+}
