@@ -81,6 +81,7 @@ public struct NABReplayBenchmark: Sendable {
                 series:
                   value:
                     csv: data.csv
+                expect: none
                 """
             let scenario = try Scenario.parse(name: "nab", file: file, text: yaml, seedOverride: 0) { _ in (file, text) }
             let started = ContinuousClock.now

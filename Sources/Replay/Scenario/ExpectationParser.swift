@@ -1,30 +1,65 @@
 import Engine
 import Foundation
 
-/// Reads a scenario's `expect:` map (format in docs/scenarios.md).
+/// Reads a scenario's `expect:` map (format in docs/scenarios.md), and checks that it makes
+/// sense, so a replay cannot pass by accident: every metric it names is one of the scenario's
+/// series, every time range meets the replayed span, and a scenario says what it expects
+/// (`expect: none` when it only records goldens, on purpose).
 struct ExpectationParser {
     let top: ScenarioValues
     let start: Date
     let end: Date
+    /// The scenario's series: the only metrics a replay can alert on.
+    let metrics: [String]
     let read: (String) throws -> (path: String, text: String)
 
     func parse() throws -> [Expectation] {
-        guard let expect = try top.child("expect") else { return [] }
+        if top.map["expect"]?.stringValue == "none" { return [] }
+        guard let expect = try top.child("expect"), !expect.map.isEmpty else {
+            throw top.fail(
+                "expect",
+                "missing: a scenario says what the replay must show (alerts, no_alerts, scores, ...), "
+                    + "or `expect: none` when it only records goldens on purpose; without it any outcome would pass")
+        }
         try expect.only([
             "alerts", "no_alerts", "scores", "alert_count", "nab", "changes", "no_changes", "tholdalerts",
             "no_tholdalerts", "notifications",
         ])
+        return try expectations(expect)
+    }
+
+    /// A metric an expectation names must be one of the scenario's series: `cpuu` for `cpu` would
+    /// otherwise never alert, and a `no_alerts` on it always pass.
+    func check(metric: String?, at item: ScenarioValues, key: String = "metric") throws {
+        guard let metric, !metrics.contains(metric) else { return }
+        let hint = NearestName.nearest(to: metric, among: metrics).map { " (did you mean '\($0)'?)" } ?? ""
+        throw item.fail(key, "'\(metric)' is not a series of this scenario\(hint); its series: \(metrics.joined(separator: ", "))")
+    }
+
+    /// A range must meet the replayed span: one wholly before or after it holds nothing to check.
+    func check(range: ClosedRange<Date>?, at item: ScenarioValues, key: String) throws {
+        guard let range, range.upperBound < start || range.lowerBound > end else { return }
+        throw item.fail(
+            key,
+            "\(Self.show(range)) lies outside the replay (\(MetricTimestamp.format(start)) to \(MetricTimestamp.format(end))), "
+                + "so nothing there can be checked")
+    }
+
+    private func expectations(_ expect: ScenarioValues) throws -> [Expectation] {
         var result: [Expectation] = []
         for item in try expect.list("alerts") {
             try item.only(["metric", "at", "between", "min_score"])
             guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
+            try check(metric: metric, at: item)
             let minScore = try item.number("min_score")
             if let at = try item.time("at") {
+                try check(range: at...at, at: item, key: "at")
                 result.append(
                     .alert(
                         metric: metric, window: at...at, exact: true, minScore: minScore,
                         label: "\(item.path): alert on \(metric) at \(MetricTimestamp.format(at))"))
             } else if let range = try item.range("between") {
+                try check(range: range, at: item, key: "between")
                 result.append(
                     .alert(
                         metric: metric, window: range, exact: false, minScore: minScore,
@@ -37,6 +72,8 @@ struct ExpectationParser {
             try item.only(["metric", "between"])
             let metric = try item.string("metric")
             let range = try item.range("between")
+            try check(metric: metric, at: item)
+            try check(range: range, at: item, key: "between")
             result.append(
                 .noAlert(
                     metric: metric, window: range,
@@ -46,6 +83,8 @@ struct ExpectationParser {
             try item.only(["metric", "between", "min", "max"])
             guard let metric = try item.string("metric") else { throw item.fail("metric", "missing") }
             let range = try item.range("between")
+            try check(metric: metric, at: item)
+            try check(range: range, at: item, key: "between")
             let low = try item.number("min")
             let high = try item.number("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
@@ -59,6 +98,7 @@ struct ExpectationParser {
         for item in try expect.list("alert_count") {
             try item.only(["metric", "min", "max", "per_day"])
             let metric = try item.string("metric")
+            try check(metric: metric, at: item)
             let low = try item.int("min")
             let high = try item.int("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
@@ -80,6 +120,8 @@ struct ExpectationParser {
                 if present && metric == nil { throw item.fail("metric", "missing") }
                 let range = try item.time("at").map { $0...$0 } ?? item.range("between")
                 if present && range == nil { throw item.fail("at", "needs at or between") }
+                try check(metric: metric, at: item)
+                try check(range: range, at: item, key: item.has("at") ? "at" : "between")
                 let what = "\(present ? "a" : "no") \(type.rawValue) on \(metric ?? "any metric")"
                 result.append(
                     .mark(
@@ -92,6 +134,7 @@ struct ExpectationParser {
             try item.only(fields + ["min", "max"])
             var filter: [String: String] = [:]
             for field in fields { if let v = try item.string(field) { filter[field] = v } }
+            try check(metric: filter["metric"], at: item)
             let low = try item.int("min")
             let high = try item.int("max")
             guard low != nil || high != nil else { throw item.fail("min", "give min, max or both") }
@@ -108,6 +151,7 @@ struct ExpectationParser {
             guard let labels = try nab.string("labels"), let key = try nab.string("file"), let metric = try nab.string("metric") else {
                 throw nab.fail("file", "nab expectations need labels, file and metric")
             }
+            try check(metric: metric, at: nab)
             let windows = try Self.nabWindows(labels: labels, key: key, read: read, at: nab)
             let minimum = try nab.int("min_windows") ?? windows.count
             result.append(

@@ -65,7 +65,10 @@ public struct Scenario: Sendable {
             series.append(SeriesSpec(name: metric, points: try generator.points(), arrival: try generator.arrival()))
         }
         let events = try Self.events(top, start: start, end: end)
-        let expectations = try ExpectationParser(top: top, start: start, end: end, read: read).parse()
+        guard series.contains(where: { !$0.points.isEmpty }) else {
+            throw top.fail("series", "no series has a point between start and end: the replay would ingest nothing")
+        }
+        let expectations = try ExpectationParser(top: top, start: start, end: end, metrics: series.map(\.name), read: read).parse()
         var tolerance = Tolerance()
         if let t = try top.child("tolerance") {
             try t.only(["score", "value"])

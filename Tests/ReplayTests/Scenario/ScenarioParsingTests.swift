@@ -5,8 +5,11 @@ import Testing
 @testable import Replay
 
 @Suite struct ScenarioParsingTests {
+    /// Parses `yaml`, with `expect: none` added when it says nothing of expectations (the tests
+    /// that are not about them).
     func parse(_ yaml: String, files: [String: String] = [:]) throws -> Scenario {
-        try Scenario.parse(name: "t", file: "scenarios/t/scenario.yaml", text: yaml, seedOverride: nil) { path in
+        let text = yaml.contains("expect:") ? yaml : yaml + "\nexpect: none\n"
+        return try Scenario.parse(name: "t", file: "scenarios/t/scenario.yaml", text: text, seedOverride: nil) { path in
             guard let text = files[path] else { throw ScenarioError(file: path, key: "(file)", "missing") }
             return (path, text)
         }
@@ -25,7 +28,7 @@ import Testing
         let two = try parse(yaml)
         #expect(one.series[0].points == two.series[0].points)
         #expect(one.series[0].points.count == 49)
-        let other = try Scenario.parse(name: "t", file: "f", text: yaml, seedOverride: 6) { _ in ("", "") }
+        let other = try Scenario.parse(name: "t", file: "f", text: yaml + "expect: none\n", seedOverride: 6) { _ in ("", "") }
         #expect(other.series[0].points != one.series[0].points)
     }
 
@@ -124,6 +127,22 @@ import Testing
             "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  a:\n    values: \"1 2\"\nevents:\n  - at: 2027-01-01T00:00:00Z\n    mute: {for: 1h}\n",
             "events[0].at", "would never happen"
         ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\nexpect:\n  alerts:\n    - {metric: cpuu, at: 2026-01-01T01:00:00Z}\n",
+            "expect.alerts[0].metric", "'cpuu' is not a series of this scenario (did you mean 'cpu'?); its series: cpu"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\nexpect:\n  no_alerts:\n    - {metric: cpu, between: [2026-02-01T00:00:00Z, 2026-02-02T00:00:00Z]}\n",
+            "expect.no_alerts[0].between", "lies outside the replay"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\nexpect:\n  notifications:\n    - {metric: memory, min: 1}\n",
+            "expect.notifications[0].metric", "is not a series of this scenario"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\nexpect: {}\n",
+            "expect", "or `expect: none` when it only records goldens on purpose"
+        ),
     ])
     func brokenScenariosNameTheKey(_ yaml: String, _ key: String, _ message: String) {
         #expect {
@@ -132,6 +151,17 @@ import Testing
             guard let e = error as? ScenarioError else { return false }
             return e.file == "scenarios/t/scenario.yaml" && e.key == key && e.message.contains(message)
         }
+    }
+
+    @Test func aScenarioWithoutExpectationsIsRefusedUnlessItSaysSo() throws {
+        let yaml = "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\n"
+        let read: (String) throws -> (path: String, text: String) = { _ in ("", "") }
+        let error = #expect(throws: ScenarioError.self) {
+            try Scenario.parse(name: "t", file: "scenarios/t/scenario.yaml", text: yaml, seedOverride: nil, read: read)
+        }
+        #expect(error?.key == "expect" && error?.message.hasPrefix("missing: a scenario says what the replay must show") == true)
+        let recordsOnly = try Scenario.parse(name: "t", file: "f", text: yaml + "expect: none\n", seedOverride: nil, read: read)
+        #expect(recordsOnly.expectations.isEmpty)
     }
 
     @Test func scheduleOverridesBecomeCronKeysAndJobsAreScheduled() throws {
