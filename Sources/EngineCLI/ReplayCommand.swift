@@ -38,6 +38,13 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Stop each replay at this time (ISO 8601).")
     var until: String?
 
+    @Option(
+        name: .long,
+        help:
+            "Where goldens live (<dir>/<scenario>/). Default: golden/ beside the scenarios/ folder that holds each scenario, wherever the command runs."
+    )
+    var goldenRoot: String?
+
     @Flag(name: .long, help: "Show the engine's log while replaying.")
     var verbose = false
 
@@ -58,6 +65,8 @@ struct ReplayCommand: AsyncParsableCommand {
         var options = ReplaySuite.Options(
             record: mode, checkDeterminism: checkDeterminism, outDirectory: out.map { URL(fileURLWithPath: $0) },
             seed: seed, until: try parseTime(until), filter: filter, logger: logger)
+        options.goldenRoot = goldenRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        options.executable = CommandLine.arguments.first ?? "engine"
         // Missing LLM answers are recorded from the endpoint the environment names, if any.
         options.liveModel = LocalInstallation.languageModel(environment: environment, logger: logger)
         let suite = ReplaySuite(root: root, options: options)

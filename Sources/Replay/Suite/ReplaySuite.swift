@@ -45,6 +45,10 @@ public struct ReplaySuite: Sendable {
         public var logger: Logger
         /// A live language model to record missing LLM answers with (never used with `--record never`).
         public var liveModel: (any LanguageModel)?
+        /// Where goldens live (`<root>/<scenario>/`); nil to find them from each scenario's location.
+        public var goldenRoot: URL?
+        /// How the engine was invoked, for repro lines that run as printed.
+        public var executable = "engine"
 
         public init(
             record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
@@ -60,7 +64,9 @@ public struct ReplaySuite: Sendable {
         }
     }
 
-    /// The repository root: holds `scenarios/` and `golden/`; `shared/` sits beside it.
+    /// Where relative scenario paths start (the current directory for the command) and what
+    /// messages and repro lines are relative to. Goldens and `shared/` are found from each
+    /// scenario's own location, never from here.
     public let root: URL
     public let options: Options
 
@@ -108,7 +114,7 @@ public struct ReplaySuite: Sendable {
         } catch {
             throw ScenarioError(file: file, key: "(file)", "cannot read: \(error.localizedDescription)")
         }
-        let shared = root.deletingLastPathComponent().appendingPathComponent("shared")
+        let shared = Self.repository(of: folder).deletingLastPathComponent().appendingPathComponent("shared")
         return try Scenario.parse(name: name, file: file, text: text, seedOverride: options.seed) { path in
             let url =
                 path.hasPrefix("shared/")
@@ -143,7 +149,7 @@ public struct ReplaySuite: Sendable {
             report.recorded += llm.written.map { relative(folder.appendingPathComponent("llm/" + $0)) }
             if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
             report.messages += ExpectationCheck.failures(scenario.expectations, outputs: outputs).map { "expectation failed: \($0)" }
-            let (differences, recorded) = try goldens(outputs, scenario: scenario)
+            let (differences, recorded) = try goldens(outputs, scenario: scenario, folder: folder)
             report.messages += differences
             report.recorded += recorded
             if options.checkDeterminism {
@@ -162,8 +168,22 @@ public struct ReplaySuite: Sendable {
         return report
     }
 
-    private func goldens(_ outputs: ReplayOutputs, scenario: Scenario) throws -> ([String], [String]) {
-        let folder = root.appendingPathComponent("golden").appendingPathComponent(scenario.name)
+    /// The folder that holds a scenario folder's `scenarios/` (and so `golden/`): two levels up
+    /// for `<repository>/scenarios/<name>`; the scenario folder itself otherwise.
+    static func repository(of scenario: URL) -> URL {
+        let parent = scenario.standardizedFileURL.deletingLastPathComponent()
+        return parent.lastPathComponent == "scenarios" ? parent.deletingLastPathComponent() : scenario.standardizedFileURL
+    }
+
+    /// A scenario's golden folder: `--golden-root`/<name>, else `golden/<name>` beside the
+    /// `scenarios/` folder that holds it, so a replay run from any directory compares with the
+    /// same goldens.
+    public func goldenFolder(of scenario: URL) -> URL {
+        (options.goldenRoot ?? Self.repository(of: scenario).appendingPathComponent("golden")).appendingPathComponent(scenario.lastPathComponent)
+    }
+
+    private func goldens(_ outputs: ReplayOutputs, scenario: Scenario, folder scenarioFolder: URL) throws -> ([String], [String]) {
+        let folder = goldenFolder(of: scenarioFolder)
         var messages: [String] = []
         var recorded: [String] = []
         var toWrite: [String: String] = [:]
@@ -230,10 +250,13 @@ public struct ReplaySuite: Sendable {
         }
     }
 
+    /// The command that replays exactly this scenario again, as invoked, from the same directory.
     private func reproduce(_ folder: URL, seed: UInt64?) -> String {
-        var command = "swift run engine replay \(relative(folder)) --record never"
+        var command = "\(options.executable) replay \(relative(folder)) --record never"
         if let seed { command += " --seed \(seed)" }
         if let until = options.until { command += " --until \(MetricTimestamp.formatISO(until))" }
+        if let goldenRoot = options.goldenRoot { command += " --golden-root \(relative(goldenRoot))" }
+        if options.checkDeterminism { command += " --check-determinism" }
         return command
     }
 

@@ -54,7 +54,7 @@ import Testing
             report.messages.first?.hasPrefix(
                 "golden mismatch: timeline.csv line \(index + 1) (2026-01-12 16:00:00, cpu): value: expected 12.3456, got \(original)") == true,
             "\(report.messages)")
-        #expect(report.reproduce == "swift run engine replay scenarios/spike --record never --seed 1")
+        #expect(report.reproduce == "engine replay scenarios/spike --record never --seed 1")
 
         let recording = ReplaySuite(root: root, options: .init(record: .failed, logger: quiet()))
         let rerecorded = await recording.run(root.appendingPathComponent("scenarios/spike"))
@@ -71,6 +71,35 @@ import Testing
         let missing = await ReplaySuite(root: root, options: .init(record: .missing, logger: quiet())).run(
             root.appendingPathComponent("scenarios/spike"))
         #expect(missing.status == .pass && missing.recorded.contains("golden/spike/alerts.jsonl"))
+    }
+
+    /// Run from another directory, a replay still compares with the scenario's own goldens (and
+    /// records nothing there); an explicit golden root is used as given and named in the repro.
+    @Test func goldensAreFoundFromTheScenarioNotTheCurrentDirectory() async throws {
+        let root = try scratch()
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("elsewhere-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(at: root)
+            try? FileManager.default.removeItem(at: elsewhere)
+        }
+        let scenario = root.appendingPathComponent("scenarios/spike")
+        var options = ReplaySuite.Options(record: .missing, checkDeterminism: false, logger: quiet())
+        options.executable = ".build/debug/engine"
+        let report = await ReplaySuite(root: elsewhere, options: options).run(scenario)
+        #expect(report.status == .pass && report.recorded.isEmpty, "\(report.messages) \(report.recorded)")
+        #expect(!FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("golden").path))
+
+        let empty = elsewhere.appendingPathComponent("goldens")
+        options.record = .never
+        options.goldenRoot = empty
+        options.checkDeterminism = true
+        let explicit = await ReplaySuite(root: elsewhere, options: options).run(scenario)
+        #expect(explicit.status == .fail && explicit.messages.contains { $0.contains("goldens/spike/alerts.jsonl is missing") })
+        #expect(
+            explicit.reproduce
+                == ".build/debug/engine replay \(scenario.standardizedFileURL.path) --record never --seed 1 --golden-root goldens --check-determinism"
+        )
     }
 
     @Test func aBrokenScenarioIsReportedAsBroken() async throws {
