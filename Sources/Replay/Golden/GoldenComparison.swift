@@ -26,36 +26,94 @@ public enum GoldenComparison {
     static let scoreFields: Set<String> = ["score", "smoothed_score", "threshold"]
     static let valueFields: Set<String> = ["value"]
 
+    /// The differences between a golden and an output, at most `limit`. CSV and JSON-lines rows
+    /// are matched by their key (timestamp, metric and, for deliveries, kind and channel), so a
+    /// missing or extra row is named as such instead of shifting every row after it; rows that
+    /// share a key pair up in order. Other files compare line by line.
     public static func compare(file: String, expected: String, got: String, tolerance: Tolerance, limit: Int = 5) -> [GoldenDifference] {
         let e = expected.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).dropLastEmpty()
         let g = got.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).dropLastEmpty()
-        var differences: [GoldenDifference] = []
         let isCSV = file.hasSuffix(".csv")
+        guard isCSV || file.hasSuffix(".jsonl") else { return positional(file: file, e, g, tolerance: tolerance, limit: limit) }
+        var differences: [GoldenDifference] = []
         let header = isCSV ? (e.first ?? "").split(separator: ",", omittingEmptySubsequences: false).map(String.init) : []
-        for index in 0..<max(e.count, g.count) where differences.count < limit {
-            let expectedLine = index < e.count ? e[index] : nil
-            let gotLine = index < g.count ? g[index] : nil
-            guard let expectedLine, let gotLine else {
+        let body = isCSV ? 1 : 0
+        if isCSV, e.first != g.first {
+            differences.append(
+                GoldenDifference(
+                    file: file, line: 1, row: "", field: "header", expected: e.first ?? "(no row)", got: g.first ?? "(no row)",
+                    context: []))
+        }
+        // Each key's rows on either side, in file order.
+        var expectedRows: [String: [Int]] = [:]
+        var gotRows: [String: [Int]] = [:]
+        for i in e.indices.dropFirst(body) { expectedRows[rowKey(e[i], isCSV: isCSV), default: []].append(i) }
+        for i in g.indices.dropFirst(body) { gotRows[rowKey(g[i], isCSV: isCSV), default: []].append(i) }
+        // Pairs of (expected line, got line), either side nil for a missing or an extra row, in
+        // the order of the golden (extra rows where they fall in the output).
+        var pairs: [(Int?, Int?)] = []
+        for key in Set(expectedRows.keys).union(gotRows.keys) {
+            let a = expectedRows[key] ?? []
+            let b = gotRows[key] ?? []
+            for k in 0..<max(a.count, b.count) { pairs.append((k < a.count ? a[k] : nil, k < b.count ? b[k] : nil)) }
+        }
+        pairs.sort { ($0.0 ?? $0.1 ?? 0, $0.0 == nil ? 1 : 0) < ($1.0 ?? $1.1 ?? 0, $1.0 == nil ? 1 : 0) }
+        for (ei, gi) in pairs where differences.count < limit {
+            switch (ei, gi) {
+            case (let ei?, let gi?):
+                if e[ei] == g[gi] { continue }
+                let fields =
+                    isCSV
+                    ? csvDifferences(header: header, expected: e[ei], got: g[gi], tolerance: tolerance)
+                    : jsonDifferences(expected: e[ei], got: g[gi], tolerance: tolerance)
+                for (field, ev, gv) in fields where differences.count < limit {
+                    differences.append(
+                        GoldenDifference(
+                            file: file, line: ei + 1, row: rowLabel(e[ei], isCSV: isCSV), field: field, expected: ev, got: gv,
+                            context: context(e, g, ei, gi)))
+                }
+            case (let ei?, nil):
                 differences.append(
                     GoldenDifference(
-                        file: file, line: index + 1, row: rowLabel(expectedLine ?? gotLine ?? "", isCSV: isCSV),
-                        field: "row", expected: expectedLine ?? "(no row)", got: gotLine ?? "(no row)",
-                        context: context(e, g, index)))
+                        file: file, line: ei + 1, row: rowLabel(e[ei], isCSV: isCSV), field: "missing row", expected: e[ei],
+                        got: "(no row)", context: []))
+            case (nil, let gi?):
+                differences.append(
+                    GoldenDifference(
+                        file: file, line: gi + 1, row: rowLabel(g[gi], isCSV: isCSV), field: "extra row", expected: "(no row)",
+                        got: g[gi], context: []))
+            case (nil, nil):
                 continue
-            }
-            if expectedLine == gotLine { continue }
-            let fields =
-                isCSV && index > 0
-                ? csvDifferences(header: header, expected: expectedLine, got: gotLine, tolerance: tolerance)
-                : isCSV ? [("header", expectedLine, gotLine)] : jsonDifferences(expected: expectedLine, got: gotLine, tolerance: tolerance)
-            for (field, ev, gv) in fields where differences.count < limit {
-                differences.append(
-                    GoldenDifference(
-                        file: file, line: index + 1, row: rowLabel(expectedLine, isCSV: isCSV), field: field,
-                        expected: ev, got: gv, context: context(e, g, index)))
             }
         }
         return differences
+    }
+
+    /// Line-by-line comparison, for files without rows (charts).
+    static func positional(file: String, _ e: [String], _ g: [String], tolerance: Tolerance, limit: Int) -> [GoldenDifference] {
+        var differences: [GoldenDifference] = []
+        for index in 0..<max(e.count, g.count) where differences.count < limit {
+            let expectedLine = index < e.count ? e[index] : nil
+            let gotLine = index < g.count ? g[index] : nil
+            if expectedLine == gotLine { continue }
+            differences.append(
+                GoldenDifference(
+                    file: file, line: index + 1, row: "", field: expectedLine == nil || gotLine == nil ? "row" : "line",
+                    expected: expectedLine ?? "(no row)", got: gotLine ?? "(no row)", context: context(e, g, index, index)))
+        }
+        return differences
+    }
+
+    /// What identifies a row: a CSV row's first two fields (timestamp, metric); a JSON line's
+    /// timestamp, metric, kind, channel and id where present; the whole line otherwise.
+    static func rowKey(_ line: String, isCSV: Bool) -> String {
+        if isCSV {
+            let parts = line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false)
+            return parts.count > 1 ? "\(parts[0]),\(parts[1])" : line
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return line }
+        let fields = ["timestamp", "metric", "alert_type", "method", "id"].compactMap { key in object[key].map { "\(key)=\($0)" } }
+        return fields.isEmpty ? line : fields.joined(separator: "|")
     }
 
     static func csvDifferences(header: [String], expected: String, got: String, tolerance: Tolerance) -> [(String, String, String)] {
@@ -122,11 +180,12 @@ public enum GoldenComparison {
         return [object["timestamp"], object["metric"]].compactMap { $0.map { "\($0)" } }.joined(separator: ", ")
     }
 
-    static func context(_ expected: [String], _ got: [String], _ index: Int) -> [String] {
+    /// The golden line before, the golden line and the output line.
+    static func context(_ expected: [String], _ got: [String], _ index: Int, _ gotIndex: Int) -> [String] {
         var lines: [String] = []
         if index > 0, index - 1 < expected.count { lines.append("  \(expected[index - 1])") }
         if index < expected.count { lines.append("- \(expected[index])") }
-        if index < got.count { lines.append("+ \(got[index])") }
+        if gotIndex < got.count { lines.append("+ \(got[gotIndex])") }
         return lines
     }
 }

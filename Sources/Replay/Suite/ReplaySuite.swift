@@ -204,12 +204,17 @@ public struct ReplaySuite: Sendable {
                 toWrite[file] = got
                 continue
             }
-            let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance)
+            let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance, limit: .max)
             if differences.isEmpty { continue }
             if options.record == .failed {
                 toWrite[file] = got
             } else {
-                messages += differences.map { "golden mismatch: \($0)" }
+                messages += differences.prefix(Self.shownDifferences).map { "golden mismatch: \($0)" }
+                if differences.count > Self.shownDifferences {
+                    messages.append(
+                        "golden mismatch: \(file): \(differences.count - Self.shownDifferences) more differences "
+                            + "(\(differences.count) in all; --out DIR writes the whole output to compare with the golden)")
+                }
             }
         }
         if !toWrite.isEmpty {
@@ -249,6 +254,9 @@ public struct ReplaySuite: Sendable {
             try AtomicFile.write(Data(text.utf8), to: url)
         }
     }
+
+    /// Differences printed per file; the rest are counted.
+    static let shownDifferences = 5
 
     /// The command that replays exactly this scenario again, as invoked, from the same directory.
     private func reproduce(_ folder: URL, seed: UInt64?) -> String {

@@ -62,6 +62,23 @@ import Testing
         #expect(try String(contentsOf: golden, encoding: .utf8).contains("2026-01-12 16:00:00,cpu,\(original),"))
     }
 
+    @Test func everyDifferenceIsCountedAndTheFirstFiveShown() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let golden = root.appendingPathComponent("golden/spike/timeline.csv")
+        let lines = try String(contentsOf: golden, encoding: .utf8).components(separatedBy: "\n")
+        // Every data row of the golden loses its last field's value: one difference per row.
+        let changed = lines.enumerated().map { i, line in i == 0 || line.isEmpty ? line : String(line.dropLast()) + "9" }
+        try changed.joined(separator: "\n").write(to: golden, atomically: true, encoding: .utf8)
+        let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(
+            root.appendingPathComponent("scenarios/spike"))
+        let rows = lines.dropFirst().filter { !$0.isEmpty }.count
+        #expect(report.messages.filter { $0.hasPrefix("golden mismatch: timeline.csv line ") }.count == 5)
+        #expect(
+            report.messages.contains { $0.hasPrefix("golden mismatch: timeline.csv: \(rows - 5) more differences (\(rows) in all") },
+            "\(report.messages.last ?? "")")
+    }
+
     @Test func aMissingGoldenFailsUnderNeverAndIsWrittenUnderMissing() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(at: root) }
