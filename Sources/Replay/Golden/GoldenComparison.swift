@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// One difference between a golden file and a replay's output.
@@ -87,6 +88,28 @@ public enum GoldenComparison {
             }
         }
         return differences
+    }
+
+    /// The rows of a CSV or JSON-lines golden stamped before `until` (a CSV keeps its header):
+    /// the row at `until` itself may not be scored yet when the run stops; nil for a file without
+    /// timestamped rows.
+    public static func rows(of text: String, file: String, through until: Date) -> String? {
+        let isCSV = file.hasSuffix(".csv")
+        guard isCSV || file.hasSuffix(".jsonl") else { return nil }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init).dropLastEmpty()
+        let kept = lines.enumerated().filter { index, line in
+            if isCSV && index == 0 { return true }
+            let stamp: String?
+            if isCSV {
+                stamp = line.split(separator: ",", maxSplits: 1).first.map(String.init)
+            } else {
+                stamp = (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["timestamp"] as? String
+            }
+            // A row without a readable time is kept: better compared than silently dropped.
+            guard let stamp, let time = MetricTimestamp.parse(stamp) else { return true }
+            return time < until
+        }
+        return kept.isEmpty ? "" : kept.map(\.element).joined(separator: "\n") + "\n"
     }
 
     /// Line-by-line comparison, for files without rows (charts).

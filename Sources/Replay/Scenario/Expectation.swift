@@ -20,6 +20,28 @@ public enum Expectation: Sendable, Hashable {
     /// The number of deliveries matching the given fields lies within bounds.
     case notifications(filter: [String: String], min: Int?, max: Int?, label: String)
 
+    /// What of this expectation a run stopped at `until` (`--until`) can judge: what must not
+    /// happen still must not, and upper bounds still hold; what must happen is judged only where
+    /// its range ended before the cut. Nil when nothing can be judged.
+    func through(_ until: Date) -> Expectation? {
+        switch self {
+        case .alert(_, let window, _, _, _):
+            return window.upperBound < until ? self : nil
+        case .noAlert, .alertsOutside:
+            return self
+        case .scores(_, let window, _, _, _):
+            return window.map { $0.lowerBound < until } ?? true ? self : nil
+        case .alertCount(let metric, _, let max, let perDay, let label):
+            return max != nil && !perDay ? .alertCount(metric: metric, min: nil, max: max, perDay: false, label: label) : nil
+        case .windowsHit:
+            return nil
+        case .mark(_, _, let window, let present, _):
+            return !present || (window.map { $0.upperBound < until } ?? false) ? self : nil
+        case .notifications(let filter, _, let max, let label):
+            return max.map { .notifications(filter: filter, min: nil, max: $0, label: label) }
+        }
+    }
+
     var label: String {
         switch self {
         case .alert(_, _, _, _, let l), .noAlert(_, _, let l), .scores(_, _, _, _, let l), .alertCount(_, _, _, _, let l),

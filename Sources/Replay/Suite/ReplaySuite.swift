@@ -148,7 +148,8 @@ public struct ReplaySuite: Sendable {
             let outputs = try await driver.run(scenario)
             report.recorded += llm.written.map { relative(folder.appendingPathComponent("llm/" + $0)) }
             if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
-            report.messages += ExpectationCheck.failures(scenario.expectations, outputs: outputs).map { "expectation failed: \($0)" }
+            let expectations = options.until.map { until in scenario.expectations.compactMap { $0.through(until) } } ?? scenario.expectations
+            report.messages += ExpectationCheck.failures(expectations, outputs: outputs).map { "expectation failed: \($0)" }
             let (differences, recorded) = try goldens(outputs, scenario: scenario, folder: folder)
             report.messages += differences
             report.recorded += recorded
@@ -189,24 +190,33 @@ public struct ReplaySuite: Sendable {
         var toWrite: [String: String] = [:]
         let goldenPlots = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("plots").path)) ?? [])
             .filter { $0.hasSuffix(".svg") }.map { "plots/" + $0 }
+        // A run stopped early (--until) is compared with the golden's rows up to that time, and
+        // never recorded: its outputs are a prefix of the scenario's, not the scenario's.
+        let record = options.until == nil ? options.record : .never
         for file in Set(outputs.comparedFiles + goldenPlots).sorted() {
             let url = folder.appendingPathComponent(file)
-            let got = outputs.files[file] ?? ""
-            guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-                if options.record == .never {
+            var got = outputs.files[file] ?? ""
+            guard var expected = try? String(contentsOf: url, encoding: .utf8) else {
+                if record == .never {
                     messages.append("golden \(relative(url)) is missing (record it with --record missing, then review the diff)")
                 } else {
                     toWrite[file] = got
                 }
                 continue
             }
-            if options.record == .all {
+            if let until = options.until {
+                // A chart is drawn from the whole run: it has no rows to cut, so it is not compared.
+                guard let rows = GoldenComparison.rows(of: expected, file: file, through: until) else { continue }
+                expected = rows
+                got = GoldenComparison.rows(of: got, file: file, through: until) ?? got
+            }
+            if record == .all {
                 toWrite[file] = got
                 continue
             }
             let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance, limit: .max)
             if differences.isEmpty { continue }
-            if options.record == .failed {
+            if record == .failed {
                 toWrite[file] = got
             } else {
                 messages += differences.prefix(Self.shownDifferences).map { "golden mismatch: \($0)" }

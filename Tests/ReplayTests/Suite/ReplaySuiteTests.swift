@@ -79,6 +79,24 @@ import Testing
             "\(report.messages.last ?? "")")
     }
 
+    /// A replay stopped early is compared with the golden's rows up to that time, and records nothing.
+    @Test func untilComparesTheGoldenUpToThatTime() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let until = MetricTimestamp.parse("2026-01-12 12:00:00")!
+        let options = ReplaySuite.Options(record: .all, until: until, logger: quiet())
+        let report = await ReplaySuite(root: root, options: options).run(root.appendingPathComponent("scenarios/spike"))
+        #expect(report.status == .pass && report.recorded.isEmpty, "\(report.messages) \(report.recorded)")
+        #expect(report.reproduce.hasSuffix("--until 2026-01-12T12:00:00Z"))
+        let golden = try String(contentsOf: root.appendingPathComponent("golden/spike/timeline.csv"), encoding: .utf8)
+        #expect(golden.contains("2026-01-12 16:00:00,cpu,"), "the golden keeps the whole run")
+        // A change after the cut is not compared; one before it is.
+        let late = golden.replacingOccurrences(of: "2026-01-12 16:00:00,cpu,", with: "2026-01-12 16:00:00,cpu,9")
+        let cut = try #require(GoldenComparison.rows(of: late, file: "timeline.csv", through: until))
+        #expect(!cut.contains("2026-01-12 16:00:00") && cut.hasPrefix("timestamp,metric,"))
+        #expect(GoldenComparison.rows(of: "<svg/>", file: "plots/cpu.svg", through: until) == nil)
+    }
+
     @Test func aMissingGoldenFailsUnderNeverAndIsWrittenUnderMissing() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(at: root) }
