@@ -44,6 +44,14 @@ public struct ReplayDriver: Sendable {
         self.options = options
     }
 
+    /// `logger` with every message carrying the simulated time (`sim_time`), so a verbose
+    /// replay's log reads on the scenario's clock rather than the wall clock's.
+    static func stamped(_ logger: Logger, clock: SimulatedClock) -> Logger {
+        var stamped = logger
+        stamped.handler.metadataProvider = .init { ["sim_time": .string(MetricTimestamp.formatISO(clock.now))] }
+        return stamped
+    }
+
     public func run(_ scenario: Scenario) async throws -> ReplayOutputs {
         let folder = InMemoryMetricsFolder(["\(scenario.name)/scenario.yaml": scenario.batchYAML])
         var overrides: [String] = []
@@ -73,7 +81,7 @@ public struct ReplayDriver: Sendable {
             clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
             ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
-            logger: options.logger, gate: faults, memo: DetectorMemo(), llm: options.llm)
+            logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 
