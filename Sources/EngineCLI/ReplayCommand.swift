@@ -45,6 +45,11 @@ struct ReplayCommand: AsyncParsableCommand {
     )
     var goldenRoot: String?
 
+    @Flag(
+        name: .long,
+        help: "Replay nothing: make every <golden>.received (written beside a golden that differed) the golden, after you reviewed the diff.")
+    var approve = false
+
     @Flag(name: .long, help: "Show the engine's log while replaying.")
     var verbose = false
 
@@ -81,6 +86,12 @@ struct ReplayCommand: AsyncParsableCommand {
             printError("no scenarios found")
             throw ExitCode(2)
         }
+        if approve {
+            for folder in folders {
+                for golden in try suite.approve(folder) { printLine("approved \(golden)") }
+            }
+            return
+        }
         let terminal = isatty(STDOUT_FILENO) == 1
         var reports: [ScenarioReport] = []
         for (index, folder) in folders.enumerated() {
@@ -90,6 +101,7 @@ struct ReplayCommand: AsyncParsableCommand {
             printLine("\(report.status.rawValue) \(report.name) (\(Fixed.format(report.seconds, 2)) s)" + (terminal ? "        " : ""))
             for message in report.messages { printLine("    \(message)") }
             for file in report.recorded { printLine("    recorded \(file)") }
+            for file in report.received { printLine("    received \(file) (diff it with its golden; accept with --approve)") }
             if report.status != .pass { printLine("    reproduce: \(report.reproduce)") }
         }
         let counts = Dictionary(grouping: reports, by: \.status).mapValues(\.count)

@@ -30,6 +30,8 @@ public struct ScenarioReport: Sendable {
     public var reproduce: String
     /// Goldens written in this run.
     public var recorded: [String]
+    /// `<golden>.received` files written for the goldens that differ, for review and `--approve`.
+    public var received: [String] = []
 }
 
 /// `engine replay`: runs scenarios, checks their expectations, compares (or records) goldens,
@@ -150,9 +152,10 @@ public struct ReplaySuite: Sendable {
             if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
             let expectations = options.until.map { until in scenario.expectations.compactMap { $0.through(until) } } ?? scenario.expectations
             report.messages += ExpectationCheck.failures(expectations, outputs: outputs).map { "expectation failed: \($0)" }
-            let (differences, recorded) = try goldens(outputs, scenario: scenario, folder: folder)
+            let (differences, recorded, received) = try goldens(outputs, scenario: scenario, folder: folder)
             report.messages += differences
             report.recorded += recorded
+            report.received = received
             if options.checkDeterminism {
                 report.messages += try await determinism(scenario, first: outputs)
             }
@@ -183,11 +186,12 @@ public struct ReplaySuite: Sendable {
         (options.goldenRoot ?? Self.repository(of: scenario).appendingPathComponent("golden")).appendingPathComponent(scenario.lastPathComponent)
     }
 
-    private func goldens(_ outputs: ReplayOutputs, scenario: Scenario, folder scenarioFolder: URL) throws -> ([String], [String]) {
+    private func goldens(_ outputs: ReplayOutputs, scenario: Scenario, folder scenarioFolder: URL) throws -> ([String], [String], [String]) {
         let folder = goldenFolder(of: scenarioFolder)
         var messages: [String] = []
         var recorded: [String] = []
         var toWrite: [String: String] = [:]
+        var received: [String: String] = [:]
         let goldenPlots = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("plots").path)) ?? [])
             .filter { $0.hasSuffix(".svg") }.map { "plots/" + $0 }
         // A run stopped early (--until) is compared with the golden's rows up to that time, and
@@ -215,10 +219,18 @@ public struct ReplaySuite: Sendable {
                 continue
             }
             let differences = GoldenComparison.compare(file: file, expected: expected, got: got, tolerance: scenario.tolerance, limit: .max)
-            if differences.isEmpty { continue }
+            let receivedURL = folder.appendingPathComponent(file + Self.receivedSuffix)
+            if differences.isEmpty {
+                // A golden that matches again leaves no stale output to approve by mistake.
+                if options.until == nil { try? FileManager.default.removeItem(at: receivedURL) }
+                continue
+            }
             if record == .failed {
                 toWrite[file] = got
             } else {
+                // The output as the golden would hold it, beside the golden: diff them, and accept
+                // it with --approve once reviewed. A run cut short (--until) is only a prefix.
+                if options.until == nil { received[file + Self.receivedSuffix] = got }
                 messages += differences.prefix(Self.shownDifferences).map { "golden mismatch: \($0)" }
                 if differences.count > Self.shownDifferences {
                     messages.append(
@@ -232,7 +244,26 @@ public struct ReplaySuite: Sendable {
             try write(toWrite, to: folder)
             recorded = toWrite.keys.sorted().map { relative(folder.appendingPathComponent($0)) }
         }
-        return (messages, recorded)
+        if !received.isEmpty { try write(received, to: folder) }
+        return (messages, recorded, received.keys.sorted().map { relative(folder.appendingPathComponent($0)) })
+    }
+
+    /// What a received output's name adds to its golden's.
+    public static let receivedSuffix = ".received"
+
+    /// `--approve`: every `<golden>.received` of the scenario becomes its golden (the approval
+    /// testing habit, after reviewing the diff). Returns the goldens replaced.
+    public func approve(_ scenario: URL) throws -> [String] {
+        let folder = goldenFolder(of: scenario)
+        guard let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.allObjects as? [URL] else { return [] }
+        var approved: [String] = []
+        for url in files.sorted(by: { $0.path < $1.path }) where url.lastPathComponent.hasSuffix(Self.receivedSuffix) {
+            let golden = URL(fileURLWithPath: String(url.path.dropLast(Self.receivedSuffix.count)))
+            try AtomicFile.write(try Data(contentsOf: url), to: golden)
+            try FileManager.default.removeItem(at: url)
+            approved.append(relative(golden))
+        }
+        return approved
     }
 
     private func determinism(_ scenario: Scenario, first: ReplayOutputs) async throws -> [String] {

@@ -97,6 +97,28 @@ import Testing
         #expect(GoldenComparison.rows(of: "<svg/>", file: "plots/cpu.svg", through: until) == nil)
     }
 
+    /// A golden that differs gets the output beside it as `<golden>.received`; approving makes it
+    /// the golden, and a replay that matches again leaves none behind.
+    @Test func receivedOutputsAreWrittenAndApproved() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scenario = root.appendingPathComponent("scenarios/spike")
+        let golden = root.appendingPathComponent("golden/spike/timeline.csv")
+        let original = try String(contentsOf: golden, encoding: .utf8)
+        try original.replacingOccurrences(of: "2026-01-12 16:00:00,cpu,", with: "2026-01-12 16:00:00,cpu,1").write(
+            to: golden, atomically: true, encoding: .utf8)
+        let suite = ReplaySuite(root: root, options: .init(record: .never, logger: quiet()))
+        let failed = await suite.run(scenario)
+        #expect(failed.status == .fail && failed.received == ["golden/spike/timeline.csv.received"])
+        let received = root.appendingPathComponent("golden/spike/timeline.csv.received")
+        #expect(try String(contentsOf: received, encoding: .utf8) == original, "the output, as the golden would hold it")
+
+        #expect(try suite.approve(scenario) == ["golden/spike/timeline.csv"])
+        #expect(!FileManager.default.fileExists(atPath: received.path))
+        let again = await suite.run(scenario)
+        #expect(again.status == .pass && again.received.isEmpty, "\(again.messages)")
+    }
+
     @Test func aMissingGoldenFailsUnderNeverAndIsWrittenUnderMissing() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(at: root) }
