@@ -23,7 +23,11 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .long, help: "When to write goldens: never, missing, failed or all (default: never when CI is set, else missing).")
     var record: String?
 
-    @Flag(name: .long, help: "Run each scenario twice more (once with same-time arrivals shuffled) and fail unless every output is identical.")
+    @Flag(
+        name: .long,
+        help:
+            "Run each scenario twice more (once in another process, with another hash seed; once with same-time arrivals shuffled) and fail unless every output is identical."
+    )
     var checkDeterminism = false
 
     @Option(name: .long, help: "Write a JUnit XML report here.")
@@ -72,6 +76,7 @@ struct ReplayCommand: AsyncParsableCommand {
             seed: seed, until: try parseTime(until), filter: filter, logger: logger)
         options.goldenRoot = goldenRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
         options.executable = CommandLine.arguments.first ?? "engine"
+        options.childExecutable = Bundle.main.executablePath
         // Missing LLM answers are recorded from the endpoint the environment names, if any.
         options.liveModel = LocalInstallation.languageModel(environment: environment, logger: logger)
         let suite = ReplaySuite(root: root, options: options)

@@ -7,21 +7,21 @@ import Glibc
 
 /// Runs a program to completion: its input written, its output and errors drained side by side
 /// (so neither pipe can fill and block it), and killed when it runs past `timeout` seconds.
-/// What the Python ingest runner and the DuckDB CLI source share.
-struct Subprocess {
-    struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: Data
-        var timedOut: Bool
+/// What the Python ingest runner, the DuckDB CLI source and the replay's determinism check share.
+package struct Subprocess {
+    package struct Output {
+        package var status: Int32
+        package var stdout: Data
+        package var stderr: Data
+        package var timedOut: Bool
         /// The program wrote more than `outputLimit` bytes and was stopped.
-        var overflowed = false
-        var errorText: String { String(decoding: stderr, as: UTF8.self) }
+        package var overflowed = false
+        package var errorText: String { String(decoding: stderr, as: UTF8.self) }
     }
 
     /// Runs `program` (looked up on PATH) with `arguments`. A program that writes more than
     /// `outputLimit` bytes to stdout is killed, so its output cannot exhaust memory.
-    static func run(
+    package static func run(
         _ program: String, _ arguments: [String], environment: [String: String], workingDirectory: URL? = nil,
         input: Data? = nil, timeout: TimeInterval, outputLimit: Int = .max
     ) throws -> Output {

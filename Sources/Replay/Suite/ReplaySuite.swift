@@ -51,6 +51,9 @@ public struct ReplaySuite: Sendable {
         public var goldenRoot: URL?
         /// How the engine was invoked, for repro lines that run as printed.
         public var executable = "engine"
+        /// The engine binary `--check-determinism` replays each scenario again in (another process,
+        /// so another hash seed); nil to replay in this process.
+        public var childExecutable: String?
 
         public init(
             record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
@@ -157,7 +160,7 @@ public struct ReplaySuite: Sendable {
             report.recorded += recorded
             report.received = received
             if options.checkDeterminism {
-                report.messages += try await determinism(scenario, first: outputs)
+                report.messages += try await determinism(scenario, folder: folder, first: outputs)
             }
             if !report.messages.isEmpty { report.status = .fail }
         } catch let error as ScenarioError {
@@ -266,25 +269,67 @@ public struct ReplaySuite: Sendable {
         return approved
     }
 
-    private func determinism(_ scenario: Scenario, first: ReplayOutputs) async throws -> [String] {
+    /// Two more replays that must give the same outputs: one in another process — Swift seeds
+    /// its hashing per process, so an output that depends on the order of a set or dictionary
+    /// shows there, and never in this one — and one here with the rows that arrive together
+    /// shuffled. Without a child executable, the first runs here too.
+    private func determinism(_ scenario: Scenario, folder: URL, first: ReplayOutputs) async throws -> [String] {
         var messages: [String] = []
-        let runs = [("a second run", false), ("a run with same-time arrivals shuffled", true)]
+        var runs = [("a run with same-time arrivals shuffled", true)]
+        if let child = options.childExecutable {
+            messages += try childDeterminism(scenario, folder: folder, first: first, executable: child)
+        } else {
+            runs.insert(("a second run", false), at: 0)
+        }
         for (label, shuffle) in runs {
-            let folder = URL(fileURLWithPath: scenario.file, relativeTo: root).deletingLastPathComponent()
             let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"), live: nil)
             let driver = ReplayDriver(
                 options: ReplayDriver.Options(
                     until: options.until, shuffleArrivals: shuffle, logger: options.logger,
                     llm: llm))
             let again = try await driver.run(scenario)
-            for file in Set(first.comparedFiles + again.comparedFiles).sorted() where again.hashes[file] != first.hashes[file] {
-                let differences = GoldenComparison.compare(
-                    file: file, expected: first.files[file] ?? "", got: again.files[file] ?? "",
-                    tolerance: Tolerance(), limit: 1)
-                messages.append("not deterministic: \(file) differs in \(label)" + (differences.first.map { ": \($0)" } ?? ""))
-            }
+            messages += Self.differences(first, again.files, in: label)
         }
         return messages
+    }
+
+    /// The scenario replayed by `executable` in a child process, its outputs compared with `first`.
+    private func childDeterminism(_ scenario: Scenario, folder: URL, first: ReplayOutputs, executable: String) throws -> [String] {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "engine-determinism-\(ProcessInfo.processInfo.processIdentifier)-\(scenario.name)")
+        try? FileManager.default.removeItem(at: scratch)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        // Goldens from an empty folder: the child only writes its outputs (and no received files).
+        var arguments = [
+            "replay", folder.path, "--record", "never", "--seed", String(scenario.seed), "--out", scratch.path,
+            "--golden-root", scratch.appendingPathComponent("no-goldens").path,
+        ]
+        if let until = options.until { arguments += ["--until", MetricTimestamp.formatISO(until)] }
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_DETERMINISTIC_HASHING"] = nil
+        let output = try Subprocess.run(executable, arguments, environment: environment, timeout: 1800)
+        guard output.status != 2, !output.timedOut else {
+            return [
+                "not deterministic: the replay in another process did not run (\(executable), exit \(output.status)): "
+                    + String(output.errorText.suffix(300))
+            ]
+        }
+        var files: [String: String] = [:]
+        for file in first.comparedFiles {
+            files[file] = try? String(contentsOf: scratch.appendingPathComponent(scenario.name).appendingPathComponent(file), encoding: .utf8)
+        }
+        return Self.differences(first, files, in: "another process (another hash seed)")
+    }
+
+    /// One message per compared file of `first` that `files` holds differently.
+    static func differences(_ first: ReplayOutputs, _ files: [String: String], in label: String) -> [String] {
+        first.comparedFiles.sorted().compactMap { file in
+            guard files[file] != first.files[file] else { return nil }
+            let difference = GoldenComparison.compare(
+                file: file, expected: first.files[file] ?? "", got: files[file] ?? "", tolerance: Tolerance(), limit: 1
+            ).first
+            return "not deterministic: \(file) differs in \(label)" + (difference.map { ": \($0)" } ?? "")
+        }
     }
 
     private func write(_ files: [String: String], to folder: URL) throws {

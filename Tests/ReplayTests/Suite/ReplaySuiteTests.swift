@@ -119,6 +119,40 @@ import Testing
         #expect(again.status == .pass && again.received.isEmpty, "\(again.messages)")
     }
 
+    /// The determinism check replays in another process and compares what it wrote: a stand-in
+    /// engine whose outputs differ from this process's (as a replay whose output followed a
+    /// hash-seeded iteration order would) is caught, file by file; one that writes the same
+    /// outputs passes.
+    @Test func theDeterminismCheckCatchesAChildProcessThatDiffers() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let scenario = root.appendingPathComponent("scenarios/spike")
+        let golden = root.appendingPathComponent("golden/spike")
+        // The stand-in copies the goldens as its outputs, with one timeline row changed or not.
+        func standIn(_ name: String, changing: Bool) throws -> String {
+            let edit = changing ? #"sed -i 's/^2026-01-12 16:00:00,cpu,/2026-01-12 16:00:00,cpu,7/' "$out/spike/timeline.csv""# : "true"
+            let script = """
+                #!/bin/sh
+                out=""
+                while [ $# -gt 0 ]; do if [ "$1" = "--out" ]; then out="$2"; fi; shift; done
+                mkdir -p "$out/spike" && cp -r \(golden.path)/. "$out/spike/" && \(edit)
+                exit 1
+                """
+            let url = root.appendingPathComponent(name)
+            try script.write(to: url, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+            return url.path
+        }
+        var options = ReplaySuite.Options(record: .never, checkDeterminism: true, logger: quiet())
+        options.childExecutable = try standIn("differs.sh", changing: true)
+        let caught = await ReplaySuite(root: root, options: options).run(scenario)
+        #expect(caught.status == .fail)
+        #expect(caught.messages.map { $0.prefix(80) } == ["not deterministic: timeline.csv differs in another process (another hash seed): "])
+        options.childExecutable = try standIn("same.sh", changing: false)
+        let same = await ReplaySuite(root: root, options: options).run(scenario)
+        #expect(same.status == .pass, "\(same.messages)")
+    }
+
     @Test func aMissingGoldenFailsUnderNeverAndIsWrittenUnderMissing() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(at: root) }
