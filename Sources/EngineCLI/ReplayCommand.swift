@@ -49,6 +49,9 @@ struct ReplayCommand: AsyncParsableCommand {
     )
     var goldenRoot: String?
 
+    @Flag(name: .long, help: "Print a unified diff of each golden that differs and the replay's output.")
+    var diff = false
+
     @Flag(
         name: .long,
         help: "Replay nothing: make every <golden>.received (written beside a golden that differed) the golden, after you reviewed the diff.")
@@ -77,6 +80,7 @@ struct ReplayCommand: AsyncParsableCommand {
         options.goldenRoot = goldenRoot.map { URL(fileURLWithPath: $0).standardizedFileURL }
         options.executable = CommandLine.arguments.first ?? "engine"
         options.childExecutable = Bundle.main.executablePath
+        options.diff = diff
         // Missing LLM answers are recorded from the endpoint the environment names, if any.
         options.liveModel = LocalInstallation.languageModel(environment: environment, logger: logger)
         let suite = ReplaySuite(root: root, options: options)

@@ -51,6 +51,8 @@ public struct ReplaySuite: Sendable {
         public var goldenRoot: URL?
         /// How the engine was invoked, for repro lines that run as printed.
         public var executable = "engine"
+        /// Print a unified diff of each golden that differs and the output (`--diff`).
+        public var diff = false
         /// The engine binary `--check-determinism` replays each scenario again in (another process,
         /// so another hash seed); nil to replay in this process.
         public var childExecutable: String?
@@ -235,6 +237,11 @@ public struct ReplaySuite: Sendable {
                 // it with --approve once reviewed. A run cut short (--until) is only a prefix.
                 if options.until == nil { received[file + Self.receivedSuffix] = got }
                 messages += differences.prefix(Self.shownDifferences).map { "golden mismatch: \($0)" }
+                if options.diff {
+                    let lines = { (text: String) in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+                    messages.append(
+                        UnifiedDiff.text(old: lines(expected), new: lines(got), oldName: relative(url), newName: "\(file) (this replay)"))
+                }
                 if differences.count > Self.shownDifferences {
                     messages.append(
                         "golden mismatch: \(file): \(differences.count - Self.shownDifferences) more differences "

@@ -113,6 +113,11 @@ import Testing
         let received = root.appendingPathComponent("golden/spike/timeline.csv.received")
         #expect(try String(contentsOf: received, encoding: .utf8) == original, "the output, as the golden would hold it")
 
+        var options = ReplaySuite.Options(record: .never, logger: quiet())
+        options.diff = true
+        let diffed = await ReplaySuite(root: root, options: options).run(scenario)
+        #expect(diffed.messages.contains { $0.hasPrefix("--- golden/spike/timeline.csv\n+++ timeline.csv (this replay)\n@@ ") })
+
         #expect(try suite.approve(scenario) == ["golden/spike/timeline.csv"])
         #expect(!FileManager.default.fileExists(atPath: received.path))
         let again = await suite.run(scenario)
