@@ -97,7 +97,7 @@ public struct Backtester: Sendable {
         let smoothed = ScoreSmoothing.smoothed(raw, window: batch.alertSmoothN)
         let decisions = AlertJob.decide(
             scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
-            smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false)
+            smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false, forN: batch.alertForN, forM: batch.alertForM)
         let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
         let changeTimes =
             batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch)

@@ -102,6 +102,13 @@ public struct BatchConfig: Sendable {
     public var alertRecentN: Int { self[.alertRecentN] }
     public var alertSmoothN: Int { self[.alertSmoothN] }
     public var alertSnoozeN: Int { self[.alertSnoozeN] }
+    /// Points in a row (`alert_for_n`) of which `alertForM` must reach the threshold before one alerts.
+    public var alertForN: Int { max(self[.alertForN], 1) }
+    /// How many of the last `alertForN` points must reach the threshold (`alert_for_m`; 0 for all).
+    public var alertForM: Int {
+        let m = self[.alertForM]
+        return m < 1 || m > alertForN ? alertForN : m
+    }
     public var alertMaxN: Int { self[.alertMaxN] }
     public var alertMaxDaysAgo: Int { self[.alertMaxDaysAgo] }
     public var alertAlways: Bool { self[.alertAlways] }

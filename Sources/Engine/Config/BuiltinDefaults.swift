@@ -15,194 +15,196 @@ enum BuiltinDefaults {
     }()
 
     static let yaml = #"""
-        # Default values for every metric batch. A batch's own YAML is merged over this file (nested maps
-        # key by key), then ANOMSTACK__<BATCH>__<KEY> environment variables, then `--set key=value`.
-        # Key names and values follow Anomstack's metrics/defaults/defaults.yaml; where ours differ, the
-        # page docs/anomstack-differences.md says so.
+# Default values for every metric batch. A batch's own YAML is merged over this file (nested maps
+# key by key), then ANOMSTACK__<BATCH>__<KEY> environment variables, then `--set key=value`.
+# Key names and values follow Anomstack's metrics/defaults/defaults.yaml; where ours differ, the
+# page docs/anomstack-differences.md says so.
 
-        ############################################
-        # storage
-        ############################################
-        db: "sqlite" # where ingest_sql runs: the engine's own SQLite database by default (Anomstack: duckdb).
-        table_key: "metrics" # table that holds the long-format metric rows.
-        model_path: "local://./models" # where trained models are stored.
-        sqlite_path: null # a SQLite file to run ingest_sql against instead of the engine's own database.
-        duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); else $ANOMSTACK_DUCKDB_PATH.
+############################################
+# storage
+############################################
+db: "sqlite" # where ingest_sql runs: the engine's own SQLite database by default (Anomstack: duckdb).
+table_key: "metrics" # table that holds the long-format metric rows.
+model_path: "local://./models" # where trained models are stored.
+sqlite_path: null # a SQLite file to run ingest_sql against instead of the engine's own database.
+duckdb_path: null # db: duckdb / motherduck: the database file (or md:name); else $ANOMSTACK_DUCKDB_PATH.
 
-        ############################################
-        # models
-        ############################################
-        model_configs: # one detector per entry; every one is trained and scored for each metric.
-          # Ours: NOVELTY, which scores a point by how far it beats the largest spike, shift or seasonal
-          # residual the metric showed in training (docs/detectors.md); NAB 65 against 40
-          # for Anomstack's PCA + KNN, which metrics/profiles/anomstack.yaml keeps.
-          - model_name: "NOVELTY"
-            model_tag: "novelty"
-            model_params:
-              point_window: 30 # a spike: the point against the median and spread of the n before it.
-              shift_window: 100 # a shift: the mean of the last shift_n points against the n before them.
-              shift_n: 3
-              slow_shift_window: 400 # a slow shift or a change in how often spikes come.
-              slow_shift_n: 40
-              season_shift_n: 6 # the run for the daily and weekly channels (the difference from a day or a week earlier).
-              season_min_autocorrelation: 0.5 # a season gets its channels where training shows that cycle this strongly.
-              quiet_n: 50 # after a record-breaking point, hold scores under the margin for n points.
-              record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
-              record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
-              learn_days: 1 # a channel votes once its record covers a day of scores (and its window): a young metric's first daily swings do not alert.
-        model_combination_method: "mean" # how detector scores combine: mean, min or max.
-        metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
-        template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).
+############################################
+# models
+############################################
+model_configs: # one detector per entry; every one is trained and scored for each metric.
+  # Ours: NOVELTY, which scores a point by how far it beats the largest spike, shift or seasonal
+  # residual the metric showed in training (docs/detectors.md); NAB 65 against 40
+  # for Anomstack's PCA + KNN, which metrics/profiles/anomstack.yaml keeps.
+  - model_name: "NOVELTY"
+    model_tag: "novelty"
+    model_params:
+      point_window: 30 # a spike: the point against the median and spread of the n before it.
+      shift_window: 100 # a shift: the mean of the last shift_n points against the n before them.
+      shift_n: 3
+      slow_shift_window: 400 # a slow shift or a change in how often spikes come.
+      slow_shift_n: 40
+      season_shift_n: 6 # the run for the daily and weekly channels (the difference from a day or a week earlier).
+      season_min_autocorrelation: 0.5 # a season gets its channels where training shows that cycle this strongly.
+      quiet_n: 50 # after a record-breaking point, hold scores under the margin for n points.
+      record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
+      record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
+      learn_days: 1 # a channel votes once its record covers a day of scores (and its window): a young metric's first daily swings do not alert.
+model_combination_method: "mean" # how detector scores combine: mean, min or max.
+metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
+template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).
 
-        ############################################
-        # batch and dashboard
-        ############################################
-        disable_batch: False # skip this batch entirely.
-        disable_dashboard: False
-        dashboard_stale_metric_max_days_ago: 7
+############################################
+# batch and dashboard
+############################################
+disable_batch: False # skip this batch entirely.
+disable_dashboard: False
+dashboard_stale_metric_max_days_ago: 7
 
-        ############################################
-        # ingest
-        ############################################
-        ingest_metric_rounding: 4 # decimals kept on ingested values.
-        ingest_fn_timeout_seconds: 600 # ours: an ingest_fn still running after this is stopped and the ingest run fails.
-        ingest_cron_schedule: "*/3 * * * *"
-        ingest_default_schedule_status: "STOPPED"
-        disable_ingest: False
+############################################
+# ingest
+############################################
+ingest_metric_rounding: 4 # decimals kept on ingested values.
+ingest_fn_timeout_seconds: 600 # ours: an ingest_fn still running after this is stopped and the ingest run fails.
+ingest_cron_schedule: "*/3 * * * *"
+ingest_default_schedule_status: "STOPPED"
+disable_ingest: False
 
-        ############################################
-        # train
-        ############################################
-        train_max_n: 2500 # most recent points used to train.
-        train_min_n: 14 # fewest points a metric needs before it is trained.
-        train_metric_timestamp_max_days_ago: 90 # ignore points older than this when training.
-        train_exclude_metrics: []
-        train_cron_schedule: "*/5 * * * *"
-        train_default_schedule_status: "STOPPED"
-        disable_train: False
+############################################
+# train
+############################################
+train_max_n: 2500 # most recent points used to train.
+train_min_n: 14 # fewest points a metric needs before it is trained.
+train_metric_timestamp_max_days_ago: 90 # ignore points older than this when training.
+train_exclude_metrics: []
+train_cron_schedule: "*/5 * * * *"
+train_default_schedule_status: "STOPPED"
+disable_train: False
 
-        ############################################
-        # score
-        ############################################
-        score_max_n: 25 # score the unscored points among the most recent n.
-        score_metric_timestamp_max_days_ago: 14
-        score_exclude_metrics: []
-        score_cron_schedule: "*/4 * * * *"
-        score_default_schedule_status: "STOPPED"
-        disable_score: False
+############################################
+# score
+############################################
+score_max_n: 25 # score the unscored points among the most recent n.
+score_metric_timestamp_max_days_ago: 14
+score_exclude_metrics: []
+score_cron_schedule: "*/4 * * * *"
+score_default_schedule_status: "STOPPED"
+disable_score: False
 
-        ############################################
-        # preprocessing (applied the same way in train and score)
-        ############################################
-        preprocess_params:
-          diff_n: 0 # lag-n difference; 0 uses raw values (Anomstack: 1; NOVELTY reads raw values).
-          smooth_n: 0 # trailing mean over n points; 0 turns it off (Anomstack: 3).
-          lags_n: 0 # lagged copies added as features (Anomstack: 5; PCA and KNN need them).
-          freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
-          freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
-          season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
-        preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see docs/anomstack-differences.md).
+############################################
+# preprocessing (applied the same way in train and score)
+############################################
+preprocess_params:
+  diff_n: 0 # lag-n difference; 0 uses raw values (Anomstack: 1; NOVELTY reads raw values).
+  smooth_n: 0 # trailing mean over n points; 0 turns it off (Anomstack: 3).
+  lags_n: 0 # lagged copies added as features (Anomstack: 5; PCA and KNN need them).
+  freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
+  freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
+  season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
+preprocess_fn: null # Anomstack's custom preprocessing hook; accepted, not used (see docs/anomstack-differences.md).
 
-        ############################################
-        # alerts
-        ############################################
-        alert_methods: "email,slack"
-        alert_threshold: 0.8 # smoothed score at or above which a point alerts.
-        alert_recent_n: 24 # only the n most recent scored points may alert, each once (Anomstack: 1; NOVELTY scores an incident high at its first point only, so the job looks back over every point a run may have scored since the last).
-        alert_smooth_n: 1 # smoothed score = mean of the last n scores up to the point (Anomstack: 3; NOVELTY scores each point on its own).
-        alert_snooze_n: 3 # after an alert, the metric stays quiet for n points.
-        alert_max_n: 250 # scored points read for alerting and plotted in an alert.
-        alert_metric_timestamp_max_days_ago: 45
-        alert_always: False # force an alert on the latest point (to test delivery).
-        alert_exclude_metrics: []
-        alert_critical_threshold: 0.95 # smoothed score at or above which an alert is critical rather than a warning.
-        alert_digest_min_n: 0 # ours: when a run raises at least n (>= 2) alerts, send one digest, most urgent first; 0 = off.
-        alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
-        alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.
-        alert_mute_metrics: {} # metric name -> UTC time until which its notifications are muted.
-        alert_routes: [] # [{match: {tag: value}, methods: "slack", email_to: "a@x.org", slack_channel: "#team", webhook_url: "..."}]; first match wins.
-        alert_template_title: null # Stencil template for the title/subject; null = Anomstack's titles.
-        alert_template_text: null # Stencil template for the plain-text body (Slack, webhook, email text part).
-        alert_template_html: null # Stencil template for the email's HTML body.
-        alert_delivery_max_attempts: 8 # delivery attempts per channel before a notification is given up.
-        dashboard_url: null # base URL of the dashboard, linked from notifications.
-        alert_cron_schedule: "*/5 * * * *"
-        alert_default_schedule_status: "STOPPED"
-        disable_alerts: False
+############################################
+# alerts
+############################################
+alert_methods: "email,slack"
+alert_threshold: 0.8 # smoothed score at or above which a point alerts.
+alert_recent_n: 24 # only the n most recent scored points may alert, each once (Anomstack: 1; NOVELTY scores an incident high at its first point only, so the job looks back over every point a run may have scored since the last).
+alert_smooth_n: 1 # smoothed score = mean of the last n scores up to the point (Anomstack: 3; NOVELTY scores each point on its own).
+alert_snooze_n: 3 # after an alert, the metric stays quiet for n points.
+alert_for_n: 1 # pending: a point alerts only once the smoothed score has reached the threshold on n scored points in a row, it the last (Prometheus' for:, Grafana's pending period); 1 alerts at once. For detectors whose scores stay high through an incident (not NOVELTY, which holds them under the threshold after its first point).
+alert_for_m: 0 # with alert_for_n: alert when at least m of those n points reach it (M of N); 0 means all n.
+alert_max_n: 250 # scored points read for alerting and plotted in an alert.
+alert_metric_timestamp_max_days_ago: 45
+alert_always: False # force an alert on the latest point (to test delivery).
+alert_exclude_metrics: []
+alert_critical_threshold: 0.95 # smoothed score at or above which an alert is critical rather than a warning.
+alert_digest_min_n: 0 # ours: when a run raises at least n (>= 2) alerts, send one digest, most urgent first; 0 = off.
+alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
+alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.
+alert_mute_metrics: {} # metric name -> UTC time until which its notifications are muted.
+alert_routes: [] # [{match: {tag: value}, methods: "slack", email_to: "a@x.org", slack_channel: "#team", webhook_url: "..."}]; first match wins.
+alert_template_title: null # Stencil template for the title/subject; null = Anomstack's titles.
+alert_template_text: null # Stencil template for the plain-text body (Slack, webhook, email text part).
+alert_template_html: null # Stencil template for the email's HTML body.
+alert_delivery_max_attempts: 8 # delivery attempts per channel before a notification is given up.
+dashboard_url: null # base URL of the dashboard, linked from notifications.
+alert_cron_schedule: "*/5 * * * *"
+alert_default_schedule_status: "STOPPED"
+disable_alerts: False
 
-        ############################################
-        # change detection
-        ############################################
-        change_threshold: 3.5 # MAD modified z-score above which a point is a change.
-        change_detect_last_n: 1
-        change_snooze_n: 3
-        change_max_n: 250
-        change_metric_timestamp_max_days_ago: 30
-        change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
-        change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
-        change_beyond_range: True # ours (Anomstack: no such test, False): a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
-        change_include_metrics: []
-        change_exclude_metrics: []
-        change_alert_methods: "email,slack"
-        change_cron_schedule: "*/5 * * * *"
-        change_default_schedule_status: "STOPPED"
-        disable_change: False
+############################################
+# change detection
+############################################
+change_threshold: 3.5 # MAD modified z-score above which a point is a change.
+change_detect_last_n: 1
+change_snooze_n: 3
+change_max_n: 250
+change_metric_timestamp_max_days_ago: 30
+change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
+change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
+change_beyond_range: True # ours (Anomstack: no such test, False): a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
+change_include_metrics: []
+change_exclude_metrics: []
+change_alert_methods: "email,slack"
+change_cron_schedule: "*/5 * * * *"
+change_default_schedule_status: "STOPPED"
+disable_change: False
 
-        ############################################
-        # threshold alerts
-        ############################################
-        tholdalert_methods: "email,slack"
-        tholdalert_recent_n: 1
-        tholdalert_snooze_n: 3
-        tholdalert_thresholds: {} # metric name -> {upper: x, lower: y}
-        tholdalert_exclude_metrics: []
-        disable_tholdalert: True
+############################################
+# threshold alerts
+############################################
+tholdalert_methods: "email,slack"
+tholdalert_recent_n: 1
+tholdalert_snooze_n: 3
+tholdalert_thresholds: {} # metric name -> {upper: x, lower: y}
+tholdalert_exclude_metrics: []
+disable_tholdalert: True
 
-        ############################################
-        # LLM alerts
-        ############################################
-        llmalert_recent_n: 5 # an anomaly the model confirms among the last n points alerts.
-        llmalert_snooze_n: 3 # ours: no LLM alert within n points of the metric's previous one.
-        llmalert_detect_prompt: "" # ours: replaces the detection instructions (the JSON answer contract is kept).
-        llmalert_verify_prompt: "" # ours: replaces the verification instructions.
-        llm_max_tokens_per_run: 50000 # ours: tokens one job run may spend on the language model.
-        llmalert_model: "gpt-4o-mini" # the chat model; the endpoint comes from OPENAI_BASE_URL / ANOMSTACK_LLM_PLATFORM.
-        alert_explain: False # ours: alerts carry a short explanation from the language model (history, score, past feedback).
-        llmalert_smooth_n: 0
-        llmalert_metric_rounding: -1
-        llmalert_prompt_max_n: 1000
-        llmalert_metric_timestamp_max_days_ago: 30
-        llmalert_methods: "email,slack"
-        llmalert_exclude_metrics: []
-        llmalert_cron_schedule: "*/5 * * * *"
-        llmalert_default_schedule_status: "STOPPED"
-        disable_llmalert: True
+############################################
+# LLM alerts
+############################################
+llmalert_recent_n: 5 # an anomaly the model confirms among the last n points alerts.
+llmalert_snooze_n: 3 # ours: no LLM alert within n points of the metric's previous one.
+llmalert_detect_prompt: "" # ours: replaces the detection instructions (the JSON answer contract is kept).
+llmalert_verify_prompt: "" # ours: replaces the verification instructions.
+llm_max_tokens_per_run: 50000 # ours: tokens one job run may spend on the language model.
+llmalert_model: "gpt-4o-mini" # the chat model; the endpoint comes from OPENAI_BASE_URL / ANOMSTACK_LLM_PLATFORM.
+alert_explain: False # ours: alerts carry a short explanation from the language model (history, score, past feedback).
+llmalert_smooth_n: 0
+llmalert_metric_rounding: -1
+llmalert_prompt_max_n: 1000
+llmalert_metric_timestamp_max_days_ago: 30
+llmalert_methods: "email,slack"
+llmalert_exclude_metrics: []
+llmalert_cron_schedule: "*/5 * * * *"
+llmalert_default_schedule_status: "STOPPED"
+disable_llmalert: True
 
-        ############################################
-        # plots
-        ############################################
-        plot_max_n: 250
-        plot_metric_timestamp_max_days_ago: 25
-        plot_cron_schedule: "*/5 * * * *"
-        plot_default_schedule_status: "STOPPED"
-        disable_plot: False
+############################################
+# plots
+############################################
+plot_max_n: 250
+plot_metric_timestamp_max_days_ago: 25
+plot_cron_schedule: "*/5 * * * *"
+plot_default_schedule_status: "STOPPED"
+disable_plot: False
 
-        ############################################
-        # retention and summary
-        ############################################
-        delete_after_n_days: 365
-        delete_cron_schedule: "0 6 * * *"
-        delete_default_schedule_status: "STOPPED"
-        disable_delete: False
-        summary_cron_schedule: "0 9 * * *"
-        summary_default_schedule_status: "STOPPED"
-        disable_summary: True
-        summary_llm: False # ours: the daily summary opens with a paragraph written by the language model.
+############################################
+# retention and summary
+############################################
+delete_after_n_days: 365
+delete_cron_schedule: "0 6 * * *"
+delete_default_schedule_status: "STOPPED"
+disable_delete: False
+summary_cron_schedule: "0 9 * * *"
+summary_default_schedule_status: "STOPPED"
+disable_summary: True
+summary_llm: False # ours: the daily summary opens with a paragraph written by the language model.
 
-        ############################################
-        # job failures (ours)
-        ############################################
-        job_failure_alert: False # when a job run fails, notify through job_failure_methods (the error in the message).
-        job_failure_methods: "email,slack"
-        """#
+############################################
+# job failures (ours)
+############################################
+job_failure_alert: False # when a job run fails, notify through job_failure_methods (the error in the message).
+job_failure_methods: "email,slack"
+"""#
 }

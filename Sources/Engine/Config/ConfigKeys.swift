@@ -10,6 +10,8 @@ extension ConfigKey where Value == Int {
     public static var alertRecoveryN: Self { Self("alert_recovery_n") }
     public static var alertSmoothN: Self { Self("alert_smooth_n") }
     public static var alertSnoozeN: Self { Self("alert_snooze_n") }
+    public static var alertForN: Self { Self("alert_for_n") }
+    public static var alertForM: Self { Self("alert_for_m") }
     public static var changeDetectLastN: Self { Self("change_detect_last_n") }
     public static var changeMaxDaysAgo: Self { Self("change_metric_timestamp_max_days_ago") }
     public static var changeMaxN: Self { Self("change_max_n") }

@@ -40,7 +40,7 @@ public struct AlertJob: BatchJob {
     /// Points before `firstUnjudged`, other than the latest, are not judged.
     public static func decide(
         scores: [Double], alerted: Set<Int>, threshold: Double, recentN: Int,
-        smoothN: Int, snoozeN: Int, always: Bool, firstUnjudged: Int = 0
+        smoothN: Int, snoozeN: Int, always: Bool, firstUnjudged: Int = 0, forN: Int = 1, forM: Int = 0
     ) -> [Decision] {
         guard !scores.isEmpty else { return [] }
         var alerted = alerted
@@ -53,7 +53,15 @@ public struct AlertJob: BatchJob {
             let smoothed = ScoreSmoothing.smoothed(scores, at: i, window: smoothN)
             let forced = always && i == last
             let snoozed = snoozeN > 0 && (max(0, i - snoozeN)..<i).contains { alerted.contains($0) }
-            if forced || (smoothed >= threshold && !snoozed) {
+            // Pending: the point must reach the threshold, and so must forM of the forN points
+            // ending with it (all of them when forM is 0). Before forN points exist it stays pending.
+            let required = forM < 1 || forM > forN ? forN : forM
+            let pending =
+                forN > 1
+                && (i + 1 < forN
+                    || (i - forN + 1...i).filter { ScoreSmoothing.smoothed(scores, at: $0, window: smoothN) >= threshold }.count
+                        < required)
+            if forced || (smoothed >= threshold && !snoozed && !pending) {
                 alerted.insert(i)
                 decisions.append(Decision(index: i, smoothed: smoothed))
             }
@@ -97,7 +105,7 @@ public struct AlertJob: BatchJob {
         let needed =
             recoveryN > 0
             ? batch.alertMaxN
-            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN))
+            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             try Task.checkCancellation()
             var metricAlerts: [MetricRow] = []
@@ -119,7 +127,8 @@ public struct AlertJob: BatchJob {
                     scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
                     recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
                     snoozeN: batch.alertSnoozeN, always: batch.alertAlways,
-                    firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0)
+                    firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0,
+                    forN: batch.alertForN, forM: batch.alertForM)
                 let tags = batch.tags(for: metric)
                 for decision in decisions {
                     let score = scores[decision.index]

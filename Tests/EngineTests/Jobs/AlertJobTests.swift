@@ -29,6 +29,22 @@ import Testing
         #expect(smoothed.map(\.smoothed) == [0.6])
     }
 
+    /// `alert_for_n` / `alert_for_m`: a point stays pending until the threshold has been reached
+    /// on n points in a row (or m of them), it the last; a lone spike never alerts.
+    @Test func aPendingPointAlertsOnlyOnceTheConditionHeld() {
+        let scores = [0.9, 0.1, 0.9, 0.9, 0.9, 0.1]
+        func decide(forN: Int, forM: Int) -> [Int] {
+            AlertJob.decide(
+                scores: scores, alerted: [], threshold: 0.8, recentN: 6, smoothN: 1, snoozeN: 0, always: false, forN: forN, forM: forM
+            ).map(\.index)
+        }
+        #expect(decide(forN: 1, forM: 1) == [0, 2, 3, 4], "at once, as before")
+        #expect(decide(forN: 3, forM: 3) == [4], "three in a row: the first spike and the start of the run stay pending")
+        #expect(decide(forN: 3, forM: 2) == [2, 3, 4], "two of three")
+        #expect(decide(forN: 3, forM: 0) == [4], "0 means all n")
+        #expect(decide(forN: 7, forM: 7) == [], "fewer points than n: still pending")
+    }
+
     @Test func aThreePointAnomalyAlertsOnceWithSnooze() {
         // Every point of the anomaly is recent and above threshold; snooze leaves one alert, not three.
         #expect(decide([0.1, 0.9, 0.95, 0.97], recent: 3, smooth: 1, snooze: 3) == [1])
