@@ -49,21 +49,12 @@ public struct RankingMetrics: Sendable, Hashable {
     static func averagePrecision(_ points: [(score: Double, positive: Bool)]) -> Double {
         let positives = points.filter(\.positive).count
         guard positives > 0 else { return 0 }
-        let sorted = points.sorted { $0.score > $1.score }
-        var truePositives = 0
-        var seen = 0
         var area = 0.0
-        var i = 0
-        while i < sorted.count {
-            let threshold = sorted[i].score
-            var added = 0
-            while i < sorted.count && sorted[i].score == threshold {
-                if sorted[i].positive { added += 1 }
-                seen += 1
-                i += 1
-            }
-            truePositives += added
-            if added > 0 { area += Double(added) / Double(positives) * Double(truePositives) / Double(seen) }
+        var previous = 0
+        for (truePositives, falsePositives) in cumulativeCounts(points.map { ($0.score, $0.positive ? 1 : 0, $0.positive ? 0 : 1) }) {
+            let added = truePositives - previous
+            if added > 0 { area += Double(added) / Double(positives) * Double(truePositives) / Double(truePositives + falsePositives) }
+            previous = truePositives
         }
         return area
     }
@@ -73,23 +64,34 @@ public struct RankingMetrics: Sendable, Hashable {
     static func bestAdjustedF1(windows: [(rows: Int, best: Double)], negatives: [Double]) -> Double {
         let positives = windows.reduce(0) { $0 + $1.rows }
         guard positives > 0 else { return 0 }
-        // Events from the highest score down: a window's rows all at once, a negative row alone.
-        let events = (windows.map { (score: $0.best, rows: $0.rows, positive: true) } + negatives.map { ($0, 1, false) })
-            .sorted { $0.score > $1.score }
-        var truePositives = 0
-        var falsePositives = 0
+        // A window's rows enter all at once, at its best score; a negative row alone.
+        let events = windows.map { ($0.best, $0.rows, 0) } + negatives.map { ($0, 0, 1) }
         var best = 0.0
-        var i = 0
-        while i < events.count {
-            let threshold = events[i].score
-            while i < events.count && events[i].score == threshold {
-                if events[i].positive { truePositives += events[i].rows } else { falsePositives += 1 }
-                i += 1
-            }
+        for (truePositives, falsePositives) in cumulativeCounts(events) {
             let precision = Double(truePositives) / Double(truePositives + falsePositives)
             let recall = Double(truePositives) / Double(positives)
             if precision + recall > 0 { best = max(best, 2 * precision * recall / (precision + recall)) }
         }
         return best
+    }
+
+    /// The true and false positives reached at each distinct threshold, from the highest score
+    /// down, of events that each bring some positive and negative rows at a score.
+    static func cumulativeCounts(_ events: [(score: Double, positives: Int, negatives: Int)]) -> [(Int, Int)] {
+        let sorted = events.sorted { $0.score > $1.score }
+        var counts: [(Int, Int)] = []
+        var truePositives = 0
+        var falsePositives = 0
+        var i = 0
+        while i < sorted.count {
+            let threshold = sorted[i].score
+            while i < sorted.count && sorted[i].score == threshold {
+                truePositives += sorted[i].positives
+                falsePositives += sorted[i].negatives
+                i += 1
+            }
+            counts.append((truePositives, falsePositives))
+        }
+        return counts
     }
 }
