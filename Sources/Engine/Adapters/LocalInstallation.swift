@@ -55,7 +55,7 @@ public struct LocalInstallation: Sendable {
             ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
             deliveries: database, mutes: database, channels: channels, plots: plotSink,
             templates: TemplateRenderer(folder: folder), logger: logger,
-            memo: DetectorMemo(), llm: languageModel)
+            memo: DetectorMemo(), llm: languageModel, process: processIdentity)
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
@@ -111,14 +111,19 @@ public struct LocalInstallation: Sendable {
         isPostgres(location) ? try PostgresDatabase(url: location) : try SQLiteDatabase(path: location)
     }
 
-    /// Run leases on `database` for this process (host name and process id as the holder), on
-    /// `clock`, the wall clock of the process.
-    public func runLeases(database: any EngineStore, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
+    /// This process as the holder of leases and delivery claims: host name and process id, with
+    /// a holder of this host whose process no longer exists judged gone.
+    public var processIdentity: ProcessIdentity {
         let process = ProcessInfo.processInfo
         let host = process.hostName
+        return ProcessIdentity(name: "\(host):\(process.processIdentifier)", isGone: { Self.isGoneProcess(holder: $0, host: host) })
+    }
+
+    /// Run leases on `database` for this process, on `clock`, the wall clock of the process.
+    public func runLeases(database: any EngineStore, clock: any EngineClock, ttl: TimeInterval = 60, wait: TimeInterval = 0) -> RunLeases {
+        let identity = processIdentity
         return RunLeases(
-            store: database, holder: "\(host):\(process.processIdentifier)", clock: clock, ttl: ttl, wait: wait,
-            holderIsGone: { Self.isGoneProcess(holder: $0, host: host) })
+            store: database, holder: identity.name, clock: clock, ttl: ttl, wait: wait, holderIsGone: identity.isGone)
     }
 
     /// Whether `holder` (`host:pid`) names a process of `host` that no longer exists. A process

@@ -53,6 +53,11 @@ public final class SQLiteDatabase: MetricStores, Sendable {
         migrator.registerMigration("3 deliveries and mutes") { db in try db.execute(sql: notificationSchema) }
         migrator.registerMigration("4 run-time overrides") { db in try db.execute(sql: controlSchema) }
         migrator.registerMigration("5 job leases") { db in try db.execute(sql: leaseSchema) }
+        migrator.registerMigration("6 delivery claims") { db in
+            if try !db.columns(in: "deliveries").contains(where: { $0.name == "claimed_by" }) {
+                try db.alter(table: "deliveries") { $0.add(column: "claimed_by", .text) }
+            }
+        }
         return migrator
     }()
 

@@ -90,13 +90,32 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         }
     }
 
-    public func claim(id: String, now: Date, until: Date) throws -> Bool {
+    public func claim(id: String, holder: String, now: Date, until: Date) throws -> Bool {
         try writer.write { db in
             try db.execute(
                 sql: """
-                    UPDATE deliveries SET next_attempt_at = ? WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?
-                    """, arguments: [MetricTimestamp.format(until), id, MetricTimestamp.format(now)])
+                    UPDATE deliveries SET next_attempt_at = ?, claimed_by = ?
+                    WHERE id = ? AND status = 'pending' AND next_attempt_at <= ?
+                    """, arguments: [MetricTimestamp.format(until), holder, id, MetricTimestamp.format(now)])
             return db.changesCount == 1
+        }
+    }
+
+    public func claimHolders(batch: String?) throws -> Set<String> {
+        try selecting { db in
+            let sql =
+                "SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL"
+                + (batch == nil ? "" : " AND batch = ?")
+            return Set(try String.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []))
+        }
+    }
+
+    public func releaseClaims(holder: String, now: Date) throws -> Int {
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE deliveries SET next_attempt_at = ?, claimed_by = NULL WHERE claimed_by = ? AND status = 'pending'",
+                arguments: [MetricTimestamp.format(now), holder])
+            return db.changesCount
         }
     }
 
@@ -105,7 +124,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
             let time = MetricTimestamp.format(at)
             try db.execute(
                 sql: """
-                    UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?,
+                    UPDATE deliveries SET status = ?, attempts = attempts + 1, last_error = ?, next_attempt_at = ?, claimed_by = NULL,
                         delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
                     WHERE id = ? AND status != 'delivered'
                     """, arguments: [status.rawValue, error, MetricTimestamp.format(nextAttemptAt), status.rawValue, time, id])

@@ -27,12 +27,15 @@ public struct JobContext: Sendable {
     public var memo: DetectorMemo?
     /// The language model of the LLM features; nil turns them off.
     public var llm: (any LanguageModel)?
+    /// This process as a holder of delivery claims, and how it judges other holders.
+    public var process: ProcessIdentity
 
     public init(
         clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
         ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
-        gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil
+        gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
+        process: ProcessIdentity = .solitary
     ) {
         self.clock = clock
         self.seed = seed
@@ -49,6 +52,7 @@ public struct JobContext: Sendable {
         self.gate = gate
         self.memo = memo
         self.llm = llm
+        self.process = process
     }
 
     /// The metric store of a batch's table.

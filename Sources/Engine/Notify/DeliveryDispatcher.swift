@@ -3,7 +3,8 @@ import Logging
 
 /// Sends the due deliveries of a batch through their channels and records every attempt. A
 /// delivery is claimed before it is sent, so two engines never send it at once; once recorded as
-/// delivered it is never picked again. A failure is retried with exponential backoff (30 s,
+/// delivered it is never picked again. The claims of a process found gone (killed between claim
+/// and record) are released first, so a rerun sends what it left, whatever the clock says. A failure is retried with exponential backoff (30 s,
 /// 1 min, 2 min, … at most 1 h, or later when the receiver asks) until `alert_delivery_max_attempts`.
 /// Nothing here throws into the job: a channel that is down costs a retry, not the alert row.
 public struct DeliveryDispatcher: Sendable {
@@ -36,6 +37,11 @@ public struct DeliveryDispatcher: Sendable {
         var summary = Summary()
         let due: [Delivery]
         do {
+            for holder in try context.deliveries.claimHolders(batch: batch.name).sorted()
+            where holder != context.process.name && context.process.isGone(holder) {
+                let released = try context.deliveries.releaseClaims(holder: holder, now: context.clock.now)
+                context.logger.notice("\(batch.name): \(released) deliveries claimed by \(holder), which is gone, are due again")
+            }
             due = try context.deliveries.due(batch: batch.name, now: context.clock.now, limit: limit)
         } catch {
             context.logger.error("\(batch.name): could not read the delivery log: \(error)")
@@ -45,7 +51,8 @@ public struct DeliveryDispatcher: Sendable {
         for delivery in due {
             let now = context.clock.now
             do {
-                guard try context.deliveries.claim(id: delivery.id, now: now, until: now.addingTimeInterval(claimFor)) else { continue }
+                guard try context.deliveries.claim(id: delivery.id, holder: context.process.name, now: now, until: now.addingTimeInterval(claimFor))
+                else { continue }
                 guard let channel = context.channels.byMethod[delivery.method] else {
                     summary.unconfigured += 1
                     try context.deliveries.recordAttempt(

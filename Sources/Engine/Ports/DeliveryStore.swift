@@ -8,10 +8,17 @@ public protocol DeliveryStore: Sendable {
     func enqueue(_ deliveries: [Delivery]) throws -> Int
     /// Pending deliveries due at `now` (optionally of one batch), oldest first, at most `limit`.
     func due(batch: String?, now: Date, limit: Int) throws -> [Delivery]
-    /// Takes a due delivery for one attempt: succeeds for one caller only, and keeps others off it
-    /// until `until` (after which a crashed attempt is retried).
-    func claim(id: String, now: Date, until: Date) throws -> Bool
-    /// Records how an attempt went and what happens next.
+    /// Takes a due delivery for one attempt in `holder`'s name: succeeds for one caller only, and
+    /// keeps others off it until `until` (after which a crashed attempt is retried) or until its
+    /// holder is found gone and its claims released.
+    func claim(id: String, holder: String, now: Date, until: Date) throws -> Bool
+    /// Who holds claims on pending deliveries (attempts begun and never recorded), optionally of one batch.
+    func claimHolders(batch: String?) throws -> Set<String>
+    /// Makes the pending deliveries `holder` claimed due at `now`; returns how many. Only that
+    /// holder's claims are touched, so a claim another process took since is kept.
+    @discardableResult
+    func releaseClaims(holder: String, now: Date) throws -> Int
+    /// Records how an attempt went and what happens next; the delivery's claim ends with it.
     func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws
     /// Every delivery (optionally of one batch), oldest first.
     func deliveries(batch: String?) throws -> [Delivery]

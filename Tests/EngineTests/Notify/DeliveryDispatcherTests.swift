@@ -76,12 +76,40 @@ import Testing
                     threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])
             ], batch: b)
         let id = try #require(try h.database.deliveries(batch: "test").first?.id)
-        #expect(try h.database.claim(id: id, now: referenceTime, until: referenceTime.addingTimeInterval(300)))
-        #expect(try !h.database.claim(id: id, now: referenceTime, until: referenceTime.addingTimeInterval(300)))
+        #expect(try h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
+        #expect(try !h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.due(batch: "test", now: referenceTime, limit: 10).isEmpty)
         #expect(
             try h.database.due(batch: "test", now: referenceTime.addingTimeInterval(300), limit: 10).count == 1,
             "a crashed attempt becomes due again when its claim runs out")
+    }
+
+    /// A process killed between claiming a delivery and recording the attempt leaves a claim; the
+    /// rerun, at the same simulated time, sends the delivery instead of waiting for the claim to
+    /// run out, while a claim of a process still alive is left alone.
+    @Test func theClaimsOfAGoneProcessAreReleasedAtOnce() async throws {
+        let (h, b) = try setUp()
+        try NotificationOutbox(context: h.context).post(
+            [
+                AlertNotification(
+                    kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
+                    threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])
+            ], batch: b)
+        let id = try #require(try h.database.deliveries(batch: "test").first?.id)
+        #expect(try h.database.claim(id: id, holder: "box:1", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
+        #expect(try h.database.claimHolders(batch: "test") == ["box:1"])
+        #expect(try h.database.claimHolders(batch: "other").isEmpty)
+
+        var alive = h.context
+        alive.process = ProcessIdentity(name: "box:2", isGone: { _ in false })
+        #expect(await DeliveryDispatcher(context: alive).dispatch(batch: b).delivered == 0, "a live holder keeps its claim")
+
+        var rerun = h.context
+        rerun.process = ProcessIdentity(name: "box:2", isGone: { $0 == "box:1" })
+        #expect(await DeliveryDispatcher(context: rerun).dispatch(batch: b).delivered == 1)
+        #expect(h.channel.delivered.count == 1)
+        #expect(try h.database.claimHolders(batch: nil).isEmpty, "recording the attempt ends the claim")
+        #expect(try h.database.deliveries(batch: "test").map(\.status) == [.delivered])
     }
 }
 

@@ -51,12 +51,26 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         return try connection.query(sql, [PostgresText.time(now)] + (batch.map { [$0] } ?? [])).rows.map(Self.delivery)
     }
 
-    public func claim(id: String, now: Date, until: Date) throws -> Bool {
+    public func claim(id: String, holder: String, now: Date, until: Date) throws -> Bool {
         try connection.query(
             """
-            UPDATE deliveries SET next_attempt_at = $1 WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3
-            """, [PostgresText.time(until), id, PostgresText.time(now)]
+            UPDATE deliveries SET next_attempt_at = $1, claimed_by = $2 WHERE id = $3 AND status = 'pending' AND next_attempt_at <= $4
+            """, [PostgresText.time(until), holder, id, PostgresText.time(now)]
         ).affected == 1
+    }
+
+    public func claimHolders(batch: String?) throws -> Set<String> {
+        let sql =
+            "SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL"
+            + (batch == nil ? "" : " AND batch = $1")
+        return Set(try connection.query(sql, batch.map { [$0] } ?? []).rows.compactMap { $0[0] })
+    }
+
+    public func releaseClaims(holder: String, now: Date) throws -> Int {
+        try connection.query(
+            "UPDATE deliveries SET next_attempt_at = $1, claimed_by = NULL WHERE claimed_by = $2 AND status = 'pending'",
+            [PostgresText.time(now), holder]
+        ).affected
     }
 
     public func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws {
@@ -64,7 +78,7 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
             let time = PostgresText.time(at)
             try connection.query(
                 """
-                UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3,
+                UPDATE deliveries SET status = $1, attempts = attempts + 1, last_error = $2, next_attempt_at = $3, claimed_by = NULL,
                     delivered_at = CASE WHEN $1 = 'delivered' THEN $4 ELSE delivered_at END
                 WHERE id = $5 AND status != 'delivered'
                 """, [status.rawValue, error, PostgresText.time(nextAttemptAt), time, id])

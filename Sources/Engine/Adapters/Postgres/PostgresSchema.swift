@@ -75,6 +75,7 @@ enum PostgresSchema {
                 """
             ]
         ),
+        ("6 delivery claims", ["ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS claimed_by TEXT"]),
     ]
 
     /// Applies the steps `connection`'s database has not taken.
