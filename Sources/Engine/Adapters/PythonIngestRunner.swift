@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs an Anomstack `ingest_fn` with `python3` in a subprocess: the source is executed, its
-/// `ingest()` called, and the DataFrame or list of dicts it returns handed back as JSON.
+/// `ingest()` called (with `now=`, the engine's time as an aware UTC datetime, when it takes a
+/// `now` parameter), and the DataFrame or list of dicts it returns handed back as JSON.
 /// Anything the function prints goes to stderr, so it cannot corrupt the result.
 public struct PythonIngestRunner: IngestFunctionRunner {
     public let python: String
@@ -13,7 +14,7 @@ public struct PythonIngestRunner: IngestFunctionRunner {
     }
 
     static let wrapper = #"""
-        import datetime, json, math, sys
+        import datetime, inspect, json, math, os, sys
         source = sys.stdin.read()
         real_stdout = sys.stdout
         sys.stdout = sys.stderr
@@ -22,7 +23,14 @@ public struct PythonIngestRunner: IngestFunctionRunner {
         if "ingest" not in namespace:
             sys.stderr.write("ingest_fn defines no function named ingest()\n")
             sys.exit(3)
-        result = namespace["ingest"]()
+        ingest = namespace["ingest"]
+        # The engine's clock, for functions that ask for it: replay, backfills and --as-of move it.
+        now = datetime.datetime.strptime(os.environ["ANOMSTACK_NOW"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+        try:
+            wants_now = "now" in inspect.signature(ingest).parameters
+        except (TypeError, ValueError):
+            wants_now = False
+        result = ingest(now=now) if wants_now else ingest()
         if hasattr(result, "to_dict"):
             records = result.to_dict(orient="records")
         elif result is None:

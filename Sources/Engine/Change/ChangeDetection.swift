@@ -22,6 +22,9 @@ public struct ChangeDetection: Sendable, Hashable {
     public var shiftWindowN: Int
     public var shiftThreshold: Double
     public var beyondRange: Bool
+    /// `change_smooth_n`: both tests judge the trailing mean of this many values (1: the values
+    /// themselves), so a noisy metric's level changes stand out from its noise.
+    public var smoothN = 1
     /// The fewest reference values either test needs: a median and MAD of fewer points are too
     /// unsteady to call a change on (at ten, noise alone gave false changes in the scenarios).
     public var minimumReference = 30
@@ -53,6 +56,7 @@ public struct ChangeDetection: Sendable, Hashable {
     /// The changes among `values` (ascending in time), given the indices already flagged.
     public func detect(_ values: [Double], flagged: Set<Int>) -> [Change] {
         guard !values.isEmpty else { return [] }
+        let values = smoothN > 1 ? ScoreSmoothing.smoothed(values, window: smoothN) : values
         var flagged = flagged
         var changes: [Change] = []
         let last = values.count - 1

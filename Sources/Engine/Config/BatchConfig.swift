@@ -61,7 +61,9 @@ public struct BatchConfig: Sendable {
     public var values: [String: ConfigValue]
 
     public var db: String { self[.db] }
-    public var tableKey: String { self[.tableKey] }
+    /// The table of the engine's store that holds the batch's rows (`table_key`, or its last part
+    /// for a warehouse path such as `project.dataset.table`).
+    public var tableKey: String { TableKey(self[.tableKey])?.storeTable ?? self[.tableKey] }
     public var modelPath: String { self[.modelPath] }
     public var ingestSQL: String? { self[.ingestSQL] }
     public var ingestFn: String? { self[.ingestFn] }

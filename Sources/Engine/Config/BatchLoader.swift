@@ -23,14 +23,17 @@ public struct BatchLoader: Sendable {
         self.settings = settings
     }
 
-    /// The outcome of loading: the valid batches (sorted by name) and every error found.
+    /// The outcome of loading: the valid batches (sorted by name), every error found, and notes
+    /// on keys accepted as they are (a file's own template variables, Anomstack keys not acted on).
     public struct Result: Sendable {
         public var batches: [BatchConfig]
         public var errors: [ConfigError]
+        public var notes: [ConfigError] = []
     }
 
     public func load() -> Result {
         var errors: [ConfigError] = []
+        var notes: [ConfigError] = []
         let builtin: ConfigDocument
         do {
             builtin = try ConfigDocument(path: "(built-in defaults)", text: BuiltinDefaults.yaml)
@@ -50,8 +53,11 @@ public struct BatchLoader: Sendable {
         }
         if files.contains(BuiltinDefaults.path) {
             do {
-                let document = try ConfigDocument(path: BuiltinDefaults.path, text: try folder.read(BuiltinDefaults.path))
-                errors += schema.checkKeys(document.values, file: document.path, lines: document.keyLines)
+                var document = try ConfigDocument(path: BuiltinDefaults.path, text: try folder.read(BuiltinDefaults.path))
+                errors += AnomstackKeys.translate(&document)
+                let check = schema.checkKeys(document.values, file: document.path, lines: document.keyLines, ownKeys: true)
+                errors += check.errors
+                notes += check.notes
                 defaults = defaults.merged(with: .map(document.values))
                 for key in document.values.keys { defaultsOrigin[key] = (document.path, document.keyLines[key]) }
             } catch {
@@ -64,11 +70,11 @@ public struct BatchLoader: Sendable {
         // The same for every batch: parsed once; its problems invalidate every batch and are
         // listed once (the de-duplication below).
         let (setValues, setErrors) = commandLineOverrides()
-        let setProblems = setErrors + schema.checkKeys(setValues, file: "--set", lines: [:])
+        let setProblems = setErrors + schema.checkKeys(setValues, file: "--set", lines: [:]).errors
         // profiles/ holds setting sets to copy or pass to `engine backtest --metrics-config`, not batches.
         let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") && !$0.hasPrefix("profiles/") }
         for file in yamlFiles {
-            let document: ConfigDocument
+            var document: ConfigDocument
             do {
                 document = try ConfigDocument(path: file, text: try folder.read(file))
             } catch {
@@ -87,14 +93,17 @@ public struct BatchLoader: Sendable {
                 continue
             }
             seen[name] = file
-            var fileErrors = schema.checkKeys(document.values, file: file, lines: document.keyLines)
+            var fileErrors = AnomstackKeys.translate(&document)
+            let check = schema.checkKeys(document.values, file: file, lines: document.keyLines, ownKeys: true)
+            fileErrors += check.errors
+            notes += check.notes
 
             var merged = defaults.merged(with: .map(document.values))
             var origin: [String: (String, Int?)] = defaultsOrigin
             for key in document.values.keys { origin[key] = (file, document.keyLines[key]) }
 
             let environmentValues = environmentOverrides(batch: name)
-            fileErrors += schema.checkKeys(environmentValues.values, file: "environment", lines: [:])
+            fileErrors += schema.checkKeys(environmentValues.values, file: "environment", lines: [:]).errors
                 .map {
                     var e = $0
                     e.key = environmentValues.variables[$0.key ?? ""] ?? $0.key
@@ -108,7 +117,7 @@ public struct BatchLoader: Sendable {
             for key in setValues.keys { origin[key] = ("--set", nil) }
 
             let changed = Self.values(of: (settings[name] ?? [:]).sorted { $0.key < $1.key })
-            fileErrors += schema.checkKeys(changed, file: "settings", lines: [:])
+            fileErrors += schema.checkKeys(changed, file: "settings", lines: [:]).errors
             merged = merged.merged(with: .map(changed))
             for key in changed.keys { origin[key] = ("settings", nil) }
 
@@ -130,7 +139,7 @@ public struct BatchLoader: Sendable {
         }
         var unique: [ConfigError] = []
         for error in errors where !unique.contains(error) { unique.append(error) }
-        return Result(batches: batches.sorted { $0.name < $1.name }, errors: unique)
+        return Result(batches: batches.sorted { $0.name < $1.name }, errors: unique, notes: notes)
     }
 
     /// Loads and throws all errors at once if there are any.

@@ -13,11 +13,13 @@ public struct BatchValidation: Sendable {
         self.overrides = overrides
     }
 
-    /// The result: valid batches, errors, and warnings about settings accepted but not acted on.
+    /// The result: valid batches, errors, warnings (what will not work as the file expects) and
+    /// notes (keys accepted as they are: a file's own template variables, Anomstack keys not acted on).
     public struct Report: Sendable {
         public var batches: [BatchConfig]
         public var errors: [ConfigError]
         public var warnings: [String]
+        public var notes: [String] = []
     }
 
     public func validate(now: Date) -> Report {
@@ -28,8 +30,9 @@ public struct BatchValidation: Sendable {
         let renderer = TemplateRenderer(folder: folder)
         for batch in loaded.batches {
             let key = batch.ingestSQL != nil ? "ingest_sql" : "ingest_fn"
+            let rendered: String
             do {
-                let rendered = try renderer.render(key, of: batch, now: now)
+                rendered = try renderer.render(key, of: batch, now: now)
                 if rendered.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     errors.append(ConfigError(file: batch.file, key: key, line: nil, message: "renders to nothing"))
                     continue
@@ -43,17 +46,13 @@ public struct BatchValidation: Sendable {
                 errors.append(ConfigError(file: batch.file, key: key, line: nil, message: "\(error)"))
                 continue
             }
-            if batch.values["preprocess_fn"].map({ $0 != .null }) ?? false {
-                warnings.append("\(batch.file): key 'preprocess_fn' is accepted but not used; the built-in preprocessing chain runs")
-            }
-            if batch.db != "sqlite" {
-                warnings.append("\(batch.file): key 'db': '\(batch.db)' is not supported yet; its ingest job will fail")
-            }
-            if !batch.modelPath.hasPrefix("local://") {
-                warnings.append("\(batch.file): key 'model_path': only local:// is supported yet")
+            if let reader = WallClockUse.find(in: rendered, language: key == "ingest_sql" ? .sql : .python) {
+                warnings.append(
+                    "\(batch.file): key '\(key)' reads the wall clock (\(reader)), so --as-of, backfills and replay do not apply to it; "
+                        + (key == "ingest_sql" ? "use {{ now_sql }} (or {{ \"1d\"|ago }})" : "use the now argument the engine passes to ingest()"))
             }
         }
-        return Report(batches: valid, errors: errors, warnings: warnings)
+        return Report(batches: valid, errors: errors, warnings: warnings, notes: loaded.notes.map(\.description))
     }
 
     /// Renders the batch's alert templates for a sample alert, so a broken one is reported here

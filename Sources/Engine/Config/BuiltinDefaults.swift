@@ -52,7 +52,7 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       learn_days: 1 # a channel votes once its record covers a day of scores (and its window): a young metric's first daily swings do not alert.
 model_combination_method: "mean" # how detector scores combine: mean, min or max.
 metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.
-template_vars: {} # extra variables for ingest templates (Anomstack takes any key; we ask for them here so typos are caught).
+template_vars: {} # extra variables for ingest templates; as in Anomstack, any other key of a batch file is one too (a key one typo from a setting is an error).
 
 ############################################
 # batch and dashboard
@@ -85,6 +85,7 @@ disable_train: False
 # score
 ############################################
 score_max_n: 25 # score the unscored points among the most recent n.
+score_metric_rounding: 3 # decimals kept on scores; -1 keeps every digit (Anomstack: 4).
 score_metric_timestamp_max_days_ago: 14
 score_exclude_metrics: []
 score_cron_schedule: "*/4 * * * *"
@@ -140,6 +141,7 @@ change_detect_last_n: 1
 change_snooze_n: 3
 change_max_n: 250
 change_metric_timestamp_max_days_ago: 30
+change_smooth_n: 1 # judge the trailing mean of n values instead of each value (1 = off): a noisy metric's changes, not its noise.
 change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
 change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
 change_beyond_range: True # ours (Anomstack: no such test, False): a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
@@ -169,6 +171,7 @@ llmalert_detect_prompt: "" # ours: replaces the detection instructions (the JSON
 llmalert_verify_prompt: "" # ours: replaces the verification instructions.
 llm_max_tokens_per_run: 50000 # ours: tokens one job run may spend on the language model.
 llmalert_model: "gpt-4o-mini" # the chat model; the endpoint comes from OPENAI_BASE_URL / ANOMSTACK_LLM_PLATFORM.
+llmalert_include_plot: False # send the metric's chart (PNG) with the LLM alert prompt (Anomstack: True; needs a model that reads images).
 alert_explain: False # ours: alerts carry a short explanation from the language model (history, score, past feedback).
 llmalert_smooth_n: 0
 llmalert_metric_rounding: -1
@@ -199,6 +202,7 @@ disable_delete: False
 summary_cron_schedule: "0 9 * * *"
 summary_default_schedule_status: "STOPPED"
 disable_summary: True
+summary_metric_timestamp_max_days_ago: 1 # days the summary looks back over.
 summary_llm: False # ours: the daily summary opens with a paragraph written by the language model.
 
 ############################################

@@ -16,6 +16,7 @@ extension ConfigKey where Value == Int {
     public static var changeMaxDaysAgo: Self { Self("change_metric_timestamp_max_days_ago") }
     public static var changeMaxN: Self { Self("change_max_n") }
     public static var changeShiftWindowN: Self { Self("change_shift_window_n") }
+    public static var changeSmoothN: Self { Self("change_smooth_n") }
     public static var changeSnoozeN: Self { Self("change_snooze_n") }
     public static var deleteAfterDays: Self { Self("delete_after_n_days") }
     public static var ingestRounding: Self { Self("ingest_metric_rounding") }
@@ -30,6 +31,8 @@ extension ConfigKey where Value == Int {
     public static var plotMaxN: Self { Self("plot_max_n") }
     public static var scoreMaxDaysAgo: Self { Self("score_metric_timestamp_max_days_ago") }
     public static var scoreMaxN: Self { Self("score_max_n") }
+    public static var scoreRounding: Self { Self("score_metric_rounding") }
+    public static var summaryMaxDaysAgo: Self { Self("summary_metric_timestamp_max_days_ago") }
     public static var tholdalertRecentN: Self { Self("tholdalert_recent_n") }
     public static var tholdalertSnoozeN: Self { Self("tholdalert_snooze_n") }
     public static var trainMaxDaysAgo: Self { Self("train_metric_timestamp_max_days_ago") }
@@ -53,6 +56,7 @@ extension ConfigKey where Value == Bool {
     public static var changeBeyondRange: Self { Self("change_beyond_range") }
     public static var disabled: Self { Self("disable_batch") }
     public static var jobFailureAlert: Self { Self("job_failure_alert") }
+    public static var llmalertIncludePlot: Self { Self("llmalert_include_plot") }
     public static var summaryLLM: Self { Self("summary_llm") }
 }
 

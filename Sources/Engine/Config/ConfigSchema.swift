@@ -31,18 +31,13 @@ public struct ConfigSchema: Sendable {
         for job in JobKind.allCases where job.follows == nil { keys["\(job.rawValue)_after"] = .string }
         return keys
     }()
-    /// Anomstack's own templated SQL and hooks: accepted so its folders load, not used by this engine.
-    static let acceptedUnusedKeys = [
-        "train_sql", "score_sql", "alert_sql", "change_sql", "plot_sql", "llmalert_sql",
-        "dashboard_sql", "delete_sql", "summary_sql", "metric_sql",
-    ]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 
     public init(defaults: [String: ConfigValue]) {
         var kinds: [String: Kind] = [:]
         for (key, value) in defaults { kinds[key] = Self.kind(of: value) }
         for (key, kind) in Self.batchOnlyKeys { kinds[key] = kind }
-        for key in Self.acceptedUnusedKeys { kinds[key] = .any }
+        for key in AnomstackKeys.ignored.keys where kinds[key] == nil { kinds[key] = .any }
         self.kinds = kinds
         var preprocess: [String: Kind] = [:]
         for (key, value) in defaults["preprocess_params"]?.mapValue ?? [:] { preprocess[key] = Self.kind(of: value) }
@@ -73,14 +68,34 @@ public struct ConfigSchema: Sendable {
         }
     }
 
-    /// Checks the keys a source sets, naming `file` and the line of each key where known.
-    public func checkKeys(_ values: [String: ConfigValue], file: String, lines: [String: Int]) -> [ConfigError] {
-        var errors: [ConfigError] = []
-        for key in values.keys.sorted() where kinds[key] == nil {
-            let hint = NearestName.nearest(to: key, among: Array(kinds.keys)).map { " (did you mean '\($0)'?)" } ?? ""
-            errors.append(ConfigError(file: file, key: key, line: lines[key], message: "unknown key\(hint)"))
+    /// What `checkKeys` found: errors, and notes on keys accepted as they are.
+    public struct KeyCheck: Sendable {
+        public var errors: [ConfigError] = []
+        public var notes: [ConfigError] = []
+    }
+
+    /// Checks the keys a source sets, naming `file` and the line of each key where known. In a
+    /// batch or defaults file (`ownKeys`), as in Anomstack, a key that is no setting is the
+    /// file's own, for its templates to read (a note), unless it is one typo away from a setting
+    /// (an error naming it); elsewhere (`--set`, the environment, the API) it is an error. A key
+    /// of Anomstack's that the engine does not act on gets a note saying why.
+    public func checkKeys(_ values: [String: ConfigValue], file: String, lines: [String: Int], ownKeys: Bool = false) -> KeyCheck {
+        var check = KeyCheck()
+        for key in values.keys.sorted() {
+            if let reason = AnomstackKeys.ignored[key], values[key] != .null {
+                check.notes.append(ConfigError(file: file, key: key, line: lines[key], message: "accepted, not acted on: \(reason)"))
+            }
+            guard kinds[key] == nil else { continue }
+            let typoOf = kinds.keys.sorted().first { NearestName.isOneEditAway(key, $0) }
+            if ownKeys, typoOf == nil {
+                check.notes.append(
+                    ConfigError(file: file, key: key, line: lines[key], message: "not a setting: templates read it as {{ \(key) }}"))
+                continue
+            }
+            let hint = (typoOf ?? NearestName.nearest(to: key, among: Array(kinds.keys))).map { " (did you mean '\($0)'?)" } ?? ""
+            check.errors.append(ConfigError(file: file, key: key, line: lines[key], message: "unknown key\(hint)"))
         }
-        return errors
+        return check
     }
 
     /// Checks every value of a merged batch configuration. `origin` says which file (and line) set a key.
@@ -123,8 +138,10 @@ public struct ConfigSchema: Sendable {
             let hint = NearestName.nearest(to: db, among: Self.databases).map { " (did you mean '\($0)'?)" } ?? ""
             fail("db", "unknown database '\(db)'\(hint)")
         }
-        if let table = values[.tableKey]?.stringValue, !Self.isIdentifier(table) {
-            fail("table_key", "'\(table)' is not a plain SQL table name (letters, digits and _)")
+        if let table = values[.tableKey]?.stringValue, TableKey(table) == nil {
+            fail(
+                "table_key",
+                "'\(table)' is not a table name (letters, digits and _) or a warehouse path of up to three of them (project.dataset.table)")
         }
         checkPreprocess(values[.preprocessParams], fail: fail)
         checkModels(values[.modelConfigs], fail: fail)

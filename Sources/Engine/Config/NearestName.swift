@@ -27,4 +27,22 @@ public enum NearestName {
         }
         return previous[b.count]
     }
+
+    /// Whether `a` becomes `b` by one edit: a letter added, dropped or changed, or two neighbours
+    /// swapped (`alert_treshold`, `alert_thresohld`): what a typo of a known key looks like.
+    public static func isOneEditAway(_ a: String, _ b: String) -> Bool {
+        let a = Array(a.utf8)
+        let b = Array(b.utf8)
+        guard a != b, abs(a.count - b.count) <= 1 else { return false }
+        let prefix = zip(a, b).prefix { $0 == $1 }.count
+        let restA = a[prefix...]
+        let restB = b[prefix...]
+        if a.count != b.count {
+            return a.count > b.count ? restA.dropFirst().elementsEqual(restB) : restB.dropFirst().elementsEqual(restA)
+        }
+        if restA.dropFirst().elementsEqual(restB.dropFirst()) { return true }
+        // Two neighbours swapped.
+        return restA.count >= 2 && restA[prefix] == restB[prefix + 1] && restA[prefix + 1] == restB[prefix]
+            && restA.dropFirst(2).elementsEqual(restB.dropFirst(2))
+    }
 }

@@ -96,5 +96,6 @@ extension ChangeDetection {
         self.init(
             threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN, snoozeN: batch.changeSnoozeN,
             shiftWindowN: batch.changeShiftWindowN, shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
+        smoothN = batch[.changeSmoothN]
     }
 }

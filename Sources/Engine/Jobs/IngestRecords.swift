@@ -25,7 +25,7 @@ struct IngestRecords {
             throw JobError("ingest result lacks column(s) \(missing.joined(separator: ", ")); it has \(first.keys.sorted().joined(separator: ", "))")
         }
         var grouped: [MetricKey: [Double]] = [:]
-        let factor = pow(10.0, Double(rounding))
+        let round = DecimalRounding(decimals: rounding)
         for (index, record) in records.enumerated() {
             func drop(_ reason: String) {
                 result.dropped += 1
@@ -59,10 +59,7 @@ struct IngestRecords {
         // so the stored value does not depend on the order the rows came in.
         for (key, values) in grouped {
             let raw = values.count == 1 ? values[0] : values.sorted().reduce(0, +) / Double(values.count)
-            // Rounding a value whose digits already exceed a double's precision changes nothing,
-            // and multiplying it by the factor could overflow.
-            let value = rounding >= 0 && abs(raw) < 1e15 ? (raw * factor).rounded(.toNearestOrEven) / factor : raw
-            result.rows.append(MetricRow(timestamp: key.timestamp, batch: batch, name: key.name, type: .metric, value: value))
+            result.rows.append(MetricRow(timestamp: key.timestamp, batch: batch, name: key.name, type: .metric, value: round(raw)))
         }
         result.rows.sort { ($0.timestamp, $0.name) < ($1.timestamp, $1.name) }
         return result

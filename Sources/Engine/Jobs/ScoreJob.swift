@@ -4,7 +4,7 @@ import Logging
 /// Score: for each metric, the points among the last `score_max_n` (within
 /// `score_metric_timestamp_max_days_ago`) that have no score yet get one: each detector's
 /// probability (raw score min-max scaled against its training scores, clipped to [0, 1]),
-/// combined by `model_combination_method` and rounded to 3 decimals as Anomstack does. A metric
+/// combined by `model_combination_method` and rounded to `score_metric_rounding` decimals (3 by default). A metric
 /// without a trained model is skipped with a log line; the others are scored.
 public struct ScoreJob: BatchJob {
     public let kind = JobKind.score
@@ -36,6 +36,7 @@ public struct ScoreJob: BatchJob {
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
+        let round = DecimalRounding(decimals: batch[.scoreRounding])
         let store = try context.store(for: batch)
         let excluded = batch.excluded(for: .score)
         let params = batch.preprocess
@@ -109,7 +110,7 @@ public struct ScoreJob: BatchJob {
                     scores.append(
                         MetricRow(
                             timestamp: timestamp, batch: batch.name, name: metric, type: .score,
-                            value: (combined[row] * 1000).rounded(.toNearestOrEven) / 1000))
+                            value: round(combined[row])))
                 }
             }
             if let failure { outcome.failures.append(failure) }

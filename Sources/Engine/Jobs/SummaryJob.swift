@@ -2,8 +2,9 @@ import Foundation
 import Logging
 
 /// The daily digest: one notification per batch, through the batch's `alert_methods`, with a
-/// line per metric for the last day (latest value and time, points, mean score, alerts). Its id
-/// is the batch and the day, so a rerun the same day queues nothing new.
+/// line per metric over the last `summary_metric_timestamp_max_days_ago` days (latest value and
+/// time, points, mean score, alerts). Its id is the batch and the day, so a rerun the same day
+/// queues nothing new.
 public struct SummaryJob: BatchJob {
     public let kind = JobKind.summary
 
@@ -11,7 +12,8 @@ public struct SummaryJob: BatchJob {
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
-        let from = now.addingTimeInterval(-86_400)
+        let days = batch[.summaryMaxDaysAgo]
+        let from = now.addingTimeInterval(-Double(days) * 86_400)
         let store = try context.store(for: batch)
         var lines: [String: String] = [:]
         var alerts = 0
@@ -34,7 +36,7 @@ public struct SummaryJob: BatchJob {
         day.timeZone = TimeZone(identifier: "UTC")!
         var details = lines.reduce(into: [String: String]()) { $0["metric:" + $1.key] = $1.value }
         if batch.summaryLLM, let model = context.llm {
-            details["paragraph"] = await Self.paragraph(lines: lines, alerts: alerts, batch: batch, model: model, context: context)
+            details["paragraph"] = await Self.paragraph(lines: lines, alerts: alerts, days: days, batch: batch, model: model, context: context)
         }
         let summary = AlertNotification(
             kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
@@ -46,7 +48,7 @@ public struct SummaryJob: BatchJob {
 
     /// A paragraph on the day written by the language model (`summary_llm`), at most 600
     /// characters; nil (logged) when the model fails.
-    static func paragraph(lines: [String: String], alerts: Int, batch: BatchConfig, model: any LanguageModel, context: JobContext) async -> String? {
+    static func paragraph(lines: [String: String], alerts: Int, days: Int, batch: BatchConfig, model: any LanguageModel, context: JobContext) async -> String? {
         let table = lines.sorted { $0.key < $1.key }.map { "- \($0.key): \($0.value)" }.joined(separator: "\n")
         let request = ChatRequest(
             purpose: "summary.paragraph",
@@ -54,7 +56,7 @@ public struct SummaryJob: BatchJob {
                 .system(
                     "TASK: summarize\nYou write the daily note of a metrics monitoring system: one short paragraph for the team, "
                         + "saying which metrics alerted, whether anything needs attention, and nothing you cannot see in the data."),
-                .user("Batch \(batch.name), the last 24 hours: \(alerts) alerts.\n" + (table.isEmpty ? "No metrics yet." : table)),
+                .user("Batch \(batch.name), the last \(days == 1 ? "24 hours" : "\(days) days"): \(alerts) alerts.\n" + (table.isEmpty ? "No metrics yet." : table)),
             ], maxTokens: 200, model: batch.llmalertModel)
         do {
             let text = try await model.complete(request).text.split(whereSeparator: \.isNewline).joined(separator: " ")

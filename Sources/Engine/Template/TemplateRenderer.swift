@@ -2,7 +2,8 @@ import Foundation
 import Stencil
 
 /// Renders `ingest_sql` / `ingest_fn` values as Jinja-style templates with Stencil: `{{ var }}`,
-/// `{% include "./path" %}` relative to the metrics folder, `{% if %}` and `{% for %}`. The
+/// `{% include "./path" %}` relative to the metrics folder, `{% if %}` and `{% for %}`, and the
+/// Jinja that Anomstack's templates use (`JinjaCompatibility`: `set`, `loop.*`, `is defined`). The
 /// context is every batch key plus `now` from the injected clock, so SQL never needs
 /// `current_timestamp`, and the dialect macros of `SQLDialect` (`now_sql`, `ago`, `since`).
 public struct TemplateRenderer: Sendable {
@@ -28,9 +29,10 @@ public struct TemplateRenderer: Sendable {
         if let problem = IncludeGraph(folder: folder).problem(in: template) {
             throw ConfigError(file: file, key: key, line: nil, message: problem)
         }
-        let environment = Environment(loader: FolderLoader(folder: folder), extensions: extensions, trimBehaviour: .nothing)
+        let environment = Environment(
+            loader: FolderLoader(folder: folder), extensions: extensions + [JinjaCompatibility.stencilExtension()], trimBehaviour: .nothing)
         do {
-            return try environment.renderTemplate(string: template, context: context)
+            return try environment.renderTemplate(string: JinjaCompatibility.translate(template), context: context)
         } catch let error as IncludeMissing {
             throw ConfigError(file: file, key: key, line: nil, message: "\(error)")
         } catch let error as IncludeLimit {
@@ -84,7 +86,7 @@ private final class FolderLoader: Loader {
         } catch {
             throw IncludeMissing(name: name, reason: "no such file in the metrics folder")
         }
-        return environment.templateClass.init(templateString: text, environment: environment, name: name)
+        return environment.templateClass.init(templateString: JinjaCompatibility.translate(text), environment: environment, name: name)
     }
 }
 

@@ -18,6 +18,16 @@ import Testing
         #expect(String(decoding: data, as: UTF8.self) == #"[{"metric_timestamp":"2026-01-15 12:00:00","metric_name":"m","metric_value":1.5}]"#)
     }
 
+    /// A function that takes `now` gets the engine's clock (aware, UTC), not the wall clock.
+    @Test func aFunctionThatAsksForNowGetsTheEnginesTime() throws {
+        let source = """
+            def ingest(now):
+                return [{"metric_timestamp": now.isoformat(), "metric_name": "m", "metric_value": 1}]
+            """
+        let data = try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
+        #expect(String(decoding: data, as: UTF8.self).contains(#""metric_timestamp":"2026-01-15T12:00:00+00:00""#))
+    }
+
     @Test func aMissingModuleIsNamed() throws {
         let source = "import surely_not_installed_module\ndef ingest():\n    return []\n"
         #expect {

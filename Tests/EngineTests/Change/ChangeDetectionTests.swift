@@ -53,6 +53,21 @@ import Testing
         #expect(strict.detect(swing, flagged: [12]).isEmpty)
     }
 
+    /// `change_smooth_n`: both tests judge the trailing means (Anomstack's smoothing before its
+    /// MAD test), so a step shows on the first mean it moves; 1 leaves the values as they are.
+    @Test func smoothingJudgesTheTrailingMean() {
+        var smoothed = detection(lastN: 3)
+        smoothed.smoothN = 3
+        for tail in [[10.0, 10, 16], [17, 17, 17], [10, 11, 9]] {
+            let values = Self.reference + tail
+            #expect(smoothed.detect(values, flagged: []) == detection(lastN: 3).detect(ScoreSmoothing.smoothed(values, window: 3), flagged: []))
+        }
+        #expect(smoothed.detect(Self.reference + [17, 17, 17], flagged: []).map(\.index) == [12])
+        var one = detection(lastN: 3)
+        one.smoothN = 1
+        #expect(one.detect(Self.reference + [10, 10, 16], flagged: []) == detection(lastN: 3).detect(Self.reference + [10, 10, 16], flagged: []))
+    }
+
     @Test func tooShortAReferenceFlagsNothing() {
         #expect(detection().detect([1, 1, 1, 50], flagged: []).isEmpty)
     }

@@ -54,6 +54,16 @@ import Testing
         #expect(await JobRunner(context: h.context).run(.summary, batch: b).rowsWritten == 0)  // same day: nothing new
     }
 
+    /// `summary_metric_timestamp_max_days_ago` widens the window the summary covers.
+    @Test func theSummaryCoversTheDaysTheBatchAsksFor() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\ndisable_summary: false\nalert_methods: email\nsummary_metric_timestamp_max_days_ago: 3\n")
+        try h.store().insert(hourly(Array(repeating: 1, count: 60), name: "a"))
+        _ = await JobRunner(context: h.context).run(.summary, batch: b)
+        let delivery = try #require(try h.database.deliveries(batch: "test").first)
+        #expect(delivery.message.text.contains("a: last 1.0000 at 2026-01-15 12:00:00 · 60 points"), "\(delivery.message.text)")
+    }
+
     @Test func theSummaryCanOpenWithAParagraphFromTheModel() async throws {
         let h = try Harness()
         try h.store().insert(hourly([1, 2, 3], name: "a"))

@@ -62,6 +62,20 @@ import Testing
         #expect(try await ScoreJob().run(batch: b, context: h.context).rowsWritten == 1)
     }
 
+    /// `score_metric_rounding`: scores keep that many decimals (Anomstack's 4 here), or every digit at -1.
+    @Test func scoresAreRoundedAsTheBatchSays() async throws {
+        for (decimals, expectRounded) in [(1, true), (-1, false)] {
+            let h = try Harness()
+            try h.store().insert(seasonal(200))
+            let b = try batch(config + "score_metric_rounding: \(decimals)\n")
+            _ = try await TrainJob().run(batch: b, context: h.context)
+            _ = try await ScoreJob().run(batch: b, context: h.context)
+            let scores = try h.all("test", .score).map(\.value)
+            #expect(scores.count == 25)
+            #expect(scores.allSatisfy { ($0 * 10).rounded() / 10 == $0 } == expectRounded, "\(decimals): \(scores)")
+        }
+    }
+
     @Test func combinationMethodsCombineDetectorScores() {
         #expect(ScoreCombination.mean.combine([0.2, 0.6]) == 0.4)
         #expect(ScoreCombination.min.combine([0.2, 0.6]) == 0.2)
