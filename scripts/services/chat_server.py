@@ -19,6 +19,8 @@ GET /requests returns the bodies received so far, as a JSON list.
     scripts/services/chat_server.py --port 8765 [--key SECRET]
 """
 import argparse
+import base64
+import binascii
 import json
 import re
 import statistics
@@ -28,6 +30,32 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 received = []
 seen_models = {}
 lock = threading.Lock()
+
+
+def message_text(content):
+    """A message's text: the string itself, or the text parts of a list of parts (the
+    multimodal form), whose image_url parts must be PNG data URLs, as vision models take them."""
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        raise ValueError("content must be a string or a list of parts")
+    texts = []
+    for part in content:
+        kind = part.get("type") if isinstance(part, dict) else None
+        if kind == "text":
+            texts.append(part.get("text", ""))
+        elif kind == "image_url":
+            url = (part.get("image_url") or {}).get("url", "")
+            prefix = "data:image/png;base64,"
+            try:
+                image = base64.b64decode(url[len(prefix):], validate=True) if url.startswith(prefix) else b""
+            except binascii.Error:
+                image = b""
+            if not image.startswith(b"\x89PNG\r\n\x1a\n"):
+                raise ValueError("image_url is not a PNG data URL")
+        else:
+            raise ValueError(f"unknown content part type {kind!r}")
+    return "\n".join(texts)
 
 
 def robust_z(values):
@@ -105,8 +133,12 @@ class Handler(BaseHTTPRequestHandler):
         if model == "no-structured-output" and "response_format" in body:
             return self.reply(400, {"error": {"message": "response_format json_schema is not supported by this server"}})
         messages = body.get("messages", [])
-        system = next((m["content"] for m in messages if m["role"] == "system"), "")
-        user = "\n".join(m["content"] for m in messages if m["role"] == "user")
+        try:
+            texts = [(m["role"], message_text(m["content"])) for m in messages]
+        except ValueError as problem:
+            return self.reply(400, {"error": {"message": str(problem)}})
+        system = next((text for role, text in texts if role == "system"), "")
+        user = "\n".join(text for role, text in texts if role == "user")
         answer = analyse(system, user)
         if answer is None:
             text = "The value moved far outside its usual range. Similar past alerts were mostly confirmed by feedback."
@@ -116,7 +148,7 @@ class Handler(BaseHTTPRequestHandler):
             text = "Sure! Here is what I found: {anomalies: [oops"
         elif model == "fenced":
             text = "Here you go:\n```json\n" + text + "\n```\nHope this helps."
-        prompt_tokens = sum(len(m["content"]) for m in messages) // 4
+        prompt_tokens = sum(len(text) for _, text in texts) // 4
         self.reply(200, {
             "id": f"chatcmpl-{len(received)}", "object": "chat.completion", "model": model,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],

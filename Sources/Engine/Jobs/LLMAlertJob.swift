@@ -51,7 +51,8 @@ public struct LLMAlertJob: BatchJob {
                 let detected = try await asker.ask(
                     AnomalyPrompts.detect(
                         metric: metric, batch: batch.name, tags: tags, data: data,
-                        instructions: batch.llmalertDetectPrompt, model: batch.llmalertModel))
+                        instructions: batch.llmalertDetectPrompt, model: batch.llmalertModel,
+                        chart: batch[.llmalertIncludePlot] ? MetricChart.png(of: metric, batch: batch, store: store, context: context) : nil))
                 let candidates = Self.points(detected["anomalies"]).filter { recent.contains($0.timestamp) }
                 guard !candidates.isEmpty else { continue }
                 let verified = try await asker.ask(

@@ -73,15 +73,17 @@ public enum AnomalyPrompts {
         return "Metric: \(metric) (batch \(batch)).\(tagText)"
     }
 
+    /// The detection request; `chart` (the metric's chart, PNG) goes with the data when given.
     public static func detect(
         metric: String, batch: String, tags: [String: String], data: String, instructions: String?,
-        model: String?
+        model: String?, chart: Data? = nil
     ) -> ChatRequest {
-        ChatRequest(
+        let chartNote = chart == nil ? "" : "\nThe attached image charts the same values (and their anomaly scores, when there are any)."
+        return ChatRequest(
             purpose: "llmalert.detect",
             messages: [
                 .system("TASK: detect\n" + (instructions ?? detectInstructions) + "\n" + detectContract),
-                .user(header(metric: metric, batch: batch, tags: tags) + "\n" + data),
+                .user(header(metric: metric, batch: batch, tags: tags) + chartNote + "\n" + data, images: chart.map { [$0] } ?? []),
             ], schema: detectSchema, maxTokens: 800, model: model)
     }
 

@@ -15,8 +15,13 @@ public actor TokenBudget {
 
     public func charge(_ response: ChatResponse) { spent += response.promptTokens + response.completionTokens }
 
-    /// A rough token count of text (four characters a token), for requests not sent yet.
+    /// A rough token count of text (four characters a token) and images, for requests not sent yet.
     public static func estimate(_ request: ChatRequest) -> Int {
         request.messages.reduce(0) { $0 + $1.content.count } / 4 + request.maxTokens
+            + request.messages.reduce(0) { $0 + $1.images.count } * tokensPerImage
     }
+
+    /// What one chart image costs, about: a 1000 × 500 picture is a few 512-pixel tiles of
+    /// 170 tokens each, plus a base, at the common vision models' rates.
+    public static let tokensPerImage = 1_000
 }

@@ -44,14 +44,6 @@ public struct NotificationOutbox: Sendable {
 
     /// The metric's chart as PNG, or nil (logged) when it cannot be drawn: a chart is never worth an alert.
     func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: any MetricStore) -> Data? {
-        do {
-            let data = try PlotData.load(
-                store: store, batch: batch, metric: notification.metric, through: context.clock.now,
-                maxN: batch.alertMaxN, maxDaysAgo: batch.plotMaxDaysAgo)
-            return PNGEncoder.encode(Rasterizer.render(PlotScene(data: data)))
-        } catch {
-            context.logger.error("\(batch.name): could not draw the chart of \(notification.metric): \(error)")
-            return nil
-        }
+        MetricChart.png(of: notification.metric, batch: batch, store: store, context: context)
     }
 }

@@ -1,18 +1,38 @@
 import Foundation
 
-/// One message of a chat with a language model.
+/// One message of a chat with a language model, with PNG images for models that read them.
 public struct ChatMessage: Sendable, Hashable, Codable {
     public var role: String
     public var content: String
+    /// PNG images sent with the text (`llmalert_include_plot`); empty for text alone.
+    public var images: [Data]
 
-    public init(role: String, content: String) {
+    public init(role: String, content: String, images: [Data] = []) {
         self.role = role
         self.content = content
+        self.images = images
     }
 
     public static func system(_ text: String) -> ChatMessage { ChatMessage(role: "system", content: text) }
-    public static func user(_ text: String) -> ChatMessage { ChatMessage(role: "user", content: text) }
+    public static func user(_ text: String, images: [Data] = []) -> ChatMessage { ChatMessage(role: "user", content: text, images: images) }
     public static func assistant(_ text: String) -> ChatMessage { ChatMessage(role: "assistant", content: text) }
+
+    private enum CodingKeys: String, CodingKey { case role, content, images }
+
+    // Text-only messages encode as before (recordings made before images existed still match).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(String.self, forKey: .role)
+        content = try container.decode(String.self, forKey: .content)
+        images = try container.decodeIfPresent([Data].self, forKey: .images) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(role, forKey: .role)
+        try container.encode(content, forKey: .content)
+        if !images.isEmpty { try container.encode(images, forKey: .images) }
+    }
 }
 
 /// What the engine asks a language model: the messages, the JSON schema the answer must follow
@@ -39,7 +59,14 @@ public struct ChatRequest: Sendable, Hashable {
     public var fingerprint: String {
         let canonical = CanonicalJSON.object([
             "purpose": .string(purpose), "max_tokens": .int(maxTokens), "schema": schema ?? .null, "model": model.map(CanonicalJSON.string) ?? .null,
-            "messages": .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+            "messages": .array(
+                messages.map { message in
+                    var fields: [String: CanonicalJSON] = ["role": .string(message.role), "content": .string(message.content)]
+                    if !message.images.isEmpty {
+                        fields["images"] = .array(message.images.map { .string(Hex.encode(SHA256.hash(Array($0)))) })
+                    }
+                    return .object(fields)
+                }),
         ]).text
         return String(Hex.encode(SHA256.hash(Array(canonical.utf8))).prefix(20))
     }

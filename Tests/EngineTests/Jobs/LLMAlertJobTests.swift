@@ -60,6 +60,23 @@ import Testing
         #expect(h.channel.delivered.count == 1)
     }
 
+    /// `llmalert_include_plot`: the detection prompt carries the metric's chart (a PNG), and says so.
+    @Test func theChartGoesWithThePromptWhenAsked() async throws {
+        for include in [true, false] {
+            let model = model(flag: [], confirm: [])
+            let (_, context) = try harness(model)
+            _ = await JobRunner(context: context).run(.llmalert, batch: try batch(yaml + "llmalert_include_plot: \(include)\n"))
+            let detects = model.requests.filter { $0.purpose == "llmalert.detect" }
+            #expect(detects.count == 2)
+            for request in detects {
+                let user = try #require(request.messages.last)
+                #expect(user.images.count == (include ? 1 : 0))
+                #expect(user.images.allSatisfy { $0.starts(with: [0x89, 0x50, 0x4E, 0x47]) })
+                #expect(user.content.contains("The attached image charts") == include)
+            }
+        }
+    }
+
     @Test func aRejectedCandidateDoesNotAlert() async throws {
         let (h, context) = try harness(model(flag: ["2026-01-15 10:00:00"], confirm: []))
         _ = await JobRunner(context: context).run(.llmalert, batch: try batch(yaml))

@@ -80,7 +80,7 @@ public final class OpenAIChatModel: LanguageModel {
             "model": .string(request.model ?? defaultModel),
             "temperature": .int(0),
             "max_tokens": .int(request.maxTokens),
-            "messages": .array(request.messages.map { .object(["role": .string($0.role), "content": .string(redact($0.content))]) }),
+            "messages": .array(request.messages.map { Self.message($0, redact: redact) }),
         ]
         if withSchema, let schema = request.schema {
             body["response_format"] = .object([
@@ -95,6 +95,23 @@ public final class OpenAIChatModel: LanguageModel {
         var headers = ["Content-Type": "application/json"]
         if let apiKey, !apiKey.isEmpty { headers["Authorization"] = "Bearer \(apiKey)" }
         return HTTPRequest(method: "POST", url: baseURL.appendingPathComponent("chat/completions"), headers: headers, body: Data(text.utf8))
+    }
+
+    /// One message as the chat-completions API takes it: text alone, or (with images) a list of
+    /// a text part and one `image_url` part per PNG, sent inline as a data URL.
+    static func message(_ message: ChatMessage, redact: (String) -> String) -> CanonicalJSON {
+        let text = redact(message.content)
+        guard !message.images.isEmpty else { return .object(["role": .string(message.role), "content": .string(text)]) }
+        let images: [CanonicalJSON] = message.images.map { png in
+            .object([
+                "type": .string("image_url"),
+                "image_url": .object(["url": .string("data:image/png;base64," + png.base64EncodedString())]),
+            ])
+        }
+        return .object([
+            "role": .string(message.role),
+            "content": .array([.object(["type": .string("text"), "text": .string(text)])] + images),
+        ])
     }
 
     /// The prompt text with every known secret blanked out.

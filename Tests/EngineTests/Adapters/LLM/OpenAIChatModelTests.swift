@@ -106,6 +106,24 @@ import FoundationNetworking
         }
     }
 
+    /// `llmalert_include_plot`: the chart goes as an `image_url` part beside the text, which the
+    /// server reads as before (a PNG data URL, or it refuses the request).
+    @Test func aChartGoesAsAnImagePart() async throws {
+        let chat = try Chat.fromEnvironment()
+        let png = PNGEncoder.encode(Rasterizer.render(PlotScene(data: PlotData(batch: "b", metric: "cpu", values: [.init(referenceTime, 1), .init(referenceTime.addingTimeInterval(3600), 2)], scores: [], alerts: [], changes: [], thresholdAlerts: [], threshold: 0.8))))
+        var request = detectRequest(model: "plain")
+        request.messages[1].images = [png]
+        let answer = try await StructuredAnswer(model: chat.model(), budget: TokenBudget(limit: 100_000)).ask(request)
+        #expect((answer["anomalies"] as? [[String: Any]])?.count == 1, "the text part still carries the data")
+        let sent = try #require(try await chat.received().last?["messages"] as? [[String: Any]])
+        let parts = try #require(sent[1]["content"] as? [[String: Any]])
+        #expect(parts.map { $0["type"] as? String } == ["text", "image_url"])
+        let url = try #require((parts[1]["image_url"] as? [String: Any])?["url"] as? String)
+        #expect(url == "data:image/png;base64," + png.base64EncodedString())
+        #expect(sent[0]["content"] is String, "a message without images stays plain text")
+        #expect(request.fingerprint != detectRequest(model: "plain").fingerprint)
+    }
+
     @Test func secretsNeverLeaveInAPrompt() async throws {
         let chat = try Chat.fromEnvironment()
         var request = detectRequest(model: "plain")
