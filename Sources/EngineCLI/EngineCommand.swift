@@ -1,10 +1,12 @@
 import ArgumentParser
+import Engine
 
 @main
 struct EngineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "engine",
         abstract: "A deterministic metrics anomaly-detection engine, compatible with Anomstack's metric batches.",
+        version: EngineVersion.current,
         subcommands: [
             ValidateCommand.self, RunCommand.self, ServeCommand.self, ReplayCommand.self, ListCommand.self, MuteCommand.self, ScoreNABCommand.self,
             BacktestCommand.self, BenchCommand.self,

@@ -2,8 +2,8 @@ import Engine
 import Foundation
 import Hummingbird
 
-/// `/metrics` (Prometheus text format), `/healthz` (the process answers) and `/readyz` (the
-/// store answers and the config is loaded).
+/// `/metrics` (Prometheus text format), `/healthz` (the process answers), `/readyz` (the
+/// store answers and the config is loaded) and `/version` (the engine's version).
 struct OperationsController {
     let engine: ServedEngine
 
@@ -16,6 +16,7 @@ struct OperationsController {
                 body: .init(byteBuffer: ByteBuffer(string: engine.metrics.exposition(deliveries: engine.deliveries))))
         }
         router.get("/healthz") { _, _ in JSONResponse.ok(.object(["status": .string("ok")])) }
+        router.get("/version") { _, _ in JSONResponse.ok(.object(["version": .string(EngineVersion.current)])) }
         router.get("/readyz") { _, _ in
             let snapshot = await engine.catalog.snapshot
             do {

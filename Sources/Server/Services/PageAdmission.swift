@@ -15,7 +15,7 @@ struct PageAdmission<Context: RequestContext>: RouterMiddleware {
 
     /// Paths that are never queued: cheap, and what load balancers and monitors poll.
     static func isLight(_ path: String) -> Bool {
-        ["/healthz", "/readyz", "/metrics", "/login", "/logout"].contains(path) || path.hasPrefix("/static/")
+        ["/healthz", "/readyz", "/version", "/metrics", "/login", "/logout"].contains(path) || path.hasPrefix("/static/")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -1,7 +1,8 @@
+import Engine
 import Foundation
 import Testing
 
-/// /healthz, /readyz, /metrics and protected reads.
+/// /healthz, /readyz, /version, /metrics and protected reads.
 @Suite(.serialized) struct OperationsTests {
     @Test func healthReadinessAndPrometheusMetrics() async throws {
         try await withServer { server in
@@ -29,6 +30,7 @@ import Testing
             #expect(try await server.get("/api/v1/batches", auth: true).status == 200)
             #expect(try await server.get("/metrics").status == 401)
             #expect(try await server.get("/healthz").status == 200)
+            #expect(try await server.get("/version").body == "{\"version\":\"\(EngineVersion.current)\"}\n")
             #expect(try await server.get("/login").status == 200)
             #expect(try await server.get("/static/app.css").status == 200)
         }
