@@ -70,6 +70,8 @@ public struct BatchConfig: Sendable {
     public var ingestFnTimeout: TimeInterval { self[.ingestFnTimeout] }
     public var ingestRounding: Int { self[.ingestRounding] }
     public var disabled: Bool { self[.disabled] }
+    /// Whether the dashboard's pages list the batch (`disable_dashboard` off); its jobs run either way.
+    public var onDashboard: Bool { !self[.hiddenFromDashboard] }
 
     public var models: [ModelConfig] {
         self[.modelConfigs].compactMap { entry in

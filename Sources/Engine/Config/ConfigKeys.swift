@@ -55,6 +55,7 @@ extension ConfigKey where Value == Bool {
     public static var alertExplain: Self { Self("alert_explain") }
     public static var changeBeyondRange: Self { Self("change_beyond_range") }
     public static var disabled: Self { Self("disable_batch") }
+    public static var hiddenFromDashboard: Self { Self("disable_dashboard") }
     public static var jobFailureAlert: Self { Self("job_failure_alert") }
     public static var llmalertIncludePlot: Self { Self("llmalert_include_plot") }
     public static var summaryLLM: Self { Self("summary_llm") }

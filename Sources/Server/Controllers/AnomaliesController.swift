@@ -20,7 +20,8 @@ struct AnomaliesController {
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
         let feed = AlertFeed(stores: engine.stores)
-        let alerts = try feed.page(snapshot.batches, now: now, span: span, page: page, pageSize: pageSize)
+        let shown = snapshot.batches.filter(\.onDashboard)
+        let alerts = try feed.page(shown, now: now, span: span, page: page, pageSize: pageSize)
         var rows: [[String: Any]] = []
         for alert in alerts.entries {
             guard let batch = snapshot.batch(named: alert.batch) else { continue }
@@ -36,7 +37,7 @@ struct AnomaliesController {
             ])
         }
         var precision: [[String: Any]] = []
-        for batch in snapshot.batches {
+        for batch in shown {
             let p = try feed.precision(batch: batch, now: now, span: span)
             if p.up + p.down > 0 {
                 precision.append(["batch": batch.name, "up": p.up, "down": p.down, "precision": Presentation.percent(p.precision)])

@@ -36,6 +36,26 @@ import Testing
         }
     }
 
+    /// `disable_dashboard` (Anomstack's): the batch leaves the home page and the anomalies feed,
+    /// while the API still lists it, saying so.
+    @Test func aBatchHiddenFromTheDashboardIsNotListed() async throws {
+        let server = try await ServerHarness(files: [
+            "shop/shop.yaml": ServerHarness.shopYAML + "\ndisable_dashboard: true\n",
+            "empty/empty.yaml": "metric_batch: empty\ningest_sql: select 1\n",
+        ])
+        do {
+            let home = try await server.get("/")
+            #expect(!home.body.contains("data-batch=\"shop\"") && home.body.contains("data-batch=\"empty\""))
+            #expect(!(try await server.get("/anomalies")).body.contains("orders"))
+            #expect(try await server.get("/api/v1/batches/shop").json["on_dashboard"] as? Bool == false)
+            #expect(try await server.get("/api/v1/batches/empty").json["on_dashboard"] as? Bool == true)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
     @Test func theBatchPageSearchesPagesAndDrawsCharts() async throws {
         try await withServer { server in
             let page = try await server.get("/batches/shop")

@@ -33,6 +33,7 @@ struct BatchesAPI {
         return JSONResponse.ok(
             .object([
                 "batch": .string(batch.name), "file": .string(batch.file), "disabled": .bool(batch.disabled), "db": .string(batch.db),
+                "on_dashboard": .bool(batch.onDashboard),
                 "table": .string(batch.tableKey), "metrics": .array(metrics.map(CanonicalJSON.string)),
                 ConfigKey<Double>.alertThreshold.name: .number(batch.alertThreshold, decimals: 4),
                 ConfigKey<[String]>.alertMethods.name: .array(batch.alertMethods.map(CanonicalJSON.string)),
