@@ -21,13 +21,21 @@ public struct DuckDBDataSource: DataSource {
         var environment = ProcessInfo.processInfo.environment
         if let token { environment["motherduck_token"] = token }
         let remote = path.hasPrefix("md:")
-        if !remote && !FileManager.default.fileExists(atPath: path) {
-            throw JobError("the DuckDB file '\(path)' does not exist")
+        var readOnly = !remote && path != ":memory:"
+        if readOnly && !FileManager.default.fileExists(atPath: path) {
+            // Anomstack's duckdb.connect() makes the file on first use; so does this first query.
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw JobError("the DuckDB file '\(path)' does not exist and its folder cannot be made: \(error.localizedDescription)")
+            }
+            readOnly = false
         }
         let output: Subprocess.Output
         do {
             output = try Subprocess.run(
-                cli, (remote ? [] : ["-readonly"]) + ["-json", path, "-c", sql],
+                cli, (readOnly ? ["-readonly"] : []) + ["-json", path, "-c", sql],
                 environment: environment, timeout: timeout)
         } catch {
             throw JobError("cannot start the DuckDB CLI '\(cli)' (pip install duckdb-cli, or set ANOMSTACK_DUCKDB_CLI): \(error)")

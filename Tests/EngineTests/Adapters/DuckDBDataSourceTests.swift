@@ -44,14 +44,27 @@ import Testing
     }
 
     @Test func aMissingFileOrToolSaysWhich() throws {
+        let file = try database()
+        defer { try? FileManager.default.removeItem(atPath: file) }
         #expect {
-            try DuckDBDataSource(cli: try cli(), path: "/nonexistent/db.duckdb").query("SELECT 1")
-        } throws: { "\($0)" == "the DuckDB file '/nonexistent/db.duckdb' does not exist" }
+            try DuckDBDataSource(cli: try cli(), path: file + "/inside/db.duckdb").query("SELECT 1")
+        } throws: { "\($0)".hasPrefix("the DuckDB file '\(file)/inside/db.duckdb' does not exist and its folder cannot be made") }
         let path = try database()
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect {
             try DuckDBDataSource(cli: "no-such-duckdb-binary", path: path).query("SELECT 1")
         } throws: { "\($0)".contains("is not installed") }
+    }
+
+    /// Anomstack's `sales` example queries a DuckDB file nobody made yet: the first query makes it.
+    @Test func aFileThatDoesNotExistYetIsMade() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-duckdb-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("tmpdata/anomstack-duckdb.db").path
+        let source = DuckDBDataSource(cli: try cli(), path: path)
+        #expect(try source.query("SELECT 7 AS metric_value") == [["metric_value": .integer(7)]])
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect { try source.query("CREATE TABLE t (x INT)") } throws: { "\($0)".contains("read-only") }
     }
 
     @Test func theResolverPicksDuckDBAndMotherDuck() throws {
