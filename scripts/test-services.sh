@@ -9,15 +9,18 @@
 # (scripts/services/postgres.sh). Source it:
 # it exports ENGINE_TEST_* for `swift test` and stops the services when the shell that sourced
 # it exits (the Python ones also stop by themselves after 45 minutes). Its virtualenv also holds
-# Selenium, for scripts/browser_test.py, and the DuckDB CLI (PyPI's duckdb-cli) for the DuckDB source.
+# Selenium, for scripts/browser_test.py, the DuckDB CLI (PyPI's duckdb-cli) for the DuckDB source, and pandas
+# for Anomstack's Python ingest functions ($ENGINE_TEST_PYTHON).
 #   source scripts/test-services.sh && swift test
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.build/test-venv"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium" 2>/dev/null || [ ! -x "$venv/bin/duckdb" ] \
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import aiosmtpd, selenium, pandas" 2>/dev/null || [ ! -x "$venv/bin/duckdb" ] \
    || [ ! -x "$venv/bin/moto_server" ]; then
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0" "duckdb-cli==1.5.6" "moto[server]==5.2.5"
+  # pandas: Anomstack's Python ingest functions return DataFrames.
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==1.4.6" "selenium==4.51.0" "duckdb-cli==1.5.6" "moto[server]==5.2.5" \
+    "pandas==2.3.3"
 fi
 state="$(mktemp -d)"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
@@ -75,7 +78,7 @@ curl -s -o /dev/null "http://127.0.0.1:$s3_port/" || { cat "$state/s3.log" >&2; 
 export ENGINE_TEST_SMTP_PORT="$smtp_port" ENGINE_TEST_SMTP_DIR="$state/mail" ENGINE_TEST_SMTP_CA="$state/cert.pem"
 export ENGINE_TEST_HTTP_URL="http://127.0.0.1:$http_port"
 export ENGINE_TEST_CHAT_URL="http://127.0.0.1:$chat_port/v1" ENGINE_TEST_CHAT_KEY="test-llm-key"
-export ENGINE_TEST_POSTGRES_URL="$postgres_url" ENGINE_TEST_DUCKDB_CLI="$venv/bin/duckdb"
+export ENGINE_TEST_POSTGRES_URL="$postgres_url" ENGINE_TEST_DUCKDB_CLI="$venv/bin/duckdb" ENGINE_TEST_PYTHON="$venv/bin/python"
 export ENGINE_TEST_SQL_HTTP_URL="http://127.0.0.1:$sql_port" ENGINE_TEST_S3_URL="http://127.0.0.1:$s3_port"
 export ENGINE_TEST_BLOB_URL="http://127.0.0.1:$blob_port" ENGINE_TEST_BLOB_ACCOUNT="enginetest" ENGINE_TEST_BLOB_KEY="$blob_key"
 export ENGINE_TEST_CLOUD_URL="http://127.0.0.1:$cloud_port" ENGINE_TEST_CLOUD_KEY="$state/cloud-key.pem"

@@ -94,7 +94,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let pipes = try DagsterPipesSession.open(environment: installation.environment)
         let db = try installation.openDatabase()
-        let models = try installation.modelStore(batches: batches)
+        let models = installation.modelStore(batches: batches)
         var failed = false
         var held = false
         var time = start

@@ -43,12 +43,12 @@ public struct LocalDeployment: Sendable {
     public func application(settings: ServeSettings) async throws -> EngineApplication {
         let logger = installation.logger
         let catalog = BatchCatalog(batches: [], overrides: try database.scheduleOverrides(), startAll: startAll)
-        let models = try installation.modelStore(batches: [])
+        let models = installation.modelStore(batches: [])
         let watcher = ConfigWatcher(
             folder: installation.folder, environment: installation.environment, overrides: installation.overrides,
             settings: database, catalog: catalog, clock: clock, logger: logger, interval: limits.reloadInterval
         ) { batches in
-            do { try models.register(batches) } catch { logger.error("model store: \(error)") }
+            models.register(batches)
         }
         try await watcher.reload()
         let context = try installation.context(clock: clock, seed: seed, models: models, database: database)

@@ -12,20 +12,29 @@ public final class BatchRoutedModelStore: ModelStore {
 
     /// Builds one store per distinct `model_path`: `local://` relative to `base`; `s3://`, `gs://`
     /// and `az://` with the credentials and endpoints in `environment`.
-    public init(batches: [BatchConfig], base: URL, environment: [String: String] = [:]) throws {
+    public init(batches: [BatchConfig], base: URL, environment: [String: String] = [:]) {
         self.base = base
         self.environment = environment
-        try register(batches)
+        register(batches)
     }
 
-    /// Adds or updates the routes of `batches`.
-    public func register(_ batches: [BatchConfig]) throws {
-        try table.withLock { table in
+    /// Adds or updates the routes of `batches`. A `model_path` whose store cannot be made (its
+    /// credentials are missing) fails the jobs of its batches, saying why, not the other batches.
+    public func register(_ batches: [BatchConfig]) {
+        table.withLock { table in
             for batch in batches {
-                let store = try table.byPath[batch.modelPath] ?? makeStore(batch.modelPath)
+                let store = table.byPath[batch.modelPath] ?? storeOrReason(batch.modelPath)
                 table.byPath[batch.modelPath] = store
                 table.routes[TrainedModel.safe(batch.name)] = store
             }
+        }
+    }
+
+    private func storeOrReason(_ modelPath: String) -> any ModelStore {
+        do {
+            return try makeStore(modelPath)
+        } catch {
+            return UnavailableModelStore(reason: "\(error)")
         }
     }
 
@@ -54,4 +63,12 @@ public final class BatchRoutedModelStore: ModelStore {
 
     public func save(_ data: Data, key: String) async throws { try await store(for: key).save(data, key: key) }
     public func load(key: String) async throws -> Data? { try await store(for: key).load(key: key) }
+}
+
+/// The store of a `model_path` that could not be made: every use fails with the reason.
+private struct UnavailableModelStore: ModelStore {
+    let reason: String
+
+    func save(_ data: Data, key: String) async throws { throw JobError(reason) }
+    func load(key: String) async throws -> Data? { throw JobError(reason) }
 }

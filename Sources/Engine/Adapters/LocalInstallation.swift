@@ -40,8 +40,8 @@ public struct LocalInstallation: Sendable {
     }
 
     /// The model stores of `batches`' `model_path`s, relative to the working directory.
-    public func modelStore(batches: [BatchConfig]) throws -> BatchRoutedModelStore {
-        try BatchRoutedModelStore(
+    public func modelStore(batches: [BatchConfig]) -> BatchRoutedModelStore {
+        BatchRoutedModelStore(
             batches: batches, base: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             environment: environment)
     }

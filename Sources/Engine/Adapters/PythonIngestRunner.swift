@@ -2,7 +2,9 @@ import Foundation
 
 /// Runs an Anomstack `ingest_fn` with `python3` in a subprocess: the source is executed, its
 /// `ingest()` called (with `now=`, the engine's time as an aware UTC datetime, when it takes a
-/// `now` parameter), and the DataFrame or list of dicts it returns handed back as JSON.
+/// `now` parameter), and the DataFrame or list of dicts it returns handed back as JSON. Where
+/// Dagster is not installed, `from dagster import get_dagster_logger` (as Anomstack's examples
+/// write) gives a standard Python logger.
 /// Anything the function prints goes to stderr, so it cannot corrupt the result.
 public struct PythonIngestRunner: IngestFunctionRunner {
     public let python: String
@@ -14,7 +16,15 @@ public struct PythonIngestRunner: IngestFunctionRunner {
     }
 
     static let wrapper = #"""
-        import datetime, inspect, json, math, os, sys
+        import datetime, inspect, json, logging, math, os, sys, types
+        try:
+            import dagster
+        except ImportError:
+            # Anomstack's functions log through Dagster's logger; without Dagster it is a plain one (to stderr).
+            dagster = types.ModuleType("dagster")
+            dagster.get_dagster_logger = lambda name=None: logging.getLogger(name or "ingest_fn")
+            sys.modules["dagster"] = dagster
+        logging.basicConfig(stream=sys.stderr, level=logging.INFO)
         source = sys.stdin.read()
         real_stdout = sys.stdout
         sys.stdout = sys.stderr

@@ -28,6 +28,19 @@ import Testing
         #expect(String(decoding: data, as: UTF8.self).contains(#""metric_timestamp":"2026-01-15T12:00:00+00:00""#))
     }
 
+    /// Anomstack's functions log through `get_dagster_logger()`; they run without Dagster, and
+    /// what they log goes to stderr, not into the rows.
+    @Test func anomstacksDagsterLoggerWorksWithoutDagster() throws {
+        let source = """
+            from dagster import get_dagster_logger
+            def ingest():
+                get_dagster_logger().info("fetching")
+                return [{"metric_timestamp": "2026-01-15 12:00:00", "metric_name": "m", "metric_value": 2}]
+            """
+        let data = try runner.run(source: source, batch: "b", now: referenceTime, timeout: 30)
+        #expect(String(decoding: data, as: UTF8.self) == #"[{"metric_timestamp":"2026-01-15 12:00:00","metric_name":"m","metric_value":2}]"#)
+    }
+
     @Test func aMissingModuleIsNamed() throws {
         let source = "import surely_not_installed_module\ndef ingest():\n    return []\n"
         #expect {

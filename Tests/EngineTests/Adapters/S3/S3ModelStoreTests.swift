@@ -71,7 +71,7 @@ import Testing
         let b = try batch("metric_batch: test\ningest_sql: select 1\ntrain_min_n: 20\nmodel_path: s3://\(bucket)/models\n")
         let h = try Harness()
         var context = h.context
-        context.models = try BatchRoutedModelStore(batches: [b], base: URL(fileURLWithPath: "/tmp"), environment: environment)
+        context.models = BatchRoutedModelStore(batches: [b], base: URL(fileURLWithPath: "/tmp"), environment: environment)
         try h.store().insert(hourly((0..<48).map { 50 + Double($0 % 4) }))
         let trained = await JobRunner(context: context).run(.train, batch: b)
         #expect(trained.rowsWritten == 1, "one model, the default NOVELTY: \(trained.error ?? "")")
