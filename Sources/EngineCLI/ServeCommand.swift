@@ -27,8 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(name: .long, help: "The port to listen on (0: any free port).")
-    var port = 8080
+    @Option(name: .long, help: "The port to listen on (0: any free port; default ANOMSTACK_DASHBOARD_PORT, else 8080).")
+    var port: Int?
 
     @Option(name: .long, help: "The run seed for every random draw.")
     var seed: UInt64 = 0
@@ -39,11 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Job runs allowed at once, across batches.")
     var maxConcurrentRuns = 4
 
-    @Option(name: .long, help: "Seconds after which a run is cancelled and recorded as failed (Anomstack's 15 minutes).")
-    var runTimeout: Double = 900
+    @Option(
+        name: .long,
+        help: "Seconds after which a run is cancelled and recorded as failed (default ANOMSTACK_KILL_RUN_AFTER_MINUTES, else Anomstack's 15 minutes).")
+    var runTimeout: Double?
 
-    @Option(name: .long, help: "Seconds between checks of the metrics folder for changes.")
-    var reloadInterval: Double = 10
+    @Option(name: .long, help: "Seconds between checks of the metrics folder for changes (default ANOMSTACK_CONFIG_WATCHER_INTERVAL, else 10).")
+    var reloadInterval: Double?
 
     @Option(name: .long, help: "Seconds running jobs get to finish on shutdown before they are cancelled.")
     var shutdownGrace = 60
@@ -67,21 +69,23 @@ struct ServeCommand: AsyncParsableCommand {
             token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
             printLine("ENGINE_API_TOKEN is not set: writes need this token for this run: \(token)")
         }
+        let runTimeout = runTimeout ?? AnomstackEnvironment.runTimeout(environment) ?? 900
         let settings = ServeSettings(
-            host: host, port: port, apiToken: token,
+            host: host, port: port ?? AnomstackEnvironment.dashboardPort(environment) ?? 8080, apiToken: token,
             protectReads: protectReads || environment["ENGINE_PROTECT_READS"] == "true", schedules: schedule)
         let deployment = LocalDeployment(
             installation: installation, database: try installation.openDatabase(), clock: SystemClock(),
             seed: seed, startAll: startAll,
             limits: .init(
                 maxConcurrentRuns: maxConcurrentRuns, runTimeout: runTimeout > 0 ? runTimeout : nil,
-                reloadInterval: reloadInterval))
+                reloadInterval: reloadInterval ?? AnomstackEnvironment.reloadInterval(environment) ?? 10))
         let application = try await deployment.application(settings: settings)
         let snapshot = await application.engine.catalog.snapshot
         printLine("serving \(snapshot.batches.count) batches from \(folder.metrics), database \(installation.databaseDescription)")
         for error in snapshot.errors { printError("error: \(error)") }
         for line in installation.channelSummary { printLine("  notifications: \(line)") }
         printLine("  language model: \(installation.languageModelSummary)")
+        for note in AnomstackEnvironment.notes(environment) { printLine("  note: \(note)") }
         if !schedule {
             printLine("  schedules: off (--no-schedule): jobs are left to the orchestrator")
         }

@@ -24,6 +24,7 @@ struct ValidateCommand: ParsableCommand {
         for error in report.errors { printError("error: \(error)") }
         for warning in report.warnings { printError("warning: \(warning)") }
         for note in report.notes { printError("note: \(note)") }
+        for note in AnomstackEnvironment.notes(installation.environment) { printError("note: \(note)") }
         print("\(report.batches.count) batches valid, \(report.errors.count) errors")
         if !report.errors.isEmpty { throw ExitCode(1) }
     }

@@ -10,8 +10,10 @@ import Foundation
 /// (`ANOMSTACK_CLICKHOUSE_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`); `bigquery` through
 /// BigQuery's REST API with the service account in `ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS`
 /// (project `ANOMSTACK_GCP_PROJECT_ID`, else the key's); `snowflake` through the SQL API v2 with a
-/// key pair (`ANOMSTACK_SNOWFLAKE_ACCOUNT`, `_USER`, `_PRIVATE_KEY_PATH`, `_WAREHOUSE`, `_DATABASE`,
-/// `_SCHEMA`, `_ROLE`). Other databases are a clear error.
+/// key pair (`ANOMSTACK_SNOWFLAKE_ACCOUNT`, `ANOMSTACK_SNOWFLAKE_USER`,
+/// `ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH`, `ANOMSTACK_SNOWFLAKE_WAREHOUSE`,
+/// `ANOMSTACK_SNOWFLAKE_DATABASE`, `ANOMSTACK_SNOWFLAKE_SCHEMA`, `ANOMSTACK_SNOWFLAKE_ROLE`).
+/// Other databases are a clear error.
 public struct LocalDataSourceResolver: DataSourceResolver {
     /// The engine's own SQLite database, when its store is one.
     public let database: SQLiteDatabase?

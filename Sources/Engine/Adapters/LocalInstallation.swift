@@ -22,7 +22,8 @@ public struct LocalInstallation: Sendable {
     public init(metricsDirectory: URL, databasePath: String?, environment: [String: String], overrides: [String], logger: Logger) {
         self.metricsDirectory = metricsDirectory
         self.databasePath = databasePath ?? environment[Self.databaseVariable] ?? Self.defaultDatabase
-        self.environment = environment
+        // Anomstack's names for variables the engine reads under its own (ANOMSTACK_OPENAI_KEY).
+        self.environment = AnomstackEnvironment.resolvingAliases(environment)
         self.overrides = overrides
         self.logger = logger
     }

@@ -72,7 +72,19 @@ public struct BatchLoader: Sendable {
         let (setValues, setErrors) = commandLineOverrides()
         let setProblems = setErrors + schema.checkKeys(setValues, file: "--set", lines: [:]).errors
         // profiles/ holds setting sets to copy or pass to `engine backtest --metrics-config`, not batches.
-        let yamlFiles = files.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") && !$0.hasPrefix("profiles/") }
+        let ignoreExamples = AnomstackEnvironment.ignoresExamples(environment)
+        let yamlFiles = files.filter {
+            ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasPrefix("defaults/") && !$0.hasPrefix("profiles/")
+                && !(ignoreExamples && $0.hasPrefix("examples/"))
+        }
+        // ANOMSTACK_TABLE_KEY and ANOMSTACK_MODEL_PATH set their key for every batch, over the files.
+        var everyBatch: [String: ConfigValue] = [:]
+        var everyBatchVariables: [String: String] = [:]
+        for (variable, key) in AnomstackEnvironment.batchKeys {
+            guard let text = environment[variable], !text.isEmpty else { continue }
+            everyBatch[key] = .string(text)
+            everyBatchVariables[key] = variable
+        }
         for file in yamlFiles {
             var document: ConfigDocument
             do {
@@ -101,6 +113,9 @@ public struct BatchLoader: Sendable {
             var merged = defaults.merged(with: .map(document.values))
             var origin: [String: (String, Int?)] = defaultsOrigin
             for key in document.values.keys { origin[key] = (file, document.keyLines[key]) }
+
+            merged = merged.merged(with: .map(everyBatch))
+            for (key, variable) in everyBatchVariables { origin[key] = ("environment \(variable)", nil) }
 
             let environmentValues = environmentOverrides(batch: name)
             fileErrors += schema.checkKeys(environmentValues.values, file: "environment", lines: [:]).errors
