@@ -12,6 +12,16 @@ public struct IngestJob: BatchJob {
     public init() {}
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
+        let rows = try await Self.fetch(batch: batch, context: context)
+        guard !rows.isEmpty else { return JobOutcome() }
+        let written = try context.store(for: batch).insert(rows)
+        context.logger.info("ingest \(batch.name): \(rows.count) rows, \(written) new")
+        return JobOutcome(rowsWritten: written)
+    }
+
+    /// The rows one ingest of `batch` would write (`engine preview` prints them): the query or
+    /// function run at the context's time, its result converted, the dropped and repeated rows logged.
+    public static func fetch(batch: BatchConfig, context: JobContext) async throws -> [MetricRow] {
         let now = context.clock.now
         let records: [SourceRow]
         if batch.ingestSQL != nil {
@@ -34,7 +44,7 @@ public struct IngestJob: BatchJob {
         }
         guard !records.isEmpty else {
             context.logger.info("ingest \(batch.name): the query returned no rows; nothing to write")
-            return JobOutcome()
+            return []
         }
         let converted: IngestRecords.Result
         do {
@@ -50,8 +60,6 @@ public struct IngestJob: BatchJob {
             context.logger.warning(
                 "ingest \(batch.name): \(converted.duplicates) rows repeat a (timestamp, metric) already in the result; their values were averaged")
         }
-        let written = try context.store(for: batch).insert(converted.rows)
-        context.logger.info("ingest \(batch.name): \(converted.rows.count) rows, \(written) new")
-        return JobOutcome(rowsWritten: written)
+        return converted.rows
     }
 }
