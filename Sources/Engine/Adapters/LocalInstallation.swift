@@ -92,6 +92,25 @@ public struct LocalInstallation: Sendable {
         LocalPlotSink(root: URL(fileURLWithPath: environment[Self.plotsVariable] ?? "./plots"))
     }
 
+    /// The source of an `engine import --from`: `duckdb:PATH` (through the DuckDB CLI), a
+    /// `postgresql://` URL, or an SQLite file (`sqlite:PATH` or the bare path); with the name the
+    /// import's cursor and messages use (no password).
+    public func importSource(_ from: String) throws -> (source: any DataSource, name: String) {
+        if from.hasPrefix("duckdb:") {
+            let path = String(from.dropFirst("duckdb:".count))
+            guard FileManager.default.fileExists(atPath: path) else { throw JobError("--from: the DuckDB file '\(path)' does not exist") }
+            return (DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: path), "duckdb:\(path)")
+        }
+        if Self.isPostgres(from) {
+            return (try PostgresDataSource(url: from), PostgresConnection.hidePassword(from))
+        }
+        let path = from.hasPrefix("sqlite:") ? String(from.dropFirst("sqlite:".count)) : from
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw JobError("--from: '\(path)' is no SQLite file (give a path, duckdb:PATH or a postgresql:// URL)")
+        }
+        return (try SQLiteDataSource(path: path), "sqlite:\(path)")
+    }
+
     /// Whether the store is a PostgreSQL server (`--db` or `ENGINE_DB` is a `postgres://` or
     /// `postgresql://` URL) rather than an SQLite file.
     public var usesPostgres: Bool { Self.isPostgres(databasePath) }

@@ -58,6 +58,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                 try db.alter(table: "deliveries") { $0.add(column: "claimed_by", .text) }
             }
         }
+        migrator.registerMigration("7 history imports") { db in try db.execute(sql: importSchema) }
         return migrator
     }()
 

@@ -129,6 +129,21 @@ import Testing
         }
     }
 
+    @Test(arguments: kinds) func importCursorsPersist(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            #expect(try database.importCursor(source: "sqlite:a.db", table: "metrics") == nil)
+            let cursor = ImportCursor(source: "sqlite:a.db", table: "metrics", after: ["'2026-01-01 00:00:00'", "'b'", "'it''s'", "'metric'"], rowsRead: 7)
+            try database.saveImportCursor(cursor)
+            #expect(try database.importCursor(source: "sqlite:a.db", table: "metrics") == cursor)
+            var finished = cursor
+            finished.rowsRead = 9
+            finished.finished = true
+            try database.saveImportCursor(finished)
+            #expect(try database.importCursor(source: "sqlite:a.db", table: "metrics") == finished)
+            #expect(try database.importCursor(source: "sqlite:a.db", table: "other") == nil)
+        }
+    }
+
     @Test(arguments: kinds) func mutesAndOverridesPersist(_ kind: String) async throws {
         try await withStore(kind) { database in
             try database.setMute(Mute(batch: "b", metric: nil, until: referenceTime, reason: "deploy"))

@@ -76,6 +76,16 @@ enum PostgresSchema {
             ]
         ),
         ("6 delivery claims", ["ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS claimed_by TEXT"]),
+        (
+            "7 history imports",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS history_imports (
+                    source TEXT NOT NULL, source_table TEXT NOT NULL, cursor TEXT NOT NULL, rows_read BIGINT NOT NULL,
+                    finished BOOLEAN NOT NULL, PRIMARY KEY (source, source_table))
+                """
+            ]
+        ),
     ]
 
     /// Applies the steps `connection`'s database has not taken.
