@@ -6,7 +6,8 @@ import Foundation
 /// PostgreSQL protocol); `duckdb` against `duckdb_path`, else `ANOMSTACK_DUCKDB_PATH`,
 /// through the DuckDB CLI (`motherduck`: the same with an `md:` path and
 /// `ANOMSTACK_MOTHERDUCK_TOKEN`); `turso` over the libSQL HTTP protocol
-/// (`ANOMSTACK_TURSO_DATABASE_URL`, `_AUTH_TOKEN`); `clickhouse` over ClickHouse's HTTP interface
+/// (`ANOMSTACK_TURSO_DATABASE_URL`, `_AUTH_TOKEN`), also reached as Anomstack does, through
+/// `db: sqlite` with a `libsql://` `sqlite_path` or `ANOMSTACK_SQLITE_PATH`; `clickhouse` over ClickHouse's HTTP interface
 /// (`ANOMSTACK_CLICKHOUSE_HOST`, `_PORT`, `_USER`, `_PASSWORD`, `_DATABASE`); `bigquery` through
 /// BigQuery's REST API with the service account in `ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS`
 /// (project `ANOMSTACK_GCP_PROJECT_ID`, else the key's); `snowflake` through the SQL API v2 with a
@@ -24,9 +25,19 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         self.environment = environment
     }
 
+    /// Whether an SQLite path names a Turso database (`libsql://…`, or an https URL on turso.io).
+    static func isTurso(_ path: String) -> Bool {
+        path.hasPrefix("libsql://") || (path.hasPrefix("https://") && (URL(string: path)?.host?.hasSuffix("turso.io") ?? false))
+    }
+
     public func dataSource(for batch: BatchConfig) throws -> any DataSource {
         switch batch.db {
         case "sqlite":
+            if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"], Self.isTurso(path) {
+                // Anomstack reaches Turso through db: sqlite with a libsql:// (or *.turso.io) path.
+                guard let url = TursoDataSource.endpoint(path) else { throw JobError("\(batch.file): '\(path)' is not a Turso URL") }
+                return TursoDataSource(url: url, token: environment["ANOMSTACK_TURSO_AUTH_TOKEN"], transport: URLSessionTransport(timeout: 120))
+            }
             if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"] {
                 guard FileManager.default.fileExists(atPath: path) else {
                     throw JobError("\(batch.file): sqlite_path '\(path)' does not exist")

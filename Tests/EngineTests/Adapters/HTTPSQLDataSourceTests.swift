@@ -66,6 +66,14 @@ import Testing
             try LocalDataSourceResolver(database: nil, environment: ["ANOMSTACK_TURSO_DATABASE_URL": "libsql://x.turso.io"])
             .dataSource(for: turso) as? TursoDataSource
         #expect(source?.url.absoluteString == "https://x.turso.io")
+        // Anomstack's route: db: sqlite with a libsql:// path.
+        let sqlite = try batch("metric_batch: test\ningest_sql: select 1\n")
+        let viaSQLite =
+            try LocalDataSourceResolver(
+                database: nil, environment: ["ANOMSTACK_SQLITE_PATH": "libsql://y.turso.io", "ANOMSTACK_TURSO_AUTH_TOKEN": "t"]
+            )
+            .dataSource(for: sqlite) as? TursoDataSource
+        #expect(viaSQLite?.url.absoluteString == "https://y.turso.io" && viaSQLite?.token == "t")
         let clickhouse = try batch("metric_batch: test\ningest_sql: select 1\ndb: clickhouse\n")
         let ch =
             try LocalDataSourceResolver(
