@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A loopback server that speaks the OpenAI chat-completions protocol, for the LLM adapter's
-tests and for recording the replay scenarios' LLM answers. 127.0.0.1 only; it stops by itself
+"""A loopback server that speaks the OpenAI chat-completions protocol (and, at /v1/messages,
+Anthropic's Messages API), for the LLM adapters' tests and for recording the replay scenarios'
+LLM answers. 127.0.0.1 only; it stops by itself
 after --lifetime seconds.
 
 Its "model" is a small deterministic analyst: for a detection prompt ("TASK: detect") it flags
@@ -96,6 +97,44 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def anthropic(self, body):
+        """Anthropic's Messages API, as its documentation gives it: x-api-key and anthropic-version
+        headers, the system prompt apart, content blocks of text and base64 images, and the answer
+        as content blocks with input and output token counts."""
+        if self.server.key and self.headers.get("x-api-key") != self.server.key:
+            return self.reply(401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}})
+        if not self.headers.get("anthropic-version"):
+            return self.reply(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version header is required"}})
+        if not isinstance(body.get("max_tokens"), int) or any(m.get("role") not in ("user", "assistant") for m in body.get("messages", [])):
+            return self.reply(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "max_tokens and user/assistant messages are required"}})
+        texts = []
+        for m in body.get("messages", []):
+            content = m["content"]
+            if isinstance(content, str):
+                texts.append(content)
+                continue
+            for block in content:
+                if block.get("type") == "text":
+                    texts.append(block.get("text", ""))
+                elif block.get("type") == "image":
+                    source = block.get("source", {})
+                    try:
+                        image = base64.b64decode(source.get("data", ""), validate=True)
+                    except binascii.Error:
+                        image = b""
+                    if source.get("media_type") != "image/png" or not image.startswith(b"\x89PNG\r\n\x1a\n"):
+                        return self.reply(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "image is not a base64 PNG"}})
+                else:
+                    return self.reply(400, {"type": "error", "error": {"type": "invalid_request_error", "message": "unknown content block"}})
+        user = "\n".join(texts)
+        answer = analyse(body.get("system", ""), user)
+        text = json.dumps(answer, sort_keys=True) if answer is not None else "The value moved far outside its usual range."
+        self.reply(200, {
+            "id": f"msg_{len(received)}", "type": "message", "role": "assistant", "model": body.get("model", ""),
+            "content": [{"type": "text", "text": text}], "stop_reason": "end_turn",
+            "usage": {"input_tokens": (len(user) + len(body.get("system", ""))) // 4, "output_tokens": len(text) // 4},
+        })
+
     def reply(self, status, payload, headers=None):
         body = json.dumps(payload, sort_keys=True).encode()
         self.send_response(status)
@@ -118,6 +157,8 @@ class Handler(BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length) or b"{}")
         with lock:
             received.append(body)
+        if self.path == "/v1/messages":
+            return self.anthropic(body)
         if not self.path.endswith("/chat/completions"):
             return self.reply(404, {"error": {"message": "not found"}})
         if self.server.key and self.headers.get("Authorization") != f"Bearer {self.server.key}":

@@ -60,20 +60,25 @@ public struct LocalInstallation: Sendable {
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,
-    /// `ANOMSTACK_LLM_PLATFORM`), or nil: the LLM features are then off.
+    /// `ANOMSTACK_LLM_PLATFORM`: openai, openrouter or anthropic), or nil: the LLM features are then off.
     public var languageModel: (any LanguageModel)? { Self.languageModel(environment: environment, logger: logger) }
 
     public static func languageModel(environment: [String: String], logger: Logger) -> (any LanguageModel)? {
         let timeout = environment["ANOMSTACK_LLM_TIMEOUT_SECONDS"].flatMap(TimeInterval.init) ?? 60
+        if environment["ANOMSTACK_LLM_PLATFORM"]?.lowercased() == "anthropic" {
+            return AnthropicMessagesModel.fromEnvironment(environment, transport: URLSessionTransport(timeout: timeout), logger: logger)
+        }
         return OpenAIChatModel.fromEnvironment(environment, transport: URLSessionTransport(timeout: timeout), logger: logger)
     }
 
     /// One line for the log at start-up: whether the LLM features are on, and where they go.
     public var languageModelSummary: String {
-        guard let model = languageModel as? OpenAIChatModel else {
-            return "off (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)"
+        switch languageModel {
+        case let model as OpenAIChatModel: return "on, \(model.baseURL.absoluteString)"
+        case let model as AnthropicMessagesModel: return "on, Anthropic at \(model.baseURL.absoluteString)"
+        default:
+            return "off (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, or ANOMSTACK_LLM_PLATFORM=anthropic and ANOMSTACK_ANTHROPIC_KEY)"
         }
-        return "on, \(model.baseURL.absoluteString)"
     }
 
     /// The notification channels the environment configures.

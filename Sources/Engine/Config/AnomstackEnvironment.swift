@@ -28,7 +28,6 @@ public enum AnomstackEnvironment {
         ("ANOMSTACK_ADMIN_PASSWORD", "the dashboard signs in with ENGINE_API_TOKEN"),
         ("ANOMSTACK_LLMALERT_MODELS", "the model is each batch's llmalert_model (or ANOMSTACK_OPENAI_MODEL)"),
         ("ANOMSTACK_SNOWFLAKE_PASSWORD", "Snowflake's SQL API takes a key pair: set ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH"),
-        ("ANOMSTACK_ANTHROPIC_", "the LLM features speak the OpenAI chat-completions protocol (OPENAI_BASE_URL, OPENAI_API_KEY)"),
         ("LANGSMITH_", "tracing of Anomstack's LangChain agent"),
     ]
 

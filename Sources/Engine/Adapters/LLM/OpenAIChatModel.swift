@@ -15,7 +15,7 @@ public final class OpenAIChatModel: LanguageModel {
     let defaultModel: String
     let transport: any HTTPTransport
     let logger: Logger
-    let secrets: [String]
+    let secrets: PromptSecrets
     let pause: @Sendable (TimeInterval) async throws -> Void
     private let schemaRefused = Atomic(false)
 
@@ -28,7 +28,7 @@ public final class OpenAIChatModel: LanguageModel {
         self.defaultModel = defaultModel
         self.transport = transport
         self.logger = logger
-        self.secrets = secrets.filter { $0.count >= 8 }.sorted { $0.count > $1.count }
+        self.secrets = PromptSecrets(secrets)
         self.pause = pause
     }
 
@@ -41,12 +41,9 @@ public final class OpenAIChatModel: LanguageModel {
         let explicit = environment["OPENAI_BASE_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) }
         guard explicit != nil || !(key ?? "").isEmpty else { return nil }
         let base = explicit ?? URL(string: platform == "openrouter" ? "https://openrouter.ai/api/v1" : "https://api.openai.com/v1")!
-        // Any value of a variable whose name says it is a secret is blanked out of prompts.
-        let secrets = environment.filter { name, _ in ["KEY", "TOKEN", "SECRET", "PASSWORD"].contains { name.uppercased().contains($0) } }
-            .map(\.value)
         return OpenAIChatModel(
             baseURL: base, apiKey: key, defaultModel: environment["ANOMSTACK_LLM_MODEL"] ?? "gpt-4o-mini",
-            transport: transport, logger: logger, secrets: secrets)
+            transport: transport, logger: logger, secrets: PromptSecrets(environment: environment).values)
     }
 
     public func complete(_ request: ChatRequest) async throws -> ChatResponse {
@@ -115,9 +112,7 @@ public final class OpenAIChatModel: LanguageModel {
     }
 
     /// The prompt text with every known secret blanked out.
-    public func redact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "[redacted]") }
-    }
+    public func redact(_ text: String) -> String { secrets.redact(text) }
 
     static func answer(_ body: Data, purpose: String, logger: Logger) throws -> ChatResponse {
         guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any],
