@@ -4,7 +4,9 @@ import Stencil
 /// Jinja as Anomstack's templates write it, on top of Stencil, so their folders render as they
 /// are: `{% set name = value %}` (a literal, a variable with filters, or a list `[a, 'b', 3]`),
 /// `{% for x in [a, b] %}`, `loop.index`, `loop.index0`, `loop.first`, `loop.last`,
-/// `loop.length`, `x is defined` / `x is not defined`, and `'sep'.join(list)`.
+/// `loop.length`, `x is defined` / `x is not defined`, `'sep'.join(list)`, filters called with
+/// parentheses (`x|default('y')`, `names|join(', ')`) and Jinja's filter names (`upper`, `lower`,
+/// `trim`, `length`, `first`, `last`, `int`, `float`, `string`, `round`, `replace`).
 ///
 /// Stencil is kept (it is the well-kept Swift template library, and the engine's own templates
 /// and macros are written for it); what Jinja spells differently is translated inside tags and
@@ -16,7 +18,46 @@ enum JinjaCompatibility {
         let jinja = Extension()
         jinja.registerTag("set", parser: SetNode.parse)
         jinja.registerFilter("defined") { (value: Any?) in value != nil }
+        // Jinja's names for filters Stencil spells otherwise or lacks.
+        jinja.registerFilter("upper") { (value: Any?) in value.map { "\($0)".uppercased() } }
+        jinja.registerFilter("lower") { (value: Any?) in value.map { "\($0)".lowercased() } }
+        jinja.registerFilter("trim") { (value: Any?) in value.map { "\($0)".trimmingCharacters(in: .whitespacesAndNewlines) } }
+        jinja.registerFilter("string") { (value: Any?) in value.map { "\($0)" } ?? "" }
+        jinja.registerFilter("length") { (value: Any?) in Self.items(value)?.count ?? value.map { "\($0)".count } ?? 0 }
+        jinja.registerFilter("count") { (value: Any?) in Self.items(value)?.count ?? value.map { "\($0)".count } ?? 0 }
+        jinja.registerFilter("first") { (value: Any?) in Self.items(value)?.first ?? nil }
+        jinja.registerFilter("last") { (value: Any?) in Self.items(value)?.last ?? nil }
+        jinja.registerFilter("int") { (value: Any?) in Self.number(value).map { Int($0.rounded(.towardZero)) } ?? 0 }
+        jinja.registerFilter("float") { (value: Any?) in Self.number(value) ?? 0.0 }
+        jinja.registerFilter("round") { (value: Any?, arguments: [Any?]) in
+            let places = arguments.first.flatMap { Self.number($0) }.map { Int($0) } ?? 0
+            let factor = pow(10.0, Double(places))
+            return Self.number(value).map { ($0 * factor).rounded() / factor } ?? 0.0
+        }
+        jinja.registerFilter("replace") { (value: Any?, arguments: [Any?]) in
+            guard arguments.count == 2, let old = arguments[0].map({ "\($0)" }), let new = arguments[1].map({ "\($0)" }), !old.isEmpty else {
+                throw TemplateSyntaxError("replace takes two arguments: replace('old', 'new')")
+            }
+            return value.map { "\($0)".replacingOccurrences(of: old, with: new) }
+        }
         return jinja
+    }
+
+    /// A list's items (Stencil hands lists over as arrays of any element type).
+    static func items(_ value: Any?) -> [Any?]? {
+        guard let array = value as? [Any] else { return nil }
+        return array.map { $0 }
+    }
+
+    static func number(_ value: Any?) -> Double? {
+        switch value {
+        case let v as Int: return Double(v)
+        case let v as Double: return v
+        case let v as Float: return Double(v)  // Stencil's number literals
+        case let v as String: return Double(v.trimmingCharacters(in: .whitespaces))
+        case let v as Bool: return v ? 1 : 0
+        default: return nil
+        }
     }
 
     /// `template` with Jinja's spellings inside `{% %}` and `{{ }}` turned into Stencil's.
@@ -76,7 +117,55 @@ enum JinjaCompatibility {
         text = text.replacingOccurrences(of: #"([\w.]+)\s+is\s+defined\b"#, with: "$1|defined", options: .regularExpression)
         text = text.replacingOccurrences(
             of: #"(['"])([^'"]*)\1\.join\(\s*([\w.]+)\s*\)"#, with: "$3|join:\"$2\"", options: .regularExpression)
+        // Jinja calls a filter with arguments in parentheses (`x|default('y')`); Stencil after a colon.
+        text = translateFilterCalls(text)
         return text
+    }
+}
+
+extension JinjaCompatibility {
+    /// `|name(a, b)` as `|name:a,b`, the arguments split at commas outside quotes.
+    static func translateFilterCalls(_ text: String) -> String {
+        var result = ""
+        var rest = text[...]
+        while let bar = rest.firstIndex(of: "|") {
+            result += rest[...bar]
+            var cursor = rest.index(after: bar)
+            while cursor < rest.endIndex, rest[cursor] == " " { cursor = rest.index(after: cursor) }
+            let nameStart = cursor
+            while cursor < rest.endIndex, rest[cursor].isLetter || rest[cursor].isNumber || rest[cursor] == "_" { cursor = rest.index(after: cursor) }
+            let name = rest[nameStart..<cursor]
+            guard !name.isEmpty, cursor < rest.endIndex, rest[cursor] == "(", let close = closingParenthesis(in: rest, from: cursor) else {
+                rest = rest[rest.index(after: bar)...]
+                continue
+            }
+            let arguments = (try? SetNode.splitList(String(rest[rest.index(after: cursor)..<close]))) ?? []
+            result += name + (arguments.isEmpty ? "" : ":" + arguments.joined(separator: ","))
+            rest = rest[rest.index(after: close)...]
+        }
+        return result + rest
+    }
+
+    /// The `)` that closes the `(` at `open`, skipping quoted text, or nil.
+    private static func closingParenthesis(in text: Substring, from open: Substring.Index) -> Substring.Index? {
+        var depth = 0
+        var quote: Character?
+        var index = open
+        while index < text.endIndex {
+            let character = text[index]
+            if let q = quote {
+                if character == q { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index = text.index(after: index)
+        }
+        return nil
     }
 }
 

@@ -31,6 +31,16 @@ import Testing
         #expect(try render("{% if flag is defined %}on{% else %}none{% endif %}") == "none")
     }
 
+    @Test func filtersCalledWithParenthesesAndJinjasFilterNames() throws {
+        let extra = "names: [b, a]\nwindow: '7'\nlabel: ' Shop, EU '\n"
+        #expect(try render("{{ missing|default('fallback') }} {{ names|join(', ') }} {{ names|length }}", extra: extra) == "fallback b, a 2")
+        let text = try render("{{ label|trim|upper }}/{{ label|lower|replace('eu', 'us') }}/", extra: extra)
+        #expect(text == "SHOP, EU/ shop, us /", "\(text)")
+        let numbers = try render("{{ window|int }} {{ 2.345|round(1) }} {{ names|first }}{{ names|last }}", extra: extra)
+        #expect(numbers == "7 2.3 ba", "\(numbers)")
+        #expect(try render("{{ metric_batch|replace('w', 'W') }}") == "Web")
+    }
+
     /// Anomstack's `users` example: a `set` and `loop.last` inside an included file.
     @Test func includedFilesAreTranslatedToo() throws {
         let sql = try render(
