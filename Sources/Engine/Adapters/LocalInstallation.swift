@@ -56,7 +56,8 @@ public struct LocalInstallation: Sendable {
             ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
             deliveries: database, mutes: database, channels: channels, plots: plotSink,
             templates: TemplateRenderer(folder: folder), logger: logger,
-            memo: DetectorMemo(), llm: languageModel, process: processIdentity)
+            memo: DetectorMemo(), llm: languageModel, process: processIdentity,
+            preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory))
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,

@@ -15,16 +15,21 @@ public struct PythonIngestRunner: IngestFunctionRunner {
         self.workingDirectory = workingDirectory
     }
 
-    static let wrapper = #"""
+    /// What every Python run starts with: Anomstack's functions log through Dagster's logger, and
+    /// without Dagster that is a plain logger to stderr.
+    static let prelude = #"""
         import datetime, inspect, json, logging, math, os, sys, types
         try:
             import dagster
         except ImportError:
-            # Anomstack's functions log through Dagster's logger; without Dagster it is a plain one (to stderr).
             dagster = types.ModuleType("dagster")
-            dagster.get_dagster_logger = lambda name=None: logging.getLogger(name or "ingest_fn")
+            dagster.get_dagster_logger = lambda name=None: logging.getLogger(name or "anomstack")
             sys.modules["dagster"] = dagster
         logging.basicConfig(stream=sys.stderr, level=logging.INFO)
+
+        """#
+
+    static let wrapper = prelude + #"""
         source = sys.stdin.read()
         real_stdout = sys.stdout
         sys.stdout = sys.stderr

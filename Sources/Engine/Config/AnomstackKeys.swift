@@ -21,7 +21,8 @@ public enum AnomstackKeys {
         keys["prompt_fn"] =
             "the LLM alert job writes its own prompt (replace its instructions with llmalert_detect_prompt and llmalert_verify_prompt)"
         keys["preprocess_fn"] =
-            "the built-in preprocessing (preprocess_params: diff_n, smooth_n, lags_n, freq, freq_agg, season) runs instead"
+            "the built-in preprocessing (preprocess_params: diff_n, smooth_n, lags_n, freq, freq_agg, season) runs instead; "
+            + "a batch file that sets its own preprocess_fn has it run"
         return keys
     }()
 

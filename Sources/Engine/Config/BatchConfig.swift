@@ -59,6 +59,10 @@ public struct BatchConfig: Sendable {
     /// The batch's YAML file, relative to the metrics folder.
     public var file: String
     public var values: [String: ConfigValue]
+    /// The batch's own `preprocess_fn`, set in its file (not inherited from the folder's
+    /// defaults, where Anomstack's stock one lives): the jobs run it instead of the built-in
+    /// preprocessing. Nil when the batch brings none.
+    public var preprocessFunction: String? = nil
 
     public var db: String { self[.db] }
     /// The table of the engine's store that holds the batch's rows (`table_key`, or its last part

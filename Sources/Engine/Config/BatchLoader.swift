@@ -148,7 +148,11 @@ public struct BatchLoader: Sendable {
                 fileErrors.append(ConfigError(file: f, key: key, line: l, message: problem))
             }
             if fileErrors.isEmpty {
-                batches.append(BatchConfig(name: name, file: file, values: values))
+                var batch = BatchConfig(name: name, file: file, values: values)
+                if let own = document.values["preprocess_fn"]?.stringValue, !own.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    batch.preprocessFunction = own
+                }
+                batches.append(batch)
             }
             errors += fileErrors
         }

@@ -82,7 +82,8 @@ public struct ConfigSchema: Sendable {
     public func checkKeys(_ values: [String: ConfigValue], file: String, lines: [String: Int], ownKeys: Bool = false) -> KeyCheck {
         var check = KeyCheck()
         for key in values.keys.sorted() {
-            if let reason = AnomstackKeys.ignored[key], values[key] != .null {
+            // A batch's own preprocess_fn runs; only the folder's (Anomstack's stock one) is noted.
+            if let reason = AnomstackKeys.ignored[key], values[key] != .null, key != "preprocess_fn" || file == BuiltinDefaults.path {
                 check.notes.append(ConfigError(file: file, key: key, line: lines[key], message: "accepted, not acted on: \(reason)"))
             }
             guard kinds[key] == nil else { continue }

@@ -29,13 +29,15 @@ public struct JobContext: Sendable {
     public var llm: (any LanguageModel)?
     /// This process as a holder of delivery claims, and how it judges other holders.
     public var process: ProcessIdentity
+    /// Runs batches' own `preprocess_fn`; nil where Python is not at hand (a batch that needs it fails, saying so).
+    public var preprocessRunner: (any PreprocessFunctionRunner)?
 
     public init(
         clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
         ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
         gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
-        process: ProcessIdentity = .solitary
+        process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil
     ) {
         self.clock = clock
         self.seed = seed
@@ -53,6 +55,7 @@ public struct JobContext: Sendable {
         self.memo = memo
         self.llm = llm
         self.process = process
+        self.preprocessRunner = preprocessRunner
     }
 
     /// The metric store of a batch's table.

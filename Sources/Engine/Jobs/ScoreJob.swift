@@ -40,7 +40,7 @@ public struct ScoreJob: BatchJob {
         let store = try context.store(for: batch)
         let excluded = batch.excluded(for: .score)
         let params = batch.preprocess
-        let preprocessor = Preprocessor(params: params)
+        let features = MetricFeatures(batch: batch, context: context)
         let earliest = now.addingTimeInterval(-Double(batch.scoreMaxDaysAgo) * 86_400)
         var outcome = JobOutcome()
         var scores: [MetricRow] = []
@@ -89,7 +89,7 @@ public struct ScoreJob: BatchJob {
                                 from: oldest.timestamp.addingTimeInterval(-season), through: now))
                     }
                 }
-                let x = preprocessor.features(timestamps: history.map(\.timestamp), values: history.map(\.value))
+                let x = try features.matrix(metric: metric, timestamps: history.map(\.timestamp), values: history.map(\.value))
                 let candidates = (max(0, x.rows - batch.scoreMaxN)..<x.rows).filter { x.timestamps[$0] >= earliest }
                 guard let first = candidates.first else { return }
                 let scored = Set(

@@ -106,7 +106,8 @@ public struct TrainJob: BatchJob {
         }
         guard !configs.isEmpty else { return nil }
         let rows = try store.rows(window)
-        let x = Preprocessor(params: batch.preprocess).features(timestamps: rows.map(\.timestamp), values: rows.map(\.value))
+        let x = try MetricFeatures(batch: batch, context: context).matrix(
+            metric: metric, timestamps: rows.map(\.timestamp), values: rows.map(\.value))
         guard x.rows >= 2 else {
             skip(&outcome, context, "\(metric): \(x.rows) feature rows after preprocessing, need at least 2")
             return nil
@@ -126,6 +127,7 @@ public struct TrainJob: BatchJob {
         let p = batch.preprocess
         hash.combine("v2|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
         if let season = p.season { hash.combine("season|\(season.seconds)") }
+        if let own = batch.preprocessFunction { hash.combine("preprocess_fn|\(own)") }
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) { hash.combine("\(key)=\(value)") }
         hash.combine(UInt64(extent.count))
         hash.combine(extent.first?.timeIntervalSince1970 ?? 0)

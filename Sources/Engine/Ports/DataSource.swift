@@ -26,3 +26,13 @@ public protocol DataSourceResolver: Sendable {
 public protocol IngestFunctionRunner: Sendable {
     func run(source: String, batch: String, now: Date, timeout: TimeInterval) throws -> Data
 }
+
+/// Runs a batch's own `preprocess_fn` (Python source defining Anomstack's
+/// `preprocess(df, **preprocess_params)`) over one metric's values and returns the feature rows
+/// it made; a run past `timeout` seconds is stopped and fails.
+public protocol PreprocessFunctionRunner: Sendable {
+    func preprocess(
+        source: String, batch: String, metric: String, timestamps: [Date], values: [Double], params: [String: ConfigValue],
+        timeout: TimeInterval
+    ) throws -> FeatureMatrix
+}
