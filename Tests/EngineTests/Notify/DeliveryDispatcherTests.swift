@@ -65,17 +65,22 @@ import Testing
         #expect(try h.all("test", .alert).count == 1)
     }
 
-    @Test func onlyOneDispatcherCanClaimADelivery() async throws {
-        let (h, b) = try setUp()
-        var context = h.context
-        context.channels = NotificationChannels()
+    /// Queues one webhook alert of metric `m` and returns its delivery's id.
+    func queueOne(_ b: BatchConfig, context: JobContext, _ h: Harness) throws -> String {
         try NotificationOutbox(context: context).post(
             [
                 AlertNotification(
                     kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
                     threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])
             ], batch: b)
-        let id = try #require(try h.database.deliveries(batch: "test").first?.id)
+        return try #require(try h.database.deliveries(batch: "test").first?.id)
+    }
+
+    @Test func onlyOneDispatcherCanClaimADelivery() async throws {
+        let (h, b) = try setUp()
+        var context = h.context
+        context.channels = NotificationChannels()
+        let id = try queueOne(b, context: context, h)
         #expect(try h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try !h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.due(batch: "test", now: referenceTime, limit: 10).isEmpty)
@@ -89,13 +94,7 @@ import Testing
     /// run out, while a claim of a process still alive is left alone.
     @Test func theClaimsOfAGoneProcessAreReleasedAtOnce() async throws {
         let (h, b) = try setUp()
-        try NotificationOutbox(context: h.context).post(
-            [
-                AlertNotification(
-                    kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
-                    threshold: 0.8, severity: .warning, methods: ["webhook"], tags: [:])
-            ], batch: b)
-        let id = try #require(try h.database.deliveries(batch: "test").first?.id)
+        let id = try queueOne(b, context: h.context, h)
         #expect(try h.database.claim(id: id, holder: "box:1", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.claimHolders(batch: "test") == ["box:1"])
         #expect(try h.database.claimHolders(batch: "other").isEmpty)

@@ -54,9 +54,9 @@ public struct AnthropicMessagesModel: LanguageModel {
             switch response.status {
             case 200..<300:
                 return try Self.answer(response.body, purpose: request.purpose, logger: logger)
-            case 429 where retries < 2, 503 where retries < 2, 529 where retries < 2:
+            case 429 where retries < RateLimitRetry.maxRetries, 503 where retries < RateLimitRetry.maxRetries, 529 where retries < RateLimitRetry.maxRetries:
                 retries += 1
-                let wait = min(response.headers["retry-after"].flatMap(Double.init) ?? Double(1 << retries), 30)
+                let wait = RateLimitRetry.wait(headers: response.headers, retry: retries)
                 logger.warning("the Anthropic API answered \(response.status); retrying in \(Fixed.format(wait, 1)) s")
                 try await pause(wait)
             case 401, 403:

@@ -59,9 +59,9 @@ public final class OpenAIChatModel: LanguageModel {
                 logger.notice("the LLM endpoint does not take structured output; asking for JSON in the prompt only")
                 schemaRefused.store(true, ordering: .relaxed)
                 useSchema = false
-            case 429 where retries < 2, 503 where retries < 2:
+            case 429 where retries < RateLimitRetry.maxRetries, 503 where retries < RateLimitRetry.maxRetries:
                 retries += 1
-                let wait = min(response.headers["retry-after"].flatMap(Double.init) ?? Double(1 << retries), 30)
+                let wait = RateLimitRetry.wait(headers: response.headers, retry: retries)
                 logger.warning("the LLM endpoint answered \(response.status); retrying in \(Fixed.format(wait, 1)) s")
                 try await pause(wait)
             case 401, 403:
