@@ -51,9 +51,11 @@ public enum AnomstackEnvironment {
     /// One note per set variable that is not acted on, with the reason, sorted by name.
     public static func notes(_ environment: [String: String]) -> [String] {
         environment.keys.sorted().compactMap { name in
-            guard let value = environment[name], !value.isEmpty,
-                let rule = ignored.first(where: { $0.name.hasSuffix("_") ? name.hasPrefix($0.name) : name == $0.name })
-            else { return nil }
+            guard let value = environment[name], !value.isEmpty else { return nil }
+            if name.hasPrefix("ANOMSTACK_ANTHROPIC_"), environment["ANOMSTACK_LLM_PLATFORM"]?.lowercased() != "anthropic" {
+                return "environment \(name): not acted on while ANOMSTACK_LLM_PLATFORM is not anthropic"
+            }
+            guard let rule = ignored.first(where: { $0.name.hasSuffix("_") ? name.hasPrefix($0.name) : name == $0.name }) else { return nil }
             return "environment \(name): accepted, not acted on: \(rule.reason)"
         }
     }

@@ -35,6 +35,13 @@ import Testing
         #expect(resolved["ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS"] == "{}")
     }
 
+    @Test func anthropicVariablesAreNotedUnlessItIsThePlatform() {
+        #expect(AnomstackEnvironment.notes(["ANOMSTACK_ANTHROPIC_KEY": "k"]) == [
+            "environment ANOMSTACK_ANTHROPIC_KEY: not acted on while ANOMSTACK_LLM_PLATFORM is not anthropic"
+        ])
+        #expect(AnomstackEnvironment.notes(["ANOMSTACK_ANTHROPIC_KEY": "k", "ANOMSTACK_LLM_PLATFORM": "anthropic"]).isEmpty)
+    }
+
     @Test func serveDefaults() {
         #expect(AnomstackEnvironment.dashboardPort(["ANOMSTACK_DASHBOARD_PORT": " 5001"]) == 5001)
         #expect(AnomstackEnvironment.dashboardPort(["ANOMSTACK_DASHBOARD_PORT": "99999"]) == nil)
