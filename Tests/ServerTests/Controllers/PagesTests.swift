@@ -112,6 +112,7 @@ import Testing
             #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.9)
             let page = try await server.get("/settings/shop")
             #expect(page.body.contains("<td>bo</td>"))
+            for key in ["alert_for_n", "alert_for_m", "change_smooth_n"] { #expect(page.body.contains("name=\"\(key)\""), "\(key)") }
             #expect(page.body.contains("2026-01-15 12:00:00"))
             let rejected = try await form(server, "/settings/shop", "alert_snooze_n=-1", cookie: cookie)
             #expect(rejected.status == 400)
