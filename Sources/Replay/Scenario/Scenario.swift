@@ -31,9 +31,9 @@ public struct Scenario: Sendable {
         do {
             document = try ConfigDocument(path: file, text: text)
         } catch let error as ConfigError {
-            throw ScenarioError(file: file, key: error.key ?? "(top)", error.message)
+            throw ScenarioError(file: file, key: error.key ?? "(top)", line: error.line, error.message)
         }
-        let top = ScenarioValues(file: file, path: "", document.values)
+        let top = ScenarioValues(file: file, path: "", document.values, lines: document.keyLines)
         try top.only(["description", "start", "end", "ticks", "interval", "seed", "batch", "schedule", "series", "events", "expect", "tolerance"])
         guard let start = try top.time("start") else { throw top.fail("start", "missing: the replay's start time") }
         let interval = try top.duration("interval") ?? 3600

@@ -6,15 +6,20 @@ struct ScenarioValues {
     let file: String
     let path: String
     let map: [String: ConfigValue]
+    /// The line of each top-level key of the file; an error deeper down names its section's.
+    let lines: [String: Int]
 
-    init(file: String, path: String, _ map: [String: ConfigValue]) {
+    init(file: String, path: String, _ map: [String: ConfigValue], lines: [String: Int] = [:]) {
         self.file = file
         self.path = path
         self.map = map
+        self.lines = lines
     }
 
     func fail(_ key: String, _ message: String) -> ScenarioError {
-        ScenarioError(file: file, key: path.isEmpty ? key : "\(path).\(key)", message)
+        let full = path.isEmpty ? key : "\(path).\(key)"
+        let section = String(full.prefix { $0 != "." && $0 != "[" })
+        return ScenarioError(file: file, key: full, line: lines[section], message)
     }
 
     /// Rejects keys outside `allowed`, naming the nearest one.
@@ -83,7 +88,7 @@ struct ScenarioValues {
     func child(_ key: String) throws -> ScenarioValues? {
         guard let value = map[key], value != .null else { return nil }
         guard let m = value.mapValue else { throw fail(key, "expected a map, got \(value.kindName)") }
-        return ScenarioValues(file: file, path: path.isEmpty ? key : "\(path).\(key)", m)
+        return ScenarioValues(file: file, path: path.isEmpty ? key : "\(path).\(key)", m, lines: lines)
     }
 
     func list(_ key: String) throws -> [ScenarioValues] {
@@ -91,7 +96,7 @@ struct ScenarioValues {
         guard let l = value.listValue else { throw fail(key, "expected a list, got \(value.kindName)") }
         return try l.enumerated().map { index, item in
             guard let m = item.mapValue else { throw fail("\(key)[\(index)]", "expected a map, got \(item.kindName)") }
-            return ScenarioValues(file: file, path: (path.isEmpty ? key : "\(path).\(key)") + "[\(index)]", m)
+            return ScenarioValues(file: file, path: (path.isEmpty ? key : "\(path).\(key)") + "[\(index)]", m, lines: lines)
         }
     }
 }

@@ -58,8 +58,8 @@ struct SeriesGenerator {
         let shorthand = component.map[kind]?.doubleValue
         let p =
             try shorthand == nil
-            ? component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
-            : ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:])
+            ? component.child(kind) ?? ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:], lines: component.lines)
+            : ScenarioValues(file: component.file, path: "\(component.path).\(kind)", [:], lines: component.lines)
         func add(_ f: (Int, Date) -> Double) {
             for i in series.indices { if let v = series[i] { series[i] = v + f(i, times[i]) } }
         }

@@ -206,7 +206,13 @@ import Testing
         let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(
             root.appendingPathComponent("scenarios/spike"))
         #expect(report.status == .broken)
-        #expect(report.messages == ["scenarios/spike/scenario.yaml: key 'start': 'nonsense' is not a time (RFC 3339, e.g. 2026-01-05T10:00:00Z)"])
+        #expect(report.messages == ["scenarios/spike/scenario.yaml:1: key 'start': 'nonsense' is not a time (RFC 3339, e.g. 2026-01-05T10:00:00Z)"])
+        // A key deeper down names the line of its section.
+        try "start: 2026-01-05T00:00:00Z\nticks: 3\nseries:\n  a:\n    valeus: \"1 2 3\"\n"
+            .write(to: root.appendingPathComponent("scenarios/spike/scenario.yaml"), atomically: true, encoding: .utf8)
+        let nested = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet())).run(
+            root.appendingPathComponent("scenarios/spike"))
+        #expect(nested.messages.first?.hasPrefix("scenarios/spike/scenario.yaml:3: key 'series.a.valeus': unknown key") == true, "\(nested.messages)")
     }
 
     @Test func theSuiteHasAtLeastFifteenScenariosEachWithGoldens() throws {
