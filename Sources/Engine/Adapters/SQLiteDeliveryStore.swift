@@ -134,6 +134,15 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         }
     }
 
+    public func notificationQueued(_ notificationID: String) throws -> Bool {
+        // A delivery's id is the notification's and "/<method>".
+        let prefix = notificationID + "/"
+        return try selecting { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM deliveries WHERE substr(id, 1, ?) = ?)", arguments: [prefix.unicodeScalars.count, prefix]) ?? false
+        }
+    }
+
     public func deliveries(batch: String?) throws -> [Delivery] {
         try selecting { db in
             let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY created_at, id"

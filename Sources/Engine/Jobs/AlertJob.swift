@@ -12,7 +12,8 @@ import Logging
 /// log first (idempotently), then the alert rows are written in one transaction, then due
 /// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by
 /// that many smoothed scores under the threshold (by `recoveryMargin`) gets one recovery
-/// notification.
+/// notification. With `no_data_after` set, a metric that has gone silent is announced too
+/// (`NoDataWatch`).
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
 
@@ -175,6 +176,9 @@ public struct AlertJob: BatchJob {
                     notifications[index].details["explanation"] = text
                 }
             }
+        }
+        if let watch = NoDataWatch(batch: batch) {
+            notifications += try watch.notifications(for: batch, store: store, excluded: excluded, context: context)
         }
         let scoreAlerts = notifications.filter { $0.kind == .alert }
         if batch.alertDigestMinN >= 2 && scoreAlerts.count >= batch.alertDigestMinN {

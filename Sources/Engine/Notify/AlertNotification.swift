@@ -18,6 +18,10 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case llmalert
     /// Several alerts of one run in one message, most urgent first (`item:001`... details).
     case digest
+    /// A metric has sent no point for longer than `no_data_after` (stamped with its last point).
+    case nodata
+    /// A metric that went silent (and was announced so) sends points again (stamped with the first new one).
+    case dataReturned = "data_returned"
 }
 
 /// How urgent a notification is; shown in titles and payloads.

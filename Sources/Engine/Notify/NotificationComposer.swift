@@ -66,6 +66,8 @@ public struct NotificationComposer: Sendable {
         case .failure: return "❌ [\(n.batch)] \(n.metric) job failed (\(time))"
         case .llmalert: base = "🤖 [\(n.metric)] looks anomalous to the LLM (\(time)) 🤖"
         case .digest: base = "🔥 [\(n.batch)] \(Int(n.score)) metrics look anomalous (\(time)) 🔥"
+        case .nodata: base = "⏸️ [\(n.metric)] has sent no data since \(time) ⏸️"
+        case .dataReturned: base = "▶️ [\(n.metric)] is sending data again (\(time)) ▶️"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
@@ -118,6 +120,11 @@ public struct NotificationComposer: Sendable {
             ]
         case .llmalert:
             facts += [("Explanation", n.details["explanation"] ?? "-")]
+        case .nodata, .dataReturned:
+            facts += [
+                ("Silent since", n.details["silent_since"] ?? "-"), ("Points expected every", n.details["expected_every"] ?? "-"),
+                ("No data after", n.details["no_data_after"] ?? "-"),
+            ]
         case .summary, .failure, .digest:
             break
         }

@@ -20,6 +20,8 @@ public protocol DeliveryStore: Sendable {
     func releaseClaims(holder: String, now: Date) throws -> Int
     /// Records how an attempt went and what happens next; the delivery's claim ends with it.
     func recordAttempt(id: String, at: Date, error: String?, status: DeliveryStatus, nextAttemptAt: Date) throws
+    /// Whether any delivery of the notification `notificationID` was queued (whatever its channel or status).
+    func notificationQueued(_ notificationID: String) throws -> Bool
     /// Every delivery (optionally of one batch), oldest first.
     func deliveries(batch: String?) throws -> [Delivery]
     /// Deliveries per status, and the attempts that failed (all but a delivered one's last),

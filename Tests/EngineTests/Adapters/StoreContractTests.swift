@@ -107,8 +107,11 @@ import Testing
                 notification: notification, method: "email", target: DeliveryTarget(),
                 message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: Data([0, 1, 254, 255]),
                 status: .pending, createdAt: referenceTime)
+            #expect(try !database.notificationQueued(notification.id))
             #expect(try database.enqueue([delivery]) == 1)
             #expect(try database.enqueue([delivery]) == 0)
+            #expect(try database.notificationQueued(notification.id))
+            #expect(try !database.notificationQueued(String(notification.id.dropLast())))
             let due = try database.due(batch: "b", now: referenceTime, limit: 10)
             #expect(due.map(\.id) == [delivery.id])
             #expect(due.first?.attachment == Data([0, 1, 254, 255]))

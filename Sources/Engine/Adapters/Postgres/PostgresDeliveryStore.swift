@@ -88,6 +88,14 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         }
     }
 
+    public func notificationQueued(_ notificationID: String) throws -> Bool {
+        // A delivery's id is the notification's and "/<method>".
+        let prefix = notificationID + "/"
+        return try connection.query(
+            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE substr(id, 1, $1) = $2)", [String(prefix.unicodeScalars.count), prefix]
+        ).rows.first?[0] == "t"
+    }
+
     public func deliveries(batch: String?) throws -> [Delivery] {
         let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY created_at, id"
         return try connection.query(sql, batch.map { [$0] } ?? []).rows.map(Self.delivery)

@@ -1,0 +1,112 @@
+import Foundation
+
+/// `no_data_after`: a metric that sends no point for that long (a span, or a number of the
+/// intervals its recent points came at) is announced once per silence, and once more when
+/// points come back. The alert job asks at each run. Both notifications have stable ids (the
+/// silence is stamped with the last point before it, the return with the first point after it),
+/// so a rerun queues nothing new; the return is announced only for a silence that was.
+public struct NoDataWatch: Sendable {
+    /// How long a silence must last.
+    public enum Limit: Sendable, Hashable, CustomStringConvertible {
+        case span(TimeInterval)
+        case intervals(Int)
+
+        /// `30m`, `6h`, `2d`, `3n` or an integer n (intervals); nil for null, or a value that is none of these.
+        public init?(_ value: ConfigValue?) {
+            switch value {
+            case .int(let n)? where n >= 1: self = .intervals(n)
+            case .string(let text)?:
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasSuffix("n"), let n = Int(trimmed.dropLast()), n >= 1 {
+                    self = .intervals(n)
+                } else if case .span(let seconds)? = try? TimeWindow(parsing: trimmed) {
+                    self = .span(seconds)
+                } else {
+                    return nil
+                }
+            default: return nil
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .span(let seconds): return Self.text(seconds)
+            case .intervals(let n): return "\(n) intervals"
+            }
+        }
+
+        /// A span as people say it: 90m, 6h, 2d.
+        static func text(_ seconds: TimeInterval) -> String {
+            if seconds.truncatingRemainder(dividingBy: 86_400) == 0 { return "\(Int(seconds / 86_400))d" }
+            if seconds.truncatingRemainder(dividingBy: 3_600) == 0 { return "\(Int(seconds / 3_600))h" }
+            return "\(Int((seconds / 60).rounded()))m"
+        }
+    }
+
+    public let limit: Limit
+    /// Points read to learn a metric's interval (the median gap between them).
+    public static let spacingPoints = 21
+
+    public init(limit: Limit) {
+        self.limit = limit
+    }
+
+    /// The watch `batch` asks for, or nil when `no_data_after` is off.
+    public init?(batch: BatchConfig) {
+        guard let limit = Limit(batch.values["no_data_after"]) else { return nil }
+        self.limit = limit
+    }
+
+    /// The silence limit for a metric whose latest points are `times` (ascending), or nil when
+    /// an interval cannot be read from them yet.
+    func limitSeconds(_ times: [Date]) -> TimeInterval? {
+        switch limit {
+        case .span(let seconds): return seconds
+        case .intervals(let n):
+            let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.filter { $0 > 0 }.sorted()
+            guard !gaps.isEmpty else { return nil }
+            return Double(n) * gaps[gaps.count / 2]
+        }
+    }
+
+    /// What to announce for every metric of `batch` (less `excluded`) at the context's time.
+    func notifications(for batch: BatchConfig, store: any MetricStore, excluded: Set<String>, context: JobContext) throws
+        -> [AlertNotification]
+    {
+        let now = context.clock.now
+        var out: [AlertNotification] = []
+        for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
+            let times = try store.rows(
+                MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: Self.spacingPoints)
+            ).map(\.timestamp)
+            out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
+        }
+        return out
+    }
+
+    /// What to announce for `metric` of `batch` at `now`, given its latest points' times.
+    public func notifications(
+        metric: String, batch: BatchConfig, times: [Date], now: Date, alreadyAnnounced: (String) throws -> Bool
+    ) throws -> [AlertNotification] {
+        guard let last = times.last, let limitSeconds = limitSeconds(times) else { return [] }
+        let interval = NoDataWatch(limit: .intervals(1)).limitSeconds(times).map(Limit.text) ?? "-"
+        func notification(_ kind: NotificationKind, at time: Date, silentSince: Date) -> AlertNotification {
+            AlertNotification(
+                kind: kind, batch: batch.name, metric: metric, timestamp: time, value: nil, score: 0, smoothedScore: 0,
+                threshold: limitSeconds, severity: kind == .nodata ? .warning : .info,
+                details: [
+                    "silent_since": MetricTimestamp.format(silentSince), "expected_every": interval, "no_data_after": limit.description,
+                ], methods: batch.alertMethods, tags: batch.tags(for: metric))
+        }
+        if now.timeIntervalSince(last) > limitSeconds {
+            return [notification(.nodata, at: last, silentSince: last)]
+        }
+        // Back after a silence: the gap before the latest point, if that silence was announced.
+        guard times.count >= 2 else { return [] }
+        let before = times[times.count - 2]
+        guard last.timeIntervalSince(before) > limitSeconds else { return [] }
+        let silence = AlertNotification.id(kind: .nodata, batch: batch.name, metric: metric, timestamp: before)
+        guard try alreadyAnnounced(silence) else { return [] }
+        return [notification(.dataReturned, at: last, silentSince: before)]
+    }
+}
