@@ -17,17 +17,24 @@ public enum WebhookPayload {
         ]).text
     }
 
-    /// A PagerDuty Events API v2 event: `trigger` for alerts, changes and breaches, `resolve`
-    /// (same dedup key as the alert it ends) for recoveries.
+    /// A PagerDuty Events API v2 event: `trigger` for alerts, changes, breaches and silences,
+    /// `resolve` (same dedup key as the incident it ends) for recoveries and returns of data.
     public static func pagerDuty(_ d: Delivery, routingKey: String) -> String {
         let n = d.notification
-        let resolving = n.kind == .recovery
-        let dedupKey =
-            resolving
-            ? AlertNotification.id(
+        let resolving = n.kind == .recovery || n.kind == .dataReturned
+        let dedupKey: String
+        switch n.kind {
+        case .recovery:
+            dedupKey = AlertNotification.id(
                 kind: .alert, batch: n.batch, metric: n.metric,
                 timestamp: n.details["alerted_at"].flatMap(MetricTimestamp.parse) ?? n.timestamp)
-            : n.id
+        case .dataReturned:
+            dedupKey = AlertNotification.id(
+                kind: .nodata, batch: n.batch, metric: n.metric,
+                timestamp: n.details["silent_since"].flatMap(MetricTimestamp.parse) ?? n.timestamp)
+        default:
+            dedupKey = n.id
+        }
         var event: [String: CanonicalJSON] = [
             "routing_key": .string(routingKey), "event_action": .string(resolving ? "resolve" : "trigger"),
             "dedup_key": .string(dedupKey),

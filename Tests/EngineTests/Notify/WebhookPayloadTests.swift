@@ -38,6 +38,13 @@ import Testing
         #expect(resolve["event_action"] as? String == "resolve")
         #expect(resolve["dedup_key"] as? String == "alert/shop/errors/2026-01-15T10:00:00Z")
         #expect(resolve["payload"] == nil)
+        // A silence's incident is resolved by the return of data.
+        let silence = try JSONSerialization.jsonObject(
+            with: Data(WebhookPayload.pagerDuty(Self.delivery(kind: .nodata), routingKey: "R").utf8)) as! [String: Any]
+        #expect(silence["event_action"] as? String == "trigger" && silence["dedup_key"] as? String == "nodata/shop/errors/2026-01-15T12:00:00Z")
+        let back = Self.delivery(kind: .dataReturned, details: ["silent_since": "2026-01-15 12:00:00"])
+        let ended = try JSONSerialization.jsonObject(with: Data(WebhookPayload.pagerDuty(back, routingKey: "R").utf8)) as! [String: Any]
+        #expect(ended["event_action"] as? String == "resolve" && ended["dedup_key"] as? String == "nodata/shop/errors/2026-01-15T12:00:00Z")
     }
 
     @Test func teamsGetsAnAdaptiveCard() throws {
