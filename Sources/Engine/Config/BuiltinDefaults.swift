@@ -121,6 +121,7 @@ alert_exclude_metrics: []
 alert_critical_threshold: 0.95 # smoothed score at or above which an alert is critical rather than a warning.
 alert_digest_min_n: 0 # ours: when a run raises at least n (>= 2) alerts, send one digest, most urgent first; 0 = off.
 no_data_after: null # alert once when a metric sends no point for this long: a span (30m, 6h, 2d) or n expected intervals (3, or "3n", the interval read from its recent points); null = off.
+stuck_factor: 0.0 # ours: announce a metric whose latest run of identical values is this many times its longest earlier run (and at least 12 points) among its last alert_max_n; 0 = off.
 alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
 alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.
 alert_mute_metrics: {} # metric name -> UTC time until which its notifications are muted.

@@ -45,6 +45,7 @@ extension ConfigKey where Value == Double {
     public static var alertThreshold: Self { Self("alert_threshold") }
     public static var changeShiftThreshold: Self { Self("change_shift_threshold") }
     public static var changeThreshold: Self { Self("change_threshold") }
+    public static var stuckFactor: Self { Self("stuck_factor") }
     public static var ingestFnTimeout: Self { Self("ingest_fn_timeout_seconds") }
 }
 

@@ -278,6 +278,7 @@ public struct ConfigSchema: Sendable {
         for key in [ConfigKey<Double>.alertThreshold, .alertCriticalThreshold] {
             if let v = values[key]?.doubleValue, !(0...1).contains(v) { fail(key.name, "must be between 0 and 1, got \(v)") }
         }
+        if let v = values[.stuckFactor]?.doubleValue, v < 0 || v > 1_000 { fail("stuck_factor", "must lie between 0 (off) and 1000, got \(v)") }
         for key in [ConfigKey<Double>.changeThreshold, .changeShiftThreshold] {
             if let v = values[key]?.doubleValue, v <= 0 { fail(key.name, "must be above 0, got \(v)") }
         }

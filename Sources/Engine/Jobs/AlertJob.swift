@@ -13,7 +13,7 @@ import Logging
 /// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by
 /// that many smoothed scores under the threshold (by `recoveryMargin`) gets one recovery
 /// notification. With `no_data_after` set, a metric that has gone silent is announced too
-/// (`NoDataWatch`).
+/// (`NoDataWatch`), and with `stuck_factor`, one that repeats a value far longer than before (`StuckWatch`).
 public struct AlertJob: BatchJob {
     public let kind = JobKind.alert
 
@@ -179,6 +179,9 @@ public struct AlertJob: BatchJob {
         }
         if let watch = NoDataWatch(batch: batch) {
             notifications += try watch.notifications(for: batch, store: store, excluded: excluded, context: context)
+        }
+        if let watch = StuckWatch(batch: batch) {
+            notifications += try watch.notifications(for: batch, store: store, excluded: excluded, now: now)
         }
         let scoreAlerts = notifications.filter { $0.kind == .alert }
         if batch.alertDigestMinN >= 2 && scoreAlerts.count >= batch.alertDigestMinN {

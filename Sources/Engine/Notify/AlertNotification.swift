@@ -22,6 +22,8 @@ public enum NotificationKind: String, Sendable, Hashable, Codable, CaseIterable 
     case nodata
     /// A metric that went silent (and was announced so) sends points again (stamped with the first new one).
     case dataReturned = "data_returned"
+    /// A metric repeats one value far longer than ever before (`stuck_factor`; stamped with the run's first point).
+    case stuck
 }
 
 /// How urgent a notification is; shown in titles and payloads.

@@ -68,6 +68,7 @@ public struct NotificationComposer: Sendable {
         case .digest: base = "🔥 [\(n.batch)] \(Int(n.score)) metrics look anomalous (\(time)) 🔥"
         case .nodata: base = "⏸️ [\(n.metric)] has sent no data since \(time) ⏸️"
         case .dataReturned: base = "▶️ [\(n.metric)] is sending data again (\(time)) ▶️"
+        case .stuck: base = "🧊 [\(n.metric)] has repeated one value since \(time) 🧊"
         }
         return n.severity == .critical ? "[critical] " + base : base
     }
@@ -125,6 +126,8 @@ public struct NotificationComposer: Sendable {
                 ("Silent since", n.details["silent_since"] ?? "-"), ("Points expected every", n.details["expected_every"] ?? "-"),
                 ("No data after", n.details["no_data_after"] ?? "-"),
             ]
+        case .stuck:
+            facts += [("Repeated since", n.details["since"] ?? "-"), ("Points in the run", n.details["run"] ?? "-")]
         case .summary, .failure, .digest:
             break
         }
