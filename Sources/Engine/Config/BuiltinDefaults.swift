@@ -125,6 +125,7 @@ stuck_factor: 0.0 # ours: announce a metric whose latest run of identical values
 alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
 alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.
 alert_mute_metrics: {} # metric name -> UTC time until which its notifications are muted.
+maintenance_windows: [] # [{cron: "0 2 * * 0", duration: 2h}, {start: "2026-02-01 10:00:00", end: "2026-02-01 12:00:00", metrics: [orders]}, {..., match: {team: x}}]: notifications inside are recorded as muted, not sent.
 alert_routes: [] # [{match: {tag: value}, methods: "slack", email_to: "a@x.org", slack_channel: "#team", webhook_url: "..."}]; first match wins.
 alert_template_title: null # Stencil template for the title/subject; null = Anomstack's titles.
 alert_template_text: null # Stencil template for the plain-text body (Slack, webhook, email text part).

@@ -111,6 +111,7 @@ extension ConfigKey where Value == ScoreCombination {
 
 extension ConfigKey where Value == [ConfigValue] {
     public static var alertRoutes: Self { Self(list: "alert_routes") }
+    public static var maintenanceWindows: Self { Self(list: "maintenance_windows") }
     public static var modelConfigs: Self { Self(list: "model_configs") }
 }
 

@@ -135,6 +135,9 @@ public struct ConfigSchema: Sendable {
         if let method = values[.modelCombinationMethod]?.stringValue, !["mean", "min", "max"].contains(method) {
             fail("model_combination_method", "expected mean, min or max, got '\(method)'")
         }
+        for (index, window) in (values[.maintenanceWindows]?.listValue ?? []).enumerated() {
+            if case .failure(let error) = MaintenanceWindow.parse(window, index: index) { fail("maintenance_windows", error.message) }
+        }
         if let value = values["no_data_after"], value != .null, NoDataWatch.Limit(value) == nil {
             fail("no_data_after", "expected a span (30m, 6h, 2d) or a number of intervals (3 or \"3n\"), got \(value.scalarText ?? value.kindName)")
         }

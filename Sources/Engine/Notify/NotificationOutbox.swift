@@ -24,7 +24,7 @@ public struct NotificationOutbox: Sendable {
         var deliveries: [Delivery] = []
         for notification in notifications {
             let (methods, target) = routing.route(tags: notification.tags, methods: notification.methods)
-            let mute = mutes.mute(for: notification.metric, batch: batch.name, at: now)
+            let mute = mutes.mute(for: notification.metric, tags: notification.tags, batch: batch.name, at: now)
             let wantsChart =
                 mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
             let chart = wantsChart ? chartPNG(for: notification, batch: batch, store: store) : nil

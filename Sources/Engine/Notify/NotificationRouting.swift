@@ -49,6 +49,8 @@ public struct NotificationRouting: Sendable {
 /// `alert_mute_metrics`) or by a mute set at run time in the store.
 public struct MuteRules: Sendable {
     public let mutes: [Mute]
+    /// The batch's `maintenance_windows`.
+    public let windows: [MaintenanceWindow]
 
     public init(batch: BatchConfig, stored: [Mute]) {
         var mutes = stored.filter { $0.batch == batch.name }
@@ -61,10 +63,19 @@ public struct MuteRules: Sendable {
             }
         }
         self.mutes = mutes
+        windows = batch[.maintenanceWindows].enumerated().compactMap { index, value in
+            try? MaintenanceWindow.parse(value, index: index).get()
+        }
     }
 
-    /// The mute that silences `metric` at `now`, if any.
-    public func mute(for metric: String, batch: String, at now: Date) -> Mute? {
-        mutes.first { $0.covers(batch: batch, metric: metric, at: now) }
+    /// The mute that silences `metric` (with `tags`) at `now`, if any: a mute, or a maintenance window.
+    public func mute(for metric: String, tags: [String: String] = [:], batch: String, at now: Date) -> Mute? {
+        if let mute = mutes.first(where: { $0.covers(batch: batch, metric: metric, at: now) }) { return mute }
+        for window in windows {
+            if let until = window.covers(metric: metric, tags: tags, at: now) {
+                return Mute(batch: batch, metric: metric, until: until, reason: "maintenance window")
+            }
+        }
+        return nil
     }
 }
