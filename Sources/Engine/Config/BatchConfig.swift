@@ -35,6 +35,8 @@ public struct PreprocessParams: Sendable, Hashable {
     public var freqAgg: ResampleAggregation
     /// Subtract the value one season earlier (matched by time) before differencing; nil = off.
     public var season: ResampleFrequency?
+    /// What a missing point means (`missing_data`).
+    public var missingData: MissingDataPolicy = .skip
 
     public init(
         diffN: Int = 1, smoothN: Int = 3, lagsN: Int = 5, freq: ResampleFrequency? = nil, freqAgg: ResampleAggregation = .mean,
@@ -93,11 +95,13 @@ public struct BatchConfig: Sendable {
             guard let n = p[key]?.intValue else { preconditionFailure("the built-in preprocess_params lack '\(key)'") }
             return n
         }
-        return PreprocessParams(
+        var params = PreprocessParams(
             diffN: count("diff_n"), smoothN: count("smooth_n"), lagsN: count("lags_n"),
             freq: p["freq"]?.stringValue.flatMap(ResampleFrequency.init),
             freqAgg: p["freq_agg"]?.stringValue.flatMap(ResampleAggregation.init) ?? .mean,
             season: p["season"]?.stringValue.flatMap(ResampleFrequency.init))
+        params.missingData = values["missing_data"]?.stringValue.flatMap(MissingDataPolicy.init) ?? .skip
+        return params
     }
 
     public var trainMaxN: Int { self[.trainMaxN] }

@@ -102,6 +102,7 @@ preprocess_params:
   freq: null # resample to this frequency first (e.g. "1h", "15min"); null keeps the raw points.
   freq_agg: "mean" # aggregate when resampling: mean, sum, min, max, first, last, median, count.
   season: null # subtract the value one season earlier, matched by time (e.g. "1D", "1W"), before differencing; null = off.
+missing_data: "skip" # what a missing point means before train and score: skip, zero (counters), ffill (the last value), interpolate.
 preprocess_fn: null # a batch file's own Python preprocess(df, **preprocess_params) replaces the built-in preprocessing (see docs/configuration.md).
 
 ############################################

@@ -138,6 +138,11 @@ public struct ConfigSchema: Sendable {
         for (index, window) in (values[.maintenanceWindows]?.listValue ?? []).enumerated() {
             if case .failure(let error) = MaintenanceWindow.parse(window, index: index) { fail("maintenance_windows", error.message) }
         }
+        if let policy = values["missing_data"]?.stringValue, MissingDataPolicy(rawValue: policy) == nil {
+            let names = MissingDataPolicy.allCases.map(\.rawValue)
+            let hint = NearestName.nearest(to: policy, among: names).map { " (did you mean '\($0)'?)" } ?? ""
+            fail("missing_data", "expected one of \(names.joined(separator: ", ")), got '\(policy)'\(hint)")
+        }
         if let value = values["no_data_after"], value != .null, NoDataWatch.Limit(value) == nil {
             fail("no_data_after", "expected a span (30m, 6h, 2d) or a number of intervals (3 or \"3n\"), got \(value.scalarText ?? value.kindName)")
         }

@@ -127,6 +127,7 @@ public struct TrainJob: BatchJob {
         let p = batch.preprocess
         hash.combine("v2|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
         if let season = p.season { hash.combine("season|\(season.seconds)") }
+        if p.missingData != .skip { hash.combine("missing_data|\(p.missingData.rawValue)") }
         if let own = batch.preprocessFunction { hash.combine("preprocess_fn|\(own)") }
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) { hash.combine("\(key)=\(value)") }
         hash.combine(UInt64(extent.count))

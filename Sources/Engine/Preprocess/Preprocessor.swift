@@ -2,7 +2,8 @@ import Foundation
 
 /// Anomstack's preprocessing chain, the same for training and scoring: resample (`freq`,
 /// `freq_agg`) → (ours, optional) minus the value one `season` earlier, matched by time →
-/// lag-`diff_n` difference → trailing mean over `smooth_n` → `lags_n` lagged copies; rows with a missing value (the first ones, and gaps left by resampling) are dropped.
+/// lag-`diff_n` difference → trailing mean over `smooth_n` → `lags_n` lagged copies; rows with a missing value (the first ones, and gaps left by resampling) are dropped,
+/// unless `missing_data` fills the gaps first (zero, the last value, or a straight line).
 /// Features per row: the transformed value, then lag 1 ... lag n.
 public struct Preprocessor: Sendable {
     public let params: PreprocessParams
@@ -14,6 +15,13 @@ public struct Preprocessor: Sendable {
     /// Builds the feature matrix of a series given in ascending time order.
     public func features(timestamps: [Date], values: [Double]) -> FeatureMatrix {
         var (times, series) = resample(timestamps: timestamps, values: values)
+        // Slots filled in between the metric's own points feed the differences, means and lags
+        // of the points after them, but are no rows themselves: only points that came get a score.
+        var inserted: Set<Date> = []
+        if params.missingData != .skip {
+            if params.freq == nil { (times, series, inserted) = missingSlots(times: times, series: series) }
+            series = params.missingData.fill(series)
+        }
         if let season = params.season { series = seasonalDifference(times: times, series: series, seconds: season.seconds) }
         if params.diffN > 0 { series = difference(series, lag: params.diffN) }
         if params.smoothN > 1 { series = trailingMean(series, window: params.smoothN) }
@@ -22,7 +30,7 @@ public struct Preprocessor: Sendable {
         out.reserveCapacity(series.count * columns)
         var kept: [Date] = []
         kept.reserveCapacity(series.count)
-        rows: for i in params.lagsN..<max(series.count, params.lagsN) {
+        rows: for i in params.lagsN..<max(series.count, params.lagsN) where !inserted.contains(times[i]) {
             for k in 0...params.lagsN where series[i - k].isNaN { continue rows }
             for k in 0...params.lagsN { out.append(series[i - k]) }
             kept.append(times[i])
@@ -52,6 +60,41 @@ public struct Preprocessor: Sendable {
         }
         return (times, out)
     }
+
+    /// The series with a NaN at each slot of its own interval (the median gap between its points)
+    /// where no point came, the points' own times kept, and the times of the slots added. A gap that would need more slots than
+    /// `maxInsertedPerPoint` times the series' length is left as it is.
+    func missingSlots(times: [Date], series: [Double]) -> ([Date], [Double], Set<Date>) {
+        let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.filter { $0 > 0 }.sorted()
+        guard gaps.count >= 2 else { return (times, series, []) }
+        let step = gaps[gaps.count / 2]
+        var outTimes: [Date] = []
+        var outSeries: [Double] = []
+        var inserted: Set<Date> = []
+        var budget = times.count * Self.maxInsertedPerPoint
+        for i in times.indices {
+            if i > 0 {
+                let gap = times[i].timeIntervalSince(times[i - 1])
+                let missing = Int((gap / step).rounded()) - 1
+                if gap >= 1.5 * step, missing > 0, missing <= budget {
+                    budget -= missing
+                    for k in 1...missing {
+                        let slot = times[i - 1].addingTimeInterval(Double(k) * step)
+                        outTimes.append(slot)
+                        outSeries.append(.nan)
+                        inserted.insert(slot)
+                    }
+                }
+            }
+            outTimes.append(times[i])
+            outSeries.append(series[i])
+        }
+        return (outTimes, outSeries, inserted)
+    }
+
+    /// How many missing slots per point `missingSlots` may add in all: a year of silence in a
+    /// minutely metric is not filled in.
+    static let maxInsertedPerPoint = 10
 
     /// Each value minus the value stored exactly one season earlier; NaN (the row is dropped)
     /// where there is none.
