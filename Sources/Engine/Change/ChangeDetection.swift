@@ -38,9 +38,15 @@ public struct ChangeDetection: Sendable, Hashable {
         self.beyondRange = beyondRange
     }
 
+    /// `change_trend_window_n`: the trend test's window (0 = off).
+    public var trendWindowN = 0
+    /// `change_trend_threshold`: how many standard errors the recent slope must lie from the
+    /// reference's.
+    public var trendThreshold = 4.0
+
     /// Which test flagged a point.
     public enum Method: String, Sendable, Hashable {
-        case point, shift
+        case point, shift, trend
     }
 
     /// One flagged point.
@@ -97,6 +103,38 @@ public struct ChangeDetection: Sendable, Hashable {
                 }
             }
         }
+        if trendWindowN >= 6,
+            let change = trend(
+                values, last: last, flagged: flagged, regimeStart: { regimeStart(before: $0) }, snoozed: { snoozed($0, span: $1) })
+        {
+            changes.append(change)
+        }
         return changes
+    }
+
+    /// The trend test (optional): the Theil–Sen slope of the last `trendWindowN` values against
+    /// the slope of the reference before them, in standard errors of the two slopes (the noise
+    /// being the reference's robust scatter around its own line). A slope gathers evidence from
+    /// every point of its window, so a slow leak or a creeping latency is flagged on the latest
+    /// point while that point is still within what the point test accepts. `referenceMedian`
+    /// holds the reference's slope.
+    private func trend(
+        _ values: [Double], last: Int, flagged: Set<Int>, regimeStart: (Int) -> Int, snoozed: (Int, Int) -> Bool
+    ) -> Change? {
+        guard values.count > trendWindowN, !flagged.contains(last), !snoozed(last, max(snoozeN, trendWindowN)) else { return nil }
+        let windowStart = values.count - trendWindowN
+        let reference = Array(values[regimeStart(windowStart)..<windowStart])
+        guard reference.count >= minimumReference, let recentLine = TheilSen.fit(Array(values[windowStart...])),
+            let referenceLine = TheilSen.fit(reference),
+            let scatter = RobustStatistics.Spread(reference.indices.map { reference[$0] - referenceLine.intercept - referenceLine.slope * Double($0) })
+        else { return nil }
+        // The standard error of each slope, as a least-squares slope's over the same points, 10%
+        // wider for Theil–Sen's lower efficiency, with the reference's scatter as the noise.
+        func variance(_ n: Int) -> Double { 12 / (Double(n) * (Double(n * n) - 1)) }
+        let standardError = 1.1 * scatter.scale * (variance(trendWindowN) + variance(reference.count)).squareRoot()
+        let move = recentLine.slope - referenceLine.slope
+        let z = standardError > 0 ? move / standardError : (move == 0 ? 0 : (move > 0 ? .infinity : -.infinity))
+        guard abs(z) > trendThreshold else { return nil }
+        return Change(index: last, method: .trend, z: z, referenceMedian: referenceLine.slope, mad: scatter.mad)
     }
 }

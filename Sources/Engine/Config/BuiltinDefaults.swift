@@ -148,6 +148,8 @@ change_metric_timestamp_max_days_ago: 30
 change_smooth_n: 1 # judge the trailing mean of n values instead of each value (1 = off): a noisy metric's changes, not its noise.
 change_shift_window_n: 0 # also test the median of the last n points against the earlier ones (catches small persistent shifts); 0 = off.
 change_shift_threshold: 3.5 # standard errors the recent median must move to count as a level shift.
+change_trend_window_n: 0 # ours: the trend test: the Theil-Sen slope of the last n values against the reference's slope (a slow leak, a creeping latency); 0 = off, else at least 6.
+change_trend_threshold: 4.0 # how many standard errors the recent slope must lie from the reference's slope.
 change_beyond_range: True # ours (Anomstack: no such test, False): a point is a change only beyond every reference value too, so a spike or swing the metric already showed is not one.
 change_include_metrics: []
 change_exclude_metrics: []

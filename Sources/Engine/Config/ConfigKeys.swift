@@ -17,6 +17,7 @@ extension ConfigKey where Value == Int {
     public static var changeMaxN: Self { Self("change_max_n") }
     public static var changeShiftWindowN: Self { Self("change_shift_window_n") }
     public static var changeSmoothN: Self { Self("change_smooth_n") }
+    public static var changeTrendWindowN: Self { Self("change_trend_window_n") }
     public static var changeSnoozeN: Self { Self("change_snooze_n") }
     public static var deleteAfterDays: Self { Self("delete_after_n_days") }
     public static var ingestRounding: Self { Self("ingest_metric_rounding") }
@@ -45,6 +46,7 @@ extension ConfigKey where Value == Double {
     public static var alertThreshold: Self { Self("alert_threshold") }
     public static var changeShiftThreshold: Self { Self("change_shift_threshold") }
     public static var changeThreshold: Self { Self("change_threshold") }
+    public static var changeTrendThreshold: Self { Self("change_trend_threshold") }
     public static var stuckFactor: Self { Self("stuck_factor") }
     public static var ingestFnTimeout: Self { Self("ingest_fn_timeout_seconds") }
 }

@@ -287,7 +287,10 @@ public struct ConfigSchema: Sendable {
             if let v = values[key]?.doubleValue, !(0...1).contains(v) { fail(key.name, "must be between 0 and 1, got \(v)") }
         }
         if let v = values[.stuckFactor]?.doubleValue, v < 0 || v > 1_000 { fail("stuck_factor", "must lie between 0 (off) and 1000, got \(v)") }
-        for key in [ConfigKey<Double>.changeThreshold, .changeShiftThreshold] {
+        if let n = values[.changeTrendWindowN]?.intValue, (1...5).contains(n) {
+            fail("change_trend_window_n", "must be 0 (off) or at least 6, got \(n): a slope over fewer points is noise")
+        }
+        for key in [ConfigKey<Double>.changeThreshold, .changeShiftThreshold, .changeTrendThreshold] {
             if let v = values[key]?.doubleValue, v <= 0 { fail(key.name, "must be above 0, got \(v)") }
         }
         if let value = values[.alertMuteUntil], value != .null, value.stringValue.flatMap(MetricTimestamp.parse) == nil {

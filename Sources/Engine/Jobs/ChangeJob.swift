@@ -61,7 +61,7 @@ public struct ChangeJob: BatchJob {
                     let metadata =
                         "{\"method\":\"\(change.method.rawValue)\",\"score\":\(Fixed.format(z, 4)),"
                         + "\"reference_median\":\(Fixed.format(change.referenceMedian, 4)),\"mad\":\(Fixed.format(change.mad, 4)),"
-                        + "\"threshold\":\(Fixed.format(change.method == .point ? detection.threshold : detection.shiftThreshold, 4))}"
+                        + "\"threshold\":\(Fixed.format(detection.threshold(of: change.method), 4))}"
                     metricRows.append(
                         MetricRow(
                             timestamp: point.timestamp, batch: batch.name, name: metric, type: .change, value: 1,
@@ -69,9 +69,10 @@ public struct ChangeJob: BatchJob {
                     metricNotifications.append(
                         AlertNotification(
                             kind: .change, batch: batch.name, metric: metric, timestamp: point.timestamp, value: point.value, score: z,
-                            smoothedScore: z, threshold: change.method == .point ? detection.threshold : detection.shiftThreshold,
+                            smoothedScore: z,
+                            threshold: detection.threshold(of: change.method),
                             severity: .warning,
-                            details: ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)],
+                            details: Self.details(of: change, values: values, window: detection.trendWindowN),
                             methods: batch.changeMethods, tags: batch.tags(for: metric)))
                 }
             }
@@ -90,12 +91,34 @@ public struct ChangeJob: BatchJob {
     }
 }
 
+extension ChangeJob {
+    /// A change notification's details; a trend's also say since when (the first point of its window).
+    static func details(of change: ChangeDetection.Change, values: [MetricRow], window: Int) -> [String: String] {
+        var details = ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)]
+        if change.method == .trend, values.count >= window {
+            details["since"] = MetricTimestamp.format(values[values.count - window].timestamp)
+        }
+        return details
+    }
+}
+
 extension ChangeDetection {
+    /// The threshold the test that flagged a change judges by.
+    public func threshold(of method: Method) -> Double {
+        switch method {
+        case .point: return threshold
+        case .shift: return shiftThreshold
+        case .trend: return trendThreshold
+        }
+    }
+
     /// The change job's tests as `batch` sets them.
     public init(batch: BatchConfig) {
         self.init(
             threshold: batch.changeThreshold, detectLastN: batch.changeDetectLastN, snoozeN: batch.changeSnoozeN,
             shiftWindowN: batch.changeShiftWindowN, shiftThreshold: batch.changeShiftThreshold, beyondRange: batch.changeBeyondRange)
         smoothN = batch[.changeSmoothN]
+        trendWindowN = batch[.changeTrendWindowN]
+        trendThreshold = batch[.changeTrendThreshold]
     }
 }

@@ -59,6 +59,8 @@ public struct NotificationComposer: Sendable {
         let base: String
         switch n.kind {
         case .alert: base = "🔥 [\(n.metric)] looks anomalous (\(time)) 🔥"
+        case .change where n.details["method"] == "trend":
+            base = "\(n.score >= 0 ? "📈" : "📉") [\(n.metric)] is trending \(n.score >= 0 ? "up" : "down") since \(n.details["since"] ?? time)"
         case .change: base = "Δ [\(n.metric)] looks changed (\(time)) Δ"
         case .tholdalert: base = "⚠️ [\(n.metric)] threshold \(n.details["bound"] ?? "") bound breached (\(time)) ⚠️"
         case .recovery: base = "✅ [\(n.metric)] is back to normal (\(time)) ✅"

@@ -68,6 +68,27 @@ import Testing
         #expect(one.detect(Self.reference + [10, 10, 16], flagged: []) == detection(lastN: 3).detect(Self.reference + [10, 10, 16], flagged: []))
     }
 
+    /// The trend test: a slow climb that never leaves the reference's range on any one point is
+    /// flagged, up or down; noise, a steady trend the reference already had, and a reference too
+    /// short are not.
+    @Test func aSlowClimbIsATrend() {
+        var trend = detection()
+        trend.trendWindowN = 36
+        trend.minimumReference = 30
+        // Noise of ±1 around 10 for 60 points, then a climb of 0.085 a point for 36 points.
+        let noise: [Double] = (0..<96).map { (i: Int) -> Double in 10 + Double((i * 37) % 7 - 3) / 3 }
+        let climbing: [Double] = noise.indices.map { (i: Int) -> Double in noise[i] + (i >= 60 ? 0.085 * Double(i - 59) : 0) }
+        let flagged = trend.detect(climbing, flagged: [])
+        #expect(flagged.map(\.method) == [.trend] && flagged.first?.index == 95 && (flagged.first?.z ?? 0) > 0, "\(flagged)")
+        #expect(detection().detect(climbing, flagged: []).isEmpty, "no point stands out and the level test is off")
+        let falling: [Double] = noise.indices.map { (i: Int) -> Double in noise[i] - (i >= 60 ? 0.085 * Double(i - 59) : 0) }
+        #expect(trend.detect(falling, flagged: []).first.map { $0.z < 0 } == true)
+        #expect(trend.detect(noise, flagged: []).isEmpty)
+        let steady: [Double] = noise.indices.map { (i: Int) -> Double in noise[i] + 0.085 * Double(i) }
+        #expect(trend.detect(steady, flagged: []).isEmpty, "the same slope as before is no change")
+        #expect(trend.detect(Array(climbing.suffix(50)), flagged: []).isEmpty, "14 reference points are too few")
+    }
+
     @Test func tooShortAReferenceFlagsNothing() {
         #expect(detection().detect([1, 1, 1, 50], flagged: []).isEmpty)
     }
