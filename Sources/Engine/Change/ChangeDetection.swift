@@ -57,6 +57,8 @@ public struct ChangeDetection: Sendable, Hashable {
         public var z: Double
         public var referenceMedian: Double
         public var mad: Double
+        /// Where a trend began (the index where its line leaves the reference's); nil for the other tests.
+        public var start: Int? = nil
     }
 
     /// The changes among `values` (ascending in time), given the indices already flagged.
@@ -135,6 +137,11 @@ public struct ChangeDetection: Sendable, Hashable {
         let move = recentLine.slope - referenceLine.slope
         let z = standardError > 0 ? move / standardError : (move == 0 ? 0 : (move > 0 ? .infinity : -.infinity))
         guard abs(z) > trendThreshold else { return nil }
-        return Change(index: last, method: .trend, z: z, referenceMedian: referenceLine.slope, mad: scatter.mad)
+        // Where the recent line meets the reference's, carried forward: the trend's start.
+        let referenceAtWindow = referenceLine.intercept + referenceLine.slope * Double(reference.count)
+        let meet = (referenceAtWindow - recentLine.intercept) / move
+        let offset = meet.isFinite ? Int(min(max(meet, 0), Double(trendWindowN - 1)).rounded()) : 0
+        return Change(
+            index: last, method: .trend, z: z, referenceMedian: referenceLine.slope, mad: scatter.mad, start: windowStart + offset)
     }
 }

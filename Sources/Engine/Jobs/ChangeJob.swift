@@ -72,7 +72,7 @@ public struct ChangeJob: BatchJob {
                             smoothedScore: z,
                             threshold: detection.threshold(of: change.method),
                             severity: .warning,
-                            details: Self.details(of: change, values: values, window: detection.trendWindowN),
+                            details: Self.details(of: change, values: values),
                             methods: batch.changeMethods, tags: batch.tags(for: metric)))
                 }
             }
@@ -92,11 +92,11 @@ public struct ChangeJob: BatchJob {
 }
 
 extension ChangeJob {
-    /// A change notification's details; a trend's also say since when (the first point of its window).
-    static func details(of change: ChangeDetection.Change, values: [MetricRow], window: Int) -> [String: String] {
+    /// A change notification's details; a trend's also say since when (where its line leaves the reference's).
+    static func details(of change: ChangeDetection.Change, values: [MetricRow]) -> [String: String] {
         var details = ["method": change.method.rawValue, "reference_median": Fixed.format(change.referenceMedian, 4)]
-        if change.method == .trend, values.count >= window {
-            details["since"] = MetricTimestamp.format(values[values.count - window].timestamp)
+        if let start = change.start, values.indices.contains(start) {
+            details["since"] = MetricTimestamp.format(values[start].timestamp)
         }
         return details
     }

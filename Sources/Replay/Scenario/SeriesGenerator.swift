@@ -76,7 +76,12 @@ struct SeriesGenerator {
             add { _, t in amplitude * sin(2 * .pi * (t.timeIntervalSince1970 - phase) / period) }
         case "trend":
             let perDay = try shorthand ?? p.number("per_day") ?? 0
-            add { _, t in perDay * days(t) }
+            // From `from` on (a leak that starts one day), else from the start.
+            let from = try p.time("from")
+            add { _, t in
+                guard let from else { return perDay * days(t) }
+                return t >= from ? perDay * (days(t) - days(from)) : 0
+            }
         case "noise":
             let sd = try shorthand ?? p.number("sd") ?? 1
             add { _, _ in sd * rng.nextGaussian() }

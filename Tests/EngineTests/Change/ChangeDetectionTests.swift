@@ -80,6 +80,7 @@ import Testing
         let climbing: [Double] = noise.indices.map { (i: Int) -> Double in noise[i] + (i >= 60 ? 0.085 * Double(i - 59) : 0) }
         let flagged = trend.detect(climbing, flagged: [])
         #expect(flagged.map(\.method) == [.trend] && flagged.first?.index == 95 && (flagged.first?.z ?? 0) > 0, "\(flagged)")
+        #expect(abs((flagged.first?.start ?? 0) - 60) <= 8, "the climb began at 60: \(flagged.first?.start ?? -1)")
         #expect(detection().detect(climbing, flagged: []).isEmpty, "no point stands out and the level test is off")
         let falling: [Double] = noise.indices.map { (i: Int) -> Double in noise[i] - (i >= 60 ? 0.085 * Double(i - 59) : 0) }
         #expect(trend.detect(falling, flagged: []).first.map { $0.z < 0 } == true)
