@@ -82,14 +82,13 @@ extension PythonIngestRunner: PreprocessFunctionRunner {
             guard let time = MetricTimestamp.parse(index[row]) else {
                 throw JobError("preprocess_fn of \(batch): row \(row + 1) of '\(metric)' has the index '\(index[row])', not a time")
             }
-            guard cells.count == columns.count, let numbers = cells.map({ ($0 as? NSNumber)?.doubleValue }) as [Double?]?,
-                numbers.allSatisfy({ $0 != nil })
-            else {
+            let numbers = cells.compactMap { ($0 as? NSNumber)?.doubleValue }
+            guard cells.count == columns.count, numbers.count == cells.count else {
                 throw JobError(
                     "preprocess_fn of \(batch): row \(row + 1) of '\(metric)' (\(index[row])) has a missing or non-numeric feature "
                         + "(drop such rows in preprocess(), as Anomstack's dropna=True does)")
             }
-            flat += numbers.map { $0! }
+            flat += numbers
             times.append(time)
         }
         return FeatureMatrix(rows: rows.count, columns: columns.count, values: flat, timestamps: times)

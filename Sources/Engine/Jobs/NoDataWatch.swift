@@ -63,9 +63,7 @@ public struct NoDataWatch: Sendable {
         switch limit {
         case .span(let seconds): return seconds
         case .intervals(let n):
-            let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.filter { $0 > 0 }.sorted()
-            guard !gaps.isEmpty else { return nil }
-            return Double(n) * gaps[gaps.count / 2]
+            return MetricInterval.median(of: times).map { Double(n) * $0 }
         }
     }
 
@@ -89,7 +87,7 @@ public struct NoDataWatch: Sendable {
         metric: String, batch: BatchConfig, times: [Date], now: Date, alreadyAnnounced: (String) throws -> Bool
     ) throws -> [AlertNotification] {
         guard let last = times.last, let limitSeconds = limitSeconds(times) else { return [] }
-        let interval = NoDataWatch(limit: .intervals(1)).limitSeconds(times).map(Limit.text) ?? "-"
+        let interval = MetricInterval.median(of: times).map(Limit.text) ?? "-"
         func notification(_ kind: NotificationKind, at time: Date, silentSince: Date) -> AlertNotification {
             AlertNotification(
                 kind: kind, batch: batch.name, metric: metric, timestamp: time, value: nil, score: 0, smoothedScore: 0,

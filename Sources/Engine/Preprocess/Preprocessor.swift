@@ -65,9 +65,7 @@ public struct Preprocessor: Sendable {
     /// where no point came, the points' own times kept, and the times of the slots added. A gap that would need more slots than
     /// `maxInsertedPerPoint` times the series' length is left as it is.
     func missingSlots(times: [Date], series: [Double]) -> ([Date], [Double], Set<Date>) {
-        let gaps = zip(times.dropFirst(), times).map { $0.timeIntervalSince($1) }.filter { $0 > 0 }.sorted()
-        guard gaps.count >= 2 else { return (times, series, []) }
-        let step = gaps[gaps.count / 2]
+        guard let step = MetricInterval.median(of: times, minimumGaps: 2) else { return (times, series, []) }
         var outTimes: [Date] = []
         var outSeries: [Double] = []
         var inserted: Set<Date> = []
