@@ -46,9 +46,10 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       slow_shift_n: 40
       season_shift_n: 6 # the run for the daily and weekly channels (the difference from a day or a week earlier).
       season_min_autocorrelation: 0.5 # a season gets its channels where training shows that cycle this strongly.
-      quiet_n: 50 # after a record-breaking point, hold scores under the margin for n points.
+      quiet_n: 75 # after a record-breaking point, hold scores under the margin for n points.
       record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
       record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
+      resolution: 0.01 # the least spread a residual is measured in, as a fraction of the range the metric spans in training: smaller wobbles of a flat or stepped metric do not count.
       learn_days: 1 # a channel votes once its record covers a day of scores (and its window): a young metric's first daily swings do not alert.
 model_combination_method: "mean" # how detector scores combine: mean, min or max.
 metric_tags: {} # metric name -> map of tag key -> value, carried into alerts.

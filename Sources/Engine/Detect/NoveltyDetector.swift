@@ -25,7 +25,8 @@ import Foundation
 /// Scoring needs the values before a point (`contextRows` of them); the score job reads them.
 public struct NoveltyDetector: Sendable, Hashable, Codable {
     public var channels: [ResidualChannel]
-    /// The least spread a residual is divided by: a thousandth of the training values' largest magnitude.
+    /// The least spread a residual is divided by: `resolution` (0.01) of the range the training
+    /// values span, and at least a thousandth of their largest magnitude.
     public var floor: Double
     public var quietN: Int
     public var margin: Double
@@ -54,11 +55,13 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var slowShiftWindow = 400
         public var slowShiftN = 40
         public var seasonShiftN = 6
-        public var quietN = 50
+        public var quietN = 75
         public var margin = 1.1
         public var recordFloor = 5.0
         public var seasonMinAutocorrelation = 0.5
         public var learnDays = 1.0
+        /// Chosen by leave-one-category-out cross-validation on NAB's public files (docs/detectors.md).
+        public var resolution = 0.01
 
         public init(_ params: [String: ConfigValue] = [:]) {
             pointWindow = max(params["point_window"]?.intValue ?? pointWindow, 2)
@@ -72,6 +75,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             recordFloor = max(params["record_floor"]?.doubleValue ?? recordFloor, 0)
             seasonMinAutocorrelation = params["season_min_autocorrelation"]?.doubleValue ?? seasonMinAutocorrelation
             learnDays = max(params["learn_days"]?.doubleValue ?? learnDays, 0)
+            resolution = max(params["resolution"]?.doubleValue ?? resolution, 0)
         }
     }
 
@@ -104,11 +108,15 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             ]
         }
         let largest = values.reduce(0) { max($0, abs($1)) }
+        // The least change that counts: a fraction of the range the series spans in training, so
+        // a wobble of a flat or quantised metric is not many spreads wide.
+        let range = (values.max() ?? 0) - (values.min() ?? 0)
         // A young metric has not yet shown its whole day: its first morning rise would otherwise
         // beat a record learnt from the night.
         let learnRows = Int((settings.learnDays * Double(day)).rounded(.up))
         var detector = NoveltyDetector(
-            channels: channels, floor: largest * 1e-3 + 1e-9, quietN: settings.quietN, margin: settings.margin,
+            channels: channels, floor: max(largest * 1e-3, settings.resolution * range) + 1e-9, quietN: settings.quietN,
+            margin: settings.margin,
             spacing: spacing, recordThrough: nil, learnRows: learnRows)
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
@@ -270,7 +278,7 @@ extension NoveltyDetector: Detector {
         [
             "point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int,
             "season_shift_n": .int, "quiet_n": .int, "record_margin": .number, "record_floor": .number,
-            "season_min_autocorrelation": .number, "learn_days": .number,
+            "season_min_autocorrelation": .number, "learn_days": .number, "resolution": .number,
         ]
 
     public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (NoveltyDetector, [Double]) {

@@ -21,7 +21,8 @@ import Testing
         #expect(config.alertThreshold == 0.8)
         #expect(config.trainMaxN == 2500)
         #expect(config.models.map(\.tag) == ["novelty"])
-        #expect(config.models[0].params["quiet_n"]?.intValue == 50)
+        #expect(config.models[0].params["quiet_n"]?.intValue == 75)
+        #expect(config.models[0].params["resolution"]?.doubleValue == 0.01)
     }
 
     @Test func folderDefaultsOverrideBuiltinsAndBatchOverridesBoth() throws {

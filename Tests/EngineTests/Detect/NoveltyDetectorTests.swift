@@ -60,6 +60,25 @@ import Testing
         #expect(unfloored.channels.contains { $0.record < 4 }, "200 points of noise teach some channel a record under 4")
     }
 
+    /// A residual is measured in spreads of at least `resolution` (0.01) of the range training
+    /// spans: a metric that swung over 80 units and has since gone nearly flat does not alert on
+    /// a wobble of half a unit, which is many of its current tiny spreads but nothing against
+    /// what it does; a fall of 30 still alerts.
+    @Test func aWobbleSmallerThanTheResolutionOfTheMetricsRangeDoesNotAlert() {
+        var values = noise(500, seed: 11, level: 0, sd: 10) + noise(700, seed: 12, level: 0, sd: 0.01)
+        let training = hourlyMatrix(Array(values.prefix(1000)))
+        let detector = NoveltyDetector.fit(training, params: [:])
+        let range = (values.prefix(1000).max() ?? 0) - (values.prefix(1000).min() ?? 0)
+        #expect(abs(detector.floor - 0.01 * range) < 1e-6, "the spread floor is a hundredth of the range: \(detector.floor)")
+        values[1050] += 0.5
+        values[1150] -= 30
+        let p = detector.probability(hourlyMatrix(values))
+        #expect(p[1050] < 0.8, "half a unit on a metric that spans \(range): \(p[1050])")
+        #expect(p[1150] >= 0.8, "a fall of 30 is far beyond the floor")
+        let fine = NoveltyDetector.fit(training, params: ["resolution": .int(0)])
+        #expect(fine.probability(hourlyMatrix(values))[1050] >= 0.8, "without the resolution, the wobble is 30 tiny spreads")
+    }
+
     /// A metric first seen at midnight, five-minutely: low at night, high from 09:00 to 19:00.
     /// Its first morning rise beats anything the night showed; it is the day's pattern, not an
     /// incident, so no channel votes until its record covers a day (`learn_days`).
