@@ -1,11 +1,12 @@
 import Foundation
 
-/// The inputs and channel scores of a NOVELTY detector's last training, kept so that the next
+/// The inputs and channel readings of a NOVELTY detector's last training, kept so that the next
 /// training on a window that moved by a few rows computes only the rows whose inputs it has not
-/// seen. A channel's score at a row is a function of the input values in its lookback alone,
-/// so a row whose lookback holds the same values as a cached row's gets that row's score: the
+/// seen. A channel's reading at a row is a function of the input values in its lookback alone,
+/// so a row whose lookback holds the same values as a cached row's gets that row's reading: the
 /// same number a full computation gives, whatever the rows' timestamps. The timestamps only
-/// line the two windows up.
+/// line the two windows up. Readings are kept before the spread floor, which moves with the
+/// training range, so a new floor does not throw them away.
 struct ChannelScoreCache: Sendable {
     /// A channel's identity for the cache: what its scores depend on besides the input.
     struct Shape: Hashable, Sendable {
@@ -15,12 +16,10 @@ struct ChannelScoreCache: Sendable {
     }
 
     var timestamps: [Date]
-    /// The spread floor the scores were computed with; a different floor invalidates them all.
-    var floor: Double
     /// Each lag's input over the training window.
     var inputs: [Int: [Double?]]
-    /// Each channel's scores over the rows the records covered.
-    var scores: [Shape: [Double?]]
+    /// Each channel's readings over the rows the records covered.
+    var residuals: [Shape: [ResidualChannel.Residual?]]
 
     /// How many rows the window moved on since the cache was made: the cached row that holds
     /// `timestamps[0]`; nil when the new window does not start inside the cached one.
@@ -35,12 +34,12 @@ struct ChannelScoreCache: Sendable {
         return low < self.timestamps.count && self.timestamps[low] == first ? low : nil
     }
 
-    /// The scores of `channel` over `rows` of `input`, taken from the cache where a row's
+    /// The readings of `channel` over `rows` of `input`, taken from the cache where a row's
     /// lookback holds the values the cached row's held (`shift` rows later in the cache), and
     /// computed for the rest.
-    func scores(of channel: ResidualChannel, input: [Double?], rows: Range<Int>, floor: Double, shift: Int) -> [Double?] {
-        guard floor == self.floor, let cached = scores[channel.shape], let cachedInput = inputs[channel.lag] else {
-            return channel.scores(input, rows: rows, floor: floor)
+    func residuals(of channel: ResidualChannel, input: [Double?], rows: Range<Int>, shift: Int) -> [ResidualChannel.Residual?] {
+        guard let cached = residuals[channel.shape], let cachedInput = inputs[channel.lag] else {
+            return channel.residuals(input, rows: rows)
         }
         // differing[i] counts the inputs before i that differ from (or have no) cached counterpart.
         var differing = [Int](repeating: 0, count: input.count + 1)
@@ -53,7 +52,7 @@ struct ChannelScoreCache: Sendable {
             let start = t - span
             return start >= 0 && t + shift < cached.count && differing[t + 1] == differing[start]
         }
-        var out = [Double?](repeating: nil, count: rows.count)
+        var out = [ResidualChannel.Residual?](repeating: nil, count: rows.count)
         var t = rows.lowerBound
         while t < rows.upperBound {
             if reusable(t) {
@@ -63,8 +62,8 @@ struct ChannelScoreCache: Sendable {
             }
             var end = t + 1
             while end < rows.upperBound, !reusable(end) { end += 1 }
-            let fresh = channel.scores(input, rows: t..<end, floor: floor)
-            for (offset, score) in fresh.enumerated() { out[t - rows.lowerBound + offset] = score }
+            let fresh = channel.residuals(input, rows: t..<end)
+            for (offset, residual) in fresh.enumerated() { out[t - rows.lowerBound + offset] = residual }
             t = end
         }
         return out

@@ -122,12 +122,14 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
         let cached = memo?.channelScores(memoKey)
-        let (scores, inputs) = detector.channelScores(values, timestamps: x.timestamps, rows: 0..<covered, reusing: cached)
+        let (residuals, inputs) = detector.channelResiduals(
+            values, timestamps: x.timestamps, rows: 0..<covered, reusing: cached)
         if let memo {
-            var next = ChannelScoreCache(timestamps: x.timestamps, floor: detector.floor, inputs: inputs, scores: [:])
-            for (channel, channelScores) in zip(detector.channels, scores) { next.scores[channel.shape] = channelScores }
+            var next = ChannelScoreCache(timestamps: x.timestamps, inputs: inputs, residuals: [:])
+            for (channel, readings) in zip(detector.channels, residuals) { next.residuals[channel.shape] = readings }
             memo.store(memoKey, channelScores: next)
         }
+        let scores = residuals.map { readings in readings.map { $0?.score(floor: detector.floor) } }
         for c in detector.channels.indices {
             let scored = scores[c].compactMap { $0 }
             // A floor under the record, so a short or very regular history does not make an
@@ -146,23 +148,30 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     }
 
     /// Every channel's scores at `rows`, and the inputs they read (channels with the same lag
-    /// share one differenced input). With `cache` (rows must then start at 0), rows whose
-    /// inputs the cache has seen take its scores.
-    func channelScores(
+    /// share one differenced input).
+    func channelScores(_ values: [Double], timestamps: [Date], rows: Range<Int>) -> [[Double?]] {
+        channelResiduals(values, timestamps: timestamps, rows: rows).residuals.map { readings in
+            readings.map { $0?.score(floor: floor) }
+        }
+    }
+
+    /// Every channel's readings at `rows` before the floor, and the inputs they read. With
+    /// `cache` (rows must then start at 0), rows whose inputs the cache has seen take its readings.
+    func channelResiduals(
         _ values: [Double], timestamps: [Date], rows: Range<Int>,
         reusing cache: ChannelScoreCache? = nil
-    ) -> (scores: [[Double?]], inputs: [Int: [Double?]]) {
+    ) -> (residuals: [[ResidualChannel.Residual?]], inputs: [Int: [Double?]]) {
         var inputs: [Int: [Double?]] = [:]
         let shift = rows.lowerBound == 0 ? cache?.shift(to: timestamps) : nil
-        let scores = channels.map { channel in
+        let residuals = channels.map { channel in
             let input = inputs[channel.lag] ?? channel.input(values, timestamps: timestamps, spacing: spacing)
             inputs[channel.lag] = input
             if let cache, let shift {
-                return cache.scores(of: channel, input: input, rows: rows, floor: floor, shift: shift)
+                return cache.residuals(of: channel, input: input, rows: rows, shift: shift)
             }
-            return channel.scores(input, rows: rows, floor: floor)
+            return channel.residuals(input, rows: rows)
         }
-        return (scores, inputs)
+        return (residuals, inputs)
     }
 
     /// Each row's ratio (its largest channel score over that channel's record, the records
@@ -177,7 +186,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         }
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows).scores
+        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows)
         var learning = channels
         var ratios = [Double](repeating: 0, count: x.rows)
         var quiet = [Bool](repeating: false, count: x.rows)
@@ -214,7 +223,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// judges against the residuals before it.
     public func residuals(_ x: FeatureMatrix) -> [Double] {
         let values = (0..<x.rows).map { x[$0, 0] }
-        let scores = channelScores(values, timestamps: x.timestamps, rows: 0..<x.rows).scores
+        let scores = channelScores(values, timestamps: x.timestamps, rows: 0..<x.rows)
         return (0..<x.rows).map { t in scores.reduce(0) { max($0, $1[t] ?? 0) } }
     }
 

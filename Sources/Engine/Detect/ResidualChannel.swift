@@ -49,10 +49,26 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
         }
     }
 
+    /// A channel's reading at one row before any floor: how far the mean of the run lies from
+    /// the window's median, and the window's spread shrunk by √run. Kept apart so a score can be
+    /// taken at whatever floor the detector has (the floor follows the training range).
+    struct Residual: Sendable, Hashable {
+        var deviation: Double
+        var scale: Double
+
+        /// The robust z-score, with the spread bounded below by `floor`.
+        func score(floor: Double) -> Double { deviation / max(scale, floor) }
+    }
+
     /// The scores at rows `rows` of `input`, nil where `input` is nil or too short before the row.
     /// `floor` bounds the spread from below, so a flat window does not make every change infinite.
     func scores(_ input: [Double?], rows: Range<Int>, floor: Double) -> [Double?] {
-        var out = [Double?](repeating: nil, count: rows.count)
+        residuals(input, rows: rows).map { $0?.score(floor: floor) }
+    }
+
+    /// The readings at rows `rows` of `input`, nil where `input` is nil or too short before the row.
+    func residuals(_ input: [Double?], rows: Range<Int>) -> [Residual?] {
+        var out = [Residual?](repeating: nil, count: rows.count)
         var spread: SlidingSpread?
         var spreadEnd = -1  // the window covers input[spreadEnd - window + 1 ... spreadEnd]
         // missing[i] counts the nils before input[i], so a range is checked in constant time.
@@ -74,8 +90,8 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
             spreadEnd = end
             // Summed afresh (run is short), so a score does not depend on where the scan began.
             let mean = ((end + 1)...t).reduce(0) { $0 + input[$1]! } / Double(run)
-            let scale = max(spread!.scale / Double(run).squareRoot(), floor)
-            out[t - rows.lowerBound] = abs(mean - spread!.median) / scale
+            out[t - rows.lowerBound] = Residual(
+                deviation: abs(mean - spread!.median), scale: spread!.scale / Double(run).squareRoot())
         }
         return out
     }

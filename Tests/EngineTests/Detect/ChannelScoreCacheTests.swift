@@ -46,15 +46,18 @@ import Testing
     @Test func onlyRowsWithUnchangedLookbacksAreTaken() throws {
         let channel = ResidualChannel(lag: 0, window: 5, run: 2)
         let old: [Double?] = (0..<40).map { Double($0 % 7) }
-        let oldScores = channel.scores(old, rows: 0..<40, floor: 1e-6)
-        let cache = ChannelScoreCache(timestamps: [], floor: 1e-6, inputs: [0: old], scores: [channel.shape: oldScores])
+        let oldReadings = channel.residuals(old, rows: 0..<40)
+        let cache = ChannelScoreCache(timestamps: [], inputs: [0: old], residuals: [channel.shape: oldReadings])
         var new = Array(old.dropFirst(3)) + [9, 1, 2]
         new[20] = 100  // a backfilled value
-        let taken = cache.scores(of: channel, input: new, rows: 0..<new.count, floor: 1e-6, shift: 3)
-        #expect(taken == channel.scores(new, rows: 0..<new.count, floor: 1e-6))
-        #expect(taken[21] != oldScores[24], "the row after the change reads it and is recomputed")
-        let otherFloor = cache.scores(of: channel, input: new, rows: 0..<new.count, floor: 1, shift: 3)
-        #expect(otherFloor == channel.scores(new, rows: 0..<new.count, floor: 1))
+        let taken = cache.residuals(of: channel, input: new, rows: 0..<new.count, shift: 3)
+        #expect(taken == channel.residuals(new, rows: 0..<new.count))
+        #expect(taken[21] != oldReadings[24], "the row after the change reads it and is recomputed")
+        for floor in [1e-6, 1] {
+            #expect(
+                taken.map { $0?.score(floor: floor) } == channel.scores(new, rows: 0..<new.count, floor: floor),
+                "readings kept before the floor give the scores at any floor")
+        }
     }
 
     @Test func aMemoThatIsNotAskedKeepsNoScores() {
