@@ -78,6 +78,10 @@ public struct BatchConfig: Sendable {
     public var disabled: Bool { self[.disabled] }
     /// Whether the dashboard's pages list the batch (`disable_dashboard` off); its jobs run either way.
     public var onDashboard: Bool { !self[.hiddenFromDashboard] }
+    /// Days after its latest point that a metric counts as stale (Anomstack's
+    /// `dashboard_stale_metric_max_days_ago`): the batch page leaves it out unless asked; 0 or
+    /// less never.
+    public var dashboardStaleDays: Int { self[.dashboardStaleDays] }
 
     public var models: [ModelConfig] {
         self[.modelConfigs].compactMap { entry in

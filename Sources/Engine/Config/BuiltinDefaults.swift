@@ -60,7 +60,7 @@ template_vars: {} # extra variables for ingest templates; as in Anomstack, any o
 ############################################
 disable_batch: False # skip this batch entirely.
 disable_dashboard: False
-dashboard_stale_metric_max_days_ago: 7
+dashboard_stale_metric_max_days_ago: 7 # a metric with no point for this many days leaves its batch page (shown on request, marked stale); 0: never.
 
 ############################################
 # ingest

@@ -19,6 +19,7 @@ extension ConfigKey where Value == Int {
     public static var changeSmoothN: Self { Self("change_smooth_n") }
     public static var changeTrendWindowN: Self { Self("change_trend_window_n") }
     public static var changeSnoozeN: Self { Self("change_snooze_n") }
+    public static var dashboardStaleDays: Self { Self("dashboard_stale_metric_max_days_ago") }
     public static var deleteAfterDays: Self { Self("delete_after_n_days") }
     public static var ingestRounding: Self { Self("ingest_metric_rounding") }
     public static var llmMaxTokensPerRun: Self { Self("llm_max_tokens_per_run") }

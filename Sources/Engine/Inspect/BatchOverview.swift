@@ -55,6 +55,21 @@ public struct BatchOverview: Sendable {
 
     /// Every metric of `batch` that `filter` matches, over `window`: highest anomaly rate first,
     /// then highest mean score, then by name.
+    /// The metrics whose latest point is more than the batch's `dashboard_stale_metric_max_days_ago`
+    /// days before `now`, whatever window a page shows: Anomstack's stale metrics, which its
+    /// dashboard leaves out.
+    public func staleMetrics(_ batch: BatchConfig, now: Date) throws -> Set<String> {
+        guard batch.dashboardStaleDays > 0 else { return [] }
+        let cutoff = now.addingTimeInterval(-Double(batch.dashboardStaleDays) * 86_400)
+        let latest = try stores.store(table: batch.tableKey).extentsByMetric(
+            batch: batch.name, types: [.metric], from: nil, latestValues: 1, through: now)
+        return Set(
+            latest.compactMap { metric, byType in
+                guard let last = byType[.metric]?.last, last < cutoff else { return nil }
+                return metric
+            })
+    }
+
     public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
         let store = try stores.store(table: batch.tableKey)
         let extents: [String: [MetricType: MetricExtent]]

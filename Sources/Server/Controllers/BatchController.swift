@@ -26,7 +26,13 @@ struct BatchController {
         let page = try RequestInput.page(query["page"])
         let now = engine.now
         let store = try engine.stores.store(table: batch.tableKey)
-        let standings = try BatchOverview(stores: engine.stores).standings(batch, window: window, now: now, filter: filter)
+        let overview = BatchOverview(stores: engine.stores)
+        // As Anomstack's dashboard does, metrics that stopped reporting are left out, but the page
+        // says how many and offers them (`stale=show`), so nothing disappears without a trace.
+        let stale = try overview.staleMetrics(batch, now: now)
+        let showStale = query["stale"] == "show"
+        let matching = try overview.standings(batch, window: window, now: now, filter: filter)
+        let standings = showStale ? matching : matching.filter { !stale.contains($0.metric) }
         let pages = max(1, (standings.count + pageSize - 1) / pageSize)
         let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
         var panels: [[String: Any]] = []
@@ -38,11 +44,13 @@ struct BatchController {
                 "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
                 "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
                 "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data),
+                "stale": stale.contains(standing.metric),
             ])
         }
         let path = Presentation.segment(batch.name)
-        func link(_ p: Int) -> String {
+        func link(_ p: Int, showingStale: Bool = showStale) -> String {
             "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(windowText))&page=\(p)"
+                + (showingStale ? "&stale=show" : "")
         }
         return PageResponder.page(
             "batch", title: batch.name,
@@ -50,6 +58,8 @@ struct BatchController {
                 "batch": batch.name, "path": path, "q": q, "window": windowText, "panels": panels, "total": standings.count,
                 "page": page, "pages": pages, "previous": page > 1 ? link(page - 1) : "", "next": page < pages ? link(page + 1) : "",
                 "jobs": JobKind.allCases.map(\.rawValue),
+                "stale_hidden": matching.count - standings.count, "stale_days": batch.dashboardStaleDays,
+                "stale_link": link(1, showingStale: true),
             ], request: context)
     }
 

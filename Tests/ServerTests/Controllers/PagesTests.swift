@@ -1,4 +1,5 @@
 import Engine
+import Fixtures
 import Foundation
 import Server
 import Testing
@@ -54,6 +55,27 @@ import Testing
             throw error
         }
         await server.stop()
+    }
+
+    /// Anomstack's `dashboard_stale_metric_max_days_ago` (7): a metric whose latest point is older
+    /// leaves the batch page, which says so and shows it on request, marked stale.
+    @Test func aStaleMetricIsLeftOutOfTheBatchPageAndOfferedBack() async throws {
+        try await withServer { server in
+            let old = referenceTime.addingTimeInterval(-10 * 86_400)
+            try server.database.store(table: "metrics").insert([
+                MetricRow(timestamp: old, batch: "shop", name: "legacy", type: .metric, value: 1)
+            ])
+            let page = try await server.get("/batches/shop?q=legacy&window=30d")
+            #expect(page.status == 200)
+            #expect(!page.body.contains("data-metric=\"legacy\""))
+            #expect(page.body.contains("0 metrics match"))
+            #expect(page.body.contains("1 stale metrics (no point in the last 7 days"))
+            let shown = try await server.get("/batches/shop?q=legacy&window=30d&stale=show")
+            #expect(shown.body.contains("data-metric=\"legacy\""))
+            #expect(shown.body.contains("<span class=\"stale\">stale</span>"))
+            let fresh = try await server.get("/batches/shop?q=orders")
+            #expect(fresh.body.contains("data-metric=\"orders\"") && !fresh.body.contains("stale-note"))
+        }
     }
 
     @Test func theBatchPageSearchesPagesAndDrawsCharts() async throws {
