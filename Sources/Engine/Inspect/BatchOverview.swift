@@ -53,23 +53,29 @@ public struct BatchOverview: Sendable {
         return cards.sorted { ($1.alerts, $0.batch) < ($0.alerts, $1.batch) }
     }
 
-    /// Every metric of `batch` that `filter` matches, over `window`: highest anomaly rate first,
-    /// then highest mean score, then by name.
-    /// The metrics whose latest point is more than the batch's `dashboard_stale_metric_max_days_ago`
-    /// days before `now`, whatever window a page shows: Anomstack's stale metrics, which its
-    /// dashboard leaves out.
-    public func staleMetrics(_ batch: BatchConfig, now: Date) throws -> Set<String> {
+    /// Which of `standings` (read over `window`) are stale: their latest point is more than the
+    /// batch's `dashboard_stale_metric_max_days_ago` days before `now`. Anomstack's stale
+    /// metrics, which its dashboard leaves out. A window of the last n points already holds each
+    /// metric's latest point; only a span, which may not reach it, reads the latest points.
+    public func staleMetrics(
+        _ batch: BatchConfig, among standings: [MetricStanding], window: TimeWindow, now: Date
+    ) throws -> Set<String> {
         guard batch.dashboardStaleDays > 0 else { return [] }
         let cutoff = now.addingTimeInterval(-Double(batch.dashboardStaleDays) * 86_400)
-        let latest = try stores.store(table: batch.tableKey).extentsByMetric(
-            batch: batch.name, types: [.metric], from: nil, latestValues: 1, through: now)
-        return Set(
-            latest.compactMap { metric, byType in
-                guard let last = byType[.metric]?.last, last < cutoff else { return nil }
-                return metric
-            })
+        var latest: [String: Date] = [:]
+        switch window {
+        case .lastPoints:
+            for standing in standings { latest[standing.metric] = standing.latestPoint }
+        case .span:
+            let extents = try stores.store(table: batch.tableKey).extentsByMetric(
+                batch: batch.name, types: [.metric], from: nil, latestValues: 1, through: now)
+            for standing in standings { latest[standing.metric] = extents[standing.metric]?[.metric]?.last }
+        }
+        return Set(latest.compactMap { metric, last in last < cutoff ? metric : nil })
     }
 
+    /// Every metric of `batch` that `filter` matches, over `window`: highest anomaly rate first,
+    /// then highest mean score, then by name.
     public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
         let store = try stores.store(table: batch.tableKey)
         let extents: [String: [MetricType: MetricExtent]]

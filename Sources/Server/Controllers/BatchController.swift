@@ -29,9 +29,9 @@ struct BatchController {
         let overview = BatchOverview(stores: engine.stores)
         // As Anomstack's dashboard does, metrics that stopped reporting are left out, but the page
         // says how many and offers them (`stale=show`), so nothing disappears without a trace.
-        let stale = try overview.staleMetrics(batch, now: now)
-        let showStale = query["stale"] == "show"
         let matching = try overview.standings(batch, window: window, now: now, filter: filter)
+        let stale = try overview.staleMetrics(batch, among: matching, window: window, now: now)
+        let showStale = query["stale"] == "show"
         let standings = showStale ? matching : matching.filter { !stale.contains($0.metric) }
         let pages = max(1, (standings.count + pageSize - 1) / pageSize)
         let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
