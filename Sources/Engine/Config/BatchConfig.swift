@@ -125,6 +125,8 @@ public struct BatchConfig: Sendable {
         let m = self[.alertForM]
         return m < 1 || m > alertForN ? alertForN : m
     }
+    /// How old a point must be before the alert job judges it (`alert_evaluation_delay`), in seconds.
+    public var alertEvaluationDelay: TimeInterval { self[.alertEvaluationDelay] }
     public var alertMaxN: Int { self[.alertMaxN] }
     public var alertMaxDaysAgo: Int { self[.alertMaxDaysAgo] }
     public var alertAlways: Bool { self[.alertAlways] }

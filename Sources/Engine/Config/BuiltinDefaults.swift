@@ -116,6 +116,7 @@ alert_smooth_n: 1 # smoothed score = mean of the last n scores up to the point (
 alert_snooze_n: 3 # after an alert, the metric stays quiet for n points.
 alert_for_n: 1 # pending: a point alerts only once the smoothed score has reached the threshold on n scored points in a row, it the last (Prometheus' for:, Grafana's pending period); 1 alerts at once. For detectors whose scores stay high through an incident (not NOVELTY, which holds them under the threshold after its first point).
 alert_for_m: 0 # with alert_for_n: alert when at least m of those n points reach it (M of N); 0 means all n.
+alert_evaluation_delay: null # ours (Datadog's evaluation delay): judge only points at least this old, a span (10m, 2h) or seconds, so a point that lands late is judged when it arrives instead of being passed over by the run that came before it; null = judge up to now.
 alert_max_n: 250 # scored points read for alerting and plotted in an alert.
 alert_metric_timestamp_max_days_ago: 45
 alert_always: False # force an alert on the latest point (to test delivery).

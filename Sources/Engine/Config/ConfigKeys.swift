@@ -50,6 +50,20 @@ extension ConfigKey where Value == Double {
     public static var changeTrendThreshold: Self { Self("change_trend_threshold") }
     public static var stuckFactor: Self { Self("stuck_factor") }
     public static var ingestFnTimeout: Self { Self("ingest_fn_timeout_seconds") }
+    /// `alert_evaluation_delay`: seconds (an integer) or a span (`10m`, `2h`); null reads as 0.
+    public static var alertEvaluationDelay: Self {
+        Self("alert_evaluation_delay") { value in
+            switch value {
+            case .null?: return 0
+            case .int(let seconds)? where seconds >= 0: return Double(seconds)
+            case .double(let seconds)? where seconds >= 0 && seconds.isFinite: return seconds
+            case .string(let text)?:
+                if case .span(let seconds)? = try? TimeWindow(parsing: text) { return seconds }
+                return nil
+            default: return nil
+            }
+        }
+    }
 }
 
 extension ConfigKey where Value == Bool {

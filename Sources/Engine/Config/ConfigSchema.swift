@@ -146,6 +146,9 @@ public struct ConfigSchema: Sendable {
         if let value = values["no_data_after"], value != .null, NoDataWatch.Limit(value) == nil {
             fail("no_data_after", "expected a span (30m, 6h, 2d) or a number of intervals (3 or \"3n\"), got \(value.scalarText ?? value.kindName)")
         }
+        if let value = values["alert_evaluation_delay"], ConfigKey<Double>.alertEvaluationDelay.read(value) == nil {
+            fail("alert_evaluation_delay", "expected a span (10m, 2h) or a number of seconds (0 or more), got \(value.scalarText ?? value.kindName)")
+        }
         if let db = values[.db]?.stringValue, !Self.databases.contains(db) {
             let hint = NearestName.nearest(to: db, among: Self.databases).map { " (did you mean '\($0)'?)" } ?? ""
             fail("db", "unknown database '\(db)'\(hint)")

@@ -7,7 +7,9 @@ import Logging
 /// `alert_threshold`, unless the metric alerted within the previous `alert_snooze_n` scored
 /// points; a point alerts at most once, ever. Of those recent points, the ones stamped at or
 /// before the previous successful alert run are not judged again (that run judged them, or the
-/// metric was excluded then), except the latest, which is always judged as in Anomstack.
+/// metric was excluded then), except the latest, which is always judged as in Anomstack. With
+/// `alert_evaluation_delay`, both "recent" and "previous run" are read that much earlier, so a
+/// point that arrives late (within the delay) is judged rather than passed over.
 /// `alert_always` forces an alert on the latest point. Notifications are queued in the delivery
 /// log first (idempotently), then the alert rows are written in one transaction, then due
 /// deliveries are sent. With `alert_recovery_n` set, a metric whose last alert is followed by
@@ -100,8 +102,13 @@ public struct AlertJob: BatchJob {
         // to see an earlier alert that snoozes them; alert_max_n caps it (as it caps a plot).
         // Recovery looks back to the metric's last alert, so it reads the whole alert_max_n.
         // The previous alert run: a rerun of this tick (or a later one) does not count.
+        // With an evaluation delay a run judges only points at least that old, and the previous
+        // run judged up to its own time less the delay: a point that lands late, but within the
+        // delay, is still ahead of what any run has judged.
+        let delay = batch.alertEvaluationDelay
+        let judgedThrough = now.addingTimeInterval(-delay)
         let previousRun = try store.latestJobRuns(batch: batch.name, job: .alert, status: .success, limit: 10)
-            .first { $0.asOf < now }?.asOf
+            .first { $0.asOf < now }.map { $0.asOf.addingTimeInterval(-delay) }
         let recoveryN = batch.alertRecoveryN
         let needed =
             recoveryN > 0
@@ -115,7 +122,7 @@ public struct AlertJob: BatchJob {
                 let scores = try store.rows(
                     MetricQuery(
                         batch: batch.name, names: [metric], types: [.score],
-                        from: from, through: now, latest: needed))
+                        from: from, through: judgedThrough, latest: needed))
                 guard let first = scores.first else { return }
                 let window = try store.rows(
                     MetricQuery(

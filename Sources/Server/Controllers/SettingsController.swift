@@ -11,6 +11,7 @@ struct SettingsController {
     static let keys = [
         ConfigKey<Double>.alertThreshold.name, ConfigKey<Double>.alertCriticalThreshold.name, ConfigKey<Int>.alertSnoozeN.name,
         ConfigKey<Int>.alertSmoothN.name, ConfigKey<Int>.alertRecentN.name, ConfigKey<Int>.alertForN.name, ConfigKey<Int>.alertForM.name,
+        ConfigKey<Double>.alertEvaluationDelay.name,
         ConfigKey<[String]>.alertMethods.name, ConfigKey<Int>.alertRecoveryN.name, ConfigKey<Double>.changeThreshold.name,
         ConfigKey<Int>.changeSnoozeN.name, ConfigKey<Int>.changeSmoothN.name,
         ConfigKey<[String]>.changeMethods.name, ConfigKey<[String]>.tholdalertMethods.name, ConfigKey<Int>.deleteAfterDays.name,

@@ -121,6 +121,36 @@ import Testing
         #expect(try h.all("test", .alert).isEmpty)
     }
 
+    /// A point that lands after the alert run that followed its timestamp is passed over (that
+    /// run is taken to have judged it) unless `alert_evaluation_delay` holds judging back.
+    @Test(arguments: [(nil, 0), ("1h", 1), ("3600", 1), ("20m", 0)] as [(String?, Int)])
+    func anEvaluationDelayJudgesAPointThatLandsLate(delay: String?, alerts: Int) async throws {
+        let h = try Harness()
+        let b = try batch(
+            "metric_batch: test\ningest_sql: select 1\nalert_methods: slack\nalert_snooze_n: 0\n"
+                + (delay.map { "alert_evaluation_delay: \($0)\n" } ?? ""))
+        try h.store().insert(hourly([1, 2, 3]) + hourly([0.1, 0.1, 0.1], type: .score))
+        #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == 0)
+        // An hour later: the point stamped half an hour before that run lands, anomalous, with a new one.
+        h.clock.advance(by: 3600)
+        let late = referenceTime.addingTimeInterval(-1800)
+        try h.store().insert(
+            [
+                MetricRow(timestamp: late, batch: "test", name: "m", type: .metric, value: 9),
+                MetricRow(timestamp: late, batch: "test", name: "m", type: .score, value: 0.95),
+            ]
+                + hourly([4], end: referenceTime.addingTimeInterval(3600))
+                + hourly([0.1], type: .score, end: referenceTime.addingTimeInterval(3600)))
+        #expect(await JobRunner(context: h.context).run(.alert, batch: b).rowsWritten == alerts)
+        #expect(try h.all("test", .alert).map(\.timestamp) == (alerts == 1 ? [late] : []))
+    }
+
+    @Test func anEvaluationDelayMustBeASpanOrSeconds() throws {
+        #expect(throws: (any Error).self) { try batch("metric_batch: test\ningest_sql: select 1\nalert_evaluation_delay: soon\n") }
+        #expect(throws: (any Error).self) { try batch("metric_batch: test\ningest_sql: select 1\nalert_evaluation_delay: -5\n") }
+        #expect(try batch("metric_batch: test\ningest_sql: select 1\nalert_evaluation_delay: 10m\n").alertEvaluationDelay == 600)
+    }
+
     @Test func theJobWritesAlertsOnceAndNotifies() async throws {
         let h = try Harness()
         // Anomstack's smoothing and latest-point-only alerting, so the alert is the 3-point mean at the last point.
