@@ -9,10 +9,14 @@ import Foundation
 public struct PythonIngestRunner: IngestFunctionRunner {
     public let python: String
     public let workingDirectory: URL
+    /// Set in replay: Python's `random` and NumPy's generator are seeded from it and the run's
+    /// `now`, and its hashing fixed, so a function that draws random numbers replays the same.
+    public let seed: UInt64?
 
-    public init(python: String = "python3", workingDirectory: URL) {
+    public init(python: String = "python3", workingDirectory: URL, seed: UInt64? = nil) {
         self.python = python
         self.workingDirectory = workingDirectory
+        self.seed = seed
     }
 
     /// What every Python run starts with: Anomstack's functions log through Dagster's logger, and
@@ -26,6 +30,15 @@ public struct PythonIngestRunner: IngestFunctionRunner {
             dagster.get_dagster_logger = lambda name=None: logging.getLogger(name or "anomstack")
             sys.modules["dagster"] = dagster
         logging.basicConfig(stream=sys.stderr, level=logging.INFO)
+        if "ENGINE_SEED" in os.environ:
+            import hashlib, random
+            _seed = int.from_bytes(hashlib.sha256((os.environ["ENGINE_SEED"] + "|" + os.environ.get("ANOMSTACK_NOW", "")).encode()).digest()[:4], "big")
+            random.seed(_seed)
+            try:
+                import numpy
+                numpy.random.seed(_seed)
+            except ImportError:
+                pass
 
         """#
 
@@ -33,14 +46,83 @@ public struct PythonIngestRunner: IngestFunctionRunner {
         source = sys.stdin.read()
         real_stdout = sys.stdout
         sys.stdout = sys.stderr
+        # The engine's clock. Functions that ask for it get it as now=; the others read the clock
+        # themselves, as Anomstack's do (pd.Timestamp.now()), so those reads are pinned to it
+        # too: replay, backfills and --as-of move every one of them. time.time() advances from it.
+        now = datetime.datetime.strptime(os.environ["ANOMSTACK_NOW"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
+        _epoch = now.timestamp()
+        _real_datetime, _real_date = datetime.datetime, datetime.date
+
+        class _Real(type):
+            def __instancecheck__(cls, value):
+                return isinstance(value, cls.__bases__[0])
+
+            def __subclasscheck__(cls, other):
+                return issubclass(other, cls.__bases__[0])
+
+        class _EngineDatetime(_real_datetime, metaclass=_Real):
+            @classmethod
+            def now(cls, tz=None):
+                return _real_datetime.fromtimestamp(_epoch, tz)
+
+            @classmethod
+            def today(cls):
+                return _real_datetime.fromtimestamp(_epoch)
+
+            @classmethod
+            def utcnow(cls):
+                return _real_datetime.fromtimestamp(_epoch, datetime.timezone.utc).replace(tzinfo=None)
+
+        class _EngineDate(_real_date, metaclass=_Real):
+            @classmethod
+            def today(cls):
+                return _real_date.fromtimestamp(_epoch)
+
+        import builtins, importlib, time as _time
+        _started = _time.monotonic()
+        _time.time = lambda: _epoch + (_time.monotonic() - _started)
+        _pinned = (_EngineDatetime, _EngineDate)
+        _importing = [0]
+
+        def _pin_pandas():
+            pd = sys.modules.get("pandas")
+            if pd is None or getattr(pd.Timestamp, "_engine_clock", False):
+                return
+            def pinned(cls, tz=None):
+                if tz is None:
+                    return pd.Timestamp(_real_datetime.fromtimestamp(_epoch))
+                return pd.Timestamp(_epoch, unit="s", tz="UTC").tz_convert(tz)
+            pd.Timestamp.now = classmethod(pinned)
+            pd.Timestamp.today = classmethod(pinned)
+            pd.Timestamp.utcnow = classmethod(lambda cls: pinned(cls, "UTC"))
+            pd.Timestamp._engine_clock = True
+
+        def _with_real_classes(importer):
+            # Compiled modules (pandas, NumPy) check datetime's classes as they load, so every
+            # import runs with the real ones and the pinned ones come back after it.
+            def guarded(*args, **kwargs):
+                if _importing[0] == 0:
+                    datetime.datetime, datetime.date = _real_datetime, _real_date
+                _importing[0] += 1
+                try:
+                    return importer(*args, **kwargs)
+                finally:
+                    _importing[0] -= 1
+                    if _importing[0] == 0:
+                        datetime.datetime, datetime.date = _pinned
+                        _pin_pandas()
+            return guarded
+
+        builtins.__import__ = _with_real_classes(builtins.__import__)
+        importlib.import_module = _with_real_classes(importlib.import_module)
+        datetime.datetime, datetime.date = _pinned
+        _pin_pandas()
         namespace = {"__name__": "__ingest_fn__"}
         exec(compile(source, "<ingest_fn>", "exec"), namespace)
         if "ingest" not in namespace:
             sys.stderr.write("ingest_fn defines no function named ingest()\n")
             sys.exit(3)
         ingest = namespace["ingest"]
-        # The engine's clock, for functions that ask for it: replay, backfills and --as-of move it.
-        now = datetime.datetime.strptime(os.environ["ANOMSTACK_NOW"], "%Y-%m-%d %H:%M:%S").replace(tzinfo=datetime.timezone.utc)
         try:
             wants_now = "now" in inspect.signature(ingest).parameters
         except (TypeError, ValueError):
@@ -58,7 +140,7 @@ public struct PythonIngestRunner: IngestFunctionRunner {
             if isinstance(value, bool):
                 return str(value)
             if hasattr(value, "isoformat"):
-                return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+                return value.isoformat(sep=" ") if isinstance(value, _real_datetime) else value.isoformat()
             if hasattr(value, "item"):
                 value = value.item()
             if isinstance(value, float) and not math.isfinite(value):
@@ -79,6 +161,12 @@ public struct PythonIngestRunner: IngestFunctionRunner {
         var environment = ProcessInfo.processInfo.environment
         environment["ANOMSTACK_METRIC_BATCH"] = batch
         environment["ANOMSTACK_NOW"] = MetricTimestamp.format(now)
+        if let seed {
+            environment["ENGINE_SEED"] = String(seed)
+            environment["PYTHONHASHSEED"] = "0"
+        } else {
+            environment["ENGINE_SEED"] = nil
+        }
         let output: Subprocess.Output
         do {
             output = try Subprocess.run(

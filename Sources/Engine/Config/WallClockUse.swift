@@ -1,7 +1,7 @@
 import Foundation
 
 /// Finds where an ingest template reads the current time itself (`get_current_timestamp()`,
-/// `DATETIME('now')`, `pd.Timestamp.now()`): such a batch ignores the engine's clock, so
+/// `DATETIME('now')`, `pd.to_datetime('now')`): such a batch ignores the engine's clock, so
 /// `--as-of`, backfills and replay cannot move it. `engine validate` warns with the call it saw.
 public enum WallClockUse {
     /// What the template is written in.
@@ -17,9 +17,11 @@ public enum WallClockUse {
                     "sysdate", "datetime('now'", "date('now'", "unixepoch('now'", "strftime('%s', 'now'",
                 ]
             case .python:
+                // datetime.now(), date.today(), time.time() and pandas' Timestamp.now() and
+                // friends are pinned to the engine's clock when an ingest_fn runs; these are not.
                 return [
-                    "datetime.now(", "datetime.utcnow(", "datetime.today(", "date.today(", "timestamp.now(", "timestamp.utcnow(",
-                    "time.time(", "to_datetime('now'", "to_datetime(\"now\"",
+                    "to_datetime('now'", "to_datetime(\"now\"", "timestamp('now'", "timestamp(\"now\"", "datetime64('now'",
+                    "datetime64(\"now\"", "time.time_ns(",
                 ]
             }
         }

@@ -37,7 +37,7 @@ public struct IncludeGraph: Sendable {
     }
 
     /// The literal names of `{% include "name" %}` and `{% include 'name' %}` tags, in order.
-    static func includedNames(_ template: String) -> [String] {
+    public static func includedNames(_ template: String) -> [String] {
         var names: [String] = []
         var rest = template[...]
         while let open = rest.range(of: "{%") {
@@ -55,7 +55,7 @@ public struct IncludeGraph: Sendable {
     }
 
     /// The folder path an include name reads (as the renderer's loader resolves it).
-    static func normalised(_ name: String) -> String {
+    public static func normalised(_ name: String) -> String {
         var path = name
         while path.hasPrefix("./") { path.removeFirst(2) }
         return path

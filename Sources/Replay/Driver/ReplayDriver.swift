@@ -53,7 +53,7 @@ public struct ReplayDriver: Sendable {
     }
 
     public func run(_ scenario: Scenario) async throws -> ReplayOutputs {
-        let folder = InMemoryMetricsFolder(["\(scenario.name)/scenario.yaml": scenario.batchYAML])
+        let folder = InMemoryMetricsFolder(scenario.includedFiles.merging(["\(scenario.name)/scenario.yaml": scenario.batchYAML]) { _, own in own })
         var overrides: [String] = []
         var muted: Set<String> = []
         var ownExclusions: Set<String> = []
@@ -79,7 +79,10 @@ public struct ReplayDriver: Sendable {
             shuffleEverything: options.shuffleArrivals, landing: options.landing)
         let context = JobContext(
             clock: clock, seed: scenario.seed, stores: database, models: options.models ?? InMemoryModelStore(), sources: source,
-            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database,
+            ingestRunner: scenario.usesIngestFunction
+                ? PythonIngestRunner(workingDirectory: scenario.folder, seed: scenario.seed) as any IngestFunctionRunner
+                : CannedIngestRunner(),
+            deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
             logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm)
         let runner = JobRunner(context: context)
@@ -118,8 +121,29 @@ public struct ReplayDriver: Sendable {
                 faults.failNext(job)
             }
         }
+        if scenario.usesIngestFunction { try Self.checkIngested(scenario, store: database.store(table: batch.tableKey), batch: batch, runs: runs) }
         return try ReplayOutputs.collect(
             scenario: scenario, batch: batch, store: database.store(table: batch.tableKey),
             deliveries: database.deliveries(batch: batch.name), plots: plots.files, runs: runs)
+    }
+
+    /// What a scenario's expectations could not be checked against before its `ingest_fn` ran:
+    /// the function must have produced rows, and every metric an expectation names.
+    static func checkIngested(_ scenario: Scenario, store: any MetricStore, batch: BatchConfig, runs: [JobRun]) throws {
+        let ingested = try store.metricNames(batch: batch.name, type: .metric)
+        guard !ingested.isEmpty else {
+            let failure = runs.last { $0.job == .ingest && $0.status == .failed }?.error
+            throw ScenarioError(
+                file: scenario.file, key: "batch.ingest_fn",
+                "the ingest_fn returned no rows over the whole replay: the replay would ingest nothing"
+                    + (failure.map { " (its last run failed: \($0.prefix(400)))" } ?? ""))
+        }
+        for expectation in scenario.expectations {
+            guard let metric = expectation.metric, !ingested.contains(metric) else { continue }
+            let hint = NearestName.nearest(to: metric, among: ingested).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ScenarioError(
+                file: scenario.file, key: expectation.label.prefix { $0 != ":" }.description,
+                "'\(metric)' never came out of the ingest_fn\(hint); it made: \(ingested.joined(separator: ", "))")
+        }
     }
 }

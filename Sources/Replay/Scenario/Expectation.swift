@@ -42,6 +42,18 @@ public enum Expectation: Sendable, Hashable {
         }
     }
 
+    /// The metric the expectation is about, when it names one.
+    var metric: String? {
+        switch self {
+        case .alert(let m, _, _, _, _), .scores(let m, _, _, _, _), .windowsHit(let m, _, _, _), .alertsOutside(let m, _, _, _):
+            return m
+        case .noAlert(let m, _, _), .alertCount(let m, _, _, _, _), .mark(_, let m, _, _, _):
+            return m
+        case .notifications(let filter, _, _, _):
+            return filter["metric"]
+        }
+    }
+
     var label: String {
         switch self {
         case .alert(_, _, _, _, let l), .noAlert(_, _, let l), .scores(_, _, _, _, let l), .alertCount(_, _, _, _, let l),

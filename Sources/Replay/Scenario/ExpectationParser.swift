@@ -9,8 +9,9 @@ struct ExpectationParser {
     let top: ScenarioValues
     let start: Date
     let end: Date
-    /// The scenario's series: the only metrics a replay can alert on.
-    let metrics: [String]
+    /// The scenario's series: the only metrics a replay can alert on. Nil when an `ingest_fn`
+    /// makes the data, whose metrics are known only once it ran (the driver checks them then).
+    let metrics: [String]?
     let read: (String) throws -> (path: String, text: String)
 
     func parse() throws -> [Expectation] {
@@ -31,7 +32,7 @@ struct ExpectationParser {
     /// A metric an expectation names must be one of the scenario's series: `cpuu` for `cpu` would
     /// otherwise never alert, and a `no_alerts` on it always pass.
     func check(metric: String?, at item: ScenarioValues, key: String = "metric") throws {
-        guard let metric, !metrics.contains(metric) else { return }
+        guard let metric, let metrics, !metrics.contains(metric) else { return }
         let hint = NearestName.nearest(to: metric, among: metrics).map { " (did you mean '\($0)'?)" } ?? ""
         throw item.fail(key, "'\(metric)' is not a series of this scenario\(hint); its series: \(metrics.joined(separator: ", "))")
     }

@@ -15,9 +15,17 @@ public struct Scenario: Sendable {
     /// The batch under test, as YAML text in `metrics/` form (defaults applied when loaded).
     public var batchYAML: String
     public var series: [SeriesSpec]
+    /// The batch's Python `ingest_fn` makes the data instead of `series` (run at each ingest,
+    /// with the replay's `now`, in the scenario's folder).
+    public var usesIngestFunction: Bool
+    /// Files the batch's templates include, by the path they are included as (read from the
+    /// scenario's folder), so an `ingest_fn: {% include "ingest.py" %}` renders as it would live.
+    public var includedFiles: [String: String]
     public var events: [TimedEvent]
     public var expectations: [Expectation]
     public var tolerance: Tolerance
+    /// The folder the scenario file is in (an `ingest_fn` runs there).
+    public var folder: URL { URL(fileURLWithPath: file).deletingLastPathComponent() }
     /// Hash of the scenario file and every data file it read.
     public var hash: String
 
@@ -52,11 +60,24 @@ public struct Scenario: Sendable {
         hash.combine(text)
 
         let batchYAML = try Self.batchYAML(document: text, name: name, top: top)
+        let ingestFunction = try Self.ingestFunction(top)
+        var includedFiles: [String: String] = [:]
+        if let ingestFunction {
+            try Self.readIncludes(of: ingestFunction, into: &includedFiles, top: top) { path in
+                let file = try read(path)
+                hash.combine(file.text)
+                return file.text
+            }
+        }
 
         var series: [SeriesSpec] = []
-        guard let seriesMap = try top.child("series"), !seriesMap.map.isEmpty else { throw top.fail("series", "missing: at least one series") }
-        for metric in seriesMap.map.keys.sorted() {
-            guard let values = try seriesMap.child(metric) else { throw seriesMap.fail(metric, "expected a map") }
+        let seriesMap = try top.child("series")
+        if ingestFunction != nil, seriesMap != nil {
+            throw top.fail("series", "the batch's ingest_fn makes this scenario's data: give series or an ingest_fn, not both")
+        }
+        if ingestFunction == nil, seriesMap?.map.isEmpty ?? true { throw top.fail("series", "missing: at least one series (or a batch ingest_fn)") }
+        for metric in seriesMap?.map.keys.sorted() ?? [] {
+            guard let values = try seriesMap?.child(metric) else { throw top.fail("series.\(metric)", "expected a map") }
             let generator = SeriesGenerator(values: values, name: metric, start: start, end: end, interval: interval, seed: seed) { path in
                 let file = try read(path)
                 hash.combine(file.text)
@@ -65,10 +86,12 @@ public struct Scenario: Sendable {
             series.append(SeriesSpec(name: metric, points: try generator.points(), arrival: try generator.arrival()))
         }
         let events = try Self.events(top, start: start, end: end)
-        guard series.contains(where: { !$0.points.isEmpty }) else {
+        guard ingestFunction != nil || series.contains(where: { !$0.points.isEmpty }) else {
             throw top.fail("series", "no series has a point between start and end: the replay would ingest nothing")
         }
-        let expectations = try ExpectationParser(top: top, start: start, end: end, metrics: series.map(\.name), read: read).parse()
+        let expectations = try ExpectationParser(
+            top: top, start: start, end: end, metrics: ingestFunction == nil ? series.map(\.name) : nil, read: read
+        ).parse()
         var tolerance = Tolerance()
         if let t = try top.child("tolerance") {
             try t.only(["score", "value"])
@@ -88,8 +111,33 @@ public struct Scenario: Sendable {
         }
         return Scenario(
             name: name, file: file, description: try top.string("description") ?? "", start: start, end: end,
-            interval: interval, seed: seed, batchYAML: batchYAML, series: series, events: events,
+            interval: interval, seed: seed, batchYAML: batchYAML, series: series, usesIngestFunction: ingestFunction != nil,
+            includedFiles: includedFiles, events: events,
             expectations: expectations, tolerance: tolerance, hash: hash.hex)
+    }
+
+    /// The batch's `ingest_fn` source (before rendering), or nil when the scenario's series are the data.
+    static func ingestFunction(_ top: ScenarioValues) throws -> String? {
+        guard let batch = try top.child("batch"), batch.map["ingest_fn"] != nil else { return nil }
+        guard let source = try batch.string("ingest_fn"), !source.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw batch.fail("ingest_fn", "expected Python source defining ingest()")
+        }
+        return source
+    }
+
+    /// Reads the files `template` includes (and those they include) from the scenario's folder.
+    static func readIncludes(
+        of template: String, into files: inout [String: String], top: ScenarioValues, depth: Int = 0,
+        read: (String) throws -> String
+    ) throws {
+        for name in IncludeGraph.includedNames(template) {
+            let path = IncludeGraph.normalised(name)
+            guard files[path] == nil else { continue }
+            guard depth < IncludeGraph.maxDepth else { throw top.fail("batch", "includes nested deeper than \(IncludeGraph.maxDepth) at \(path)") }
+            let text = try read(path)
+            files[path] = text
+            try readIncludes(of: text, into: &files, top: top, depth: depth + 1, read: read)
+        }
     }
 
     /// The `batch:` map as YAML, with the name, a placeholder ingest query (the scenario's series

@@ -71,7 +71,8 @@ import Testing
         #expect(WallClockUse.find(in: "select get_current_timestamp() as t", language: .sql) == "get_current_timestamp()")
         #expect(WallClockUse.find(in: "where t > DATETIME('now', '-1 day')", language: .sql) == "DATETIME('now')")
         #expect(WallClockUse.find(in: "select {{ now_sql }}", language: .sql) == nil)
-        #expect(WallClockUse.find(in: "current_date = datetime.now().date()", language: .python) == "datetime.now()")
+        #expect(WallClockUse.find(in: "current_date = pd.to_datetime('now').date()", language: .python) == "to_datetime('now')")
+        #expect(WallClockUse.find(in: "stamp = datetime.now()", language: .python) == nil, "pinned to the engine's clock when it runs")
         #expect(WallClockUse.find(in: "def ingest(now):\n    return [now]", language: .python) == nil)
     }
 }
