@@ -9,8 +9,8 @@ import Foundation
 public struct PythonIngestRunner: IngestFunctionRunner {
     public let python: String
     public let workingDirectory: URL
-    /// Set in replay: Python's `random` and NumPy's generator are seeded from it and the run's
-    /// `now`, and its hashing fixed, so a function that draws random numbers replays the same.
+    /// Set in replay: Python's `random` and NumPy's global generator are seeded from it and the
+    /// run's `now`, and its hashing fixed, so a function that draws random numbers replays the same.
     public let seed: UInt64?
 
     public init(python: String = "python3", workingDirectory: URL, seed: UInt64? = nil) {
@@ -30,15 +30,6 @@ public struct PythonIngestRunner: IngestFunctionRunner {
             dagster.get_dagster_logger = lambda name=None: logging.getLogger(name or "anomstack")
             sys.modules["dagster"] = dagster
         logging.basicConfig(stream=sys.stderr, level=logging.INFO)
-        if "ENGINE_SEED" in os.environ:
-            import hashlib, random
-            _seed = int.from_bytes(hashlib.sha256((os.environ["ENGINE_SEED"] + "|" + os.environ.get("ANOMSTACK_NOW", "")).encode()).digest()[:4], "big")
-            random.seed(_seed)
-            try:
-                import numpy
-                numpy.random.seed(_seed)
-            except ImportError:
-                pass
 
         """#
 
@@ -84,6 +75,21 @@ public struct PythonIngestRunner: IngestFunctionRunner {
         _pinned = (_EngineDatetime, _EngineDate)
         _importing = [0]
 
+        # Seeded (in replay): random now, NumPy once something imports it (importing it costs
+        # a third of a second, which a function that does not use it should not pay).
+        _seed = None
+        if "ENGINE_SEED" in os.environ:
+            import hashlib, random
+            _seed = int.from_bytes(hashlib.sha256((os.environ["ENGINE_SEED"] + "|" + os.environ["ANOMSTACK_NOW"]).encode()).digest()[:4], "big")
+            random.seed(_seed)
+
+        def _after_imports():
+            numpy = sys.modules.get("numpy")
+            if _seed is not None and numpy is not None and not getattr(numpy.random, "_engine_seeded", False):
+                numpy.random.seed(_seed)
+                numpy.random._engine_seeded = True
+            _pin_pandas()
+
         def _pin_pandas():
             pd = sys.modules.get("pandas")
             if pd is None or getattr(pd.Timestamp, "_engine_clock", False):
@@ -110,13 +116,13 @@ public struct PythonIngestRunner: IngestFunctionRunner {
                     _importing[0] -= 1
                     if _importing[0] == 0:
                         datetime.datetime, datetime.date = _pinned
-                        _pin_pandas()
+                        _after_imports()
             return guarded
 
         builtins.__import__ = _with_real_classes(builtins.__import__)
         importlib.import_module = _with_real_classes(importlib.import_module)
         datetime.datetime, datetime.date = _pinned
-        _pin_pandas()
+        _after_imports()
         namespace = {"__name__": "__ingest_fn__"}
         exec(compile(source, "<ingest_fn>", "exec"), namespace)
         if "ingest" not in namespace:
