@@ -26,7 +26,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(
         name: .long,
         help:
-            "Run each scenario twice more (once in another process, with another hash seed; once with same-time arrivals shuffled) and fail unless every output is identical."
+            "Run each scenario twice more (once in another process, with another hash seed and another number of fits at a time; once with same-time arrivals shuffled) and fail unless every output is identical."
     )
     var checkDeterminism = false
 
@@ -60,6 +60,9 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show the engine's log while replaying.")
     var verbose = false
 
+    @Option(name: .long, help: "How many models the train job fits at once (default: the machine's cores). Outputs never depend on it.")
+    var jobs: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let mode: RecordMode
@@ -81,6 +84,10 @@ struct ReplayCommand: AsyncParsableCommand {
         options.executable = CommandLine.arguments.first ?? "engine"
         options.childExecutable = Bundle.main.executablePath
         options.diff = diff
+        if let jobs {
+            guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+            options.parallelism = jobs
+        }
         // Missing LLM answers are recorded from the endpoint the environment names, if any.
         options.liveModel = LocalInstallation.languageModel(environment: environment, logger: logger)
         let suite = ReplaySuite(root: root, options: options)

@@ -31,13 +31,17 @@ public struct JobContext: Sendable {
     public var process: ProcessIdentity
     /// Runs batches' own `preprocess_fn`; nil where Python is not at hand (a batch that needs it fails, saying so).
     public var preprocessRunner: (any PreprocessFunctionRunner)?
+    /// How many models the train job fits at once (at least 1). Results never depend on it; the
+    /// replay's determinism check runs with another value to show they do not.
+    public var parallelism: Int
 
     public init(
         clock: any EngineClock, seed: UInt64, stores: any MetricStores, models: any ModelStore, sources: any DataSourceResolver,
         ingestRunner: any IngestFunctionRunner, deliveries: any DeliveryStore, mutes: any MuteStore,
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
         gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
-        process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil
+        process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil,
+        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.clock = clock
         self.seed = seed
@@ -56,6 +60,7 @@ public struct JobContext: Sendable {
         self.llm = llm
         self.process = process
         self.preprocessRunner = preprocessRunner
+        self.parallelism = max(parallelism, 1)
     }
 
     /// The metric store of a batch's table.

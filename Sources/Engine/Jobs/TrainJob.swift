@@ -43,8 +43,12 @@ public struct TrainJob: BatchJob {
             }
             let memo = context.memo
             let seed = context.seed
+            let parallelism = context.parallelism
             let fitted = try await withThrowingTaskGroup(of: (Int, Result<[TrainedModel], any Error>).self) { group in
+                var results: [Result<[TrainedModel], any Error>] = Array(repeating: .success([]), count: work.count)
                 for (index, item) in work.enumerated() {
+                    // At most `parallelism` fits at once: wait for one to finish before the next.
+                    if index >= parallelism, let (done, models) = try await group.next() { results[done] = models }
                     group.addTask {
                         let models = Result {
                             try zip(item.configs, item.fingerprints).map { config, fingerprint in
@@ -57,7 +61,6 @@ public struct TrainJob: BatchJob {
                         return (index, models)
                     }
                 }
-                var results: [Result<[TrainedModel], any Error>] = Array(repeating: .success([]), count: work.count)
                 for try await (index, models) in group { results[index] = models }
                 return results
             }

@@ -22,11 +22,13 @@ public struct ReplayDriver: Sendable {
         public var models: (any ModelStore)?
         /// Where arriving rows land before ingest reads them (a real database); nil: handed over directly.
         public var landing: (any ArrivalLanding)?
+        /// How many models train fits at once; nil: the machine's cores.
+        public var parallelism: Int?
 
         public init(
             until: Date? = nil, shuffleArrivals: Bool = false, logger: Logger, llm: (any LanguageModel)? = nil,
             store: (@Sendable () throws -> any EngineStore)? = nil, models: (any ModelStore)? = nil,
-            landing: (any ArrivalLanding)? = nil
+            landing: (any ArrivalLanding)? = nil, parallelism: Int? = nil
         ) {
             self.until = until
             self.shuffleArrivals = shuffleArrivals
@@ -35,6 +37,7 @@ public struct ReplayDriver: Sendable {
             self.store = store
             self.models = models
             self.landing = landing
+            self.parallelism = parallelism
         }
     }
 
@@ -84,7 +87,8 @@ public struct ReplayDriver: Sendable {
                 : CannedIngestRunner(),
             deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
-            logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm)
+            logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm,
+            parallelism: options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 

@@ -54,8 +54,10 @@ public struct ReplaySuite: Sendable {
         /// Print a unified diff of each golden that differs and the output (`--diff`).
         public var diff = false
         /// The engine binary `--check-determinism` replays each scenario again in (another process,
-        /// so another hash seed); nil to replay in this process.
+        /// so another hash seed, and another parallelism); nil to replay in this process.
         public var childExecutable: String?
+        /// How many models train fits at once (`--jobs`); nil: the machine's cores.
+        public var parallelism: Int?
 
         public init(
             record: RecordMode, checkDeterminism: Bool = false, outDirectory: URL? = nil, seed: UInt64? = nil,
@@ -151,7 +153,8 @@ public struct ReplaySuite: Sendable {
             let llm = RecordedLanguageModel(
                 folder: folder.appendingPathComponent("llm"),
                 live: options.record == .never ? nil : options.liveModel)
-            let driver = ReplayDriver(options: ReplayDriver.Options(until: options.until, logger: options.logger, llm: llm))
+            let driver = ReplayDriver(
+                options: ReplayDriver.Options(until: options.until, logger: options.logger, llm: llm, parallelism: options.parallelism))
             let outputs = try await driver.run(scenario)
             report.recorded += llm.written.map { relative(folder.appendingPathComponent("llm/" + $0)) }
             if let out = options.outDirectory { try write(outputs.files, to: out.appendingPathComponent(name)) }
@@ -293,7 +296,7 @@ public struct ReplaySuite: Sendable {
             let driver = ReplayDriver(
                 options: ReplayDriver.Options(
                     until: options.until, shuffleArrivals: shuffle, logger: options.logger,
-                    llm: llm))
+                    llm: llm, parallelism: options.parallelism))
             let again = try await driver.run(scenario)
             messages += Self.differences(first, again.files, in: label)
         }
@@ -312,6 +315,9 @@ public struct ReplaySuite: Sendable {
             "--golden-root", scratch.appendingPathComponent("no-goldens").path,
         ]
         if let until = options.until { arguments += ["--until", MetricTimestamp.formatISO(until)] }
+        // Fits one at a time where this process runs them side by side (two where it runs one).
+        let parallelism = options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
+        arguments += ["--jobs", parallelism > 1 ? "1" : "2"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_DETERMINISTIC_HASHING"] = nil
         let output = try Subprocess.run(executable, arguments, environment: environment, timeout: 1800)
@@ -325,7 +331,7 @@ public struct ReplaySuite: Sendable {
         for file in first.comparedFiles {
             files[file] = try? String(contentsOf: scratch.appendingPathComponent(scenario.name).appendingPathComponent(file), encoding: .utf8)
         }
-        return Self.differences(first, files, in: "another process (another hash seed)")
+        return Self.differences(first, files, in: "another process (another hash seed, fitting \(parallelism > 1 ? 1 : 2) at a time)")
     }
 
     /// One message per compared file of `first` that `files` holds differently.

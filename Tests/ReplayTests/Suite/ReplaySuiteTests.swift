@@ -138,6 +138,7 @@ import Testing
             let edit = changing ? #"sed -i 's/^2026-01-12 16:00:00,cpu,/2026-01-12 16:00:00,cpu,7/' "$out/spike/timeline.csv""# : "true"
             let script = """
                 #!/bin/sh
+                echo "$@" > \(root.appendingPathComponent("arguments").path)
                 out=""
                 while [ $# -gt 0 ]; do if [ "$1" = "--out" ]; then out="$2"; fi; shift; done
                 mkdir -p "$out/spike" && cp -r \(golden.path)/. "$out/spike/" && \(edit)
@@ -149,10 +150,14 @@ import Testing
             return url.path
         }
         var options = ReplaySuite.Options(record: .never, checkDeterminism: true, logger: quiet())
+        options.parallelism = 3
         options.childExecutable = try standIn("differs.sh", changing: true)
         let caught = await ReplaySuite(root: root, options: options).run(scenario)
         #expect(caught.status == .fail)
-        #expect(caught.messages.map { $0.prefix(80) } == ["not deterministic: timeline.csv differs in another process (another hash seed): "])
+        #expect(
+            caught.messages.map { $0.prefix(101) }
+                == ["not deterministic: timeline.csv differs in another process (another hash seed, fitting 1 at a time): "])
+        #expect(try String(contentsOf: root.appendingPathComponent("arguments"), encoding: .utf8).contains(" --jobs 1"))
         options.childExecutable = try standIn("same.sh", changing: false)
         let same = await ReplaySuite(root: root, options: options).run(scenario)
         #expect(same.status == .pass, "\(same.messages)")
