@@ -46,6 +46,7 @@ public struct BacktestOutput: Sendable {
             "overall": r.total.json,
             "ranking": .object([
                 "auc_pr": .number(r.ranking.aucPR, decimals: 4), "point_adjusted_f1": .number(r.ranking.pointAdjustedF1, decimals: 4),
+                "vus_pr": .number(r.ranking.vusPR, decimals: 4),
             ]),
             "series": .object(
                 Dictionary(
@@ -112,6 +113,7 @@ public struct BacktestOutput: Sendable {
         Column("lead_survives", { $0.leadSurvives.map { $0 ? "yes" : "no" } ?? "" }),
         Column("auc_pr", { Fixed.format($0.ranking.aucPR, 4) }, rank: { $0.ranking.aucPR }),
         Column("pa_f1", { Fixed.format($0.ranking.pointAdjustedF1, 4) }, rank: { $0.ranking.pointAdjustedF1 }),
+        Column("vus_pr", { Fixed.format($0.ranking.vusPR, 4) }, rank: { $0.ranking.vusPR }),
         .total("f1", decimals: 4) { $0.f1 }, .total("precision", decimals: 4) { $0.precision }, .total("recall", decimals: 4) { $0.recall },
         .total("windows_detected") { Double($0.windowsDetected) }, .total("windows", larger: nil) { Double($0.windows) },
         .total("false_alerts", larger: false) { Double($0.falseAlerts) },

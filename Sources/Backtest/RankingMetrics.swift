@@ -10,13 +10,17 @@ import Foundation
 /// - `pointAdjustedF1`: the best F1 over thresholds when a window counts as wholly detected once
 ///   any of its rows is (the point-adjusted protocol). It is generous — one lucky row finds a
 ///   long window — which is why NAB's early-detection credit and the event counts stand beside it.
+/// - `vusPR`: the volume under the range-PR surface (`VolumeUnderSurface`), which credits a score
+///   just outside a window in part and rewards finding every window, not only many rows of one.
 public struct RankingMetrics: Sendable, Hashable {
     public var aucPR: Double
     public var pointAdjustedF1: Double
+    public var vusPR: Double
 
-    public init(aucPR: Double, pointAdjustedF1: Double) {
+    public init(aucPR: Double, pointAdjustedF1: Double, vusPR: Double = 0) {
         self.aucPR = aucPR
         self.pointAdjustedF1 = pointAdjustedF1
+        self.vusPR = vusPR
     }
 
     /// The figures of `scores` (one array per series, rows in the series' order) on `series`.
@@ -25,12 +29,17 @@ public struct RankingMetrics: Sendable, Hashable {
         // Per window: its rows after probation and its best score.
         var windows: [(rows: Int, best: Double)] = []
         var negatives: [Double] = []
+        var surfaces: [VolumeUnderSurface.Series] = []
         for (s, rowScores) in zip(series, scores) {
             let scored = s.probation..<min(s.timestamps.count, rowScores.count)
             var inWindow = [Int: (rows: Int, best: Double)]()
+            var surface = VolumeUnderSurface.Series(scores: [], positive: [])
             for i in scored {
                 let score = rowScores[i].isFinite ? rowScores[i] : 0
-                if let w = s.windows.firstIndex(where: { $0.contains(s.timestamps[i]) }) {
+                let window = s.windows.firstIndex(where: { $0.contains(s.timestamps[i]) })
+                surface.scores.append(score)
+                surface.positive.append(window != nil)
+                if let w = window {
                     points.append((score, true))
                     let current = inWindow[w] ?? (0, -.infinity)
                     inWindow[w] = (current.rows + 1, max(current.best, score))
@@ -40,8 +49,11 @@ public struct RankingMetrics: Sendable, Hashable {
                 }
             }
             windows += inWindow.keys.sorted().map { inWindow[$0]! }
+            surfaces.append(surface)
         }
-        self.init(aucPR: Self.averagePrecision(points), pointAdjustedF1: Self.bestAdjustedF1(windows: windows, negatives: negatives))
+        self.init(
+            aucPR: Self.averagePrecision(points), pointAdjustedF1: Self.bestAdjustedF1(windows: windows, negatives: negatives),
+            vusPR: VolumeUnderSurface(series: surfaces).prVolume())
     }
 
     /// Average precision: over thresholds from the highest score down, the precision where
