@@ -29,9 +29,16 @@ public struct VolumeUnderSurface: Sendable {
     public static let buffers = Array(stride(from: 0, through: 100, by: 10))
 
     public let series: [Series]
+    /// Every series' scores end to end (non-finite ones as 0), and their order, highest first:
+    /// the same for every buffer.
+    let scores: [Double]
+    let order: [Int]
 
     public init(series: [Series]) {
         self.series = series
+        let scores = series.flatMap { $0.scores.map { $0.isFinite ? $0 : 0 } }
+        self.scores = scores
+        order = scores.indices.sorted { scores[$0] > scores[$1] }
     }
 
     /// VUS-PR over `buffers`; 0 when no row is positive.
@@ -44,24 +51,21 @@ public struct VolumeUnderSurface: Sendable {
     public func prArea(buffer: Int) -> Double {
         var labels: [Double] = []
         var segment: [Int] = []  // each row's widened window (pooled numbering), or -1
-        var scores: [Double] = []
         var segments = 0
         var positives = 0.0
         for s in series {
             let widened = Self.widened(s.positive, buffer: buffer)
             var open = false
-            for (i, label) in widened.enumerated() {
+            for label in widened {
                 if label > 0 && !open { segments += 1 }
                 open = label > 0
                 labels.append(label)
                 segment.append(label > 0 ? segments - 1 : -1)
-                scores.append(s.scores[i].isFinite ? s.scores[i] : 0)
             }
             positives += Double(s.positive.filter { $0 }.count)
         }
         guard segments > 0 else { return 0 }
         let reach = (positives + labels.reduce(0, +)) / 2
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var found = Set<Int>()
         var truePositive = 0.0
         var predicted = 0
