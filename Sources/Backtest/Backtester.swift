@@ -95,10 +95,7 @@ public struct Backtester: Sendable {
         let scoreRows = try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [.score]))
         let raw = scoreRows.map(\.value)
         let smoothed = ScoreSmoothing.smoothed(raw, window: batch.alertSmoothN)
-        let decisions = AlertJob.decide(
-            scores: raw, alerted: [], threshold: batch.alertThreshold, recentN: raw.count,
-            smoothN: batch.alertSmoothN, snoozeN: batch.alertSnoozeN, always: false, forN: batch.alertForN, forM: batch.alertForM)
-        let alertTimes = Set(decisions.map { scoreRows[$0.index].timestamp })
+        let alertTimes = scheduledAlerts(scoreTimes: scoreRows.map(\.timestamp), scores: raw, times: times, firstScored: firstScored)
         let changeTimes =
             batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch)
             ? []
@@ -166,6 +163,42 @@ public struct Backtester: Sendable {
             for change in detection.detect(Array(values[lower...i]), flagged: known) { flagged.insert(lower + change.index) }
         }
         return Set(flagged.map { times[$0] })
+    }
+
+    /// The times the alert job alerts on, run after each of its `runs` as it runs over a store
+    /// (a test checks it): at each, `AlertJob.decide` over the scores it would read then (the
+    /// latest it needs, within `alert_metric_timestamp_max_days_ago`, stamped at or before the run
+    /// less `alert_evaluation_delay`), judging the `alert_recent_n` most recent but not those the
+    /// previous run judged (the latest always), with the alerts raised so far. So `alert_recent_n`,
+    /// the alert cron and the delay weigh in a backtest as they do live.
+    func scheduledAlerts(scoreTimes: [Date], scores: [Double], times: [Date], firstScored: Int) -> Set<Date> {
+        let needed =
+            batch.alertRecoveryN > 0
+            ? batch.alertMaxN
+            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
+        let delay = batch.alertEvaluationDelay
+        var alerted = Set<Int>()
+        var previousRun: Date?
+        var upper = 0
+        var earliest = 0
+        for i in runs(of: .alert, times: times, firstScored: firstScored) {
+            let now = times[i]
+            let judgedThrough = now.addingTimeInterval(-delay)
+            while upper < scoreTimes.count && scoreTimes[upper] <= judgedThrough { upper += 1 }
+            let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
+            while earliest < upper && scoreTimes[earliest] < from { earliest += 1 }
+            let lower = max(earliest, upper - max(needed, 0))
+            defer { previousRun = judgedThrough }
+            guard lower < upper else { continue }
+            let firstUnjudged = previousRun.map { run in (lower..<upper).first { scoreTimes[$0] > run } ?? upper } ?? lower
+            let decisions = AlertJob.decide(
+                scores: Array(scores[lower..<upper]), alerted: Set(alerted.filter { $0 >= lower && $0 < upper }.map { $0 - lower }),
+                threshold: batch.alertThreshold, recentN: batch.alertRecentN, smoothN: batch.alertSmoothN,
+                snoozeN: batch.alertSnoozeN, always: false, firstUnjudged: firstUnjudged - lower,
+                forN: batch.alertForN, forM: batch.alertForM)
+            for decision in decisions { alerted.insert(lower + decision.index) }
+        }
+        return Set(alerted.map { scoreTimes[$0] })
     }
 
     /// The times the threshold-alert job raises an alert for `metric`, run after each of its

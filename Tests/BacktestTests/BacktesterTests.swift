@@ -175,6 +175,48 @@ import Testing
         #expect(backtester.thresholdAlerts(metric: "value", times: times, values: values, firstScored: 200).sorted() == expected.sorted())
     }
 
+    /// The backtest's alerts are those of the alert job as scheduled: run (through the job
+    /// runner, which records its runs) after each of the backtester's runs of it, over a store
+    /// holding every point and score, each run reading only what it could see then.
+    @Test(arguments: [
+        [], ["alert_cron_schedule=0 * * * *", "alert_recent_n=1", "alert_smooth_n=3"], ["alert_snooze_n=20"],
+        ["alert_for_n=3", "alert_smooth_n=1"], ["alert_evaluation_delay=1h", "alert_cron_schedule=*/30 * * * *"],
+        ["alert_metric_timestamp_max_days_ago=1", "alert_recovery_n=2"],
+    ])
+    func theBacktestsAlertsAreTheAlertJobsOwn(_ settings: [String]) async throws {
+        var random = Xoshiro256(seed: 3)
+        let times = (0..<360).map { Date(timeIntervalSince1970: 1_400_000_000 + Double($0) * 300) }
+        let firstScored = 60
+        // Scores of noise with lone points and bursts of over an hour that reach the threshold.
+        let scores = times.indices.map { i -> Double in
+            let burst = i % 97 < 14 || i % 41 == 0
+            return burst ? 0.85 + 0.1 * random.nextUnit() : 0.6 * random.nextUnit()
+        }
+        let backtester = Backtester(batch: try Self.batch(settings), retrainEvery: nil)
+        let batch = backtester.batch
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        try store.insert(
+            times.indices.map { MetricRow(timestamp: times[$0], batch: batch.name, name: "value", type: .metric, value: 1) }
+                + (firstScored..<times.count).map { MetricRow(timestamp: times[$0], batch: batch.name, name: "value", type: .score, value: scores[$0]) })
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let clock = TestClock(times[0])
+        let context = JobContext(
+            clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
+            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
+            plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        for i in backtester.runs(of: .alert, times: times, firstScored: firstScored) {
+            clock.set(times[i])
+            #expect(await JobRunner(context: context).run(.alert, batch: batch).status == .success)
+        }
+        let expected = Set(try store.rows(MetricQuery(batch: batch.name, names: ["value"], types: [.alert])).map(\.timestamp))
+        #expect(expected.count >= 3, "the scores give the job something to raise")
+        let simulated = backtester.scheduledAlerts(
+            scoreTimes: Array(times[firstScored...]), scores: Array(scores[firstScored...]), times: times, firstScored: firstScored)
+        #expect(simulated.sorted() == expected.sorted())
+    }
+
     @Test func thresholdAlertsAreCountedWrittenAndRanked() async throws {
         let s = Self.shifted()
         // Off by default (Anomstack's disable_tholdalert: True), and with no bounds.
