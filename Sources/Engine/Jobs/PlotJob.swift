@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// Draws every metric of a batch (its last `plot_max_n` points within
-/// `plot_metric_timestamp_max_days_ago`) as `<metric>.svg` and `<metric>.png` through the plot sink.
+/// `plot_metric_timestamp_max_days_ago`) as `<metric>.svg` and `<metric>.png` through the plot sink,
+/// with the data drawn as `<metric>.json`.
 public struct PlotJob: BatchJob {
     public let kind = JobKind.plot
 
@@ -35,6 +36,7 @@ public struct PlotJob: BatchJob {
                 let stem = Self.fileStem(metric)
                 try context.plots.write(batch: batch.name, file: "\(stem).svg", data: Data(SVGRenderer.render(scene).utf8))
                 try context.plots.write(batch: batch.name, file: "\(stem).png", data: PNGEncoder.encode(Rasterizer.render(scene)))
+                try context.plots.write(batch: batch.name, file: "\(stem).json", data: Data(data.json.utf8))
                 outcome.rowsWritten += 1
             }
             if let failure { outcome.failures.append(failure) }

@@ -96,7 +96,7 @@ public struct ReplayOutputs: Sendable {
             "tholdalerts.jsonl": Self.lines(markRows(.tholdalert)),
             "notifications.jsonl": Self.lines(sent),
         ]
-        for (path, data) in plots where path.hasSuffix(".svg") {
+        for (path, data) in plots where path.hasSuffix(".svg") || path.hasSuffix(".json") {
             files["plots/" + (path.split(separator: "/").last.map(String.init) ?? path)] = String(decoding: data, as: UTF8.self)
         }
         let hashes = Self.hashes(of: files).mapValues(CanonicalJSON.string)

@@ -201,7 +201,7 @@ public struct ReplaySuite: Sendable {
         var toWrite: [String: String] = [:]
         var received: [String: String] = [:]
         let goldenPlots = ((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("plots").path)) ?? [])
-            .filter { $0.hasSuffix(".svg") }.map { "plots/" + $0 }
+            .filter { $0.hasSuffix(".svg") || $0.hasSuffix(".json") }.map { "plots/" + $0 }
         // A run stopped early (--until) is compared with the golden's rows up to that time, and
         // never recorded: its outputs are a prefix of the scenario's, not the scenario's.
         let record = options.until == nil ? options.record : .never

@@ -68,9 +68,15 @@ import Testing
         #expect(try await PlotJob().run(batch: b, context: h.context).rowsWritten == 3)
         #expect(
             h.plots.files.keys.sorted() == [
-                "test/m.png", "test/m.svg", "test/odd_name-5a80d5.png", "test/odd_name-5a80d5.svg",
-                "test/odd_name.png", "test/odd_name.svg",
+                "test/m.json", "test/m.png", "test/m.svg", "test/odd_name-5a80d5.json", "test/odd_name-5a80d5.png",
+                "test/odd_name-5a80d5.svg", "test/odd_name.json", "test/odd_name.png", "test/odd_name.svg",
             ], "odd/name and odd_name do not share a file")
         #expect(try PNGDecoder.decode(h.plots.files["test/m.png"]!).height == 440)
+        // The data drawn, beside the chart: one point per line, at the written precision.
+        let json = String(decoding: h.plots.files["test/odd_name.json"]!, as: UTF8.self)
+        #expect(json.contains("\"metric\": \"odd_name\""))
+        #expect(json.contains("\"values\": [\n    [\"2026-01-15 11:00:00\",3.0000],\n    [\"2026-01-15 12:00:00\",4.0000]\n  ]"), "\(json)")
+        let parsed = try JSONSerialization.jsonObject(with: h.plots.files["test/m.json"]!) as? [String: Any]
+        #expect((parsed?["values"] as? [Any])?.count == 30 && (parsed?["threshold"] as? Double) == 0.8)
     }
 }
