@@ -39,12 +39,14 @@ struct BatchController {
         for standing in shown {
             try Task.checkCancellation()
             let data = try PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
+            let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
             panels.append([
                 "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
                 "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
                 "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
                 "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data),
                 "stale": stale.contains(standing.metric),
+                "state": state == .ok ? "" : state.name, "state_detail": Self.detail(state),
             ])
         }
         let path = Presentation.segment(batch.name)
@@ -90,5 +92,19 @@ struct BatchController {
         let form = try await RequestInput.form(request, context: context)
         try engine.mutes.clearMute(batch: batch.name, metric: form["metric"].flatMap { $0.isEmpty ? nil : $0 })
         return PageResponder.seeOther(form["return"] ?? "/anomalies")
+    }
+
+    /// What a pending or firing badge says on hover.
+    static func detail(_ state: AlertState) -> String {
+        switch state {
+        case .ok:
+            return ""
+        case .pending(let since, let reached, let required) where reached < required:
+            return "at or above the threshold since \(MetricTimestamp.format(since)) UTC, not alerted yet: \(reached) of the \(required) points alert_for_n needs"
+        case .pending(let since, _, _):
+            return "at or above the threshold since \(MetricTimestamp.format(since)) UTC, not alerted yet: the alert job has not judged it, or the metric is snoozed"
+        case .firing(let since):
+            return "alerted at \(MetricTimestamp.format(since)) UTC and still at or above the threshold"
+        }
     }
 }

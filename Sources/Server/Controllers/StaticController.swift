@@ -34,6 +34,9 @@ struct StaticController {
         dl { display: grid; grid-template-columns: auto 1fr; gap: .15rem .8rem; margin: 0; }
         dt { color: var(--muted); } dd { margin: 0; text-align: right; }
         .tag, .stale { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; background: #eee; color: var(--muted); }
+        .state { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; color: #fff; }
+        .state-pending { background: #8a5a00; }
+        .state-firing { background: #b00020; }
         .empty { padding: 2rem; background: #fff; border: 1px dashed var(--line); border-radius: 8px; }
         .errors { padding: 1rem; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
         .flash { padding: .6rem 1rem; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }

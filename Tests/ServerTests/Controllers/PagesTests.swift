@@ -100,6 +100,15 @@ import Testing
             let unknown = try await server.get("/batches/shopp")
             #expect(unknown.status == 404)
             #expect(unknown.body.contains("did you mean &#39;shop&#39;?"))
+            #expect(!page.body.contains("class=\"state "), "orders is back under the threshold")
+            // A latest score at the threshold that has not alerted yet is pending; one that alerted is firing.
+            try server.database.store(table: "metrics").insert([
+                MetricRow(timestamp: referenceTime.addingTimeInterval(1800), batch: "shop", name: "visits", type: .score, value: 0.95),
+                MetricRow(timestamp: referenceTime.addingTimeInterval(1800), batch: "shop", name: "visits", type: .metric, value: 500),
+            ])
+            server.clock.advance(by: 1800)
+            let visits = try await server.get("/batches/shop?q=visits&window=90n")
+            #expect(visits.body.contains(#"<span class="state state-pending" title="at or above the threshold since 2026-01-15 12:30:00 UTC"#), "\(visits.body)")
         }
     }
 

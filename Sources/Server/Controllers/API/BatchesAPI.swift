@@ -74,6 +74,8 @@ struct BatchesAPI {
                 batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
                 from: from ?? now, through: now))
         func rows(_ type: MetricType) -> [MetricRow] { marks.filter { $0.type == type } }
+        let state = AlertState(
+            scores: rows(.score).map { ($0.timestamp, $0.value) }, alerts: Set(rows(.alert).map(\.timestamp)), batch: batch)
         return JSONResponse.ok(
             .object([
                 "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
@@ -82,6 +84,7 @@ struct BatchesAPI {
                 "alerts": .array(rows(.alert).map { JSONResponse.time($0.timestamp) }),
                 "changes": .array(rows(.change).map { JSONResponse.time($0.timestamp) }),
                 "tholdalerts": .array(rows(.tholdalert).map { JSONResponse.time($0.timestamp) }),
+                "state": JSONViews.state(state),
             ]))
     }
 }

@@ -11,6 +11,18 @@ enum JSONViews {
         ])
     }
 
+    /// `{"state": "pending", "since": ..., "reached": 2, "required": 3}`, `{"state": "firing", "since": ...}` or `{"state": "ok"}`.
+    static func state(_ state: AlertState) -> CanonicalJSON {
+        switch state {
+        case .ok:
+            return .object(["state": .string(state.name)])
+        case .pending(let since, let reached, let required):
+            return .object(["state": .string(state.name), "since": JSONResponse.time(since), "reached": .int(reached), "required": .int(required)])
+        case .firing(let since):
+            return .object(["state": .string(state.name), "since": JSONResponse.time(since)])
+        }
+    }
+
     static func standing(_ s: MetricStanding) -> CanonicalJSON {
         .object([
             "metric": .string(s.metric), "points": .int(s.points), "latest_point": JSONResponse.time(s.latestPoint),

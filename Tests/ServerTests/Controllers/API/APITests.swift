@@ -19,6 +19,7 @@ import Testing
             #expect((series["values"] as? [[String: Any]])?.count == 5)
             #expect(series["alerts"] as? [String] == ["2026-01-15T11:30:00Z"])
             #expect(series["tholdalerts"] as? [String] == ["2026-01-15T11:30:00Z"])
+            #expect((series["state"] as? [String: Any])?["state"] as? String == "ok", "the latest score is back under the threshold")
             let alerts = try await server.get("/api/v1/alerts?batch=shop&page_size=1").json
             #expect(alerts["total"] as? Int == 2)
             #expect(alerts["pages"] as? Int == 2)
