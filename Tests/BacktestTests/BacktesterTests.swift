@@ -109,6 +109,16 @@ import Testing
         #expect(!strict.changes.contains(true))
     }
 
+    /// A quiet job context over `database` on `clock`, as a deployment's jobs would have.
+    static func jobContext(_ database: SQLiteDatabase, clock: TestClock) -> JobContext {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return JobContext(
+            clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
+            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
+            plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+    }
+
     /// The times of the rows of `type` the real `job` writes when run over a store holding the
     /// series, after each of `backtester`'s runs of it, as a deployment would run it.
     static func jobRows(
@@ -119,13 +129,8 @@ import Testing
         let database = try SQLiteDatabase(path: ":memory:")
         let store = try database.store(table: batch.tableKey)
         try store.insert(zip(times, values).map { MetricRow(timestamp: $0, batch: batch.name, name: "value", type: .metric, value: $1) })
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
         let clock = TestClock(times[0])
-        let context = JobContext(
-            clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
-            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
-            plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        let context = jobContext(database, clock: clock)
         for i in backtester.runs(of: job.kind, times: times, firstScored: firstScored) {
             clock.set(times[i])
             _ = try await job.run(batch: batch, context: context)
@@ -199,13 +204,8 @@ import Testing
         try store.insert(
             times.indices.map { MetricRow(timestamp: times[$0], batch: batch.name, name: "value", type: .metric, value: 1) }
                 + (firstScored..<times.count).map { MetricRow(timestamp: times[$0], batch: batch.name, name: "value", type: .score, value: scores[$0]) })
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
         let clock = TestClock(times[0])
-        let context = JobContext(
-            clock: clock, seed: 0, stores: database, models: InMemoryModelStore(), sources: StaticDataSource(rows: []),
-            ingestRunner: CannedIngestRunner(), deliveries: database, mutes: database, channels: NotificationChannels(),
-            plots: RecordingPlotSink(), templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger)
+        let context = Self.jobContext(database, clock: clock)
         for i in backtester.runs(of: .alert, times: times, firstScored: firstScored) {
             clock.set(times[i])
             #expect(await JobRunner(context: context).run(.alert, batch: batch).status == .success)
