@@ -60,7 +60,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Show the engine's log while replaying.")
     var verbose = false
 
-    @Option(name: .long, help: "How many models the train job fits at once (default: the machine's cores). Outputs never depend on it.")
+    @Option(name: .long, help: "How many models the train job fits at once (default: as many as the runtime runs side by side). Outputs never depend on it.")
     var jobs: Int?
 
     func run() async throws {

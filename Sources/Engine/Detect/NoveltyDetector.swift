@@ -39,12 +39,18 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// The scores a channel's record must cover before the channel votes, besides its window:
     /// `learn_days` of rows at the training's spacing (nil in models from before it existed).
     public var learnRows: Int?
+    /// In the second half of its learning (its record covering half of `learnRows` and its window,
+    /// not yet all of `learnRows`), a channel votes against a record of at least this many robust
+    /// z-scores, so only what no daily swing could be alerts; in the first half it does not vote
+    /// (nil in models from before it existed: a channel does not vote until it has learnt).
+    public var learnFloor: Double?
 
     enum CodingKeys: String, CodingKey {
         case channels, floor, margin, spacing
         case quietN = "quiet_n"
         case recordThrough = "record_through"
         case learnRows = "learn_rows"
+        case learnFloor = "learn_floor"
     }
 
     /// The settings `model_params` may give, with their defaults.
@@ -59,7 +65,8 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var margin = 1.1
         public var recordFloor = 5.0
         public var seasonMinAutocorrelation = 0.5
-        public var learnDays = 1.0
+        public var learnDays = 2.0
+        public var learnFloor = 20.0
         /// Chosen by leave-one-category-out cross-validation on NAB's public files (docs/detectors.md).
         public var resolution = 0.01
 
@@ -75,6 +82,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             recordFloor = max(params["record_floor"]?.doubleValue ?? recordFloor, 0)
             seasonMinAutocorrelation = params["season_min_autocorrelation"]?.doubleValue ?? seasonMinAutocorrelation
             learnDays = max(params["learn_days"]?.doubleValue ?? learnDays, 0)
+            learnFloor = max(params["learn_floor"]?.doubleValue ?? learnFloor, 0)
             resolution = max(params["resolution"]?.doubleValue ?? resolution, 0)
         }
     }
@@ -117,7 +125,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         var detector = NoveltyDetector(
             channels: channels, floor: max(largest * 1e-3, settings.resolution * range) + 1e-9, quietN: settings.quietN,
             margin: settings.margin,
-            spacing: spacing, recordThrough: nil, learnRows: learnRows)
+            spacing: spacing, recordThrough: nil, learnRows: learnRows, learnFloor: settings.learnFloor)
         // The records leave out the last quiet_n rows (at most half the window): scoring walks
         // them again, so that a record set there still starts its quiet period.
         let covered = max(n - settings.quietN, n / 2)
@@ -195,8 +203,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             var ratio = 0.0
             for c in learning.indices {
                 guard let score = scores[c][t - start] else { continue }
-                if learnt(learning[c]) {
-                    let record = learning[c].record
+                if let record = votingRecord(learning[c]) {
                     let r = record > 0 ? score / record : (score == 0 ? 0 : Self.cap)
                     ratio = max(ratio, min(r, Self.cap))
                 }
@@ -216,6 +223,14 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// Whether `channel`'s record covers enough scores to be measured against: its window, and
     /// `learnRows`.
     func learnt(_ channel: ResidualChannel) -> Bool { channel.recordRows >= max(channel.window, learnRows ?? 0) }
+
+    /// The record `channel` votes against: its own once learnt; in the second half of its
+    /// learning, at least `learnFloor`; nil while it does not vote.
+    func votingRecord(_ channel: ResidualChannel) -> Double? {
+        if learnt(channel) { return channel.record }
+        guard let learnFloor, channel.recordRows >= max(channel.window, (learnRows ?? 0) / 2) else { return nil }
+        return max(channel.record, learnFloor)
+    }
 
     /// Each row's residual: its largest channel score (a robust z-score), 0 where no channel has
     /// the context to score it. This is the raw score — a prediction error, continuous, before
@@ -287,7 +302,7 @@ extension NoveltyDetector: Detector {
         [
             "point_window": .int, "shift_window": .int, "shift_n": .int, "slow_shift_window": .int, "slow_shift_n": .int,
             "season_shift_n": .int, "quiet_n": .int, "record_margin": .number, "record_floor": .number,
-            "season_min_autocorrelation": .number, "learn_days": .number, "resolution": .number,
+            "season_min_autocorrelation": .number, "learn_days": .number, "learn_floor": .number, "resolution": .number,
         ]
 
     public static func fit(_ x: FeatureMatrix, _ context: DetectorFitContext) throws -> (NoveltyDetector, [Double]) {
@@ -309,6 +324,8 @@ extension NoveltyDetector: Detector {
                 + "\"run\":\($0.run),\"window\":\($0.window)}"
         }
         return "{\"channels\":[\(channels.joined(separator: ","))],\"floor\":\(try JSONText.number(floor)),"
+            // Left out when absent, so a model file from before it existed writes back unchanged.
+            + (try learnFloor.map { "\"learn_floor\":\(try JSONText.number($0))," } ?? "")
             + "\"learn_rows\":\(learnRows.map(String.init) ?? "null"),"
             + "\"margin\":\(try JSONText.number(margin)),\"quiet_n\":\(quietN),"
             + "\"record_through\":\(recordThrough.map(JSONText.quote) ?? "null"),"

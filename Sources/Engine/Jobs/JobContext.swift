@@ -31,8 +31,9 @@ public struct JobContext: Sendable {
     public var process: ProcessIdentity
     /// Runs batches' own `preprocess_fn`; nil where Python is not at hand (a batch that needs it fails, saying so).
     public var preprocessRunner: (any PreprocessFunctionRunner)?
-    /// How many models the train job fits at once (at least 1). Results never depend on it; the
-    /// replay's determinism check runs with another value to show they do not.
+    /// How many models the train job fits at once (at least 1; by default as many as the runtime
+    /// runs side by side). Results never depend on it; the replay's determinism check runs with
+    /// another value to show they do not.
     public var parallelism: Int
 
     public init(
@@ -41,7 +42,7 @@ public struct JobContext: Sendable {
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
         gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
         process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil,
-        parallelism: Int = ProcessInfo.processInfo.activeProcessorCount
+        parallelism: Int = .max
     ) {
         self.clock = clock
         self.seed = seed

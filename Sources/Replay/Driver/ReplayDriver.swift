@@ -22,7 +22,7 @@ public struct ReplayDriver: Sendable {
         public var models: (any ModelStore)?
         /// Where arriving rows land before ingest reads them (a real database); nil: handed over directly.
         public var landing: (any ArrivalLanding)?
-        /// How many models train fits at once; nil: the machine's cores.
+        /// How many models train fits at once; nil: as many as the runtime runs side by side.
         public var parallelism: Int?
 
         public init(
@@ -88,7 +88,7 @@ public struct ReplayDriver: Sendable {
             deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
             logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm,
-            parallelism: options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount)
+            parallelism: options.parallelism ?? .max)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 

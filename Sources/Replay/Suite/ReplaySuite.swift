@@ -56,7 +56,7 @@ public struct ReplaySuite: Sendable {
         /// The engine binary `--check-determinism` replays each scenario again in (another process,
         /// so another hash seed, and another parallelism); nil to replay in this process.
         public var childExecutable: String?
-        /// How many models train fits at once (`--jobs`); nil: the machine's cores.
+        /// How many models train fits at once (`--jobs`); nil: as many as the runtime runs side by side.
         public var parallelism: Int?
 
         public init(
@@ -316,7 +316,7 @@ public struct ReplaySuite: Sendable {
         ]
         if let until = options.until { arguments += ["--until", MetricTimestamp.formatISO(until)] }
         // Fits one at a time where this process runs them side by side (two where it runs one).
-        let parallelism = options.parallelism ?? ProcessInfo.processInfo.activeProcessorCount
+        let parallelism = options.parallelism ?? .max
         arguments += ["--jobs", parallelism > 1 ? "1" : "2"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_DETERMINISTIC_HASHING"] = nil

@@ -81,7 +81,8 @@ import Testing
 
     /// A metric first seen at midnight, five-minutely: low at night, high from 09:00 to 19:00.
     /// Its first morning rise beats anything the night showed; it is the day's pattern, not an
-    /// incident, so no channel votes until its record covers a day (`learn_days`).
+    /// incident, so no channel votes until its record covers a day (half of `learn_days` 2), and
+    /// in the second day only against a record of `learn_floor`.
     @Test func aYoungMetricsFirstDailySwingDoesNotAlert() {
         let random = noise(3 * 288, seed: 9, level: 0, sd: 0.5)
         let values = random.indices.map { i in ((i % 288) >= 108 && (i % 288) < 228 ? 80.0 : 20.0) + random[i] }
@@ -92,7 +93,7 @@ import Testing
         }
         let morning = 100  // trained on the night, 00:00 to 08:15
         let young = NoveltyDetector.fit(x(morning), params: [:])
-        #expect(young.learnRows == 288)
+        #expect(young.learnRows == 576 && young.learnFloor == 20)
         #expect(young.probability(x(288)).allSatisfy { $0 < 0.8 }, "the first rise (09:00) and fall (19:00) are not incidents")
         let eager = NoveltyDetector.fit(x(morning), params: ["learn_days": .int(0)])
         #expect(eager.probability(x(288))[108] >= 0.8, "without the day of learning, the first rise alerts")
