@@ -172,10 +172,7 @@ public struct Backtester: Sendable {
     /// previous run judged (the latest always), with the alerts raised so far. So `alert_recent_n`,
     /// the alert cron and the delay weigh in a backtest as they do live.
     func scheduledAlerts(scoreTimes: [Date], scores: [Double], times: [Date], firstScored: Int) -> Set<Date> {
-        let needed =
-            batch.alertRecoveryN > 0
-            ? batch.alertMaxN
-            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
+        let needed = AlertJob.scoresNeeded(batch)
         let delay = batch.alertEvaluationDelay
         var alerted = Set<Int>()
         var previousRun: Date?

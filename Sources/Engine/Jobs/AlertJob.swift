@@ -90,6 +90,15 @@ public struct AlertJob: BatchJob {
     /// NOVELTY's quiet period does, 0.001 under it) must not look recovered while the incident lasts.
     public static let recoveryMargin = 0.05
 
+    /// How many of a metric's latest scores one run reads: the recent points and, before them,
+    /// enough to smooth over, to see an earlier alert that snoozes them and to fill a pending
+    /// period; with recovery, the whole `alert_max_n`.
+    public static func scoresNeeded(_ batch: BatchConfig) -> Int {
+        batch.alertRecoveryN > 0
+            ? batch.alertMaxN
+            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
+    }
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
@@ -110,10 +119,7 @@ public struct AlertJob: BatchJob {
         let previousRun = try store.latestJobRuns(batch: batch.name, job: .alert, status: .success, limit: 10)
             .first { $0.asOf < now }.map { $0.asOf.addingTimeInterval(-delay) }
         let recoveryN = batch.alertRecoveryN
-        let needed =
-            recoveryN > 0
-            ? batch.alertMaxN
-            : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
+        let needed = Self.scoresNeeded(batch)
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {
             try Task.checkCancellation()
             var metricAlerts: [MetricRow] = []
