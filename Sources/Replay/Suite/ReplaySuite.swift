@@ -150,6 +150,9 @@ public struct ReplaySuite: Sendable {
         do {
             let scenario = try load(folder)
             report.reproduce = reproduce(folder, seed: scenario.seed)
+            // The replay in another process starts first and runs beside this one's, so the check
+            // costs the machine's idle cores rather than a third sequential replay.
+            async let child = options.checkDeterminism ? childReplay(scenario, folder: folder) : nil
             let llm = RecordedLanguageModel(
                 folder: folder.appendingPathComponent("llm"),
                 live: options.record == .never ? nil : options.liveModel)
@@ -165,6 +168,7 @@ public struct ReplaySuite: Sendable {
             report.recorded += recorded
             report.received = received
             if options.checkDeterminism {
+                if let child = try await child { report.messages += child.differences(from: outputs) }
                 report.messages += try await determinism(scenario, folder: folder, first: outputs)
             }
             if !report.messages.isEmpty { report.status = .fail }
@@ -279,18 +283,14 @@ public struct ReplaySuite: Sendable {
         return approved
     }
 
-    /// Two more replays that must give the same outputs: one in another process — Swift seeds
-    /// its hashing per process, so an output that depends on the order of a set or dictionary
-    /// shows there, and never in this one — and one here with the rows that arrive together
-    /// shuffled. Without a child executable, the first runs here too.
+    /// Two more replays that must give the same outputs: one in another process (`childReplay`)
+    /// — Swift seeds its hashing per process, so an output that depends on the order of a set or
+    /// dictionary shows there, and never in this one — and one here with the rows that arrive
+    /// together shuffled. Without a child executable, the first runs here too.
     private func determinism(_ scenario: Scenario, folder: URL, first: ReplayOutputs) async throws -> [String] {
         var messages: [String] = []
         var runs = [("a run with same-time arrivals shuffled", true)]
-        if let child = options.childExecutable {
-            messages += try childDeterminism(scenario, folder: folder, first: first, executable: child)
-        } else {
-            runs.insert(("a second run", false), at: 0)
-        }
+        if options.childExecutable == nil { runs.insert(("a second run", false), at: 0) }
         for (label, shuffle) in runs {
             let llm = RecordedLanguageModel(folder: folder.appendingPathComponent("llm"), live: nil)
             let driver = ReplayDriver(
@@ -303,8 +303,30 @@ public struct ReplaySuite: Sendable {
         return messages
     }
 
-    /// The scenario replayed by `executable` in a child process, its outputs compared with `first`.
-    private func childDeterminism(_ scenario: Scenario, folder: URL, first: ReplayOutputs, executable: String) throws -> [String] {
+    /// What the scenario replayed in another process gave: its output files, or why it did not run.
+    struct ChildReplay {
+        var files: [String: String]
+        var failure: String?
+        var label: String
+
+        func differences(from first: ReplayOutputs) -> [String] {
+            if let failure { return [failure] }
+            return ReplaySuite.differences(first, files, in: label)
+        }
+    }
+
+    /// The scenario replayed by the child executable, if there is one, on a thread of its own
+    /// (the wait blocks, and the runtime's few threads are for this process's replay).
+    private func childReplay(_ scenario: Scenario, folder: URL) async throws -> ChildReplay? {
+        guard let executable = options.childExecutable else { return nil }
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try self.runChild(scenario, folder: folder, executable: executable) })
+            }
+        }
+    }
+
+    private func runChild(_ scenario: Scenario, folder: URL, executable: String) throws -> ChildReplay {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "engine-determinism-\(ProcessInfo.processInfo.processIdentifier)-\(scenario.name)")
         try? FileManager.default.removeItem(at: scratch)
@@ -320,18 +342,24 @@ public struct ReplaySuite: Sendable {
         arguments += ["--jobs", parallelism > 1 ? "1" : "2"]
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_DETERMINISTIC_HASHING"] = nil
+        let label = "another process (another hash seed, fitting \(parallelism > 1 ? 1 : 2) at a time)"
         let output = try Subprocess.run(executable, arguments, environment: environment, timeout: 1800)
         guard output.status != 2, !output.timedOut else {
-            return [
+            let failure =
                 "not deterministic: the replay in another process did not run (\(executable), exit \(output.status)): "
-                    + String(output.errorText.suffix(300))
-            ]
+                + String(output.errorText.suffix(300))
+            return ChildReplay(files: [:], failure: failure, label: label)
         }
+        let written = scratch.appendingPathComponent(scenario.name)
         var files: [String: String] = [:]
-        for file in first.comparedFiles {
-            files[file] = try? String(contentsOf: scratch.appendingPathComponent(scenario.name).appendingPathComponent(file), encoding: .utf8)
+        let prefix = written.standardizedFileURL.path + "/"
+        let urls = FileManager.default.enumerator(at: written, includingPropertiesForKeys: nil)?.allObjects as? [URL] ?? []
+        for url in urls {
+            let path = url.standardizedFileURL.path
+            guard path.hasPrefix(prefix), let text = try? String(contentsOf: url, encoding: .utf8) else { continue }
+            files[String(path.dropFirst(prefix.count))] = text
         }
-        return Self.differences(first, files, in: "another process (another hash seed, fitting \(parallelism > 1 ? 1 : 2) at a time)")
+        return ChildReplay(files: files, failure: nil, label: label)
     }
 
     /// One message per compared file of `first` that `files` holds differently.
