@@ -32,6 +32,8 @@ public struct ServedEngine: Sendable {
     }
 
     public var clock: any EngineClock { scheduler.runner.context.clock }
+    /// What the jobs run with (its model store and memo serve the charts' expected bands).
+    public var jobContext: JobContext { scheduler.runner.context }
     public var now: Date { clock.now }
 
     /// The batch named `name`, or a 404 naming the batches there are.

@@ -26,7 +26,7 @@ enum FuzzTarget: String, CaseIterable {
     case cron
     /// The dashboard's metric search: the first line a pattern, the others metric names.
     case search
-    /// Bytes read as doubles, charted (scene, SVG, PNG).
+    /// Bytes read as doubles, charted with an expected band (scene, SVG, PNG).
     case plot
 
     static let now = Date(timeIntervalSince1970: 1_768_478_400)
@@ -126,9 +126,14 @@ enum FuzzTarget: String, CaseIterable {
             Double(bitPattern: data[data.startIndex + offset ..< data.startIndex + offset + 8].reduce(0) { $0 << 8 | UInt64($1) })
         }
         let points = values.enumerated().map { PlotData.Point(now.addingTimeInterval(Double($0.offset) * 3600), $0.element) }
-        let plot = PlotData(batch: "fuzz", metric: "m", values: points, scores: points.map { PlotData.Point($0.time, $0.value) },
+        var plot = PlotData(batch: "fuzz", metric: "m", values: points, scores: points.map { PlotData.Point($0.time, $0.value) },
                             alerts: points.prefix(2).map(\.time), changes: points.suffix(1).map(\.time), thresholdAlerts: [],
                             threshold: values.first ?? 0.8)
+        // A band around every other value, as wide as the next value says (any double, NaN included).
+        plot.band = stride(from: 0, to: points.count - 1, by: 2).map { i in
+            let (low, high) = (points[i].value - points[i + 1].value, points[i].value + points[i + 1].value)
+            return low <= high ? PlotData.Band(points[i].time, low...high) : nil
+        }.compactMap { $0 }
         let scene = PlotScene(data: plot)
         _ = SVGRenderer.render(scene)
         _ = PNGEncoder.encode(Rasterizer.render(scene))

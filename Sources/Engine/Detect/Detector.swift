@@ -30,6 +30,10 @@ public protocol Detector: Sendable, Hashable, Decodable, ModelFileObject {
     /// a detector with `contextRows` above 0; `alertThreshold` is what it holds an incident's later
     /// points under.
     func contextualProbability(_ x: FeatureMatrix, alertThreshold: Double) -> [Double]?
+    /// Each row's expected band, read in order as `contextualProbability` reads them: the values
+    /// of column 0 with which the row would have scored under `alertThreshold`. Nil for a detector
+    /// that has no such band (one whose score is not monotone in the value around it).
+    func expectedBand(_ x: FeatureMatrix, alertThreshold: Double) -> [ClosedRange<Double>?]?
 }
 
 extension Detector {
@@ -37,6 +41,7 @@ extension Detector {
     public func calibratedProbability(_ x: FeatureMatrix) -> [Double]? { nil }
     public var contextRows: Int { 0 }
     public func contextualProbability(_ x: FeatureMatrix, alertThreshold: Double) -> [Double]? { nil }
+    public func expectedBand(_ x: FeatureMatrix, alertThreshold: Double) -> [ClosedRange<Double>?]? { nil }
 
     /// The detector as a hashable value, so a model holding `any Detector` compares and hashes.
     var hashableValue: AnyHashable { AnyHashable(self) }

@@ -185,24 +185,45 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// Each row's ratio (its largest channel score over that channel's record, the records
     /// rising as rows are walked from the first after `recordThrough`), and whether the row falls
     /// in a quiet period: within `quiet_n` rows of one whose ratio reached the margin. Rows
-    /// before the walk starts get 0 and are not quiet.
-    func walk(_ x: FeatureMatrix) -> (ratios: [Double], quiet: [Bool]) {
+    /// before the walk starts get 0 and are not quiet. With `bandRatio`, also each row's band:
+    /// the values it could have taken with a ratio under `bandRatio`, against the same records
+    /// (nil where no channel votes yet, or the channels agree on no value); rows before the walk,
+    /// which the records already cover, are measured against the records as trained.
+    func walk(_ x: FeatureMatrix, bandRatio: Double? = nil) -> (ratios: [Double], quiet: [Bool], bands: [ClosedRange<Double>?]) {
         let values = (0..<x.rows).map { x[$0, 0] }
         var start = 0
         if let through = recordThrough.flatMap(MetricTimestamp.parse) {
             start = x.timestamps.firstIndex { $0 > through } ?? x.rows
         }
+        let first = bandRatio == nil ? start : 0
         // Rows whose values reach before the matrix cannot be scored by every channel; the
         // walk still starts there (a channel without enough context sits the row out).
-        let scores = channelScores(values, timestamps: x.timestamps, rows: start..<x.rows)
+        let residuals = channelResiduals(values, timestamps: x.timestamps, rows: first..<x.rows).residuals
+        var bands = [ClosedRange<Double>?](repeating: nil, count: bandRatio == nil ? 0 : x.rows)
+        func band(at t: Int, against records: [ResidualChannel], bandRatio: Double) -> ClosedRange<Double>? {
+            var band: ClosedRange<Double>?
+            for c in records.indices {
+                guard let residual = residuals[c][t - first], let record = votingRecord(records[c]) else { continue }
+                guard let interval = residual.interval(around: values[t], run: records[c].run, floor: floor, limit: bandRatio * record),
+                    let narrowed = band.map({ Self.intersection($0, interval) }) ?? interval
+                else { return nil }
+                band = narrowed
+            }
+            return band
+        }
+        if let bandRatio {
+            for t in first..<start { bands[t] = band(at: t, against: channels, bandRatio: bandRatio) }
+        }
         var learning = channels
         var ratios = [Double](repeating: 0, count: x.rows)
         var quiet = [Bool](repeating: false, count: x.rows)
         var lastLoud = Int.min / 2
         for t in start..<x.rows {
+            if let bandRatio { bands[t] = band(at: t, against: learning, bandRatio: bandRatio) }
             var ratio = 0.0
             for c in learning.indices {
-                guard let score = scores[c][t - start] else { continue }
+                guard let residual = residuals[c][t - first] else { continue }
+                let score = residual.score(floor: floor)
                 if let record = votingRecord(learning[c]) {
                     let r = record > 0 ? score / record : (score == 0 ? 0 : Self.cap)
                     ratio = max(ratio, min(r, Self.cap))
@@ -217,7 +238,14 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             }
             ratios[t] = ratio
         }
-        return (ratios, quiet)
+        return (ratios, quiet, bands)
+    }
+
+    /// Where two intervals overlap; nil when they do not.
+    static func intersection(_ a: ClosedRange<Double>, _ b: ClosedRange<Double>) -> ClosedRange<Double>? {
+        let low = max(a.lowerBound, b.lowerBound)
+        let high = min(a.upperBound, b.upperBound)
+        return low <= high ? low...high : nil
     }
 
     /// Whether `channel`'s record covers enough scores to be measured against: its window, and
@@ -250,11 +278,21 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
     /// alerts again nor looks recovered, whatever threshold the batch alerts at.
     public func probability(_ x: FeatureMatrix, alertThreshold: Double = 0.8) -> [Double] {
         let held = Self.heldProbability(under: alertThreshold)
-        let (ratios, quiet) = walk(x)
+        let (ratios, quiet, _) = walk(x)
         return zip(ratios, quiet).map { ratio, quiet in
             let p = 1 - pow(0.2, ratio / margin)
             return quiet ? min(p, held) : p
         }
+    }
+
+    /// Each row's expected band: the values (of column 0) it could have taken and still scored
+    /// under `alertThreshold`, given the rows before it — where no channel's score reaches the
+    /// ratio `margin × ln(1 − threshold) / ln 0.2` of its record. The band ignores quiet periods
+    /// (it is what the detector expects, whether or not it would speak), and is nil for rows
+    /// where no channel has learnt yet or the channels agree on no value.
+    public func expectedBand(_ x: FeatureMatrix, alertThreshold: Double) -> [ClosedRange<Double>?]? {
+        guard alertThreshold > 0, alertThreshold < 1 else { return [ClosedRange<Double>?](repeating: nil, count: x.rows) }
+        return walk(x, bandRatio: margin * log(1 - alertThreshold) / log(0.2)).bands
     }
 
     /// The largest score of 3 decimals under `threshold` (0.799 under 0.8), at least 0.

@@ -50,14 +50,27 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     }
 
     /// A channel's reading at one row before any floor: how far the mean of the run lies from
-    /// the window's median, and the window's spread shrunk by √run. Kept apart so a score can be
-    /// taken at whatever floor the detector has (the floor follows the training range).
+    /// the window's median (signed: above is positive), and the window's spread shrunk by √run.
+    /// Kept apart so a score can be taken at whatever floor the detector has (the floor follows
+    /// the training range).
     struct Residual: Sendable, Hashable {
         var deviation: Double
         var scale: Double
 
         /// The robust z-score, with the spread bounded below by `floor`.
-        func score(floor: Double) -> Double { deviation / max(scale, floor) }
+        func score(floor: Double) -> Double { abs(deviation) / max(scale, floor) }
+
+        /// The values the row's own value could have taken, `value` being the one it took, for
+        /// the score to stay under `limit`: the row's value enters the run's mean with weight
+        /// 1/run, and the window and lagged value do not depend on it, so the interval is centred
+        /// where the mean meets the median. Nil when `limit` is not positive or the bounds overflow.
+        func interval(around value: Double, run: Int, floor: Double, limit: Double) -> ClosedRange<Double>? {
+            let centre = value - Double(run) * deviation
+            let half = Double(run) * limit * max(scale, floor)
+            // Out of range arithmetic on extreme values draws no band rather than trapping.
+            guard limit > 0, (centre - half).isFinite, (centre + half).isFinite else { return nil }
+            return (centre - half)...(centre + half)
+        }
     }
 
     /// The scores at rows `rows` of `input`, nil where `input` is nil or too short before the row.
@@ -91,7 +104,7 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
             // Summed afresh (run is short), so a score does not depend on where the scan began.
             let mean = ((end + 1)...t).reduce(0) { $0 + input[$1]! } / Double(run)
             out[t - rows.lowerBound] = Residual(
-                deviation: abs(mean - spread!.median), scale: spread!.scale / Double(run).squareRoot())
+                deviation: mean - spread!.median, scale: spread!.scale / Double(run).squareRoot())
         }
         return out
     }

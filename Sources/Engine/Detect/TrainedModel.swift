@@ -97,6 +97,14 @@ public struct TrainedModel: Sendable, Hashable {
         return probability(x.selecting(rows))
     }
 
+    /// The expected band of each of `rows` in column 0's units (read as `probability(_:rows:)`
+    /// reads them), or nil when the model has none: its detector draws none, or a tail or
+    /// likelihood calibration, which the band does not follow, decides its scores.
+    public func expectedBand(_ x: FeatureMatrix, rows: [Int], alertThreshold: Double = 0.8) -> [ClosedRange<Double>?]? {
+        guard tail == nil, likelihood == nil, let all = detector.expectedBand(x, alertThreshold: alertThreshold) else { return nil }
+        return rows.map { all[$0] }
+    }
+
     /// Scores in [0, 1]: the tail calibration when fitted; else the detector's own calibration
     /// (MAD, LIKELIHOOD, NOVELTY, CONTEXT); else the raw score min-max scaled against the training scores
     /// and clipped (PyOD's `predict_proba(X)[:, 1]` with its default linear method).

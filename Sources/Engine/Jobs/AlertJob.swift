@@ -204,7 +204,7 @@ public struct AlertJob: BatchJob {
             let latest = scoreAlerts.map(\.timestamp).max() ?? now
             notifications = [AlertDigest.digest(ranked, batch: batch, time: latest)] + notifications.filter { $0.kind != .alert }
         }
-        try NotificationOutbox(context: context).post(notifications, batch: batch)
+        try await NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("alert \(batch.name): \(written) alerts")

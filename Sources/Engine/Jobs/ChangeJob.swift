@@ -83,7 +83,7 @@ public struct ChangeJob: BatchJob {
                 notifications += metricNotifications
             }
         }
-        try NotificationOutbox(context: context).post(notifications, batch: batch)
+        try await NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(rows)
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("change \(batch.name): \(written) changes")

@@ -103,7 +103,7 @@ public struct JobRunner: Sendable {
             value: nil, score: 0, smoothedScore: 0, threshold: 0, severity: .critical,
             details: ["error": run.error ?? "unknown error"], methods: batch.jobFailureMethods, tags: [:])
         do {
-            try NotificationOutbox(context: context).post([notice], batch: batch)
+            try await NotificationOutbox(context: context).post([notice], batch: batch)
             await DeliveryDispatcher(context: context).dispatch(batch: batch)
         } catch {
             context.logger.error("\(run.job.rawValue) \(batch.name): could not queue the failure notice: \(error)")

@@ -52,7 +52,7 @@ public struct LLMAlertJob: BatchJob {
                     AnomalyPrompts.detect(
                         metric: metric, batch: batch.name, tags: tags, data: data,
                         instructions: batch.llmalertDetectPrompt, model: batch.llmalertModel,
-                        chart: batch[.llmalertIncludePlot] ? MetricChart.png(of: metric, batch: batch, store: store, context: context) : nil))
+                        chart: batch[.llmalertIncludePlot] ? await MetricChart.png(of: metric, batch: batch, store: store, context: context) : nil))
                 let candidates = Self.points(detected["anomalies"]).filter { recent.contains($0.timestamp) }
                 guard !candidates.isEmpty else { continue }
                 let verified = try await asker.ask(
@@ -96,7 +96,7 @@ public struct LLMAlertJob: BatchJob {
             }
         }
         if attempted > 0 && failures.count == attempted { throw JobError("the language model failed for every metric: \(failures[0])") }
-        try NotificationOutbox(context: context).post(notifications, batch: batch)
+        try await NotificationOutbox(context: context).post(notifications, batch: batch)
         outcome.rowsWritten = try store.insert(rows)
         outcome.skipped += failures
         await DeliveryDispatcher(context: context).dispatch(batch: batch)

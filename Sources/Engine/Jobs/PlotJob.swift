@@ -28,9 +28,10 @@ public struct PlotJob: BatchJob {
         for metric in try store.metricNames(batch: batch.name, type: .metric) {
             try Task.checkCancellation()
             let failure = try await attemptMetric(metric, job: kind, context: context) {
-                let data = try PlotData.load(
+                let data = try await PlotData.load(
                     store: store, batch: batch, metric: metric, through: now, maxN: batch.plotMaxN,
-                    maxDaysAgo: batch.plotMaxDaysAgo)
+                    maxDaysAgo: batch.plotMaxDaysAgo
+                ).withBand(batch: batch, store: store, context: context)
                 guard !data.values.isEmpty else { return }
                 let scene = PlotScene(data: data)
                 let stem = Self.fileStem(metric)

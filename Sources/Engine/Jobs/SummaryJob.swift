@@ -42,7 +42,7 @@ public struct SummaryJob: BatchJob {
             kind: .summary, batch: batch.name, metric: "summary", timestamp: day.startOfDay(for: now),
             value: nil, score: Double(alerts), smoothedScore: Double(alerts), threshold: 0,
             severity: .info, details: details, methods: batch.alertMethods, tags: [:])
-        let queued = try NotificationOutbox(context: context).post([summary], batch: batch)
+        let queued = try await NotificationOutbox(context: context).post([summary], batch: batch)
         return JobOutcome(rowsWritten: queued)
     }
 

@@ -81,7 +81,7 @@ public struct ThresholdAlertJob: BatchJob {
                         details: ["bound": bound], methods: batch.tholdalertMethods, tags: batch.tags(for: metric)))
             }
         }
-        try NotificationOutbox(context: context).post(notifications, batch: batch)
+        try await NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(rows)
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("tholdalert \(batch.name): \(written) threshold alerts")

@@ -14,7 +14,7 @@ public struct NotificationOutbox: Sendable {
 
     /// Queues `notifications` of `batch`; returns how many deliveries were new.
     @discardableResult
-    public func post(_ notifications: [AlertNotification], batch: BatchConfig) throws -> Int {
+    public func post(_ notifications: [AlertNotification], batch: BatchConfig) async throws -> Int {
         guard !notifications.isEmpty else { return 0 }
         let now = context.clock.now
         let mutes = MuteRules(batch: batch, stored: try context.mutes.mutes(batch: batch.name))
@@ -27,7 +27,7 @@ public struct NotificationOutbox: Sendable {
             let mute = mutes.mute(for: notification.metric, tags: notification.tags, batch: batch.name, at: now)
             let wantsChart =
                 mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
-            let chart = wantsChart ? chartPNG(for: notification, batch: batch, store: store) : nil
+            let chart = wantsChart ? await chartPNG(for: notification, batch: batch, store: store) : nil
             let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
             for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }
             let muted = mute.map { " (muted until \(MetricTimestamp.format($0.until)))" } ?? ""
@@ -43,7 +43,7 @@ public struct NotificationOutbox: Sendable {
     }
 
     /// The metric's chart as PNG, or nil (logged) when it cannot be drawn: a chart is never worth an alert.
-    func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: any MetricStore) -> Data? {
-        MetricChart.png(of: notification.metric, batch: batch, store: store, context: context)
+    func chartPNG(for notification: AlertNotification, batch: BatchConfig, store: any MetricStore) async -> Data? {
+        await MetricChart.png(of: notification.metric, batch: batch, store: store, context: context)
     }
 }

@@ -14,6 +14,8 @@ public struct PlotData: Sendable, Hashable {
     public var threshold: Double
     /// Labelled windows to shade (backtest reports).
     public var windows: [ClosedRange<Date>]
+    /// The expected band at the values that have one (`ExpectedBand`), shaded behind them.
+    public var band: [Band] = []
 
     /// One (time, value) pair.
     public struct Point: Sendable, Hashable {
@@ -23,6 +25,19 @@ public struct PlotData: Sendable, Hashable {
         public init(_ time: Date, _ value: Double) {
             self.time = time
             self.value = value
+        }
+    }
+
+    /// The range a value was expected in at one time.
+    public struct Band: Sendable, Hashable {
+        public var time: Date
+        public var low: Double
+        public var high: Double
+
+        public init(_ time: Date, _ range: ClosedRange<Double>) {
+            self.time = time
+            low = range.lowerBound
+            high = range.upperBound
         }
     }
 
@@ -75,5 +90,12 @@ public struct PlotData: Sendable, Hashable {
             scores: marks.filter { $0.type == .score }.map { Point($0.timestamp, $0.value) },
             alerts: times(.alert), changes: times(.change), thresholdAlerts: times(.tholdalert),
             threshold: batch.alertThreshold)
+    }
+
+    /// The same data with the expected band of its values, from the metric's current model.
+    public func withBand(batch config: BatchConfig, store: any MetricStore, context: JobContext) async throws -> PlotData {
+        var data = self
+        data.band = try await ExpectedBand.load(for: values, batch: config, metric: metric, store: store, context: context)
+        return data
     }
 }

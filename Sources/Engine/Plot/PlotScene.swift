@@ -23,6 +23,7 @@ public struct RGB: Sendable, Hashable {
     public static let change = RGB(255, 127, 14)
     public static let thresholdAlert = RGB(227, 119, 194)
     public static let window = RGB(255, 236, 209)
+    public static let band = RGB(214, 230, 242)
 }
 
 /// A point on the canvas, in pixels from the top left.
@@ -41,6 +42,8 @@ public enum Shape: Sendable, Hashable {
     case circle(CanvasPoint, radius: Double, color: RGB)
     /// A filled rectangle (top-left corner, size).
     case rect(CanvasPoint, width: Double, height: Double, color: RGB)
+    /// The region between two lines over the same x positions, left to right, filled.
+    case area(upper: [CanvasPoint], lower: [CanvasPoint], color: RGB)
     /// Text of `size` (pixel height of a capital), anchored at its start, middle or end.
     case text(String, at: CanvasPoint, size: Double, anchor: TextAnchor, color: RGB)
 
@@ -49,7 +52,8 @@ public enum Shape: Sendable, Hashable {
     }
 }
 
-/// The chart of one metric laid out on a canvas: a title, the value panel on top, the score
+/// The chart of one metric laid out on a canvas: a title, the value panel on top (the expected
+/// band shaded behind the values), the score
 /// panel (0–1) below with the alert threshold dashed, markers for alerts (red), changes (orange)
 /// and threshold alerts (pink), and a time axis. Both renderers draw this, so the SVG and the
 /// PNG always show the same picture.
@@ -84,13 +88,16 @@ public struct PlotScene: Sendable, Hashable {
 
         // Value panel.
         let values = data.values.map { Self.drawable($0.value) }
-        let (low, high) = Self.range(values)
+        let (low, high) = Self.range(values, band: data.band)
         let valueTicks = AxisTicks.values(low: low, high: high)
         let vLow = min(low, valueTicks.first ?? low)
         let vHigh = max(high, valueTicks.last ?? high)
         func yValue(_ v: Double) -> Double {
             Self.valueBottom - (Self.valueBottom - Self.valueTop) * (Self.drawable(v) - vLow) / max(vHigh - vLow, 1e-12)
         }
+        // The band goes under the grid and the values, clamped to the panel.
+        func yBand(_ v: Double) -> Double { min(max(yValue(v), Self.valueTop), Self.valueBottom) }
+        shapes += Self.areas(data, x: x, y: yBand)
         for tick in valueTicks {
             let y = yValue(tick)
             shapes.append(.polyline([CanvasPoint(Self.left, y), CanvasPoint(Self.right, y)], color: .grid, width: 1, dashed: false))
@@ -99,7 +106,8 @@ public struct PlotScene: Sendable, Hashable {
                     AxisTicks.label(tick, step: AxisTicks.step(valueTicks)), at: CanvasPoint(Self.left - 6, y + 4),
                     size: 8, anchor: .end, color: .axis))
         }
-        shapes.append(.text("value", at: CanvasPoint(Self.left, Self.valueTop - 6), size: 8, anchor: .start, color: .axis))
+        let label = data.band.isEmpty ? "value" : "value (shaded: expected range)"
+        shapes.append(.text(label, at: CanvasPoint(Self.left, Self.valueTop - 6), size: 8, anchor: .start, color: .axis))
         shapes += Self.lines(data.values.map { CanvasPoint(x($0.time), yValue($0.value)) }, color: .value, width: 1.6)
         let valueAt = Dictionary(data.values.map { ($0.time, $0.value) }, uniquingKeysWith: { a, _ in a })
         for t in data.thresholdAlerts {
@@ -155,17 +163,48 @@ public struct PlotScene: Sendable, Hashable {
         return runs.map { $0.count == 1 ? .circle($0[0], radius: width, color: color) : .polyline($0, color: color, width: width, dashed: false) }
     }
 
+    /// The band as filled areas, one per run of values that each have one, broken where a value
+    /// has none or where the line breaks (`lines`), so a hole in the data shows in the band too.
+    static func areas(_ data: PlotData, x: (Date) -> Double, y: (Double) -> Double) -> [Shape] {
+        guard !data.band.isEmpty else { return [] }
+        let bandAt = Dictionary(data.band.map { ($0.time, $0) }, uniquingKeysWith: { a, _ in a })
+        let xs = data.values.map { x($0.time) }
+        let gaps = zip(xs, xs.dropFirst()).map { $1 - $0 }.sorted()
+        let limit = gaps.isEmpty ? 1 : max(gaps[gaps.count / 2] * 10, 1)
+        var runs: [[PlotData.Band]] = [[]]
+        var lastX = -Double.infinity
+        for (point, px) in zip(data.values, xs) {
+            guard let band = bandAt[point.time] else {
+                runs.append([])
+                continue
+            }
+            if px - lastX > limit { runs.append([]) }
+            runs[runs.count - 1].append(band)
+            lastX = px
+        }
+        return runs.filter { $0.count > 1 }.map { run in
+            .area(
+                upper: run.map { CanvasPoint(x($0.time), y(Self.drawable($0.high))) },
+                lower: run.map { CanvasPoint(x($0.time), y(Self.drawable($0.low))) }, color: .band)
+        }
+    }
+
     /// A value as the chart draws it: within ±`RepresentableValues.valueLimit` (NaN at 0), so
     /// that ranges and positions stay finite even for a value stored before ingest refused it.
     static func drawable(_ value: Double) -> Double {
         value.isNaN ? 0 : min(max(value, -RepresentableValues.valueLimit), RepresentableValues.valueLimit)
     }
 
-    static func range(_ values: [Double]) -> (Double, Double) {
+    /// The value axis' range: the values', widened to take in the band, but by at most half the
+    /// values' own span each way, so a wide band does not flatten the line it surrounds.
+    static func range(_ values: [Double], band: [PlotData.Band] = []) -> (Double, Double) {
         let finite = values.filter(\.isFinite)
-        guard let low = finite.min(), let high = finite.max() else { return (0, 1) }
-        if low == high { return (low - 1, high + 1) }
-        return (low, high)
+        guard var low = finite.min(), var high = finite.max() else { return (0, 1) }
+        if low == high { (low, high) = (low - 1, high + 1) }
+        let reach = (high - low) / 2
+        let bandLow = band.map { Self.drawable($0.low) }.min() ?? low
+        let bandHigh = band.map { Self.drawable($0.high) }.max() ?? high
+        return (max(min(low, bandLow), low - reach), min(max(high, bandHigh), high + reach))
     }
 
     static func clip(_ text: String, to length: Int) -> String {

@@ -57,6 +57,8 @@ public enum Rasterizer {
                 let y0 = max(Int(corner.y.rounded()), 0)
                 let y1 = min(Int((corner.y + height).rounded()), image.height)
                 for y in y0..<max(y1, y0) { for x in x0..<max(x1, x0) { image.blend(x: x, y: y, color: color, coverage: 1) } }
+            case .area(let upper, let lower, let color):
+                area(&image, upper: upper, lower: lower, color: color)
             case .text(let text, let at, let size, let anchor, let color):
                 self.text(&image, text, at: at, size: size, anchor: anchor, color: color)
             }
@@ -90,6 +92,31 @@ public enum Rasterizer {
                 let distance = (ex * ex + ey * ey).squareRoot()
                 image.blend(x: px, y: py, color: color, coverage: min(half + 0.5 - distance, 1))
             }
+        }
+    }
+
+    /// Fills each pixel column between the two lines (linear between their points, which share
+    /// x positions), the pixel centre deciding.
+    static func area(_ image: inout RGBImage, upper: [CanvasPoint], lower: [CanvasPoint], color: RGB) {
+        guard upper.count == lower.count, upper.count > 1, upper.allSatisfy({ drawable($0) }), lower.allSatisfy({ drawable($0) }) else {
+            return
+        }
+        var segment = 0
+        let first = max(Int(upper[0].x.rounded(.down)), 0)
+        let last = min(Int(upper[upper.count - 1].x.rounded(.up)), image.width - 1)
+        guard first <= last else { return }
+        for px in first...last {
+            let cx = Double(px) + 0.5
+            guard cx >= upper[0].x, cx <= upper[upper.count - 1].x else { continue }
+            while segment < upper.count - 2, upper[segment + 1].x < cx { segment += 1 }
+            let a = segment, b = segment + 1
+            let span = upper[b].x - upper[a].x
+            let t = span > 0 ? (cx - upper[a].x) / span : 0
+            let top = upper[a].y + (upper[b].y - upper[a].y) * t
+            let bottom = lower[a].y + (lower[b].y - lower[a].y) * t
+            let y0 = max(Int(min(top, bottom).rounded()), 0)
+            let y1 = min(Int(max(top, bottom).rounded()), image.height)
+            for py in y0..<max(y1, y0) { image.blend(x: px, y: py, color: color, coverage: 1) }
         }
     }
 

@@ -18,6 +18,9 @@ public enum SVGRenderer {
                 out += (dashed ? " stroke-dasharray=\"6 4\"" : "") + " stroke-linejoin=\"round\"/>\n"
             case .rect(let corner, let width, let height, let color):
                 out += "<rect x=\(q(n(corner.x))) y=\(q(n(corner.y))) width=\(q(n(width))) height=\(q(n(height))) fill=\"\(color.hex)\"/>\n"
+            case .area(let upper, let lower, let color):
+                let path = (upper + lower.reversed()).map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
+                out += "<polygon points=\"\(path)\" fill=\"\(color.hex)\"/>\n"
             case .circle(let center, let radius, let color):
                 out += "<circle cx=\(q(n(center.x))) cy=\(q(n(center.y))) r=\(q(n(radius))) fill=\"\(color.hex)\"/>\n"
             case .text(let text, let at, let size, let anchor, let color):

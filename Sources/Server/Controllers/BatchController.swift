@@ -38,7 +38,8 @@ struct BatchController {
         var panels: [[String: Any]] = []
         for standing in shown {
             try Task.checkCancellation()
-            let data = try PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
+            let data = try await PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
+                .withBand(batch: batch, store: store, context: engine.jobContext)
             let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
             panels.append([
                 "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),

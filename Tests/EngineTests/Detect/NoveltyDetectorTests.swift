@@ -152,6 +152,46 @@ import Testing
         #expect((30 * 24..<35 * 24).allSatisfy { p[$0] < 0.8 }, "ordinary days before it do not")
     }
 
+    /// The expected band is where the score crosses the alert threshold: on a daily cycle, a
+    /// value 1% of the band's width outside it alerts and 1% inside does not, on either side; every
+    /// ordinary value lies inside its band.
+    @Test func theExpectedBandIsWhereTheScoreCrossesTheThreshold() throws {
+        let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
+        let jitter = noise(36 * 24, seed: 7, level: 0, sd: 0.5)
+        let values: [Double] = jitter.indices.map { i in day[i % 24] + jitter[i] }
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(30 * 24))), params: [:])
+        let bands = try #require(detector.expectedBand(hourlyMatrix(values), alertThreshold: 0.8))
+        let scored = (30 * 24)..<values.count
+        #expect(scored.allSatisfy { bands[$0]?.contains(values[$0]) == true }, "ordinary values lie inside their band")
+        #expect(bands[20 * 24]?.contains(values[20 * 24]) == true, "rows the training covered have a band too")
+        for t in [31 * 24 + 5, 33 * 24 + 14, 35 * 24 + 22] {
+            let band = try #require(bands[t])
+            let step = 0.01 * (band.upperBound - band.lowerBound)
+            for (value, alerts) in [
+                (band.upperBound + step, true), (band.upperBound - step, false), (band.lowerBound - step, true), (band.lowerBound + step, false),
+            ] {
+                var probe = Array(values.prefix(t + 1))
+                probe[t] = value
+                let p = detector.probability(hourlyMatrix(probe))[t]
+                #expect((p >= 0.8) == alerts, "row \(t), value \(value) against \(band): \(p)")
+            }
+        }
+        let narrower = try #require(detector.expectedBand(hourlyMatrix(values), alertThreshold: 0.6))
+        let nested = scored.allSatisfy { t in
+            guard let wide = bands[t], let narrow = narrower[t] else { return false }
+            return wide.lowerBound < narrow.lowerBound && narrow.upperBound < wide.upperBound
+        }
+        #expect(nested, "a lower threshold expects a narrower range")
+    }
+
+    /// Until a channel has learnt enough to vote, nothing is expected of a value, and no band is drawn.
+    @Test func aModelThatHasNotLearntDrawsNoBand() throws {
+        let values = noise(40, seed: 8)
+        let detector = NoveltyDetector.fit(hourlyMatrix(Array(values.prefix(20))), params: [:])
+        let bands = try #require(detector.expectedBand(hourlyMatrix(values), alertThreshold: 0.8))
+        #expect(bands[20] == nil, "20 hourly rows teach no channel (a day's learning is 24 rows at least)")
+    }
+
     /// Rows missing from the data (a 12-hour outage) do not shift the seasonal channels: they
     /// compare each hour with the same hour a day earlier by time, not by counting rows.
     @Test func aGapInTheDataDoesNotShiftTheDay() {

@@ -66,8 +66,8 @@ import Testing
     }
 
     /// Queues one webhook alert of metric `m` and returns its delivery's id.
-    func queueOne(_ b: BatchConfig, context: JobContext, _ h: Harness) throws -> String {
-        try NotificationOutbox(context: context).post(
+    func queueOne(_ b: BatchConfig, context: JobContext, _ h: Harness) async throws -> String {
+        try await NotificationOutbox(context: context).post(
             [
                 AlertNotification(
                     kind: .alert, batch: "test", metric: "m", timestamp: referenceTime, value: 1, score: 0.9, smoothedScore: 0.9,
@@ -80,7 +80,7 @@ import Testing
         let (h, b) = try setUp()
         var context = h.context
         context.channels = NotificationChannels()
-        let id = try queueOne(b, context: context, h)
+        let id = try await queueOne(b, context: context, h)
         #expect(try h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try !h.database.claim(id: id, holder: "a", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.due(batch: "test", now: referenceTime, limit: 10).isEmpty)
@@ -94,7 +94,7 @@ import Testing
     /// run out, while a claim of a process still alive is left alone.
     @Test func theClaimsOfAGoneProcessAreReleasedAtOnce() async throws {
         let (h, b) = try setUp()
-        let id = try queueOne(b, context: h.context, h)
+        let id = try await queueOne(b, context: h.context, h)
         #expect(try h.database.claim(id: id, holder: "box:1", now: referenceTime, until: referenceTime.addingTimeInterval(300)))
         #expect(try h.database.claimHolders(batch: "test") == ["box:1"])
         #expect(try h.database.claimHolders(batch: "other").isEmpty)

@@ -13,7 +13,7 @@ import Testing
     @Test func mutedNotificationsAreRecordedNotSent() async throws {
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_mute_metrics:\n  m: \"2026-01-15 13:00:00\"\n")
-        try NotificationOutbox(context: h.context).post([notification(), notification("other")], batch: b)
+        try await NotificationOutbox(context: h.context).post([notification(), notification("other")], batch: b)
         await DeliveryDispatcher(context: h.context).dispatch(batch: b)
         let log = try h.database.deliveries(batch: "test")
         #expect(log.filter { $0.notification.metric == "m" }.map(\.status) == [.muted, .muted])
@@ -25,12 +25,12 @@ import Testing
         let h = try Harness()
         let b = try batch("metric_batch: test\ningest_sql: select 1\n")
         try h.database.setMute(Mute(batch: "test", metric: nil, until: referenceTime.addingTimeInterval(60), reason: "deploy"))
-        try NotificationOutbox(context: h.context).post([notification()], batch: b)
+        try await NotificationOutbox(context: h.context).post([notification()], batch: b)
         h.clock.advance(by: 60)
         var later = notification()
         later.timestamp = referenceTime.addingTimeInterval(60)
         later.id = AlertNotification.id(kind: .alert, batch: "test", metric: "m", timestamp: later.timestamp)
-        try NotificationOutbox(context: h.context).post([later], batch: b)
+        try await NotificationOutbox(context: h.context).post([later], batch: b)
         #expect(try h.database.deliveries(batch: "test").map(\.status) == [.muted, .muted, .pending, .pending])
         #expect(try h.database.mutes(batch: "test").map(\.reason) == ["deploy"])
         #expect(try h.database.clearMute(batch: "test", metric: nil))
@@ -51,7 +51,7 @@ import Testing
                 methods: email,pagerduty
                 email_to: [search@example.org, oncall@example.org]
             """)
-        try NotificationOutbox(context: h.context).post(
+        try await NotificationOutbox(context: h.context).post(
             [
                 notification("pay", tags: ["team": "payments"]), notification("find", tags: ["team": "search", "tier": "1"]),
                 notification("misc", tags: ["team": "search"]),

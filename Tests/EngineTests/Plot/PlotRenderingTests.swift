@@ -1,7 +1,8 @@
-import Engine
 import Fixtures
 import Foundation
 import Testing
+
+@testable import Engine
 
 @Suite struct PlotRenderingTests {
     static func sample() -> PlotData {
@@ -41,6 +42,29 @@ import Testing
         #expect(colours.contains(.alert) && colours.contains(.value) && colours.contains(.white))
     }
 
+    /// The expected band is shaded behind the values in both renderers, broken where a value has
+    /// none, and widens the value axis by at most half the values' span each way.
+    @Test func theExpectedBandIsShadedBehindTheValues() throws {
+        var data = Self.sample()
+        data.band = data.values.enumerated().filter { $0.offset >= 8 && $0.offset != 20 }.map { PlotData.Band($0.element.time, ($0.element.value - 1)...($0.element.value + 1)) }
+        let scene = PlotScene(data: data)
+        let svg = SVGRenderer.render(scene)
+        #expect(svg.components(separatedBy: "<polygon").count - 1 == 2, "two runs: the band breaks at the value without one")
+        #expect(svg.contains("fill=\"\(RGB.band.hex)\""))
+        #expect(svg.contains(">value (shaded: expected range)</text>"))
+        #expect(svg.range(of: "<polygon")!.lowerBound < svg.range(of: "stroke=\"\(RGB.value.hex)\"")!.lowerBound, "under the value line")
+        let image = Rasterizer.render(scene)
+        let colours = Set((0..<(image.width * image.height)).map { image.pixel(x: $0 % image.width, y: $0 / image.width) })
+        #expect(colours.contains(.band))
+        var wide = Self.sample()
+        wide.band = wide.values.map { PlotData.Band($0.time, -1e6...1e6) }
+        let values = wide.values.map(\.value)
+        let (low, high) = (values.min()!, values.max()!)
+        let widened = PlotScene.range(values, band: wide.band)
+        #expect(widened == (low - (high - low) / 2, high + (high - low) / 2), "\(widened) for values \(low)…\(high)")
+        #expect(PlotScene.range(values, band: data.band) == (low - 1, high + 1), "a band of ±1 widens by 1")
+    }
+
     @Test func anEmptyMetricStillDraws() throws {
         let data = PlotData(batch: "b", metric: "m", values: [], scores: [], alerts: [], changes: [], thresholdAlerts: [], threshold: 0.8)
         #expect(SVGRenderer.render(PlotScene(data: data)).contains("no data in the plotted window"))
@@ -59,6 +83,29 @@ import Testing
                 "2026-01-15 04:00:00", "2026-01-15 05:00:00",
             ])
         #expect(ticks.label(ticks.times[0]) == "01:00")
+    }
+
+    /// Under the defaults (NOVELTY) the plot job draws each metric's expected band from its
+    /// trained model and writes it with the data; a batch whose preprocessing transforms the
+    /// values, or that combines detectors, draws none and says why.
+    @Test func thePlotJobDrawsTheExpectedBandOfTheDefaultDetector() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\n")
+        let rows = SyntheticSeries(start: referenceTime.addingTimeInterval(-299 * 3600)).rows(batch: "test", name: "m", count: 300, seed: 3)
+        try h.store().insert(rows)
+        _ = try await TrainJob().run(batch: b, context: h.context)
+        _ = try await PlotJob().run(batch: b, context: h.context)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: h.plots.files["test/m.json"]!) as? [String: Any])
+        let band = try #require(parsed["band"] as? [[Any]])
+        let values = Dictionary(uniqueKeysWithValues: try #require(parsed["values"] as? [[Any]]).map { ($0[0] as! String, $0[1] as! Double) })
+        #expect(band.count > 100, "most plotted values have a band: \(band.count) of \(values.count)")
+        let inside = band.filter { row in (row[1] as! Double) <= values[row[0] as! String]! && values[row[0] as! String]! <= (row[2] as! Double) }
+        #expect(inside.count >= band.count * 95 / 100, "a clean series lies inside its band: \(inside.count) of \(band.count)")
+        #expect(String(decoding: h.plots.files["test/m.svg"]!, as: UTF8.self).contains("<polygon"))
+        #expect(ExpectedBand.unavailable(for: b) == nil)
+        #expect(ExpectedBand.unavailable(for: try batch("metric_batch: test\ningest_sql: select 1\n" + anomstackProfile)) != nil)
+        let differenced = try batch("metric_batch: test\ningest_sql: select 1\npreprocess_params:\n  diff_n: 1\n")
+        #expect(ExpectedBand.unavailable(for: differenced)?.contains("diff_n") == true)
     }
 
     @Test func thePlotJobWritesAnSVGAndAPNGPerMetric() async throws {

@@ -64,26 +64,19 @@ struct BatchesAPI {
         }
         let window = try TimeWindow(parsing: RequestInput.query(request)["window"] ?? TimeWindow.standard.description)
         let now = engine.now
-        let values = try store.rows(window.query(batch: batch.name, metric: metric, types: [.metric], now: now))
-        let from: Date? = {
-            if case .span(let s) = window { return now.addingTimeInterval(-s) }
-            return values.first?.timestamp
-        }()
-        let marks = try store.rows(
-            MetricQuery(
-                batch: batch.name, names: [metric], types: [.score, .alert, .change, .tholdalert],
-                from: from ?? now, through: now))
-        func rows(_ type: MetricType) -> [MetricRow] { marks.filter { $0.type == type } }
-        let state = AlertState(
-            scores: rows(.score).map { ($0.timestamp, $0.value) }, alerts: Set(rows(.alert).map(\.timestamp)), batch: batch)
+        let data = try await PlotData.load(store: store, batch: batch, metric: metric, window: window, through: now)
+            .withBand(batch: batch, store: store, context: engine.jobContext)
+        let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
         return JSONResponse.ok(
             .object([
                 "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
                 "threshold": .number(batch.alertThreshold, decimals: 4),
-                "values": JSONViews.points(values), "scores": JSONViews.points(rows(.score)),
-                "alerts": .array(rows(.alert).map { JSONResponse.time($0.timestamp) }),
-                "changes": .array(rows(.change).map { JSONResponse.time($0.timestamp) }),
-                "tholdalerts": .array(rows(.tholdalert).map { JSONResponse.time($0.timestamp) }),
+                "values": JSONViews.points(data.values), "scores": JSONViews.points(data.scores),
+                "band": JSONViews.band(data.band),
+                "band_unavailable": ExpectedBand.unavailable(for: batch).map(CanonicalJSON.string) ?? .null,
+                "alerts": .array(data.alerts.map(JSONResponse.time)),
+                "changes": .array(data.changes.map(JSONResponse.time)),
+                "tholdalerts": .array(data.thresholdAlerts.map(JSONResponse.time)),
                 "state": JSONViews.state(state),
             ]))
     }

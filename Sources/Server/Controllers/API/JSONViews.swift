@@ -63,8 +63,15 @@ enum JSONViews {
         ])
     }
 
-    static func points(_ rows: [MetricRow]) -> CanonicalJSON {
-        .array(rows.map { .object(["timestamp": JSONResponse.time($0.timestamp), "value": .number($0.value, decimals: 6)]) })
+    static func points(_ points: [PlotData.Point]) -> CanonicalJSON {
+        .array(points.map { .object(["timestamp": JSONResponse.time($0.time), "value": .number($0.value, decimals: 6)]) })
+    }
+
+    static func band(_ band: [PlotData.Band]) -> CanonicalJSON {
+        .array(
+            band.map {
+                .object(["timestamp": JSONResponse.time($0.time), "low": .number($0.low, decimals: 6), "high": .number($0.high, decimals: 6)])
+            })
     }
 
     static func mute(_ m: Mute) -> CanonicalJSON {

@@ -20,6 +20,8 @@ import Testing
             #expect(series["alerts"] as? [String] == ["2026-01-15T11:30:00Z"])
             #expect(series["tholdalerts"] as? [String] == ["2026-01-15T11:30:00Z"])
             #expect((series["state"] as? [String: Any])?["state"] as? String == "ok", "the latest score is back under the threshold")
+            #expect((series["band"] as? [Any])?.isEmpty == true, "no model is trained yet, so nothing is expected")
+            #expect(series["band_unavailable"] is NSNull, "the defaults (NOVELTY on the raw values) draw a band")
             let alerts = try await server.get("/api/v1/alerts?batch=shop&page_size=1").json
             #expect(alerts["total"] as? Int == 2)
             #expect(alerts["pages"] as? Int == 2)
