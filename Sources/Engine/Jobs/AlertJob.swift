@@ -153,12 +153,20 @@ public struct AlertJob: BatchJob {
                         MetricRow(
                             timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
                             value: 1, metadata: metadata))
+                    // What the detector expected instead, so the reader sees how far off the value is.
+                    var expected: PlotData.Band?
+                    if let value = values[score.timestamp] {
+                        expected = try await ExpectedBand.load(
+                            for: [PlotData.Point(score.timestamp, value)], batch: batch, metric: metric, store: store, context: context
+                        ).first
+                    }
                     metricNotifications.append(
                         AlertNotification(
                             kind: .alert, batch: batch.name, metric: metric,
                             timestamp: score.timestamp, value: values[score.timestamp],
                             score: score.value, smoothedScore: decision.smoothed,
                             threshold: batch.alertThreshold, severity: severity,
+                            details: expected.map { ["expected": "\(Fixed.format($0.low, 4)) to \(Fixed.format($0.high, 4))"] } ?? [:],
                             methods: batch.alertMethods, tags: tags))
                 }
                 let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()

@@ -105,7 +105,7 @@ public struct NotificationComposer: Sendable {
         ]
         switch n.kind {
         case .alert:
-            facts += [
+            facts += (n.details["expected"].map { [("Expected", $0)] } ?? []) + [
                 ("Score", Fixed.format(n.score, 3)), ("Smoothed score", Fixed.format(n.smoothedScore, 4)),
                 ("Threshold", Fixed.format(n.threshold, 4)),
             ]

@@ -29,6 +29,12 @@ import Testing
             alerts.map { "\($0.method) \($0.notification.batch)/\($0.notification.metric)" }
                 == ["email python_synthetic/synthetic_anomalous", "slack python_synthetic/synthetic_anomalous"])
         #expect(alerts.allSatisfy { $0.attachment != nil })
+        // The alert says what the detector expected instead, and the value lies outside it.
+        let alert = try #require(alerts.first?.notification)
+        let expected = try #require(alert.details["expected"], "an alert under the defaults carries its expected range")
+        let bounds = expected.components(separatedBy: " to ").compactMap(Double.init)
+        let value = try #require(alert.value)
+        #expect(bounds.count == 2 && !(bounds[0]...bounds[1]).contains(value), "\(value) against \(expected)")
         let recorded = try database.store(table: "metrics").jobRuns(batch: nil)
         #expect(recorded.count == batches.count * JobKind.pipeline.count)
         #expect(h.plots.files.keys.contains("python_synthetic/synthetic_anomalous.svg"))
