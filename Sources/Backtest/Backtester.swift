@@ -79,7 +79,7 @@ public struct Backtester: Sendable {
             clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
             sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
             deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-            templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(keepsChannelScores: true))
+            templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(channelScoreBudget: .max))
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])

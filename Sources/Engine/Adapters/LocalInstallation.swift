@@ -18,6 +18,16 @@ public struct LocalInstallation: Sendable {
     public static let defaultDatabase = "./engine.db"
     /// The environment variable that says where the plot job writes (default `./plots`).
     public static let plotsVariable = "ENGINE_PLOTS"
+    /// The environment variable that sets how many megabytes of NOVELTY channel scores a process
+    /// keeps between trainings (`DetectorMemo`): 128 by default, 0 turns it off.
+    public static let memoVariable = "ENGINE_MEMO_MB"
+
+    /// The memo's budget in bytes, from `ENGINE_MEMO_MB` (a value that is not a whole number of
+    /// megabytes up to a terabyte falls back to the default).
+    var channelScoreBudget: Int {
+        let megabytes = environment[Self.memoVariable].flatMap(Int.init).flatMap { (0...1_048_576).contains($0) ? $0 : nil } ?? 128
+        return megabytes * 1_048_576
+    }
 
     public init(metricsDirectory: URL, databasePath: String?, environment: [String: String], overrides: [String], logger: Logger) {
         self.metricsDirectory = metricsDirectory
@@ -56,7 +66,7 @@ public struct LocalInstallation: Sendable {
             ingestRunner: PythonIngestRunner(workingDirectory: metricsDirectory),
             deliveries: database, mutes: database, channels: channels, plots: plotSink,
             templates: TemplateRenderer(folder: folder), logger: logger,
-            memo: DetectorMemo(), llm: languageModel, process: processIdentity,
+            memo: DetectorMemo(channelScoreBudget: channelScoreBudget), llm: languageModel, process: processIdentity,
             preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory))
     }
 

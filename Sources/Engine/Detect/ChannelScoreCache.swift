@@ -21,6 +21,13 @@ struct ChannelScoreCache: Sendable {
     /// Each channel's readings over the rows the records covered.
     var residuals: [Shape: [ResidualChannel.Residual?]]
 
+    /// About how much memory it holds: its arrays' elements.
+    var byteCount: Int {
+        timestamps.count * MemoryLayout<Date>.stride
+            + inputs.values.reduce(0) { $0 + $1.count * MemoryLayout<Double?>.stride }
+            + residuals.values.reduce(0) { $0 + $1.count * MemoryLayout<ResidualChannel.Residual?>.stride }
+    }
+
     /// How many rows the window moved on since the cache was made: the cached row that holds
     /// `timestamps[0]`; nil when the new window does not start inside the cached one.
     func shift(to timestamps: [Date]) -> Int? {

@@ -132,7 +132,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         let cached = memo?.channelScores(memoKey)
         let (residuals, inputs) = detector.channelResiduals(
             values, timestamps: x.timestamps, rows: 0..<covered, reusing: cached)
-        if let memo {
+        if let memo, memo.keepsChannelScores {
             var next = ChannelScoreCache(timestamps: x.timestamps, inputs: inputs, residuals: [:])
             for (channel, readings) in zip(detector.channels, residuals) { next.residuals[channel.shape] = readings }
             memo.store(memoKey, channelScores: next)

@@ -87,7 +87,7 @@ public struct ReplayDriver: Sendable {
                 : CannedIngestRunner(),
             deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
-            logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(), llm: options.llm,
+            logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(channelScoreBudget: .max), llm: options.llm,
             parallelism: options.parallelism ?? .max)
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []

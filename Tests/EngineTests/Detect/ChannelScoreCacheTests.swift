@@ -22,7 +22,7 @@ import Testing
     /// values and one with rows missing: each fit through the memo equals a fit from nothing.
     @Test func aMovingWindowFitsExactlyAsFromNothing() {
         var values = series(2_000, seed: 21)
-        let memo = DetectorMemo(keepsChannelScores: true)
+        let memo = DetectorMemo(channelScoreBudget: .max)
         var windows = [0..<900, 1..<901, 8..<908, 308..<1208].map { window(values, $0) }
         values[1000] += 40
         values[1001] -= 3
@@ -64,5 +64,31 @@ import Testing
         let memo = DetectorMemo()
         _ = NoveltyDetector.fit(window(series(300, seed: 22), 0..<300), params: [:], memo: memo, memoKey: "m")
         #expect(memo.channelScores("m") == nil)
+    }
+
+    /// A budget keeps the metrics that fit in it and admits no more; a kept metric's scores are
+    /// replaced as it retrains, and dropped (not kept stale) if they outgrow the budget. Fits
+    /// through it still equal fits from nothing.
+    @Test func aBudgetKeepsTheMetricsThatFitAndAdmitsNoMore() throws {
+        let values = series(1_000, seed: 23)
+        let probe = DetectorMemo(channelScoreBudget: .max)
+        _ = NoveltyDetector.fit(window(values, 0..<600), params: [:], memo: probe, memoKey: "probe")
+        let size = probe.channelScoreBytes
+        #expect(size > 600 * 8, "timestamps, inputs and readings: \(size) bytes")
+        let memo = DetectorMemo(channelScoreBudget: 2 * size + size / 2)
+        for metric in ["a", "b", "c"] {
+            _ = NoveltyDetector.fit(window(values, 0..<600), params: [:], memo: memo, memoKey: metric)
+        }
+        #expect(memo.channelScores("a") != nil && memo.channelScores("b") != nil)
+        #expect(memo.channelScores("c") == nil, "the third does not fit")
+        #expect(memo.channelScoreBytes == 2 * size)
+        let moved = window(values, 1..<601)
+        #expect(NoveltyDetector.fit(moved, params: [:], memo: memo, memoKey: "a") == NoveltyDetector.fit(moved, params: [:]))
+        #expect(memo.channelScores("a")?.timestamps == moved.timestamps, "replaced in place")
+        _ = NoveltyDetector.fit(window(values, 0..<1_000), params: [:], memo: memo, memoKey: "b")
+        #expect(memo.channelScores("b") == nil, "outgrew what is left of the budget: dropped")
+        #expect(memo.channelScoreBytes == size)
+        memo.forget("a")
+        #expect(memo.channelScoreBytes == 0)
     }
 }
