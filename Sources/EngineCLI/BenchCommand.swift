@@ -74,6 +74,7 @@ struct BenchCommand: AsyncParsableCommand {
             print(
                 "plot: \(Fixed.format(figures.plotSeconds, 3)) s, \(figures.chartsDrawn) charts (SVG + PNG), \(Fixed.format(perChart, 1)) ms per chart, \(figures.chartsDrawn > 0 ? figures.pngBytes / figures.chartsDrawn : 0) PNG bytes per chart"
             )
+            print("peak memory: \(Fixed.format(figures.peakResidentMegabytes, 1)) MB")
         }
     }
 }

@@ -3,6 +3,10 @@ import Fixtures
 import Foundation
 import Logging
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `engine bench`: trains the default detectors (or those `settings` and `overrides` give) on N
 /// synthetic metrics of P points and scores the last 25 points of each, then draws every metric's chart (SVG and PNG, as the plot job and
 /// every email or Slack alert do), through the real jobs on an in-memory SQLite store and model
@@ -39,6 +43,8 @@ public struct EngineBenchmark: Sendable {
         public var plotSeconds: Double = 0
         public var chartsDrawn: Int = 0
         public var pngBytes: Int = 0
+        /// The process's peak resident memory when the figures were taken, in megabytes.
+        public var peakResidentMegabytes: Double = 0
 
         public init(metrics: Int, points: Int, trainSeconds: Double, scoreSeconds: Double, modelsTrained: Int, scoresWritten: Int) {
             self.metrics = metrics
@@ -52,7 +58,7 @@ public struct EngineBenchmark: Sendable {
         /// The figures as one JSON object, keys sorted, seconds to the millisecond.
         public var json: String {
             "{\"charts_drawn\":\(chartsDrawn),\"metrics\":\(metrics),\"models_trained\":\(modelsTrained),"
-                + "\"plot_seconds\":\(Fixed.format(plotSeconds, 3)),\"png_bytes_per_chart\":\(chartsDrawn > 0 ? pngBytes / chartsDrawn : 0),\"points\":\(points),"
+                + "\"peak_rss_mb\":\(Fixed.format(peakResidentMegabytes, 1)),\"plot_seconds\":\(Fixed.format(plotSeconds, 3)),\"png_bytes_per_chart\":\(chartsDrawn > 0 ? pngBytes / chartsDrawn : 0),\"points\":\(points),"
                 + "\"score_points_per_second\":\(Fixed.format(scorePointsPerSecond, 0)),\"score_seconds\":\(Fixed.format(scoreSeconds, 3)),"
                 + "\"scores_written\":\(scoresWritten),\"train_points_per_second\":\(Fixed.format(trainPointsPerSecond, 0)),"
                 + "\"train_seconds\":\(Fixed.format(trainSeconds, 3))}"
@@ -112,7 +118,16 @@ public struct EngineBenchmark: Sendable {
         figures.plotSeconds = plotTime.seconds
         figures.chartsDrawn = plotted.rowsWritten
         figures.pngBytes = sink.files.filter { $0.key.hasSuffix(".png") }.reduce(0) { $0 + $1.value.count }
+        figures.peakResidentMegabytes = Self.peakResidentMegabytes()
         return figures
+    }
+
+    /// The process's peak resident set so far (getrusage's ru_maxrss, kilobytes on Linux), so a
+    /// benchmark reports memory without `/usr/bin/time -v` around it.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Double(usage.ru_maxrss) / 1024
     }
 }
 

@@ -1,3 +1,4 @@
+import Engine
 import Replay
 import Testing
 
@@ -8,6 +9,8 @@ import Testing
         #expect(figures.scoresWritten == 75)
         #expect(figures.trainSeconds > 0 && figures.scoreSeconds > 0)
         #expect(figures.chartsDrawn == 3 && figures.pngBytes > 0)
+        #expect(figures.peakResidentMegabytes > 1 && figures.peakResidentMegabytes < 100_000, "\(figures.peakResidentMegabytes) MB")
+        #expect(figures.json.contains("\"peak_rss_mb\":\(Fixed.format(figures.peakResidentMegabytes, 1)),"))
     }
 
     @Test func otherSettingsAreBenchmarkedAndTheirErrorsNamed() async throws {
@@ -32,7 +35,7 @@ import Testing
             modelsTrained: 4, scoresWritten: 50)
         #expect(
             figures.json
-                == #"{"charts_drawn":0,"metrics":2,"models_trained":4,"plot_seconds":0.000,"png_bytes_per_chart":0,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#
+                == #"{"charts_drawn":0,"metrics":2,"models_trained":4,"peak_rss_mb":0.0,"plot_seconds":0.000,"png_bytes_per_chart":0,"points":100,"score_points_per_second":100,"score_seconds":0.500,"scores_written":50,"train_points_per_second":162,"train_seconds":1.235}"#
         )
     }
 }
