@@ -204,9 +204,9 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             var band: ClosedRange<Double>?
             for c in records.indices {
                 guard let residual = residuals[c][t - first], let record = votingRecord(records[c]) else { continue }
-                guard let interval = residual.interval(around: values[t], run: records[c].run, floor: floor, limit: bandRatio * record),
-                    let narrowed = band.map({ Self.intersection($0, interval) }) ?? interval
+                guard let interval = residual.interval(around: values[t], run: records[c].run, floor: floor, limit: bandRatio * record)
                 else { return nil }
+                guard let narrowed = band.map({ Self.intersection($0, interval) }) ?? interval else { return nil }
                 band = narrowed
             }
             return band

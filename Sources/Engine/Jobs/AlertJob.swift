@@ -144,6 +144,17 @@ public struct AlertJob: BatchJob {
                     firstUnjudged: previousRun.map { run in scores.firstIndex { $0.timestamp > run } ?? scores.count } ?? 0,
                     forN: batch.alertForN, forM: batch.alertForM)
                 let tags = batch.tags(for: metric)
+                // What the detector expected instead, so the reader sees how far off a value is:
+                // one band over the values from the first alerted point to the last.
+                var expected: [Date: PlotData.Band] = [:]
+                if let earliest = decisions.map({ scores[$0.index].timestamp }).min(),
+                    let latest = decisions.map({ scores[$0.index].timestamp }).max()
+                {
+                    let points = window.filter { $0.type == .metric && $0.timestamp >= earliest && $0.timestamp <= latest }
+                        .map { PlotData.Point($0.timestamp, $0.value) }
+                    let bands = try await ExpectedBand.load(for: points, batch: batch, metric: metric, store: store, context: context)
+                    expected = Dictionary(bands.map { ($0.time, $0) }, uniquingKeysWith: { a, _ in a })
+                }
                 for decision in decisions {
                     let score = scores[decision.index]
                     let severity: Severity = decision.smoothed >= batch.alertCriticalThreshold ? .critical : .warning
@@ -153,20 +164,13 @@ public struct AlertJob: BatchJob {
                         MetricRow(
                             timestamp: score.timestamp, batch: batch.name, name: metric, type: .alert,
                             value: 1, metadata: metadata))
-                    // What the detector expected instead, so the reader sees how far off the value is.
-                    var expected: PlotData.Band?
-                    if let value = values[score.timestamp] {
-                        expected = try await ExpectedBand.load(
-                            for: [PlotData.Point(score.timestamp, value)], batch: batch, metric: metric, store: store, context: context
-                        ).first
-                    }
                     metricNotifications.append(
                         AlertNotification(
                             kind: .alert, batch: batch.name, metric: metric,
                             timestamp: score.timestamp, value: values[score.timestamp],
                             score: score.value, smoothedScore: decision.smoothed,
                             threshold: batch.alertThreshold, severity: severity,
-                            details: expected.map { ["expected": "\(Fixed.format($0.low, 4)) to \(Fixed.format($0.high, 4))"] } ?? [:],
+                            details: expected[score.timestamp].map { ["expected": "\(Fixed.format($0.low, 4)) to \(Fixed.format($0.high, 4))"] } ?? [:],
                             methods: batch.alertMethods, tags: tags))
                 }
                 let lastAlert = alreadyAlerted.union(decisions.map(\.index)).max()

@@ -154,13 +154,18 @@ public struct PlotScene: Sendable, Hashable {
         guard points.count > 1 else {
             return points.map { .circle($0, radius: width, color: color) }
         }
-        let gaps = zip(points, points.dropFirst()).map { $1.x - $0.x }.sorted()
-        let limit = max(gaps[gaps.count / 2] * 10, 1)
+        let limit = breakLimit(points.map(\.x))
         var runs: [[CanvasPoint]] = [[points[0]]]
         for (a, b) in zip(points, points.dropFirst()) {
             if b.x - a.x > limit { runs.append([b]) } else { runs[runs.count - 1].append(b) }
         }
         return runs.map { $0.count == 1 ? .circle($0[0], radius: width, color: color) : .polyline($0, color: color, width: width, dashed: false) }
+    }
+
+    /// How far apart (in pixels) two neighbouring points may be and still be joined: 10 median gaps.
+    static func breakLimit(_ xs: [Double]) -> Double {
+        let gaps = zip(xs, xs.dropFirst()).map { $1 - $0 }.sorted()
+        return gaps.isEmpty ? 1 : max(gaps[gaps.count / 2] * 10, 1)
     }
 
     /// The band as filled areas, one per run of values that each have one, broken where a value
@@ -169,8 +174,7 @@ public struct PlotScene: Sendable, Hashable {
         guard !data.band.isEmpty else { return [] }
         let bandAt = Dictionary(data.band.map { ($0.time, $0) }, uniquingKeysWith: { a, _ in a })
         let xs = data.values.map { x($0.time) }
-        let gaps = zip(xs, xs.dropFirst()).map { $1 - $0 }.sorted()
-        let limit = gaps.isEmpty ? 1 : max(gaps[gaps.count / 2] * 10, 1)
+        let limit = breakLimit(xs)
         var runs: [[PlotData.Band]] = [[]]
         var lastX = -Double.infinity
         for (point, px) in zip(data.values, xs) {
