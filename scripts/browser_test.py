@@ -132,6 +132,32 @@ def main():
             with urllib.request.urlopen(base + "/api/v1/alerts?batch=" + batch) as r:
                 alerts = json.load(r)["alerts"]
             check("feedback: the API shows it", any(a["metric"] == metric and a["feedback"] == "up" for a in alerts))
+
+        # A maintenance window planned from the batch page's form, listed, then removed with its button.
+        driver.get(base + "/batches/python_synthetic#maintenance")
+        form = driver.find_element(By.CSS_SELECTOR, "form.maintenance-form")
+        form.find_element(By.NAME, "cron").send_keys("0 2 * * 0")
+        form.find_element(By.NAME, "duration").send_keys("2h")
+        form.find_element(By.NAME, "reason").send_keys("weekly backup")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        try:
+            WebDriverWait(driver, 15).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "tr[data-window]")))
+        except Exception:
+            pass
+        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, "section.maintenance tr[data-window]") if r.get_attribute("data-window")]
+        check("maintenance: the planned window is listed", len(rows) == 1 and "weekly backup" in rows[0].text,
+              " | ".join(r.text for r in rows))
+        driver.save_screenshot(os.path.join(args.artifacts, "batch-maintenance.png"))
+        stored = sqlite3.connect(db).execute("select count(*) from maintenance_windows where batch='python_synthetic'").fetchone()[0]
+        check("maintenance: the window is in the store", stored == 1, f"{stored} rows")
+        if rows:
+            rows[0].find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            try:
+                WebDriverWait(driver, 15).until(expected_conditions.staleness_of(rows[0]))
+            except Exception:
+                pass
+            stored = sqlite3.connect(db).execute("select count(*) from maintenance_windows where batch='python_synthetic'").fetchone()[0]
+            check("maintenance: Remove deletes it", stored == 0, f"{stored} rows")
     finally:
         if driver:
             driver.quit()

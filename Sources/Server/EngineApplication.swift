@@ -46,6 +46,7 @@ public struct EngineApplication: Sendable {
         AlertsAPI(engine: engine).register(on: router)
         SettingsAPI(engine: engine).register(on: router)
         RunsAPI(engine: engine).register(on: router)
+        MaintenanceAPI(engine: engine).register(on: router)
         return router
     }
 

@@ -59,6 +59,12 @@ public final class SQLiteDatabase: MetricStores, Sendable {
             }
         }
         migrator.registerMigration("7 history imports") { db in try db.execute(sql: importSchema) }
+        migrator.registerMigration("8 maintenance windows") { db in
+            try db.execute(sql: maintenanceSchema)
+            if try !db.columns(in: "deliveries").contains(where: { $0.name == "muted_by" }) {
+                try db.alter(table: "deliveries") { $0.add(column: "muted_by", .text) }
+            }
+        }
         return migrator
     }()
 

@@ -38,6 +38,17 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         );
         """
 
+    static let maintenanceSchema = """
+        CREATE TABLE IF NOT EXISTS maintenance_windows (
+            id TEXT NOT NULL,
+            batch TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            reason TEXT,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (batch, id)
+        );
+        """
+
     public func enqueue(_ deliveries: [Delivery]) throws -> Int {
         guard !deliveries.isEmpty else { return 0 }
         return try writer.write { db in
@@ -46,13 +57,14 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
                 try db.execute(
                     sql: """
                         INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
-                                                next_attempt_at, delivered_at, notification, target, message, attachment)
-                        VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                                                next_attempt_at, delivered_at, notification, target, message, attachment, muted_by)
+                        VALUES (?, ?, ?, ?, ?, ?, 0, NULL, ?, ?, NULL, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                         """,
                     arguments: [
                         d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method,
                         d.status.rawValue, MetricTimestamp.format(d.createdAt), MetricTimestamp.format(d.nextAttemptAt),
                         try StoredJSON.encode(d.notification), try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), d.attachment,
+                        d.mutedBy,
                     ])
                 inserted += db.changesCount
             }
@@ -61,7 +73,8 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     }
 
     private static let deliveryColumns = """
-        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment
+        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment,
+        muted_by
         """
 
     private static func delivery(_ row: Row) throws -> Delivery {
@@ -74,6 +87,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         d.id = row["id"]
         d.attempts = row["attempts"]
         d.lastError = row["last_error"]
+        d.mutedBy = row["muted_by"]
         d.nextAttemptAt = MetricTimestamp.parse(row["next_attempt_at"]) ?? d.createdAt
         d.deliveredAt = (row["delivered_at"] as String?).flatMap(MetricTimestamp.parse)
         return d
@@ -191,6 +205,37 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
                 guard let until = MetricTimestamp.parse(row["until"]) else { return nil }
                 let metric: String = row["metric"]
                 return Mute(batch: row["batch"], metric: metric.isEmpty ? nil : metric, until: until, reason: row["reason"])
+            }
+        }
+    }
+
+    public func addMaintenanceWindow(_ window: StoredMaintenanceWindow) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO maintenance_windows (id, batch, spec, reason, created_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (batch, id) DO UPDATE SET reason = excluded.reason
+                    """,
+                arguments: [window.id, window.batch, window.window.spec.text, window.reason, MetricTimestamp.format(window.createdAt)])
+        }
+    }
+
+    public func removeMaintenanceWindow(batch: String, id: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM maintenance_windows WHERE batch = ? AND id = ?", arguments: [batch, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func maintenanceWindows(batch: String?) throws -> [StoredMaintenanceWindow] {
+        try selecting { db in
+            let sql =
+                "SELECT id, batch, spec, reason, created_at FROM maintenance_windows" + (batch == nil ? "" : " WHERE batch = ?")
+                + " ORDER BY created_at, batch, id"
+            return try Row.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []).map { row in
+                try StoredMaintenanceWindow.stored(
+                    id: row["id"], batch: row["batch"], spec: row["spec"], reason: row["reason"],
+                    createdAt: MetricTimestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0))
             }
         }
     }

@@ -53,6 +53,8 @@ public struct Delivery: Sendable, Hashable, Codable {
     public var status: DeliveryStatus
     public var attempts: Int
     public var lastError: String?
+    /// For a muted delivery, what held it: the mute or maintenance window, and until when.
+    public var mutedBy: String?
     public var createdAt: Date
     public var nextAttemptAt: Date
     public var deliveredAt: Date?
@@ -70,6 +72,7 @@ public struct Delivery: Sendable, Hashable, Codable {
         self.status = status
         self.attempts = 0
         self.lastError = nil
+        self.mutedBy = nil
         self.createdAt = createdAt
         self.nextAttemptAt = createdAt
         self.deliveredAt = nil

@@ -17,7 +17,9 @@ public struct NotificationOutbox: Sendable {
     public func post(_ notifications: [AlertNotification], batch: BatchConfig) async throws -> Int {
         guard !notifications.isEmpty else { return 0 }
         let now = context.clock.now
-        let mutes = MuteRules(batch: batch, stored: try context.mutes.mutes(batch: batch.name))
+        let mutes = MuteRules(
+            batch: batch, stored: try context.mutes.mutes(batch: batch.name),
+            storedWindows: try context.mutes.maintenanceWindows(batch: batch.name))
         let routing = NotificationRouting(batch: batch)
         let composer = NotificationComposer(templates: context.templates)
         let store = try context.store(for: batch)
@@ -30,13 +32,14 @@ public struct NotificationOutbox: Sendable {
             let chart = wantsChart ? await chartPNG(for: notification, batch: batch, store: store) : nil
             let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
             for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }
-            let muted = mute.map { " (muted until \(MetricTimestamp.format($0.until)))" } ?? ""
+            let muted = mute.map { " (muted \($0.heldText))" } ?? ""
             context.logger.notice("\(message.title)\(muted) → \(methods.isEmpty ? "no channel" : methods.joined(separator: ","))")
             for method in methods {
-                deliveries.append(
-                    Delivery(
-                        notification: notification, method: method, target: target, message: message,
-                        attachment: chart, status: mute == nil ? .pending : .muted, createdAt: now))
+                var delivery = Delivery(
+                    notification: notification, method: method, target: target, message: message,
+                    attachment: chart, status: mute == nil ? .pending : .muted, createdAt: now)
+                delivery.mutedBy = mute?.heldText
+                deliveries.append(delivery)
             }
         }
         return try context.deliveries.enqueue(deliveries)

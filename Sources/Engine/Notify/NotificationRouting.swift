@@ -46,13 +46,14 @@ public struct NotificationRouting: Sendable {
 }
 
 /// Whether a notification is muted: by the batch's config (`alert_mute_until`,
-/// `alert_mute_metrics`) or by a mute set at run time in the store.
+/// `alert_mute_metrics`, `maintenance_windows`) or by a mute or maintenance window set at run
+/// time in the store.
 public struct MuteRules: Sendable {
     public let mutes: [Mute]
-    /// The batch's `maintenance_windows`.
-    public let windows: [MaintenanceWindow]
+    /// The batch's `maintenance_windows` and those stored for it, each with what to call it.
+    public let windows: [(window: MaintenanceWindow, name: String)]
 
-    public init(batch: BatchConfig, stored: [Mute]) {
+    public init(batch: BatchConfig, stored: [Mute], storedWindows: [StoredMaintenanceWindow] = []) {
         var mutes = stored.filter { $0.batch == batch.name }
         if let text = batch[.alertMuteUntil], let until = MetricTimestamp.parse(text) {
             mutes.append(Mute(batch: batch.name, metric: nil, until: until, reason: "alert_mute_until"))
@@ -63,19 +64,22 @@ public struct MuteRules: Sendable {
             }
         }
         self.mutes = mutes
-        windows = batch[.maintenanceWindows].enumerated().compactMap { index, value in
-            try? MaintenanceWindow.parse(value, index: index).get()
+        let configured = batch[.maintenanceWindows].enumerated().compactMap { index, value in
+            (try? MaintenanceWindow.parse(value, index: index).get()).map { ($0, "maintenance window \(index + 1) of the batch (\($0.summary))") }
         }
+        let kept = storedWindows.filter { $0.batch == batch.name }.map { stored in
+            (stored.window, "maintenance window \(stored.id) (\(stored.window.summary)" + (stored.reason.map { "; \($0)" } ?? "") + ")")
+        }
+        windows = configured + kept
     }
 
     /// The mute that silences `metric` (with `tags`) at `now`, if any: a mute, or a maintenance window.
     public func mute(for metric: String, tags: [String: String] = [:], batch: String, at now: Date) -> Mute? {
         if let mute = mutes.first(where: { $0.covers(batch: batch, metric: metric, at: now) }) { return mute }
-        for window in windows {
+        for (window, name) in windows {
             if let until = window.covers(metric: metric, tags: tags, at: now) {
-                return Mute(batch: batch, metric: metric, until: until, reason: "maintenance window")
+                return Mute(batch: batch, metric: metric, until: until, window: name)
             }
         }
         return nil
-    }
-}
+    }}

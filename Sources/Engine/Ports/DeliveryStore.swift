@@ -36,12 +36,21 @@ public struct Mute: Sendable, Hashable, Codable {
     public var metric: String?
     public var until: Date
     public var reason: String?
+    /// The maintenance window this mute stands for, when one holds the notification.
+    public var window: String?
 
-    public init(batch: String, metric: String?, until: Date, reason: String? = nil) {
+    public init(batch: String, metric: String?, until: Date, reason: String? = nil, window: String? = nil) {
         self.batch = batch
         self.metric = metric
         self.until = until
         self.reason = reason
+        self.window = window
+    }
+
+    /// What a delivery it held records (`muted_by`): the window or the mute and why, and until when.
+    public var heldText: String {
+        let end = until == .distantFuture ? "until lifted" : "until \(MetricTimestamp.format(until)) UTC"
+        return "\(window ?? "mute") \(end)" + (reason.map { " (\($0))" } ?? "")
     }
 
     /// Whether this mute silences `metric` of `batch` at `time`.
@@ -50,7 +59,8 @@ public struct Mute: Sendable, Hashable, Codable {
     }
 }
 
-/// Mutes set at run time (`engine mute`, later the dashboard), beside those in the config.
+/// Mutes and maintenance windows set at run time (`engine mute`, the API, the dashboard),
+/// beside those in the config.
 public protocol MuteStore: Sendable {
     /// Sets (or replaces) the mute of a batch or metric.
     func setMute(_ mute: Mute) throws
@@ -59,4 +69,11 @@ public protocol MuteStore: Sendable {
     func clearMute(batch: String, metric: String?) throws -> Bool
     /// The mutes of a batch (all batches when nil).
     func mutes(batch: String?) throws -> [Mute]
+    /// Keeps a maintenance window; one with the same id (the same batch and window) is replaced.
+    func addMaintenanceWindow(_ window: StoredMaintenanceWindow) throws
+    /// Removes a batch's maintenance window; returns whether there was one.
+    @discardableResult
+    func removeMaintenanceWindow(batch: String, id: String) throws -> Bool
+    /// The maintenance windows of a batch (all batches when nil), oldest first.
+    func maintenanceWindows(batch: String?) throws -> [StoredMaintenanceWindow]
 }

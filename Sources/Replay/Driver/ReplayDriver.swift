@@ -113,6 +113,9 @@ public struct ReplayDriver: Sendable {
                 pending.sort { ($0.at, $0.order) < ($1.at, $1.order) }
             case .mute(let metric, let until):
                 try database.setMute(Mute(batch: batch.name, metric: metric, until: until ?? .distantFuture, reason: "scenario"))
+            case .maintenance(let window, let reason):
+                try database.addMaintenanceWindow(
+                    StoredMaintenanceWindow(batch: batch.name, window: window, reason: reason ?? "scenario", createdAt: clock.now))
             case .unmute(let metric):
                 if let metric, muted.remove(metric) != nil { batch = try loadBatch() }
                 try database.clearMute(batch: batch.name, metric: metric)

@@ -79,7 +79,7 @@ public struct ReplayOutputs: Sendable {
         }
         let sent = deliveries.sorted { $0.id < $1.id }.map { d in
             let n = d.notification
-            return CanonicalJSON.object([
+            var fields: [String: CanonicalJSON] = [
                 "alert_type": .string(n.kind.rawValue), "batch": .string(n.batch), "metric": .string(n.metric),
                 "method": .string(d.method), "status": .string(d.status.rawValue), "severity": .string(n.severity.rawValue),
                 "title": .string(d.message.title), "chart": .bool(d.attachment != nil),
@@ -87,7 +87,9 @@ public struct ReplayOutputs: Sendable {
                 "tags": .object(n.tags.mapValues(CanonicalJSON.string)), "details": .object(n.details.mapValues(CanonicalJSON.string)),
                 "threshold": .number(n.threshold, decimals: 4), "timestamp": .string(MetricTimestamp.format(n.timestamp)),
                 "value": n.value.map { .number($0, decimals: 4) } ?? .null,
-            ]).text
+            ]
+            if let held = d.mutedBy { fields["muted_by"] = .string(held) }
+            return CanonicalJSON.object(fields).text
         }
         var files: [String: String] = [
             "timeline.csv": csv,

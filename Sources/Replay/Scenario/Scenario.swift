@@ -176,7 +176,7 @@ public struct Scenario: Sendable {
             }
             let kinds = item.map.keys.filter { $0 != "at" }.sorted()
             guard kinds.count == 1 else {
-                throw item.fail("at", "each event has at and one of feedback, mute, unmute, snooze, set, clock, fail")
+                throw item.fail("at", "each event has at and one of feedback, mute, unmute, snooze, maintenance, set, clock, fail")
             }
             let event: ScenarioEvent
             switch kinds[0] {
@@ -203,6 +203,15 @@ public struct Scenario: Sendable {
             case "unmute":
                 guard let m = try item.child("unmute") else { throw item.fail("unmute", "expected a map (metric, or {} for the batch)") }
                 event = .unmute(metric: try m.string("metric"))
+            case "maintenance":
+                guard let m = try item.child("maintenance") else { throw item.fail("maintenance", "expected a map") }
+                var keys = m.map
+                let reason = try m.string("reason")
+                keys["reason"] = nil
+                switch MaintenanceWindow.parse(.map(keys), index: nil) {
+                case .success(let window): event = .maintenance(window, reason: reason)
+                case .failure(let error): throw item.fail("maintenance", error.message)
+                }
             case "set":
                 guard let m = try item.child("set"), !m.map.isEmpty else { throw item.fail("set", "expected a map of keys") }
                 event = .set(
@@ -233,7 +242,8 @@ public struct Scenario: Sendable {
                 event = .fail(job)
             default:
                 let hint =
-                    NearestName.nearest(to: kinds[0], among: ["feedback", "mute", "unmute", "snooze", "set", "clock", "fail"])
+                    NearestName.nearest(
+                        to: kinds[0], among: ["feedback", "mute", "unmute", "snooze", "maintenance", "set", "clock", "fail"])
                     .map { " (did you mean '\($0)'?)" } ?? ""
                 throw item.fail(kinds[0], "unknown event\(hint)")
             }

@@ -10,6 +10,9 @@ public enum ScenarioEvent: Sendable, Hashable {
     /// Mute the notifications of `metric` (of the whole batch when nil) until `until` (nil: until
     /// unmuted), through the engine's mute store: alerts are still recorded, nothing is sent.
     case mute(metric: String?, until: Date?)
+    /// Plan a maintenance window through the engine's store, as `engine mute --from/--cron` does
+    /// (the keys of `maintenance_windows`, and a `reason`).
+    case maintenance(MaintenanceWindow, reason: String?)
     /// Lift the mute (and snooze) of `metric`, or the batch's mute when nil.
     case unmute(metric: String?)
     /// Change configuration keys from now on (`key=value`, as `--set` takes them).

@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 
 /// `/batches/{batch}`: the batch's metrics matching a search, over a window, highest anomaly
-/// rate first, a chart each, paged; and its form posts: run a job now, mute and unmute.
+/// rate first, a chart each, paged, and its maintenance windows; and its form posts: run a job
+/// now, mute and unmute, plan and remove a maintenance window.
 struct BatchController {
     let engine: ServedEngine
     let pageSize: Int
@@ -13,6 +14,8 @@ struct BatchController {
         router.post("/batches/{batch}/run") { request, context in try await runNow(request, context) }
         router.post("/batches/{batch}/mute") { request, context in try await mute(request, context) }
         router.post("/batches/{batch}/unmute") { request, context in try await unmute(request, context) }
+        router.post("/batches/{batch}/maintenance") { request, context in try await planMaintenance(request, context) }
+        router.post("/batches/{batch}/maintenance/{id}/remove") { request, context in try await removeMaintenance(request, context) }
     }
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
@@ -62,7 +65,7 @@ struct BatchController {
                 "page": page, "pages": pages, "previous": page > 1 ? link(page - 1) : "", "next": page < pages ? link(page + 1) : "",
                 "jobs": JobKind.allCases.map(\.rawValue),
                 "stale_hidden": matching.count - standings.count, "stale_days": batch.dashboardStaleDays,
-                "stale_link": link(1, showingStale: true),
+                "stale_link": link(1, showingStale: true), "maintenance": try maintenanceRows(batch, now: now),
             ], request: context)
     }
 
@@ -93,6 +96,67 @@ struct BatchController {
         let form = try await RequestInput.form(request, context: context)
         try engine.mutes.clearMute(batch: batch.name, metric: form["metric"].flatMap { $0.isEmpty ? nil : $0 })
         return PageResponder.seeOther(form["return"] ?? "/anomalies")
+    }
+
+    /// The batch's maintenance windows for its page: those of its YAML, then those set at run time.
+    func maintenanceRows(_ batch: BatchConfig, now: Date) throws -> [[String: Any]] {
+        func row(_ window: MaintenanceWindow, id: String, source: String, reason: String?) -> [String: Any] {
+            let state = window.isOver(at: now) ? "over" : window.openUntil(at: now) != nil ? "open now" : "planned"
+            return ["id": id, "summary": window.summary, "source": source, "reason": reason ?? "", "state": state]
+        }
+        let configured = batch[.maintenanceWindows].enumerated().compactMap { index, value in
+            (try? MaintenanceWindow.parse(value, index: index).get()).map { row($0, id: "", source: "YAML", reason: nil) }
+        }
+        let stored = try engine.mutes.maintenanceWindows(batch: batch.name).map { row($0.window, id: $0.id, source: "set here", reason: $0.reason) }
+        return configured + stored
+    }
+
+    func planMaintenance(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.pathValue("batch"))
+        let form = try await RequestInput.form(request, context: context)
+        let reason = form["reason"].flatMap { $0.isEmpty ? nil : String($0.prefix(200)) } ?? "dashboard (\(context.principal ?? "unknown"))"
+        do {
+            try engine.mutes.addMaintenanceWindow(
+                try StoredMaintenanceWindow.parse(Self.maintenanceKeys(form, now: engine.now), batch: batch.name, reason: reason, now: engine.now))
+        } catch let error as ConfigError {
+            throw RequestError.invalid("maintenance window: \(error.message)")
+        }
+        return PageResponder.seeOther("/batches/\(Presentation.segment(batch.name))#maintenance")
+    }
+
+    func removeMaintenance(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        let batch = try await engine.batch(try context.pathValue("batch"))
+        try engine.mutes.removeMaintenanceWindow(batch: batch.name, id: try context.pathValue("id"))
+        return PageResponder.seeOther("/batches/\(Presentation.segment(batch.name))#maintenance")
+    }
+
+    /// The form's fields as the keys `maintenance_windows` takes: a cron and a duration, or a
+    /// start (now when empty) and an end or `forever`; metrics and tag=value pairs comma-separated.
+    static func maintenanceKeys(_ form: [String: String], now: Date) -> ConfigValue {
+        func field(_ name: String) -> String? {
+            form[name].map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var keys: [String: ConfigValue] = [:]
+        if let cron = field("cron") {
+            keys["cron"] = .string(cron)
+            keys["duration"] = field("duration").map(ConfigValue.string)
+        } else {
+            keys["start"] = .string(field("start") ?? MetricTimestamp.format(now))
+            keys["end"] = field("end").map(ConfigValue.string)
+            if form["forever"] == "on" { keys["forever"] = .bool(true) }
+        }
+        if let metrics = field("metrics") {
+            keys["metrics"] = .list(metrics.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+        }
+        if let match = field("match") {
+            var tags: [String: ConfigValue] = [:]
+            for pair in match.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                tags[parts[0]] = parts.count == 2 ? .string(parts[1]) : .null
+            }
+            keys["match"] = .map(tags)
+        }
+        return .map(keys)
     }
 
     /// What a pending or firing badge says on hover.

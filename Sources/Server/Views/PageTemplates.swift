@@ -98,6 +98,30 @@ enum PageTemplates {
           {% if previous %}<a rel="prev" href="{{ previous }}">← Previous</a>{% endif %}
           {% if next %}<a rel="next" href="{{ next }}">Next →</a>{% endif %}
         </nav>
+        <section class="maintenance" id="maintenance">
+          <h2>Maintenance windows</h2>
+          <p class="muted">Inside a window, alerts are still detected and recorded; their notifications are held (recorded as muted, with the window that held them), not sent.</p>
+          {% if maintenance %}
+          <table><thead><tr><th>When (UTC)</th><th>From</th><th>State</th><th>Reason</th><th></th></tr></thead><tbody>
+          {% for w in maintenance %}<tr data-window="{{ w.id }}"><td>{{ w.summary }}</td><td>{{ w.source }}</td><td>{{ w.state }}</td><td>{{ w.reason }}</td>
+          <td>{% if w.id %}<form method="post" action="/batches/{{ path }}/maintenance/{{ w.id }}/remove" class="inline"><button type="submit" name="remove" value="1">Remove</button></form>{% endif %}</td></tr>{% endfor %}
+          </tbody></table>
+          {% else %}<p class="muted">None.</p>{% endif %}
+          <form method="post" action="/batches/{{ path }}/maintenance" class="maintenance-form">
+            <fieldset><legend>Plan a window: a start and an end, or a cron and a duration</legend>
+            <label>Start <input name="start" placeholder="2026-12-08 22:00 (empty: now)"></label>
+            <label>End <input name="end" placeholder="2026-12-09 01:00"></label>
+            <label><input type="checkbox" name="forever"> no end</label>
+            <span class="muted">— or —</span>
+            <label>Cron <input name="cron" placeholder="0 2 * * 0"></label>
+            <label>Duration <input name="duration" placeholder="2h"></label>
+            <label>Metrics <input name="metrics" placeholder="all (or: orders, refunds)"></label>
+            <label>Tags <input name="match" placeholder="team=storage"></label>
+            <label>Reason <input name="reason" placeholder="deploy 4.2"></label>
+            <button type="submit">Plan</button>
+            </fieldset>
+          </form>
+        </section>
         {% endblock %}
         """
 

@@ -165,6 +165,32 @@ import Testing
         }
     }
 
+    @Test(arguments: kinds) func maintenanceWindowsPersistOncePerWindow(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let deploy = MaintenanceWindow(
+                when: .span(start: referenceTime, end: referenceTime.addingTimeInterval(7200)), metrics: ["orders", "a"])
+            let weekly = MaintenanceWindow(
+                when: .recurring(cron: try CronExpression("0 2 * * 0"), duration: 7200), match: ["team": "storage"])
+            let first = StoredMaintenanceWindow(batch: "b", window: deploy, reason: "deploy", createdAt: referenceTime)
+            try database.addMaintenanceWindow(first)
+            try database.addMaintenanceWindow(
+                StoredMaintenanceWindow(batch: "b", window: weekly, reason: nil, createdAt: referenceTime.addingTimeInterval(60)))
+            // The same window planned again keeps one row (its id is made from the batch and the window).
+            try database.addMaintenanceWindow(
+                StoredMaintenanceWindow(batch: "b", window: deploy, reason: "deploy, again", createdAt: referenceTime.addingTimeInterval(120)))
+            try database.addMaintenanceWindow(StoredMaintenanceWindow(batch: "c", window: deploy, reason: nil, createdAt: referenceTime))
+            let stored = try database.maintenanceWindows(batch: "b")
+            #expect(stored.map(\.window) == [deploy, weekly], "read back as written, oldest first")
+            #expect(stored.map(\.reason) == ["deploy, again", nil])
+            #expect(stored[0].id == first.id && stored[0].id.count == 12)
+            #expect(try database.maintenanceWindows(batch: nil).count == 3)
+            #expect(try database.removeMaintenanceWindow(batch: "b", id: first.id))
+            #expect(try !database.removeMaintenanceWindow(batch: "b", id: first.id))
+            #expect(try database.maintenanceWindows(batch: "b").map(\.window) == [weekly])
+            #expect(try database.maintenanceWindows(batch: "c").count == 1, "another batch's window with the same keys is its own")
+        }
+    }
+
     @Test(arguments: kinds) func aLeaseHasOneHolderUntilItIsReleasedOrLapses(_ kind: String) async throws {
         try await withStore(kind) { database in
             let t0 = referenceTime

@@ -52,4 +52,52 @@ import Testing
         #expect(try h.database.deliveries(batch: "test").map(\.status) == [.muted])
         #expect(h.channel.delivered.isEmpty)
     }
+
+    @Test func aWindowSetAtRunTimeHoldsDeliveriesAndSaysWhichWindow() async throws {
+        let h = try Harness()
+        let b = try batch("metric_batch: test\ningest_sql: select 1\nalert_methods: webhook\nalert_smooth_n: 1\nalert_snooze_n: 0\n")
+        let planned = try StoredMaintenanceWindow.parse(
+            .map(["start": .string("2026-01-15 11:00:00"), "end": .string("2026-01-15 13:00:00"), "metrics": .list([.string("m")])]),
+            batch: "test", reason: "deploy 4.2", now: referenceTime.addingTimeInterval(-86_400))
+        try h.database.addMaintenanceWindow(planned)
+        try h.store().insert(hourly([1, 2, 3]) + hourly([0.1, 0.1, 0.95], type: .score))
+        _ = try await AlertJob().run(batch: b, context: h.context)
+        let deliveries = try h.database.deliveries(batch: "test")
+        #expect(deliveries.map(\.status) == [.muted])
+        #expect(
+            deliveries.first?.mutedBy
+                == "maintenance window \(planned.id) (2026-01-15 11:00:00 to 2026-01-15 13:00:00 UTC, metrics m; deploy 4.2) until 2026-01-15 13:00:00 UTC")
+        #expect(h.channel.delivered.isEmpty)
+        // Removed, it holds nothing: the next alert inside its span is sent.
+        try h.database.removeMaintenanceWindow(batch: "test", id: planned.id)
+        let later = referenceTime.addingTimeInterval(1800)
+        try h.store().insert(hourly([4], end: later) + hourly([0.99], type: .score, end: later))
+        h.clock.set(later)
+        _ = try await AlertJob().run(batch: b, context: h.context)
+        let after = try h.database.deliveries(batch: "test")
+        #expect(after.map(\.status) == [.muted, .delivered] && after.last?.mutedBy == nil)
+        #expect(h.channel.delivered.count == 1)
+    }
+
+    @Test func aWindowSetAtRunTimeIsNormalisedAndCheckedLikeYAML() throws {
+        let now = try #require(MetricTimestamp.parse("2026-01-15 12:00:00"))
+        func parse(_ keys: [String: ConfigValue]) throws -> StoredMaintenanceWindow {
+            try StoredMaintenanceWindow.parse(.map(keys), batch: "b", reason: nil, now: now)
+        }
+        let a = try parse(["start": .string("2026-01-16T10:00:00Z"), "end": .string("2026-01-16 12:00"), "metrics": .list([.string("y"), .string("x")])])
+        let b = try parse(["start": .string("2026-01-16 10:00:00"), "end": .string("2026-01-16T12:00:00Z"), "metrics": .list([.string("x"), .string("y")])])
+        #expect(a.id == b.id, "one window in two spellings is one window")
+        #expect(a.window.spec.text == #"{"end":"2026-01-16 12:00:00","metrics":["x","y"],"start":"2026-01-16 10:00:00"}"#)
+        let weekly = try parse(["cron": .string("0 2 * * 0"), "duration": .string("120m")])
+        #expect(weekly.window.summary == "cron '0 2 * * 0' for 2h")
+        #expect(throws: ConfigError.self) { try parse(["start": .string("2026-01-14 10:00:00"), "end": .string("2026-01-14 12:00:00")]) }
+        #expect(throws: ConfigError.self) { try parse(["start": .string("2026-01-16 10:00:00")]) }
+        #expect(throws: ConfigError.self) { try parse(["cron": .string("0 0 31 2 *"), "duration": .string("1h")]) }
+        do {
+            _ = try parse(["start": .string("2026-01-16 10:00:00"), "forever": .bool(true), "metric": .string("x")])
+            Issue.record("an unknown key was accepted")
+        } catch let error as ConfigError {
+            #expect(error.message == "unknown key 'metric' (did you mean 'metrics'?)")
+        }
+    }
 }

@@ -181,6 +181,19 @@ import Testing
             #expect(try await form(server, "/batches/shop/unmute", "metric=orders", cookie: cookie).status == 303)
             #expect(try server.database.mutes(batch: "shop").isEmpty)
 
+            let planned = try await form(
+                server, "/batches/shop/maintenance", "start=2026-01-16+22%3A00&end=2026-01-17+01%3A00&metrics=orders%2C+visits&reason=deploy",
+                cookie: cookie)
+            #expect(planned.status == 303 && planned.headers["location"] == "/batches/shop#maintenance")
+            let window = try #require(try server.database.maintenanceWindows(batch: "shop").first)
+            #expect(window.window.summary == "2026-01-16 22:00:00 to 2026-01-17 01:00:00 UTC, metrics orders, visits")
+            let page = try await server.get("/batches/shop").body
+            #expect(page.contains("data-window=\"\(window.id)\"") && page.contains("planned") && page.contains(">deploy<"))
+            let badCron = try await form(server, "/batches/shop/maintenance", "cron=0+2+*+*&duration=2h", cookie: cookie)
+            #expect(badCron.status == 400)
+            #expect(try await form(server, "/batches/shop/maintenance/\(window.id)/remove", "remove=1", cookie: cookie).status == 303)
+            #expect(try server.database.maintenanceWindows(batch: "shop").isEmpty)
+
             let wrong = try await form(server, "/login", "token=nope&next=%2F", cookie: nil)
             #expect(wrong.headers["location"] == "/login?failed=1&next=%2F")
             let open = try await form(server, "/login", "token=\(ServerHarness.token)&next=https%3A%2F%2Fevil.example", cookie: nil)

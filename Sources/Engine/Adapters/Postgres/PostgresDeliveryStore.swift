@@ -1,10 +1,11 @@
 import Foundation
 
-/// The delivery log and mutes in PostgreSQL; a delivery's claim is one conditional UPDATE, so
+/// The delivery log, mutes and maintenance windows in PostgreSQL; a delivery's claim is one conditional UPDATE, so
 /// two engine processes never both send it.
 extension PostgresDatabase: DeliveryStore, MuteStore {
     static let deliveryColumns = """
-        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment
+        id, method, status, attempts, last_error, created_at, next_attempt_at, delivered_at, notification, target, message, attachment,
+        muted_by
         """
 
     public func enqueue(_ deliveries: [Delivery]) throws -> Int {
@@ -15,13 +16,13 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
                 inserted += try connection.query(
                     """
                     INSERT INTO deliveries (id, batch, metric, alert_type, method, status, attempts, last_error, created_at,
-                                            next_attempt_at, delivered_at, notification, target, message, attachment)
-                    VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, NULL, $9, $10, $11, $12::bytea) ON CONFLICT DO NOTHING
+                                            next_attempt_at, delivered_at, notification, target, message, attachment, muted_by)
+                    VALUES ($1, $2, $3, $4, $5, $6, 0, NULL, $7, $8, NULL, $9, $10, $11, $12::bytea, $13) ON CONFLICT DO NOTHING
                     """,
                     [
                         d.id, d.notification.batch, d.notification.metric, d.notification.kind.rawValue, d.method, d.status.rawValue,
                         PostgresText.time(d.createdAt), PostgresText.time(d.nextAttemptAt), try StoredJSON.encode(d.notification),
-                        try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), PostgresText.bytes(d.attachment),
+                        try StoredJSON.encode(d.target), try StoredJSON.encode(d.message), PostgresText.bytes(d.attachment), d.mutedBy,
                     ]
                 ).affected
             }
@@ -39,6 +40,7 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         d.id = row[0] ?? ""
         d.attempts = row[3].flatMap(Int.init) ?? 0
         d.lastError = row[4]
+        d.mutedBy = row[12]
         d.nextAttemptAt = row[6].flatMap(MetricTimestamp.parse) ?? d.createdAt
         d.deliveredAt = row[7].flatMap(MetricTimestamp.parse)
         return d
@@ -133,6 +135,29 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
             guard let until = row[2].flatMap(MetricTimestamp.parse) else { return nil }
             let metric = row[1] ?? ""
             return Mute(batch: row[0] ?? "", metric: metric.isEmpty ? nil : metric, until: until, reason: row[3])
+        }
+    }
+
+    public func addMaintenanceWindow(_ window: StoredMaintenanceWindow) throws {
+        try connection.query(
+            """
+            INSERT INTO maintenance_windows (id, batch, spec, reason, created_at) VALUES ($1, $2, $3, $4, $5)
+            ON CONFLICT (batch, id) DO UPDATE SET reason = excluded.reason
+            """, [window.id, window.batch, window.window.spec.text, window.reason, PostgresText.time(window.createdAt)])
+    }
+
+    public func removeMaintenanceWindow(batch: String, id: String) throws -> Bool {
+        try connection.query("DELETE FROM maintenance_windows WHERE batch = $1 AND id = $2", [batch, id]).affected > 0
+    }
+
+    public func maintenanceWindows(batch: String?) throws -> [StoredMaintenanceWindow] {
+        let sql =
+            "SELECT id, batch, spec, reason, created_at FROM maintenance_windows" + (batch == nil ? "" : " WHERE batch = $1")
+            + " ORDER BY created_at, batch, id"
+        return try connection.query(sql, batch.map { [$0] } ?? []).rows.map { row in
+            try StoredMaintenanceWindow.stored(
+                id: row[0] ?? "", batch: row[1] ?? "", spec: row[2] ?? "", reason: row[3],
+                createdAt: row[4].flatMap(MetricTimestamp.parse) ?? Date(timeIntervalSince1970: 0))
         }
     }
 }

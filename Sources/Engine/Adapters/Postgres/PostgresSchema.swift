@@ -86,6 +86,17 @@ enum PostgresSchema {
                 """
             ]
         ),
+        (
+            "8 maintenance windows",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS maintenance_windows (
+                    id TEXT NOT NULL, batch TEXT NOT NULL, spec TEXT NOT NULL, reason TEXT, created_at TEXT NOT NULL,
+                    PRIMARY KEY (batch, id))
+                """,
+                "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS muted_by TEXT",
+            ]
+        ),
     ]
 
     /// Applies the steps `connection`'s database has not taken.

@@ -74,6 +74,16 @@ enum JSONViews {
             })
     }
 
+    /// A maintenance window: its keys as `maintenance_windows` takes them, where it comes from
+    /// (`config` or `api`), its id (run-time windows only) and whether it is over.
+    static func maintenanceWindow(_ window: MaintenanceWindow, id: String?, source: String, reason: String?, now: Date) -> CanonicalJSON {
+        .object([
+            "id": id.map(CanonicalJSON.string) ?? .null, "source": .string(source), "window": window.spec,
+            "summary": .string(window.summary), "reason": reason.map(CanonicalJSON.string) ?? .null,
+            "over": .bool(window.isOver(at: now)), "open": .bool(window.openUntil(at: now) != nil),
+        ])
+    }
+
     static func mute(_ m: Mute) -> CanonicalJSON {
         .object([
             "batch": .string(m.batch), "metric": m.metric.map(CanonicalJSON.string) ?? .null,

@@ -42,7 +42,9 @@ import Testing
                 ("POST", "/api/v1/batches/shop/runs"), ("POST", "/api/v1/batches/shop/mutes"), ("DELETE", "/api/v1/batches/shop/mutes"),
                 ("POST", "/anomalies/feedback"), ("POST", "/settings/shop"), ("POST", "/settings/shop/reset"),
                 ("POST", "/settings/shop/schedules"), ("POST", "/batches/shop/run"), ("POST", "/batches/shop/mute"),
-                ("POST", "/batches/shop/unmute"),
+                ("POST", "/batches/shop/unmute"), ("POST", "/api/v1/batches/shop/maintenance-windows"),
+                ("DELETE", "/api/v1/batches/shop/maintenance-windows/abc"), ("POST", "/batches/shop/maintenance"),
+                ("POST", "/batches/shop/maintenance/abc/remove"),
             ]
             for (method, path) in writes {
                 let reply = try await server.request(method, path, body: "{}")
@@ -109,6 +111,42 @@ import Testing
             #expect(try await server.request("POST", "/api/v1/batches/shop/mutes", body: "{\"for\":\"soon\"}", auth: true).status == 400)
             #expect(try await server.request("DELETE", "/api/v1/batches/shop/mutes?metric=orders", auth: true).status == 200)
             #expect(try await server.request("DELETE", "/api/v1/batches/shop/mutes?metric=orders", auth: true).status == 404)
+        }
+    }
+
+    @Test func maintenanceWindowsArePlannedListedAndRemoved() async throws {
+        try await withServer { server in
+            let path = "/api/v1/batches/shop/maintenance-windows"
+            let planned = try await server.request(
+                "POST", path, body: #"{"cron":"0 2 * * 0","duration":"2h","metrics":["orders"],"reason":"backup"}"#, auth: true)
+            #expect(planned.status == 201)
+            let id = try #require(planned.json["id"] as? String)
+            #expect(planned.json["summary"] as? String == "cron '0 2 * * 0' for 2h, metrics orders")
+            #expect(planned.json["source"] as? String == "api")
+            let again = try await server.request(
+                "POST", path, body: #"{"metrics":["orders"],"duration":"120m","cron":"0 2 * * 0","reason":"backup"}"#, auth: true)
+            #expect(again.json["id"] as? String == id, "the same window planned twice is one")
+            let span = try await server.request(
+                "POST", path, body: #"{"start":"2026-01-16T22:00:00Z","end":"2026-01-17T01:00:00Z"}"#, auth: true)
+            #expect(span.json["open"] as? Bool == false && span.json["over"] as? Bool == false)
+            let list = try #require(try await server.get(path).json["maintenance_windows"] as? [[String: Any]])
+            #expect(list.count == 2)
+            #expect(list.map { $0["reason"] as? String } == ["backup", "api (api)"])
+            let refusals = [
+                #"{"start":"2026-01-16T22:00:00Z"}"#: "maintenance window: a window without an end needs forever: true",
+                #"{"start":"2026-01-14T22:00:00Z","end":"2026-01-15T01:00:00Z"}"#:
+                    "maintenance window: the window ended before now (2026-01-15 12:00:00 UTC)",
+                #"{"cron":"0 2 * * 0","duration":"2h","metric":"orders"}"#: "maintenance window: unknown key 'metric' (did you mean 'metrics'?)",
+                #"{"cron":"0 0 31 2 *","duration":"2h"}"#:
+                    "maintenance window: cron '0 0 31 2 *': invalid cron expression '0 0 31 2 *': never fires: none of its months has day 31",
+            ]
+            for (body, message) in refusals {
+                let reply = try await server.request("POST", path, body: body, auth: true)
+                #expect(reply.status == 400 && reply.json["error"] as? String == message, "\(body): \(reply.body)")
+            }
+            #expect(try await server.request("DELETE", "\(path)/\(id)", auth: true).status == 200)
+            #expect(try await server.request("DELETE", "\(path)/\(id)", auth: true).status == 404)
+            #expect(try server.database.maintenanceWindows(batch: "shop").count == 1)
         }
     }
 }
