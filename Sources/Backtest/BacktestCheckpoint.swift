@@ -55,11 +55,13 @@ public final class BacktestCheckpoint: Sendable {
             (try? table.times("timestamp")) == series.timestamps,
             let scores = try? table.numbers("anomaly_score"), let alerts = try? table.numbers("alert"),
             let changes = try? table.numbers("change"), let thresholdAlerts = try? table.numbers("tholdalert"),
-            (alerts + changes + thresholdAlerts).allSatisfy({ $0 == 0 || $0 == 1 })
+            let trends = try? table.numbers("trend"), let silences = try? table.numbers("nodata"), let stuck = try? table.numbers("stuck"),
+            (alerts + changes + thresholdAlerts + trends + silences + stuck).allSatisfy({ $0 == 0 || $0 == 1 })
         else { return nil }
         return Backtester.SeriesOutcome(
             series: series, scores: scores, alerts: alerts.map { $0 == 1 }, changes: changes.map { $0 == 1 },
-            thresholdAlerts: thresholdAlerts.map { $0 == 1 }, retrainings: entry.retrainings)
+            thresholdAlerts: thresholdAlerts.map { $0 == 1 }, trends: trends.map { $0 == 1 }, silences: silences.map { $0 == 1 },
+            stuck: stuck.map { $0 == 1 }, retrainings: entry.retrainings)
     }
 
     /// Writes a finished series' results file, then enters it in the checkpoint.

@@ -5,7 +5,7 @@ import Foundation
 /// counts once however many alerts it holds; an alert outside every window (after the
 /// probationary rows) is a false alert. The change job's notifications are counted the same
 /// way, apart: a level change inside a window finds it, one outside is a false change; and so
-/// are the threshold-alert job's.
+/// are the threshold-alert job's, trends, announced silences and stuck runs.
 public struct BacktestMetrics: Sendable, Hashable {
     public var windows = 0
     public var windowsDetected = 0
@@ -16,6 +16,15 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var thresholdAlerts = 0
     public var thresholdWindowsDetected = 0
     public var falseThresholdAlerts = 0
+    public var trends = 0
+    public var trendWindowsDetected = 0
+    public var falseTrends = 0
+    /// Silences announced (`nodata`), and those stamped outside every window.
+    public var silences = 0
+    public var falseSilences = 0
+    /// Stuck runs announced, and those stamped outside every window.
+    public var stuckRuns = 0
+    public var falseStuckRuns = 0
     /// Detection delays (first alert inside a window minus the window's start), seconds.
     public var delays: [Double] = []
     /// The days of scored data.
@@ -44,6 +53,16 @@ public struct BacktestMetrics: Sendable, Hashable {
         thresholdAlerts = thresholds.marks
         thresholdWindowsDetected = thresholds.delays.count
         falseThresholdAlerts = thresholds.outside
+        let trended = Self.match(outcome.trends, in: s)
+        trends = trended.marks
+        trendWindowsDetected = trended.delays.count
+        falseTrends = trended.outside
+        let silent = Self.match(outcome.silences, in: s)
+        silences = silent.marks
+        falseSilences = silent.outside
+        let stuck = Self.match(outcome.stuck, in: s)
+        stuckRuns = stuck.marks
+        falseStuckRuns = stuck.outside
         var snoozeLeft = 0
         for i in start..<s.timestamps.count {
             if outcome.alerts[i] {
@@ -83,6 +102,13 @@ public struct BacktestMetrics: Sendable, Hashable {
             t.thresholdAlerts += p.thresholdAlerts
             t.thresholdWindowsDetected += p.thresholdWindowsDetected
             t.falseThresholdAlerts += p.falseThresholdAlerts
+            t.trends += p.trends
+            t.trendWindowsDetected += p.trendWindowsDetected
+            t.falseTrends += p.falseTrends
+            t.silences += p.silences
+            t.falseSilences += p.falseSilences
+            t.stuckRuns += p.stuckRuns
+            t.falseStuckRuns += p.falseStuckRuns
             t.delays += p.delays
             t.days += p.days
             t.snoozedPoints += p.snoozedPoints
@@ -97,9 +123,13 @@ public struct BacktestMetrics: Sendable, Hashable {
     public var falseAlertsPerDay: Double { days > 0 ? Double(falseAlerts) / days : 0 }
     public var falseChangesPerDay: Double { days > 0 ? Double(falseChanges) / days : 0 }
     public var falseThresholdAlertsPerDay: Double { days > 0 ? Double(falseThresholdAlerts) / days : 0 }
-    /// Every notification sent outside the windows (alerts, level changes and threshold alerts):
-    /// what an on-call engineer would have been woken by for nothing.
-    public var falseNotifications: Int { falseAlerts + falseChanges + falseThresholdAlerts }
+    public var falseTrendsPerDay: Double { days > 0 ? Double(falseTrends) / days : 0 }
+    /// Silences and stuck runs announced outside the windows, per day.
+    public var falseWatchesPerDay: Double { days > 0 ? Double(falseSilences + falseStuckRuns) / days : 0 }
+    /// Every notification sent outside the windows (alerts, level changes, threshold alerts,
+    /// trends, silences and stuck runs): what an on-call engineer would have been woken by for
+    /// nothing. Over several series, `days` adds up their days, so per day is per series-day.
+    public var falseNotifications: Int { falseAlerts + falseChanges + falseThresholdAlerts + falseTrends + falseSilences + falseStuckRuns }
     public var falseNotificationsPerDay: Double { days > 0 ? Double(falseNotifications) / days : 0 }
     public var meanDelay: Double? { delays.isEmpty ? nil : delays.reduce(0, +) / Double(delays.count) }
     public var medianDelay: Double? {
@@ -122,6 +152,9 @@ public struct BacktestMetrics: Sendable, Hashable {
             "threshold_alerts": .int(thresholdAlerts), "threshold_windows_detected": .int(thresholdWindowsDetected),
             "false_threshold_alerts": .int(falseThresholdAlerts),
             "false_threshold_alerts_per_day": .number(falseThresholdAlertsPerDay, decimals: 4),
+            "trends": .int(trends), "trend_windows_detected": .int(trendWindowsDetected), "false_trends": .int(falseTrends),
+            "false_trends_per_day": .number(falseTrendsPerDay, decimals: 4),
+            "no_data": .int(silences), "false_no_data": .int(falseSilences), "stuck": .int(stuckRuns), "false_stuck": .int(falseStuckRuns),
             "false_notifications": .int(falseNotifications), "false_notifications_per_day": .number(falseNotificationsPerDay, decimals: 4),
         ])
     }

@@ -27,11 +27,12 @@ public struct BacktestOutput: Sendable {
     public func writeSeries(_ outcome: Backtester.SeriesOutcome, under prefix: String = "") throws {
         let s = outcome.series
         let labels = s.labels
-        var lines = ["timestamp,value,anomaly_score,label,alert,change,tholdalert"]
+        var lines = ["timestamp,value,anomaly_score,label,alert,change,tholdalert,trend,nodata,stuck"]
         lines.reserveCapacity(s.timestamps.count + 1)
         for i in s.timestamps.indices {
             lines.append(
-                "\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0),\(outcome.thresholdAlerts[i] ? 1 : 0)"
+                "\(MetricTimestamp.format(s.timestamps[i])),\(Self.value(s.values[i])),\(Fixed.format(outcome.scores[i], 4)),\(labels[i]),\(outcome.alerts[i] ? 1 : 0),\(outcome.changes[i] ? 1 : 0),\(outcome.thresholdAlerts[i] ? 1 : 0),"
+                    + "\(outcome.trends[i] ? 1 : 0),\(outcome.silences[i] ? 1 : 0),\(outcome.stuck[i] ? 1 : 0)"
             )
         }
         try write(lines.joined(separator: "\n") + "\n", to: prefix + s.path)
@@ -125,6 +126,10 @@ public struct BacktestOutput: Sendable {
         .total("threshold_windows_detected") { Double($0.thresholdWindowsDetected) },
         .total("false_threshold_alerts", larger: false) { Double($0.falseThresholdAlerts) },
         .total("false_threshold_alerts_per_day", decimals: 4, larger: false) { $0.falseThresholdAlertsPerDay },
+        .total("trend_windows_detected") { Double($0.trendWindowsDetected) },
+        .total("false_trends", larger: false) { Double($0.falseTrends) },
+        .total("false_no_data", larger: false) { Double($0.falseSilences) },
+        .total("false_stuck", larger: false) { Double($0.falseStuckRuns) },
         .total("false_notifications_per_day", decimals: 4, larger: false) { $0.falseNotificationsPerDay },
     ]
 

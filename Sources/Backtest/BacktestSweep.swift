@@ -142,6 +142,16 @@ public struct BacktestSweep: Sendable {
                 "  threshold alerts: \(total.thresholdAlerts), windows \(total.thresholdWindowsDetected)/\(total.windows), "
                     + "false threshold alerts \(total.falseThresholdAlerts) (\(Fixed.format(total.falseThresholdAlertsPerDay, 3))/day)")
         }
+        if batch[.changeTrendWindowN] > 0 && !batch.isDisabled(.change) {
+            lines.append(
+                "  trends: \(total.trends), windows \(total.trendWindowsDetected)/\(total.windows), "
+                    + "false trends \(total.falseTrends) (\(Fixed.format(total.falseTrendsPerDay, 3))/day)")
+        }
+        if NoDataWatch(batch: batch) != nil || StuckWatch(batch: batch) != nil {
+            lines.append(
+                "  silences announced: \(total.silences) (\(total.falseSilences) outside the windows); "
+                    + "stuck runs: \(total.stuckRuns) (\(total.falseStuckRuns) outside); \(Fixed.format(total.falseWatchesPerDay, 3))/day")
+        }
         lines.append(
             "  all notifications outside the windows: \(total.falseNotifications) "
                 + "(\(Fixed.format(total.falseNotificationsPerDay, 3))/day)")

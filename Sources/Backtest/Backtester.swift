@@ -13,7 +13,9 @@ import Logging
 /// tests over the values it would read, wherever `change_cron_schedule` fires while a scored
 /// point is the latest, so its notifications are counted with the rest; so do threshold alerts
 /// (`tholdalert_thresholds`, unless `disable_tholdalert`), wherever the ingest cron they follow
-/// fires. The store and models
+/// fires; and so are the alert job's watches when the batch turns them on: trends (the change
+/// job's `change_trend_window_n`, counted apart from level changes), silences (`no_data_after`,
+/// wherever an alert run falls inside a gap long enough) and stuck runs (`stuck_factor`). The store and models
 /// are in memory; nothing is shared between series, so series run in parallel with the same
 /// results as in series.
 public struct Backtester: Sendable {
@@ -37,18 +39,28 @@ public struct Backtester: Sendable {
         public var changes: [Bool]
         /// Where the threshold-alert job raised an alert (a `tholdalert` notification).
         public var thresholdAlerts: [Bool]
+        /// Where the change job's trend test flagged a trend (a `change` notification with `method: trend`).
+        public var trends: [Bool]
+        /// The last point before a silence the alert job announced (`nodata`).
+        public var silences: [Bool]
+        /// The first point of a run of one value the alert job announced as stuck (`stuck`).
+        public var stuck: [Bool]
         public var retrainings: Int
 
-        /// An outcome; without `changes` or `thresholdAlerts`, no row has one.
+        /// An outcome; a kind of mark not given is on no row.
         public init(
             series: NABSeries, scores: [Double], alerts: [Bool], changes: [Bool]? = nil, thresholdAlerts: [Bool]? = nil,
-            retrainings: Int
+            trends: [Bool]? = nil, silences: [Bool]? = nil, stuck: [Bool]? = nil, retrainings: Int
         ) {
+            let none = [Bool](repeating: false, count: alerts.count)
             self.series = series
             self.scores = scores
             self.alerts = alerts
-            self.changes = changes ?? [Bool](repeating: false, count: alerts.count)
-            self.thresholdAlerts = thresholdAlerts ?? [Bool](repeating: false, count: alerts.count)
+            self.changes = changes ?? none
+            self.thresholdAlerts = thresholdAlerts ?? none
+            self.trends = trends ?? none
+            self.silences = silences ?? none
+            self.stuck = stuck ?? none
             self.retrainings = retrainings
         }
     }
@@ -96,12 +108,17 @@ public struct Backtester: Sendable {
         let raw = scoreRows.map(\.value)
         let smoothed = ScoreSmoothing.smoothed(raw, window: batch.alertSmoothN)
         let alertTimes = scheduledAlerts(scoreTimes: scoreRows.map(\.timestamp), scores: raw, times: times, firstScored: firstScored)
-        let changeTimes =
+        let flagged =
             batch.isDisabled(.change) || !ChangeJob.watches(metric, in: batch)
-            ? []
-            : flaggedChanges(times: times, values: stored.map(\.value), firstScored: firstScored).filter { $0 > probationEnd }
+            ? [:]
+            : flaggedChanges(times: times, values: stored.map(\.value), firstScored: firstScored).filter { $0.key > probationEnd }
+        let changeTimes = Set(flagged.filter { $0.value != .trend }.keys)
+        let trendTimes = Set(flagged.filter { $0.value == .trend }.keys)
         let thresholdTimes = thresholdAlerts(metric: metric, times: times, values: stored.map(\.value), firstScored: firstScored)
             .filter { $0 > probationEnd }
+        let alertWatched = !batch.isDisabled(.alert) && !batch.excluded(for: .alert).contains(metric)
+        let silenceTimes = alertWatched ? announcedSilences(times: times, firstScored: firstScored).filter { $0 > probationEnd } : []
+        let stuckTimes = alertWatched ? stuckRuns(times: times, values: stored.map(\.value), firstScored: firstScored) : []
         // Each file row takes the score of the latest scored point at or before its time.
         var scores: [Double] = []
         var alerts: [Bool] = []
@@ -110,6 +127,8 @@ public struct Backtester: Sendable {
         var reported = Set<Date>()
         var reportedChanges = Set<Date>()
         var reportedThresholds = Set<Date>()
+        var marks = (trends: [Bool](), silences: [Bool](), stuck: [Bool]())
+        var reportedMarks = (trends: Set<Date>(), silences: Set<Date>(), stuck: Set<Date>())
         for t in series.timestamps {
             var low = 0
             var high = scoreRows.count
@@ -121,10 +140,13 @@ public struct Backtester: Sendable {
             alerts.append(alertTimes.contains(t) && reported.insert(t).inserted)
             changes.append(changeTimes.contains(t) && reportedChanges.insert(t).inserted)
             thresholdAlerts.append(thresholdTimes.contains(t) && reportedThresholds.insert(t).inserted)
+            marks.trends.append(trendTimes.contains(t) && reportedMarks.trends.insert(t).inserted)
+            marks.silences.append(silenceTimes.contains(t) && reportedMarks.silences.insert(t).inserted)
+            marks.stuck.append(stuckTimes.contains(t) && reportedMarks.stuck.insert(t).inserted)
         }
         return SeriesOutcome(
             series: series, scores: scores, alerts: alerts, changes: changes, thresholdAlerts: thresholdAlerts,
-            retrainings: retrainings)
+            trends: marks.trends, silences: marks.silences, stuck: marks.stuck, retrainings: retrainings)
     }
 
     /// A score to the 4 decimals the results file writes, so that file, scored again (by
@@ -150,19 +172,51 @@ public struct Backtester: Sendable {
     /// the values it would read then (the latest `change_max_n` within its days, up to the
     /// point), with the changes flagged so far. The same decisions as the job's own runs over a
     /// store (a test checks it), without reading the store once per point.
-    func flaggedChanges(times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
+    func flaggedChanges(times: [Date], values: [Double], firstScored: Int) -> [Date: ChangeDetection.Method] {
         let detection = ChangeDetection(batch: batch)
-        var flagged = Set<Int>()
+        var flagged: [Int: ChangeDetection.Method] = [:]
         var lower = 0
         for i in runs(of: .change, times: times, firstScored: firstScored) {
             let from = ChangeJob.earliest(at: times[i], batch: batch)
             lower = max(lower, i + 1 - max(batch.changeMaxN, 0))
             while lower <= i && times[lower] < from { lower += 1 }
             guard i + 1 - lower >= detection.minimumReference + 1 else { continue }
-            let known = Set(flagged.filter { $0 >= lower && $0 <= i }.map { $0 - lower })
-            for change in detection.detect(Array(values[lower...i]), flagged: known) { flagged.insert(lower + change.index) }
+            let known = Set(flagged.keys.filter { $0 >= lower && $0 <= i }.map { $0 - lower })
+            for change in detection.detect(Array(values[lower...i]), flagged: known) { flagged[lower + change.index] = change.method }
         }
-        return Set(flagged.map { times[$0] })
+        return Dictionary(uniqueKeysWithValues: flagged.map { (times[$0.key], $0.value) })
+    }
+
+    /// The silences the alert job announces (`no_data_after`), each stamped with the last point
+    /// before it: a gap in which one of the job's runs falls more than the limit after that point
+    /// (the limit read, for `n` intervals, from the points before it, as the job reads them). A
+    /// job that runs with every point (no cron) never sees a silence.
+    func announcedSilences(times: [Date], firstScored: Int) -> Set<Date> {
+        guard let watch = NoDataWatch(batch: batch), let text = batch.cronSchedule(JobKind.alert.rawValue),
+            let cron = try? CronExpression(text)
+        else { return [] }
+        var silences = Set<Date>()
+        for i in max(firstScored, 1)..<max(times.count, 1) {
+            let recent = Array(times[max(0, i - NoDataWatch.spacingPoints)..<i])
+            guard let limit = watch.limitSeconds(recent), let run = cron.next(after: times[i - 1].addingTimeInterval(limit)),
+                run < times[i]
+            else { continue }
+            silences.insert(times[i - 1])
+        }
+        return silences
+    }
+
+    /// The runs of one value the alert job announces as stuck (`stuck_factor`), each stamped with
+    /// the run's first point: at each of its runs, the watch over the latest `alert_max_n` values.
+    func stuckRuns(times: [Date], values: [Double], firstScored: Int) -> Set<Date> {
+        guard let watch = StuckWatch(batch: batch) else { return [] }
+        var starts = Set<Date>()
+        let window = max(batch.alertMaxN, 1)
+        for i in runs(of: .alert, times: times, firstScored: firstScored) {
+            let lower = max(0, i + 1 - window)
+            if let start = watch.stuckRunStart(Array(values[lower...i])) { starts.insert(times[lower + start]) }
+        }
+        return starts
     }
 
     /// The times the alert job alerts on, run after each of its `runs` as it runs over a store

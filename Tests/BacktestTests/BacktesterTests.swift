@@ -155,7 +155,48 @@ import Testing
         let backtester = Backtester(batch: try Self.batch(settings), retrainEvery: nil)
         let expected = try await Self.jobRows(ChangeJob(), writing: .change, backtester, times: times, values: values, firstScored: 200)
         #expect(expected.count >= 2, "the series gives the job something to flag")
-        #expect(backtester.flaggedChanges(times: times, values: values, firstScored: 200).sorted() == expected.sorted())
+        #expect(backtester.flaggedChanges(times: times, values: values, firstScored: 200).keys.sorted() == expected.sorted())
+    }
+
+    @Test(arguments: [["no_data_after=6", "stuck_factor=4"], ["no_data_after=45m", "stuck_factor=8", "alert_max_n=120"]])
+    func theBacktestsSilencesAndStuckRunsAreTheAlertJobsOwn(_ settings: [String]) async throws {
+        // Five-minute noise with gaps of two hours and of 50 minutes (silences under both settings) and
+        // one of 20 minutes (none), and a run of one value 60 points long (the noise never repeats a value).
+        var random = Xoshiro256(seed: 5)
+        var times: [Date] = []
+        var t = Date(timeIntervalSince1970: 1_400_000_000)
+        for i in 0..<900 {
+            times.append(t)
+            t.addTimeInterval(i == 500 ? 7_200 : i == 600 ? 3_000 : i == 650 ? 1_200 : 300)
+        }
+        let values = times.indices.map { i in (700..<760).contains(i) ? 40 : 50 + random.nextGaussian() }
+        let backtester = Backtester(batch: try Self.batch(settings), retrainEvery: nil)
+        // The real alert job, run on its cron over a store that holds the points up to each run.
+        let batch = backtester.batch
+        let database = try SQLiteDatabase(path: ":memory:")
+        let store = try database.store(table: batch.tableKey)
+        let clock = TestClock(times[0])
+        let context = Self.jobContext(database, clock: clock)
+        let cron = try CronExpression(try #require(batch.cronSchedule("alert")))
+        var next = 0
+        var run = try #require(cron.next(after: times[200]))
+        while run <= times[times.count - 1] {
+            var arrived: [MetricRow] = []
+            while next < times.count && times[next] <= run {
+                arrived.append(MetricRow(timestamp: times[next], batch: batch.name, name: "value", type: .metric, value: values[next]))
+                next += 1
+            }
+            try store.insert(arrived)
+            clock.set(run)
+            _ = try await AlertJob().run(batch: batch, context: context)
+            run = try #require(cron.next(after: run))
+        }
+        let queued = try database.deliveries(batch: batch.name).map(\.notification)
+        let silences = Set(queued.filter { $0.kind == .nodata }.map(\.timestamp))
+        let stuck = Set(queued.filter { $0.kind == .stuck }.map(\.timestamp))
+        #expect(silences.count == 2 && stuck.count == 1, "the series gives the watches something to announce: \(silences) \(stuck)")
+        #expect(backtester.announcedSilences(times: times, firstScored: 201) == silences)
+        #expect(backtester.stuckRuns(times: times, values: values, firstScored: 201) == stuck)
     }
 
     @Test(arguments: [

@@ -59,7 +59,7 @@ public struct NoDataWatch: Sendable {
 
     /// The silence limit for a metric whose latest points are `times` (ascending), or nil when
     /// an interval cannot be read from them yet.
-    func limitSeconds(_ times: [Date]) -> TimeInterval? {
+    public func limitSeconds(_ times: [Date]) -> TimeInterval? {
         switch limit {
         case .span(let seconds): return seconds
         case .intervals(let n):
