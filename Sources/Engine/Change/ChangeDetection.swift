@@ -130,10 +130,17 @@ public struct ChangeDetection: Sendable, Hashable {
             let referenceLine = TheilSen.fit(reference),
             let scatter = RobustStatistics.Spread(reference.indices.map { reference[$0] - referenceLine.intercept - referenceLine.slope * Double($0) })
         else { return nil }
+
         // The standard error of each slope, as a least-squares slope's over the same points, 10%
-        // wider for Theil–Sen's lower efficiency, with the reference's scatter as the noise.
+        // wider for Theil–Sen's lower efficiency, with the reference's scatter as the noise, and
+        // wider again by how much neighbouring residuals move together: a metric's noise is rarely
+        // independent from point to point (a daily cycle, a slow wander), and a slope fitted to
+        // correlated noise strays far more than the independent formula says, which made the test
+        // flag trends in ordinary wander.
         func variance(_ n: Int) -> Double { 12 / (Double(n) * (Double(n * n) - 1)) }
-        let standardError = 1.1 * scatter.scale * (variance(trendWindowN) + variance(reference.count)).squareRoot()
+        let residuals = reference.indices.map { reference[$0] - referenceLine.intercept - referenceLine.slope * Double($0) }
+        let inflation = Self.slopeVarianceInflation(residuals: residuals, scale: scatter.scale)
+        let standardError = 1.1 * scatter.scale * (inflation * (variance(trendWindowN) + variance(reference.count))).squareRoot()
         let move = recentLine.slope - referenceLine.slope
         let z = standardError > 0 ? move / standardError : (move == 0 ? 0 : (move > 0 ? .infinity : -.infinity))
         guard abs(z) > trendThreshold else { return nil }
@@ -143,5 +150,21 @@ public struct ChangeDetection: Sendable, Hashable {
         let offset = meet.isFinite ? Int(min(max(meet, 0), Double(trendWindowN - 1)).rounded()) : 0
         return Change(
             index: last, method: .trend, z: z, referenceMedian: referenceLine.slope, mad: scatter.mad, start: windowStart + offset)
+    }
+
+    /// How much wider a slope's variance is over noise whose neighbours correlate: (1 + ρ) / (1 − ρ)
+    /// for first-order autocorrelation ρ, the factor for a regression slope under AR(1) errors.
+    /// ρ is the lag-1 autocorrelation of the residuals clipped at three robust scales, so one
+    /// spike does not set it. Only a correlation beyond what independent noise shows by chance
+    /// (about 2/√n) counts, none narrows the error, and ρ stops at 0.95 (a factor of 39).
+    public static func slopeVarianceInflation(residuals: [Double], scale: Double) -> Double {
+        guard residuals.count >= 3, scale > 0 else { return 1 }
+        let clipped = residuals.map { min(max($0, -3 * scale), 3 * scale) }
+        let power = clipped.reduce(0) { $0 + $1 * $1 }
+        guard power > 0 else { return 1 }
+        let lagged = zip(clipped.dropFirst(), clipped).reduce(0) { $0 + $1.0 * $1.1 }
+        let rho = min(lagged / power, 0.95)
+        guard rho > 2 / Double(residuals.count).squareRoot() else { return 1 }
+        return (1 + rho) / (1 - rho)
     }
 }

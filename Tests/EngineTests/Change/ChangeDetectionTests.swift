@@ -90,6 +90,28 @@ import Testing
         #expect(trend.detect(Array(climbing.suffix(50)), flagged: []).isEmpty, "14 reference points are too few")
     }
 
+    @Test func wanderIsNotATrend() {
+        var trend = detection()
+        trend.trendWindowN = 24
+        trend.minimumReference = 30
+        // A level that wanders: first-order autoregressive noise (each point 0.9 of the one before,
+        // plus a step), as a metric's slow drift from hour to hour. Its 24-point slopes stray
+        // far more than independent noise's would.
+        var random = Xoshiro256(seed: 3)
+        var wander = 0.0
+        let values: [Double] = (0..<400).map { _ in
+            wander = 0.9 * wander + random.nextGaussian()
+            return 100 + wander
+        }
+        var flagged: [Int] = []
+        for end in 150...values.count {
+            if let change = trend.detect(Array(values[(end - 150)..<end]), flagged: []).first, change.method == .trend { flagged.append(end) }
+        }
+        #expect(flagged.count <= 3, "ordinary wander flagged as a trend at \(flagged.count) of 251 points")
+        // Independent noise is judged as before (aSlowClimbIsATrend): no widening.
+        #expect(ChangeDetection.slopeVarianceInflation(residuals: (0..<100).map { _ in random.nextGaussian() }, scale: 1) == 1)
+    }
+
     @Test func tooShortAReferenceFlagsNothing() {
         #expect(detection().detect([1, 1, 1, 50], flagged: []).isEmpty)
     }
