@@ -62,6 +62,23 @@ def main():
                                "--until", end.strftime(iso), "--every", "1h", "--set", "alert_threshold=0.6"],
                               env=env, capture_output=True, text=True, timeout=600)
     check("backfill with engine run all --until --every", backfill.returncode == 0, backfill.stderr[-2000:])
+    # engine mute from the command line: a mute and a maintenance window, listed, one lifted.
+    def mute(*arguments):
+        return subprocess.run([engine, "mute", "--metrics", args.metrics, "--db", db, *arguments],
+                              env=env, capture_output=True, text=True, timeout=60)
+    planned = mute("--batch", "python_synthetic", "--cron", "0 3 * * 6", "--duration", "1h", "--match", "team=data")
+    muted = mute("--batch", "python_synthetic", "--metric", "synthetic_anomalous", "--for", "1h", "--reason", "cli check")
+    listed = mute("--list")
+    check("engine mute plans a window and sets a mute", planned.returncode == 0 and muted.returncode == 0
+          and "cron '0 3 * * 6' for 1h, tags team=data" in listed.stdout and "cli check" in listed.stdout,
+          planned.stderr[-500:] + muted.stderr[-500:] + listed.stdout[-500:])
+    window_id = planned.stdout.split()[2] if planned.returncode == 0 else "?"
+    lifted = [mute("--batch", "python_synthetic", "--clear", "--window", window_id),
+              mute("--batch", "python_synthetic", "--metric", "synthetic_anomalous", "--clear")]
+    refused = mute("--batch", "python_synthetic", "--from", "2020-01-01T00:00:00Z", "--until", "2020-01-02T00:00:00Z")
+    check("engine mute lifts them, and refuses a window already over",
+          all(r.returncode == 0 for r in lifted) and "no mutes or maintenance windows" in mute("--list").stdout
+          and refused.returncode != 0 and "ended before now" in refused.stderr, refused.stderr[-500:])
     port = free_port()
     log = open(os.path.join(args.artifacts, "serve.log"), "w")
     server = subprocess.Popen([engine, "serve", "--metrics", args.metrics, "--db", db, "--port", str(port)],
