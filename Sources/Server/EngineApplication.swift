@@ -53,7 +53,7 @@ public struct EngineApplication: Sendable {
     /// The HTTP application alone; `onListening` gets the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: router(),
+            responder: HeadAsGetResponder(wrapped: router().buildResponder()),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "anomaly-engine"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: engine.logger)
