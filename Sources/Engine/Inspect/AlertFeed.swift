@@ -31,15 +31,17 @@ public struct AlertFeed: Sendable {
         self.stores = stores
     }
 
-    /// The alerts of `batches` in the `span` seconds before `now`, newest first (then batch and
-    /// metric), page `page` (from 1) of `pageSize`.
-    public func page(_ batches: [BatchConfig], now: Date, span: TimeInterval, page: Int, pageSize: Int) throws -> AlertPage {
+    /// The alerts of `batches` in the `span` seconds before `now` that `filter` admits, newest
+    /// first (then batch and metric), page `page` (from 1) of `pageSize`.
+    public func page(
+        _ batches: [BatchConfig], now: Date, span: TimeInterval, page: Int, pageSize: Int, filter: AlertFilter = AlertFilter()
+    ) throws -> AlertPage {
         var all: [AlertEntry] = []
         for batch in batches {
             let store = try stores.store(table: batch.tableKey)
             let rows = try store.rows(
                 MetricQuery(
-                    batch: batch.name, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
+                    batch: batch.name, names: filter.metric.map { [$0] }, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
                     from: now.addingTimeInterval(-span), through: now))
             var feedback: [String: Bool] = [:]
             for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
@@ -48,11 +50,11 @@ public struct AlertFeed: Sendable {
             for row in rows where [.alert, .tholdalert, .llmalert].contains(row.type) {
                 let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
                 let score = (metadata["smoothed_score"] as? NSNumber)?.doubleValue ?? (metadata["value"] as? NSNumber)?.doubleValue
-                all.append(
-                    AlertEntry(
-                        batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
-                        severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
-                        score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"]))
+                let entry = AlertEntry(
+                    batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
+                    severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
+                    score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"])
+                if filter.admits(entry) { all.append(entry) }
             }
         }
         all.sort { ($1.timestamp, $0.batch, $0.metric) < ($0.timestamp, $1.batch, $1.metric) }

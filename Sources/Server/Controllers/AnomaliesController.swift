@@ -2,8 +2,9 @@ import Engine
 import Foundation
 import Hummingbird
 
-/// `/anomalies`: every batch's alerts, newest first, paged, each with a sparkline of the values
-/// before it and 👍/👎 buttons; feedback precision per batch; the mutes in force.
+/// `/anomalies`: every batch's alerts, newest first, paged and filtered (batch, metric, kind,
+/// severity, verdict, span), each with a sparkline of the values before it and 👍/👎 buttons;
+/// feedback precision per batch; the mutes in force.
 struct AnomaliesController {
     let engine: ServedEngine
     let pageSize: Int
@@ -14,14 +15,17 @@ struct AnomaliesController {
     }
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
-        let query = RequestInput.query(request)
-        let (spanText, span) = try RequestInput.span(query["span"], default: "30d")
-        let page = try RequestInput.page(query["page"])
+        let list = try AlertListQuery(RequestInput.query(request))
+        let (spanText, span) = (list.spanText, list.span)
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
         let feed = AlertFeed(stores: engine.stores)
         let shown = snapshot.batches.filter(\.onDashboard)
-        let alerts = try feed.page(shown, now: now, span: span, page: page, pageSize: pageSize)
+        let listed = try list.batch.map { name in
+            guard let batch = shown.first(where: { $0.name == name }) else { throw RequestError.notFound("no batch named '\(name)'") }
+            return [batch]
+        } ?? shown
+        let alerts = try feed.page(listed, now: now, span: span, page: list.page, pageSize: pageSize, filter: list.filter)
         var rows: [[String: Any]] = []
         for alert in alerts.entries {
             guard let batch = snapshot.batch(named: alert.batch) else { continue }
@@ -54,8 +58,16 @@ struct AnomaliesController {
             "anomalies", title: "Anomalies",
             context: [
                 "alerts": rows, "span": spanText, "page": alerts.page, "pages": alerts.pageCount, "precision": precision, "mutes": mutes,
-                "previous": alerts.page > 1 ? "/anomalies?span=\(spanText)&page=\(alerts.page - 1)" : "",
-                "next": alerts.page < alerts.pageCount ? "/anomalies?span=\(spanText)&page=\(alerts.page + 1)" : "",
+                "total": alerts.total, "query": list.queryString(page: alerts.page),
+                "previous": alerts.page > 1 ? "/anomalies?\(list.queryString(page: alerts.page - 1))" : "",
+                "next": alerts.page < alerts.pageCount ? "/anomalies?\(list.queryString(page: alerts.page + 1))" : "",
+                "filter": [
+                    "batch": list.batch ?? "", "metric": list.filter.metric ?? "", "kind": list.filter.kind?.rawValue ?? "",
+                    "severity": list.filter.severity ?? "", "verdict": list.filter.verdict?.rawValue ?? "",
+                    "filtered": list.isFiltered,
+                ],
+                "batches": shown.map(\.name), "kinds": AlertFilter.kinds.map(\.rawValue), "severities": AlertListQuery.severities,
+                "verdicts": AlertFilter.Verdict.allCases.map(\.rawValue),
             ], request: context)
     }
 
@@ -67,6 +79,8 @@ struct AnomaliesController {
             batch: try RequestInput.string(form, "batch"), metric: try RequestInput.string(form, "metric"),
             timestamp: try RequestInput.timestamp(try RequestInput.string(form, "timestamp")),
             positive: verdict == "up")
-        return PageResponder.seeOther("/anomalies?page=\(try RequestInput.page(form["page"]))")
+        // Back to the list as it was: the filter and page the form carried, checked and written anew.
+        let list = try AlertListQuery(RequestInput.decodeForm(form["query"] ?? ""))
+        return PageResponder.seeOther("/anomalies?\(list.queryString(page: list.page))")
     }
 }

@@ -130,6 +130,16 @@ enum PageTemplates {
         {% block content %}
         <h1>Anomalies</h1>
         <p class="muted">Alerts over the last {{ span }}, newest first. 👍 marks a real problem, 👎 a false alarm.</p>
+        <form class="filters" method="get" action="/anomalies">
+          <label>Batch <select name="batch"><option value="">all</option>{% for b in batches %}<option{% if b == filter.batch %} selected{% endif %}>{{ b }}</option>{% endfor %}</select></label>
+          <label>Metric <input name="metric" value="{{ filter.metric }}" placeholder="exact name"></label>
+          <label>Kind <select name="kind"><option value="">all</option>{% for k in kinds %}<option{% if k == filter.kind %} selected{% endif %}>{{ k }}</option>{% endfor %}</select></label>
+          <label>Severity <select name="severity"><option value="">all</option>{% for v in severities %}<option{% if v == filter.severity %} selected{% endif %}>{{ v }}</option>{% endfor %}</select></label>
+          <label>Verdict <select name="verdict"><option value="">all</option>{% for v in verdicts %}<option{% if v == filter.verdict %} selected{% endif %}>{{ v }}</option>{% endfor %}</select></label>
+          <label>Span <input name="span" value="{{ span }}" size="5"></label>
+          <button type="submit">Filter</button>{% if filter.filtered %} <a href="/anomalies?span={{ span }}">clear</a>{% endif %}
+        </form>
+        <p class="muted alert-total">{{ total }} alerts{% if filter.filtered %} match{% endif %}.</p>
         {% if precision %}
         <table class="precision"><thead><tr><th>Batch</th><th>👍</th><th>👎</th><th>Precision</th></tr></thead><tbody>
         {% for p in precision %}<tr><td>{{ p.batch }}</td><td>{{ p.up }}</td><td>{{ p.down }}</td><td>{{ p.precision }}</td></tr>{% endfor %}
@@ -147,14 +157,14 @@ enum PageTemplates {
           <td>
             <form method="post" action="/anomalies/feedback" class="inline">
               <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">
-              <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="page" value="{{ page }}">
+              <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="query" value="{{ query }}">
               <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" title="a real problem">👍</button>
               <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" title="a false alarm">👎</button>
             </form>
           </td>
           <td>
             <form method="post" action="/batches/{{ a.batch_path }}/mute" class="inline">
-              <input type="hidden" name="metric" value="{{ a.metric }}"><input type="hidden" name="return" value="/anomalies?page={{ page }}">
+              <input type="hidden" name="metric" value="{{ a.metric }}"><input type="hidden" name="return" value="/anomalies?{{ query }}">
               <button type="submit" name="for" value="24h" title="no notifications for this metric for 24 hours">Snooze 24h</button>
               <button type="submit" name="for" value="forever" title="no notifications for this metric until unmuted">Mute</button>
             </form>

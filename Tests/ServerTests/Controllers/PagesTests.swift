@@ -132,6 +132,31 @@ import Testing
             #expect(notAnAlert.status == 404)
             let forged = try await form(server, "/anomalies/feedback", body, cookie: "engine_session=YW5h.0000")
             #expect(forged.status == 401)
+
+            // Filters narrow the list; paging links and the feedback form keep them.
+            func rows(_ query: String) async throws -> [String] {
+                let page = try await server.get("/anomalies?" + query)
+                #expect(page.status == 200, "\(query): \(page.status)")
+                return page.body.components(separatedBy: "<tr class=\"alert-row").dropFirst().map { String($0.prefix(200)) }
+            }
+            #expect(try await rows("kind=tholdalert").count == 1)
+            #expect(try await rows("kind=alert&batch=shop").count == 1)
+            #expect(try await rows("severity=critical").allSatisfy { $0.hasPrefix(" critical") })
+            #expect(try await rows("metric=visits").isEmpty)
+            #expect(try await rows("verdict=none").isEmpty, "the 👎 covers both alerts of orders at 11:30")
+            #expect(try await rows("verdict=down").count == 2)
+            #expect(try await server.get("/anomalies?kind=spike").status == 400)
+            #expect(try await server.get("/anomalies?verdict=maybe").status == 400)
+            #expect(try await server.get("/anomalies?batch=warehouse").status == 404)
+            let filtered = try await server.get("/anomalies?kind=alert&verdict=down")
+            #expect(filtered.body.contains("name=\"query\" value=\"kind=alert&amp;verdict=down&amp;span=30d&amp;page=1\""))
+            let back = try await form(
+                server, "/anomalies/feedback", body.replacingOccurrences(of: "&page=1", with: "&query=kind%3Dalert%26verdict%3Ddown%26page%3D1"),
+                cookie: cookie)
+            #expect(back.headers["location"] == "/anomalies?kind=alert&verdict=down&span=30d&page=1")
+            let api = try await server.get("/api/v1/alerts?kind=tholdalert&verdict=down").json
+            #expect(api["total"] as? Int == 1)
+            #expect(try await server.get("/api/v1/alerts?severity=loud").status == 400)
         }
     }
 

@@ -15,20 +15,19 @@ struct AlertsAPI {
 
     func alerts(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
-        let (spanText, span) = try RequestInput.span(query["span"], default: "30d")
+        let list = try AlertListQuery(query)
         let pageSize =
             try query["page_size"].map { text -> Int in
                 guard let n = Int(text), (1...500).contains(n) else { throw RequestError.invalid("bad page_size '\(text)': expected 1 to 500") }
                 return n
             } ?? 50
         var batches = await engine.catalog.snapshot.batches
-        if let name = query["batch"] { batches = [try await engine.batch(name)] }
+        if let name = list.batch { batches = [try await engine.batch(name)] }
         let page = try AlertFeed(stores: engine.stores).page(
-            batches, now: engine.now, span: span, page: try RequestInput.page(query["page"]),
-            pageSize: pageSize)
+            batches, now: engine.now, span: list.span, page: list.page, pageSize: pageSize, filter: list.filter)
         return JSONResponse.ok(
             .object([
-                "span": .string(spanText), "page": .int(page.page), "pages": .int(page.pageCount),
+                "span": .string(list.spanText), "page": .int(page.page), "pages": .int(page.pageCount),
                 "total": .int(page.total), "alerts": .array(page.entries.map(JSONViews.alert)),
             ]))
     }
