@@ -5,10 +5,11 @@ public struct AlertEntry: Sendable, Hashable {
     public var batch: String
     public var metric: String
     public var timestamp: Date
-    /// `alert` (score), `tholdalert` (threshold) or `llmalert` (the language model).
+    /// `alert` (score), `tholdalert` (threshold), `llmalert` (the language model) or `change`.
     public var kind: MetricType
     public var severity: String
-    /// The smoothed score for a score alert; the value for a threshold alert.
+    /// The smoothed score for a score alert; the value for a threshold alert; the signed
+    /// change score for a change.
     public var score: Double?
     /// true for 👍, false for 👎, nil when nobody said.
     public var feedback: Bool?
@@ -41,15 +42,15 @@ public struct AlertFeed: Sendable {
             let store = try stores.store(table: batch.tableKey)
             let rows = try store.rows(
                 MetricQuery(
-                    batch: batch.name, names: filter.metric.map { [$0] }, types: [.alert, .tholdalert, .llmalert, .thumbsup, .thumbsdown],
+                    batch: batch.name, names: filter.metric.map { [$0] }, types: AlertFilter.kinds + [.thumbsup, .thumbsdown],
                     from: now.addingTimeInterval(-span), through: now))
             var feedback: [String: Bool] = [:]
             for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
                 feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
             }
-            for row in rows where [.alert, .tholdalert, .llmalert].contains(row.type) {
+            for row in rows where AlertFilter.kinds.contains(row.type) {
                 let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
-                let score = (metadata["smoothed_score"] as? NSNumber)?.doubleValue ?? (metadata["value"] as? NSNumber)?.doubleValue
+                let score = ((metadata["smoothed_score"] ?? metadata["value"] ?? metadata["score"]) as? NSNumber)?.doubleValue
                 let entry = AlertEntry(
                     batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
                     severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
@@ -70,8 +71,7 @@ public struct AlertFeed: Sendable {
         let store = try stores.store(table: batch.tableKey)
         let alert = try store.rows(
             MetricQuery(
-                batch: batch.name, names: [metric], types: [.alert, .tholdalert, .llmalert],
-                from: timestamp, through: timestamp))
+                batch: batch.name, names: [metric], types: AlertFilter.kinds, from: timestamp, through: timestamp))
         guard !alert.isEmpty else {
             throw JobError("no alert of \(batch.name)/\(metric) at \(MetricTimestamp.format(timestamp))")
         }

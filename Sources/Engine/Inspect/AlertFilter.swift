@@ -8,8 +8,9 @@ public struct AlertFilter: Sendable, Hashable {
         case up, down, none
     }
 
-    /// The kinds of alert rows a list can show.
-    public static let kinds: [MetricType] = [.alert, .tholdalert, .llmalert]
+    /// The kinds of rows a list of alerts shows: score, threshold and language-model alerts,
+    /// and the change job's changes, which are notified as alerts are.
+    public static let kinds: [MetricType] = [.alert, .tholdalert, .llmalert, .change]
 
     public var metric: String?
     public var kind: MetricType?

@@ -154,6 +154,17 @@ import Testing
                 server, "/anomalies/feedback", body.replacingOccurrences(of: "&page=1", with: "&query=kind%3Dalert%26verdict%3Ddown%26page%3D1"),
                 cookie: cookie)
             #expect(back.headers["location"] == "/anomalies?kind=alert&verdict=down&span=30d&page=1")
+            // The change job's changes are listed as alerts are, and take feedback.
+            try store.insert([
+                MetricRow(
+                    timestamp: referenceTime.addingTimeInterval(-7200), batch: "shop", name: "visits", type: .change, value: 1,
+                    metadata: #"{"method":"shift","score":-5.2,"threshold":3.5}"#)
+            ])
+            let changes = try await rows("kind=change")
+            #expect(changes.count == 1 && changes[0].contains("data-metric=\"visits\""))
+            let verdict = "batch=shop&metric=visits&timestamp=2026-01-15+10%3A00%3A00&verdict=up&query="
+            #expect(try await form(server, "/anomalies/feedback", verdict, cookie: cookie).status == 303)
+            #expect(try await rows("kind=change&verdict=up").count == 1)
             let api = try await server.get("/api/v1/alerts?kind=tholdalert&verdict=down").json
             #expect(api["total"] as? Int == 1)
             #expect(try await server.get("/api/v1/alerts?severity=loud").status == 400)
