@@ -16,10 +16,15 @@ struct StaticController {
     }
 
     static let css = """
-        :root { --ink: #222; --muted: #666; --line: #ddd; --alert: #d62728; --accent: #1f77b4; --bg: #fafafa; }
+        :root { --ink: #222; --muted: #666; --line: #ddd; --alert: #d62728; --accent: #1f77b4; --bg: #fafafa; --panel: #fff; color-scheme: light dark; }
+        @media (prefers-color-scheme: dark) {
+          :root { --ink: #e6e6e6; --muted: #a0a0a0; --line: #3a3a3a; --alert: #ff6b6b; --accent: #6cb6ff; --bg: #121212; --panel: #1e1e1e; }
+          .chart svg { background: #fff; border-radius: 4px; }
+        }
         * { box-sizing: border-box; }
+        a { color: var(--accent); }
         body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
-        header.top { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1.2rem; background: #fff; border-bottom: 1px solid var(--line); }
+        header.top { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1.2rem; background: var(--panel); border-bottom: 1px solid var(--line); }
         .brand { font-weight: 700; color: var(--ink); text-decoration: none; }
         nav a, nav .link { margin-left: 1rem; color: var(--accent); text-decoration: none; background: none; border: 0; font: inherit; cursor: pointer; }
         main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
@@ -27,7 +32,7 @@ struct StaticController {
         h2 { font-size: 1.1rem; margin: 1.4rem 0 .5rem; }
         .muted { color: var(--muted); }
         .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 1rem; }
-        .card { display: block; padding: 1rem; background: #fff; border: 1px solid var(--line); border-radius: 8px; color: inherit; text-decoration: none; }
+        .card { display: block; padding: 1rem; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; color: inherit; text-decoration: none; }
         .card:hover { border-color: var(--accent); }
         .card.alerting { border-left: 4px solid var(--alert); }
         .card h2 { margin: 0 0 .5rem; font-size: 1.05rem; }
@@ -37,23 +42,29 @@ struct StaticController {
         .state { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; color: #fff; }
         .state-pending { background: #8a5a00; }
         .state-firing { background: #b00020; }
-        .empty { padding: 2rem; background: #fff; border: 1px dashed var(--line); border-radius: 8px; }
-        .errors { padding: 1rem; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
-        .flash { padding: .6rem 1rem; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }
+        .empty { padding: 2rem; background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; }
+        .errors { padding: 1rem; color: #222; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
+        .flash { padding: .6rem 1rem; color: #222; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }
         .filters, .run-now { display: inline-flex; gap: .8rem; align-items: center; margin: 0 1.5rem .8rem 0; }
         form.inline { display: inline; }
         input, select, button { font: inherit; padding: .25rem .5rem; }
-        .metric { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; margin-bottom: 1rem; }
+        .metric { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: .6rem 1rem; margin-bottom: 1rem; }
         .metric h2 { margin: .2rem 0; }
         .stats { color: var(--muted); margin: 0 0 .4rem; }
         .chart svg { width: 100%; height: auto; display: block; }
-        table { border-collapse: collapse; width: 100%; background: #fff; }
+        table { border-collapse: collapse; width: 100%; background: var(--panel); }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: middle; }
         tr.critical td:first-child { border-left: 3px solid var(--alert); }
         tr.failed td { color: var(--alert); }
         .spark svg { width: 120px; height: 28px; display: block; }
-        .thumb { border: 1px solid var(--line); background: #fff; border-radius: 4px; cursor: pointer; }
-        .thumb.chosen { background: #e3f0fb; border-color: var(--accent); }
+        .thumb { border: 1px solid var(--line); background: var(--panel); border-radius: 4px; cursor: pointer; }
+        .thumb.chosen { background: var(--accent); border-color: var(--accent); box-shadow: 0 0 0 2px var(--accent); }
+        .filters { flex-wrap: wrap; }
+        @media (max-width: 700px) {
+          main { padding: .6rem .6rem 2rem; }
+          table.alerts, .maintenance table { display: block; overflow-x: auto; white-space: nowrap; }
+          .filters label, .maintenance-form label { display: block; }
+        }
         .pager { display: flex; gap: 1rem; margin-top: 1rem; }
         table.precision { width: auto; margin-bottom: 1.5rem; }
         code { font-size: .9em; }

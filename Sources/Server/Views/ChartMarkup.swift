@@ -5,7 +5,29 @@ import Foundation
 enum ChartMarkup {
     /// A metric's full chart (values, score, threshold, alert/change/threshold-alert marks).
     static func chart(_ data: PlotData) -> SafeHTML {
-        SafeHTML(markup: SVGRenderer.render(PlotScene(data: data)))
+        SafeHTML(markup: labelled(SVGRenderer.render(PlotScene(data: data)), title: summary(data)))
+    }
+
+    /// The chart in words, for screen readers and hover: what it shows, over when, and its alerts.
+    static func summary(_ data: PlotData) -> String {
+        var text = "\(data.metric) (\(data.batch)): \(data.values.count) values"
+        if let first = data.values.first?.time, let last = data.values.last?.time {
+            text += " from \(MetricTimestamp.format(first)) to \(MetricTimestamp.format(last)) UTC"
+        }
+        if let low = data.values.map(\.value).min(), let high = data.values.map(\.value).max() {
+            text += ", between \(Presentation.number(low)) and \(Presentation.number(high))"
+        }
+        text += "; \(data.alerts.count) alerts, \(data.changes.count) changes"
+        return text
+    }
+
+    /// `svg` as an image with `title`: `role="img"` and an accessible name on its root element,
+    /// and a `<title>` as its first child (browsers show it on hover).
+    static func labelled(_ svg: String, title: String) -> String {
+        guard svg.hasPrefix("<svg "), let end = svg.firstIndex(of: ">") else { return svg }
+        let escaped = NotificationComposer.escapeHTML(title)
+        let open = "<svg role=\"img\" aria-label=\"\(escaped)\" " + svg[svg.index(svg.startIndex, offsetBy: 5)..<end] + ">"
+        return open + "<title>\(escaped)</title>" + svg[svg.index(after: end)...]
     }
 
     /// A small line of the last values before an alert, the alert's point marked.

@@ -158,8 +158,8 @@ enum PageTemplates {
             <form method="post" action="/anomalies/feedback" class="inline">
               <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">
               <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="query" value="{{ query }}">
-              <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" title="a real problem">👍</button>
-              <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" title="a false alarm">👎</button>
+              <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "up" %}true{% else %}false{% endif %}" title="a real problem">👍</button>
+              <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "down" %}true{% else %}false{% endif %}" title="a false alarm">👎</button>
             </form>
           </td>
           <td>

@@ -85,6 +85,9 @@ import Testing
             #expect(page.body.contains("data-metric=\"orders\""))  // the higher anomaly rate comes first, one per page
             #expect(!page.body.contains("data-metric=\"visits\""))
             #expect(page.body.contains("<svg"))
+            // Each chart is an image named in words, with a title browsers show on hover.
+            #expect(page.body.contains("<svg role=\"img\" aria-label=\"orders (shop): "))
+            #expect(page.body.contains("<title>orders (shop): ") && page.body.contains("1 alerts, 0 changes</title>"))
             #expect(page.body.contains("rel=\"next\""))
             let searched = try await server.get("/batches/shop?q=%5EVIS&window=24h")
             #expect(searched.body.contains("data-metric=\"visits\""))
@@ -127,6 +130,7 @@ import Testing
             #expect(try store.rows(MetricQuery(batch: "shop", types: [.thumbsdown])).map(\.name) == ["orders"])
             let after = try await server.get("/anomalies")
             #expect(after.body.contains("data-feedback=\"down\""))
+            #expect(after.body.contains("aria-pressed=\"true\" title=\"a false alarm\""), "the chosen verdict is announced, not only tinted")
             #expect(after.body.contains("<td>0.0%</td>"))  // precision: one 👎
             let notAnAlert = try await form(server, "/anomalies/feedback", body.replacingOccurrences(of: "11%3A30", with: "09%3A00"), cookie: cookie)
             #expect(notAnAlert.status == 404)
