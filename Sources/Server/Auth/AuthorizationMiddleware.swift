@@ -14,7 +14,7 @@ struct AuthorizationMiddleware: RouterMiddleware {
     let protectReads: Bool
     let now: @Sendable () -> Date
 
-    static let openPaths: Set<String> = ["/healthz", "/readyz", "/version", "/login", "/logout"]
+    static let openPaths: Set<String> = ["/healthz", "/readyz", "/version", "/login", "/logout", "/favicon.ico"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context

@@ -1,12 +1,22 @@
 import Hummingbird
 
-/// The dashboard's stylesheet and script, kept in the binary so the server works offline and
-/// needs no files beside it.
+/// The dashboard's stylesheet, script and icon, kept in the binary so the server works offline
+/// and needs no files beside it.
 struct StaticController {
     func register(on router: Router<EngineRequestContext>) {
         router.get("/static/app.css") { _, _ in Self.asset(Self.css, type: "text/css; charset=utf-8") }
         router.get("/static/app.js") { _, _ in Self.asset(Self.script, type: "text/javascript; charset=utf-8") }
+        router.get("/static/icon.svg") { _, _ in Self.asset(Self.icon, type: "image/svg+xml") }
+        // Browsers ask for /favicon.ico whatever the page links; an SVG answers it as well.
+        router.get("/favicon.ico") { _, _ in Self.asset(Self.icon, type: "image/svg+xml") }
     }
+
+    /// A line with a spike and its alert dot: the engine's business in one glyph.
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1f77b4"/>\
+        <polyline points="3,22 9,20 13,21 17,6 20,21 24,19 29,20" fill="none" stroke="#fff" stroke-width="2.5" \
+        stroke-linejoin="round" stroke-linecap="round"/><circle cx="17" cy="6" r="3.2" fill="#ff6b6b"/></svg>
+        """
 
     static func asset(_ text: String, type: String) -> Response {
         var headers = HTTPFields()

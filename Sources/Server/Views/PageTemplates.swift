@@ -14,6 +14,7 @@ enum PageTemplates {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{ page_title }} · anomaly engine</title>
         <link rel="stylesheet" href="/static/app.css">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         </head>
         <body data-page="{{ page_name }}">
         <header class="top">

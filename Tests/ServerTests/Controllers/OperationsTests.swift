@@ -43,6 +43,8 @@ import Testing
             #expect(try await server.get("/version").body == "{\"version\":\"\(EngineVersion.current)\"}\n")
             #expect(try await server.get("/login").status == 200)
             #expect(try await server.get("/static/app.css").status == 200)
+            let icon = try await server.get("/favicon.ico")
+            #expect(icon.status == 200 && icon.headers["content-type"] == "image/svg+xml" && icon.body.hasPrefix("<svg"))
         }
     }
 }
