@@ -25,6 +25,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -175,6 +176,15 @@ def main():
                 pass
             stored = sqlite3.connect(db).execute("select count(*) from maintenance_windows where batch='python_synthetic'").fetchone()[0]
             check("maintenance: Remove deletes it", stored == 0, f"{stored} rows")
+
+        # The refresh control: a choice reloads the page, is kept for the next pages, and can be turned off.
+        driver.get(base + "/anomalies")
+        Select(driver.find_element(By.ID, "refresh")).select_by_value("60")
+        time.sleep(1)
+        driver.get(base + "/")
+        kept = Select(driver.find_element(By.ID, "refresh")).first_selected_option.get_attribute("value")
+        check("refresh: the chosen interval is kept across pages", kept == "60", kept)
+        Select(driver.find_element(By.ID, "refresh")).select_by_value("0")
     finally:
         if driver:
             driver.quit()

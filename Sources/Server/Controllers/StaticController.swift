@@ -36,6 +36,7 @@ struct StaticController {
         body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
         header.top { display: flex; align-items: center; justify-content: space-between; padding: .6rem 1.2rem; background: var(--panel); border-bottom: 1px solid var(--line); }
         .brand { font-weight: 700; color: var(--ink); text-decoration: none; }
+        .refresh { margin-left: 1rem; color: var(--muted); font-size: .9rem; }
         nav a, nav .link { margin-left: 1rem; color: var(--accent); text-decoration: none; background: none; border: 0; font: inherit; cursor: pointer; }
         main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.2rem 3rem; }
         h1 { font-size: 1.5rem; margin: .4rem 0 1rem; }
@@ -86,5 +87,20 @@ struct StaticController {
           const button = event.target.closest('button[name="for"][value="forever"]');
           if (button && !window.confirm('Mute notifications for this metric until it is unmuted?')) event.preventDefault();
         });
+        // Refresh: reload the page every n seconds while it is shown and nobody is typing in it;
+        // the choice is kept in this browser for every page.
+        (() => {
+          const select = document.getElementById('refresh');
+          if (!select) return;
+          const seconds = Number(localStorage.getItem('engine.refresh') || 0);
+          select.value = String(seconds);
+          select.addEventListener('change', () => { localStorage.setItem('engine.refresh', select.value); location.reload(); });
+          if (seconds > 0) {
+            setInterval(() => {
+              const typing = document.activeElement && ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName);
+              if (document.visibilityState === 'visible' && !typing) location.reload();
+            }, seconds * 1000);
+          }
+        })();
         """
 }
