@@ -24,8 +24,21 @@ struct BatchController {
         // A link from a notification names one metric: show it alone.
         let q = query["q"] ?? query["metric"].map { "^" + NSRegularExpression.escapedPattern(for: $0) + "$" } ?? ""
         let windowText = query["window"] ?? TimeWindow.standard.description
-        let window = try TimeWindow(parsing: windowText)
-        let filter = try MetricFilter(q)
+        let window: TimeWindow
+        let filter: MetricFilter
+        do {
+            window = try TimeWindow(parsing: windowText)
+            filter = try MetricFilter(q)
+        } catch {
+            // The page again with what was typed and what is wrong with it, not a bare error page.
+            let html = PageRenderer.shared.render(
+                "batch", title: batch.name,
+                context: [
+                    "batch": batch.name, "path": Presentation.segment(batch.name), "q": q, "window": windowText,
+                    "jobs": JobKind.allCases.map(\.rawValue), "input_error": String(describing: error),
+                ], loggedIn: context.principal != nil)
+            return PageRenderer.response(html, status: .badRequest)
+        }
         let page = try RequestInput.page(query["page"])
         let now = engine.now
         let store = try engine.stores.store(table: batch.tableKey)

@@ -87,7 +87,8 @@ enum PageTemplates {
           <label>Run now <select name="job">{% for job in jobs %}<option>{{ job }}</option>{% endfor %}</select></label>
           <button type="submit">Run</button>
         </form>
-        <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.</p>
+        {% if input_error %}<p class="errors" role="alert">{{ input_error }}</p>{% else %}
+        <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.</p>{% endif %}
         {% if stale_hidden %}<p class="muted stale-note">{{ stale_hidden }} stale metrics (no point in the last {{ stale_days }} days, <code>dashboard_stale_metric_max_days_ago</code>) are left out: <a href="{{ stale_link }}">show them</a>.</p>{% endif %}
         {% for panel in panels %}
         <section class="metric" data-metric="{{ panel.metric }}" id="{{ panel.anchor }}">
