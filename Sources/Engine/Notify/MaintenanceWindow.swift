@@ -120,3 +120,11 @@ public struct MaintenanceWindow: Sendable, Hashable {
         }
     }
 }
+
+extension BatchConfig {
+    /// The batch's own `maintenance_windows`, read. The loader refuses a batch with a window it
+    /// cannot read, so a loaded batch's windows all read.
+    public var configuredMaintenanceWindows: [MaintenanceWindow] {
+        self[.maintenanceWindows].enumerated().compactMap { index, value in try? MaintenanceWindow.parse(value, index: index).get() }
+    }
+}

@@ -64,8 +64,8 @@ public struct MuteRules: Sendable {
             }
         }
         self.mutes = mutes
-        let configured = batch[.maintenanceWindows].enumerated().compactMap { index, value in
-            (try? MaintenanceWindow.parse(value, index: index).get()).map { ($0, "maintenance window \(index + 1) of the batch (\($0.summary))") }
+        let configured = batch.configuredMaintenanceWindows.enumerated().map { index, window in
+            (window, "maintenance window \(index + 1) of the batch (\(window.summary))")
         }
         let kept = storedWindows.filter { $0.batch == batch.name }.map { stored in
             (stored.window, "maintenance window \(stored.id) (\(stored.window.summary)" + (stored.reason.map { "; \($0)" } ?? "") + ")")

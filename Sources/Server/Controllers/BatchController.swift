@@ -117,9 +117,7 @@ struct BatchController {
             let state = window.isOver(at: now) ? "over" : window.openUntil(at: now) != nil ? "open now" : "planned"
             return ["id": id, "summary": window.summary, "source": source, "reason": reason ?? "", "state": state]
         }
-        let configured = batch[.maintenanceWindows].enumerated().compactMap { index, value in
-            (try? MaintenanceWindow.parse(value, index: index).get()).map { row($0, id: "", source: "YAML", reason: nil) }
-        }
+        let configured = batch.configuredMaintenanceWindows.map { row($0, id: "", source: "YAML", reason: nil) }
         let stored = try engine.mutes.maintenanceWindows(batch: batch.name).map { row($0.window, id: $0.id, source: "set here", reason: $0.reason) }
         return configured + stored
     }

@@ -17,10 +17,8 @@ struct MaintenanceAPI {
 
     func list(_ context: EngineRequestContext) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
-        let configured = batch[.maintenanceWindows].enumerated().compactMap { index, value in
-            (try? MaintenanceWindow.parse(value, index: index).get()).map { window in
-                JSONViews.maintenanceWindow(window, id: nil, source: "config", reason: nil, now: engine.now)
-            }
+        let configured = batch.configuredMaintenanceWindows.map { window in
+            JSONViews.maintenanceWindow(window, id: nil, source: "config", reason: nil, now: engine.now)
         }
         let stored = try engine.mutes.maintenanceWindows(batch: batch.name).map { stored in
             JSONViews.maintenanceWindow(stored.window, id: stored.id, source: "api", reason: stored.reason, now: engine.now)
