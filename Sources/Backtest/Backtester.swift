@@ -91,7 +91,8 @@ public struct Backtester: Sendable {
             clock: clock, seed: seed, stores: database, models: InMemoryModelStore(),
             sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
             deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
-            templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(channelScoreBudget: .max))
+            templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(channelScoreBudget: .max),
+            series: SeriesCache(budget: .max))
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])

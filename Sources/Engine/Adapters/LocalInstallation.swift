@@ -24,9 +24,19 @@ public struct LocalInstallation: Sendable {
 
     /// The memo's budget in bytes, from `ENGINE_MEMO_MB` (a value that is not a whole number of
     /// megabytes up to a terabyte falls back to the default).
-    var channelScoreBudget: Int {
-        let megabytes = environment[Self.memoVariable].flatMap(Int.init).flatMap { (0...1_048_576).contains($0) ? $0 : nil } ?? 128
-        return megabytes * 1_048_576
+    var channelScoreBudget: Int { megabytes(Self.memoVariable, default: 128) * 1_048_576 }
+
+    /// The environment variable that sets how many megabytes of series a process keeps in memory
+    /// between job runs (`SeriesCache`): 128 by default, 0 turns it off.
+    public static let seriesCacheVariable = "ENGINE_SERIES_CACHE_MB"
+
+    /// The series cache's budget in bytes, from `ENGINE_SERIES_CACHE_MB`.
+    var seriesCacheBudget: Int { megabytes(Self.seriesCacheVariable, default: 128) * 1_048_576 }
+
+    /// A whole number of megabytes from the environment; a value that is not one, up to a
+    /// terabyte, falls back to the default.
+    private func megabytes(_ variable: String, default fallback: Int) -> Int {
+        environment[variable].flatMap(Int.init).flatMap { (0...1_048_576).contains($0) ? $0 : nil } ?? fallback
     }
 
     public init(metricsDirectory: URL, databasePath: String?, environment: [String: String], overrides: [String], logger: Logger) {
@@ -67,7 +77,7 @@ public struct LocalInstallation: Sendable {
             deliveries: database, mutes: database, channels: channels, plots: plotSink,
             templates: TemplateRenderer(folder: folder), logger: logger,
             memo: DetectorMemo(channelScoreBudget: channelScoreBudget), llm: languageModel, process: processIdentity,
-            preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory))
+            preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory), series: SeriesCache(budget: seriesCacheBudget))
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,

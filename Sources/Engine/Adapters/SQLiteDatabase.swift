@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The embedded SQLite database (through the system libsqlite3, via GRDB): a file in WAL mode,
 /// or an in-memory database for tests and benchmarks. It holds the metrics table(s) and
@@ -65,6 +66,20 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                 try db.alter(table: "deliveries") { $0.add(column: "muted_by", .text) }
             }
         }
+        migrator.registerMigration("9 series versions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS series_versions (
+                        metric_table TEXT NOT NULL,
+                        metric_batch TEXT NOT NULL,
+                        metric_name TEXT NOT NULL,
+                        metric_type TEXT NOT NULL,
+                        inserted INTEGER NOT NULL DEFAULT 0,
+                        deleted INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (metric_table, metric_batch, metric_name, metric_type)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 
@@ -78,8 +93,13 @@ public final class SQLiteDatabase: MetricStores, Sendable {
         try writer.unsafeRead(body)
     }
 
+    /// The metrics tables this connection has made sure of: every job asks for its table on
+    /// every run, and the schema statements cost a write transaction each time.
+    private let preparedTables = Mutex<Set<String>>([])
+
     public func store(table: String) throws -> any MetricStore {
         guard ConfigSchema.isIdentifier(table) else { throw JobError("'\(table)' is not a valid table name") }
+        if preparedTables.withLock({ $0.contains(table) }) { return SQLiteMetricStore(database: self, table: table) }
         try writer.write { db in
             try db.execute(
                 sql: """
@@ -94,8 +114,21 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                     ) WITHOUT ROWID;
                     -- Covers the dashboard's aggregates by batch, type and time (count, span, value sum).
                     CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value);
+                    -- Every row written or deleted, by the engine or anyone else, is counted per
+                    -- series, so a reader holding a series in memory can tell it is current.
+                    CREATE TRIGGER IF NOT EXISTS "\(table)_count_inserts" AFTER INSERT ON "\(table)" BEGIN
+                        INSERT INTO series_versions (metric_table, metric_batch, metric_name, metric_type, inserted, deleted)
+                        VALUES ('\(table)', NEW.metric_batch, NEW.metric_name, NEW.metric_type, 1, 0)
+                        ON CONFLICT DO UPDATE SET inserted = inserted + 1;
+                    END;
+                    CREATE TRIGGER IF NOT EXISTS "\(table)_count_deletes" AFTER DELETE ON "\(table)" BEGIN
+                        INSERT INTO series_versions (metric_table, metric_batch, metric_name, metric_type, inserted, deleted)
+                        VALUES ('\(table)', OLD.metric_batch, OLD.metric_name, OLD.metric_type, 0, 1)
+                        ON CONFLICT DO UPDATE SET deleted = deleted + 1;
+                    END;
                     """)
         }
+        preparedTables.withLock { _ = $0.insert(table) }
         return SQLiteMetricStore(database: self, table: table)
     }
 }
@@ -345,6 +378,18 @@ public struct SQLiteMetricStore: MetricStore {
         return try database.writer.write { db in
             try db.execute(sql: "DELETE FROM \"\(table)\" WHERE \(filter)", arguments: StatementArguments(arguments))
             return db.changesCount
+        }
+    }
+
+    public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? {
+        try database.selecting { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT inserted, deleted FROM series_versions
+                        WHERE metric_table = ? AND metric_batch = ? AND metric_name = ? AND metric_type = ?
+                        """), arguments: [table, batch, name, type.rawValue])
+            return row.map { SeriesVersion(inserted: $0[0], deleted: $0[1]) } ?? .zero
         }
     }
 

@@ -25,6 +25,9 @@ public struct JobContext: Sendable {
     /// Keeps detector state between trainings so a moving window is updated, not refit from
     /// scratch; nil always refits.
     public var memo: DetectorMemo?
+    /// Keeps the series jobs read in memory between runs, so each run reads only the rows that
+    /// arrived since; nil reads every window from the store.
+    public var series: SeriesCache?
     /// The language model of the LLM features; nil turns them off.
     public var llm: (any LanguageModel)?
     /// This process as a holder of delivery claims, and how it judges other holders.
@@ -42,7 +45,7 @@ public struct JobContext: Sendable {
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
         gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
         process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil,
-        parallelism: Int = .max
+        parallelism: Int = .max, series: SeriesCache? = nil
     ) {
         self.clock = clock
         self.seed = seed
@@ -62,11 +65,14 @@ public struct JobContext: Sendable {
         self.process = process
         self.preprocessRunner = preprocessRunner
         self.parallelism = max(parallelism, 1)
+        self.series = series
     }
 
     /// The metric store of a batch's table.
     public func store(for batch: BatchConfig) throws -> any MetricStore {
-        try stores.store(table: batch.tableKey)
+        let store = try stores.store(table: batch.tableKey)
+        guard let series else { return store }
+        return CachedMetricStore(base: store, cache: series, table: batch.tableKey)
     }
 }
 

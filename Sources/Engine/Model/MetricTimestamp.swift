@@ -9,6 +9,14 @@ public enum MetricTimestamp {
         text(CivilTime(date: date), separator: UInt8(ascii: " "), zone: false)
     }
 
+    /// A time as `format` writes it, and so as the SQLite store compares it: to the whole
+    /// second (rounded down), within the years 0001–9999.
+    public static func stored(_ date: Date) -> Date {
+        let seconds = date.timeIntervalSince1970.isNaN ? 0 : date.timeIntervalSince1970
+        let clamped = min(max(seconds, RepresentableValues.times.lowerBound), RepresentableValues.times.upperBound)
+        return Date(timeIntervalSince1970: clamped.rounded(.down))
+    }
+
     /// Formats a date as RFC 3339 (`YYYY-MM-DDTHH:MM:SSZ`).
     public static func formatISO(_ date: Date) -> String {
         text(CivilTime(date: date), separator: UInt8(ascii: "T"), zone: true)

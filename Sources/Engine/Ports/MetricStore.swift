@@ -64,6 +64,25 @@ public protocol MetricStore: Sendable {
     /// Deletes the job runs of a batch that started before `date`; returns how many.
     @discardableResult
     func deleteJobRuns(batch: String, before date: Date) throws -> Int
+    /// How many rows of one series (batch, name, type) the store has ever inserted and deleted,
+    /// whoever wrote them, or nil when the store does not count them. A reader that keeps the
+    /// series in memory knows from it, with one lookup, whether it is still what the store holds.
+    func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion?
+}
+
+/// The counts of rows ever inserted into and deleted from one series. Rows are never updated
+/// in place, so a series whose counts are unchanged holds the same rows.
+public struct SeriesVersion: Sendable, Hashable {
+    public var inserted: Int64
+    public var deleted: Int64
+
+    public init(inserted: Int64, deleted: Int64) {
+        self.inserted = inserted
+        self.deleted = deleted
+    }
+
+    /// A series the store has no count for yet: nothing written since counting began.
+    public static let zero = SeriesVersion(inserted: 0, deleted: 0)
 }
 
 /// The size, time span and value sum of a query's rows: a cheap identity of a window of rows.
@@ -84,6 +103,9 @@ public struct MetricExtent: Sendable, Hashable {
 }
 
 extension MetricStore {
+    /// Stores that keep no counts: their series are always read from them.
+    public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? { nil }
+
     /// The `limit` most recent job runs, newest first, optionally for one batch.
     public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {
         try latestJobRuns(batch: batch, job: nil, status: nil, limit: limit)
