@@ -130,12 +130,13 @@ public struct AlertJob: BatchJob {
                         batch: batch.name, names: [metric], types: [.score],
                         from: from, through: judgedThrough, latest: needed))
                 guard let first = scores.first else { return }
-                let window = try store.rows(
-                    MetricQuery(
-                        batch: batch.name, names: [metric], types: [.alert, .metric],
-                        from: first.timestamp, through: now))
-                let alertedTimes = Set(window.filter { $0.type == .alert }.map(\.timestamp))
-                let values = Dictionary(window.filter { $0.type == .metric }.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
+                // One series a query, so each is read from the series cache where there is one.
+                func window(_ type: MetricType) throws -> [MetricRow] {
+                    try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [type], from: first.timestamp, through: now))
+                }
+                let alertedTimes = Set(try window(.alert).map(\.timestamp))
+                let valueRows = try window(.metric)
+                let values = Dictionary(valueRows.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
                 let decisions = Self.decide(
                     scores: scores.map(\.value), alerted: alreadyAlerted, threshold: batch.alertThreshold,
@@ -150,7 +151,7 @@ public struct AlertJob: BatchJob {
                 if let earliest = decisions.map({ scores[$0.index].timestamp }).min(),
                     let latest = decisions.map({ scores[$0.index].timestamp }).max()
                 {
-                    let points = window.filter { $0.type == .metric && $0.timestamp >= earliest && $0.timestamp <= latest }
+                    let points = valueRows.filter { $0.timestamp >= earliest && $0.timestamp <= latest }
                         .map { PlotData.Point($0.timestamp, $0.value) }
                     let bands = try await ExpectedBand.load(for: points, batch: batch, metric: metric, store: store, context: context)
                     expected = Dictionary(bands.map { ($0.time, $0) }, uniquingKeysWith: { a, _ in a })
