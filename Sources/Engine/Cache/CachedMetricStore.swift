@@ -130,10 +130,11 @@ public struct CachedMetricStore: MetricStore {
     }
 
     static func rows(of series: SeriesCache.Series, key: SeriesCache.Key, range: Range<Int>) -> [MetricRow] {
-        range.map { index in
+        let hasMetadata = !series.metadata.isEmpty
+        return range.map { index in
             MetricRow(
                 timestamp: series.times[index], batch: key.batch, name: key.name, type: key.type,
-                value: series.values[index], metadata: series.metadata[index])
+                value: series.values[index], metadata: hasMetadata ? series.metadata[index] : nil)
         }
     }
 

@@ -44,26 +44,31 @@ public struct TrainJob: BatchJob {
             let memo = context.memo
             let seed = context.seed
             let parallelism = context.parallelism
-            let fitted = try await withThrowingTaskGroup(of: (Int, Result<[TrainedModel], any Error>).self) { group in
-                var results: [Result<[TrainedModel], any Error>] = Array(repeating: .success([]), count: work.count)
-                for (index, item) in work.enumerated() {
-                    // At most `parallelism` fits at once: wait for one to finish before the next.
-                    if index >= parallelism, let (done, models) = try await group.next() { results[done] = models }
-                    group.addTask {
-                        let models = Result {
-                            try zip(item.configs, item.fingerprints).map { config, fingerprint in
-                                var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
-                                return try TrainedModel.fit(
-                                    config, on: item.features, batch: batch.name, metric: item.metric,
-                                    trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
-                            }
-                        }
-                        return (index, models)
+            @Sendable func fit(_ item: Work) -> Result<[TrainedModel], any Error> {
+                Result {
+                    try zip(item.configs, item.fingerprints).map { config, fingerprint in
+                        var random = Xoshiro256(runSeed: seed, scope: batch.name, item.metric, config.tag)
+                        return try TrainedModel.fit(
+                            config, on: item.features, batch: batch.name, metric: item.metric,
+                            trainedAt: now, fingerprint: fingerprint, memo: memo, seed: random.next())
                     }
                 }
-                for try await (index, models) in group { results[index] = models }
-                return results
             }
+            // One metric to fit (a steady state's retraining) is fitted here: handing it to
+            // another thread and back cost more than many a fit.
+            let fitted =
+                work.count <= 1 || parallelism == 1
+                ? work.map(fit)
+                : try await withThrowingTaskGroup(of: (Int, Result<[TrainedModel], any Error>).self) { group in
+                    var results: [Result<[TrainedModel], any Error>] = Array(repeating: .success([]), count: work.count)
+                    for (index, item) in work.enumerated() {
+                        // At most `parallelism` fits at once: wait for one to finish before the next.
+                        if index >= parallelism, let (done, models) = try await group.next() { results[done] = models }
+                        group.addTask { (index, fit(item)) }
+                    }
+                    for try await (index, models) in group { results[index] = models }
+                    return results
+                }
             for (item, models) in zip(work, fitted) {
                 let failure = try await attemptMetric(item.metric, job: kind, context: context) {
                     for model in try models.get() {
