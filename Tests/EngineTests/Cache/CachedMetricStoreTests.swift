@@ -5,7 +5,10 @@ import Testing
 
 /// The series cache is only a shortcut: whatever was written, by whom and in what order, a
 /// cached read answers what the store itself answers.
-@Suite struct CachedMetricStoreTests {
+/// Run on the embedded SQLite database and a real PostgreSQL server, whose triggers count rows.
+@Suite(.serialized) struct CachedMetricStoreTests {
+    static let kinds = TestServices.storeKinds
+
     func row(_ hour: Int, _ name: String = "m", _ type: MetricType = .metric, _ value: Double = 1) -> MetricRow {
         MetricRow(timestamp: referenceTime.addingTimeInterval(Double(hour) * 3600), batch: "b", name: name, type: type, value: value)
     }
@@ -41,8 +44,11 @@ import Testing
 
     /// New rows, late rows, rows already stored, deletions, and rows another process writes
     /// straight to the store, in a seeded random order: every read agrees with the store's.
-    @Test(arguments: [1, 2, 3] as [UInt64]) func readsAgreeWithTheStoreWhateverIsWritten(seed: UInt64) throws {
-        let database = try SQLiteDatabase(path: ":memory:")
+    @Test(arguments: kinds, [1, 2, 3] as [UInt64]) func readsAgreeWithTheStoreWhateverIsWritten(_ kind: String, seed: UInt64) throws {
+        try TestServices.withDatabase(kind, prefix: "series") { try readsAgree(database: $0, seed: seed) }
+    }
+
+    func readsAgree(database: any EngineStore, seed: UInt64) throws {
         let store = try database.store(table: "metrics")
         let cache = SeriesCache(budget: .max)
         let cached = CachedMetricStore(base: store, cache: cache, table: "metrics")
@@ -69,8 +75,11 @@ import Testing
 
     /// The store counts each series' rows as they are written and deleted, by anyone: a row it
     /// already had is not counted.
-    @Test func theStoreCountsEachSeriesWritesAndDeletions() throws {
-        let database = try SQLiteDatabase(path: ":memory:")
+    @Test(arguments: kinds) func theStoreCountsEachSeriesWritesAndDeletions(_ kind: String) throws {
+        try TestServices.withDatabase(kind, prefix: "series") { try counts(database: $0) }
+    }
+
+    func counts(database: any EngineStore) throws {
         let store = try database.store(table: "metrics")
         #expect(try store.seriesVersion(batch: "b", name: "m", type: .metric) == .zero)
         try store.insert([row(0), row(1), row(2), row(0, "m", .score), row(0, "n")])

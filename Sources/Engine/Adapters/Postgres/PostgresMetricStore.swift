@@ -206,6 +206,17 @@ public struct PostgresMetricStore: MetricStore {
         return try connection.query("DELETE FROM \"\(table)\" WHERE \(filter)", arguments.values).affected
     }
 
+    public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? {
+        let row = try connection.query(
+            """
+            SELECT inserted, deleted FROM series_versions
+            WHERE metric_table = $1 AND metric_batch = $2 AND metric_name = $3 AND metric_type = $4
+            """, [table, batch, name, type.rawValue]
+        ).rows.first
+        guard let row, let inserted = row[0].flatMap({ Int64($0) }), let deleted = row[1].flatMap({ Int64($0) }) else { return .zero }
+        return SeriesVersion(inserted: inserted, deleted: deleted)
+    }
+
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
         try connection.query("DELETE FROM job_runs WHERE batch = $1 AND started_at < $2", [batch, PostgresText.time(date)]).affected
     }

@@ -97,7 +97,54 @@ enum PostgresSchema {
                 "ALTER TABLE deliveries ADD COLUMN IF NOT EXISTS muted_by TEXT",
             ]
         ),
+        (
+            "9 series versions",
+            [
+                """
+                CREATE TABLE IF NOT EXISTS series_versions (
+                    metric_table TEXT NOT NULL, metric_batch TEXT NOT NULL, metric_name TEXT NOT NULL, metric_type TEXT NOT NULL,
+                    inserted BIGINT NOT NULL DEFAULT 0, deleted BIGINT NOT NULL DEFAULT 0,
+                    PRIMARY KEY (metric_table, metric_batch, metric_name, metric_type))
+                """,
+                countingFunction("engine_count_inserts", rows: "new_rows", column: "inserted"),
+                countingFunction("engine_count_deletes", rows: "old_rows", column: "deleted"),
+            ]
+        ),
     ]
+
+    /// A trigger function that adds a statement's rows, per series, to `series_versions`: one
+    /// grouped upsert a statement (through its transition table), not one a row. Series are
+    /// upserted in key order, so two writers lock them in the same order.
+    static func countingFunction(_ name: String, rows: String, column: String) -> String {
+        """
+        CREATE OR REPLACE FUNCTION \(name)() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO series_versions (metric_table, metric_batch, metric_name, metric_type, \(column))
+            SELECT TG_TABLE_NAME, metric_batch, metric_name, metric_type, count(*) FROM \(rows)
+            GROUP BY metric_batch, metric_name, metric_type ORDER BY metric_batch, metric_name, metric_type
+            ON CONFLICT (metric_table, metric_batch, metric_name, metric_type)
+            DO UPDATE SET \(column) = series_versions.\(column) + EXCLUDED.\(column);
+            RETURN NULL;
+        END $$
+        """
+    }
+
+    /// Makes the triggers that count a metrics table's rows, unless the table has them: never
+    /// dropped and made again, which would let another process's rows go uncounted meanwhile.
+    static func countingTriggers(table: String) -> String {
+        """
+        DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"\(table)"'::regclass AND tgname = '\(table)_count_inserts') THEN
+                CREATE TRIGGER "\(table)_count_inserts" AFTER INSERT ON "\(table)"
+                REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION engine_count_inserts();
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = '"\(table)"'::regclass AND tgname = '\(table)_count_deletes') THEN
+                CREATE TRIGGER "\(table)_count_deletes" AFTER DELETE ON "\(table)"
+                REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION engine_count_deletes();
+            END IF;
+        END $$
+        """
+    }
 
     /// Applies the steps `connection`'s database has not taken.
     static func migrate(_ connection: PostgresConnection) throws {
