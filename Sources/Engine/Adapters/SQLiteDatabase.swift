@@ -316,11 +316,13 @@ public struct SQLiteMetricStore: MetricStore {
 
     public func record(_ run: JobRun) throws {
         try database.writer.write { db in
-            try db.execute(
+            // Every job run writes one: the statement is compiled once per connection.
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO job_runs (job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     run.job.rawValue, run.batch, MetricTimestamp.format(run.asOf),
                     MetricTimestamp.format(run.startedAt), MetricTimestamp.format(run.finishedAt),
@@ -360,7 +362,8 @@ public struct SQLiteMetricStore: MetricStore {
             let sql =
                 "SELECT job, batch, as_of, started_at, finished_at, status, rows_written, error, duration_ms FROM job_runs"
                 + conditions.clause { _ in "?" } + " ORDER BY \(order)" + (limit.map { " LIMIT \($0)" } ?? "")
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(conditions.values)).compactMap { row in
+            // The alert job asks for its previous run every time: the few shapes are compiled once per connection.
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(conditions.values)).compactMap { row in
                 guard let job = JobKind(rawValue: row[0]), let status = JobStatus(rawValue: row[5]),
                     let asOf = MetricTimestamp.parse(row[2]), let started = MetricTimestamp.parse(row[3]),
                     var finished = MetricTimestamp.parse(row[4])

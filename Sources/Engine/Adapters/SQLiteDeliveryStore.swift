@@ -100,7 +100,8 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
                 + (batch == nil ? "" : " AND batch = ?") + " ORDER BY created_at, id LIMIT \(max(limit, 0))"
             var arguments: StatementArguments = [MetricTimestamp.format(now)]
             if let batch { arguments += [batch] }
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.delivery)
+            // Asked at every alert run: compiled once per connection.
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.delivery)
         }
     }
 
@@ -120,7 +121,7 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
             let sql =
                 "SELECT DISTINCT claimed_by FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL"
                 + (batch == nil ? "" : " AND batch = ?")
-            return Set(try String.fetchAll(db, sql: sql, arguments: batch.map { [$0] } ?? []))
+            return Set(try String.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(batch.map { [$0] } ?? [])))
         }
     }
 
