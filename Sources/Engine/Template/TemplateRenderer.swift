@@ -18,6 +18,7 @@ public struct TemplateRenderer: Sendable {
         guard let template = batch.values[key]?.stringValue else {
             throw ConfigError(file: batch.file, key: key, line: nil, message: "missing")
         }
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
         let dialect = SQLDialect(db: batch.db)
         var context = Self.context(for: batch, now: now)
         context["now_sql"] = dialect.literal(now)
@@ -26,6 +27,10 @@ public struct TemplateRenderer: Sendable {
 
     /// Renders template text with a context. `file` and `key` only locate errors.
     public func render(_ template: String, context: [String: Any], file: String, key: String, extensions: [Extension] = []) throws -> String {
+        // Text without a brace has no tag, variable or comment: it renders to itself. Plain
+        // `ingest_sql` is common, and building the context and the environment cost more than
+        // the ingest's own query.
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
         if let problem = IncludeGraph(folder: folder).problem(in: template) {
             throw ConfigError(file: file, key: key, line: nil, message: problem)
         }

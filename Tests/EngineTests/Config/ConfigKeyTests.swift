@@ -61,4 +61,13 @@ import Testing
         #expect(ConfigKey<Bool>.disabled(.alert).name == "disable_alerts")
         #expect(ConfigKey<Set<String>>.excluded(.plot).name == "plot_exclude_metrics")
     }
+
+    /// Table and batch identifiers: an ASCII letter or underscore, then ASCII letters, digits
+    /// and underscores; nothing else, whatever Unicode calls a letter.
+    @Test func identifiersAreASCIILettersDigitsAndUnderscores() {
+        for good in ["metrics", "_x", "M_2", "a1b2", "Z"] { #expect(ConfigSchema.isIdentifier(good), "\(good)") }
+        for bad in ["", "1a", "a-b", "a.b", "a b", "é", "aé", "a\u{0}", "ß_x", "a;drop"] {
+            #expect(!ConfigSchema.isIdentifier(bad), "\(bad)")
+        }
+    }
 }
