@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// A metric store that answers reads of one series (one name, one type) from a `SeriesCache`,
@@ -139,30 +140,14 @@ public struct CachedMetricStore: MetricStore {
     }
 
     /// The first index whose time is at or after `time`.
-    static func lowerBound(_ times: [Date], _ time: Date) -> Int {
-        var low = 0
-        var high = times.count
-        while low < high {
-            let middle = (low + high) / 2
-            if times[middle] < time { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    static func lowerBound(_ times: [Date], _ time: Date) -> Int { times.partitioningIndex { $0 >= time } }
 
     /// The first index whose time is after `time`.
-    static func upperBound(_ times: [Date], _ time: Date) -> Int {
-        var low = 0
-        var high = times.count
-        while low < high {
-            let middle = (low + high) / 2
-            if times[middle] <= time { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    static func upperBound(_ times: [Date], _ time: Date) -> Int { times.partitioningIndex { $0 > time } }
 
     // Everything else goes to the store beneath.
 
-    public func insert(_ rows: [MetricRow]) throws -> Int { try base.insert(rows) }
+    @discardableResult public func insert(_ rows: [MetricRow]) throws -> Int { try base.insert(rows) }
     public func extentsByMetric(batch: String, types: [MetricType], from: Date?, latestValues: Int?, through: Date) throws
         -> [String: [MetricType: MetricExtent]]
     {
@@ -177,7 +162,7 @@ public struct CachedMetricStore: MetricStore {
     public func jobRunCountsByDay(batch: String, from: Date, through: Date) throws -> [String: (runs: Int, failed: Int)] {
         try base.jobRunCountsByDay(batch: batch, from: from, through: through)
     }
-    public func delete(_ query: MetricQuery) throws -> Int { try base.delete(query) }
+    @discardableResult public func delete(_ query: MetricQuery) throws -> Int { try base.delete(query) }
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int { try base.deleteJobRuns(batch: batch, before: date) }
     public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? {
         try base.seriesVersion(batch: batch, name: name, type: type)

@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// PyOD's histogram-based outlier score (`pyod.models.hbos.HBOS`), so Anomstack batches that
@@ -74,15 +75,7 @@ public struct HBOSDetector: Sendable, Hashable, Codable {
     }
 
     /// The index of the first element of `sorted` greater than `value`.
-    static func upperBound(_ sorted: [Double], _ value: Double) -> Int {
-        var lo = 0
-        var hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] <= value { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    static func upperBound(_ sorted: [Double], _ value: Double) -> Int { sorted.partitioningIndex { !($0 <= value) } }
 
     /// Raw outlier scores of new points: minus the sum over features of `log2(density + alpha)`.
     public func decisionFunction(_ x: FeatureMatrix) -> [Double] {

@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// The median and robust spread (`RobustStatistics.Spread`'s) of a fixed-length window that
@@ -55,13 +56,5 @@ struct SlidingSpread: Sendable {
         return max(lastLeft, lastRight)
     }
 
-    private func lowerBound(_ value: Double) -> Int {
-        var low = 0
-        var high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if sorted[mid] < value { low = mid + 1 } else { high = mid }
-        }
-        return low
-    }
+    private func lowerBound(_ value: Double) -> Int { sorted.partitioningIndex { !($0 < value) } }
 }
