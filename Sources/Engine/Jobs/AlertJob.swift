@@ -85,6 +85,18 @@ public struct AlertJob: BatchJob {
         return nil
     }
 
+    /// When the latest successful alert run before `now` ran (its `as_of`), among the last ten;
+    /// nil when there is none. A rerun of this tick does not count. Almost always the latest
+    /// run is an earlier tick's, so it is read alone first: this runs at every alert run.
+    static func previousRun(store: any MetricStore, batch: String, before now: Date) throws -> Date? {
+        for limit in [1, 10] {
+            let runs = try store.latestJobRuns(batch: batch, job: .alert, status: .success, limit: limit)
+            if let run = runs.first(where: { $0.asOf < now }) { return run.asOf }
+            if runs.count < limit { return nil }
+        }
+        return nil
+    }
+
     /// How far under the threshold a score must fall to count towards recovery. A detector that
     /// holds an ongoing incident just under the threshold after alerting on its first point (as
     /// NOVELTY's quiet period does, 0.001 under it) must not look recovered while the incident lasts.
@@ -116,8 +128,7 @@ public struct AlertJob: BatchJob {
         // delay, is still ahead of what any run has judged.
         let delay = batch.alertEvaluationDelay
         let judgedThrough = now.addingTimeInterval(-delay)
-        let previousRun = try store.latestJobRuns(batch: batch.name, job: .alert, status: .success, limit: 10)
-            .first { $0.asOf < now }.map { $0.asOf.addingTimeInterval(-delay) }
+        let previousRun = try Self.previousRun(store: store, batch: batch.name, before: now).map { $0.addingTimeInterval(-delay) }
         let recoveryN = batch.alertRecoveryN
         let needed = Self.scoresNeeded(batch)
         for metric in try store.metricNames(batch: batch.name, type: .score) where !excluded.contains(metric) {

@@ -1,9 +1,30 @@
-import Engine
 import Fixtures
 import Foundation
 import Testing
 
+@testable import Engine
+
 @Suite struct AlertJobTests {
+    /// The previous alert run is the latest successful one before now, among the last ten: a
+    /// rerun of this tick, a failed run and another job's run do not count.
+    @Test func thePreviousRunIsTheLatestSuccessfulEarlierOne() throws {
+        let store = try SQLiteDatabase(path: ":memory:").store(table: "metrics")
+        func run(_ hour: Int, _ job: JobKind = .alert, _ status: JobStatus = .success) throws {
+            let at = referenceTime.addingTimeInterval(Double(hour) * 3600)
+            try store.record(JobRun(job: job, batch: "b", asOf: at, startedAt: at, finishedAt: at, status: status, rowsWritten: 0))
+        }
+        let now = referenceTime.addingTimeInterval(5 * 3600)
+        #expect(try AlertJob.previousRun(store: store, batch: "b", before: now) == nil)
+        try run(1)
+        try run(2, .alert, .failed)
+        try run(3, .score)
+        #expect(try AlertJob.previousRun(store: store, batch: "b", before: now) == referenceTime.addingTimeInterval(3600))
+        try run(5)  // this tick, run again
+        #expect(try AlertJob.previousRun(store: store, batch: "b", before: now) == referenceTime.addingTimeInterval(3600))
+        for _ in 0..<10 { try run(5) }
+        #expect(try AlertJob.previousRun(store: store, batch: "b", before: now) == nil, "only the last ten are read")
+    }
+
     func decide(
         _ scores: [Double], alerted: Set<Int> = [], threshold: Double = 0.8, recent: Int = 1, smooth: Int = 3,
         snooze: Int = 3, always: Bool = false, firstUnjudged: Int = 0
