@@ -29,6 +29,8 @@ public struct TrainJob: BatchJob {
         let excluded = batch.excluded(for: .train)
         let metrics = try store.metricNames(batch: batch.name, type: .metric).filter { !excluded.contains($0) }
         var outcome = JobOutcome()
+        // The settings' part of every metric's fingerprint, hashed once a run, not once a metric.
+        let settings = batch.models.map { Self.settingsHash(batch: batch, config: $0) }
         for chunkStart in stride(from: 0, to: metrics.count, by: Self.chunkSize) {
             let chunk = metrics[chunkStart..<min(chunkStart + Self.chunkSize, metrics.count)]
             var work: [Work] = []
@@ -36,7 +38,8 @@ public struct TrainJob: BatchJob {
                 try Task.checkCancellation()
                 var prepared: Work?
                 let failure = try await attemptMetric(metric, job: kind, context: context) {
-                    prepared = try await prepare(metric: metric, batch: batch, store: store, now: now, context: context, outcome: &outcome)
+                    prepared = try await prepare(
+                        metric: metric, batch: batch, settings: settings, store: store, now: now, context: context, outcome: &outcome)
                 }
                 if let failure { outcome.failures.append(failure) }
                 if let prepared { work.append(prepared) }
@@ -91,7 +94,7 @@ public struct TrainJob: BatchJob {
     /// The fingerprint comes from the window's extent, so an unchanged window is recognised
     /// without reading it.
     private func prepare(
-        metric: String, batch: BatchConfig, store: any MetricStore, now: Date, context: JobContext,
+        metric: String, batch: BatchConfig, settings: [StableHash], store: any MetricStore, now: Date, context: JobContext,
         outcome: inout JobOutcome
     ) async throws -> Work? {
         let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
@@ -103,9 +106,9 @@ public struct TrainJob: BatchJob {
         }
         var configs: [ModelConfig] = []
         var fingerprints: [String] = []
-        for config in batch.models {
+        for (config, settings) in zip(batch.models, settings) {
             let key = TrainedModel.storeKey(batch: batch.name, metric: metric, tag: config.tag)
-            let fingerprint = Self.fingerprint(extent: extent, batch: batch, config: config)
+            let fingerprint = Self.fingerprint(extent: extent, settings: settings)
             if let saved = try await context.models.load(key: key + ".fingerprint"), String(decoding: saved, as: UTF8.self) == fingerprint {
                 continue
             }
@@ -128,9 +131,9 @@ public struct TrainJob: BatchJob {
         context.logger.info("train: skipped \(reason)")
     }
 
-    /// A hash of what a model depends on: the training window (by its extent) and the settings
-    /// that shape it.
-    static func fingerprint(extent: MetricExtent, batch: BatchConfig, config: ModelConfig) -> String {
+    /// The hash of the settings that shape a detector's model: with a window's extent added
+    /// (`fingerprint(extent:settings:)`), what the model depends on.
+    static func settingsHash(batch: BatchConfig, config: ModelConfig) -> StableHash {
         var hash = StableHash()
         let p = batch.preprocess
         hash.combine("v2|\(config.name)|\(config.tag)|\(p.diffN)|\(p.smoothN)|\(p.lagsN)|\(p.freq?.seconds ?? 0)|\(p.freqAgg.rawValue)")
@@ -138,6 +141,12 @@ public struct TrainJob: BatchJob {
         if p.missingData != .skip { hash.combine("missing_data|\(p.missingData.rawValue)") }
         if let own = batch.preprocessFunction { hash.combine("preprocess_fn|\(own)") }
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) { hash.combine("\(key)=\(value)") }
+        return hash
+    }
+
+    /// A settings hash with a window's extent added.
+    static func fingerprint(extent: MetricExtent, settings: StableHash) -> String {
+        var hash = settings
         hash.combine(UInt64(extent.count))
         hash.combine(extent.first?.timeIntervalSince1970 ?? 0)
         hash.combine(extent.last?.timeIntervalSince1970 ?? 0)
