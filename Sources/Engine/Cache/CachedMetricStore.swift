@@ -75,9 +75,7 @@ public struct CachedMetricStore: MetricStore {
     private func catchUp(_ series: inout SeriesCache.Series, key: SeriesCache.Key, to version: SeriesVersion) throws -> Bool {
         guard version.deleted == series.version.deleted, version.inserted >= series.version.inserted else { return false }
         let last = series.times.last
-        let newer = try base.rows(
-            MetricQuery(batch: key.batch, names: [key.name], types: [key.type], from: last ?? series.from))
-            .drop { row in last.map { row.timestamp <= $0 } ?? false }
+        let newer = try base.rows(key.rows(from: last ?? series.from)).drop { row in last.map { row.timestamp <= $0 } ?? false }
         guard Int64(newer.count) == version.inserted - series.version.inserted else { return false }
         series.append(newer)
         series.version = version
@@ -97,7 +95,7 @@ public struct CachedMetricStore: MetricStore {
             let window = try base.rows(query)
             let through = query.through.map(MetricTimestamp.stored)
             let newer = try through.map { end in
-                try base.rows(MetricQuery(batch: key.batch, names: [key.name], types: [key.type], from: end)).drop { $0.timestamp <= end }
+                try base.rows(key.rows(from: end)).drop { $0.timestamp <= end }
             } ?? []
             series.from = window.count < latest ? query.from.map(MetricTimestamp.stored) : window.first?.timestamp
             series.append(window)
@@ -105,7 +103,7 @@ public struct CachedMetricStore: MetricStore {
             answer = window
         } else {
             series.from = query.from.map(MetricTimestamp.stored)
-            series.append(try base.rows(MetricQuery(batch: key.batch, names: [key.name], types: [key.type], from: query.from)))
+            series.append(try base.rows(key.rows(from: query.from)))
             answer = nil
         }
         cache.keep(key, series)

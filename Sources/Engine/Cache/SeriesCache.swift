@@ -12,6 +12,9 @@ public final class SeriesCache: Sendable {
         var batch: String
         var name: String
         var type: MetricType
+
+        /// The query for the series' rows from `from` on (nil: all of them).
+        func rows(from: Date?) -> MetricQuery { MetricQuery(batch: batch, names: [name], types: [type], from: from) }
     }
 
     /// What is kept of one series: every row from `from` on, as of `version`, in time order.
