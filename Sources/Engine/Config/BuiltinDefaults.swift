@@ -124,7 +124,7 @@ alert_always: False # force an alert on the latest point (to test delivery).
 alert_exclude_metrics: []
 alert_critical_threshold: 0.95 # smoothed score at or above which an alert is critical rather than a warning.
 alert_digest_min_n: 0 # ours: when a run raises at least n (>= 2) alerts, send one digest, most urgent first; 0 = off.
-no_data_after: null # alert once when a metric sends no point for this long: a span (30m, 6h, 2d) or n expected intervals (3, or "3n", the interval read from its recent points); null = off.
+no_data_after: stale # alert once when a metric sends no point for this long: a span (30m, 6h, 2d), n expected intervals (3, or "3n", the interval read from its recent points), stale (dashboard_stale_metric_max_days_ago days, as Anomstack calls a metric stale) or null (off).
 stuck_factor: 0.0 # ours: announce a metric whose latest run of identical values is this many times its longest earlier run (and at least 12 points) among its last alert_max_n; 0 = off.
 alert_recovery_n: 0 # send a recovery notice once an alerted metric stays under the threshold for n scored points; 0 = off.
 alert_mute_until: null # mute the whole batch until this UTC time ("YYYY-MM-DD HH:MM:SS"): alerts are recorded, not sent.

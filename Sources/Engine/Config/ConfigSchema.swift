@@ -31,12 +31,15 @@ public struct ConfigSchema: Sendable {
         for job in JobKind.allCases where job.follows == nil { keys["\(job.rawValue)_after"] = .string }
         return keys
     }()
+    /// Keys whose values take more than one type, each checked by a rule of its own in `checkValues`.
+    static let mixedKeys: Set<String> = ["no_data_after"]
     static let databases = ["sqlite", "duckdb", "motherduck", "bigquery", "snowflake", "clickhouse", "turso", "redshift", "postgres"]
 
     public init(defaults: [String: ConfigValue]) {
         var kinds: [String: Kind] = [:]
         for (key, value) in defaults { kinds[key] = Self.kind(of: value) }
         for (key, kind) in Self.batchOnlyKeys { kinds[key] = kind }
+        for key in Self.mixedKeys { kinds[key] = .any }
         for key in AnomstackKeys.ignored.keys where kinds[key] == nil { kinds[key] = .any }
         self.kinds = kinds
         var preprocess: [String: Kind] = [:]
@@ -143,8 +146,10 @@ public struct ConfigSchema: Sendable {
             let hint = NearestName.nearest(to: policy, among: names).map { " (did you mean '\($0)'?)" } ?? ""
             fail("missing_data", "expected one of \(names.joined(separator: ", ")), got '\(policy)'\(hint)")
         }
-        if let value = values["no_data_after"], value != .null, NoDataWatch.Limit(value) == nil {
-            fail("no_data_after", "expected a span (30m, 6h, 2d) or a number of intervals (3 or \"3n\"), got \(value.scalarText ?? value.kindName)")
+        if let value = values["no_data_after"], value != .null, NoDataWatch.Limit(value) == nil,
+            !NoDataWatch.followsStaleDays(value)
+        {
+            fail("no_data_after", "expected a span (30m, 6h, 2d), a number of intervals (3 or \"3n\"), stale or null, got \(value.scalarText ?? value.kindName)")
         }
         if let value = values["alert_evaluation_delay"], ConfigKey<Double>.alertEvaluationDelay.read(value) == nil {
             fail("alert_evaluation_delay", "expected a span (10m, 2h) or a number of seconds (0 or more), got \(value.scalarText ?? value.kindName)")

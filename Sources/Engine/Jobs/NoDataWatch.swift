@@ -51,10 +51,40 @@ public struct NoDataWatch: Sendable {
         self.limit = limit
     }
 
-    /// The watch `batch` asks for, or nil when `no_data_after` is off.
+    /// `no_data_after: stale`, the default: a metric is silent once it is stale in Anomstack's
+    /// sense, `dashboard_stale_metric_max_days_ago` days without a point.
+    public static let staleSetting = "stale"
+
+    /// The watch `batch` asks for, or nil when `no_data_after` is off (null, or `stale` with
+    /// `dashboard_stale_metric_max_days_ago` 0).
     public init?(batch: BatchConfig) {
+        if Self.followsStaleDays(batch.values["no_data_after"]) {
+            guard batch.dashboardStaleDays > 0 else { return nil }
+            self.limit = .span(Double(batch.dashboardStaleDays) * 86_400)
+            return
+        }
         guard let limit = Limit(batch.values["no_data_after"]) else { return nil }
         self.limit = limit
+    }
+
+    /// Whether a `no_data_after` value is `stale`.
+    public static func followsStaleDays(_ value: ConfigValue?) -> Bool {
+        value?.stringValue?.trimmingCharacters(in: .whitespaces).lowercased() == staleSetting
+    }
+
+    /// The latest points' times of `metric` at `now`, as many as the watch reads to learn its interval.
+    public static func recentTimes(of metric: String, batch: BatchConfig, store: any MetricStore, through now: Date) throws -> [Date] {
+        try store.rows(
+            MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: spacingPoints)
+        ).map(\.timestamp)
+    }
+
+    /// When `metric` fell silent, if it is silent at `now` (its latest point is more than the
+    /// limit before `now`): what the dashboard marks, the same test the alert job announces by.
+    public func silentSince(of metric: String, batch: BatchConfig, store: any MetricStore, now: Date) throws -> Date? {
+        let times = try Self.recentTimes(of: metric, batch: batch, store: store, through: now)
+        guard let last = times.last, let limitSeconds = limitSeconds(times), now.timeIntervalSince(last) > limitSeconds else { return nil }
+        return last
     }
 
     /// The silence limit for a metric whose latest points are `times` (ascending), or nil when
@@ -74,9 +104,7 @@ public struct NoDataWatch: Sendable {
         let now = context.clock.now
         var out: [AlertNotification] = []
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
-            let times = try store.rows(
-                MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: Self.spacingPoints)
-            ).map(\.timestamp)
+            let times = try Self.recentTimes(of: metric, batch: batch, store: store, through: now)
             out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
         }
         return out

@@ -52,6 +52,7 @@ struct BatchController {
         let pages = max(1, (standings.count + pageSize - 1) / pageSize)
         let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
         var panels: [[String: Any]] = []
+        let watch = NoDataWatch(batch: batch)
         for standing in shown {
             try Task.checkCancellation()
             let data = try await PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
@@ -64,6 +65,7 @@ struct BatchController {
                 "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data),
                 "stale": stale.contains(standing.metric),
                 "state": state == .ok ? "" : state.name, "state_detail": Self.detail(state),
+                "silent": try watch.flatMap { try Self.silence($0, metric: standing.metric, batch: batch, store: store, now: now) } ?? "",
             ])
         }
         let path = Presentation.segment(batch.name)
@@ -168,6 +170,14 @@ struct BatchController {
             keys["match"] = .map(tags)
         }
         return .map(keys)
+    }
+
+    /// What a silent badge says on hover, for a metric the alert job announces as silent
+    /// (`no_data_after`), or nil while it reports.
+    static func silence(_ watch: NoDataWatch, metric: String, batch: BatchConfig, store: any MetricStore, now: Date) throws -> String? {
+        try watch.silentSince(of: metric, batch: batch, store: store, now: now).map {
+            "no point since \(MetricTimestamp.format($0)) UTC (no_data_after: \(watch.limit))"
+        }
     }
 
     /// What a pending or firing badge says on hover.

@@ -53,6 +53,7 @@ struct StaticController {
         .state { font-size: .75rem; padding: 0 .35rem; border-radius: 4px; color: #fff; }
         .state-pending { background: #8a5a00; }
         .state-firing { background: #b00020; }
+        .state-silent { background: #4a4a8a; }
         .empty { padding: 2rem; background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; }
         .errors { padding: 1rem; color: #222; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
         .flash { padding: .6rem 1rem; color: #222; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }

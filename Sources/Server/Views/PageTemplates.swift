@@ -92,7 +92,7 @@ enum PageTemplates {
         {% if stale_hidden %}<p class="muted stale-note">{{ stale_hidden }} stale metrics (no point in the last {{ stale_days }} days, <code>dashboard_stale_metric_max_days_ago</code>) are left out: <a href="{{ stale_link }}">show them</a>.</p>{% endif %}
         {% for panel in panels %}
         <section class="metric" data-metric="{{ panel.metric }}" id="{{ panel.anchor }}">
-          <h2>{{ panel.metric }}{% if panel.stale %} <span class="stale">stale</span>{% endif %}{% if panel.state %} <span class="state state-{{ panel.state }}" title="{{ panel.state_detail }}">{{ panel.state }}</span>{% endif %}</h2>
+          <h2>{{ panel.metric }}{% if panel.stale %} <span class="stale">stale</span>{% endif %}{% if panel.state %} <span class="state state-{{ panel.state }}" title="{{ panel.state_detail }}">{{ panel.state }}</span>{% endif %}{% if panel.silent %} <span class="state state-silent" title="{{ panel.silent }}">silent</span>{% endif %}</h2>
           <p class="stats">{{ panel.points }} points · mean score {{ panel.mean_score }} · {{ panel.alerts }} alerts · anomaly rate {{ panel.rate }} · latest {{ panel.latest }}</p>
           <div class="chart">{{ panel.chart }}</div>
         </section>

@@ -49,12 +49,33 @@ import Testing
             "one point gives no interval yet")
     }
 
+    /// The default, `stale`, follows Anomstack's `dashboard_stale_metric_max_days_ago`: a metric
+    /// stale on the dashboard is announced, once; with the stale days at 0, or null, nothing is.
+    @Test func theDefaultAnnouncesAStaleMetric() async throws {
+        let b = try batch(yaml + "dashboard_stale_metric_max_days_ago: 2\n")
+        #expect(NoDataWatch(batch: b)?.limit == .span(2 * 86_400))
+        #expect(NoDataWatch(batch: try batch(yaml + "dashboard_stale_metric_max_days_ago: 0\n")) == nil)
+        #expect(NoDataWatch(batch: try batch(yaml + "no_data_after: null\n")) == nil)
+        let h = try Harness()
+        try h.store().insert(hourly(Array(repeating: 10, count: 24), name: "gone", end: referenceTime.addingTimeInterval(-47 * 3600)))
+        _ = try await AlertJob().run(batch: b, context: h.context)
+        #expect(h.channel.delivered.isEmpty, "47 hours is not two days")
+        #expect(try NoDataWatch(batch: b)?.silentSince(of: "gone", batch: b, store: h.store(), now: h.clock.now) == nil)
+        h.clock.advance(by: 2 * 3600)
+        _ = try await AlertJob().run(batch: b, context: h.context)
+        #expect(h.channel.delivered.map(\.message.title) == ["⏸️ [gone] has sent no data since 2026-01-13 13:00:00 ⏸️"])
+        #expect(h.channel.delivered.first?.message.text.contains("No data after: 2d") == true)
+        let since = try NoDataWatch(batch: b)?.silentSince(of: "gone", batch: b, store: h.store(), now: h.clock.now)
+        #expect(since == referenceTime.addingTimeInterval(-47 * 3600))
+    }
+
     @Test func valuesAreParsedOrRefused() throws {
         #expect(NoDataWatch.Limit(.string("6h")) == .span(21_600))
         #expect(NoDataWatch.Limit(.string("3n")) == .intervals(3))
         #expect(NoDataWatch.Limit(.int(2)) == .intervals(2))
         #expect(NoDataWatch.Limit(.null) == nil)
-        for bad in ["0", "soon", "-3n", "3x"] {
+        #expect(try NoDataWatch(batch: batch(yaml + "no_data_after: Stale\n")) != nil)
+        for bad in ["0", "soon", "-3n", "3x", "stalest"] {
             let result = BatchLoader(folder: InMemoryMetricsFolder(["test/test.yaml": yaml + "no_data_after: \(bad)\n"])).load()
             #expect(result.errors.first?.key == "no_data_after", "\(bad)")
         }

@@ -58,7 +58,7 @@ import Testing
     }
 
     /// Anomstack's `dashboard_stale_metric_max_days_ago` (7): a metric whose latest point is older
-    /// leaves the batch page, which says so and shows it on request, marked stale.
+    /// leaves the batch page, which says so and shows it on request, marked stale and silent.
     @Test func aStaleMetricIsLeftOutOfTheBatchPageAndOfferedBack() async throws {
         try await withServer { server in
             let old = referenceTime.addingTimeInterval(-10 * 86_400)
@@ -73,8 +73,11 @@ import Testing
             let shown = try await server.get("/batches/shop?q=legacy&window=30d&stale=show")
             #expect(shown.body.contains("data-metric=\"legacy\""))
             #expect(shown.body.contains("<span class=\"stale\">stale</span>"))
+            // Stale is also silent, by the default `no_data_after: stale`: the alert job announces it.
+            #expect(shown.body.contains("title=\"no point since 2026-01-05 12:00:00 UTC (no_data_after: 7d)\">silent</span>"))
             let fresh = try await server.get("/batches/shop?q=orders")
             #expect(fresh.body.contains("data-metric=\"orders\"") && !fresh.body.contains("stale-note"))
+            #expect(!fresh.body.contains("state-silent"))
         }
     }
 

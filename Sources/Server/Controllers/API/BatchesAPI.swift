@@ -67,6 +67,7 @@ struct BatchesAPI {
         let data = try await PlotData.load(store: store, batch: batch, metric: metric, window: window, through: now)
             .withBand(batch: batch, store: store, context: engine.jobContext)
         let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
+        let silentSince = try NoDataWatch(batch: batch)?.silentSince(of: metric, batch: batch, store: store, now: now)
         return JSONResponse.ok(
             .object([
                 "batch": .string(batch.name), "metric": .string(metric), "window": .string(window.description),
@@ -78,6 +79,7 @@ struct BatchesAPI {
                 "changes": .array(data.changes.map(JSONResponse.time)),
                 "tholdalerts": .array(data.thresholdAlerts.map(JSONResponse.time)),
                 "state": JSONViews.state(state),
+                "silent_since": silentSince.map(JSONResponse.time) ?? .null,
             ]))
     }
 }

@@ -1,4 +1,5 @@
 import Engine
+import Fixtures
 import Foundation
 import Server
 import Testing
@@ -22,6 +23,12 @@ import Testing
             #expect((series["state"] as? [String: Any])?["state"] as? String == "ok", "the latest score is back under the threshold")
             #expect((series["band"] as? [Any])?.isEmpty == true, "no model is trained yet, so nothing is expected")
             #expect(series["band_unavailable"] is NSNull, "the defaults (NOVELTY on the raw values) draw a band")
+            #expect(series["silent_since"] is NSNull, "orders reports")
+            try server.database.store(table: "metrics").insert([
+                MetricRow(timestamp: referenceTime.addingTimeInterval(-9 * 86_400), batch: "shop", name: "legacy", type: .metric, value: 1)
+            ])
+            let legacy = try await server.get("/api/v1/batches/shop/metrics/legacy/series").json
+            #expect(legacy["silent_since"] as? String == "2026-01-06T12:00:00Z", "silent for longer than the default, stale (7 days)")
             let alerts = try await server.get("/api/v1/alerts?batch=shop&page_size=1").json
             #expect(alerts["total"] as? Int == 2)
             #expect(alerts["pages"] as? Int == 2)
