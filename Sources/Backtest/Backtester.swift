@@ -92,7 +92,7 @@ public struct Backtester: Sendable {
             sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
             deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
             templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(channelScoreBudget: .max),
-            series: SeriesCache(budget: .max))
+            series: SeriesCache(budget: .max), watermarks: RunWatermarks())
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])

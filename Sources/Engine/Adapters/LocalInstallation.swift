@@ -77,7 +77,8 @@ public struct LocalInstallation: Sendable {
             deliveries: database, mutes: database, channels: channels, plots: plotSink,
             templates: TemplateRenderer(folder: folder), logger: logger,
             memo: DetectorMemo(channelScoreBudget: channelScoreBudget), llm: languageModel, process: processIdentity,
-            preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory), series: SeriesCache(budget: seriesCacheBudget))
+            preprocessRunner: PythonIngestRunner(workingDirectory: metricsDirectory), series: SeriesCache(budget: seriesCacheBudget),
+            watermarks: RunWatermarks())
     }
 
     /// The language model the environment configures (`OPENAI_BASE_URL`, `OPENAI_API_KEY`,

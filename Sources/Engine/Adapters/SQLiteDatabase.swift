@@ -396,6 +396,20 @@ public struct SQLiteMetricStore: MetricStore {
         }
     }
 
+    public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? {
+        guard !types.isEmpty else { return .zero }
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return try database.selecting { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT coalesce(sum(inserted), 0), coalesce(sum(deleted), 0) FROM series_versions
+                        WHERE metric_table = ? AND metric_batch = ? AND metric_type IN (\(marks))
+                        """), arguments: StatementArguments([table, batch] + types.map(\.rawValue)))
+            return row.map { SeriesVersion(inserted: $0[0], deleted: $0[1]) } ?? .zero
+        }
+    }
+
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
         try database.writer.write { db in
             try db.execute(

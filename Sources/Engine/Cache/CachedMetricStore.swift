@@ -165,4 +165,8 @@ public struct CachedMetricStore: MetricStore {
     public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? {
         try base.seriesVersion(batch: batch, name: name, type: type)
     }
+
+    public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? {
+        try base.batchVersion(batch: batch, types: types)
+    }
 }

@@ -28,6 +28,9 @@ public struct JobContext: Sendable {
     /// Keeps the series jobs read in memory between runs, so each run reads only the rows that
     /// arrived since; nil reads every window from the store.
     public var series: SeriesCache?
+    /// Where the score and train jobs left each batch, so a run with nothing new to do returns
+    /// at once; nil runs every job in full.
+    public var watermarks: RunWatermarks?
     /// The language model of the LLM features; nil turns them off.
     public var llm: (any LanguageModel)?
     /// This process as a holder of delivery claims, and how it judges other holders.
@@ -45,7 +48,7 @@ public struct JobContext: Sendable {
         channels: NotificationChannels, plots: any PlotSink, templates: TemplateRenderer, logger: Logger,
         gate: (any JobGate)? = nil, memo: DetectorMemo? = nil, llm: (any LanguageModel)? = nil,
         process: ProcessIdentity = .solitary, preprocessRunner: (any PreprocessFunctionRunner)? = nil,
-        parallelism: Int = .max, series: SeriesCache? = nil
+        parallelism: Int = .max, series: SeriesCache? = nil, watermarks: RunWatermarks? = nil
     ) {
         self.clock = clock
         self.seed = seed
@@ -66,6 +69,7 @@ public struct JobContext: Sendable {
         self.preprocessRunner = preprocessRunner
         self.parallelism = max(parallelism, 1)
         self.series = series
+        self.watermarks = watermarks
     }
 
     /// The metric store of a batch's table.

@@ -32,12 +32,18 @@ public struct ScoreJob: BatchJob {
             try await context.models.save(Data("unreadable".utf8), key: key + ".fingerprint")
             context.memo?.forget(key)
         }
+        context.watermarks?.forget(batch: batch.name)
     }
+
+    /// The series a run reads: a run is idle while none of them changed (`RunWatermarks`).
+    static let inputs: [MetricType] = [.metric, .score]
 
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let round = DecimalRounding(decimals: batch[.scoreRounding])
         let store = try context.store(for: batch)
+        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: Self.inputs) }
+        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) { return idle }
         let excluded = batch.excluded(for: .score)
         let params = batch.preprocess
         let features = MetricFeatures(batch: batch, context: context)
@@ -116,6 +122,17 @@ public struct ScoreJob: BatchJob {
             if let failure { outcome.failures.append(failure) }
         }
         outcome.rowsWritten = try store.insert(scores)
+        // Every metric scored what it had: until a row arrives, a run finds nothing to score.
+        // Unless the store's count says only this run wrote meanwhile, the next run reads. (A
+        // resampled window, `from` a time that moves, whose gaps are filled at the window's own
+        // interval can place its slots anew as it moves: such a batch is always read.)
+        if let watermarks = context.watermarks, let inputs, outcome.failures.isEmpty, outcome.skipped.isEmpty,
+            params.freq == nil || params.missingData == .skip,
+            let after = try store.batchVersion(batch: batch.name, types: Self.inputs), after == inputs.adding(inserted: outcome.rowsWritten)
+        {
+            let validUntil = try RunWatermarks.nextArrival(store: store, batch: batch, now: now)
+            watermarks.record(job: kind, batch: batch, inputs: after, validUntil: validUntil, outcome: JobOutcome())
+        }
         context.logger.info(
             "score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome

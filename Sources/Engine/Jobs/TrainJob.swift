@@ -26,9 +26,13 @@ public struct TrainJob: BatchJob {
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
+        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: [.metric]) }
+        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) { return idle }
         let excluded = batch.excluded(for: .train)
         let metrics = try store.metricNames(batch: batch.name, type: .metric).filter { !excluded.contains($0) }
         var outcome = JobOutcome()
+        // The first moment a window read now loses its oldest row to `train_metric_timestamp_max_days_ago`.
+        var windowsHoldUntil = Date.distantFuture
         // The settings' part of every metric's fingerprint, hashed once a run, not once a metric.
         let settings = batch.models.map { Self.settingsHash(batch: batch, config: $0) }
         for chunkStart in stride(from: 0, to: metrics.count, by: Self.chunkSize) {
@@ -39,7 +43,8 @@ public struct TrainJob: BatchJob {
                 var prepared: Work?
                 let failure = try await attemptMetric(metric, job: kind, context: context) {
                     prepared = try await prepare(
-                        metric: metric, batch: batch, settings: settings, store: store, now: now, context: context, outcome: &outcome)
+                        metric: metric, batch: batch, settings: settings, store: store, now: now, context: context,
+                        outcome: &outcome, windowsHoldUntil: &windowsHoldUntil)
                 }
                 if let failure { outcome.failures.append(failure) }
                 if let prepared { work.append(prepared) }
@@ -85,6 +90,14 @@ public struct TrainJob: BatchJob {
                 if let failure { outcome.failures.append(failure) }
             }
         }
+        // Every metric is fit to its window: until a row arrives or leaves a window, a run fits
+        // nothing and skips what this one skipped, for the same reasons.
+        if let watermarks = context.watermarks, let inputs, outcome.failures.isEmpty,
+            try store.batchVersion(batch: batch.name, types: [.metric]) == inputs
+        {
+            let validUntil = min(windowsHoldUntil, try RunWatermarks.nextArrival(store: store, batch: batch, now: now))
+            watermarks.record(job: kind, batch: batch, inputs: inputs, validUntil: validUntil, outcome: JobOutcome(skipped: outcome.skipped))
+        }
         context.logger.info(
             "train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
         return outcome
@@ -95,11 +108,13 @@ public struct TrainJob: BatchJob {
     /// without reading it.
     private func prepare(
         metric: String, batch: BatchConfig, settings: [StableHash], store: any MetricStore, now: Date, context: JobContext,
-        outcome: inout JobOutcome
+        outcome: inout JobOutcome, windowsHoldUntil: inout Date
     ) async throws -> Work? {
-        let from = now.addingTimeInterval(-Double(batch.trainMaxDaysAgo) * 86_400)
-        let window = MetricQuery(batch: batch.name, names: [metric], types: [.metric], from: from, through: now, latest: batch.trainMaxN)
+        let maxAge = Double(batch.trainMaxDaysAgo) * 86_400
+        let window = MetricQuery(
+            batch: batch.name, names: [metric], types: [.metric], from: now.addingTimeInterval(-maxAge), through: now, latest: batch.trainMaxN)
         let extent = try store.extent(window)
+        if let oldest = extent.first { windowsHoldUntil = min(windowsHoldUntil, oldest.addingTimeInterval(maxAge)) }
         guard extent.count >= batch.trainMinN else {
             skip(&outcome, context, "\(metric): \(extent.count) points, train_min_n is \(batch.trainMinN)")
             return nil

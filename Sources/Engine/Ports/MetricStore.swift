@@ -68,6 +68,10 @@ public protocol MetricStore: Sendable {
     /// whoever wrote them, or nil when the store does not count them. A reader that keeps the
     /// series in memory knows from it, with one lookup, whether it is still what the store holds.
     func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion?
+    /// The sum of the versions of a batch's series of `types`, or nil when the store does not
+    /// count them. Each count only grows, so the sum is unchanged exactly when none of the
+    /// series changed: a job knows from one lookup that none of its inputs did.
+    func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion?
 }
 
 /// The counts of rows ever inserted into and deleted from one series. Rows are never updated
@@ -105,6 +109,7 @@ public struct MetricExtent: Sendable, Hashable {
 extension MetricStore {
     /// Stores that keep no counts: their series are always read from them.
     public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? { nil }
+    public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? { nil }
 
     /// The `limit` most recent job runs, newest first, optionally for one batch.
     public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {

@@ -88,7 +88,7 @@ public struct ReplayDriver: Sendable {
             deliveries: database, mutes: database,
             channels: channel.everyMethod, plots: plots, templates: TemplateRenderer(folder: folder),
             logger: Self.stamped(options.logger, clock: clock), gate: faults, memo: DetectorMemo(channelScoreBudget: .max), llm: options.llm,
-            parallelism: options.parallelism ?? .max, series: SeriesCache(budget: .max))
+            parallelism: options.parallelism ?? .max, series: SeriesCache(budget: .max), watermarks: RunWatermarks())
         let runner = JobRunner(context: context)
         var runs: [JobRun] = []
 

@@ -217,6 +217,19 @@ public struct PostgresMetricStore: MetricStore {
         return SeriesVersion(inserted: inserted, deleted: deleted)
     }
 
+    public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? {
+        guard !types.isEmpty else { return .zero }
+        let marks = types.indices.map { "$\($0 + 3)" }.joined(separator: ", ")
+        let row = try connection.query(
+            """
+            SELECT coalesce(sum(inserted), 0), coalesce(sum(deleted), 0) FROM series_versions
+            WHERE metric_table = $1 AND metric_batch = $2 AND metric_type IN (\(marks))
+            """, [table, batch] + types.map(\.rawValue)
+        ).rows.first
+        guard let row, let inserted = row[0].flatMap({ Int64($0) }), let deleted = row[1].flatMap({ Int64($0) }) else { return .zero }
+        return SeriesVersion(inserted: inserted, deleted: deleted)
+    }
+
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
         try connection.query("DELETE FROM job_runs WHERE batch = $1 AND started_at < $2", [batch, PostgresText.time(date)]).affected
     }

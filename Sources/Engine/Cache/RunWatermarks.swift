@@ -1,0 +1,78 @@
+import Foundation
+import Synchronization
+
+/// Where the score and train jobs left each batch, kept in memory between the runs of one
+/// process, so that a run with nothing to do costs one lookup instead of a read of every metric.
+///
+/// A job records a mark after a run that finished every metric: the summed version of the
+/// batch's input series (`MetricStore.batchVersion`) as the run left them, the settings it ran
+/// with, what a run with nothing new reports, and until when that holds without a write (the
+/// first moment a row stamped in the future comes into view, or a row leaves the job's window).
+/// A later run with the same version and settings before that moment would read the same rows
+/// and write nothing, so it reports the mark's outcome without reading. Anything else (a row
+/// written or deleted by anyone, a setting changed, the time reached) runs the job in full.
+public final class RunWatermarks: Sendable {
+    /// One job's view of one batch after a run that left nothing undone.
+    struct Mark: Sendable {
+        var inputs: SeriesVersion
+        var settings: [String: ConfigValue]
+        var preprocessFunction: String?
+        var validUntil: Date
+        var outcome: JobOutcome
+    }
+
+    struct Key: Hashable, Sendable {
+        var job: JobKind
+        var table: String
+        var batch: String
+    }
+
+    private let marks = Mutex<[Key: Mark]>([:])
+
+    public init() {}
+
+    /// The outcome of a run of `job` over `batch` at `now` whose inputs are at `inputs`, when the
+    /// job's mark says the run would do nothing; nil when it must run.
+    func idleOutcome(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, now: Date) -> JobOutcome? {
+        let key = Key(job: job, table: batch.tableKey, batch: batch.name)
+        return marks.withLock { marks in
+            guard let mark = marks[key], mark.inputs == inputs, now < mark.validUntil,
+                mark.preprocessFunction == batch.preprocessFunction, mark.settings == batch.values
+            else { return nil }
+            return mark.outcome
+        }
+    }
+
+    /// Records that a run of `job` over `batch` left its inputs at `inputs` with nothing undone
+    /// until `validUntil`, and that a run with nothing new reports `outcome`.
+    func record(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, validUntil: Date, outcome: JobOutcome) {
+        let key = Key(job: job, table: batch.tableKey, batch: batch.name)
+        let mark = Mark(
+            inputs: inputs, settings: batch.values, preprocessFunction: batch.preprocessFunction, validUntil: validUntil,
+            outcome: outcome)
+        marks.withLock { $0[key] = mark }
+    }
+
+    /// Drops every job's mark of a batch: something the versions do not count changed (a model
+    /// found unreadable and marked for retraining).
+    func forget(batch: String) {
+        marks.withLock { marks in marks = marks.filter { $0.key.batch != batch } }
+    }
+
+    /// The first moment a run at `now` over `batch` could see a metric row it does not see now:
+    /// never, unless rows stamped after `now`'s second are stored (a source ahead of the clock),
+    /// then the next second, so such a batch is always read.
+    static func nextArrival(store: any MetricStore, batch: BatchConfig, now: Date) throws -> Date {
+        let second = MetricTimestamp.stored(now)
+        let ahead = try store.extent(MetricQuery(batch: batch.name, types: [.metric], from: second))
+        guard let last = ahead.last, last > second else { return .distantFuture }
+        return second.addingTimeInterval(1)
+    }
+}
+
+extension SeriesVersion {
+    /// The version after `rows` more inserts.
+    func adding(inserted rows: Int) -> SeriesVersion {
+        SeriesVersion(inserted: inserted + Int64(rows), deleted: deleted)
+    }
+}
