@@ -27,18 +27,27 @@ public final class RunWatermarks: Sendable {
         var batch: String
     }
 
-    private let marks = Mutex<[Key: Mark]>([:])
+    private struct State {
+        var marks: [Key: Mark] = [:]
+        var idleRuns = 0
+    }
+
+    private let state = Mutex(State())
 
     public init() {}
+
+    /// How many runs returned at once, with nothing to do.
+    public var idleRuns: Int { state.withLock { $0.idleRuns } }
 
     /// The outcome of a run of `job` over `batch` at `now` whose inputs are at `inputs`, when the
     /// job's mark says the run would do nothing; nil when it must run.
     func idleOutcome(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, now: Date) -> JobOutcome? {
         let key = Key(job: job, table: batch.tableKey, batch: batch.name)
-        return marks.withLock { marks in
-            guard let mark = marks[key], mark.inputs == inputs, now < mark.validUntil,
+        return state.withLock { state in
+            guard let mark = state.marks[key], mark.inputs == inputs, now < mark.validUntil,
                 mark.preprocessFunction == batch.preprocessFunction, mark.settings == batch.values
             else { return nil }
+            state.idleRuns += 1
             return mark.outcome
         }
     }
@@ -50,13 +59,13 @@ public final class RunWatermarks: Sendable {
         let mark = Mark(
             inputs: inputs, settings: batch.values, preprocessFunction: batch.preprocessFunction, validUntil: validUntil,
             outcome: outcome)
-        marks.withLock { $0[key] = mark }
+        state.withLock { $0.marks[key] = mark }
     }
 
     /// Drops every job's mark of a batch: something the versions do not count changed (a model
     /// found unreadable and marked for retraining).
     func forget(batch: String) {
-        marks.withLock { marks in marks = marks.filter { $0.key.batch != batch } }
+        state.withLock { state in state.marks = state.marks.filter { $0.key.batch != batch } }
     }
 
     /// The first moment a run at `now` over `batch` could see a metric row it does not see now:
