@@ -97,6 +97,13 @@ public struct AlertJob: BatchJob {
         return nil
     }
 
+    /// The time of the first score stamped after `judgedThrough`'s second, which a later run
+    /// judges (a score the evaluation delay holds back), or never.
+    static func nextScore(store: any MetricStore, batch: BatchConfig, judgedThrough: Date) throws -> Date {
+        let next = MetricTimestamp.stored(judgedThrough).addingTimeInterval(1)
+        return try store.extent(MetricQuery(batch: batch.name, types: [.score], from: next)).first ?? .distantFuture
+    }
+
     /// How far under the threshold a score must fall to count towards recovery. A detector that
     /// holds an ongoing incident just under the threshold after alerting on its first point (as
     /// NOVELTY's quiet period does, 0.001 under it) must not look recovered while the incident lasts.
@@ -111,9 +118,22 @@ public struct AlertJob: BatchJob {
             : min(batch.alertMaxN, batch.alertRecentN + max(batch.alertSmoothN, batch.alertSnoozeN) + batch.alertForN)
     }
 
+    /// The series a run reads: while none of them changed, and until time alone could change a
+    /// decision, a run only sends what is due (`RunWatermarks`).
+    static let inputs: [MetricType] = [.metric, .score, .alert]
+
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
+        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: Self.inputs) }
+        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) {
+            // Deliveries due for a retry fall due with time alone.
+            await DeliveryDispatcher(context: context).dispatch(batch: batch)
+            return idle
+        }
+        // The first time a score read now leaves the `alert_metric_timestamp_max_days_ago` window
+        // (which can lift a snooze), or a silence or a late score comes into view.
+        var holdsUntil = Date.distantFuture
         let excluded = batch.excluded(for: .alert)
         let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
         var alerts: [MetricRow] = []
@@ -141,6 +161,7 @@ public struct AlertJob: BatchJob {
                         batch: batch.name, names: [metric], types: [.score],
                         from: from, through: judgedThrough, latest: needed))
                 guard let first = scores.first else { return }
+                holdsUntil = min(holdsUntil, first.timestamp.addingTimeInterval(Double(batch.alertMaxDaysAgo) * 86_400))
                 // One series a query, so each is read from the series cache where there is one.
                 func window(_ type: MetricType) throws -> [MetricRow] {
                     try store.rows(MetricQuery(batch: batch.name, names: [metric], types: [type], from: first.timestamp, through: now))
@@ -215,7 +236,9 @@ public struct AlertJob: BatchJob {
             }
         }
         if let watch = NoDataWatch(batch: batch) {
-            notifications += try watch.notifications(for: batch, store: store, excluded: excluded, context: context)
+            let silences = try watch.notifications(for: batch, store: store, excluded: excluded, context: context)
+            notifications += silences.notifications
+            holdsUntil = min(holdsUntil, silences.holdsUntil)
         }
         if let watch = StuckWatch(batch: batch) {
             notifications += try watch.notifications(for: batch, store: store, excluded: excluded, now: now)
@@ -230,6 +253,13 @@ public struct AlertJob: BatchJob {
         }
         try await NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)
+        if let watermarks = context.watermarks, let inputs, failures.isEmpty,
+            try store.batchVersion(batch: batch.name, types: Self.inputs) == inputs.adding(inserted: written)
+        {
+            let nextScore = try Self.nextScore(store: store, batch: batch, judgedThrough: judgedThrough).addingTimeInterval(delay)
+            let validUntil = min(holdsUntil, nextScore, try RunWatermarks.nextArrival(store: store, batch: batch, now: now))
+            watermarks.record(job: kind, batch: batch, inputs: inputs.adding(inserted: written), validUntil: validUntil, outcome: JobOutcome())
+        }
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("alert \(batch.name): \(written) alerts")
         return JobOutcome(rowsWritten: written, failures: failures)

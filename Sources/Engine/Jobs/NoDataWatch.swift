@@ -97,17 +97,23 @@ public struct NoDataWatch: Sendable {
         }
     }
 
-    /// What to announce for every metric of `batch` (less `excluded`) at the context's time.
+    /// What to announce for every metric of `batch` (less `excluded`) at the context's time, and
+    /// the first time the answer could change with no new point: when the next metric that
+    /// reports now would have been silent too long.
     func notifications(for batch: BatchConfig, store: any MetricStore, excluded: Set<String>, context: JobContext) throws
-        -> [AlertNotification]
+        -> (notifications: [AlertNotification], holdsUntil: Date)
     {
         let now = context.clock.now
         var out: [AlertNotification] = []
+        var holdsUntil = Date.distantFuture
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
             let times = try Self.recentTimes(of: metric, batch: batch, store: store, through: now)
             out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
+            if let last = times.last, let limitSeconds = limitSeconds(times), now.timeIntervalSince(last) <= limitSeconds {
+                holdsUntil = min(holdsUntil, last.addingTimeInterval(limitSeconds))
+            }
         }
-        return out
+        return (out, holdsUntil)
     }
 
     /// What to announce for `metric` of `batch` at `now`, given its latest points' times.
