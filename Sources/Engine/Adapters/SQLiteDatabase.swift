@@ -190,11 +190,12 @@ public struct SQLiteMetricStore: MetricStore {
                 "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp DESC LIMIT \(max($0, 0)))"
             } ?? "(SELECT \(columns) FROM \"\(table)\" WHERE \(filter))"
         return try database.selecting { db in
+            // Cached: the jobs ask a handful of shapes of this at every run.
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
-                    """, arguments: StatementArguments(arguments))
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value) FROM \(source)
+                        """), arguments: StatementArguments(arguments))
             let first: String? = row?[1]
             let last: String? = row?[2]
             return MetricExtent(

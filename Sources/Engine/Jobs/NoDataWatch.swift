@@ -72,17 +72,24 @@ public struct NoDataWatch: Sendable {
         value?.stringValue?.trimmingCharacters(in: .whitespaces).lowercased() == staleSetting
     }
 
-    /// The latest points' times of `metric` at `now`, as many as the watch reads to learn its interval.
-    public static func recentTimes(of metric: String, batch: BatchConfig, store: any MetricStore, through now: Date) throws -> [Date] {
+    /// How many of a metric's latest points the watch reads: enough to learn its interval, or,
+    /// for a span, the last two (the silence before the latest).
+    public var pointsRead: Int {
+        if case .span = limit { return 2 }
+        return Self.spacingPoints
+    }
+
+    /// The latest points' times of `metric` at `now`, as many as the watch reads.
+    public func recentTimes(of metric: String, batch: BatchConfig, store: any MetricStore, through now: Date) throws -> [Date] {
         try store.rows(
-            MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: spacingPoints)
+            MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: pointsRead)
         ).map(\.timestamp)
     }
 
     /// When `metric` fell silent, if it is silent at `now` (its latest point is more than the
     /// limit before `now`): what the dashboard marks, the same test the alert job announces by.
     public func silentSince(of metric: String, batch: BatchConfig, store: any MetricStore, now: Date) throws -> Date? {
-        let times = try Self.recentTimes(of: metric, batch: batch, store: store, through: now)
+        let times = try recentTimes(of: metric, batch: batch, store: store, through: now)
         guard let last = times.last, let limitSeconds = limitSeconds(times), now.timeIntervalSince(last) > limitSeconds else { return nil }
         return last
     }
@@ -107,11 +114,20 @@ public struct NoDataWatch: Sendable {
         var out: [AlertNotification] = []
         var holdsUntil = Date.distantFuture
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
-            let times = try Self.recentTimes(of: metric, batch: batch, store: store, through: now)
-            out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
-            if let last = times.last, let limitSeconds = limitSeconds(times), now.timeIntervalSince(last) <= limitSeconds {
+            var times = try recentTimes(of: metric, batch: batch, store: store, through: now)
+            guard let last = times.last, let limitSeconds = limitSeconds(times) else { continue }
+            if now.timeIntervalSince(last) <= limitSeconds {
                 holdsUntil = min(holdsUntil, last.addingTimeInterval(limitSeconds))
+                // Reporting, and not just back from a silence: nothing to say.
+                guard times.count >= 2, last.timeIntervalSince(times[times.count - 2]) > limitSeconds else { continue }
             }
+            // What is announced says the metric's usual interval, read from as many points as ever.
+            if times.count < Self.spacingPoints {
+                times = try store.rows(
+                    MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: Self.spacingPoints)
+                ).map(\.timestamp)
+            }
+            out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
         }
         return (out, holdsUntil)
     }
