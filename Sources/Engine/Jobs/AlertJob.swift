@@ -134,6 +134,8 @@ public struct AlertJob: BatchJob {
         // The first time a score read now leaves the `alert_metric_timestamp_max_days_ago` window
         // (which can lift a snooze), or a silence or a late score comes into view.
         var holdsUntil = Date.distantFuture
+        // Each metric's last two points, read with its scores, so the no-data watch need not read them again.
+        var latestPoints: [String: [Date]] = [:]
         let excluded = batch.excluded(for: .alert)
         let from = now.addingTimeInterval(-Double(batch.alertMaxDaysAgo) * 86_400)
         var alerts: [MetricRow] = []
@@ -168,6 +170,7 @@ public struct AlertJob: BatchJob {
                 }
                 let alertedTimes = Set(try window(.alert).map(\.timestamp))
                 let valueRows = try window(.metric)
+                if valueRows.count >= 2 { latestPoints[metric] = valueRows.suffix(2).map(\.timestamp) }
                 let values = Dictionary(valueRows.map { ($0.timestamp, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let alreadyAlerted = Set(scores.indices.filter { alertedTimes.contains(scores[$0].timestamp) })
                 let decisions = Self.decide(
@@ -236,7 +239,7 @@ public struct AlertJob: BatchJob {
             }
         }
         if let watch = NoDataWatch(batch: batch) {
-            let silences = try watch.notifications(for: batch, store: store, excluded: excluded, context: context)
+            let silences = try watch.notifications(for: batch, store: store, excluded: excluded, context: context, latest: latestPoints)
             notifications += silences.notifications
             holdsUntil = min(holdsUntil, silences.holdsUntil)
         }

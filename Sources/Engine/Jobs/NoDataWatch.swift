@@ -107,14 +107,16 @@ public struct NoDataWatch: Sendable {
     /// What to announce for every metric of `batch` (less `excluded`) at the context's time, and
     /// the first time the answer could change with no new point: when the next metric that
     /// reports now would have been silent too long.
-    func notifications(for batch: BatchConfig, store: any MetricStore, excluded: Set<String>, context: JobContext) throws
-        -> (notifications: [AlertNotification], holdsUntil: Date)
-    {
+    /// `latest` holds, for metrics the caller has read already, their last two points' times.
+    func notifications(
+        for batch: BatchConfig, store: any MetricStore, excluded: Set<String>, context: JobContext, latest: [String: [Date]] = [:]
+    ) throws -> (notifications: [AlertNotification], holdsUntil: Date) {
         let now = context.clock.now
         var out: [AlertNotification] = []
         var holdsUntil = Date.distantFuture
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
-            var times = try recentTimes(of: metric, batch: batch, store: store, through: now)
+            var times = try pointsRead == 2 ? latest[metric] ?? recentTimes(of: metric, batch: batch, store: store, through: now)
+                : recentTimes(of: metric, batch: batch, store: store, through: now)
             guard let last = times.last, let limitSeconds = limitSeconds(times) else { continue }
             if now.timeIntervalSince(last) <= limitSeconds {
                 holdsUntil = min(holdsUntil, last.addingTimeInterval(limitSeconds))
