@@ -33,12 +33,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the figures as one JSON object.")
     var json = false
 
+    @Flag(name: .long, help: "Keep the store in a SQLite file in a temporary folder, as engine serve does, instead of in memory.")
+    var onDisk = false
+
     @Option(name: .long, help: "Instead: replay every NAB file under this folder (<category>/<file>.csv) on the default cron cadence and time it.")
     var nab: String?
 
     func validate() throws {
         guard metrics > 0 else { throw ValidationError("--metrics must be positive") }
         guard points > 40 else { throw ValidationError("--points must be more than 40") }
+        // The NAB replay runs the built-in defaults; a setting it did not apply must not look measured.
+        if nab != nil, !set.isEmpty || metricsConfig != nil {
+            throw ValidationError("--nab replays with the built-in defaults: --set and --metrics-config do not apply to it")
+        }
     }
 
     func run() async throws {
@@ -58,7 +65,7 @@ struct BenchCommand: AsyncParsableCommand {
         let figures = try await EngineBenchmark(
             metrics: metrics, points: points, seed: seed, settings: settings,
             settingsName: metricsConfig.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "bench.yaml",
-            overrides: set
+            overrides: set, onDisk: onDisk
         ).run()
         if json {
             print(figures.json)

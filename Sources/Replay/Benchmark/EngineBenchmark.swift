@@ -9,8 +9,8 @@ import Glibc
 
 /// `engine bench`: trains the default detectors (or those `settings` and `overrides` give) on N
 /// synthetic metrics of P points and scores the last 25 points of each, then draws every metric's chart (SVG and PNG, as the plot job and
-/// every email or Slack alert do), through the real jobs on an in-memory SQLite store and model
-/// store, and reports the time each phase took.
+/// every email or Slack alert do), through the real jobs on a SQLite store (in memory, or a file
+/// with `onDisk`) and an in-memory model store, and reports the time each phase took.
 public struct EngineBenchmark: Sendable {
     public var metrics: Int
     public var points: Int
@@ -22,14 +22,22 @@ public struct EngineBenchmark: Sendable {
     public var settingsName: String
     /// `key=value` overrides, as `--set` gives them, laid over everything else.
     public var overrides: [String]
+    /// Keep the store in a SQLite file in a temporary folder (removed afterwards), as `engine
+    /// serve` keeps one, rather than in memory: the peak memory is then the engine's and SQLite's
+    /// page cache, not a copy of every row, and reads go through the file.
+    public var onDisk: Bool
 
-    public init(metrics: Int, points: Int, seed: UInt64, settings: String = "", settingsName: String = "bench.yaml", overrides: [String] = []) {
+    public init(
+        metrics: Int, points: Int, seed: UInt64, settings: String = "", settingsName: String = "bench.yaml", overrides: [String] = [],
+        onDisk: Bool = false
+    ) {
         self.metrics = metrics
         self.points = points
         self.seed = seed
         self.settings = settings
         self.settingsName = settingsName
         self.overrides = overrides
+        self.onDisk = onDisk
     }
 
     /// What one benchmark run measured.
@@ -78,7 +86,10 @@ public struct EngineBenchmark: Sendable {
             "train_metric_timestamp_max_days_ago=100000", "score_metric_timestamp_max_days_ago=100000",
         ]
         let batch = try StandaloneSettings.load(text: settings, name: settingsName, batch: "bench", overrides: window + overrides)
-        let database = try SQLiteDatabase(path: ":memory:")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("engine-bench-\(UUID().uuidString)")
+        if onDisk { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        defer { if onDisk { try? FileManager.default.removeItem(at: folder) } }
+        let database = try SQLiteDatabase(path: onDisk ? folder.appendingPathComponent("bench.sqlite").path : ":memory:")
         let store = try database.store(table: batch.tableKey)
         let series = SyntheticSeries(start: start)
         for m in 0..<metrics {

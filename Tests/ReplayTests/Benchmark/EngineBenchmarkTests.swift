@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import Replay
 import Testing
 
@@ -11,6 +12,17 @@ import Testing
         #expect(figures.chartsDrawn == 3 && figures.pngBytes > 0)
         #expect(figures.peakResidentMegabytes > 1 && figures.peakResidentMegabytes < 100_000, "\(figures.peakResidentMegabytes) MB")
         #expect(figures.json.contains("\"peak_rss_mb\":\(Fixed.format(figures.peakResidentMegabytes, 1)),"))
+    }
+
+    /// On disk the same jobs give the same counts, and the temporary folder is gone afterwards.
+    @Test func onDiskTheStoreIsATemporaryFileRemovedAfterwards() async throws {
+        let before = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+            .filter { $0.hasPrefix("engine-bench-") }
+        let figures = try await EngineBenchmark(metrics: 3, points: 200, seed: 1, onDisk: true).run()
+        #expect(figures.modelsTrained == 3 && figures.scoresWritten == 75 && figures.chartsDrawn == 3)
+        let after = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)
+            .filter { $0.hasPrefix("engine-bench-") }
+        #expect(after == before)
     }
 
     @Test func otherSettingsAreBenchmarkedAndTheirErrorsNamed() async throws {
