@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// Where the score and train jobs left each batch, kept in memory between the runs of one
+/// Where the score, train and alert jobs left each batch, kept in memory between the runs of one
 /// process, so that a run with nothing to do costs one lookup instead of a read of every metric.
 ///
 /// A job records a mark after a run that finished every metric: the summed version of the
@@ -41,7 +41,7 @@ public final class RunWatermarks: Sendable {
 
     /// The outcome of a run of `job` over `batch` at `now` whose inputs are at `inputs`, when the
     /// job's mark says the run would do nothing; nil when it must run.
-    func idleOutcome(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, now: Date) -> JobOutcome? {
+    private func idleOutcome(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, now: Date) -> JobOutcome? {
         let key = Key(job: job, table: batch.tableKey, batch: batch.name)
         return state.withLock { state in
             guard let mark = state.marks[key], mark.inputs == inputs, now < mark.validUntil,
@@ -54,7 +54,7 @@ public final class RunWatermarks: Sendable {
 
     /// Records that a run of `job` over `batch` left its inputs at `inputs` with nothing undone
     /// until `validUntil`, and that a run with nothing new reports `outcome`.
-    func record(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, validUntil: Date, outcome: JobOutcome) {
+    private func record(job: JobKind, batch: BatchConfig, inputs: SeriesVersion, validUntil: Date, outcome: JobOutcome) {
         let key = Key(job: job, table: batch.tableKey, batch: batch.name)
         let mark = Mark(
             inputs: inputs, settings: batch.values, preprocessFunction: batch.preprocessFunction, validUntil: validUntil,
@@ -66,6 +66,28 @@ public final class RunWatermarks: Sendable {
     /// found unreadable and marked for retraining).
     func forget(batch: String) {
         state.withLock { state in state.marks = state.marks.filter { $0.key.batch != batch } }
+    }
+
+    /// How a run of `job` over `batch` at `now` starts: the version of its input series `types`,
+    /// and, when its mark says it has nothing to do, the outcome to report at once.
+    func begin(job: JobKind, batch: BatchConfig, store: any MetricStore, types: [MetricType], now: Date) throws
+        -> (inputs: SeriesVersion?, idle: JobOutcome?)
+    {
+        guard let inputs = try store.batchVersion(batch: batch.name, types: types) else { return (nil, nil) }
+        return (inputs, idleOutcome(job: job, batch: batch, inputs: inputs, now: now))
+    }
+
+    /// Records the mark of a run that finished every metric, begun at `inputs` and having
+    /// inserted `written` rows of `types`, if the store's count says no one else wrote meanwhile;
+    /// it holds until `holdsUntil` or until a future-stamped row comes into view. A run with
+    /// nothing new then reports `outcome`.
+    func end(
+        job: JobKind, batch: BatchConfig, store: any MetricStore, types: [MetricType], inputs: SeriesVersion?, written: Int,
+        now: Date, holdsUntil: Date = .distantFuture, outcome: JobOutcome = JobOutcome()
+    ) throws {
+        guard let inputs, try store.batchVersion(batch: batch.name, types: types) == inputs.adding(inserted: written) else { return }
+        let validUntil = min(holdsUntil, try Self.nextArrival(store: store, batch: batch, now: now))
+        record(job: job, batch: batch, inputs: inputs.adding(inserted: written), validUntil: validUntil, outcome: outcome)
     }
 
     /// The first moment a run at `now` over `batch` could see a metric row it does not see now:

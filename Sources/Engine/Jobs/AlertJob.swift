@@ -125,8 +125,8 @@ public struct AlertJob: BatchJob {
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
-        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: Self.inputs) }
-        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) {
+        let start = try context.watermarks?.begin(job: kind, batch: batch, store: store, types: Self.inputs, now: now)
+        if let idle = start?.idle {
             // Deliveries due for a retry fall due with time alone.
             await DeliveryDispatcher(context: context).dispatch(batch: batch)
             return idle
@@ -256,12 +256,11 @@ public struct AlertJob: BatchJob {
         }
         try await NotificationOutbox(context: context).post(notifications, batch: batch)
         let written = try store.insert(alerts)
-        if let watermarks = context.watermarks, let inputs, failures.isEmpty,
-            try store.batchVersion(batch: batch.name, types: Self.inputs) == inputs.adding(inserted: written)
-        {
+        if let watermarks = context.watermarks, start?.inputs != nil, failures.isEmpty {
             let nextScore = try Self.nextScore(store: store, batch: batch, judgedThrough: judgedThrough).addingTimeInterval(delay)
-            let validUntil = min(holdsUntil, nextScore, try RunWatermarks.nextArrival(store: store, batch: batch, now: now))
-            watermarks.record(job: kind, batch: batch, inputs: inputs.adding(inserted: written), validUntil: validUntil, outcome: JobOutcome())
+            try watermarks.end(
+                job: kind, batch: batch, store: store, types: Self.inputs, inputs: start?.inputs, written: written, now: now,
+                holdsUntil: min(holdsUntil, nextScore))
         }
         await DeliveryDispatcher(context: context).dispatch(batch: batch)
         context.logger.info("alert \(batch.name): \(written) alerts")

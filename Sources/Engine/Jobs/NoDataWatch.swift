@@ -79,10 +79,12 @@ public struct NoDataWatch: Sendable {
         return Self.spacingPoints
     }
 
-    /// The latest points' times of `metric` at `now`, as many as the watch reads.
-    public func recentTimes(of metric: String, batch: BatchConfig, store: any MetricStore, through now: Date) throws -> [Date] {
+    /// The latest points' times of `metric` at `now`, as many as the watch reads (or `count`).
+    public func recentTimes(of metric: String, batch: BatchConfig, store: any MetricStore, through now: Date, count: Int? = nil) throws
+        -> [Date]
+    {
         try store.rows(
-            MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: pointsRead)
+            MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: count ?? pointsRead)
         ).map(\.timestamp)
     }
 
@@ -106,8 +108,7 @@ public struct NoDataWatch: Sendable {
 
     /// What to announce for every metric of `batch` (less `excluded`) at the context's time, and
     /// the first time the answer could change with no new point: when the next metric that
-    /// reports now would have been silent too long.
-    /// `latest` holds, for metrics the caller has read already, their last two points' times.
+    /// reports now would have been silent too long. `latest` holds, for metrics the caller has read already, their last two points' times.
     func notifications(
         for batch: BatchConfig, store: any MetricStore, excluded: Set<String>, context: JobContext, latest: [String: [Date]] = [:]
     ) throws -> (notifications: [AlertNotification], holdsUntil: Date) {
@@ -115,8 +116,7 @@ public struct NoDataWatch: Sendable {
         var out: [AlertNotification] = []
         var holdsUntil = Date.distantFuture
         for metric in try store.metricNames(batch: batch.name, type: .metric) where !excluded.contains(metric) {
-            var times = try pointsRead == 2 ? latest[metric] ?? recentTimes(of: metric, batch: batch, store: store, through: now)
-                : recentTimes(of: metric, batch: batch, store: store, through: now)
+            var times = try (pointsRead == 2 ? latest[metric] : nil) ?? recentTimes(of: metric, batch: batch, store: store, through: now)
             guard let last = times.last, let limitSeconds = limitSeconds(times) else { continue }
             if now.timeIntervalSince(last) <= limitSeconds {
                 holdsUntil = min(holdsUntil, last.addingTimeInterval(limitSeconds))
@@ -125,9 +125,7 @@ public struct NoDataWatch: Sendable {
             }
             // What is announced says the metric's usual interval, read from as many points as ever.
             if times.count < Self.spacingPoints {
-                times = try store.rows(
-                    MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: now, latest: Self.spacingPoints)
-                ).map(\.timestamp)
+                times = try recentTimes(of: metric, batch: batch, store: store, through: now, count: Self.spacingPoints)
             }
             out += try notifications(metric: metric, batch: batch, times: times, now: now) { try context.deliveries.notificationQueued($0) }
         }

@@ -42,8 +42,8 @@ public struct ScoreJob: BatchJob {
         let now = context.clock.now
         let round = DecimalRounding(decimals: batch[.scoreRounding])
         let store = try context.store(for: batch)
-        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: Self.inputs) }
-        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) { return idle }
+        let start = try context.watermarks?.begin(job: kind, batch: batch, store: store, types: Self.inputs, now: now)
+        if let idle = start?.idle { return idle }
         let excluded = batch.excluded(for: .score)
         let params = batch.preprocess
         let features = MetricFeatures(batch: batch, context: context)
@@ -126,12 +126,11 @@ public struct ScoreJob: BatchJob {
         // Unless the store's count says only this run wrote meanwhile, the next run reads. (A
         // resampled window, `from` a time that moves, whose gaps are filled at the window's own
         // interval can place its slots anew as it moves: such a batch is always read.)
-        if let watermarks = context.watermarks, let inputs, outcome.failures.isEmpty, outcome.skipped.isEmpty,
-            params.freq == nil || params.missingData == .skip,
-            let after = try store.batchVersion(batch: batch.name, types: Self.inputs), after == inputs.adding(inserted: outcome.rowsWritten)
+        if let watermarks = context.watermarks, outcome.failures.isEmpty, outcome.skipped.isEmpty,
+            params.freq == nil || params.missingData == .skip
         {
-            let validUntil = try RunWatermarks.nextArrival(store: store, batch: batch, now: now)
-            watermarks.record(job: kind, batch: batch, inputs: after, validUntil: validUntil, outcome: JobOutcome())
+            try watermarks.end(
+                job: kind, batch: batch, store: store, types: Self.inputs, inputs: start?.inputs, written: outcome.rowsWritten, now: now)
         }
         context.logger.info(
             "score \(batch.name): \(outcome.rowsWritten) scores written, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")

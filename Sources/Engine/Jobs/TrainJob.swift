@@ -26,8 +26,8 @@ public struct TrainJob: BatchJob {
     public func run(batch: BatchConfig, context: JobContext) async throws -> JobOutcome {
         let now = context.clock.now
         let store = try context.store(for: batch)
-        let inputs = try context.watermarks.flatMap { _ in try store.batchVersion(batch: batch.name, types: [.metric]) }
-        if let inputs, let idle = context.watermarks?.idleOutcome(job: kind, batch: batch, inputs: inputs, now: now) { return idle }
+        let start = try context.watermarks?.begin(job: kind, batch: batch, store: store, types: [.metric], now: now)
+        if let idle = start?.idle { return idle }
         let excluded = batch.excluded(for: .train)
         let metrics = try store.metricNames(batch: batch.name, type: .metric).filter { !excluded.contains($0) }
         var outcome = JobOutcome()
@@ -92,11 +92,10 @@ public struct TrainJob: BatchJob {
         }
         // Every metric is fit to its window: until a row arrives or leaves a window, a run fits
         // nothing and skips what this one skipped, for the same reasons.
-        if let watermarks = context.watermarks, let inputs, outcome.failures.isEmpty,
-            try store.batchVersion(batch: batch.name, types: [.metric]) == inputs
-        {
-            let validUntil = min(windowsHoldUntil, try RunWatermarks.nextArrival(store: store, batch: batch, now: now))
-            watermarks.record(job: kind, batch: batch, inputs: inputs, validUntil: validUntil, outcome: JobOutcome(skipped: outcome.skipped))
+        if let watermarks = context.watermarks, outcome.failures.isEmpty {
+            try watermarks.end(
+                job: kind, batch: batch, store: store, types: [.metric], inputs: start?.inputs, written: 0, now: now,
+                holdsUntil: windowsHoldUntil, outcome: JobOutcome(skipped: outcome.skipped))
         }
         context.logger.info(
             "train \(batch.name): \(outcome.rowsWritten) models saved, \(outcome.skipped.count) metrics skipped, \(outcome.failures.count) failed")
