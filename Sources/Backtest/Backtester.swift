@@ -92,7 +92,10 @@ public struct Backtester: Sendable {
             sources: StaticDataSource(rows: []), ingestRunner: CannedIngestRunner(),
             deliveries: database, mutes: database, channels: NotificationChannels(), plots: RecordingPlotSink(),
             templates: TemplateRenderer(folder: InMemoryMetricsFolder([:])), logger: logger, memo: DetectorMemo(channelScoreBudget: .max),
-            series: SeriesCache(budget: .max), watermarks: RunWatermarks())
+            // No run watermarks: the whole file is stored ahead of the clock, so a mark could
+            // never hold (every run has a point to take) and keeping one cost three store queries
+            // a run, four times the backtest's own work.
+            series: SeriesCache(budget: .max))
         var retrainings = 0
         for segment in segments(times: times, firstScored: firstScored) {
             clock.set(times[segment.lowerBound - 1])
