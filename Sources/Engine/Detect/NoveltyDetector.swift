@@ -204,7 +204,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
             var band: ClosedRange<Double>?
             for c in records.indices {
                 guard let residual = residuals[c][t - first], let record = votingRecord(records[c]) else { continue }
-                guard let interval = residual.interval(around: values[t], run: records[c].run, floor: floor, limit: bandRatio * record)
+                guard let interval = residual.interval(around: values[t], floor: floor, limit: bandRatio * record)
                 else { return nil }
                 guard let narrowed = band.map({ Self.intersection($0, interval) }) ?? interval else { return nil }
                 band = narrowed

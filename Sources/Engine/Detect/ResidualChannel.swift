@@ -56,6 +56,9 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     struct Residual: Sendable, Hashable {
         var deviation: Double
         var scale: Double
+        /// How many values the run's mean took (fewer than the channel's run where some were
+        /// missing): the weight of the row's own value in it.
+        var run: Int
 
         /// The robust z-score, with the spread bounded below by `floor`.
         func score(floor: Double) -> Double { abs(deviation) / max(scale, floor) }
@@ -64,7 +67,7 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
         /// the score to stay under `limit`: the row's value enters the run's mean with weight
         /// 1/run, and the window and lagged value do not depend on it, so the interval is centred
         /// where the mean meets the median. Nil when `limit` is not positive or the bounds overflow.
-        func interval(around value: Double, run: Int, floor: Double, limit: Double) -> ClosedRange<Double>? {
+        func interval(around value: Double, floor: Double, limit: Double) -> ClosedRange<Double>? {
             let centre = value - Double(run) * deviation
             let half = Double(run) * limit * max(scale, floor)
             // Out of range arithmetic on extreme values draws no band rather than trapping.
@@ -79,35 +82,45 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
         residuals(input, rows: rows).map { $0?.score(floor: floor) }
     }
 
-    /// The readings at rows `rows` of `input`, nil where `input` is nil or too short before the row.
+    /// The readings at rows `rows` of `input`: nil where the row's own input is nil, where the
+    /// window would reach before the input's first value (a lagged input has none for its first
+    /// day or week: that is not yet history, not a hole in it), or where fewer than half its values (`minimumPresent`)
+    /// are there. A missing value inside the window or the run is left out of the median, the
+    /// spread and the mean rather than blinding the channel for a window's length: one reading
+    /// lost by a sensor, or a day-earlier row missing, should not leave the next `window` points
+    /// unscored.
     func residuals(_ input: [Double?], rows: Range<Int>) -> [Residual?] {
         var out = [Residual?](repeating: nil, count: rows.count)
         var spread: SlidingSpread?
         var spreadEnd = -1  // the window covers input[spreadEnd - window + 1 ... spreadEnd]
-        // missing[i] counts the nils before input[i], so a range is checked in constant time.
-        var missing = [Int](repeating: 0, count: input.count + 1)
-        for (i, value) in input.enumerated() { missing[i + 1] = missing[i] + (value == nil ? 1 : 0) }
+        let first = input.firstIndex { $0 != nil } ?? input.count
         for t in rows {
             let end = t - run
             let start = end - window + 1
-            guard start >= 0, t < input.count, missing[t + 1] == missing[start] else {
+            guard start >= first, t < input.count else {
                 spread = nil
                 continue
             }
             if var current = spread, spreadEnd == end - 1 {
-                current.slide(out: input[start - 1]!, in: input[end]!)
+                current.slide(out: input[start - 1], in: input[end])
                 spread = current
             } else {
-                spread = SlidingSpread((start...end).map { input[$0]! })
+                spread = SlidingSpread((start...end).compactMap { input[$0] })
             }
             spreadEnd = end
+            guard input[t] != nil, spread!.count >= minimumPresent else { continue }
             // Summed afresh (run is short), so a score does not depend on where the scan began.
-            let mean = ((end + 1)...t).reduce(0) { $0 + input[$1]! } / Double(run)
+            let present = ((end + 1)...t).compactMap { input[$0] }
+            let mean = present.reduce(0, +) / Double(present.count)
             out[t - rows.lowerBound] = Residual(
-                deviation: mean - spread!.median, scale: spread!.scale / Double(run).squareRoot())
+                deviation: mean - spread!.median, scale: spread!.scale / Double(present.count).squareRoot(),
+                run: present.count)
         }
         return out
     }
+
+    /// The fewest values of its window a reading needs: half of them, and at least two.
+    var minimumPresent: Int { max((window + 1) / 2, 2) }
 }
 
 extension ResidualChannel {

@@ -15,11 +15,14 @@ struct SlidingSpread: Sendable {
 
     var count: Int { sorted.count }
 
-    /// Replaces one occurrence of `old` with `new`.
-    mutating func slide(out old: Double, in new: Double) {
-        let at = lowerBound(old)
-        if at < sorted.count, sorted[at] == old { sorted.remove(at: at) }
-        sorted.insert(new, at: lowerBound(new))
+    /// Replaces one occurrence of `old` with `new`; a nil on either side is a missing value
+    /// leaving or entering the window, which only removes or only inserts.
+    mutating func slide(out old: Double?, in new: Double?) {
+        if let old {
+            let at = lowerBound(old)
+            if at < sorted.count, sorted[at] == old { sorted.remove(at: at) }
+        }
+        if let new { sorted.insert(new, at: lowerBound(new)) }
     }
 
     var median: Double { RobustStatistics.median(sorted: sorted) }

@@ -209,6 +209,34 @@ import Testing
         #expect(loud.isEmpty, "no alert after the gap: \(loud.map { (withGap.timestamps[$0], p[$0]) })")
     }
 
+    /// A sensor that drops a reading every day or two still has its daily channel: each missing
+    /// row leaves a hole in the day-earlier differences, and a hole is left out of a window
+    /// rather than blinding the channel for the window's length, so a jump the day's pattern
+    /// cannot explain alerts though it comes less than a window after the last gap.
+    @Test func readingsLostNowAndThenDoNotBlindTheDailyChannel() {
+        let day: [Double] = (0..<24).map { hour in 21 + 2 * sin(2 * Double.pi * Double(hour) / 24) }
+        let jitter = noise(16 * 24, seed: 11, level: 0, sd: 0.2)
+        var values = jitter.indices.map { day[$0 % 24] + jitter[$0] }
+        let jump = 13 * 24 + 15
+        values[jump] += 12
+        let all = FeatureMatrix(
+            rows: values.count, columns: 1, values: values,
+            timestamps: values.indices.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        // One or two readings lost every 37 hours, the last 27 hours before the jump (a spike
+        // window is 30 rows).
+        let lost = Set(stride(from: 40, to: values.count, by: 37).flatMap { [$0, $0 + ($0 % 2)] })
+        #expect(lost.contains(jump - 27) && !lost.contains { (jump - 26)...jump ~= $0 })
+        let kept = all.selecting(all.timestamps.indices.filter { !lost.contains($0) })
+        let trainingRows = kept.timestamps.filter { $0 < referenceTime.addingTimeInterval(10 * 86_400) }.count
+        let detector = NoveltyDetector.fit(kept.selecting(Array(0..<trainingRows)), params: [:])
+        #expect(detector.channels.contains { $0.lag == 24 }, "the daily cycle is found despite the holes")
+        let p = detector.probability(kept)
+        let at = kept.timestamps.firstIndex(of: all.timestamps[jump])!
+        #expect(p[at] >= 0.8, "the jump alerts: \(p[at])")
+        let loud = (trainingRows..<kept.rows).filter { $0 != at && p[$0] >= 0.8 }
+        #expect(loud.isEmpty, "the lost readings raise nothing: \(loud.map { kept.timestamps[$0] })")
+    }
+
     /// Scored in one call, or point by point with only the context the score job reads, the
     /// scores are the same: the records' walk does not depend on how the points arrive.
     @Test func scoresDoNotDependOnHowPointsArriveAndSurviveTheModelFile() throws {

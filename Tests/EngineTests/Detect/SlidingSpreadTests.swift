@@ -39,4 +39,28 @@ import Testing
             }
         }
     }
+
+    /// A missing value leaving or entering the window only removes or only inserts: the window
+    /// holds the values that are there, and agrees with the statistics of those alone.
+    @Test func missingValuesAreLeftOut() throws {
+        var random = Xoshiro256(seed: 13)
+        let series: [Double?] = (0..<600).map { i in
+            random.next() % 5 == 0 ? nil : Double(random.next() % 1000) / 10
+        }
+        for window in [4, 30, 101] {
+            var spread = SlidingSpread(series[0..<window].compactMap { $0 })
+            for end in window..<series.count {
+                let present = series[(end - window)..<end].compactMap { $0 }
+                guard !present.isEmpty else {
+                    #expect(spread.count == 0)
+                    spread.slide(out: series[end - window], in: series[end])
+                    continue
+                }
+                let reference = try #require(RobustStatistics.Spread(present))
+                #expect(spread.count == present.count && spread.median == reference.median, "window \(window) ending at \(end)")
+                #expect(abs(spread.scale - reference.scale) <= 1e-12 * max(1, reference.scale), "window \(window) ending at \(end)")
+                spread.slide(out: series[end - window], in: series[end])
+            }
+        }
+    }
 }
