@@ -36,9 +36,15 @@ public struct ConfigWatcher: Sendable {
 
     /// Loads every batch with the stored settings applied (and, when given, one more change on top).
     public func load(adding change: SettingOverride? = nil) throws -> BatchLoader.Result {
+        try load(adding: change.map { [$0] } ?? [])
+    }
+
+    /// Loads every batch with the stored settings applied and `changes` on top, as they would be
+    /// once stored: several fields saved together are checked together.
+    public func load(adding changes: [SettingOverride]) throws -> BatchLoader.Result {
         var perBatch: [String: [String: String]] = [:]
         for setting in try settings.settingOverrides() { perBatch[setting.batch, default: [:]][setting.key] = setting.value }
-        if let change { perBatch[change.batch, default: [:]][change.key] = change.value }
+        for change in changes { perBatch[change.batch, default: [:]][change.key] = change.value }
         return BatchLoader(folder: folder, environment: environment, overrides: overrides, settings: perBatch).load()
     }
 

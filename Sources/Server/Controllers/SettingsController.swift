@@ -32,6 +32,15 @@ struct SettingsController {
     }
 
     func page(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
+        try await page(context)
+    }
+
+    /// The page; after a refused save, with the typed values kept in their fields, each problem
+    /// beside the field it names (the rest above the form), and `status` 400.
+    func page(
+        _ context: EngineRequestContext, typed: [String: String] = [:], problems: [ConfigError] = [],
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let snapshot = await engine.catalog.snapshot
         let overrides = try engine.overrides.settingOverrides().filter { $0.batch == batch.name }
@@ -45,15 +54,21 @@ struct SettingsController {
             ]
         }
         let keys = Self.keys.map { key -> [String: Any] in
-            ["key": key, "value": Self.display(batch.values[key]), "overridden": overrides.contains { $0.key == key }]
+            [
+                "key": key, "value": Self.display(batch.values[key]), "overridden": overrides.contains { $0.key == key },
+                "typed": typed[key] ?? "",
+                "error": problems.filter { $0.key == key }.map(\.message).joined(separator: "; "),
+            ]
         }
+        let general = problems.filter { $0.key.map { !Self.keys.contains($0) } ?? true }.map(\.description)
         let history = try engine.overrides.settingHistory(batch: batch.name, limit: 50).map { change -> [String: Any] in
             ["key": change.key, "value": change.value ?? "(reset)", "by": change.changedBy, "at": MetricTimestamp.format(change.changedAt)]
         }
         return PageResponder.page(
-            "settings", title: "Settings · \(batch.name)",
+            "settings", title: "Settings · \(batch.name)", status: status,
             context: [
                 "batch": batch.name, "path": Presentation.segment(batch.name), "file": batch.file, "schedules": schedules, "keys": keys,
+                "problems": general, "refused": !problems.isEmpty,
                 "overrides": overrides.map {
                     ["key": $0.key, "value": $0.value ?? "", "by": $0.changedBy, "at": MetricTimestamp.format($0.changedAt)]
                 },
@@ -64,13 +79,14 @@ struct SettingsController {
     func save(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
-        let changes = form.filter { Self.keys.contains($0.key) && !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }
-        for (key, value) in changes.sorted(by: { $0.key < $1.key }) {
-            try await engine.changeSetting(
-                SettingOverride(
-                    batch: batch.name, key: key, value: value.trimmingCharacters(in: .whitespaces),
-                    changedBy: context.principal ?? "unknown", changedAt: engine.now))
+        let typed = form.filter { Self.keys.contains($0.key) }.mapValues { $0.trimmingCharacters(in: .whitespaces) }
+        let changes = typed.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { key, value in
+            SettingOverride(batch: batch.name, key: key, value: value, changedBy: context.principal ?? "unknown", changedAt: engine.now)
         }
+        // All or nothing: a form with one bad field stores none, and comes back as typed.
+        let problems = try await engine.problems(with: changes)
+        guard problems.isEmpty else { return try await page(context, typed: typed, problems: problems, status: .badRequest) }
+        try await engine.changeSettings(changes)
         return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
     }
 

@@ -56,6 +56,8 @@ struct StaticController {
         .state-silent { background: #4a4a8a; }
         .empty { padding: 2rem; background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; }
         .errors { padding: 1rem; color: #222; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
+        .field-error { display: block; color: var(--alert); font-size: .85rem; margin-top: .2rem; }
+        input[aria-invalid="true"] { border: 2px solid var(--alert); }
         .flash { padding: .6rem 1rem; color: #222; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }
         .filters, .run-now { display: inline-flex; gap: .8rem; align-items: center; margin: 0 1.5rem .8rem 0; }
         form.inline { display: inline; }

@@ -210,10 +210,13 @@ enum PageTemplates {
         {% endfor %}
         </tbody></table>
         <h2>Thresholds and alerting</h2>
+        {% if refused %}<section class="errors" role="alert"><h2>Nothing was saved</h2><p>Fix the fields marked below and save again; what you typed is kept.</p>
+        {% if problems %}<ul>{% for p in problems %}<li>{{ p }}</li>{% endfor %}</ul>{% endif %}</section>{% endif %}
         <form method="post" action="/settings/{{ path }}" class="settings">
         <table><thead><tr><th>Key</th><th>Value in force</th><th>New value</th></tr></thead><tbody>
-        {% for k in keys %}<tr><td><code>{{ k.key }}</code></td><td>{{ k.value }}{% if k.overridden %} <span class="tag">override</span>{% endif %}</td>
-        <td><input type="text" name="{{ k.key }}" value="" placeholder="{{ k.value }}"></td></tr>{% endfor %}
+        {% for k in keys %}<tr><td><label for="setting-{{ k.key }}"><code>{{ k.key }}</code></label></td><td>{{ k.value }}{% if k.overridden %} <span class="tag">override</span>{% endif %}</td>
+        <td><input type="text" id="setting-{{ k.key }}" name="{{ k.key }}" value="{{ k.typed }}" placeholder="{{ k.value }}"{% if k.error %} aria-invalid="true" aria-describedby="setting-{{ k.key }}-error"{% endif %}>
+        {% if k.error %}<span class="field-error" id="setting-{{ k.key }}-error">{{ k.error }}</span>{% endif %}</td></tr>{% endfor %}
         </tbody></table>
         <p><button type="submit">Save</button> <span class="muted">Leave a field empty to keep its value.</span></p>
         </form>

@@ -191,10 +191,19 @@ import Testing
             #expect(page.body.contains("<td>bo</td>"))
             for key in ["alert_for_n", "alert_for_m", "change_smooth_n"] { #expect(page.body.contains("name=\"\(key)\""), "\(key)") }
             #expect(page.body.contains("2026-01-15 12:00:00"))
-            let rejected = try await form(server, "/settings/shop", "alert_snooze_n=-1", cookie: cookie)
+            // One bad field refuses the whole form: nothing is stored, and the page comes back with
+            // what was typed, the problem beside its field.
+            let rejected = try await form(server, "/settings/shop", "alert_threshold=0.95&alert_snooze_n=-1&alert_for_n=", cookie: cookie)
             #expect(rejected.status == 400)
-            #expect(rejected.body.contains("alert_snooze_n"))
-            #expect(try server.database.settingOverrides().map(\.key) == ["alert_threshold"])
+            #expect(rejected.headers["content-type"]?.hasPrefix("text/html") == true)
+            #expect(rejected.body.contains("Nothing was saved"))
+            #expect(rejected.body.contains("id=\"setting-alert_threshold\" name=\"alert_threshold\" value=\"0.95\""))
+            #expect(rejected.body.contains("name=\"alert_snooze_n\" value=\"-1\" placeholder=\"3\" aria-invalid=\"true\""))
+            #expect(rejected.body.contains("<span class=\"field-error\" id=\"setting-alert_snooze_n-error\">"))
+            #expect(!rejected.body.contains("id=\"setting-alert_threshold-error\""), "the good field is not marked")
+            #expect(rejected.body.contains("<label for=\"setting-alert_for_n\">"))
+            #expect(try server.database.settingOverrides().map { "\($0.key)=\($0.value ?? "")" } == ["alert_threshold=0.9"])
+            #expect(await server.application.engine.catalog.snapshot.batch(named: "shop")?.alertThreshold == 0.9)
 
             let stopped = try await form(server, "/settings/shop/schedules", "job=ingest&running=false", cookie: cookie)
             #expect(stopped.status == 303)
