@@ -158,6 +158,25 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
         }
     }
 
+    public func deliveryStates(notifications ids: [String]) throws -> [String: [DeliveryState]] {
+        try selecting { db in
+            // A delivery's id is the notification's and "/<method>": the ids from "<id>/" up to
+            // "<id>0" ('0' follows '/'), a range of the primary key.
+            let statement = try db.cachedStatement(
+                sql: "SELECT method, status, attempts, last_error, muted_by FROM deliveries WHERE id >= ? AND id < ? ORDER BY method")
+            var states: [String: [DeliveryState]] = [:]
+            for id in Set(ids) {
+                let found = try Row.fetchAll(statement, arguments: [id + "/", id + "0"]).map { row in
+                    DeliveryState(
+                        method: row["method"], status: DeliveryStatus(rawValue: row["status"]) ?? .failed, attempts: row["attempts"],
+                        lastError: row["last_error"], mutedBy: row["muted_by"])
+                }
+                if !found.isEmpty { states[id] = found }
+            }
+            return states
+        }
+    }
+
     public func deliveries(batch: String?) throws -> [Delivery] {
         try selecting { db in
             let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = ?") + " ORDER BY created_at, id"

@@ -13,6 +13,14 @@ public struct AlertEntry: Sendable, Hashable {
     public var score: Double?
     /// true for 👍, false for 👎, nil when nobody said.
     public var feedback: Bool?
+
+    /// The id of the notification the alert job sends for this alert, whose deliveries say
+    /// whether anyone was told.
+    public var notificationID: String? {
+        NotificationKind(rawValue: kind.rawValue).map {
+            AlertNotification.id(kind: $0, batch: batch, metric: metric, timestamp: timestamp)
+        }
+    }
 }
 
 /// A page of alerts, newest first.

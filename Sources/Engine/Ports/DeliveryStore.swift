@@ -24,9 +24,31 @@ public protocol DeliveryStore: Sendable {
     func notificationQueued(_ notificationID: String) throws -> Bool
     /// Every delivery (optionally of one batch), oldest first.
     func deliveries(batch: String?) throws -> [Delivery]
+    /// How each of the notifications `ids` went, per channel (sorted by method): what a page
+    /// listing alerts shows, read by the deliveries' keys without their messages; a notification
+    /// with no delivery is left out.
+    func deliveryStates(notifications ids: [String]) throws -> [String: [DeliveryState]]
     /// Deliveries per status, and the attempts that failed (all but a delivered one's last),
     /// counted in the store without reading the messages out.
     func deliveryCounts() throws -> (byStatus: [DeliveryStatus: Int], failedAttempts: Int)
+}
+
+/// How one delivery of a notification stands: its channel, status and attempts, the last error
+/// and, for a muted one, what held it.
+public struct DeliveryState: Sendable, Hashable {
+    public var method: String
+    public var status: DeliveryStatus
+    public var attempts: Int
+    public var lastError: String?
+    public var mutedBy: String?
+
+    public init(method: String, status: DeliveryStatus, attempts: Int, lastError: String?, mutedBy: String?) {
+        self.method = method
+        self.status = status
+        self.attempts = attempts
+        self.lastError = lastError
+        self.mutedBy = mutedBy
+    }
 }
 
 /// A mute: notifications of a batch (all metrics when `metric` is nil) are recorded, not sent,

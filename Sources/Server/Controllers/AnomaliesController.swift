@@ -26,6 +26,7 @@ struct AnomaliesController {
             return [batch]
         } ?? shown
         let alerts = try feed.page(listed, now: now, span: span, page: list.page, pageSize: pageSize, filter: list.filter)
+        let delivered = try engine.deliveries.deliveryStates(notifications: alerts.entries.compactMap(\.notificationID))
         var rows: [[String: Any]] = []
         for alert in alerts.entries {
             guard let batch = snapshot.batch(named: alert.batch) else { continue }
@@ -38,6 +39,7 @@ struct AnomaliesController {
                 "severity": alert.severity, "score": Presentation.number(alert.score),
                 "feedback": alert.feedback.map { $0 ? "up" : "down" } ?? "",
                 "sparkline": ChartMarkup.sparkline(recent.map(\.value)),
+                "deliveries": (alert.notificationID.flatMap { delivered[$0] } ?? []).map(Self.delivery),
             ])
         }
         var precision: [[String: Any]] = []
@@ -69,6 +71,14 @@ struct AnomaliesController {
                 "batches": shown.map(\.name), "kinds": AlertFilter.kinds.map(\.rawValue), "severities": AlertListQuery.severities,
                 "verdicts": AlertFilter.Verdict.allCases.map(\.rawValue),
             ], request: context)
+    }
+
+    /// One delivery as the page shows it: the channel and status, and on hover what happened.
+    static func delivery(_ state: DeliveryState) -> [String: Any] {
+        var detail = "\(state.attempts) attempt\(state.attempts == 1 ? "" : "s")"
+        if let mutedBy = state.mutedBy { detail = "held by \(mutedBy)" }
+        if let error = state.lastError { detail += "; last error: \(error)" }
+        return ["method": state.method, "status": state.status.rawValue, "detail": detail]
     }
 
     func feedback(_ request: Request, _ context: EngineRequestContext) async throws -> Response {

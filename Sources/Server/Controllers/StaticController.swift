@@ -56,6 +56,9 @@ struct StaticController {
         .state-silent { background: #4a4a8a; }
         .empty { padding: 2rem; background: var(--panel); border: 1px dashed var(--line); border-radius: 8px; }
         .errors { padding: 1rem; color: #222; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
+        .delivery { display: inline-block; font-size: .75rem; padding: 0 .35rem; margin: 0 .2rem .1rem 0; border-radius: 4px; background: #eee; color: #333; white-space: nowrap; }
+        .delivery-failed, .delivery-unconfigured { background: #b00020; color: #fff; }
+        .delivery-muted { background: #4a4a8a; color: #fff; }
         .field-error { display: block; color: var(--alert); font-size: .85rem; margin-top: .2rem; }
         input[aria-invalid="true"] { border: 2px solid var(--alert); }
         .flash { padding: .6rem 1rem; color: #222; background: #fff8e1; border: 1px solid #f3d27a; border-radius: 6px; }

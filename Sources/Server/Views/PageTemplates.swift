@@ -152,13 +152,14 @@ enum PageTemplates {
         {% endif %}
         {% if alerts %}
         <table class="alerts">
-        <thead><tr><th>Time (UTC)</th><th>Batch</th><th>Metric</th><th>Kind</th><th>Severity</th><th>Score</th><th>Recent values</th><th>Feedback</th><th>Silence</th></tr></thead>
+        <thead><tr><th>Time (UTC)</th><th>Batch</th><th>Metric</th><th>Kind</th><th>Severity</th><th>Score</th><th>Recent values</th><th>Sent</th><th>Feedback</th><th>Silence</th></tr></thead>
         <tbody>
         {% for a in alerts %}
         <tr class="alert-row {{ a.severity }}" data-batch="{{ a.batch }}" data-metric="{{ a.metric }}" data-timestamp="{{ a.timestamp }}" data-feedback="{{ a.feedback }}">
           <td>{{ a.timestamp }}</td><td>{{ a.batch }}</td><td><a href="/batches/{{ a.batch_path }}?q={{ a.metric_query }}">{{ a.metric }}</a></td>
           <td>{{ a.kind }}</td><td>{{ a.severity }}</td><td>{{ a.score }}</td>
           <td class="spark">{{ a.sparkline }}</td>
+          <td class="deliveries">{% for d in a.deliveries %}<span class="delivery delivery-{{ d.status }}" title="{{ d.detail }}">{{ d.method }}: {{ d.status }}</span>{% empty %}<span class="muted" title="no notification was queued: snoozed, held by alert_for_n, or no alert_methods">–</span>{% endfor %}</td>
           <td>
             <form method="post" action="/anomalies/feedback" class="inline">
               <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">

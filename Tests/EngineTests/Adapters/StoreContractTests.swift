@@ -132,6 +132,39 @@ import Testing
         }
     }
 
+    /// Each alert's deliveries as the anomalies page lists them: by the notification's id, every
+    /// channel, and none of a notification whose id merely starts the same way.
+    @Test(arguments: kinds) func deliveryStatesAreReadPerNotification(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            func notification(_ metric: String, hours: Double = 0) -> AlertNotification {
+                AlertNotification(
+                    kind: .alert, batch: "b", metric: metric, timestamp: referenceTime.addingTimeInterval(hours * 3600), value: 1,
+                    score: 0.9, smoothedScore: 0.9, threshold: 0.8, severity: .warning, methods: ["email", "slack"], tags: [:])
+            }
+            func delivery(_ notification: AlertNotification, _ method: String, _ status: DeliveryStatus) -> Delivery {
+                Delivery(
+                    notification: notification, method: method, target: DeliveryTarget(),
+                    message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: nil, status: status, createdAt: referenceTime)
+            }
+            let cpu = notification("cpu")
+            let cpuTwo = notification("cpu2")  // its id starts with cpu's id minus the "/<timestamp>"
+            let later = notification("cpu", hours: 1)
+            try database.enqueue([
+                delivery(cpu, "slack", .pending), delivery(cpu, "email", .pending), delivery(cpuTwo, "email", .muted),
+                delivery(later, "webhook", .pending),
+            ])
+            try database.recordAttempt(id: "\(cpu.id)/slack", at: referenceTime, error: "HTTP 500", status: .failed, nextAttemptAt: referenceTime)
+            let states = try database.deliveryStates(notifications: [cpu.id, cpuTwo.id, "alert/b/none/2026-01-01T00:00:00Z", cpu.id])
+            #expect(states.keys.sorted() == [cpu.id, cpuTwo.id].sorted())
+            #expect(states[cpu.id] == [
+                DeliveryState(method: "email", status: .pending, attempts: 0, lastError: nil, mutedBy: nil),
+                DeliveryState(method: "slack", status: .failed, attempts: 1, lastError: "HTTP 500", mutedBy: nil),
+            ])
+            #expect(states[cpuTwo.id]?.map(\.status) == [.muted])
+            #expect(try database.deliveryStates(notifications: []).isEmpty)
+        }
+    }
+
     @Test(arguments: kinds) func importCursorsPersist(_ kind: String) async throws {
         try await withStore(kind) { database in
             #expect(try database.importCursor(source: "sqlite:a.db", table: "metrics") == nil)

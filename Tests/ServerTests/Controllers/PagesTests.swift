@@ -181,6 +181,40 @@ import Testing
         }
     }
 
+    /// On-call sees on each alert whether anyone was told: every channel's status, with what
+    /// went wrong on hover, and a dash where nothing was queued.
+    @Test func theAnomaliesPageShowsHowEachAlertWasDelivered() async throws {
+        try await withServer { server in
+            let timestamp = try #require(MetricTimestamp.parse("2026-01-15 11:30:00"))
+            let notification = AlertNotification(
+                kind: .alert, batch: "shop", metric: "orders", timestamp: timestamp, value: 1, score: 0.9, smoothedScore: 0.9,
+                threshold: 0.8, severity: .critical, methods: ["email", "slack"], tags: [:])
+            try server.database.enqueue(["email", "slack"].map { method in
+                Delivery(
+                    notification: notification, method: method, target: DeliveryTarget(),
+                    message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: nil, status: .pending, createdAt: timestamp)
+            })
+            try server.database.recordAttempt(id: "\(notification.id)/email", at: timestamp, error: nil, status: .delivered, nextAttemptAt: timestamp)
+            try server.database.recordAttempt(
+                id: "\(notification.id)/slack", at: timestamp, error: "HTTP 404 from hooks.slack.com", status: .failed, nextAttemptAt: timestamp)
+            let page = try await server.get("/anomalies?kind=alert&batch=shop")
+            #expect(page.status == 200)
+            let row = try #require(page.body.components(separatedBy: "<tr class=\"alert-row").dropFirst().first)
+            #expect(row.contains("data-metric=\"orders\""))
+            #expect(row.contains("<span class=\"delivery delivery-delivered\" title=\"1 attempt\">email: delivered</span>"))
+            #expect(row.contains(
+                "<span class=\"delivery delivery-failed\" title=\"1 attempt; last error: HTTP 404 from hooks.slack.com\">slack: failed</span>"))
+            let threshold = try #require(try await server.get("/anomalies?kind=tholdalert").body
+                .components(separatedBy: "<tr class=\"alert-row").dropFirst().first)
+            #expect(threshold.contains("title=\"no notification was queued"), "the threshold alert at the same time has no delivery")
+            let api = try await server.get("/api/v1/alerts?kind=alert&batch=shop").json
+            let deliveries = try #require(((api["alerts"] as? [[String: Any]])?.first)?["deliveries"] as? [[String: Any]])
+            #expect(deliveries.map { "\($0["method"] ?? "") \($0["status"] ?? "") \($0["attempts"] ?? "") \($0["error"] ?? "")" } == [
+                "email delivered 1 <null>", "slack failed 1 HTTP 404 from hooks.slack.com",
+            ])
+        }
+    }
+
     @Test func settingsAreValidatedStoredAndListedWithWhoAndWhen() async throws {
         try await withServer { server in
             let cookie = try await login(server, name: "bo")

@@ -98,6 +98,26 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
         ).rows.first?[0] == "t"
     }
 
+    public func deliveryStates(notifications ids: [String]) throws -> [String: [DeliveryState]] {
+        var states: [String: [DeliveryState]] = [:]
+        for id in Set(ids) {
+            // A delivery's id is the notification's and "/<method>". Compared in the C collation,
+            // so the range holds exactly the ids that start with "<id>/" whatever the database's.
+            let found = try connection.query(
+                """
+                SELECT method, status, attempts, last_error, muted_by FROM deliveries
+                WHERE id COLLATE "C" >= $1 AND id COLLATE "C" < $2 ORDER BY method COLLATE "C"
+                """, [id + "/", id + "0"]
+            ).rows.map { row in
+                DeliveryState(
+                    method: row[0] ?? "", status: row[1].flatMap(DeliveryStatus.init) ?? .failed, attempts: row[2].flatMap(Int.init) ?? 0,
+                    lastError: row[3], mutedBy: row[4])
+            }
+            if !found.isEmpty { states[id] = found }
+        }
+        return states
+    }
+
     public func deliveries(batch: String?) throws -> [Delivery] {
         let sql = "SELECT \(Self.deliveryColumns) FROM deliveries" + (batch == nil ? "" : " WHERE batch = $1") + " ORDER BY created_at, id"
         return try connection.query(sql, batch.map { [$0] } ?? []).rows.map(Self.delivery)

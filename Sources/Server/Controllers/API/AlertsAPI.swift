@@ -25,10 +25,12 @@ struct AlertsAPI {
         if let name = list.batch { batches = [try await engine.batch(name)] }
         let page = try AlertFeed(stores: engine.stores).page(
             batches, now: engine.now, span: list.span, page: list.page, pageSize: pageSize, filter: list.filter)
+        let delivered = try engine.deliveries.deliveryStates(notifications: page.entries.compactMap(\.notificationID))
         return JSONResponse.ok(
             .object([
                 "span": .string(list.spanText), "page": .int(page.page), "pages": .int(page.pageCount),
-                "total": .int(page.total), "alerts": .array(page.entries.map(JSONViews.alert)),
+                "total": .int(page.total),
+                "alerts": .array(page.entries.map { JSONViews.alert($0, deliveries: $0.notificationID.flatMap { delivered[$0] } ?? []) }),
             ]))
     }
 

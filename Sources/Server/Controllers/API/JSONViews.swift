@@ -30,11 +30,19 @@ enum JSONViews {
         ])
     }
 
-    static func alert(_ a: AlertEntry) -> CanonicalJSON {
+    static func alert(_ a: AlertEntry, deliveries: [DeliveryState]) -> CanonicalJSON {
         .object([
             "batch": .string(a.batch), "metric": .string(a.metric), "timestamp": JSONResponse.time(a.timestamp),
             "kind": .string(a.kind.rawValue), "severity": .string(a.severity), "score": JSONResponse.number(a.score),
             "feedback": a.feedback.map { .string($0 ? "up" : "down") } ?? .null,
+            "deliveries": .array(deliveries.map(delivery)),
+        ])
+    }
+
+    static func delivery(_ d: DeliveryState) -> CanonicalJSON {
+        .object([
+            "method": .string(d.method), "status": .string(d.status.rawValue), "attempts": .int(d.attempts),
+            "error": d.lastError.map(CanonicalJSON.string) ?? .null, "muted_by": d.mutedBy.map(CanonicalJSON.string) ?? .null,
         ])
     }
 
