@@ -150,11 +150,12 @@ extension SQLiteDatabase: DeliveryStore, MuteStore {
     }
 
     public func notificationQueued(_ notificationID: String) throws -> Bool {
-        // A delivery's id is the notification's and "/<method>".
-        let prefix = notificationID + "/"
-        return try selecting { db in
+        // A delivery's id is the notification's and "/<method>": a range of the primary key, from
+        // "<id>/" up to "<id>0" ('0' follows '/'), rather than a scan comparing every id's prefix.
+        try selecting { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM deliveries WHERE substr(id, 1, ?) = ?)", arguments: [prefix.unicodeScalars.count, prefix]) ?? false
+                db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM deliveries WHERE id >= ? AND id < ?)"),
+                arguments: [notificationID + "/", notificationID + "0"]) ?? false
         }
     }
 
