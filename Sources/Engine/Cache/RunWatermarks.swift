@@ -29,7 +29,7 @@ public final class RunWatermarks: Sendable {
 
     private struct State {
         var marks: [Key: Mark] = [:]
-        var idleRuns = 0
+        var idleRuns: [JobKind: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -37,7 +37,10 @@ public final class RunWatermarks: Sendable {
     public init() {}
 
     /// How many runs returned at once, with nothing to do.
-    public var idleRuns: Int { state.withLock { $0.idleRuns } }
+    public var idleRuns: Int { state.withLock { $0.idleRuns.values.reduce(0, +) } }
+
+    /// How many runs of each job returned at once (what `/metrics` exposes).
+    public var idleRunsByJob: [JobKind: Int] { state.withLock { $0.idleRuns } }
 
     /// The outcome of a run of `job` over `batch` at `now` whose inputs are at `inputs`, when the
     /// job's mark says the run would do nothing; nil when it must run.
@@ -47,7 +50,7 @@ public final class RunWatermarks: Sendable {
             guard let mark = state.marks[key], mark.inputs == inputs, now < mark.validUntil,
                 mark.preprocessFunction == batch.preprocessFunction, mark.settings == batch.values
             else { return nil }
-            state.idleRuns += 1
+            state.idleRuns[job, default: 0] += 1
             return mark.outcome
         }
     }

@@ -13,7 +13,10 @@ struct OperationsController {
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
             return Response(
                 status: .ok, headers: headers,
-                body: .init(byteBuffer: ByteBuffer(string: engine.metrics.exposition(deliveries: engine.deliveries))))
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: engine.metrics.exposition(
+                            deliveries: engine.deliveries, idleRuns: engine.jobContext.watermarks?.idleRunsByJob ?? [:]))))
         }
         router.get("/healthz") { _, _ in JSONResponse.ok(.object(["status": .string("ok")])) }
         router.get("/version") { _, _ in JSONResponse.ok(.object(["version": .string(EngineVersion.current)])) }

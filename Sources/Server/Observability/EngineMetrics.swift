@@ -24,6 +24,9 @@ public final class EngineMetrics: Sendable {
     static var deliveries: MetricNameDescriptor {
         metric("deliveries", "", "Notification deliveries in the log, by status (delivered = alerts sent).")
     }
+    static var idleRuns: MetricNameDescriptor {
+        metric("idle_job_runs", "", "Job runs since start that returned at once from their watermark: nothing had arrived or changed.")
+    }
     static var failedAttempts: MetricNameDescriptor { metric("delivery_failed", "attempts", "Delivery attempts that failed.") }
 
     /// Counts a finished job run.
@@ -41,8 +44,12 @@ public final class EngineMetrics: Sendable {
         registry.makeValueHistogram(descriptor: Self.httpRequestSeconds, labels: [("method", method)], buckets: Self.secondsBuckets).record(seconds)
     }
 
-    /// The text exposition, with the delivery log's counts brought up to date first.
-    public func exposition(deliveries: any DeliveryStore) -> String {
+    /// The text exposition, with the delivery log's counts and the idle runs (per job, from the
+    /// run watermarks) brought up to date first.
+    public func exposition(deliveries: any DeliveryStore, idleRuns: [JobKind: Int] = [:]) -> String {
+        for (job, count) in idleRuns {
+            registry.makeGauge(descriptor: Self.idleRuns, labels: [("job", job.rawValue)]).set(Double(count))
+        }
         let (byStatus, failedAttempts) = (try? deliveries.deliveryCounts()) ?? ([:], 0)
         for status in DeliveryStatus.allCases {
             registry.makeGauge(descriptor: Self.deliveries, labels: [("status", status.rawValue)]).set(Double(byStatus[status] ?? 0))

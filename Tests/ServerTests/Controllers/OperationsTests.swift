@@ -11,6 +11,11 @@ import Testing
             #expect(ready.status == 200)
             #expect(ready.json["batches"] as? Int == 2)
             _ = try await server.request("POST", "/api/v1/batches/shop/runs?wait=true", body: "{\"job\":\"change\"}", auth: true)
+            // Trained, then scored twice: the second score run finds nothing new and returns at once
+            // from its watermark.
+            for job in ["train", "score", "score"] {
+                _ = try await server.request("POST", "/api/v1/batches/shop/runs?wait=true", body: "{\"job\":\"\(job)\"}", auth: true)
+            }
             _ = try await server.get("/anomalies")
             _ = try await server.get("/batches/shop")
             for n in 0..<5 { #expect(try await server.get("/no-such-page-\(n)").status == 404) }
@@ -27,6 +32,7 @@ import Testing
             #expect(!metrics.body.contains("no-such-page"))
             #expect(metrics.body.contains("engine_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 1"), "HEAD is answered as GET")
             #expect(metrics.body.contains("engine_deliveries{status=\"delivered\"} 0"))
+            #expect(metrics.body.contains("engine_idle_job_runs{job=\"score\"} 1"))
             #expect(metrics.body.contains("# TYPE engine_job_run_seconds histogram"))
         }
     }
