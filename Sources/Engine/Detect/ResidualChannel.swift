@@ -109,12 +109,18 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
             }
             spreadEnd = end
             guard input[t] != nil, spread!.count >= minimumPresent else { continue }
-            // Summed afresh (run is short), so a score does not depend on where the scan began.
-            let present = ((end + 1)...t).compactMap { input[$0] }
-            let mean = present.reduce(0, +) / Double(present.count)
+            // Summed afresh (run is short), so a score does not depend on where the scan began;
+            // row t has a value, so the run has at least one.
+            var sum = 0.0
+            var present = 0
+            for i in (end + 1)...t {
+                guard let value = input[i] else { continue }
+                sum += value
+                present += 1
+            }
             out[t - rows.lowerBound] = Residual(
-                deviation: mean - spread!.median, scale: spread!.scale / Double(present.count).squareRoot(),
-                run: present.count)
+                deviation: sum / Double(present) - spread!.median, scale: spread!.scale / Double(present).squareRoot(),
+                run: present)
         }
         return out
     }
