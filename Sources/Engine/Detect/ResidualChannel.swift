@@ -84,11 +84,11 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
 
     /// The readings at rows `rows` of `input`: nil where the row's own input is nil, where the
     /// window would reach before the input's first value (a lagged input has none for its first
-    /// day or week: that is not yet history, not a hole in it), or where fewer than half its values (`minimumPresent`)
-    /// are there. A missing value inside the window or the run is left out of the median, the
-    /// spread and the mean rather than blinding the channel for a window's length: one reading
-    /// lost by a sensor, or a day-earlier row missing, should not leave the next `window` points
-    /// unscored.
+    /// day or week: that is not yet history, not a hole in it), or where fewer than half the
+    /// window's values (`minimumPresent`) are there. A missing value inside the window or the run
+    /// is left out of the median, the spread and the mean rather than blinding the channel for a
+    /// window's length: one reading lost by a sensor, or a day-earlier row missing, should not
+    /// leave the next `window` points unscored.
     func residuals(_ input: [Double?], rows: Range<Int>) -> [Residual?] {
         var out = [Residual?](repeating: nil, count: rows.count)
         var spread: SlidingSpread?
