@@ -91,18 +91,20 @@ extension PostgresDatabase: DeliveryStore, MuteStore {
     }
 
     public func notificationQueued(_ notificationID: String) throws -> Bool {
-        // A delivery's id is the notification's and "/<method>".
-        let prefix = notificationID + "/"
-        return try connection.query(
-            "SELECT EXISTS (SELECT 1 FROM deliveries WHERE substr(id, 1, $1) = $2)", [String(prefix.unicodeScalars.count), prefix]
+        // A delivery's id is the notification's and "/<method>": a range of ids in byte order
+        // (the `deliveries_id_bytes` index), from "<id>/" up to "<id>0" ('0' follows '/').
+        try connection.query(
+            #"SELECT EXISTS (SELECT 1 FROM deliveries WHERE id COLLATE "C" >= $1 AND id COLLATE "C" < $2)"#,
+            [notificationID + "/", notificationID + "0"]
         ).rows.first?[0] == "t"
     }
 
     public func deliveryStates(notifications ids: [String]) throws -> [String: [DeliveryState]] {
         var states: [String: [DeliveryState]] = [:]
         for id in Set(ids) {
-            // A delivery's id is the notification's and "/<method>". Compared in the C collation,
-            // so the range holds exactly the ids that start with "<id>/" whatever the database's.
+            // A delivery's id is the notification's and "/<method>". Compared in the C collation
+            // (the `deliveries_id_bytes` index), so the range holds exactly the ids that start
+            // with "<id>/" whatever the database's.
             let found = try connection.query(
                 """
                 SELECT method, status, attempts, last_error, muted_by FROM deliveries

@@ -110,6 +110,14 @@ enum PostgresSchema {
                 countingFunction("engine_count_deletes", rows: "old_rows", column: "deleted"),
             ]
         ),
+        (
+            "10 deliveries by notification",
+            [
+                // A delivery's id is its notification's and "/<method>": ranges of ids in byte
+                // order find a notification's deliveries, whatever the database's collation.
+                "CREATE INDEX IF NOT EXISTS deliveries_id_bytes ON deliveries ((id COLLATE \"C\"))"
+            ]
+        ),
     ]
 
     /// A trigger function that adds a statement's rows, per series, to `series_versions`: one
