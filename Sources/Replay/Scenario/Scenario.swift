@@ -55,6 +55,14 @@ public struct Scenario: Sendable {
             throw top.fail("end", "missing: give end or ticks")
         }
         guard end > start else { throw top.fail("end", "must be after start") }
+        // A scenario is a replayed test: a span that would generate millions of points per series
+        // is a typo (a ticks or end off by orders of magnitude), refused before anything is built.
+        let points = end.timeIntervalSince(start) / interval
+        guard points <= Double(Self.maxPoints) else {
+            throw top.fail(
+                top.map["end"] != nil ? "end" : "ticks",
+                "\(Int(min(points, 1e15))) points a series at interval \(Int(interval)) s; a scenario holds at most \(Self.maxPoints)")
+        }
         let seed = try seedOverride ?? top.int("seed").map { UInt64(bitPattern: Int64($0)) } ?? 0
         var hash = StableHash()
         hash.combine(text)
@@ -115,6 +123,10 @@ public struct Scenario: Sendable {
             includedFiles: includedFiles, events: events,
             expectations: expectations, tolerance: tolerance, hash: hash.hex)
     }
+
+    /// The most points a series of a scenario may span (start to end over the interval): two years
+    /// of five-minute points, which a replay already takes many minutes over.
+    static let maxPoints = 210_240
 
     /// The batch's `ingest_fn` source (before rendering), or nil when the scenario's series are the data.
     static func ingestFunction(_ top: ScenarioValues) throws -> String? {

@@ -143,6 +143,15 @@ import Testing
             "start: 2026-01-01T00:00:00Z\nticks: 2\nseries:\n  cpu:\n    values: \"1 2\"\nexpect: {}\n",
             "expect", "or `expect: none` when it only records goldens on purpose"
         ),
+        // Fuzz finding: 27,777,774 ticks generated points until the fuzzer's timeout.
+        (
+            "start: 1013-01-01T00:00:00Z\nticks: 27777774\ninterval: 1h\nseries:\n  a:\n    components:\n      - level: 10\n",
+            "ticks", "27777774 points a series at interval 3600 s; a scenario holds at most 210240"
+        ),
+        (
+            "start: 2026-01-01T00:00:00Z\nend: 2100-01-01T00:00:00Z\ninterval: 5m\nseries:\n  a:\n    components:\n      - level: 10\n",
+            "end", "a scenario holds at most 210240"
+        ),
     ])
     func brokenScenariosNameTheKey(_ yaml: String, _ key: String, _ message: String) {
         #expect {
