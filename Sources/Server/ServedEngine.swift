@@ -67,25 +67,21 @@ public struct ServedEngine: Sendable {
     /// Validates a setting change like the YAML (the whole batch is reloaded with it), stores it
     /// and applies it to the catalog; throws the load's errors for that batch when it is invalid.
     public func changeSetting(_ change: SettingOverride) async throws {
-        try await changeSettings([change])
+        let problems = try await changeSettings([change])
+        guard problems.isEmpty else { throw RequestError.invalid(problems.map(\.description).joined(separator: "; ")) }
     }
 
-    /// The problems `changes` (to one batch) would cause once stored, as `engine validate` would
-    /// report them for the batch's file or its settings; empty when they can be stored.
-    public func problems(with changes: [SettingOverride]) async throws -> [ConfigError] {
+    /// Stores and applies `changes` to one batch together, once the batch loads with all of them
+    /// as `engine validate` would; otherwise stores none and returns the problems they cause for
+    /// the batch's file or its settings, so a form saved with one bad field changes nothing.
+    public func changeSettings(_ changes: [SettingOverride]) async throws -> [ConfigError] {
         guard let name = changes.first?.batch else { return [] }
         guard let batch = await catalog.snapshot.batch(named: name) else { throw RequestError.notFound("no batch named '\(name)'") }
-        return try watcher.load(adding: changes).errors.filter { $0.file == batch.file || $0.file == "settings" }
-    }
-
-    /// Stores and applies `changes` to one batch together, or none of them when any would be
-    /// refused (a 400 naming every problem), so a form saved with one bad field changes nothing.
-    public func changeSettings(_ changes: [SettingOverride]) async throws {
-        let problems = try await problems(with: changes)
-        guard problems.isEmpty else { throw RequestError.invalid(problems.map(\.description).joined(separator: "; ")) }
-        guard !changes.isEmpty else { return }
+        let problems = try watcher.load(adding: changes).errors.filter { $0.file == batch.file || $0.file == "settings" }
+        guard problems.isEmpty else { return problems }
         for change in changes { try overrides.setSetting(change) }
         try await watcher.reload()
+        return []
     }
 
     /// Records 👍/👎 on an alert; a 404 when there is no such alert.

@@ -84,9 +84,8 @@ struct SettingsController {
             SettingOverride(batch: batch.name, key: key, value: value, changedBy: context.principal ?? "unknown", changedAt: engine.now)
         }
         // All or nothing: a form with one bad field stores none, and comes back as typed.
-        let problems = try await engine.problems(with: changes)
+        let problems = try await engine.changeSettings(changes)
         guard problems.isEmpty else { return try await page(context, typed: typed, problems: problems, status: .badRequest) }
-        try await engine.changeSettings(changes)
         return PageResponder.seeOther("/settings/\(Presentation.segment(batch.name))")
     }
 
