@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Load check of `engine serve` with 1,000 metrics: builds the release engine, backfills a batch
-# of 1,000 metrics x 90 hourly points (one ingest from SQLite, then train, score and alert),
+# Load check of `engine serve`: builds the release engine, backfills a batch of METRICS metrics x
+# POINTS hourly points (default 1,000 x 90; one ingest from SQLite, then train, score and alert),
 # starts the server on 127.0.0.1 and drives four pages with wrk (2 threads, 8 connections,
 # 10 s each; bounded, loopback only), then /healthz while 50 clients load the batch page. Prints
 # requests per second, p99 latency, health latency under load and the server's memory (RSS now
 # and peak).
 #   scripts/load-check.sh            (needs wrk: apt-get install wrk; ENGINE=path/to/engine skips the build)
+#   METRICS=10000 POINTS=720 KEEP=/tmp/load10k scripts/load-check.sh
+#                                    (the issue's size: 10,000 metrics x 30 days; KEEP keeps the folder
+#                                    and database, and a later run with the same KEEP reuses them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
@@ -13,29 +16,40 @@ if [ -z "${ENGINE:-}" ]; then
   swift build -c release --product engine 2>&1 | grep -vE "unhandled; explicitly declare|CMakeLists.txt" | tail -3
 fi
 engine="${ENGINE:-$PWD/.build/release/engine}"  # ENGINE=path measures another build
-work="$(mktemp -d)"
-trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
-mkdir -p "$work/metrics/load"
-cat > "$work/metrics/load/load.yaml" <<'YAML'
+metrics="${METRICS:-1000}"
+points="${POINTS:-90}"
+if [ -n "${KEEP:-}" ]; then
+  work="$KEEP"
+  mkdir -p "$work"
+  trap 'kill "${server:-0}" 2>/dev/null || true' EXIT
+else
+  work="$(mktemp -d)"
+  trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+fi
+cd "$work"
+if [ ! -f engine.db ]; then
+  mkdir -p metrics/load
+  cat > metrics/load/load.yaml <<YAML
 metric_batch: load
-score_max_n: 90
+score_max_n: $points
 alert_threshold: 0.7
 ingest_sql: >
   WITH RECURSIVE h(t, n) AS (
-    SELECT datetime(strftime('%Y-%m-%d %H:00:00', '{{ now }}'), '-89 hours'), 0
-    UNION ALL SELECT datetime(t, '+1 hour'), n + 1 FROM h WHERE n < 89),
-  m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 999)
-  SELECT t AS metric_timestamp, printf('metric_%04d', i) AS metric_name,
+    SELECT datetime(strftime('%Y-%m-%d %H:00:00', '{{ now }}'), '-$((points - 1)) hours'), 0
+    UNION ALL SELECT datetime(t, '+1 hour'), n + 1 FROM h WHERE n < $((points - 1))),
+  m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < $((metrics - 1)))
+  SELECT t AS metric_timestamp, printf('metric_%05d', i) AS metric_name,
          50 + ((n * 7 + i) % 24) + ((n * 2654435761 + i * 40503) % 1000) / 100.0 AS metric_value
   FROM h, m
 YAML
-cd "$work"
-now="$(date -u +%Y-%m-%dT%H:00:00Z)"
-for job in ingest train score alert; do
-  start=$(date +%s.%N)
-  "$engine" run "$job" --metrics metrics --db engine.db --as-of "$now" >/dev/null 2>&1
-  printf "%-7s %6.2f s\n" "$job" "$(echo "$(date +%s.%N) - $start" | bc)"
-done
+  now="$(date -u +%Y-%m-%dT%H:00:00Z)"
+  for job in ingest train score alert; do
+    start=$(date +%s.%N)
+    "$engine" run "$job" --metrics metrics --db engine.db --as-of "$now" >/dev/null 2>&1
+    printf "%-7s %6.2f s\n" "$job" "$(echo "$(date +%s.%N) - $start" | bc)"
+  done
+fi
+echo "database: $(du -h engine.db | cut -f1), $metrics metrics x $points points"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 ENGINE_API_TOKEN=load "$engine" serve --metrics metrics --db engine.db --port "$port" >serve.log 2>&1 &
 server=$!

@@ -8,7 +8,7 @@ struct EngineCommand: AsyncParsableCommand {
         abstract: "A deterministic metrics anomaly-detection engine, compatible with Anomstack's metric batches.",
         version: EngineVersion.current,
         subcommands: [
-            ValidateCommand.self, PreviewCommand.self, RunCommand.self, ImportCommand.self, ServeCommand.self, ReplayCommand.self, ListCommand.self, MuteCommand.self, ScoreNABCommand.self,
+            ValidateCommand.self, PreviewCommand.self, RunCommand.self, ImportCommand.self, ServeCommand.self, ReplayCommand.self, ListCommand.self, ReindexCommand.self, MuteCommand.self, ScoreNABCommand.self,
             BacktestCommand.self, BenchCommand.self,
             KubernetesManifestsCommand.self, DagsterDefinitionsCommand.self,
         ]

@@ -15,11 +15,15 @@ public struct ServedEngine: Sendable {
     public let deliveries: any DeliveryStore
     public let metrics: EngineMetrics
     public let logger: Logger
+    /// The batches' rankings and counts, kept while their data is unchanged.
+    public let overviews: OverviewMemo
 
     public init(
         catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: any MetricStores, overrides: any OverrideStore,
-        mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger
+        mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger,
+        overviews: OverviewMemo = OverviewMemo()
     ) {
+        self.overviews = overviews
         self.catalog = catalog
         self.scheduler = scheduler
         self.watcher = watcher
@@ -35,6 +39,10 @@ public struct ServedEngine: Sendable {
     /// What the jobs run with (its model store and memo serve the charts' expected bands).
     public var jobContext: JobContext { scheduler.runner.context }
     public var now: Date { clock.now }
+    /// The overviews of the home page, the batch page and the API, through the memo.
+    public var overview: BatchOverview { BatchOverview(stores: stores, memo: overviews) }
+    /// The alerts of the anomalies page and the API, through the memo.
+    public var alertFeed: AlertFeed { AlertFeed(stores: stores, memo: overviews) }
 
     /// The batch named `name`, or a 404 naming the batches there are.
     public func batch(_ name: String) async throws -> BatchConfig {

@@ -80,6 +80,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("10 read models") { db in try db.execute(sql: SQLiteReadModel.schema) }
         return migrator
     }()
 
@@ -127,6 +128,7 @@ public final class SQLiteDatabase: MetricStores, Sendable {
                         ON CONFLICT DO UPDATE SET deleted = deleted + 1;
                     END;
                     """)
+            try SQLiteReadModel.prepare(table: table, in: db)
         }
         preparedTables.withLock { _ = $0.insert(table) }
         return SQLiteMetricStore(database: self, table: table)
@@ -409,6 +411,40 @@ public struct SQLiteMetricStore: MetricStore {
                         """), arguments: StatementArguments([table, batch] + types.map(\.rawValue)))
             return row.map { SeriesVersion(inserted: $0[0], deleted: $0[1]) } ?? .zero
         }
+    }
+
+    public func batchGeneration(batch: String) throws -> Int64? {
+        try database.selecting { db in
+            try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT generation FROM batch_generations WHERE metric_table = ? AND metric_batch = ?"),
+                arguments: [table, batch]) ?? 0
+        }
+    }
+
+    public func hourlyTotals(batch: String, types: [MetricType], from: Date, through: Date) throws -> [MetricType: HourlyTotal] {
+        guard !types.isEmpty else { return [:] }
+        let marks = Array(repeating: "?", count: types.count).joined(separator: ", ")
+        return try database.selecting { db in
+            var totals: [MetricType: HourlyTotal] = [:]
+            let rows = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT metric_type, SUM(row_count), TOTAL(value_sum) FROM batch_hours
+                        WHERE metric_table = ? AND metric_batch = ? AND metric_type IN (\(marks)) AND hour >= ? AND hour <= ?
+                        GROUP BY metric_type
+                        """),
+                arguments: StatementArguments(
+                    [table, batch] + types.map(\.rawValue) + [HourlyTotal.hour(of: from), HourlyTotal.hour(of: through)]))
+            for row in rows {
+                guard let type = MetricType(rawValue: row[0]), let count: Int = row[1], count > 0 else { continue }
+                totals[type] = HourlyTotal(count: count, valueSum: row[2])
+            }
+            return totals
+        }
+    }
+
+    public func rebuildReadModels() throws -> Int {
+        try database.writer.write { db in try SQLiteReadModel.rebuild(table: table, in: db) }
     }
 
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {

@@ -169,4 +169,12 @@ public struct CachedMetricStore: MetricStore {
     public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? {
         try base.batchVersion(batch: batch, types: types)
     }
+
+    public func batchGeneration(batch: String) throws -> Int64? { try base.batchGeneration(batch: batch) }
+
+    public func hourlyTotals(batch: String, types: [MetricType], from: Date, through: Date) throws -> [MetricType: HourlyTotal] {
+        try base.hourlyTotals(batch: batch, types: types, from: from, through: through)
+    }
+
+    @discardableResult public func rebuildReadModels() throws -> Int { try base.rebuildReadModels() }
 }

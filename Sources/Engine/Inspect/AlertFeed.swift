@@ -35,9 +35,13 @@ public struct AlertPage: Sendable {
 /// Reads alerts and their feedback across batches, and records feedback.
 public struct AlertFeed: Sendable {
     public let stores: any MetricStores
+    /// Where each batch's alerts over a span are kept while its data is unchanged (nil: read
+    /// every time), so paging and filtering a busy feed does not read and decode it again.
+    public let memo: OverviewMemo?
 
-    public init(stores: any MetricStores) {
+    public init(stores: any MetricStores, memo: OverviewMemo? = nil) {
         self.stores = stores
+        self.memo = memo
     }
 
     /// The alerts of `batches` in the `span` seconds before `now` that `filter` admits, newest
@@ -47,30 +51,42 @@ public struct AlertFeed: Sendable {
     ) throws -> AlertPage {
         var all: [AlertEntry] = []
         for batch in batches {
-            let store = try stores.store(table: batch.tableKey)
-            let rows = try store.rows(
-                MetricQuery(
-                    batch: batch.name, names: filter.metric.map { [$0] }, types: AlertFilter.kinds + [.thumbsup, .thumbsdown],
-                    from: now.addingTimeInterval(-span), through: now))
-            var feedback: [String: Bool] = [:]
-            for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
-                feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
-            }
-            for row in rows where AlertFilter.kinds.contains(row.type) {
-                let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
-                let score = ((metadata["smoothed_score"] ?? metadata["value"] ?? metadata["score"]) as? NSNumber)?.doubleValue
-                let entry = AlertEntry(
-                    batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
-                    severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
-                    score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"])
-                if filter.admits(entry) { all.append(entry) }
-            }
+            try Task.checkCancellation()
+            all += try entries(batch, now: now, span: span).filter(filter.admits)
         }
         all.sort { ($1.timestamp, $0.batch, $0.metric) < ($0.timestamp, $1.batch, $1.metric) }
         let size = max(pageSize, 1)
         let current = max(page, 1)
         let slice = all.dropFirst((current - 1) * size).prefix(size)
         return AlertPage(entries: Array(slice), total: all.count, page: current, pageSize: size)
+    }
+
+    /// Every alert of `batch` in the `span` seconds before `now`, with its verdict.
+    func entries(_ batch: BatchConfig, now: Date, span: TimeInterval) throws -> [AlertEntry] {
+        let store = try stores.store(table: batch.tableKey)
+        guard let memo else { return try Self.read(batch, store: store, now: now, span: span) }
+        return try memo.value(
+            OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "alerts \(span)"),
+            generation: try store.batchGeneration(batch: batch.name), now: now
+        ) { try Self.read(batch, store: store, now: now, span: span) }
+    }
+
+    private static func read(_ batch: BatchConfig, store: any MetricStore, now: Date, span: TimeInterval) throws -> [AlertEntry] {
+        let rows = try store.rows(
+            MetricQuery(
+                batch: batch.name, types: AlertFilter.kinds + [.thumbsup, .thumbsdown], from: now.addingTimeInterval(-span), through: now))
+        var feedback: [String: Bool] = [:]
+        for row in rows where row.type == .thumbsup || row.type == .thumbsdown {
+            feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
+        }
+        return rows.filter { AlertFilter.kinds.contains($0.type) }.map { row in
+            let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
+            let score = ((metadata["smoothed_score"] ?? metadata["value"] ?? metadata["score"]) as? NSNumber)?.doubleValue
+            return AlertEntry(
+                batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
+                severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
+                score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"])
+        }
     }
 
     /// Records 👍 (`positive`) or 👎 on the alert of `metric` at `timestamp`, replacing any earlier
@@ -94,12 +110,13 @@ public struct AlertFeed: Sendable {
         ])
     }
 
-    /// Feedback precision of a batch: 👍 / (👍 + 👎) over the span, with the counts.
+    /// Feedback precision of a batch: 👍 / (👍 + 👎) over the span, counted by whole UTC hours
+    /// from the store's hourly read model, with the counts.
     public func precision(batch: BatchConfig, now: Date, span: TimeInterval) throws -> (up: Int, down: Int, precision: Double?) {
-        let store = try stores.store(table: batch.tableKey)
-        let from = now.addingTimeInterval(-span)
-        let up = try store.extent(MetricQuery(batch: batch.name, types: [.thumbsup], from: from, through: now)).count
-        let down = try store.extent(MetricQuery(batch: batch.name, types: [.thumbsdown], from: from, through: now)).count
+        let totals = try stores.store(table: batch.tableKey).hourlyTotals(
+            batch: batch.name, types: [.thumbsup, .thumbsdown], from: now.addingTimeInterval(-span), through: now)
+        let up = totals[.thumbsup]?.count ?? 0
+        let down = totals[.thumbsdown]?.count ?? 0
         return (up, down, up + down > 0 ? Double(up) / Double(up + down) : nil)
     }
 }

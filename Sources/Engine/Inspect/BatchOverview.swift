@@ -24,16 +24,21 @@ public struct MetricStanding: Sendable, Hashable {
     public var anomalyRate: Double
 }
 
-/// Aggregates for the home page and the batch page, read with the store's aggregate queries so
-/// a page costs a few queries per batch or metric, not a scan of every row.
+/// Aggregates for the home page and the batch page. Cards read the stores' hourly read model
+/// (a lookup per hour, whatever the number of metrics); a batch's ranking reads the rows once per
+/// change of the batch's data and is kept in `memo` meanwhile.
 public struct BatchOverview: Sendable {
     public let stores: any MetricStores
+    /// Where rankings and counts are kept between requests (nil: computed every time).
+    public let memo: OverviewMemo?
 
-    public init(stores: any MetricStores) {
+    public init(stores: any MetricStores, memo: OverviewMemo? = nil) {
         self.stores = stores
+        self.memo = memo
     }
 
-    /// One card per batch over the `span` seconds before `now`: most alerts first, then by name.
+    /// One card per batch over the `span` seconds before `now`, counted by whole UTC hours (the
+    /// hour holding `now - span` through the hour holding `now`): most alerts first, then by name.
     public func cards(_ batches: [BatchConfig], now: Date, span: TimeInterval) throws -> [BatchCard] {
         let from = now.addingTimeInterval(-span)
         var cards: [BatchCard] = []
@@ -41,16 +46,31 @@ public struct BatchOverview: Sendable {
             // A request whose client went away stops here rather than reading every batch.
             try Task.checkCancellation()
             let store = try stores.store(table: batch.tableKey)
-            let metrics = try store.metricNames(batch: batch.name, type: .metric).count
-            let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now)).last
-            let scores = try store.extent(MetricQuery(batch: batch.name, types: [.score], from: from, through: now))
-            let alerts = try store.extent(MetricQuery(batch: batch.name, types: [.alert, .tholdalert, .llmalert], from: from, through: now))
+            let generation = try store.batchGeneration(batch: batch.name)
+            let metrics = try kept(batch, "metrics", generation: generation, now: now) {
+                try store.metricNames(batch: batch.name, type: .metric).count
+            }
+            let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now, latest: 1)).last
+            let totals = try store.hourlyTotals(
+                batch: batch.name, types: [.score, .alert, .tholdalert, .llmalert], from: from, through: now)
+            let scores = totals[.score]
+            let alerts = [MetricType.alert, .tholdalert, .llmalert].reduce(0) { $0 + (totals[$1]?.count ?? 0) }
             cards.append(
                 BatchCard(
                     batch: batch.name, disabled: batch.disabled, metrics: metrics, latestPoint: latest,
-                    meanScore: scores.count > 0 ? scores.valueSum / Double(scores.count) : nil, alerts: alerts.count))
+                    meanScore: scores.map { $0.valueSum / Double($0.count) }, alerts: alerts))
         }
         return cards.sorted { ($1.alerts, $0.batch) < ($0.alerts, $1.batch) }
+    }
+
+    /// `compute()`'s value for `batch`, kept in the memo while the batch's generation holds.
+    private func kept<Value: Sendable>(
+        _ batch: BatchConfig, _ question: String, generation: Int64?, now: Date, compute: () throws -> Value
+    ) throws -> Value {
+        guard let memo else { return try compute() }
+        return try memo.value(
+            OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: question), generation: generation, now: now,
+            compute: compute)
     }
 
     /// Which of `standings` (read over `window`) are stale: their latest point is more than the
@@ -67,16 +87,30 @@ public struct BatchOverview: Sendable {
         case .lastPoints:
             for standing in standings { latest[standing.metric] = standing.latestPoint }
         case .span:
-            let extents = try stores.store(table: batch.tableKey).extentsByMetric(
-                batch: batch.name, types: [.metric], from: nil, latestValues: 1, through: now)
-            for standing in standings { latest[standing.metric] = extents[standing.metric]?[.metric]?.last }
+            let store = try stores.store(table: batch.tableKey)
+            let latestPoints = try kept(batch, "latest points", generation: try store.batchGeneration(batch: batch.name), now: now) {
+                try store.extentsByMetric(batch: batch.name, types: [.metric], from: nil, latestValues: 1, through: now)
+                    .compactMapValues { $0[.metric]?.last }
+            }
+            for standing in standings { latest[standing.metric] = latestPoints[standing.metric] }
         }
         return Set(latest.compactMap { metric, last in last < cutoff ? metric : nil })
     }
 
     /// Every metric of `batch` that `filter` matches, over `window`: highest anomaly rate first,
-    /// then highest mean score, then by name.
+    /// then highest mean score, then by name. The whole batch's ranking is kept per window, and
+    /// every search filters it.
     public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
+        let generation = try stores.store(table: batch.tableKey).batchGeneration(batch: batch.name)
+        let all = try kept(batch, "standings \(window)", generation: generation, now: now) {
+            try computeStandings(batch, window: window, now: now)
+        }
+        guard !filter.pattern.isEmpty else { return all }
+        let matching = Set(try filter.filter(all.map(\.metric)))
+        return all.filter { matching.contains($0.metric) }
+    }
+
+    private func computeStandings(_ batch: BatchConfig, window: TimeWindow, now: Date) throws -> [MetricStanding] {
         let store = try stores.store(table: batch.tableKey)
         let extents: [String: [MetricType: MetricExtent]]
         switch window {
@@ -90,7 +124,7 @@ public struct BatchOverview: Sendable {
                 from: now.addingTimeInterval(-seconds), latestValues: nil, through: now)
         }
         var standings: [MetricStanding] = []
-        for metric in try filter.filter(store.metricNames(batch: batch.name, type: .metric)) {
+        for metric in try store.metricNames(batch: batch.name, type: .metric) {
             let byType = extents[metric] ?? [:]
             let values = byType[.metric]
             let scores = byType[.score]

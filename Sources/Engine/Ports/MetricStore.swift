@@ -72,6 +72,19 @@ public protocol MetricStore: Sendable {
     /// count them. Each count only grows, so the sum is unchanged exactly when none of the
     /// series changed: a job knows from one lookup that none of its inputs did.
     func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion?
+    /// A number that changes whenever any row of the batch is written or deleted, by any writer,
+    /// or nil when the store keeps none: one lookup tells a reader that what it computed from the
+    /// batch's rows still holds (the dashboard's overviews are kept by it).
+    func batchGeneration(batch: String) throws -> Int64?
+    /// Per type, the count and value sum of the batch's rows in the whole UTC hours from the one
+    /// holding `from` through the one holding `through` (so up to an hour more than the span),
+    /// from the hourly read model the store keeps in the same transaction as the rows. Types
+    /// without rows are absent.
+    func hourlyTotals(batch: String, types: [MetricType], from: Date, through: Date) throws -> [MetricType: HourlyTotal]
+    /// Recreates the store's read models (the hourly totals) from the rows, for every batch of the
+    /// table, in one transaction (`engine reindex`); returns how many batch-hours it keeps.
+    @discardableResult
+    func rebuildReadModels() throws -> Int
 }
 
 /// The counts of rows ever inserted into and deleted from one series. Rows are never updated
@@ -110,6 +123,19 @@ extension MetricStore {
     /// Stores that keep no counts: their series are always read from them.
     public func seriesVersion(batch: String, name: String, type: MetricType) throws -> SeriesVersion? { nil }
     public func batchVersion(batch: String, types: [MetricType]) throws -> SeriesVersion? { nil }
+    public func batchGeneration(batch: String) throws -> Int64? { nil }
+    public func rebuildReadModels() throws -> Int { 0 }
+
+    /// Stores without a read model add the hours up from their rows, with the same whole-hour bounds.
+    public func hourlyTotals(batch: String, types: [MetricType], from: Date, through: Date) throws -> [MetricType: HourlyTotal] {
+        let bounds = HourlyTotal.bounds(from: from, through: through)
+        var totals: [MetricType: HourlyTotal] = [:]
+        for type in types {
+            let extent = try extent(MetricQuery(batch: batch, types: [type], from: bounds.first, through: bounds.last))
+            if extent.count > 0 { totals[type] = HourlyTotal(count: extent.count, valueSum: extent.valueSum) }
+        }
+        return totals
+    }
 
     /// The `limit` most recent job runs, newest first, optionally for one batch.
     public func latestJobRuns(batch: String?, limit: Int) throws -> [JobRun] {

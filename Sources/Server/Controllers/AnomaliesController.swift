@@ -19,7 +19,7 @@ struct AnomaliesController {
         let (spanText, span) = (list.spanText, list.span)
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
-        let feed = AlertFeed(stores: engine.stores)
+        let feed = engine.alertFeed
         let shown = snapshot.batches.filter(\.onDashboard)
         let listed = try list.batch.map { name in
             guard let batch = shown.first(where: { $0.name == name }) else { throw RequestError.notFound("no batch named '\(name)'") }

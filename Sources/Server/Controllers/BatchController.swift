@@ -42,7 +42,7 @@ struct BatchController {
         let page = try RequestInput.page(query["page"])
         let now = engine.now
         let store = try engine.stores.store(table: batch.tableKey)
-        let overview = BatchOverview(stores: engine.stores)
+        let overview = engine.overview
         // As Anomstack's dashboard does, metrics that stopped reporting are left out, but the page
         // says how many and offers them (`stale=show`), so nothing disappears without a trace.
         let matching = try overview.standings(batch, window: window, now: now, filter: filter)

@@ -17,7 +17,7 @@ struct HomeController {
         let (spanText, span) = try RequestInput.span(query["span"], default: "24h")
         let snapshot = await engine.catalog.snapshot
         let now = engine.now
-        let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches.filter(\.onDashboard), now: now, span: span).map { card -> [String: Any] in
+        let cards = try engine.overview.cards(snapshot.batches.filter(\.onDashboard), now: now, span: span).map { card -> [String: Any] in
             [
                 "batch": card.batch, "path": Presentation.segment(card.batch), "disabled": card.disabled, "metrics": card.metrics,
                 "latest": Presentation.ago(card.latestPoint, now: now), "mean_score": Presentation.number(card.meanScore), "alerts": card.alerts,

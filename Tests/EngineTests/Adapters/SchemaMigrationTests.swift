@@ -27,7 +27,8 @@ import Testing
                     try db.columns(in: "job_runs").map(\.name)
                 )
             }
-            #expect(applied == steps && columns.contains("duration_ms"))
+            // Each step once (identifiers sort as text: "10 ..." before "2 ...").
+            #expect(applied.count == steps.count && Set(applied) == Set(steps) && columns.contains("duration_ms"))
             #expect(try database.writer.read { try $0.tableExists("job_leases") && $0.tableExists("deliveries") })
         }
     }
@@ -44,5 +45,38 @@ import Testing
             let columns = try setup.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'job_runs'").rows
             #expect(columns.contains { $0[0] == "duration_ms" })
         }
+    }
+
+    /// A metrics table written before the read models existed: opening it adds its hourly totals
+    /// up from its rows once, and from then on the triggers keep them.
+    @Test func aSQLiteTableFromBeforeTheReadModelsIsAddedUpOnOpen() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("old-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = (0..<5).map { MetricRow(timestamp: referenceTime.addingTimeInterval(Double($0) * 1200), batch: "b", name: "m", type: .score, value: 0.5) }
+        try SQLiteDatabase(path: path).store(table: "metrics").insert(rows)
+        // As an engine from before the read models left it: rows, no triggers, no totals.
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "DROP TRIGGER metrics_read_model_inserts; DROP TRIGGER metrics_read_model_deletes; DELETE FROM batch_hours")
+        }
+        let store = try SQLiteDatabase(path: path).store(table: "metrics")
+        let day = (from: referenceTime, through: referenceTime.addingTimeInterval(86_400))
+        #expect(try store.hourlyTotals(batch: "b", types: [.score], from: day.from, through: day.through)[.score] == HourlyTotal(count: 5, valueSum: 2.5))
+        try store.insert([MetricRow(timestamp: referenceTime.addingTimeInterval(7200), batch: "b", name: "n", type: .score, value: 1)])
+        #expect(try store.hourlyTotals(batch: "b", types: [.score], from: day.from, through: day.through)[.score] == HourlyTotal(count: 6, valueSum: 3.5))
+    }
+
+    @Test func aPostgreSQLTableFromBeforeTheReadModelsIsAddedUpOnOpen() throws {
+        let scratch = try ScratchPostgresDatabase(serverURL: try TestServices.url("ENGINE_TEST_POSTGRES_URL"), prefix: "schema")
+        let rows = (0..<5).map { MetricRow(timestamp: referenceTime.addingTimeInterval(Double($0) * 1200), batch: "b", name: "m", type: .score, value: 0.5) }
+        try PostgresDatabase(url: scratch.url).store(table: "metrics").insert(rows)
+        let setup = try PostgresConnection(url: scratch.url)
+        try setup.query("DROP TRIGGER metrics_read_model_inserts ON metrics")
+        try setup.query("DROP TRIGGER metrics_read_model_deletes ON metrics")
+        try setup.query("DELETE FROM batch_hours")
+        let store = try PostgresDatabase(url: scratch.url).store(table: "metrics")
+        let day = (from: referenceTime, through: referenceTime.addingTimeInterval(86_400))
+        #expect(try store.hourlyTotals(batch: "b", types: [.score], from: day.from, through: day.through)[.score] == HourlyTotal(count: 5, valueSum: 2.5))
+        try store.insert([MetricRow(timestamp: referenceTime.addingTimeInterval(7200), batch: "b", name: "n", type: .score, value: 1)])
+        #expect(try store.hourlyTotals(batch: "b", types: [.score], from: day.from, through: day.through)[.score] == HourlyTotal(count: 6, valueSum: 3.5))
     }
 }

@@ -45,6 +45,46 @@ import Testing
         }
     }
 
+    /// The hourly read model and the batch's generation follow every insert and delete, in whole
+    /// UTC hours, batch by batch, and `rebuildReadModels` adds the same totals up from the rows.
+    @Test(arguments: kinds) func readModelsFollowTheRows(_ kind: String) async throws {
+        try await withStore(kind) { database in
+            let store = try database.store(table: "metrics")
+            func totals(_ types: [MetricType], from: Double, through: Double, batch: String = "b") throws -> [MetricType: HourlyTotal] {
+                try store.hourlyTotals(
+                    batch: batch, types: types, from: referenceTime.addingTimeInterval(from * 3600),
+                    through: referenceTime.addingTimeInterval(through * 3600))
+            }
+            let start = try #require(try store.batchGeneration(batch: "b"))
+            try store.insert([
+                row(0), row(0, "n", .metric, 3), row(1, "m", .score, 0.25), row(1, "n", .score, 0.75), row(2, "m", .alert),
+                row(0, "x", batch: "other"),
+            ])
+            let written = try #require(try store.batchGeneration(batch: "b"))
+            #expect(written > start)
+            #expect(try store.insert([row(0)]) == 0)
+            #expect(try store.batchGeneration(batch: "b") == written)  // nothing new, nothing moved
+            let all = try totals([.metric, .score, .alert], from: 0, through: 2)
+            #expect(all[.metric] == HourlyTotal(count: 2, valueSum: 4))
+            #expect(all[.score] == HourlyTotal(count: 2, valueSum: 1))
+            #expect(all[.alert]?.count == 1)
+            // Whole hours: half past hour 0 through hour 1 counts all of hours 0 and 1.
+            let partial = try totals([.metric, .score], from: 0.5, through: 1)
+            #expect(partial[.metric]?.count == 2 && partial[.score]?.count == 2)
+            #expect(try totals([.metric], from: 1, through: 2)[.metric] == nil)
+            #expect(try totals([.metric], from: 0, through: 2, batch: "other")[.metric]?.count == 1)
+            #expect(try store.delete(MetricQuery(batch: "b", names: ["n"], types: [.metric])) == 1)
+            let deleted = try #require(try store.batchGeneration(batch: "b"))
+            #expect(deleted > written)
+            let after = try totals([.metric, .score, .alert], from: 0, through: 2)
+            #expect(after[.metric] == HourlyTotal(count: 1, valueSum: 1))
+            // Four batch-hours: b's metric at 0, score at 1, alert at 2; other's metric at 0.
+            #expect(try store.rebuildReadModels() == 4)
+            #expect(try totals([.metric, .score, .alert], from: 0, through: 2) == after)
+            #expect(try #require(try store.batchGeneration(batch: "b")) > deleted)
+        }
+    }
+
     /// Names come from the batch asked for, only where the metric has rows of the type, in
     /// order, whatever the other batches and types around them hold.
     @Test(arguments: kinds) func metricNamesAreTheBatchsNamesOfTheType(_ kind: String) async throws {

@@ -36,6 +36,7 @@ public final class PostgresDatabase: MetricStores {
                     CREATE INDEX IF NOT EXISTS "\(table)_by_type_time" ON "\(table)" (metric_batch, metric_type, metric_timestamp, metric_value)
                     """)
                 try connection.query(PostgresSchema.countingTriggers(table: table))
+                try connection.query(PostgresReadModel.triggers(table: table))
             }
             ready.withLock { _ = $0.insert(table) }
         }

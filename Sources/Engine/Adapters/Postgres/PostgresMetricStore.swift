@@ -230,6 +230,39 @@ public struct PostgresMetricStore: MetricStore {
         return SeriesVersion(inserted: inserted, deleted: deleted)
     }
 
+    public func batchGeneration(batch: String) throws -> Int64? {
+        let row = try connection.query(
+            "SELECT generation FROM batch_generations WHERE metric_table = $1 AND metric_batch = $2", [table, batch]
+        ).rows.first
+        return row?[0].flatMap { Int64($0) } ?? 0
+    }
+
+    public func hourlyTotals(batch: String, types: [MetricType], from: Date, through: Date) throws -> [MetricType: HourlyTotal] {
+        guard !types.isEmpty else { return [:] }
+        var arguments = PostgresText.Arguments()
+        let sql = """
+            SELECT metric_type, sum(row_count), sum(value_sum) FROM batch_hours
+            WHERE metric_table = \(arguments.add(table)) AND metric_batch = \(arguments.add(batch))
+              AND metric_type IN (\(arguments.list(types.map(\.rawValue))))
+              AND hour >= \(arguments.add(HourlyTotal.hour(of: from))) AND hour <= \(arguments.add(HourlyTotal.hour(of: through)))
+            GROUP BY metric_type
+            """
+        var totals: [MetricType: HourlyTotal] = [:]
+        for row in try connection.query(sql, arguments.values).rows {
+            guard let type = row[0].flatMap(MetricType.init(rawValue:)), let count = row[1].flatMap({ Int($0) }), count > 0 else { continue }
+            totals[type] = HourlyTotal(count: count, valueSum: row[2].flatMap { Double($0) } ?? 0)
+        }
+        return totals
+    }
+
+    public func rebuildReadModels() throws -> Int {
+        try connection.transaction {
+            for statement in PostgresReadModel.rebuild(table: table) { try connection.query(statement) }
+            return try connection.query("SELECT count(*) FROM batch_hours WHERE metric_table = $1", [table]).rows.first?[0]
+                .flatMap { Int($0) } ?? 0
+        }
+    }
+
     public func deleteJobRuns(batch: String, before date: Date) throws -> Int {
         try connection.query("DELETE FROM job_runs WHERE batch = $1 AND started_at < $2", [batch, PostgresText.time(date)]).affected
     }

@@ -118,6 +118,7 @@ enum PostgresSchema {
                 "CREATE INDEX IF NOT EXISTS deliveries_id_bytes ON deliveries ((id COLLATE \"C\"))"
             ]
         ),
+        ("11 read models", PostgresReadModel.statements),
     ]
 
     /// A trigger function that adds a statement's rows, per series, to `series_versions`: one

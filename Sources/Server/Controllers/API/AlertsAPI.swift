@@ -23,7 +23,7 @@ struct AlertsAPI {
             } ?? 50
         var batches = await engine.catalog.snapshot.batches
         if let name = list.batch { batches = [try await engine.batch(name)] }
-        let page = try AlertFeed(stores: engine.stores).page(
+        let page = try engine.alertFeed.page(
             batches, now: engine.now, span: list.span, page: list.page, pageSize: pageSize, filter: list.filter)
         let delivered = try engine.deliveries.deliveryStates(notifications: page.entries.compactMap(\.notificationID))
         return JSONResponse.ok(

@@ -18,7 +18,7 @@ struct BatchesAPI {
     func batches(_ request: Request) async throws -> Response {
         let (spanText, span) = try RequestInput.span(RequestInput.query(request)["span"], default: "24h")
         let snapshot = await engine.catalog.snapshot
-        let cards = try BatchOverview(stores: engine.stores).cards(snapshot.batches, now: engine.now, span: span)
+        let cards = try engine.overview.cards(snapshot.batches, now: engine.now, span: span)
         return JSONResponse.ok(
             .object([
                 "span": .string(spanText), "batches": .array(cards.map(JSONViews.card)),
@@ -45,7 +45,7 @@ struct BatchesAPI {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let query = RequestInput.query(request)
         let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
-        let standings = try BatchOverview(stores: engine.stores).standings(
+        let standings = try engine.overview.standings(
             batch, window: window, now: engine.now,
             filter: try MetricFilter(query["q"] ?? ""))
         return JSONResponse.ok(
@@ -59,7 +59,8 @@ struct BatchesAPI {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let metric = try context.pathValue("metric")
         let store = try engine.stores.store(table: batch.tableKey)
-        guard try store.metricNames(batch: batch.name, type: .metric).contains(metric) else {
+        // One seek for the metric's latest value, not a walk over the batch's names.
+        guard try store.extent(MetricQuery(batch: batch.name, names: [metric], types: [.metric], latest: 1)).count > 0 else {
             throw RequestError.notFound("batch '\(batch.name)' has no metric '\(metric)'")
         }
         let window = try TimeWindow(parsing: RequestInput.query(request)["window"] ?? TimeWindow.standard.description)
