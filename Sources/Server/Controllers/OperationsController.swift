@@ -44,7 +44,8 @@ enum JSONResponse {
     static func make(_ status: HTTPResponse.Status, _ value: CanonicalJSON) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = "no-store"
+        // Kept, but asked again each time: the ETag makes an unchanged answer a 304.
+        headers[.cacheControl] = "private, no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: value.text + "\n")))
     }
 

@@ -44,7 +44,8 @@ struct PageRenderer: Sendable {
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
+        // Kept, but asked again each time: the ETag makes an unchanged page a 304.
+        headers[.cacheControl] = "private, no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }
