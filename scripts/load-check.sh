@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Load check of `engine serve`: builds the release engine, backfills a batch of METRICS metrics x
 # POINTS hourly points (default 1,000 x 90; one ingest from SQLite, then train, score and alert),
-# starts the server on 127.0.0.1 and drives four pages with wrk (2 threads, 8 connections,
-# 10 s each; bounded, loopback only), then /healthz while 50 clients load the batch page. Prints
-# requests per second, p99 latency, health latency under load and the server's memory (RSS now
-# and peak).
+# starts the server on 127.0.0.1, times one request alone to each page (the first, before anything
+# is kept), then drives each with wrk (2 threads, CONNECTIONS connections, default 8, 10 s each;
+# bounded, loopback only), then /healthz while 50 clients load the batch page. Prints requests per
+# second, p99 latency, health latency under load and the server's memory (RSS now and peak).
 #   scripts/load-check.sh            (needs wrk: apt-get install wrk; ENGINE=path/to/engine skips the build)
-#   METRICS=10000 POINTS=720 KEEP=/tmp/load10k scripts/load-check.sh
+#   METRICS=10000 POINTS=720 CONNECTIONS=50 KEEP=/tmp/load10k scripts/load-check.sh
 #                                    (the issue's size: 10,000 metrics x 30 days; KEEP keeps the folder
 #                                    and database, and a later run with the same KEEP reuses them)
 set -euo pipefail
@@ -55,12 +55,20 @@ ENGINE_API_TOKEN=load "$engine" serve --metrics metrics --db engine.db --port "$
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 echo "server RSS after start: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status)"
-printf "%-40s %10s %10s\n" "page" "req/s" "p99"
-for path in "/healthz" "/api/v1/batches" "/batches/load?window=90n" "/anomalies" "/api/v1/batches/load/metrics?window=24h"; do
-  out="$(wrk -t2 -c8 -d10s --latency "http://127.0.0.1:$port$path")"
+paths=("/healthz" "/" "/api/v1/batches" "/batches/load?window=90n" "/anomalies" "/api/v1/batches/load/metrics?window=24h"
+  "/api/v1/batches/load/metrics/metric_00042/series")
+echo "one request alone, the first:"
+for path in "${paths[@]}"; do
+  printf "  %-50s %s s\n" "$path" "$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$port$path")"
+done
+connections="${CONNECTIONS:-8}"
+printf "%-50s %10s %10s   (%s connections)\n" "page" "req/s" "p99" "$connections"
+for path in "${paths[@]}"; do
+  out="$(wrk -t2 -c"$connections" -d10s --latency "http://127.0.0.1:$port$path")"
   rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
   p99="$(echo "$out" | awk '$1 == "99%" {print $2}')"
-  printf "%-40s %10s %10s\n" "$path" "$rps" "$p99"
+  errors="$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')"
+  printf "%-50s %10s %10s %s\n" "$path" "$rps" "$p99" "$errors"
 done
 # Health under load: 50 clients on the batch page while one client polls /healthz.
 wrk -t2 -c50 -d20s "http://127.0.0.1:$port/batches/load?window=90n" >"$work/heavy.txt" 2>&1 &

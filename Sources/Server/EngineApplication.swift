@@ -41,6 +41,7 @@ public struct EngineApplication: Sendable {
         HomeController(engine: engine, metricsDirectory: metricsDirectory).register(on: router)
         BatchController(engine: engine, pageSize: settings.pageSize).register(on: router)
         AnomaliesController(engine: engine, pageSize: settings.pageSize * 4).register(on: router)
+        AlertController(engine: engine).register(on: router)
         SettingsController(engine: engine).register(on: router)
         RunsController(engine: engine).register(on: router)
         BatchesAPI(engine: engine).register(on: router)

@@ -43,7 +43,9 @@ import Yams
                     .replacingOccurrences(of: "{metric}", with: "orders").replacingOccurrences(of: "{job}", with: "change")
                 let method = route.method.rawValue
                 if method == "GET" {
-                    let reply = try await server.get(path)
+                    // Routes that name what they show in the query get a sample of it.
+                    let samples = ["/alert": "?batch=shop&metric=orders&at=2026-01-15T11:30:00Z&kind=alert"]
+                    let reply = try await server.get(path + (samples[path] ?? ""))
                     #expect(reply.status == 200, "GET \(path): \(reply.status) \(reply.body.prefix(200))")
                 } else if !["/login", "/logout"].contains(path) {
                     let reply = try await server.request(method, path, body: "{}")

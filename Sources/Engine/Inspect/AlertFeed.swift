@@ -120,3 +120,41 @@ public struct AlertFeed: Sendable {
         return (up, down, up + down > 0 ? Double(up) / Double(up + down) : nil)
     }
 }
+
+/// One alert with everything stored about it: what the alert page shows.
+public struct AlertDetail: Sendable {
+    public var entry: AlertEntry
+    /// The alert row's metadata (scores, bounds, the language model's explanation), by key.
+    public var metadata: [String: String]
+
+    /// The language model's explanation, when one was stored with the alert.
+    public var explanation: String? { metadata["explanation"] ?? metadata["llm_explanation"] }
+}
+
+extension AlertFeed {
+    /// The `kind` alert of `metric` at `timestamp`, or nil when there is none.
+    public func detail(_ batch: BatchConfig, metric: String, timestamp: Date, kind: MetricType) throws -> AlertDetail? {
+        let store = try stores.store(table: batch.tableKey)
+        let rows = try store.rows(
+            MetricQuery(batch: batch.name, names: [metric], types: [kind, .thumbsup, .thumbsdown], from: timestamp, through: timestamp))
+        guard AlertFilter.kinds.contains(kind), let row = rows.first(where: { $0.type == kind }) else { return nil }
+        let object = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
+        var metadata: [String: String] = [:]
+        for (key, value) in object {
+            switch value {
+            case let number as NSNumber where !(value is Bool): metadata[key] = CanonicalJSON.number(number.doubleValue, decimals: 4).text
+            case let text as String: metadata[key] = text
+            default:
+                let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed])
+                metadata[key] = data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
+            }
+        }
+        let score = (object["smoothed_score"] ?? object["value"] ?? object["score"]) as? NSNumber
+        let verdict = rows.first { $0.type == .thumbsup || $0.type == .thumbsdown }.map { $0.type == .thumbsup }
+        let entry = AlertEntry(
+            batch: batch.name, metric: metric, timestamp: timestamp, kind: kind,
+            severity: object["severity"] as? String ?? (kind == .tholdalert ? "critical" : "warning"),
+            score: score?.doubleValue, feedback: verdict)
+        return AlertDetail(entry: entry, metadata: metadata)
+    }
+}

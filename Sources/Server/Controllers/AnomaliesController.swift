@@ -34,6 +34,8 @@ struct AnomaliesController {
                 .rows(MetricQuery(batch: batch.name, names: [alert.metric], types: [.metric], through: alert.timestamp, latest: 30))
             rows.append([
                 "batch": alert.batch, "batch_path": Presentation.segment(alert.batch), "metric": alert.metric,
+                "metric_path": Presentation.segment(alert.metric),
+                "timestamp_path": Presentation.segment(MetricTimestamp.format(alert.timestamp)),
                 "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: alert.metric) + "$"),
                 "timestamp": MetricTimestamp.format(alert.timestamp), "kind": alert.kind.rawValue,
                 "severity": alert.severity, "score": Presentation.number(alert.score),

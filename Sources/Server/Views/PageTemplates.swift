@@ -3,7 +3,7 @@
 enum PageTemplates {
     static let all: [String: String] = [
         "base.html": base, "home.html": home, "batch.html": batch, "anomalies.html": anomalies,
-        "settings.html": settings, "runs.html": runs, "login.html": login, "error.html": error,
+        "settings.html": settings, "runs.html": runs, "login.html": login, "error.html": error, "alert.html": alert,
     ]
 
     static let base = """
@@ -156,7 +156,7 @@ enum PageTemplates {
         <tbody>
         {% for a in alerts %}
         <tr class="alert-row {{ a.severity }}" data-batch="{{ a.batch }}" data-metric="{{ a.metric }}" data-timestamp="{{ a.timestamp }}" data-feedback="{{ a.feedback }}">
-          <td>{{ a.timestamp }}</td><td>{{ a.batch }}</td><td><a href="/batches/{{ a.batch_path }}?q={{ a.metric_query }}">{{ a.metric }}</a></td>
+          <td><a href="/alert?batch={{ a.batch_path }}&amp;metric={{ a.metric_path }}&amp;at={{ a.timestamp_path }}&amp;kind={{ a.kind }}" title="this alert on its own page">{{ a.timestamp }}</a></td><td>{{ a.batch }}</td><td><a href="/batches/{{ a.batch_path }}?q={{ a.metric_query }}">{{ a.metric }}</a></td>
           <td>{{ a.kind }}</td><td>{{ a.severity }}</td><td>{{ a.score }}</td>
           <td class="spark">{{ a.sparkline }}</td>
           <td class="deliveries">{% for d in a.deliveries %}<span class="delivery delivery-{{ d.status }}" title="{{ d.detail }}">{{ d.method }}: {{ d.status }}</span>{% empty %}<span class="muted" title="no notification was queued: snoozed, held by alert_for_n, or no alert_methods">–</span>{% endfor %}</td>
@@ -192,6 +192,39 @@ enum PageTemplates {
         {% for m in mutes %}<tr><td>{{ m.batch }}</td><td>{{ m.metric }}</td><td>{{ m.until }}</td><td>{{ m.reason }}</td>
         <td><form method="post" action="/batches/{{ m.batch_path }}/unmute" class="inline"><input type="hidden" name="metric" value="{{ m.metric_value }}"><button type="submit">Unmute</button></form></td></tr>{% endfor %}
         </tbody></table>
+        {% endif %}
+        {% endblock %}
+        """
+
+    static let alert = """
+        {% extends "base.html" %}
+        {% block content %}
+        <p class="muted"><a href="/anomalies">Anomalies</a> › <a href="/batches/{{ batch_path }}">{{ batch }}</a></p>
+        <h1>{{ metric }} <span class="muted">at {{ timestamp }} UTC</span></h1>
+        <section class="alert-detail">
+          <dl>
+            <dt>Batch</dt><dd><a href="/batches/{{ batch_path }}">{{ batch }}</a></dd>
+            <dt>Metric</dt><dd><a href="/batches/{{ batch_path }}?q={{ metric_query }}">{{ metric }}</a></dd>
+            <dt>Kind</dt><dd>{{ kind }}</dd><dt>Severity</dt><dd>{{ severity }}</dd>
+            <dt>Score</dt><dd>{{ score }}</dd><dt>Alert threshold</dt><dd>{{ threshold }}</dd>
+            {% for m in metadata %}<dt>{{ m.key }}</dt><dd>{{ m.value }}</dd>{% endfor %}
+          </dl>
+          <form method="post" action="/anomalies/feedback" class="inline verdict">
+            <input type="hidden" name="batch" value="{{ batch }}"><input type="hidden" name="metric" value="{{ metric }}">
+            <input type="hidden" name="timestamp" value="{{ timestamp }}"><input type="hidden" name="query" value="metric={{ metric_path }}">
+            <button type="submit" name="verdict" value="up" class="thumb{% if feedback == "up" %} chosen{% endif %}" aria-pressed="{% if feedback == "up" %}true{% else %}false{% endif %}" title="a real problem">👍</button>
+            <button type="submit" name="verdict" value="down" class="thumb{% if feedback == "down" %} chosen{% endif %}" aria-pressed="{% if feedback == "down" %}true{% else %}false{% endif %}" title="a false alarm">👎</button>
+          </form>
+        </section>
+        <div class="chart">{{ chart }}</div>
+        {% if explanation %}<h2>Explanation</h2><p class="explanation">{{ explanation }}</p>{% endif %}
+        <h2>Deliveries</h2>
+        {% if deliveries %}
+        <table class="deliveries-detail"><thead><tr><th>Channel</th><th>Status</th><th>Attempts</th><th>Last error</th><th>Held by</th></tr></thead><tbody>
+        {% for d in deliveries %}<tr><td>{{ d.method }}</td><td><span class="delivery delivery-{{ d.status }}">{{ d.status }}</span></td><td>{{ d.attempts }}</td><td>{{ d.error }}</td><td>{{ d.muted_by }}</td></tr>{% endfor %}
+        </tbody></table>
+        {% else %}
+        <p class="muted">No notification was queued for it: snoozed, held by alert_for_n, or the batch has no alert_methods.</p>
         {% endif %}
         {% endblock %}
         """

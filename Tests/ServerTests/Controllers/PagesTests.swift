@@ -215,6 +215,43 @@ import Testing
         }
     }
 
+    /// An alert has a page of its own, linked from the list: a chart centred on it, what is stored
+    /// with it, each channel's delivery with its error, and the verdict buttons.
+    @Test func anAlertHasAPageOfItsOwn() async throws {
+        try await withServer { server in
+            let timestamp = try #require(MetricTimestamp.parse("2026-01-15 11:30:00"))
+            let notification = AlertNotification(
+                kind: .alert, batch: "shop", metric: "orders", timestamp: timestamp, value: 1, score: 0.9, smoothedScore: 0.9,
+                threshold: 0.8, severity: .critical, methods: ["slack"], tags: [:])
+            try server.database.enqueue([
+                Delivery(
+                    notification: notification, method: "slack", target: DeliveryTarget(),
+                    message: ComposedMessage(title: "t", text: "x", html: "<p>x</p>"), attachment: nil, status: .pending, createdAt: timestamp)
+            ])
+            try server.database.recordAttempt(
+                id: "\(notification.id)/slack", at: timestamp, error: "HTTP 404 from hooks.slack.com", status: .failed, nextAttemptAt: timestamp)
+            let list = try await server.get("/anomalies?kind=alert&batch=shop")
+            let link = "/alert?batch=shop&amp;metric=orders&amp;at=2026-01-15%2011%3A30%3A00&amp;kind=alert"
+            #expect(list.body.contains("<a href=\"\(link)\""))
+            let page = try await server.get(link.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(page.status == 200)
+            #expect(page.body.contains("<h1>orders <span class=\"muted\">at 2026-01-15 11:30:00 UTC</span></h1>"))
+            #expect(page.body.contains("<dt>Severity</dt><dd>critical</dd>") && page.body.contains("<dt>Score</dt><dd>0.970</dd>"))
+            #expect(page.body.contains("<dt>smoothed_score</dt><dd>0.9700</dd>"))
+            #expect(page.body.contains("<svg") && page.body.contains("role=\"img\""))
+            #expect(page.body.contains("<td>slack</td><td><span class=\"delivery delivery-failed\">failed</span></td><td>1</td><td>HTTP 404 from hooks.slack.com</td>"))
+            #expect(page.body.contains("aria-pressed=\"false\" title=\"a real problem\""))
+            // The threshold alert at the same time: its own values, and no notification queued.
+            let threshold = try await server.get("/alert?batch=shop&metric=orders&at=2026-01-15T11:30:00Z&kind=tholdalert")
+            #expect(threshold.status == 200 && threshold.body.contains("<dt>limit</dt><dd>50.0000</dd>"))
+            #expect(threshold.body.contains("No notification was queued"))
+            #expect(try await server.get("/alert?batch=shop&metric=orders&at=2026-01-15T10:00:00Z").status == 404)
+            #expect(try await server.get("/alert?batch=shop&metric=orders&at=2026-01-15T11:30:00Z&kind=metric").status == 400)
+            #expect(try await server.get("/alert?batch=shop&metric=orders&at=yesterday").status == 400)
+            #expect(try await server.get("/alert?batch=nope&metric=orders&at=2026-01-15T11:30:00Z").status == 404)
+        }
+    }
+
     @Test func settingsAreValidatedStoredAndListedWithWhoAndWhen() async throws {
         try await withServer { server in
             let cookie = try await login(server, name: "bo")
