@@ -184,6 +184,25 @@ def main():
         driver.get(base + "/")
         kept = Select(driver.find_element(By.ID, "refresh")).first_selected_option.get_attribute("value")
         check("refresh: the chosen interval is kept across pages", kept == "60", kept)
+        # Live: with a 10 s refresh, an alert written while /anomalies is open appears on it without
+        # a reload (a marker set on the window survives), and the header says when it was checked.
+        Select(driver.find_element(By.ID, "refresh")).select_by_value("10")
+        driver.get(base + "/anomalies?batch=sqlite_orders")
+        driver.execute_script("window.engineMarker = 'still here'")
+        live_time = end.strftime("%Y-%m-%d %H:%M:%S")
+        with sqlite3.connect(db) as connection:
+            connection.execute(
+                "insert into metrics (metric_timestamp, metric_batch, metric_name, metric_type, metric_value, metadata) "
+                "values (?, 'sqlite_orders', 'orders_live_check', 'alert', 1, '{\"severity\":\"warning\"}')", (live_time,))
+        try:
+            WebDriverWait(driver, 30).until(lambda d: "orders_live_check" in d.find_element(By.TAG_NAME, "main").text)
+            arrived = True
+        except Exception:
+            arrived = False
+        check("live: a new alert appears on an open /anomalies", arrived)
+        check("live: without a reload", driver.execute_script("return window.engineMarker") == "still here")
+        stamp = driver.find_element(By.ID, "updated").text
+        check("live: the header says when the page was checked", stamp.startswith("updated ") and stamp.endswith(" s ago"), stamp)
         Select(driver.find_element(By.ID, "refresh")).select_by_value("0")
     finally:
         if driver:

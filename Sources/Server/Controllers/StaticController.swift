@@ -93,19 +93,41 @@ struct StaticController {
           const button = event.target.closest('button[name="for"][value="forever"]');
           if (button && !window.confirm('Mute notifications for this metric until it is unmuted?')) event.preventDefault();
         });
-        // Refresh: reload the page every n seconds while it is shown and nobody is typing in it;
-        // the choice is kept in this browser for every page.
+        // Refresh: every n seconds while the page is shown and nobody is typing in it, ask for the
+        // page again (a 304 when nothing changed, thanks to its ETag) and swap in its content when
+        // it differs, without a reload: the scroll position and open details stay. The header says
+        // when the content was last checked. The choice is kept in this browser for every page.
         (() => {
           const select = document.getElementById('refresh');
           if (!select) return;
+          const stamp = document.getElementById('updated');
           const seconds = Number(localStorage.getItem('engine.refresh') || 0);
           select.value = String(seconds);
           select.addEventListener('change', () => { localStorage.setItem('engine.refresh', select.value); location.reload(); });
+          let checked = Date.now();
+          const tick = () => {
+            if (stamp) stamp.textContent = 'updated ' + Math.round((Date.now() - checked) / 1000) + ' s ago';
+          };
+          const update = async () => {
+            const typing = document.activeElement && ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName)
+              && document.activeElement !== select;
+            if (document.visibilityState !== 'visible' || typing) return;
+            try {
+              const response = await fetch(location.href, { cache: 'no-cache', credentials: 'same-origin' });
+              if (!response.ok) return;
+              const next = new DOMParser().parseFromString(await response.text(), 'text/html').querySelector('main');
+              const current = document.querySelector('main');
+              if (next && current && next.innerHTML !== current.innerHTML) current.innerHTML = next.innerHTML;
+              checked = Date.now();
+              tick();
+            } catch (error) {
+              // Offline or the server restarting: the stamp keeps counting, the next tick tries again.
+            }
+          };
           if (seconds > 0) {
-            setInterval(() => {
-              const typing = document.activeElement && ['INPUT', 'TEXTAREA'].includes(document.activeElement.tagName);
-              if (document.visibilityState === 'visible' && !typing) location.reload();
-            }, seconds * 1000);
+            tick();
+            setInterval(tick, 1000);
+            setInterval(update, seconds * 1000);
           }
         })();
         """

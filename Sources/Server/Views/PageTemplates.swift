@@ -24,8 +24,8 @@ enum PageTemplates {
             <a href="/anomalies">Anomalies</a>
             <a href="/runs">Runs</a>
             <label class="refresh">Refresh <select id="refresh" aria-label="refresh the page">
-              <option value="0">off</option><option value="30">30 s</option><option value="60">1 min</option><option value="300">5 min</option>
-            </select></label>
+              <option value="0">off</option><option value="10">10 s</option><option value="30">30 s</option><option value="60">1 min</option><option value="300">5 min</option>
+            </select></label> <span id="updated" class="updated muted" aria-live="off"></span>
             {% if logged_in %}<form method="post" action="/logout" class="inline"><button type="submit" class="link">Log out</button></form>
             {% else %}<a href="/login">Log in</a>{% endif %}
           </nav>
