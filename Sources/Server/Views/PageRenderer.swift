@@ -16,9 +16,12 @@ struct SafeHTML: CustomStringConvertible, Sendable {
 struct PageRenderer: Sendable {
     static let shared = PageRenderer()
 
+    /// The templates, read once for the process.
+    private static let templates = LexedTemplates(PageTemplates.all)
+
     /// Renders page `name` inside the layout; a template error becomes a plain error page.
     func render(_ name: String, title: String, context: [String: Any], loggedIn: Bool = false) -> String {
-        let environment = Environment(loader: DictionaryLoader(templates: PageTemplates.all))
+        let environment = Stencil.Environment(loader: Self.templates)
         var full = context
         full["page_title"] = title
         full["logged_in"] = loggedIn
@@ -47,5 +50,22 @@ struct PageRenderer: Sendable {
         // Kept, but asked again each time: the ETag makes an unchanged page a 304.
         headers[.cacheControl] = "private, no-cache"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// The page templates, each read into Stencil's tokens once: its `DictionaryLoader` reads a
+/// template again at every load, which took a tenth of a warm page's time (and the layout is
+/// loaded by every page). A `Template` keeps only its tokens and parses them anew at each render,
+/// so one is rendered by several requests at once safely.
+final class LexedTemplates: Loader, @unchecked Sendable {
+    private let templates: [String: Template]
+
+    init(_ sources: [String: String]) {
+        templates = sources.reduce(into: [:]) { $0[$1.key] = Template(templateString: $1.value, environment: nil, name: $1.key) }
+    }
+
+    func loadTemplate(name: String, environment: Stencil.Environment) throws -> Template {
+        guard let template = templates[name] else { throw TemplateDoesNotExist(templateNames: [name], loader: self) }
+        return template
     }
 }
