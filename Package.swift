@@ -29,10 +29,11 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLibCrypto", path: "Sources/CLibCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CCurlMail", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CFixedFormat"),
         .target(
             name: "Engine",
             dependencies: [
-                "CZlib", "CCurlMail", "CLibPQ", "CLibCrypto",
+                "CZlib", "CCurlMail", "CFixedFormat", "CLibPQ", "CLibCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -17,13 +17,17 @@ public struct ServedEngine: Sendable {
     public let logger: Logger
     /// The batches' rankings and counts, kept while their data is unchanged.
     public let overviews: OverviewMemo
+    /// The batch pages' charts, kept the same way, apart so that paging through a large batch
+    /// does not push its ranking out.
+    public let charts: OverviewMemo
 
     public init(
         catalog: BatchCatalog, scheduler: Scheduler, watcher: ConfigWatcher, stores: any MetricStores, overrides: any OverrideStore,
         mutes: any MuteStore, deliveries: any DeliveryStore, metrics: EngineMetrics, logger: Logger,
-        overviews: OverviewMemo = OverviewMemo()
+        overviews: OverviewMemo = OverviewMemo(), charts: OverviewMemo = OverviewMemo(capacity: 512)
     ) {
         self.overviews = overviews
+        self.charts = charts
         self.catalog = catalog
         self.scheduler = scheduler
         self.watcher = watcher

@@ -44,14 +44,33 @@ public final class OverviewMemo: Sendable {
         _ key: Key, generation: Int64?, now: Date, compute: () throws -> Value
     ) rethrows -> Value {
         guard let generation else { return try compute() }
-        let kept = entries.withLock { entries -> Value? in
+        if let kept: Value = kept(key, generation: generation, now: now) { return kept }
+        let value = try compute()
+        keep(value, key, generation: generation, now: now)
+        return value
+    }
+
+    /// The same for work that suspends (a chart that reads a model).
+    public func value<Value: Sendable>(
+        _ key: Key, generation: Int64?, now: Date, compute: () async throws -> Value
+    ) async rethrows -> Value {
+        guard let generation else { return try await compute() }
+        if let kept: Value = kept(key, generation: generation, now: now) { return kept }
+        let value = try await compute()
+        keep(value, key, generation: generation, now: now)
+        return value
+    }
+
+    private func kept<Value>(_ key: Key, generation: Int64, now: Date) -> Value? {
+        entries.withLock { entries -> Value? in
             guard let entry = entries[key], entry.generation == generation,
                 abs(now.timeIntervalSince(entry.computedAt)) < maxAge
             else { return nil }
             return entry.value as? Value
         }
-        if let kept { return kept }
-        let value = try compute()
+    }
+
+    private func keep(_ value: some Sendable, _ key: Key, generation: Int64, now: Date) {
         entries.withLock { entries in
             if entries[key] == nil, entries.count >= capacity,
                 let oldest = entries.min(by: { $0.value.computedAt < $1.value.computedAt })?.key
@@ -60,7 +79,6 @@ public final class OverviewMemo: Sendable {
             }
             entries[key] = Entry(generation: generation, computedAt: now, value: value)
         }
-        return value
     }
 
     /// How many overviews are kept now.

@@ -52,20 +52,20 @@ struct BatchController {
         let pages = max(1, (standings.count + pageSize - 1) / pageSize)
         let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
         var panels: [[String: Any]] = []
-        let watch = NoDataWatch(batch: batch)
+        let generation = try store.batchGeneration(batch: batch.name)
         for standing in shown {
             try Task.checkCancellation()
-            let data = try await PlotData.load(store: store, batch: batch, metric: standing.metric, window: window, through: now)
-                .withBand(batch: batch, store: store, context: engine.jobContext)
-            let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
+            let panel = try await engine.charts.value(
+                OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "panel \(window) \(standing.metric)"),
+                generation: generation, now: now
+            ) { try await self.panel(standing.metric, batch: batch, store: store, window: window, now: now) }
             panels.append([
                 "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
                 "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
                 "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
-                "latest": Presentation.ago(standing.latestPoint, now: now), "chart": ChartMarkup.chart(data),
-                "stale": stale.contains(standing.metric),
-                "state": state == .ok ? "" : state.name, "state_detail": Self.detail(state),
-                "silent": try watch.flatMap { try Self.silence($0, metric: standing.metric, batch: batch, store: store, now: now) } ?? "",
+                "latest": Presentation.ago(standing.latestPoint, now: now), "chart": panel.chart,
+                "stale": stale.contains(standing.metric), "state": panel.state, "state_detail": panel.stateDetail,
+                "silent": panel.silent,
             ])
         }
         let path = Presentation.segment(batch.name)
@@ -82,6 +82,22 @@ struct BatchController {
                 "stale_hidden": matching.count - standings.count, "stale_days": batch.dashboardStaleDays,
                 "stale_link": link(1, showingStale: true), "maintenance": try maintenanceRows(batch, now: now),
             ], request: context)
+    }
+
+    /// What a metric's panel draws from its rows: kept while the batch's data is unchanged.
+    struct Panel: Sendable {
+        var chart: SafeHTML
+        var state: String
+        var stateDetail: String
+        var silent: String
+    }
+
+    func panel(_ metric: String, batch: BatchConfig, store: any MetricStore, window: TimeWindow, now: Date) async throws -> Panel {
+        let data = try await PlotData.load(store: store, batch: batch, metric: metric, window: window, through: now)
+            .withBand(batch: batch, store: store, context: engine.jobContext)
+        let state = AlertState(scores: data.scores.map { ($0.time, $0.value) }, alerts: Set(data.alerts), batch: batch)
+        let silent = try NoDataWatch(batch: batch).flatMap { try Self.silence($0, metric: metric, batch: batch, store: store, now: now) }
+        return Panel(chart: ChartMarkup.chart(data), state: state == .ok ? "" : state.name, stateDetail: Self.detail(state), silent: silent ?? "")
     }
 
     func runNow(_ request: Request, _ context: EngineRequestContext) async throws -> Response {
