@@ -38,10 +38,14 @@ struct AlertController {
             context: [
                 "batch": batch.name, "batch_path": Presentation.segment(batch.name), "metric": metric,
                 "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: metric) + "$"),
-                "metric_path": Presentation.segment(metric),
                 "timestamp": MetricTimestamp.format(at), "kind": kind.rawValue, "severity": entry.severity,
                 "score": Presentation.number(entry.score), "threshold": Presentation.number(batch.alertThreshold),
-                "feedback": entry.feedback.map { $0 ? "up" : "down" } ?? "",
+                // The verdict form's alert and where the list goes after it.
+                "a": [
+                    "batch": batch.name, "metric": metric, "timestamp": MetricTimestamp.format(at),
+                    "feedback": entry.feedback.map { $0 ? "up" : "down" } ?? "",
+                ],
+                "query": "metric=" + Presentation.segment(metric),
                 "chart": ChartMarkup.chart(data), "explanation": detail.explanation ?? "",
                 "metadata": detail.metadata.sorted { $0.key < $1.key }.filter { $0.key != "explanation" }.map { ["key": $0.key, "value": $0.value] },
                 "deliveries": deliveries.map { state -> [String: Any] in

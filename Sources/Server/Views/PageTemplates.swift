@@ -4,6 +4,7 @@ enum PageTemplates {
     static let all: [String: String] = [
         "base.html": base, "home.html": home, "batch.html": batch, "anomalies.html": anomalies,
         "settings.html": settings, "runs.html": runs, "login.html": login, "error.html": error, "alert.html": alert,
+        "verdict.html": verdict,
     ]
 
     static let base = """
@@ -161,12 +162,7 @@ enum PageTemplates {
           <td class="spark">{{ a.sparkline }}</td>
           <td class="deliveries">{% for d in a.deliveries %}<span class="delivery delivery-{{ d.status }}" title="{{ d.detail }}">{{ d.method }}: {{ d.status }}</span>{% empty %}<span class="muted" title="no notification was queued: snoozed, held by alert_for_n, or no alert_methods">–</span>{% endfor %}</td>
           <td>
-            <form method="post" action="/anomalies/feedback" class="inline">
-              <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">
-              <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="query" value="{{ query }}">
-              <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "up" %}true{% else %}false{% endif %}" title="a real problem">👍</button>
-              <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "down" %}true{% else %}false{% endif %}" title="a false alarm">👎</button>
-            </form>
+            {% include "verdict.html" %}
           </td>
           <td>
             <form method="post" action="/batches/{{ a.batch_path }}/mute" class="inline">
@@ -209,12 +205,7 @@ enum PageTemplates {
             <dt>Score</dt><dd>{{ score }}</dd><dt>Alert threshold</dt><dd>{{ threshold }}</dd>
             {% for m in metadata %}<dt>{{ m.key }}</dt><dd>{{ m.value }}</dd>{% endfor %}
           </dl>
-          <form method="post" action="/anomalies/feedback" class="inline verdict">
-            <input type="hidden" name="batch" value="{{ batch }}"><input type="hidden" name="metric" value="{{ metric }}">
-            <input type="hidden" name="timestamp" value="{{ timestamp }}"><input type="hidden" name="query" value="metric={{ metric_path }}">
-            <button type="submit" name="verdict" value="up" class="thumb{% if feedback == "up" %} chosen{% endif %}" aria-pressed="{% if feedback == "up" %}true{% else %}false{% endif %}" title="a real problem">👍</button>
-            <button type="submit" name="verdict" value="down" class="thumb{% if feedback == "down" %} chosen{% endif %}" aria-pressed="{% if feedback == "down" %}true{% else %}false{% endif %}" title="a false alarm">👎</button>
-          </form>
+          {% include "verdict.html" %}
         </section>
         <div class="chart">{{ chart }}</div>
         {% if explanation %}<h2>Explanation</h2><p class="explanation">{{ explanation }}</p>{% endif %}
@@ -227,6 +218,17 @@ enum PageTemplates {
         <p class="muted">No notification was queued for it: snoozed, held by alert_for_n, or the batch has no alert_methods.</p>
         {% endif %}
         {% endblock %}
+        """
+
+    /// The 👍/👎 form of one alert `a` (batch, metric, timestamp, feedback); after the post the
+    /// list comes back filtered by `query`.
+    static let verdict = """
+        <form method="post" action="/anomalies/feedback" class="inline">
+          <input type="hidden" name="batch" value="{{ a.batch }}"><input type="hidden" name="metric" value="{{ a.metric }}">
+          <input type="hidden" name="timestamp" value="{{ a.timestamp }}"><input type="hidden" name="query" value="{{ query }}">
+          <button type="submit" name="verdict" value="up" class="thumb{% if a.feedback == "up" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "up" %}true{% else %}false{% endif %}" title="a real problem">👍</button>
+          <button type="submit" name="verdict" value="down" class="thumb{% if a.feedback == "down" %} chosen{% endif %}" aria-pressed="{% if a.feedback == "down" %}true{% else %}false{% endif %}" title="a false alarm">👎</button>
+        </form>
         """
 
     static let settings = """
