@@ -24,6 +24,7 @@ import urllib.request
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support import expected_conditions
@@ -115,6 +116,17 @@ def main():
         check("batch page: a chart per metric", len(charts) == 2, f"{len(charts)} charts")
         polylines = driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg polyline")
         check("batch page: the charts have lines", len(polylines) >= 2, f"{len(polylines)} polylines")
+        # Hover: a crosshair and a readout of the point under the pointer, gone when it leaves.
+        ActionChains(driver).move_to_element(charts[0]).perform()
+        tips = driver.find_elements(By.CSS_SELECTOR, "section.metric .chart .tip")
+        tip = tips[0].text if tips else ""
+        check("hover: the readout says the time, value and score", " UTC · value " in tip and " · score " in tip, tip)
+        check("hover: a crosshair is drawn", len(driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg line.crosshair")) == 1)
+        driver.save_screenshot(os.path.join(args.artifacts, "batch-hover.png"))
+        ActionChains(driver).move_to_element(driver.find_element(By.TAG_NAME, "h1")).perform()
+        check("hover: the readout goes when the pointer leaves", not driver.find_elements(By.CSS_SELECTOR, ".chart .tip"))
+        legend = driver.find_elements(By.CSS_SELECTOR, "section.metric .legend li")
+        check("batch page: each chart has a legend", len(legend) >= 4, f"{len(legend)} items")
 
         driver.get(base + "/anomalies")
         driver.save_screenshot(os.path.join(args.artifacts, "anomalies.png"))

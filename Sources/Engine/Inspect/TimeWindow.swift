@@ -40,6 +40,21 @@ public enum TimeWindow: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The window `factor` times as long (half: zoom in; twice: zoom out), in whole points or
+    /// minutes, within the limits parsing accepts; nil when it would not change or not fit.
+    public func zoomed(by factor: Double) -> TimeWindow? {
+        switch self {
+        case .lastPoints(let n):
+            let zoomed = Int((Double(n) * factor).rounded())
+            guard zoomed >= 2, zoomed <= Self.maxPoints, zoomed != n else { return nil }
+            return .lastPoints(zoomed)
+        case .span(let seconds):
+            let zoomed = ((seconds * factor) / 60).rounded() * 60
+            guard zoomed >= 60, zoomed <= Double(Self.maxDays) * 86_400, zoomed != seconds else { return nil }
+            return .span(seconds: zoomed)
+        }
+    }
+
     /// The query of one metric's rows of `types` in this window ending at `now`.
     public func query(batch: String, metric: String?, types: [MetricType], now: Date) -> MetricQuery {
         switch self {

@@ -66,6 +66,18 @@ public struct PlotScene: Sendable, Hashable {
     static let valueTop = 44.0, valueBottom = 244.0
     static let scoreTop = 276.0, scoreBottom = 380.0
 
+    /// Where a time falls across the chart, in the scene's units: the mapping the scene draws
+    /// with, for readers that point at the chart (the dashboard's hover readout). Nil without data.
+    public static func horizontal(for data: PlotData) -> ((Date) -> Double)? {
+        let times = (data.values.map(\.time) + data.scores.map(\.time))
+        guard let first = times.min(), let last = times.max() else { return nil }
+        let span = max(last.timeIntervalSince(first), 1)
+        return { t in left + (right - left) * t.timeIntervalSince(first) / span }
+    }
+
+    /// The top of the value panel and the bottom of the score panel: what a crosshair spans.
+    public static let plotTop = valueTop, plotBottom = scoreBottom
+
     public init(data: PlotData) {
         let times = (data.values.map(\.time) + data.scores.map(\.time)).sorted()
         shapes.append(
@@ -76,8 +88,8 @@ public struct PlotScene: Sendable, Hashable {
             shapes.append(.text("no data in the plotted window", at: CanvasPoint(400, 200), size: 10, anchor: .middle, color: .axis))
             return
         }
-        let span = max(last.timeIntervalSince(first), 1)
-        func x(_ t: Date) -> Double { Self.left + (Self.right - Self.left) * t.timeIntervalSince(first) / span }
+        let horizontal = Self.horizontal(for: data)!
+        func x(_ t: Date) -> Double { horizontal(t) }
 
         // Labelled windows, shaded behind both panels.
         for window in data.windows where window.upperBound >= first && window.lowerBound <= last {

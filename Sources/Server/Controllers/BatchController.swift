@@ -69,10 +69,12 @@ struct BatchController {
             ])
         }
         let path = Presentation.segment(batch.name)
-        func link(_ p: Int, showingStale: Bool = showStale) -> String {
-            "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(windowText))&page=\(p)"
+        func link(_ p: Int, showingStale: Bool = showStale, window: String = windowText) -> String {
+            "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(window))&page=\(p)"
                 + (showingStale ? "&stale=show" : "")
         }
+        // Zoom: the same page over half or twice the window.
+        let zoomIn = window.zoomed(by: 0.5), zoomOut = window.zoomed(by: 2)
         return PageResponder.page(
             "batch", title: batch.name,
             context: [
@@ -81,6 +83,8 @@ struct BatchController {
                 "jobs": JobKind.allCases.map(\.rawValue),
                 "stale_hidden": matching.count - standings.count, "stale_days": batch.dashboardStaleDays,
                 "stale_link": link(1, showingStale: true), "maintenance": try maintenanceRows(batch, now: now),
+                "zoom_in": zoomIn.map { link(page, window: $0.description) } ?? "", "zoom_in_window": zoomIn?.description ?? "",
+                "zoom_out": zoomOut.map { link(page, window: $0.description) } ?? "", "zoom_out_window": zoomOut?.description ?? "",
             ], request: context)
     }
 

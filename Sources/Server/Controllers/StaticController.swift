@@ -58,6 +58,13 @@ struct StaticController {
         .errors { padding: 1rem; color: #222; background: #fff4f4; border: 1px solid #f2c0c0; border-radius: 8px; margin-bottom: 1rem; }
         .delivery { display: inline-block; font-size: .75rem; padding: 0 .35rem; margin: 0 .2rem .1rem 0; border-radius: 4px; background: #eee; color: #333; white-space: nowrap; }
         .delivery-failed, .delivery-unconfigured { background: #b00020; color: #fff; }
+        .chart { position: relative; }
+        .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1rem; padding: 0; margin: .2rem 0 0; font-size: .8rem; color: var(--muted); }
+        .swatch { display: inline-block; width: .9rem; height: .6rem; margin-right: .3rem; border-radius: 2px; vertical-align: middle; }
+        .swatch-value { background: #1f77b4; } .swatch-band { background: #d6e6f2; } .swatch-score { background: #6a3d9a; }
+        .swatch-threshold { background: #7f7f7f; height: 2px; } .swatch-alert { background: #d62728; border-radius: 50%; width: .6rem; }
+        .swatch-change { background: #ff7f0e; border-radius: 50%; width: .6rem; } .swatch-tholdalert { background: #e377c2; border-radius: 50%; width: .6rem; }
+        .tip { position: absolute; pointer-events: none; padding: .2rem .45rem; font-size: .8rem; color: #fff; background: rgba(20, 20, 20, .88); border-radius: 4px; white-space: nowrap; z-index: 2; }
         .delivery-muted { background: #4a4a8a; color: #fff; }
         .field-error { display: block; color: var(--alert); font-size: .85rem; margin-top: .2rem; }
         input[aria-invalid="true"] { border: 2px solid var(--alert); }
@@ -92,6 +99,43 @@ struct StaticController {
         document.addEventListener('click', (event) => {
           const button = event.target.closest('button[name="for"][value="forever"]');
           if (button && !window.confirm('Mute notifications for this metric until it is unmuted?')) event.preventDefault();
+        });
+        // Charts: a crosshair and a readout of the time, value, score and marks of the point under
+        // the pointer. The points come with the chart (its .readout element), in the chart's units.
+        document.addEventListener('mousemove', (event) => {
+          const svg = event.target.closest && event.target.closest('.chart svg');
+          document.querySelectorAll('.chart .tip').forEach((tip) => { if (!svg || tip.parentNode !== svg.parentNode) tip.remove(); });
+          document.querySelectorAll('.chart line.crosshair').forEach((line) => { if (!svg || line.ownerSVGElement !== svg) line.remove(); });
+          if (!svg) return;
+          const holder = svg.parentNode;
+          const source = holder.querySelector('.readout');
+          if (!source) return;
+          if (!source.parsed) source.parsed = JSON.parse(source.dataset.points);
+          const data = source.parsed;
+          if (!data.points.length) return;
+          const matrix = svg.getScreenCTM();
+          if (!matrix) return;
+          const at = new DOMPoint(event.clientX, event.clientY).matrixTransform(matrix.inverse());
+          let low = 0, high = data.points.length - 1;
+          while (low < high) { const mid = (low + high) >> 1; if (data.points[mid][0] < at.x) low = mid + 1; else high = mid; }
+          if (low > 0 && Math.abs(data.points[low - 1][0] - at.x) < Math.abs(data.points[low][0] - at.x)) low -= 1;
+          const [x, time, value, score, marks] = data.points[low];
+          let line = svg.querySelector('line.crosshair');
+          if (!line) {
+            line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+            line.setAttribute('class', 'crosshair');
+            line.setAttribute('stroke', '#555');
+            line.setAttribute('stroke-dasharray', '3 3');
+            svg.appendChild(line);
+          }
+          line.setAttribute('x1', x); line.setAttribute('x2', x);
+          line.setAttribute('y1', data.top); line.setAttribute('y2', data.bottom);
+          let tip = holder.querySelector('.tip');
+          if (!tip) { tip = document.createElement('div'); tip.className = 'tip'; holder.appendChild(tip); }
+          tip.textContent = time + ' UTC · value ' + value + (score ? ' · score ' + score : '') + (marks ? ' · ' + marks : '');
+          const box = holder.getBoundingClientRect();
+          tip.style.left = Math.min(event.clientX - box.left + 12, box.width - tip.offsetWidth - 4) + 'px';
+          tip.style.top = (event.clientY - box.top + 12) + 'px';
         });
         // Refresh: every n seconds while the page is shown and nobody is typing in it, ask for the
         // page again (a 304 when nothing changed, thanks to its ETag) and swap in its content when

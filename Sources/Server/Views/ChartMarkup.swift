@@ -3,9 +3,46 @@ import Foundation
 
 /// The project's own charts as inline SVG for the pages (no script, no CDN).
 enum ChartMarkup {
-    /// A metric's full chart (values, score, threshold, alert/change/threshold-alert marks).
+    /// A metric's full chart (values, score, threshold, alert/change/threshold-alert marks), its
+    /// legend, and the points the hover readout shows (`app.js` draws a crosshair and says the
+    /// time, value, score and marks of the point under the pointer).
     static func chart(_ data: PlotData) -> SafeHTML {
-        SafeHTML(markup: labelled(SVGRenderer.render(PlotScene(data: data)), title: summary(data)))
+        SafeHTML(
+            markup: labelled(SVGRenderer.render(PlotScene(data: data)), title: summary(data)) + legend(data)
+                + "<div class=\"readout\" data-points=\"\(NotificationComposer.escapeHTML(readout(data)))\" hidden></div>")
+    }
+
+    /// What each colour and mark of the chart means; only what this chart shows.
+    static func legend(_ data: PlotData) -> String {
+        var items = [("value", "values")]
+        if !data.band.isEmpty { items.append(("band", "expected range")) }
+        items += [("score", "score"), ("threshold", "alert threshold \(Presentation.number(data.threshold))")]
+        if !data.alerts.isEmpty { items.append(("alert", "alert")) }
+        if !data.changes.isEmpty { items.append(("change", "change")) }
+        if !data.thresholdAlerts.isEmpty { items.append(("tholdalert", "threshold alert")) }
+        return "<ul class=\"legend\">"
+            + items.map { "<li><span class=\"swatch swatch-\($0.0)\" aria-hidden=\"true\"></span>\($0.1)</li>" }.joined() + "</ul>"
+    }
+
+    /// The chart's points for the readout, as JSON: the crosshair's top and bottom, then per value
+    /// its x in the chart's units, its time, value, score and marks.
+    static func readout(_ data: PlotData) -> String {
+        guard let x = PlotScene.horizontal(for: data) else { return "{\"points\":[]}" }
+        let scores = Dictionary(data.scores.map { ($0.time, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let alerts = Set(data.alerts), changes = Set(data.changes), thresholdAlerts = Set(data.thresholdAlerts)
+        let points = data.values.map { point -> CanonicalJSON in
+            var marks: [String] = []
+            if alerts.contains(point.time) { marks.append("alert") }
+            if changes.contains(point.time) { marks.append("change") }
+            if thresholdAlerts.contains(point.time) { marks.append("threshold alert") }
+            return .array([
+                .number(x(point.time), decimals: 1), .string(MetricTimestamp.format(point.time)), .string(Presentation.number(point.value)),
+                .string(scores[point.time].map { Presentation.number($0) } ?? ""), .string(marks.joined(separator: ", ")),
+            ])
+        }
+        return CanonicalJSON.object([
+            "top": .number(PlotScene.plotTop, decimals: 0), "bottom": .number(PlotScene.plotBottom, decimals: 0), "points": .array(points),
+        ]).text
     }
 
     /// The chart in words, for screen readers and hover: what it shows, over when, and its alerts.

@@ -89,7 +89,8 @@ enum PageTemplates {
           <button type="submit">Run</button>
         </form>
         {% if input_error %}<p class="errors" role="alert">{{ input_error }}</p>{% else %}
-        <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.</p>{% endif %}
+        <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.
+        <span class="zoom">Window {{ window }}{% if zoom_in %} · <a href="{{ zoom_in }}" title="the last {{ zoom_in_window }}">zoom in</a>{% endif %}{% if zoom_out %} · <a href="{{ zoom_out }}" title="the last {{ zoom_out_window }}">zoom out</a>{% endif %}</span></p>{% endif %}
         {% if stale_hidden %}<p class="muted stale-note">{{ stale_hidden }} stale metrics (no point in the last {{ stale_days }} days, <code>dashboard_stale_metric_max_days_ago</code>) are left out: <a href="{{ stale_link }}">show them</a>.</p>{% endif %}
         {% for panel in panels %}
         <section class="metric" data-metric="{{ panel.metric }}" id="{{ panel.anchor }}">

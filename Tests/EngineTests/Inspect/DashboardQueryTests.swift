@@ -19,6 +19,26 @@ import Testing
         }
     }
 
+    @Test func aWindowZoomsInAndOutWithinTheLimits() throws {
+        #expect(TimeWindow.lastPoints(90).zoomed(by: 0.5) == .lastPoints(45))
+        #expect(TimeWindow.lastPoints(90).zoomed(by: 2) == .lastPoints(180))
+        #expect(try TimeWindow(parsing: "24h").zoomed(by: 0.5)?.description == "12h")
+        #expect(try TimeWindow(parsing: "7d").zoomed(by: 2)?.description == "14d")
+        #expect(try TimeWindow(parsing: "3m").zoomed(by: 0.5)?.description == "2m")  // whole minutes
+        #expect(TimeWindow.lastPoints(2).zoomed(by: 0.5) == nil)
+        #expect(TimeWindow.lastPoints(TimeWindow.maxPoints).zoomed(by: 2) == nil)
+        #expect(try TimeWindow(parsing: "300d").zoomed(by: 2) == nil)
+        #expect(try TimeWindow(parsing: "1m").zoomed(by: 0.5) == nil)
+        // What zooming gives parses back to itself.
+        for text in ["90n", "24h", "7d", "45m"] {
+            for factor in [0.5, 2.0] {
+                if let zoomed = try TimeWindow(parsing: text).zoomed(by: factor) {
+                    #expect(try TimeWindow(parsing: zoomed.description) == zoomed, "\(text) x \(factor)")
+                }
+            }
+        }
+    }
+
     @Test func metricSearchIsACaseInsensitiveRegex() throws {
         let filter = try MetricFilter("^orders_")
         #expect(try filter.matches("ORDERS_total"))

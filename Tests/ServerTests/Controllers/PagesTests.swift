@@ -121,6 +121,29 @@ import Testing
         }
     }
 
+    /// Each chart comes with its legend and the points its hover readout shows, and the page
+    /// offers the same view over half and twice the window.
+    @Test func chartsCarryALegendAReadoutAndZoom() async throws {
+        try await withServer { server in
+            let page = try await server.get("/batches/shop?window=24h&q=orders")
+            #expect(page.status == 200)
+            #expect(page.body.contains("<ul class=\"legend\"><li><span class=\"swatch swatch-value\" aria-hidden=\"true\"></span>values</li>"))
+            #expect(page.body.contains("swatch-alert") && page.body.contains("swatch-tholdalert") && !page.body.contains("swatch-change"))
+            let readout = try #require(page.body.components(separatedBy: "class=\"readout\" data-points=\"").dropFirst().first?
+                .components(separatedBy: "\"").first)
+            let json = readout.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            let points = try #require(object["points"] as? [[Any]])
+            #expect(points.count == 48)  // 24 hours of half-hourly points, the last at the reference time
+            let spike = try #require(points.first { ($0[1] as? String) == "2026-01-15 11:30:00" })
+            #expect(spike[2] as? String == "90.000" && spike[3] as? String == "0.970" && spike[4] as? String == "alert, threshold alert")
+            let xs = points.compactMap { $0[0] as? Double }
+            #expect(xs == xs.sorted() && xs.first == 70 && xs.last == 780)
+            #expect(page.body.contains("?q=orders&amp;window=12h&amp;page=1\" title=\"the last 12h\">zoom in</a>"))
+            #expect(page.body.contains("?q=orders&amp;window=2d&amp;page=1\" title=\"the last 2d\">zoom out</a>"))
+        }
+    }
+
     @Test func feedbackFromTheAnomaliesPageIsStored() async throws {
         try await withServer { server in
             let page = try await server.get("/anomalies")
