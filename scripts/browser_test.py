@@ -216,6 +216,28 @@ def main():
         stamp = driver.find_element(By.ID, "updated").text
         check("live: the header says when the page was checked", stamp.startswith("updated ") and stamp.endswith(" s ago"), stamp)
         Select(driver.find_element(By.ID, "refresh")).select_by_value("0")
+
+        # The table layout: a row per metric with a sparkline, sorted by the column asked for.
+        driver.get(base + "/batches/python_synthetic?view=table&sort=name")
+        names = [row.get_attribute("data-metric") for row in driver.find_elements(By.CSS_SELECTOR, "table.metrics-table tbody tr")]
+        check("table view: a row per metric, sorted by name", names == sorted(names) and len(names) == 2, names)
+        check("table view: a sparkline a row", len(driver.find_elements(By.CSS_SELECTOR, "table.metrics-table td.spark svg")) == 2)
+
+        # Dark mode when the system asks for it.
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+        driver.get(base + "/")
+        background = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+        check("dark mode: the page turns dark", background == "rgb(18, 18, 18)", background)
+        driver.save_screenshot(os.path.join(args.artifacts, "home-dark.png"))
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "light"}]})
+
+        # A phone: at 390 px no page scrolls sideways (wide tables scroll inside their own box).
+        driver.set_window_size(390, 844)
+        for path in ["/", "/batches/python_synthetic", "/batches/python_synthetic?view=table", "/anomalies", "/runs"]:
+            driver.get(base + path)
+            overflow = driver.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            check(f"390 px: {path} does not scroll sideways", overflow <= 0, f"{overflow} px too wide")
+        driver.save_screenshot(os.path.join(args.artifacts, "runs-390.png"))
     finally:
         if driver:
             driver.quit()

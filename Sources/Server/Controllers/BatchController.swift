@@ -26,9 +26,13 @@ struct BatchController {
         let windowText = query["window"] ?? TimeWindow.standard.description
         let window: TimeWindow
         let filter: MetricFilter
+        let layout: BatchLayout
+        let order: MetricOrder
         do {
             window = try TimeWindow(parsing: windowText)
             filter = try MetricFilter(q)
+            layout = try BatchLayout(parsing: query["view"])
+            order = try MetricOrder(parsing: query["sort"])
         } catch {
             // The page again with what was typed and what is wrong with it, not a bare error page.
             let html = PageRenderer.shared.render(
@@ -48,30 +52,47 @@ struct BatchController {
         let matching = try overview.standings(batch, window: window, now: now, filter: filter)
         let stale = try overview.staleMetrics(batch, among: matching, window: window, now: now)
         let showStale = query["stale"] == "show"
-        let standings = showStale ? matching : matching.filter { !stale.contains($0.metric) }
-        let pages = max(1, (standings.count + pageSize - 1) / pageSize)
-        let shown = standings.dropFirst((page - 1) * pageSize).prefix(pageSize)
+        let standings = order.sorted(showStale ? matching : matching.filter { !stale.contains($0.metric) })
+        let perPage = layout.metricsPerPage(pageSize)
+        let pages = max(1, (standings.count + perPage - 1) / perPage)
+        let shown = standings.dropFirst((page - 1) * perPage).prefix(perPage)
         var panels: [[String: Any]] = []
         let generation = try store.batchGeneration(batch: batch.name)
         for standing in shown {
             try Task.checkCancellation()
-            let panel = try await engine.charts.value(
-                OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "panel \(window) \(standing.metric)"),
-                generation: generation, now: now
-            ) { try await self.panel(standing.metric, batch: batch, store: store, window: window, now: now) }
-            panels.append([
+            var row: [String: Any] = [
                 "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
+                "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: standing.metric) + "$"),
                 "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
                 "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
-                "latest": Presentation.ago(standing.latestPoint, now: now), "chart": panel.chart,
-                "stale": stale.contains(standing.metric), "state": panel.state, "state_detail": panel.stateDetail,
-                "silent": panel.silent,
-            ])
+                "latest": Presentation.ago(standing.latestPoint, now: now), "stale": stale.contains(standing.metric),
+            ]
+            if layout == .table {
+                let values = try await engine.charts.value(
+                    OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "values \(window) \(standing.metric)"),
+                    generation: generation, now: now
+                ) { try store.rows(window.query(batch: batch.name, metric: standing.metric, types: [.metric], now: now)).map(\.value) }
+                row["sparkline"] = ChartMarkup.sparkline(values)
+                row["latest_value"] = Presentation.number(values.last)
+            } else {
+                let panel = try await engine.charts.value(
+                    OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "panel \(window) \(standing.metric)"),
+                    generation: generation, now: now
+                ) { try await self.panel(standing.metric, batch: batch, store: store, window: window, now: now) }
+                row["chart"] = panel.chart
+                row["state"] = panel.state
+                row["state_detail"] = panel.stateDetail
+                row["silent"] = panel.silent
+            }
+            panels.append(row)
         }
         let path = Presentation.segment(batch.name)
-        func link(_ p: Int, showingStale: Bool = showStale, window: String = windowText) -> String {
+        func link(
+            _ p: Int, showingStale: Bool = showStale, window: String = windowText, layout: BatchLayout = layout, order: MetricOrder = order
+        ) -> String {
             "/batches/\(path)?q=\(Presentation.segment(q))&window=\(Presentation.segment(window))&page=\(p)"
-                + (showingStale ? "&stale=show" : "")
+                + (showingStale ? "&stale=show" : "") + (layout == .charts ? "" : "&view=\(layout.rawValue)")
+                + (order == .rate ? "" : "&sort=\(order.rawValue)")
         }
         // Zoom: the same page over half or twice the window.
         let zoomIn = window.zoomed(by: 0.5), zoomOut = window.zoomed(by: 2)
@@ -85,6 +106,9 @@ struct BatchController {
                 "stale_link": link(1, showingStale: true), "maintenance": try maintenanceRows(batch, now: now),
                 "zoom_in": zoomIn.map { link(page, window: $0.description) } ?? "", "zoom_in_window": zoomIn?.description ?? "",
                 "zoom_out": zoomOut.map { link(page, window: $0.description) } ?? "", "zoom_out_window": zoomOut?.description ?? "",
+                "view": layout.rawValue, "sort": order.rawValue,
+                "views": BatchLayout.allCases.map { ["name": $0.rawValue, "link": link(1, layout: $0), "current": $0 == layout] },
+                "sort_links": Dictionary(uniqueKeysWithValues: MetricOrder.allCases.map { ($0.rawValue, link(1, order: $0)) }),
             ], request: context)
     }
 

@@ -59,6 +59,11 @@ struct StaticController {
         .delivery { display: inline-block; font-size: .75rem; padding: 0 .35rem; margin: 0 .2rem .1rem 0; border-radius: 4px; background: #eee; color: #333; white-space: nowrap; }
         .delivery-failed, .delivery-unconfigured { background: #b00020; color: #fff; }
         .chart { position: relative; }
+        .metrics.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0 1rem; }
+        .metrics.grid .metric h2 { font-size: .95rem; } .metrics.grid .stats, .metrics.grid .legend { font-size: .75rem; }
+        .views, .zoom { margin-left: .8rem; }
+        .table-scroll { overflow-x: auto; }
+        .metrics-table td.spark svg { width: 120px; height: 28px; }
         .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1rem; padding: 0; margin: .2rem 0 0; font-size: .8rem; color: var(--muted); }
         .swatch { display: inline-block; width: .9rem; height: .6rem; margin-right: .3rem; border-radius: 2px; vertical-align: middle; }
         .swatch-value { background: #1f77b4; } .swatch-band { background: #d6e6f2; } .swatch-score { background: #6a3d9a; }
@@ -86,7 +91,7 @@ struct StaticController {
         .filters { flex-wrap: wrap; }
         @media (max-width: 700px) {
           main { padding: .6rem .6rem 2rem; }
-          table.alerts, .maintenance table { display: block; overflow-x: auto; white-space: nowrap; }
+          table.alerts, .maintenance table, table.runs, table.daily, table.precision, table.deliveries-detail { display: block; overflow-x: auto; white-space: nowrap; }
           .filters label, .maintenance-form label { display: block; }
         }
         .pager { display: flex; gap: 1rem; margin-top: 1rem; }

@@ -82,6 +82,7 @@ enum PageTemplates {
         <form class="filters" method="get" action="/batches/{{ path }}">
           <label>Metric <input type="search" name="q" value="{{ q }}" placeholder="regex, e.g. ^orders"></label>
           <label>Window <input type="text" name="window" value="{{ window }}" size="6" title="90n = last 90 points; 24h; 7d"></label>
+          {% if view and view != "charts" %}<input type="hidden" name="view" value="{{ view }}">{% endif %}{% if sort and sort != "rate" %}<input type="hidden" name="sort" value="{{ sort }}">{% endif %}
           <button type="submit">Show</button>
         </form>
         <form class="inline run-now" method="post" action="/batches/{{ path }}/run">
@@ -90,8 +91,20 @@ enum PageTemplates {
         </form>
         {% if input_error %}<p class="errors" role="alert">{{ input_error }}</p>{% else %}
         <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.
+        <span class="views">View: {% for v in views %}{% if v.current %}<strong aria-current="page">{{ v.name }}</strong>{% else %}<a href="{{ v.link }}">{{ v.name }}</a>{% endif %} {% endfor %}</span>
         <span class="zoom">Window {{ window }}{% if zoom_in %} · <a href="{{ zoom_in }}" title="the last {{ zoom_in_window }}">zoom in</a>{% endif %}{% if zoom_out %} · <a href="{{ zoom_out }}" title="the last {{ zoom_out_window }}">zoom out</a>{% endif %}</span></p>{% endif %}
         {% if stale_hidden %}<p class="muted stale-note">{{ stale_hidden }} stale metrics (no point in the last {{ stale_days }} days, <code>dashboard_stale_metric_max_days_ago</code>) are left out: <a href="{{ stale_link }}">show them</a>.</p>{% endif %}
+        {% if view == "table" %}
+        <div class="table-scroll"><table class="metrics-table">
+        <thead><tr><th><a href="{{ sort_links.name }}">Metric</a></th><th>Points</th><th>Latest value</th><th><a href="{{ sort_links.latest }}">Latest</a></th>
+        <th><a href="{{ sort_links.score }}">Mean score</a></th><th><a href="{{ sort_links.alerts }}">Alerts</a></th><th><a href="{{ sort_links.rate }}">Anomaly rate</a></th><th>Values</th></tr></thead>
+        <tbody>
+        {% for panel in panels %}<tr data-metric="{{ panel.metric }}"><td><a href="/batches/{{ path }}?q={{ panel.metric_query }}&amp;window={{ window }}">{{ panel.metric }}</a>{% if panel.stale %} <span class="stale">stale</span>{% endif %}</td>
+        <td>{{ panel.points }}</td><td>{{ panel.latest_value }}</td><td>{{ panel.latest }}</td><td>{{ panel.mean_score }}</td><td>{{ panel.alerts }}</td><td>{{ panel.rate }}</td><td class="spark">{{ panel.sparkline }}</td></tr>
+        {% empty %}<tr><td colspan="8">No metric matches.</td></tr>{% endfor %}
+        </tbody></table></div>
+        {% else %}
+        <div class="metrics {{ view }}">
         {% for panel in panels %}
         <section class="metric" data-metric="{{ panel.metric }}" id="{{ panel.anchor }}">
           <h2>{{ panel.metric }}{% if panel.stale %} <span class="stale">stale</span>{% endif %}{% if panel.state %} <span class="state state-{{ panel.state }}" title="{{ panel.state_detail }}">{{ panel.state }}</span>{% endif %}{% if panel.silent %} <span class="state state-silent" title="{{ panel.silent }}">silent</span>{% endif %}</h2>
@@ -101,6 +114,8 @@ enum PageTemplates {
         {% empty %}
         <section class="empty"><p>No metric matches. {% if q %}Clear the search, or widen the window.{% else %}No values stored yet: run the ingest job.{% endif %}</p></section>
         {% endfor %}
+        </div>
+        {% endif %}
         <nav class="pager">
           {% if previous %}<a rel="prev" href="{{ previous }}">← Previous</a>{% endif %}
           {% if next %}<a rel="next" href="{{ next }}">Next →</a>{% endif %}

@@ -144,6 +144,30 @@ import Testing
         }
     }
 
+    /// The batch page lays its metrics out as charts, a grid of small charts or a sortable table
+    /// with a sparkline a row, and keeps the layout and order across its links.
+    @Test func theBatchPageHasAGridAndASortableTable() async throws {
+        try await withServer { server in
+            let grid = try await server.get("/batches/shop?view=grid")
+            #expect(grid.status == 200 && grid.body.contains("<div class=\"metrics grid\">"))
+            #expect(grid.body.contains("<strong aria-current=\"page\">grid</strong>"))
+            let table = try await server.get("/batches/shop?view=table&sort=name")
+            #expect(table.status == 200)
+            let rows = table.body.components(separatedBy: "<tr data-metric=\"").dropFirst().map { $0.prefix { $0 != "\"" } }
+            #expect(rows == ["orders", "visits"])
+            let ordersRow = try #require(table.body.components(separatedBy: "<tr data-metric=\"orders\">").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(ordersRow.contains("<td>48</td><td>12.000</td>"), "48 points, the latest 12")
+            #expect(table.body.components(separatedBy: "<td class=\"spark\"><svg").count == 3)
+            // Sorting by alerts puts orders (two alerts) first; every link keeps the table.
+            let byAlerts = try await server.get("/batches/shop?view=table&sort=alerts")
+            #expect(byAlerts.body.components(separatedBy: "<tr data-metric=\"").dropFirst().first?.hasPrefix("orders") == true)
+            #expect(table.body.contains("href=\"/batches/shop?q=&amp;window=90n&amp;page=1&amp;view=table&amp;sort=score\">Mean score</a>"))
+            let bad = try await server.get("/batches/shop?view=cards")
+            #expect(bad.status == 400 && bad.body.contains("cards") && bad.body.contains("expected charts, grid, table"))
+            #expect(try await server.get("/batches/shop?sort=size").status == 400)
+        }
+    }
+
     @Test func feedbackFromTheAnomaliesPageIsStored() async throws {
         try await withServer { server in
             let page = try await server.get("/anomalies")
