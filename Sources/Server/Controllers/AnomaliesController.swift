@@ -26,6 +26,7 @@ struct AnomaliesController {
             return [batch]
         } ?? shown
         let alerts = try feed.page(listed, now: now, span: span, page: list.page, pageSize: pageSize, filter: list.filter)
+        let inForce = try engine.mutes.mutes(batch: nil).filter { $0.until > now }
         let delivered = try engine.deliveries.deliveryStates(notifications: alerts.entries.compactMap(\.notificationID))
         var rows: [[String: Any]] = []
         for alert in alerts.entries {
@@ -42,7 +43,7 @@ struct AnomaliesController {
                 "feedback": alert.feedback.map { $0 ? "up" : "down" } ?? "",
                 "sparkline": ChartMarkup.sparkline(recent.map(\.value)),
                 "deliveries": (alert.notificationID.flatMap { delivered[$0] } ?? []).map(Self.delivery),
-            ])
+            ].merging(Self.silence(of: alert, among: inForce)) { $1 })
         }
         var precision: [[String: Any]] = []
         for batch in shown {
@@ -51,7 +52,7 @@ struct AnomaliesController {
                 precision.append(["batch": batch.name, "up": p.up, "down": p.down, "precision": Presentation.percent(p.precision)])
             }
         }
-        let mutes = try engine.mutes.mutes(batch: nil).filter { $0.until > now }.map { mute -> [String: Any] in
+        let mutes = inForce.map { mute -> [String: Any] in
             [
                 "batch": mute.batch, "batch_path": Presentation.segment(mute.batch), "metric": mute.metric ?? "(whole batch)",
                 "metric_value": mute.metric ?? "", "reason": mute.reason ?? "",
@@ -71,8 +72,19 @@ struct AnomaliesController {
                     "filtered": list.isFiltered,
                 ],
                 "batches": shown.map(\.name), "kinds": AlertFilter.kinds.map(\.rawValue), "severities": AlertListQuery.severities,
-                "verdicts": AlertFilter.Verdict.allCases.map(\.rawValue),
+                "verdicts": AlertFilter.Verdict.allCases.map(\.rawValue), "snooze_choices": Self.snoozeChoices,
             ], request: context)
+    }
+
+    /// The lengths the page offers to snooze a metric or a batch for.
+    static let snoozeChoices = ["1h", "4h", "24h", "7d"]
+
+    /// The mute in force that holds `alert`'s metric (its own or its batch's), as the row shows it:
+    /// until when and why; nothing when none does.
+    static func silence(of alert: AlertEntry, among mutes: [Mute]) -> [String: Any] {
+        guard let mute = mutes.first(where: { $0.batch == alert.batch && ($0.metric == nil || $0.metric == alert.metric) }) else { return [:] }
+        let until = mute.until == .distantFuture ? "until unmuted" : "until " + MetricTimestamp.format(mute.until) + " UTC"
+        return ["muted_until": until, "muted_reason": (mute.metric == nil ? "the whole batch" : "this metric") + (mute.reason.map { ": \($0)" } ?? "")]
     }
 
     /// One delivery as the page shows it: the channel and status, and on hover what happened.

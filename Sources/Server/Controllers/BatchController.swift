@@ -106,7 +106,10 @@ struct BatchController {
                 "stale_link": link(1, showingStale: true), "maintenance": try maintenanceRows(batch, now: now),
                 "zoom_in": zoomIn.map { link(page, window: $0.description) } ?? "", "zoom_in_window": zoomIn?.description ?? "",
                 "zoom_out": zoomOut.map { link(page, window: $0.description) } ?? "", "zoom_out_window": zoomOut?.description ?? "",
-                "view": layout.rawValue, "sort": order.rawValue,
+                "view": layout.rawValue, "sort": order.rawValue, "snooze_choices": AnomaliesController.snoozeChoices,
+                "batch_mute": try engine.mutes.mutes(batch: batch.name).first { $0.metric == nil && $0.until > now }.map {
+                    $0.until == .distantFuture ? "until unmuted" : "until " + MetricTimestamp.format($0.until) + " UTC"
+                } ?? "",
                 "views": BatchLayout.allCases.map { ["name": $0.rawValue, "link": link(1, layout: $0), "current": $0 == layout] },
                 "sort_links": Dictionary(uniqueKeysWithValues: MetricOrder.allCases.map { ($0.rawValue, link(1, order: $0)) }),
             ], request: context)
@@ -142,7 +145,8 @@ struct BatchController {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let form = try await RequestInput.form(request, context: context)
         let metric = form["metric"].flatMap { $0.isEmpty ? nil : $0 }
-        let until = try RequestInput.muteEnd(form["for"] ?? "24h", now: engine.now)
+        // `for` names the length (or `forever`, the Mute button); the Snooze button sends the chosen `duration`.
+        let until = try RequestInput.muteEnd(form["for"] ?? form["duration"] ?? "24h", now: engine.now)
         try engine.mutes.setMute(
             Mute(
                 batch: batch.name, metric: metric, until: until,

@@ -59,6 +59,7 @@ struct StaticController {
         .delivery { display: inline-block; font-size: .75rem; padding: 0 .35rem; margin: 0 .2rem .1rem 0; border-radius: 4px; background: #eee; color: #333; white-space: nowrap; }
         .delivery-failed, .delivery-unconfigured { background: #b00020; color: #fff; }
         .chart { position: relative; }
+        .muted-note { font-size: .8rem; color: var(--muted); white-space: nowrap; }
         .metrics.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0 1rem; }
         .metrics.grid .metric h2 { font-size: .95rem; } .metrics.grid .stats, .metrics.grid .legend { font-size: .75rem; }
         .views, .zoom { margin-left: .8rem; }

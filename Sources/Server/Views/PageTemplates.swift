@@ -89,6 +89,13 @@ enum PageTemplates {
           <label>Run now <select name="job">{% for job in jobs %}<option>{{ job }}</option>{% endfor %}</select></label>
           <button type="submit">Run</button>
         </form>
+        <form class="inline mute-batch" method="post" action="/batches/{{ path }}/mute">
+          <input type="hidden" name="return" value="/batches/{{ path }}">
+          <label>Silence the whole batch for <select name="for">{% for d in snooze_choices %}<option value="{{ d }}">{{ d }}</option>{% endfor %}<option value="forever">until unmuted</option></select></label>
+          <button type="submit" title="alerts are still detected and recorded; their notifications are held">Silence</button>
+        </form>
+        {% if batch_mute %}<p class="muted-note">Notifications of this batch are held {{ batch_mute }}.
+          <form method="post" action="/batches/{{ path }}/unmute" class="inline"><input type="hidden" name="return" value="/batches/{{ path }}"><button type="submit">Unmute</button></form></p>{% endif %}
         {% if input_error %}<p class="errors" role="alert">{{ input_error }}</p>{% else %}
         <p class="muted">{{ total }} metrics match{% if q %} “{{ q }}”{% endif %}, highest anomaly rate first. Page {{ page }} of {{ pages }}.
         <span class="views">View: {% for v in views %}{% if v.current %}<strong aria-current="page">{{ v.name }}</strong>{% else %}<a href="{{ v.link }}">{{ v.name }}</a>{% endif %} {% endfor %}</span>
@@ -181,11 +188,13 @@ enum PageTemplates {
             {% include "verdict.html" %}
           </td>
           <td>
+            {% if a.muted_until %}<span class="muted-note" title="{{ a.muted_reason }}">muted {{ a.muted_until }}</span>{% else %}
             <form method="post" action="/batches/{{ a.batch_path }}/mute" class="inline">
               <input type="hidden" name="metric" value="{{ a.metric }}"><input type="hidden" name="return" value="/anomalies?{{ query }}">
-              <button type="submit" name="for" value="24h" title="no notifications for this metric for 24 hours">Snooze 24h</button>
+              <select name="duration" aria-label="snooze for" title="how long to hold this metric's notifications">{% for d in snooze_choices %}<option value="{{ d }}"{% if d == "24h" %} selected{% endif %}>{{ d }}</option>{% endfor %}</select>
+              <button type="submit" title="no notifications for this metric for the chosen time">Snooze</button>
               <button type="submit" name="for" value="forever" title="no notifications for this metric until unmuted">Mute</button>
-            </form>
+            </form>{% endif %}
           </td>
         </tr>
         {% endfor %}

@@ -350,8 +350,24 @@ import Testing
             #expect(
                 try server.database.mutes(batch: "shop").map { "\($0.metric ?? "") \(MetricTimestamp.format($0.until))" }
                     == ["orders 2026-01-16 12:00:00"])
-            #expect(try await server.get("/anomalies").body.contains("Unmute"))
+            let anomalies = try await server.get("/anomalies").body
+            #expect(anomalies.contains("Unmute"))
+            // The rows the mute silences say so instead of offering to snooze again.
+            #expect(anomalies.contains("<span class=\"muted-note\" title=\"this metric: dashboard (ana)\">muted until 2026-01-16 12:00:00 UTC</span>"))
             #expect(try await form(server, "/batches/shop/unmute", "metric=orders", cookie: cookie).status == 303)
+            #expect(try server.database.mutes(batch: "shop").isEmpty)
+            // Snooze for a chosen length; the Mute button's forever wins over the chosen length.
+            #expect(try await form(server, "/batches/shop/mute", "metric=orders&duration=4h", cookie: cookie).status == 303)
+            #expect(try server.database.mutes(batch: "shop").map { MetricTimestamp.format($0.until) } == ["2026-01-15 16:00:00"])
+            #expect(try await form(server, "/batches/shop/mute", "metric=orders&duration=4h&for=forever", cookie: cookie).status == 303)
+            #expect(try server.database.mutes(batch: "shop").map(\.until) == [.distantFuture])
+            #expect(try await form(server, "/batches/shop/unmute", "metric=orders", cookie: cookie).status == 303)
+            // The whole batch, from its page: every row of the batch is marked, and the page offers Unmute.
+            let batchWide = try await form(server, "/batches/shop/mute", "for=1h&return=%2Fbatches%2Fshop", cookie: cookie)
+            #expect(batchWide.status == 303 && batchWide.headers["location"] == "/batches/shop")
+            #expect(try await server.get("/batches/shop").body.contains("Notifications of this batch are held until 2026-01-15 13:00:00 UTC."))
+            #expect(try await server.get("/anomalies").body.components(separatedBy: "title=\"the whole batch: dashboard (ana)\">muted until").count == 3)
+            #expect(try await form(server, "/batches/shop/unmute", "return=%2Fbatches%2Fshop", cookie: cookie).status == 303)
             #expect(try server.database.mutes(batch: "shop").isEmpty)
 
             let planned = try await form(
