@@ -68,7 +68,7 @@ struct BatchController {
                 "latest": Presentation.ago(standing.latestPoint, now: now), "stale": stale.contains(standing.metric),
             ]
             if layout == .table {
-                let values = try await engine.charts.value(
+                let values = try engine.charts.value(
                     OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: "values \(window) \(standing.metric)"),
                     generation: generation, now: now
                 ) { try store.rows(window.query(batch: batch.name, metric: standing.metric, types: [.metric], now: now)).map(\.value) }
