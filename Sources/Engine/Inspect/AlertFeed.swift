@@ -80,13 +80,23 @@ public struct AlertFeed: Sendable {
             feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"] = row.type == .thumbsup
         }
         return rows.filter { AlertFilter.kinds.contains($0.type) }.map { row in
-            let metadata = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
-            let score = ((metadata["smoothed_score"] ?? metadata["value"] ?? metadata["score"]) as? NSNumber)?.doubleValue
-            return AlertEntry(
-                batch: batch.name, metric: row.name, timestamp: row.timestamp, kind: row.type,
-                severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
-                score: score, feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"])
+            entry(row, metadata: metadata(of: row), feedback: feedback["\(row.name)\u{0}\(MetricTimestamp.format(row.timestamp))"])
         }
+    }
+
+    /// An alert row's metadata object (empty when it has none or it does not parse).
+    static func metadata(of row: MetricRow) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// An alert row as the feed lists it: its severity (a threshold alert is critical unless it
+    /// says otherwise, any other kind a warning) and its score from the metadata.
+    static func entry(_ row: MetricRow, metadata: [String: Any], feedback: Bool?) -> AlertEntry {
+        let score = ((metadata["smoothed_score"] ?? metadata["value"] ?? metadata["score"]) as? NSNumber)?.doubleValue
+        return AlertEntry(
+            batch: row.batch, metric: row.name, timestamp: row.timestamp, kind: row.type,
+            severity: metadata["severity"] as? String ?? (row.type == .tholdalert ? "critical" : "warning"),
+            score: score, feedback: feedback)
     }
 
     /// Records 👍 (`positive`) or 👎 on the alert of `metric` at `timestamp`, replacing any earlier
@@ -138,7 +148,7 @@ extension AlertFeed {
         let rows = try store.rows(
             MetricQuery(batch: batch.name, names: [metric], types: [kind, .thumbsup, .thumbsdown], from: timestamp, through: timestamp))
         guard AlertFilter.kinds.contains(kind), let row = rows.first(where: { $0.type == kind }) else { return nil }
-        let object = (try? JSONSerialization.jsonObject(with: Data((row.metadata ?? "{}").utf8))) as? [String: Any] ?? [:]
+        let object = Self.metadata(of: row)
         var metadata: [String: String] = [:]
         for (key, value) in object {
             switch value {
@@ -149,12 +159,7 @@ extension AlertFeed {
                 metadata[key] = data.map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
             }
         }
-        let score = (object["smoothed_score"] ?? object["value"] ?? object["score"]) as? NSNumber
         let verdict = rows.first { $0.type == .thumbsup || $0.type == .thumbsdown }.map { $0.type == .thumbsup }
-        let entry = AlertEntry(
-            batch: batch.name, metric: metric, timestamp: timestamp, kind: kind,
-            severity: object["severity"] as? String ?? (kind == .tholdalert ? "critical" : "warning"),
-            score: score?.doubleValue, feedback: verdict)
-        return AlertDetail(entry: entry, metadata: metadata)
+        return AlertDetail(entry: Self.entry(row, metadata: object, feedback: verdict), metadata: metadata)
     }
 }

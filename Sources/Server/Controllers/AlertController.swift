@@ -29,15 +29,18 @@ struct AlertController {
             throw RequestError.notFound("no \(kind.rawValue) of \(batch.name)/\(metric) at \(MetricTimestamp.format(at)) UTC")
         }
         let store = try engine.stores.store(table: batch.tableKey)
-        let data = try await PlotData.load(store: store, batch: batch, metric: metric, window: try chartWindow(store, batch, metric, at), through: chartEnd(store, batch, metric, at))
-            .withBand(batch: batch, store: store, context: engine.jobContext)
+        // `pointsAround` of the metric's usual intervals on each side, so the alert sits in the middle.
+        let side = Double(Self.pointsAround) * (try interval(store, batch, metric, at))
+        let data = try await PlotData.load(
+            store: store, batch: batch, metric: metric, window: .span(seconds: 2 * side), through: at.addingTimeInterval(side)
+        ).withBand(batch: batch, store: store, context: engine.jobContext)
         let deliveries = try detail.entry.notificationID.map { try engine.deliveries.deliveryStates(notifications: [$0])[$0] ?? [] } ?? []
         let entry = detail.entry
         return PageResponder.page(
             "alert", title: "\(metric) at \(MetricTimestamp.format(at))",
             context: [
                 "batch": batch.name, "batch_path": Presentation.segment(batch.name), "metric": metric,
-                "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: metric) + "$"),
+                "metric_query": Presentation.exactSearch(metric),
                 "timestamp": MetricTimestamp.format(at), "kind": kind.rawValue, "severity": entry.severity,
                 "score": Presentation.number(entry.score), "threshold": Presentation.number(batch.alertThreshold),
                 // The verdict form's alert and where the list goes after it.
@@ -58,19 +61,11 @@ struct AlertController {
             ], request: context)
     }
 
-    /// The chart's span: `pointsAround` of the metric's typical intervals (read from the points
-    /// before the alert) on each side of it, so it sits in the middle whatever the metric's pace.
+    /// The metric's usual interval, read from the points before the alert (an hour when there
+    /// are too few to say).
     private func interval(_ store: any MetricStore, _ batch: BatchConfig, _ metric: String, _ at: Date) throws -> TimeInterval {
         let before = try store.extent(MetricQuery(batch: batch.name, names: [metric], types: [.metric], through: at, latest: Self.pointsAround))
         guard let first = before.first, let last = before.last, before.count > 1, last > first else { return 3600 }
         return last.timeIntervalSince(first) / Double(before.count - 1)
-    }
-
-    private func chartWindow(_ store: any MetricStore, _ batch: BatchConfig, _ metric: String, _ at: Date) throws -> TimeWindow {
-        .span(seconds: 2 * Double(Self.pointsAround) * (try interval(store, batch, metric, at)))
-    }
-
-    private func chartEnd(_ store: any MetricStore, _ batch: BatchConfig, _ metric: String, _ at: Date) throws -> Date {
-        at.addingTimeInterval(Double(Self.pointsAround) * (try interval(store, batch, metric, at)))
     }
 }

@@ -37,7 +37,7 @@ struct AnomaliesController {
                 "batch": alert.batch, "batch_path": Presentation.segment(alert.batch), "metric": alert.metric,
                 "metric_path": Presentation.segment(alert.metric),
                 "timestamp_path": Presentation.segment(MetricTimestamp.format(alert.timestamp)),
-                "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: alert.metric) + "$"),
+                "metric_query": Presentation.exactSearch(alert.metric),
                 "timestamp": MetricTimestamp.format(alert.timestamp), "kind": alert.kind.rawValue,
                 "severity": alert.severity, "score": Presentation.number(alert.score),
                 "feedback": alert.feedback.map { $0 ? "up" : "down" } ?? "",
@@ -83,8 +83,7 @@ struct AnomaliesController {
     /// until when and why; nothing when none does.
     static func silence(of alert: AlertEntry, among mutes: [Mute]) -> [String: Any] {
         guard let mute = mutes.first(where: { $0.batch == alert.batch && ($0.metric == nil || $0.metric == alert.metric) }) else { return [:] }
-        let until = mute.until == .distantFuture ? "until unmuted" : "until " + MetricTimestamp.format(mute.until) + " UTC"
-        return ["muted_until": until, "muted_reason": (mute.metric == nil ? "the whole batch" : "this metric") + (mute.reason.map { ": \($0)" } ?? "")]
+        return ["muted_until": Presentation.heldUntil(mute), "muted_reason": (mute.metric == nil ? "the whole batch" : "this metric") + (mute.reason.map { ": \($0)" } ?? "")]
     }
 
     /// One delivery as the page shows it: the channel and status, and on hover what happened.

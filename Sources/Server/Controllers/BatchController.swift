@@ -62,7 +62,7 @@ struct BatchController {
             try Task.checkCancellation()
             var row: [String: Any] = [
                 "metric": standing.metric, "anchor": "metric-" + Presentation.segment(standing.metric),
-                "metric_query": Presentation.segment("^" + NSRegularExpression.escapedPattern(for: standing.metric) + "$"),
+                "metric_query": Presentation.exactSearch(standing.metric),
                 "points": standing.points, "mean_score": Presentation.number(standing.meanScore),
                 "alerts": standing.alerts, "rate": Presentation.percent(standing.anomalyRate),
                 "latest": Presentation.ago(standing.latestPoint, now: now), "stale": stale.contains(standing.metric),
@@ -107,9 +107,7 @@ struct BatchController {
                 "zoom_in": zoomIn.map { link(page, window: $0.description) } ?? "", "zoom_in_window": zoomIn?.description ?? "",
                 "zoom_out": zoomOut.map { link(page, window: $0.description) } ?? "", "zoom_out_window": zoomOut?.description ?? "",
                 "view": layout.rawValue, "sort": order.rawValue, "snooze_choices": AnomaliesController.snoozeChoices,
-                "batch_mute": try engine.mutes.mutes(batch: batch.name).first { $0.metric == nil && $0.until > now }.map {
-                    $0.until == .distantFuture ? "until unmuted" : "until " + MetricTimestamp.format($0.until) + " UTC"
-                } ?? "",
+                "batch_mute": try engine.mutes.mutes(batch: batch.name).first { $0.metric == nil && $0.until > now }.map(Presentation.heldUntil) ?? "",
                 "views": BatchLayout.allCases.map { ["name": $0.rawValue, "link": link(1, layout: $0), "current": $0 == layout] },
                 "sort_links": Dictionary(uniqueKeysWithValues: MetricOrder.allCases.map { ($0.rawValue, link(1, order: $0)) }),
             ], request: context)

@@ -113,4 +113,14 @@ enum Presentation {
     static func number(_ value: Double?, _ decimals: Int = 3) -> String { value.map { Fixed.format($0, decimals) } ?? "–" }
 
     static func percent(_ value: Double?) -> String { value.map { Fixed.format($0 * 100, 1) + "%" } ?? "–" }
+
+    /// The batch page's search for exactly `metric` (a regex anchored at both ends), as a query value.
+    static func exactSearch(_ metric: String) -> String {
+        segment("^" + NSRegularExpression.escapedPattern(for: metric) + "$")
+    }
+
+    /// How long a mute holds: "until unmuted", or "until <time> UTC".
+    static func heldUntil(_ mute: Mute) -> String {
+        mute.until == .distantFuture ? "until unmuted" : "until " + MetricTimestamp.format(mute.until) + " UTC"
+    }
 }
