@@ -33,6 +33,7 @@ public struct EngineApplication: Sendable {
         router.middlewares.add(RequestMetricsMiddleware(metrics: engine.metrics))
         router.middlewares.add(ErrorPresenter())
         router.middlewares.add(AuthorizationMiddleware(token: token, sessions: sessions, protectReads: settings.protectReads, now: now))
+        router.middlewares.add(ResponseCacheMiddleware(cache: RenderedResponseCache(), engine: engine))
         router.middlewares.add(ResponseEncodingMiddleware())
         router.middlewares.add(PageAdmission(gate: AdmissionGate.forThisMachine()))
         OperationsController(engine: engine).register(on: router)

@@ -20,9 +20,7 @@ struct ResponseEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         guard request.method == .get, response.status == .ok, let length = response.body.contentLength, length <= maxBytes
         else { return response }
-        let collector = BodyCollector(capacity: length)
-        try await response.body.write(collector)
-        let body = collector.buffer
+        let body = try await BodyCollector.collect(response.body, length: length)
         let tag = Self.tag(body)
         response.headers[.eTag] = tag
         if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, tag) {
@@ -81,7 +79,7 @@ struct ResponseEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// Collects a response body written in pieces into one buffer.
-private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
+final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
     var buffer: ByteBuffer
 
     init(capacity: Int) {
@@ -94,4 +92,11 @@ private final class BodyCollector: ResponseBodyWriter, @unchecked Sendable {
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}
+
+    /// The whole of a body whose length is known.
+    static func collect(_ body: ResponseBody, length: Int) async throws -> ByteBuffer {
+        let collector = BodyCollector(capacity: length)
+        try await body.write(collector)
+        return collector.buffer
+    }
 }

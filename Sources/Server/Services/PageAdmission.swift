@@ -7,8 +7,13 @@ import Hummingbird
 /// them. This middleware runs page and API handlers on threads of their own (`PageExecutor`), so
 /// the cooperative pool stays free for health, readiness, metrics and static files, and admits at
 /// most one handler per core at once (`AdmissionGate`), so the rest wait suspended, in arrival
-/// order, holding no thread. A request whose client goes away is cancelled: while it waits it
-/// leaves the queue, while it runs its handler stops at the next batch or chart it reads.
+/// order, holding no thread.
+///
+/// A request is not cancelled when its client goes away: watching for that (Hummingbird's
+/// `consumeWithCancellationOnInboundClose`) closes the connection after every answer, so no
+/// client could keep one alive. Abandoned work stays small instead: overview pages are kept
+/// (`ResponseCacheMiddleware`), and a client that gives up and asks again waits for the
+/// rendering already under way rather than starting another.
 struct PageAdmission<Context: RequestContext>: RouterMiddleware {
     let gate: AdmissionGate
     let executor = PageExecutor.shared
@@ -20,15 +25,7 @@ struct PageAdmission<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !Self.isLight(request.uri.path) else { return try await next(request, context) }
-        // Reads only: a write's body is still to be read by its handler, and writes are quick.
-        guard request.method == .get || request.method == .head else {
-            return try await gate.admitted { try await executor.run { try await next(request, context) } }
-        }
-        var request = request
-        return try await request.body.consumeWithCancellationOnInboundClose { body in
-            request.body = body
-            return try await gate.admitted { try await executor.run { try await next(request, context) } }
-        }
+        return try await gate.admitted { try await executor.run { try await next(request, context) } }
     }
 }
 
