@@ -127,12 +127,40 @@ def main():
         check("hover: the readout goes when the pointer leaves", not driver.find_elements(By.CSS_SELECTOR, ".chart .tip"))
         legend = driver.find_elements(By.CSS_SELECTOR, "section.metric .legend li")
         check("batch page: each chart has a legend", len(legend) >= 4, f"{len(legend)} items")
+        # Zoom: the buttons show the same page over half and twice the window.
+        driver.find_element(By.LINK_TEXT, "zoom in").click()
+        check("zoom in: half the window", "window=12h" in driver.current_url
+              and len(driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg")) == 2, driver.current_url)
+        driver.find_element(By.LINK_TEXT, "zoom out").click()
+        driver.find_element(By.LINK_TEXT, "zoom out").click()
+        check("zoom out: twice the window", "window=2d" in driver.current_url, driver.current_url)
 
         driver.get(base + "/anomalies")
         driver.save_screenshot(os.path.join(args.artifacts, "anomalies.png"))
         rows = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")
         check("anomalies: alerts are listed", len(rows) > 0, "no alert row")
         check("anomalies: each alert has a sparkline", all(r.find_elements(By.CSS_SELECTOR, "td.spark svg") for r in rows))
+        # Filters: one batch and one kind, kept in the form and the address; every row matches.
+        if rows:
+            wanted = rows[0].get_attribute("data-batch")
+            form = driver.find_element(By.CSS_SELECTOR, "form.filters")
+            Select(form.find_element(By.NAME, "batch")).select_by_visible_text(wanted)
+            Select(form.find_element(By.NAME, "kind")).select_by_visible_text("alert")
+            form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            filtered = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")
+            check("filters: only the chosen batch is listed", filtered and all(r.get_attribute("data-batch") == wanted for r in filtered)
+                  and "batch=" + wanted in driver.current_url and "kind=alert" in driver.current_url,
+                  f"{[r.get_attribute('data-batch') for r in filtered]} {driver.current_url}")
+            check("filters: the form keeps the choice",
+                  Select(driver.find_element(By.NAME, "batch")).first_selected_option.text == wanted)
+            # The alert's own page: its chart, its scores and its deliveries.
+            filtered[0].find_element(By.CSS_SELECTOR, "a[href^='/alert?']").click()
+            check("alert page: a chart centred on the alert", len(driver.find_elements(By.CSS_SELECTOR, ".chart svg polyline")) >= 1
+                  and "/alert?" in driver.current_url, driver.current_url)
+            detail = driver.find_element(By.CSS_SELECTOR, "section.alert-detail").text
+            check("alert page: the score and the threshold", "Score" in detail and "Alert threshold" in detail, detail[:200])
+            check("alert page: its deliveries", len(driver.find_elements(By.XPATH, "//h2[text()='Deliveries']")) == 1)
+            driver.save_screenshot(os.path.join(args.artifacts, "alert.png"))
 
         driver.get(base + "/login?next=%2Fanomalies")
         driver.find_element(By.NAME, "name").send_keys("browser")

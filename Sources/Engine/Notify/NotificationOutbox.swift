@@ -2,7 +2,7 @@ import Foundation
 import Logging
 
 /// Where jobs hand their notifications: each is checked against the mutes, routed by its
-/// metric's tags, composed, given a chart when email or Slack will carry it, and queued in the
+/// metric's tags, composed, given a chart when a configured email or Slack channel will carry it, and queued in the
 /// delivery log, one delivery per channel. Queuing is idempotent (ids are stable), so a job
 /// queues before it writes its rows: a crash between the two loses nothing on the rerun.
 public struct NotificationOutbox: Sendable {
@@ -27,8 +27,12 @@ public struct NotificationOutbox: Sendable {
         for notification in notifications {
             let (methods, target) = routing.route(tags: notification.tags, methods: notification.methods)
             let mute = mutes.mute(for: notification.metric, tags: notification.tags, batch: batch.name, at: now)
+            // Drawn only for a channel that will send it: a delivery on a channel without
+            // settings is recorded `unconfigured` and never sent, and at ten thousand metrics
+            // drawing those charts was most of an alert run.
             let wantsChart =
-                mute == nil && ![.summary, .failure, .digest].contains(notification.kind) && methods.contains { $0 == "email" || $0 == "slack" }
+                mute == nil && ![.summary, .failure, .digest].contains(notification.kind)
+                && methods.contains { ($0 == "email" || $0 == "slack") && context.channels.byMethod[$0] != nil }
             let chart = wantsChart ? await chartPNG(for: notification, batch: batch, store: store) : nil
             let (message, errors) = composer.compose(notification, batch: batch, hasChart: chart != nil)
             for error in errors { context.logger.error("\(batch.name): alert template: \(error); the default was used") }
