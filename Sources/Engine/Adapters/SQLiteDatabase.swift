@@ -229,6 +229,14 @@ public struct SQLiteMetricStore: MetricStore {
                     WHERE recency <= \(max(latest, 0)) ORDER BY metric_timestamp, metric_name, metric_type
                     """
             }
+        } else if query.names == nil && !query.types.contains(.metric) && !query.types.contains(.score) {
+            // A batch's alerts, changes or feedback (the sparse types) over a span: along the
+            // index by type and time. Without statistics SQLite walks the batch's primary key
+            // instead, every value and score of every metric (1.8 s at 10,000 metrics x 30 days).
+            sql = """
+                SELECT \(columns) FROM "\(table)" INDEXED BY "\(table)_by_type_time" WHERE \(filter)
+                ORDER BY metric_timestamp, metric_name, metric_type
+                """
         } else {
             sql = "SELECT \(columns) FROM \"\(table)\" WHERE \(filter) ORDER BY metric_timestamp, metric_name, metric_type"
         }
@@ -268,10 +276,20 @@ public struct SQLiteMetricStore: MetricStore {
         let sql: String
         if let latest = latestValues {
             // Each metric's window starts at its latest-th latest value (or its first, when it has
-            // fewer): a lookup per metric along the primary key, not a sort of every row.
+            // fewer): a lookup per metric along the primary key, not a sort of every row. The
+            // names come by skipping from one to the next along the primary key (as
+            // `MetricNamesQuery`; a DISTINCT read every row of the batch, 1.2 s of 4 at 10,000
+            // metrics x 30 days), and CROSS JOIN keeps SQLite from walking the rows first.
             sql = """
-                WITH names AS (
-                    SELECT DISTINCT metric_name FROM "\(table)" WHERE metric_batch = ? AND metric_type = 'metric'
+                WITH RECURSIVE walk(name) AS (
+                    SELECT (SELECT MIN(metric_name) FROM "\(table)" WHERE metric_batch = ?)
+                    UNION ALL
+                    SELECT (SELECT MIN(metric_name) FROM "\(table)" WHERE metric_batch = ? AND metric_name > walk.name)
+                    FROM walk WHERE walk.name IS NOT NULL
+                ),
+                names AS MATERIALIZED (
+                    SELECT name AS metric_name FROM walk WHERE name IS NOT NULL AND EXISTS (
+                        SELECT 1 FROM "\(table)" WHERE metric_batch = ? AND metric_name = walk.name AND metric_type = 'metric')
                 ),
                 starts AS (
                     SELECT metric_name, COALESCE((
@@ -282,15 +300,18 @@ public struct SQLiteMetricStore: MetricStore {
                     ), '') AS start FROM names
                 )
                 SELECT r.metric_name, r.metric_type, COUNT(*), MIN(r.metric_timestamp), MAX(r.metric_timestamp), TOTAL(r.metric_value)
-                FROM starts s JOIN "\(table)" r ON r.metric_batch = ? AND r.metric_name = s.metric_name
+                FROM starts s CROSS JOIN "\(table)" r ON r.metric_batch = ? AND r.metric_name = s.metric_name
                 WHERE r.metric_type IN (\(typeList)) AND r.metric_timestamp >= s.start AND r.metric_timestamp <= ?
                 GROUP BY r.metric_name, r.metric_type
                 """
-            arguments = [batch, batch, until, max(latest - 1, 0), batch] + types.map(\.rawValue) + [until]
+            arguments = [batch, batch, batch, batch, until, max(latest - 1, 0), batch] + types.map(\.rawValue) + [until]
         } else {
+            // The index by type and time covers the query (a WITHOUT ROWID index holds the
+            // primary key, name included); without statistics SQLite walks the batch's primary
+            // key instead, every row of every type (2.2 s against 0.4 s for a day of 10,000 metrics).
             sql = """
                 SELECT metric_name, metric_type, COUNT(*), MIN(metric_timestamp), MAX(metric_timestamp), TOTAL(metric_value)
-                FROM "\(table)" WHERE metric_batch = ? AND metric_type IN (\(typeList)) AND metric_timestamp <= ?
+                FROM "\(table)" INDEXED BY "\(table)_by_type_time" WHERE metric_batch = ? AND metric_type IN (\(typeList)) AND metric_timestamp <= ?
                 \(from == nil ? "" : "AND metric_timestamp >= ?")
                 GROUP BY metric_name, metric_type
                 """
