@@ -7,7 +7,9 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Copy an Anomstack metrics table (values, scores, alerts, feedback) into the engine's store, then train on it.",
         discussion: """
-            The source is an SQLite file (a path, or sqlite:PATH), duckdb:PATH, or a postgresql:// URL. Rows are read in \
+            The source is an SQLite file (a path, or sqlite:PATH), duckdb:PATH, a postgresql:// URL, or a warehouse by \
+            name (bigquery, snowflake, clickhouse, turso, motherduck: connected through the same ANOMSTACK_* variables \
+            as a batch with that db; --table is then its path, such as project.dataset.metrics). Rows are read in \
             pages in key order and the position is kept in the store after each page: an import that is stopped resumes \
             where it was, and a second import copies only rows added since (--restart reads from the start; rows the \
             store already has are left as they are). A table without Anomstack's columns is refused before anything is \
@@ -16,10 +18,10 @@ struct ImportCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The source: an SQLite file, duckdb:PATH, or a postgresql://user:password@host/db URL.")
+    @Option(name: .long, help: "The source: an SQLite file, duckdb:PATH, a postgresql://user:password@host/db URL, or bigquery, snowflake, clickhouse, turso, motherduck.")
     var from: String
 
-    @Option(name: .long, help: "The source table (Anomstack's table_key).")
+    @Option(name: .long, help: "The source table (Anomstack's table_key: table, schema.table or project.dataset.table).")
     var table = "metrics"
 
     @Flag(name: .long, help: "Read the source from the start instead of after the last import.")
@@ -36,11 +38,13 @@ struct ImportCommand: AsyncParsableCommand {
         let loaded = installation.loadBatches()
         let tables = Dictionary(loaded.batches.map { ($0.name, $0.tableKey) }, uniquingKeysWith: { a, _ in a })
         let store = try installation.openDatabase()
-        let (source, name) = try installation.importSource(from)
+        let source = try installation.importSource(from)
+        let name = source.name
         let terminal = isatty(STDERR_FILENO) != 0
-        let summary = try await HistoryImport(
-            source: source, sourceName: name, table: table, store: store, storeTable: { tables[$0] ?? "metrics" }
-        ).run(restart: restart) { progress in
+        var importer = HistoryImport(
+            source: source.source, sourceName: name, table: table, store: store, storeTable: { tables[$0] ?? "metrics" })
+        importer.dialect = source.dialect
+        let summary = try await importer.run(restart: restart) { progress in
             let line = "imported \(progress.rowsRead) rows (\(progress.rowsWritten) new)"
             if terminal { FileHandle.standardError.write(Data(("\r" + line).utf8)) } else { printError(line) }
         }

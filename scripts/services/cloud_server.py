@@ -49,6 +49,16 @@ INSERT INTO metrics_src VALUES
   ('2026-01-15 14:00:00', 'orders', 9.75, 5, 'ok'),
   ('2026-01-15 15:00:00', 'orders', 30.5, 6, 'spike');
 """)
+# Anomstack's metrics table where each warehouse keeps it, for `engine import --from bigquery|snowflake`:
+# BigQuery names it by its whole path in backticks (one identifier to SQLite), Snowflake by
+# schema.table (an attached schema here), 30 hourly values and an alert with metadata.
+db.execute("ATTACH ':memory:' AS anomstack")
+for table in ['"engine-test.anomstack.metrics"', "anomstack.metrics"]:
+    db.execute(f"CREATE TABLE {table} (metric_timestamp TEXT, metric_batch TEXT, metric_name TEXT, metric_type TEXT,"
+               " metric_value REAL, metadata TEXT)")
+    db.executemany(f"INSERT INTO {table} VALUES (?, 'shop', 'orders', 'metric', ?, NULL)",
+                   [(f"2026-01-{15 + h // 24} {h % 24:02d}:00:00", 10.0 + h % 5) for h in range(30)])
+    db.execute(f"INSERT INTO {table} VALUES ('2026-01-16 05:00:00', 'shop', 'orders', 'alert', 1, '{{\"score\": 0.93}}')")
 jobs = {}
 objects = {}
 

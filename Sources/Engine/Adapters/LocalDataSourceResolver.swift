@@ -31,44 +31,50 @@ public struct LocalDataSourceResolver: DataSourceResolver {
     }
 
     public func dataSource(for batch: BatchConfig) throws -> any DataSource {
-        switch batch.db {
+        try dataSource(db: batch.db, file: batch.file, sqlitePath: batch[.sqlitePath], duckdbPath: batch[.duckdbPath])
+    }
+
+    /// The data source `db` names, with a batch's own paths (or none); `file` names the batch's
+    /// file (or the option) in messages.
+    public func dataSource(db: String, file: String, sqlitePath: String? = nil, duckdbPath: String? = nil) throws -> any DataSource {
+        switch db {
         case "sqlite":
-            if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"], Self.isTurso(path) {
+            if let path = sqlitePath ?? environment["ANOMSTACK_SQLITE_PATH"], Self.isTurso(path) {
                 // Anomstack reaches Turso through db: sqlite with a libsql:// (or *.turso.io) path.
-                guard let url = TursoDataSource.endpoint(path) else { throw JobError("\(batch.file): '\(path)' is not a Turso URL") }
+                guard let url = TursoDataSource.endpoint(path) else { throw JobError("\(file): '\(path)' is not a Turso URL") }
                 return TursoDataSource(url: url, token: environment["ANOMSTACK_TURSO_AUTH_TOKEN"], transport: URLSessionTransport(timeout: 120))
             }
-            if let path = batch[.sqlitePath] ?? environment["ANOMSTACK_SQLITE_PATH"] {
+            if let path = sqlitePath ?? environment["ANOMSTACK_SQLITE_PATH"] {
                 guard FileManager.default.fileExists(atPath: path) else {
-                    throw JobError("\(batch.file): sqlite_path '\(path)' does not exist")
+                    throw JobError("\(file): sqlite_path '\(path)' does not exist")
                 }
                 return try SQLiteDataSource(path: path)
             }
             guard let database else {
-                throw JobError("\(batch.file): db: sqlite needs sqlite_path or ANOMSTACK_SQLITE_PATH when the engine's store is PostgreSQL")
+                throw JobError("\(file): db: sqlite needs sqlite_path or ANOMSTACK_SQLITE_PATH when the engine's store is PostgreSQL")
             }
             return SQLiteDataSource(database: database)
         case "postgres", "redshift":
             // Redshift speaks PostgreSQL's protocol: the same client, its own URL.
-            let variable = batch.db == "redshift" ? "ANOMSTACK_REDSHIFT_URL" : "ANOMSTACK_POSTGRES_URL"
-            let port = batch.db == "redshift" ? "5439" : "5432"
+            let variable = db == "redshift" ? "ANOMSTACK_REDSHIFT_URL" : "ANOMSTACK_POSTGRES_URL"
+            let port = db == "redshift" ? "5439" : "5432"
             guard let url = environment[variable], !url.isEmpty else {
-                throw JobError("\(batch.file): db: \(batch.db) needs \(variable) (postgresql://user:password@host:\(port)/database)")
+                throw JobError("\(file): db: \(db) needs \(variable) (postgresql://user:password@host:\(port)/database)")
             }
             do {
                 return try PostgresDataSource(url: url)
             } catch {
-                throw JobError("\(batch.file): db: \(batch.db): \(error)")
+                throw JobError("\(file): db: \(db): \(error)")
             }
         case "duckdb", "motherduck":
-            let path = batch[.duckdbPath] ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
-            let target = batch.db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
+            let path = duckdbPath ?? environment["ANOMSTACK_DUCKDB_PATH"] ?? "tmpdata/anomstack-duckdb.db"
+            let target = db == "motherduck" && !path.hasPrefix("md:") ? "md:" + path : path
             return DuckDBDataSource(
                 cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: target,
                 token: environment["ANOMSTACK_MOTHERDUCK_TOKEN"])
         case "turso":
             guard let url = environment["ANOMSTACK_TURSO_DATABASE_URL"].flatMap(TursoDataSource.endpoint) else {
-                throw JobError("\(batch.file): db: turso needs ANOMSTACK_TURSO_DATABASE_URL (libsql://… or https://…)")
+                throw JobError("\(file): db: turso needs ANOMSTACK_TURSO_DATABASE_URL (libsql://… or https://…)")
             }
             return TursoDataSource(url: url, token: environment["ANOMSTACK_TURSO_AUTH_TOKEN"], transport: URLSessionTransport(timeout: 120))
         case "clickhouse":
@@ -76,35 +82,35 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             let port = environment["ANOMSTACK_CLICKHOUSE_PORT"] ?? "8123"
             let scheme = port == "8443" || port == "443" ? "https" : "http"
             guard let url = URL(string: host.contains("://") ? host : "\(scheme)://\(host):\(port)/") else {
-                throw JobError("\(batch.file): db: clickhouse: ANOMSTACK_CLICKHOUSE_HOST '\(host)' is not a host name")
+                throw JobError("\(file): db: clickhouse: ANOMSTACK_CLICKHOUSE_HOST '\(host)' is not a host name")
             }
             return ClickHouseDataSource(
                 url: url, user: environment["ANOMSTACK_CLICKHOUSE_USER"],
                 password: environment["ANOMSTACK_CLICKHOUSE_PASSWORD"],
                 database: environment["ANOMSTACK_CLICKHOUSE_DATABASE"], transport: URLSessionTransport(timeout: 120))
         case "bigquery":
-            return try bigQuery(for: batch)
+            return try bigQuery(file: file)
         case "snowflake":
-            return try snowflake(for: batch)
+            return try snowflake(file: file)
         default:
             throw JobError(
-                "\(batch.file): key 'db': data source '\(batch.db)' is not supported "
+                "\(file): key 'db': data source '\(db)' is not supported "
                     + "(supported: sqlite, postgres, redshift, duckdb, motherduck, turso, clickhouse, bigquery, snowflake)")
         }
     }
 
-    private func bigQuery(for batch: BatchConfig) throws -> any DataSource {
+    private func bigQuery(file: String) throws -> any DataSource {
         let found: GoogleServiceAccount?
-        do { found = try GoogleServiceAccount.fromEnvironment(environment) } catch { throw JobError("\(batch.file): db: bigquery: \(error)") }
+        do { found = try GoogleServiceAccount.fromEnvironment(environment) } catch { throw JobError("\(file): db: bigquery: \(error)") }
         guard let account = found else {
-            throw JobError("\(batch.file): db: bigquery needs \(GoogleServiceAccount.variable) (the path of a service-account JSON key)")
+            throw JobError("\(file): db: bigquery needs \(GoogleServiceAccount.variable) (the path of a service-account JSON key)")
         }
         guard let project = environment["ANOMSTACK_GCP_PROJECT_ID"] ?? account.projectID else {
-            throw JobError("\(batch.file): db: bigquery needs ANOMSTACK_GCP_PROJECT_ID (the key has no project_id)")
+            throw JobError("\(file): db: bigquery needs ANOMSTACK_GCP_PROJECT_ID (the key has no project_id)")
         }
         var endpoint = BigQueryDataSource.defaultEndpoint
         if let text = environment["ANOMSTACK_BIGQUERY_URL"] {
-            guard let url = URL(string: text) else { throw JobError("\(batch.file): ANOMSTACK_BIGQUERY_URL '\(text)' is not a URL") }
+            guard let url = URL(string: text) else { throw JobError("\(file): ANOMSTACK_BIGQUERY_URL '\(text)' is not a URL") }
             endpoint = url
         }
         let transport = URLSessionTransport(timeout: 120)
@@ -114,16 +120,16 @@ public struct LocalDataSourceResolver: DataSourceResolver {
             transport: transport)
     }
 
-    private func snowflake(for batch: BatchConfig) throws -> any DataSource {
+    private func snowflake(file: String) throws -> any DataSource {
         func variable(_ name: String) -> String? { environment["ANOMSTACK_SNOWFLAKE_\(name)"].flatMap { $0.isEmpty ? nil : $0 } }
         guard let account = variable("ACCOUNT"), let user = variable("USER") else {
-            throw JobError("\(batch.file): db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER")
+            throw JobError("\(file): db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER")
         }
         let pem: String
         let label: String
         if let path = variable("PRIVATE_KEY_PATH") {
             label = "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH file '\(path)'"
-            guard let data = FileManager.default.contents(atPath: path) else { throw JobError("\(batch.file): \(label) cannot be read") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw JobError("\(file): \(label) cannot be read") }
             pem = String(decoding: data, as: UTF8.self)
         } else if let text = variable("PRIVATE_KEY") {
             label = "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY"
@@ -131,14 +137,14 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         } else {
             let hint = variable("PASSWORD") == nil ? "" : " (Snowflake's SQL API does not take a password)"
             throw JobError(
-                "\(batch.file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
+                "\(file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
                     + "key registered with ALTER USER … SET RSA_PUBLIC_KEY\(hint)")
         }
         let key: RSASigningKey
-        do { key = try RSASigningKey(pem: pem, label: label) } catch { throw JobError("\(batch.file): db: snowflake: \(error)") }
+        do { key = try RSASigningKey(pem: pem, label: label) } catch { throw JobError("\(file): db: snowflake: \(error)") }
         var endpoint: URL?
         if let text = variable("URL") {
-            guard let url = URL(string: text) else { throw JobError("\(batch.file): ANOMSTACK_SNOWFLAKE_URL '\(text)' is not a URL") }
+            guard let url = URL(string: text) else { throw JobError("\(file): ANOMSTACK_SNOWFLAKE_URL '\(text)' is not a URL") }
             endpoint = url
         }
         var context: [String: String] = [:]

@@ -119,23 +119,43 @@ public struct LocalInstallation: Sendable {
         LocalPlotSink(root: URL(fileURLWithPath: environment[Self.plotsVariable] ?? "./plots"))
     }
 
-    /// The source of an `engine import --from`: `duckdb:PATH` (through the DuckDB CLI), a
-    /// `postgresql://` URL, or an SQLite file (`sqlite:PATH` or the bare path); with the name the
-    /// import's cursor and messages use (no password).
-    public func importSource(_ from: String) throws -> (source: any DataSource, name: String) {
+    /// Where an `engine import --from` reads: the source, the name its cursor and messages use
+    /// (no password), and how its SQL names a table.
+    public struct ImportSource: Sendable {
+        public var source: any DataSource
+        public var name: String
+        public var dialect: SQLDialect
+    }
+
+    /// The warehouses `engine import --from` reaches by name, connected as a batch with that `db`
+    /// is (through the `ANOMSTACK_*` variables of each).
+    public static let importWarehouses = ["bigquery", "snowflake", "clickhouse", "turso", "motherduck"]
+
+    /// The source of an `engine import --from`: a warehouse by name (`bigquery`, `snowflake`,
+    /// `clickhouse`, `turso`, `motherduck`), `duckdb:PATH` (through the DuckDB CLI), a
+    /// `postgresql://` URL, or an SQLite file (`sqlite:PATH` or the bare path).
+    public func importSource(_ from: String) throws -> ImportSource {
+        if Self.importWarehouses.contains(from) {
+            let source = try LocalDataSourceResolver(database: nil, environment: environment).dataSource(db: from, file: "--from \(from)")
+            return ImportSource(source: source, name: from, dialect: SQLDialect(db: from))
+        }
         if from.hasPrefix("duckdb:") {
             let path = String(from.dropFirst("duckdb:".count))
             guard FileManager.default.fileExists(atPath: path) else { throw JobError("--from: the DuckDB file '\(path)' does not exist") }
-            return (DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: path), "duckdb:\(path)")
+            return ImportSource(
+                source: DuckDBDataSource(cli: environment["ANOMSTACK_DUCKDB_CLI"] ?? "duckdb", path: path), name: "duckdb:\(path)",
+                dialect: .duckdb)
         }
         if Self.isPostgres(from) {
-            return (try PostgresDataSource(url: from), PostgresConnection.hidePassword(from))
+            return ImportSource(source: try PostgresDataSource(url: from), name: PostgresConnection.hidePassword(from), dialect: .postgres)
         }
         let path = from.hasPrefix("sqlite:") ? String(from.dropFirst("sqlite:".count)) : from
         guard FileManager.default.fileExists(atPath: path) else {
-            throw JobError("--from: '\(path)' is no SQLite file (give a path, duckdb:PATH or a postgresql:// URL)")
+            throw JobError(
+                "--from: '\(path)' is no SQLite file (give a path, duckdb:PATH, a postgresql:// URL or one of "
+                    + Self.importWarehouses.joined(separator: ", ") + ")")
         }
-        return (try SQLiteDataSource(path: path), "sqlite:\(path)")
+        return ImportSource(source: try SQLiteDataSource(path: path), name: "sqlite:\(path)", dialect: .sqlite)
     }
 
     /// Whether the store is a PostgreSQL server (`--db` or `ENGINE_DB` is a `postgres://` or

@@ -25,6 +25,8 @@ public struct HistoryImport: Sendable {
     /// The engine's table for a batch's rows (its `table_key`'s, for batches of the metrics folder).
     public let storeTable: @Sendable (String) -> String
     public var pageSize = 50_000
+    /// How the source's SQL names the table (`SQLDialect.quoted`).
+    public var dialect = SQLDialect.sqlite
 
     public init(
         source: any DataSource, sourceName: String, table: String, store: any EngineStore,
@@ -53,7 +55,7 @@ public struct HistoryImport: Sendable {
     /// the running totals after every page.
     public func run(restart: Bool = false, progress: @Sendable (Summary) -> Void = { _ in }) async throws -> Summary {
         guard TableKey(table) != nil else {
-            throw JobError("--table '\(table)' is not a table name (letters, digits and _, or schema.table)")
+            throw JobError("--table '\(table)' is not a table name (letters, digits and _; schema.table or project.dataset.table)")
         }
         let hasMetadata = try await checkColumns()
         var cursor = (restart ? nil : try store.importCursor(source: sourceName, table: table)) ?? ImportCursor(source: sourceName, table: table)
@@ -133,9 +135,9 @@ public struct HistoryImport: Sendable {
         return "(" + terms.joined(separator: " OR ") + ")"
     }
 
-    /// The table in double quotes, part by part (SQLite, DuckDB and PostgreSQL quote alike).
+    /// The table as the source's dialect names it.
     var quotedTable: String {
-        table.split(separator: ".").map { "\"\($0)\"" }.joined(separator: ".")
+        TableKey(table).map(dialect.quoted) ?? table
     }
 
     /// A value as an SQL literal, to compare the key with in the next page's condition.

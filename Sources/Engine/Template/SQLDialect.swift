@@ -31,6 +31,20 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A table path (`table`, `schema.table`, `project.dataset.table`) as this dialect names it
+    /// in SQL: SQLite, PostgreSQL and DuckDB quote each part in double quotes, ClickHouse in
+    /// backticks, BigQuery the whole path in one pair of backticks (a project may hold `-`), and
+    /// Snowflake leaves the parts unquoted — they are plain identifiers (`TableKey` allows no
+    /// other), and a quoted one would be case-sensitive where Snowflake stored it upper-cased.
+    public func quoted(_ table: TableKey) -> String {
+        switch self {
+        case .sqlite, .postgres, .duckdb: return table.parts.map { "\"\($0)\"" }.joined(separator: ".")
+        case .clickhouse: return table.parts.map { "`\($0)`" }.joined(separator: ".")
+        case .bigquery: return "`" + table.parts.joined(separator: ".") + "`"
+        case .snowflake: return table.parts.joined(separator: ".")
+        }
+    }
+
     /// Seconds in a duration macro argument (`30m`, `24h`, `7d`).
     static func seconds(_ value: Any?, macro: String) throws -> TimeInterval {
         let text = value.map { "\($0)" } ?? ""

@@ -93,6 +93,52 @@ import Testing
         #expect(try store.store(table: "metrics").rows(MetricQuery(batch: "shop", types: MetricType.allCases)).count == Self.hours + 103)
     }
 
+    /// BigQuery and Snowflake by name, through their own sources against the loopback stand-in of
+    /// both APIs (scripts/services/cloud_server.py): the table named as each warehouse names it,
+    /// read in pages across the APIs' own pages, imported once.
+    @Test(arguments: [("bigquery", "engine-test.anomstack.metrics"), ("snowflake", "anomstack.metrics")])
+    func aWarehouseTableImportsThroughItsSource(_ warehouse: String, _ table: String) async throws {
+        let url = try testService("ENGINE_TEST_CLOUD_URL", "the warehouse import test")
+        let environment = [
+            "ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS": try testService("ENGINE_TEST_GOOGLE_CREDENTIALS", "the warehouse import test"),
+            "ANOMSTACK_BIGQUERY_URL": url + "/bigquery/v2",
+            "ANOMSTACK_SNOWFLAKE_ACCOUNT": "testorg-account", "ANOMSTACK_SNOWFLAKE_USER": "engine",
+            "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH": try testService("ENGINE_TEST_CLOUD_KEY", "the warehouse import test"),
+            "ANOMSTACK_SNOWFLAKE_URL": url,
+        ]
+        let installation = LocalInstallation(
+            metricsDirectory: FileManager.default.temporaryDirectory, databasePath: ":memory:", environment: environment,
+            overrides: [], logger: quietLogger())
+        let source = try installation.importSource(warehouse)
+        #expect(source.name == warehouse && source.dialect == SQLDialect(db: warehouse))
+        let store = try engineStore()
+        var importer = HistoryImport(source: source.source, sourceName: source.name, table: table, store: store)
+        importer.dialect = source.dialect
+        importer.pageSize = 7
+        let first = try await importer.run()
+        #expect(first.rowsRead == 31 && first.rowsWritten == 31 && first.skipped == 0, "\(first)")
+        let rows = try store.store(table: "metrics").rows(MetricQuery(batch: "shop", types: MetricType.allCases))
+        #expect(rows.filter { $0.type == .metric }.count == 30)
+        #expect(rows.first { $0.type == .alert }.map { ($0.timestamp, $0.metadata) }! == (try #require(MetricTimestamp.parse("2026-01-16 05:00:00")), "{\"score\": 0.93}"))
+        let second = try await importer.run()
+        #expect(second.rowsRead == 0 && second.rowsWritten == 0 && second.resumed)
+        // Without the warehouse's own settings, the import says which are missing.
+        let bare = LocalInstallation(
+            metricsDirectory: FileManager.default.temporaryDirectory, databasePath: ":memory:", environment: [:], overrides: [],
+            logger: quietLogger())
+        #expect(throws: JobError.self) { try bare.importSource(warehouse) }
+    }
+
+    @Test func eachDialectNamesATablePathItsOwnWay() throws {
+        let path = try #require(TableKey("my-project.anomstack.metrics"))
+        #expect(SQLDialect.bigquery.quoted(path) == "`my-project.anomstack.metrics`")
+        let two = try #require(TableKey("anomstack.metrics"))
+        #expect(SQLDialect.snowflake.quoted(two) == "anomstack.metrics")
+        #expect(SQLDialect.postgres.quoted(two) == "\"anomstack\".\"metrics\"")
+        #expect(SQLDialect.duckdb.quoted(two) == SQLDialect.sqlite.quoted(two))
+        #expect(SQLDialect.clickhouse.quoted(two) == "`anomstack`.`metrics`")
+    }
+
     @Test func aDuckDBTableImports() async throws {
         let cli = try testService("ENGINE_TEST_DUCKDB_CLI", "the DuckDB CLI")
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("anomstack-\(UUID().uuidString).duckdb").path
