@@ -16,6 +16,11 @@ the engine's code. 127.0.0.1 only; it stops by itself after --lifetime seconds.
   POST /api/v2/statements                      Snowflake SQL API v2 with X-Snowflake-Authorization-
                                                Token-Type KEYPAIR_JWT; iss must be ACCOUNT.USER.SHA256:fp.
   GET  /api/v2/statements/H[?partition=N]      status of a running statement, or a further partition.
+  POST /session/v1/login-request               Snowflake's drivers' password login (--password); answers a session token.
+  POST /queries/v1/query-request               a statement under `Authorization: Snowflake Token="…"`: rows in `rowset`,
+                                               then chunks at /chunks/H/N behind the `qrmk` key; `/* slow */`
+                                               answers 333334 with a getResultUrl (GET /queries/H/result).
+  POST /session?delete=true                    ends the session.
   POST /upload/storage/v1/b/B/o?uploadType=media&name=N   Cloud Storage media upload (bucket B must
                                                be --bucket); GET /storage/v1/b/B/o/N?alt=media reads it.
 
@@ -129,6 +134,15 @@ class Handler(BaseHTTPRequestHandler):
             return self.bigquery_query(json.loads(self.body()))
         if url.path == "/api/v2/statements":
             return self.snowflake_submit(json.loads(self.body()))
+        if url.path == "/session/v1/login-request":
+            return self.session_login({k: v[0] for k, v in parse_qs(url.query).items()}, json.loads(self.body()))
+        if url.path == "/queries/v1/query-request":
+            return self.session_query(json.loads(self.body()))
+        if url.path == "/session" and parse_qs(url.query).get("delete") == ["true"]:
+            if self.session_authorized():
+                self.server.sessions.discard(self.session_token())
+                self.send(200, {"data": None, "code": None, "message": None, "success": True})
+            return
         match = re.fullmatch(r"/upload/storage/v1/b/([^/]+)/o", url.path)
         if match:
             return self.storage_upload(match.group(1), {k: v[0] for k, v in parse_qs(url.query).items()})
@@ -146,6 +160,12 @@ class Handler(BaseHTTPRequestHandler):
         match = re.fullmatch(r"/storage/v1/b/([^/]+)/o/([^/]+)", url.path)
         if match:
             return self.storage_download(match.group(1), unquote(match.group(2)), query)
+        match = re.fullmatch(r"/queries/([^/]+)/result", url.path)
+        if match:
+            return self.session_result(match.group(1))
+        match = re.fullmatch(r"/chunks/([^/]+)/(\d+)", url.path)
+        if match:
+            return self.session_chunk(match.group(1), int(match.group(2)))
         self.send(404, {"error": "not found"})
 
     # Google OAuth and BigQuery
@@ -327,6 +347,85 @@ class Handler(BaseHTTPRequestHandler):
                 "message": "Statement executed successfully.", "createdOn": int(time.time() * 1000)}
 
 
+    # Snowflake's drivers' session protocol (password logins), as its connectors speak it.
+
+    def session_login(self, query, request):
+        data = request.get("data", {})
+        if data.get("ACCOUNT_NAME") != self.server.account or data.get("LOGIN_NAME", "").upper() != self.server.user \
+                or data.get("PASSWORD") != self.server.password:
+            return self.send(200, {"data": {"nextAction": "RETRY_LOGIN", "authnMethod": "USERNAME_PASSWORD"}, "code": "390100",
+                                   "message": "Incorrect username or password was specified.", "success": False})
+        token = "ver:1-hint:" + secrets.token_hex(12)
+        self.server.sessions.add(token)
+        self.send(200, {"data": {"token": token, "masterToken": "ver:1-hint:" + secrets.token_hex(12), "validityInSeconds": 3600,
+                                 "sessionInfo": {"warehouseName": query.get("warehouse"), "databaseName": query.get("databaseName")}},
+                        "code": None, "message": None, "success": True})
+
+    def session_token(self):
+        match = re.fullmatch(r'Snowflake Token="([^"]+)"', self.headers.get("Authorization", ""))
+        return match.group(1) if match else None
+
+    def session_authorized(self):
+        if self.session_token() not in self.server.sessions:
+            self.send(401, {"data": None, "code": "390104", "message": "User must login again to access the service.", "success": False})
+            return False
+        return True
+
+    def session_query(self, request):
+        if not self.session_authorized():
+            return
+        handle = "01c" + secrets.token_hex(14)
+        try:
+            columns, rows = run(request["sqlText"])
+        except sqlite3.Error as error:
+            return self.send(200, {"data": {"queryId": handle, "sqlState": "42S02"}, "code": "002003",
+                                   "message": f"SQL compilation error:\n{error}", "success": False})
+        jobs[handle] = {"columns": columns, "rows": rows, "pending": "/* slow */" in request["sqlText"]}
+        if jobs[handle]["pending"]:
+            return self.send(200, {"data": {"queryId": handle, "getResultUrl": f"/queries/{handle}/result"}, "code": "333334",
+                                   "message": "Asynchronous execution in progress.", "success": True})
+        self.send(200, self.session_answer(handle))
+
+    def session_result(self, handle):
+        if not self.session_authorized():
+            return
+        jobs[handle]["pending"] = False
+        self.send(200, self.session_answer(handle))
+
+    def session_answer(self, handle):
+        # The first --page-size rows in `rowset`, the rest in chunks of --page-size behind the
+        # query result master key (`qrmk`), which the chunk URLs demand as storage does.
+        columns, rows = jobs[handle]["columns"], jobs[handle]["rows"]
+        kinds = [kind(c, rows, i) for i, c in enumerate(columns)]
+        types = {"timestamp": ("timestamp_ntz", 9), "integer": ("fixed", 0), "float": ("real", None), "text": ("text", None)}
+        data = self.snowflake_data(handle)
+        size = self.server.page_size
+        jobs[handle]["qrmk"] = base64.b64encode(secrets.token_bytes(32)).decode()
+        chunks = [{"url": f"http://127.0.0.1:{self.server.server_address[1]}/chunks/{handle}/{i}", "rowCount": len(data[i:i + size]),
+                   "uncompressedSize": len(json.dumps(data[i:i + size]))} for i in range(size, len(data), size)]
+        return {"data": {"parameters": [], "rowtype": [{"name": c.upper(), "type": types[k][0], "scale": types[k][1], "nullable": True}
+                                                       for c, k in zip(columns, kinds)],
+                         "rowset": data[:size], "total": len(data), "returned": len(data), "queryId": handle,
+                         "queryResultFormat": "json", "chunks": chunks, "qrmk": jobs[handle]["qrmk"]},
+                "code": None, "message": None, "success": True}
+
+    def session_chunk(self, handle, start):
+        if handle not in jobs or self.headers.get("x-amz-server-side-encryption-customer-key") != jobs[handle].get("qrmk") \
+                or self.headers.get("x-amz-server-side-encryption-customer-algorithm") != "AES256":
+            body = b"<Error><Code>AccessDenied</Code></Error>"
+            self.send_response(403)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return self.wfile.write(body)
+        rows = self.snowflake_data(handle)[start:start + self.server.page_size]
+        body = ",".join(json.dumps(row) for row in rows).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "binary/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -335,6 +434,7 @@ def main():
     parser.add_argument("--account", required=True)
     parser.add_argument("--user", required=True)
     parser.add_argument("--bucket", required=True)
+    parser.add_argument("--password", default="engine-password", help="the Snowflake user's password for session logins")
     parser.add_argument("--page-size", type=int, default=2)
     parser.add_argument("--lifetime", type=float, default=2700)
     args = parser.parse_args()
@@ -345,6 +445,7 @@ def main():
     server.fingerprint = "SHA256:" + base64.b64encode(hashlib.sha256(der).digest()).decode()
     server.client_email, server.account, server.user = args.client_email, args.account.upper(), args.user.upper()
     server.page_size, server.access_tokens, server.bucket = args.page_size, {}, args.bucket
+    server.password, server.sessions = args.password, set()
     threading.Timer(args.lifetime, server.shutdown).start()
     print(f"cloud server on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()

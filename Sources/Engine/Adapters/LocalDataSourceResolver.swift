@@ -12,7 +12,8 @@ import Foundation
 /// BigQuery's REST API with the service account in `ANOMSTACK_GOOGLE_APPLICATION_CREDENTIALS`
 /// (project `ANOMSTACK_GCP_PROJECT_ID`, else the key's); `snowflake` through the SQL API v2 with a
 /// key pair (`ANOMSTACK_SNOWFLAKE_ACCOUNT`, `ANOMSTACK_SNOWFLAKE_USER`,
-/// `ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH`, `ANOMSTACK_SNOWFLAKE_WAREHOUSE`,
+/// `ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH`), or a drivers' session with `ANOMSTACK_SNOWFLAKE_PASSWORD`
+/// when there is no key (`ANOMSTACK_SNOWFLAKE_WAREHOUSE`,
 /// `ANOMSTACK_SNOWFLAKE_DATABASE`, `ANOMSTACK_SNOWFLAKE_SCHEMA`, `ANOMSTACK_SNOWFLAKE_ROLE`).
 /// Other databases are a clear error.
 public struct LocalDataSourceResolver: DataSourceResolver {
@@ -122,6 +123,16 @@ public struct LocalDataSourceResolver: DataSourceResolver {
 
     private func snowflake(file: String) throws -> any DataSource {
         func variable(_ name: String) -> String? { environment["ANOMSTACK_SNOWFLAKE_\(name)"].flatMap { $0.isEmpty ? nil : $0 } }
+        func endpoint() throws -> URL? {
+            guard let text = variable("URL") else { return nil }
+            guard let url = URL(string: text) else { throw JobError("\(file): ANOMSTACK_SNOWFLAKE_URL '\(text)' is not a URL") }
+            return url
+        }
+        func context() -> [String: String] {
+            var context: [String: String] = [:]
+            for name in ["warehouse", "database", "schema", "role"] { context[name] = variable(name.uppercased()) }
+            return context
+        }
         guard let account = variable("ACCOUNT"), let user = variable("USER") else {
             throw JobError("\(file): db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER")
         }
@@ -134,23 +145,20 @@ public struct LocalDataSourceResolver: DataSourceResolver {
         } else if let text = variable("PRIVATE_KEY") {
             label = "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY"
             pem = text
+        } else if let password = variable("PASSWORD") {
+            // No key pair: the password signs in to a session, as Anomstack's connector does.
+            return SnowflakeSessionDataSource(
+                account: account, user: user, password: password, endpoint: try endpoint(), context: context(),
+                transport: URLSessionTransport(timeout: 120))
         } else {
-            let hint = variable("PASSWORD") == nil ? "" : " (Snowflake's SQL API does not take a password)"
             throw JobError(
-                "\(file): db: snowflake needs a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the "
-                    + "key registered with ALTER USER … SET RSA_PUBLIC_KEY\(hint)")
+                "\(file): db: snowflake needs ANOMSTACK_SNOWFLAKE_PASSWORD, or a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, "
+                    + "the PEM file of the key registered with ALTER USER … SET RSA_PUBLIC_KEY")
         }
         let key: RSASigningKey
         do { key = try RSASigningKey(pem: pem, label: label) } catch { throw JobError("\(file): db: snowflake: \(error)") }
-        var endpoint: URL?
-        if let text = variable("URL") {
-            guard let url = URL(string: text) else { throw JobError("\(file): ANOMSTACK_SNOWFLAKE_URL '\(text)' is not a URL") }
-            endpoint = url
-        }
-        var context: [String: String] = [:]
-        for name in ["warehouse", "database", "schema", "role"] { context[name] = variable(name.uppercased()) }
         return SnowflakeDataSource(
-            account: account, user: user, endpoint: endpoint, key: key, context: context,
+            account: account, user: user, endpoint: try endpoint(), key: key, context: context(),
             transport: URLSessionTransport(timeout: 120))
     }
 }

@@ -27,7 +27,6 @@ public enum AnomstackEnvironment {
         ("ANOMSTACK_ADMIN_USERNAME", "the dashboard signs in with ENGINE_API_TOKEN"),
         ("ANOMSTACK_ADMIN_PASSWORD", "the dashboard signs in with ENGINE_API_TOKEN"),
         ("ANOMSTACK_LLMALERT_MODELS", "the model is each batch's llmalert_model (or ANOMSTACK_OPENAI_MODEL)"),
-        ("ANOMSTACK_SNOWFLAKE_PASSWORD", "Snowflake's SQL API takes a key pair: set ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH"),
         ("LANGSMITH_", "tracing of Anomstack's LangChain agent"),
     ]
 

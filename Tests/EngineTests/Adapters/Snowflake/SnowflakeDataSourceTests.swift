@@ -54,13 +54,40 @@ import Testing
         }
     }
 
-    @Test func theResolverAsksForAKeyPairAndSaysWhyAPasswordIsNotEnough() throws {
+    /// Without a key pair, Anomstack's password signs in to a session (Snowflake's drivers'
+    /// protocol): the first rows come with the answer, the rest as chunks behind the answer's
+    /// key, a running statement is polled, and the session is closed.
+    @Test func aPasswordSignsInToASessionAndReadsEveryChunk() async throws {
+        var environment = try environment()
+        environment["ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH"] = nil
+        environment["ANOMSTACK_SNOWFLAKE_PASSWORD"] = "engine-password"
+        let source = try #require(try source(environment) as? SnowflakeSessionDataSource)
+        #expect(try await source.query("SELECT * FROM metrics_src ORDER BY metric_timestamp") == BigQueryDataSourceTests.expected)
+        #expect(try await source.query("SELECT * FROM metrics_src WHERE 1 = 0").isEmpty)
+        let quick = SnowflakeSessionDataSource(
+            account: source.account, user: source.user, password: source.password, endpoint: source.endpoint,
+            transport: source.transport, pollInterval: .milliseconds(20))
+        #expect(try await quick.query("/* slow */ SELECT * FROM metrics_src ORDER BY metric_timestamp") == BigQueryDataSourceTests.expected)
+        await #expect { try await source.query("SELECT * FROM nope") } throws: {
+            "\($0)" == "Snowflake refused the statement (002003): SQL compilation error:\nno such table: nope"
+        }
+        environment["ANOMSTACK_SNOWFLAKE_PASSWORD"] = "wrong"
+        await #expect { try await self.source(environment).query("SELECT 1") } throws: {
+            "\($0)" == "Snowflake refused the login (390100): Incorrect username or password was specified."
+        }
+    }
+
+    @Test func theResolverAsksForAPasswordOrAKeyPair() throws {
         let snowflake = try batch("metric_batch: test\ningest_sql: select 1\ndb: snowflake\n")
         func message(_ environment: [String: String]) -> String { resolverError(snowflake, environment) }
         #expect(message([:]).hasSuffix("db: snowflake needs ANOMSTACK_SNOWFLAKE_ACCOUNT and ANOMSTACK_SNOWFLAKE_USER"))
         #expect(
-            message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PASSWORD": "p"])
-                .hasSuffix("(Snowflake's SQL API does not take a password)"))
+            message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u"])
+                .hasSuffix("db: snowflake needs ANOMSTACK_SNOWFLAKE_PASSWORD, or a key pair: ANOMSTACK_SNOWFLAKE_PRIVATE_KEY_PATH, the PEM file of the key registered with ALTER USER … SET RSA_PUBLIC_KEY"))
+        let password = try LocalDataSourceResolver(
+            database: nil, environment: ["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PASSWORD": "p"]
+        ).dataSource(for: snowflake)
+        #expect(password is SnowflakeSessionDataSource)
         #expect(
             message(["ANOMSTACK_SNOWFLAKE_ACCOUNT": "a", "ANOMSTACK_SNOWFLAKE_USER": "u", "ANOMSTACK_SNOWFLAKE_PRIVATE_KEY": "nonsense"])
                 .contains("ANOMSTACK_SNOWFLAKE_PRIVATE_KEY: not a PEM private key"))
