@@ -74,19 +74,28 @@ import Testing
         #expect(renderer.count == 3)
     }
 
-    @Test func requestsArrivingDuringARenderingWaitForIt() async throws {
-        let cache = Cache()
-        let renderer = Renderer()
+    /// A rendering that has started and waits for `release` before it answers `render()`.
+    func heldRendering(
+        _ cache: Cache, render: @escaping @Sendable () throws -> Response
+    ) async -> (rendering: Task<Response, any Error>, release: AsyncStream<Void>.Continuation) {
         let (release, releaser) = AsyncStream<Void>.makeStream()
         let started = Atomic<Bool>(false)
-        let first = Task {
-            try await cache.response(key(), version: version(), now: start) {
+        let (key, version, start) = (key(), version(), start)
+        let rendering = Task {
+            try await cache.response(key, version: version, now: start) {
                 started.store(true, ordering: .releasing)
                 for await _ in release { break }
-                return renderer("slow page")
+                return try render()
             } cacheable: { $0.body.contentLength }
         }
         while !started.load(ordering: .acquiring) { await Task.yield() }
+        return (rendering, releaser)
+    }
+
+    @Test func requestsArrivingDuringARenderingWaitForIt() async throws {
+        let cache = Cache()
+        let renderer = Renderer()
+        let (first, releaser) = await heldRendering(cache) { renderer("slow page") }
         let waiters = (0..<8).map { _ in
             Task { try await ask(cache, renderer, body: "a second rendering") }
         }
@@ -101,16 +110,7 @@ import Testing
         struct Broken: Error {}
         let cache = Cache()
         let renderer = Renderer()
-        let (release, releaser) = AsyncStream<Void>.makeStream()
-        let started = Atomic<Bool>(false)
-        let first = Task {
-            try await cache.response(key(), version: version(), now: start) {
-                started.store(true, ordering: .releasing)
-                for await _ in release { break }
-                throw Broken()
-            } cacheable: { $0.body.contentLength }
-        }
-        while !started.load(ordering: .acquiring) { await Task.yield() }
+        let (first, releaser) = await heldRendering(cache) { throw Broken() }
         let waiter = Task { try await ask(cache, renderer, body: "own") }
         try await Task.sleep(for: .milliseconds(50))
         releaser.yield()

@@ -74,12 +74,6 @@ public struct SnowflakeDataSource: DataSource {
         else {
             throw JobError("Snowflake's answer has no result set: \(JSONExcerpt.of(page))")
         }
-        let columns = types.map {
-            (
-                name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
-                scale: ($0["scale"] as? NSNumber)?.intValue ?? 0
-            )
-        }
         var data = page["data"] as? [[Any]] ?? []
         let partitions = (meta["partitionInfo"] as? [[String: Any]])?.count ?? 1
         for partition in stride(from: 1, to: partitions, by: 1) {
@@ -91,15 +85,26 @@ public struct SnowflakeDataSource: DataSource {
         if let expected = (meta["numRows"] as? NSNumber)?.intValue, expected != data.count {
             throw JobError("Snowflake reported \(expected) rows but \(data.count) arrived; nothing was ingested")
         }
-        return try data.enumerated().map { number, cells in
-            guard cells.count == columns.count else {
-                throw JobError("Snowflake row \(number + 1) has \(cells.count) values for \(columns.count) columns")
+        return try Self.rows(data, rowType: types)
+    }
+
+    /// Rows of cells as Snowflake sends them (text or null), typed by the result's row type
+    /// (`name`, `type`, `scale` of each column; names lower-cased), as both of its APIs give them.
+    static func rows(_ cells: [[Any]], rowType types: [[String: Any]]) throws -> [SourceRow] {
+        let columns = types.map {
+            (
+                name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
+                scale: ($0["scale"] as? NSNumber)?.intValue ?? 0
+            )
+        }
+        return try cells.enumerated().map { number, values in
+            guard values.count == columns.count else {
+                throw JobError("Snowflake row \(number + 1) has \(values.count) values for \(columns.count) columns")
             }
             var row: SourceRow = [:]
-            for (column, cell) in zip(columns, cells) {
+            for (column, value) in zip(columns, values) {
                 row[column.name] = try Self.value(
-                    cell as? String, type: column.type, scale: column.scale,
-                    at: "row \(number + 1), column '\(column.name)'")
+                    value as? String, type: column.type, scale: column.scale, at: "row \(number + 1), column '\(column.name)'")
             }
             return row
         }

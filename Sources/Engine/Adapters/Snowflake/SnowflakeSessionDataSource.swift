@@ -98,12 +98,6 @@ public struct SnowflakeSessionDataSource: DataSource {
         if let format = data["queryResultFormat"] as? String, format.lowercased() != "json" {
             throw JobError("Snowflake sent its result as \(format), which the engine does not read (it reads JSON)")
         }
-        let columns = types.map {
-            (
-                name: ($0["name"] as? String ?? "").lowercased(), type: ($0["type"] as? String ?? "text").lowercased(),
-                scale: ($0["scale"] as? NSNumber)?.intValue ?? 0
-            )
-        }
         var cells = data["rowset"] as? [[Any]] ?? []
         for (index, chunk) in (data["chunks"] as? [[String: Any]] ?? []).enumerated() {
             cells += try await self.chunk(chunk, number: index + 1, headers: Self.chunkHeaders(data))
@@ -111,17 +105,7 @@ public struct SnowflakeSessionDataSource: DataSource {
         if let total = (data["total"] as? NSNumber)?.intValue, total != cells.count {
             throw JobError("Snowflake reported \(total) rows but \(cells.count) arrived; nothing was ingested")
         }
-        return try cells.enumerated().map { number, values in
-            guard values.count == columns.count else {
-                throw JobError("Snowflake row \(number + 1) has \(values.count) values for \(columns.count) columns")
-            }
-            var row: SourceRow = [:]
-            for (column, value) in zip(columns, values) {
-                row[column.name] = try SnowflakeDataSource.value(
-                    value as? String, type: column.type, scale: column.scale, at: "row \(number + 1), column '\(column.name)'")
-            }
-            return row
-        }
+        return try SnowflakeDataSource.rows(cells, rowType: types)
     }
 
     /// The headers a chunk is fetched with: those the answer names, else the server-side
