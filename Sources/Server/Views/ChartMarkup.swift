@@ -3,13 +3,19 @@ import Foundation
 
 /// The project's own charts as inline SVG for the pages (no script, no CDN).
 enum ChartMarkup {
+    /// The dashboard's charts keep each line to about two points per this many parts of their
+    /// span (`PlotData.thinned`): about one per unit of the 800-wide chart.
+    static let buckets = 400
+
     /// A metric's full chart (values, score, threshold, alert/change/threshold-alert marks), its
     /// legend, and the points the hover readout shows (`app.js` draws a crosshair and says the
-    /// time, value, score and marks of the point under the pointer).
+    /// time, value, score and marks of the point under the pointer). Long windows are drawn
+    /// thinned (each part's lowest and highest point); the title still counts every value.
     static func chart(_ data: PlotData) -> SafeHTML {
-        SafeHTML(
-            markup: labelled(SVGRenderer.render(PlotScene(data: data)), title: summary(data)) + legend(data)
-                + "<div class=\"readout\" data-points=\"\(NotificationComposer.escapeHTML(readout(data)))\" hidden></div>")
+        let drawn = data.thinned(toAtMost: buckets)
+        return SafeHTML(
+            markup: labelled(SVGRenderer.render(PlotScene(data: drawn)), title: summary(data)) + legend(drawn)
+                + "<div class=\"readout\" data-points=\"\(NotificationComposer.escapeHTML(readout(drawn)))\" hidden></div>")
     }
 
     /// What each colour and mark of the chart means; only what this chart shows.
