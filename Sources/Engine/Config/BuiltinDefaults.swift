@@ -50,6 +50,7 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
       record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.
       resolution: 0.01 # the least spread a residual is measured in, as a fraction of the range the metric spans in training: smaller wobbles of a flat or stepped metric do not count.
+      quantum_steps: 1 # and at least this many of the smallest step between the metric's values (a count's 1; none for an on/off metric): a count moving by one is not news.
       learn_days: 2 # a channel's record must cover two days of scores (and its window) before it votes as usual: a young metric's first days of daily swings do not alert. Chosen by cross-validation and a clean-series check (docs/detectors.md).
       learn_floor: 20 # in the second half of that (after the first day), it votes against a record of at least this many robust z-scores: only what no daily swing could be (a tenfold spike) alerts.
 model_combination_method: "mean" # how detector scores combine: mean, min or max.

@@ -79,6 +79,38 @@ import Testing
         #expect(fine.probability(hourlyMatrix(values))[1050] >= 0.8, "without the resolution, the wobble is 30 tiny spreads")
     }
 
+    /// An error counter that is mostly 0, now and then 1 or 2: a 1 after a long quiet stretch is
+    /// one step of the count, not an incident (its spread is never less than that step), and a
+    /// burst of 12 is.
+    @Test func aCountMovingByOneIsNotNewsAndABurstIs() {
+        var random = Xoshiro256(seed: 4)
+        var values = (0..<1200).map { _ -> Double in
+            let u = random.nextUnit()
+            return u < 0.04 ? 2 : u < 0.12 ? 1 : 0
+        }
+        for i in 1000..<1100 { values[i] = 0 }
+        values[1100] = 2
+        values[1101] = 2
+        values[1160] = 12
+        let training = hourlyMatrix(Array(values.prefix(1000)))
+        #expect(NoveltyDetector.quantum(Array(values.prefix(1000))) == 1)
+        let detector = NoveltyDetector.fit(training, params: [:])
+        #expect(detector.floor >= 1, "a count's step: \(detector.floor)")
+        let p = detector.probability(hourlyMatrix(values))
+        #expect(p[1100] < 0.8 && p[1101] < 0.8, "two 2s after a hundred quiet hours: \(p[1100]), \(p[1101])")
+        #expect(p[1160] >= 0.8, "a burst of 12: \(p[1160])")
+        let unstepped = NoveltyDetector.fit(training, params: ["quantum_steps": .int(0)])
+        #expect(unstepped.probability(hourlyMatrix(values))[1100] >= 0.8, "without the step, the quiet window's tiny spread makes the first 2 news")
+    }
+
+    @Test func aStepIsTheSmallestGapBetweenThreeOrMoreDistinctValues() {
+        #expect(NoveltyDetector.quantum([0, 3, 1, 2, 2, 0]) == 1)
+        #expect(abs(NoveltyDetector.quantum([10.25, 10.5, 10.75, 10.5]) - 0.25) < 1e-12, "a gauge rounded to quarters")
+        #expect(NoveltyDetector.quantum([0, 20, 0, 20, 20]) == 0, "an on/off metric: its step is its signal")
+        #expect(NoveltyDetector.quantum([5, 5, 5]) == 0)
+        #expect(NoveltyDetector.quantum([]) == 0)
+    }
+
     /// A metric first seen at midnight, five-minutely: low at night, high from 09:00 to 19:00.
     /// Its first morning rise beats anything the night showed; it is the day's pattern, not an
     /// incident, so no channel votes until its record covers a day (half of `learn_days` 2), and
