@@ -127,12 +127,15 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         // The least change that counts: a fraction of the range the series spans in training, so
         // a wobble of a flat or quantised metric is not many spreads wide.
         let range = (values.max() ?? 0) - (values.min() ?? 0)
+        // A step only counts where it is larger than the resolution's share of the range.
+        let relevant = settings.resolution > 0 ? Int(min(settings.quantumSteps / settings.resolution, 1e6)) + 2 : Int.max
+        let quantum = settings.quantumSteps > 0 ? Self.quantum(values, distinctLimit: relevant) : 0
         // A young metric has not yet shown its whole day: its first morning rise would otherwise
         // beat a record learnt from the night.
         let learnRows = Int((settings.learnDays * Double(day)).rounded(.up))
         var detector = NoveltyDetector(
             channels: channels,
-            floor: max(largest * 1e-3, settings.resolution * range, settings.quantumSteps * Self.quantum(values)) + 1e-9,
+            floor: max(largest * 1e-3, settings.resolution * range, settings.quantumSteps * quantum) + 1e-9,
             quietN: settings.quietN,
             margin: settings.margin,
             spacing: spacing, recordThrough: nil, learnRows: learnRows, learnFloor: settings.learnFloor)
@@ -347,15 +350,18 @@ extension NoveltyDetector {
     /// The smallest step between two distinct training values: 1 for counts, the last digit
     /// kept for a gauge rounded to it, and next to nothing for a continuous series. A series of
     /// one or two values has none: its step is its signal (an on/off metric), not its unit.
-    static func quantum(_ values: [Double]) -> Double {
-        let sorted = values.filter(\.isFinite).sorted()
-        var step = Double.infinity
-        var distinct = sorted.isEmpty ? 0 : 1
-        for (a, b) in zip(sorted, sorted.dropFirst()) where b > a {
-            step = min(step, b - a)
-            distinct += 1
+    ///
+    /// Past `distinctLimit` distinct values it answers 0 without sorting: n distinct values over a
+    /// range leave a step of at most range / (n − 1), which the resolution already covers.
+    static func quantum(_ values: [Double], distinctLimit: Int = .max) -> Double {
+        var distinct = Set<Double>()
+        for value in values where value.isFinite {
+            distinct.insert(value)
+            if distinct.count > distinctLimit { return 0 }
         }
-        return distinct >= 3 && step.isFinite ? step : 0
+        guard distinct.count >= 3 else { return 0 }
+        let sorted = distinct.sorted()
+        return zip(sorted, sorted.dropFirst()).map { $1 - $0 }.min() ?? 0
     }
 }
 

@@ -109,6 +109,9 @@ import Testing
         #expect(NoveltyDetector.quantum([0, 20, 0, 20, 20]) == 0, "an on/off metric: its step is its signal")
         #expect(NoveltyDetector.quantum([5, 5, 5]) == 0)
         #expect(NoveltyDetector.quantum([]) == 0)
+        let fine = (0..<500).map { Double($0) / 7 }
+        #expect(abs(NoveltyDetector.quantum(fine) - 1.0 / 7) < 1e-9)
+        #expect(NoveltyDetector.quantum(fine, distinctLimit: 102) == 0, "past the limit the resolution covers the step")
     }
 
     /// A metric first seen at midnight, five-minutely: low at night, high from 09:00 to 19:00.
