@@ -38,13 +38,19 @@ public final class OverviewMemo: Sendable {
         self.maxAge = maxAge
     }
 
-    /// The value kept for `key` at `generation` if it is younger than `maxAge` at `now`, or else
-    /// `compute()`'s, kept. Without a generation (a store that keeps none) nothing is kept.
+    /// How long an answer that does not move with the clock is kept while its generation holds
+    /// (a count of metrics, a ranking over each metric's latest points): only a row stamped
+    /// ahead of the clock can change it without a write, as it comes into view.
+    public static let timelessAge: TimeInterval = 3600
+
+    /// The value kept for `key` at `generation` if it is younger than `maxAge` (the memo's own,
+    /// unless the caller gives another) at `now`, or else `compute()`'s, kept. Without a
+    /// generation (a store that keeps none) nothing is kept.
     public func value<Value: Sendable>(
-        _ key: Key, generation: Int64?, now: Date, compute: () throws -> Value
+        _ key: Key, generation: Int64?, now: Date, maxAge: TimeInterval? = nil, compute: () throws -> Value
     ) rethrows -> Value {
         guard let generation else { return try compute() }
-        if let kept: Value = kept(key, generation: generation, now: now) { return kept }
+        if let kept: Value = kept(key, generation: generation, now: now, maxAge: maxAge ?? self.maxAge) { return kept }
         let value = try compute()
         keep(value, key, generation: generation, now: now)
         return value
@@ -52,16 +58,16 @@ public final class OverviewMemo: Sendable {
 
     /// The same for work that suspends (a chart that reads a model).
     public func value<Value: Sendable>(
-        _ key: Key, generation: Int64?, now: Date, compute: () async throws -> Value
+        _ key: Key, generation: Int64?, now: Date, maxAge: TimeInterval? = nil, compute: () async throws -> Value
     ) async rethrows -> Value {
         guard let generation else { return try await compute() }
-        if let kept: Value = kept(key, generation: generation, now: now) { return kept }
+        if let kept: Value = kept(key, generation: generation, now: now, maxAge: maxAge ?? self.maxAge) { return kept }
         let value = try await compute()
         keep(value, key, generation: generation, now: now)
         return value
     }
 
-    private func kept<Value>(_ key: Key, generation: Int64, now: Date) -> Value? {
+    private func kept<Value>(_ key: Key, generation: Int64, now: Date, maxAge: TimeInterval) -> Value? {
         entries.withLock { entries -> Value? in
             guard let entry = entries[key], entry.generation == generation,
                 abs(now.timeIntervalSince(entry.computedAt)) < maxAge

@@ -47,7 +47,7 @@ public struct BatchOverview: Sendable {
             try Task.checkCancellation()
             let store = try stores.store(table: batch.tableKey)
             let generation = try store.batchGeneration(batch: batch.name)
-            let metrics = try kept(batch, "metrics", generation: generation, now: now) {
+            let metrics = try kept(batch, "metrics", generation: generation, now: now, timeless: true) {
                 try store.metricNames(batch: batch.name, type: .metric).count
             }
             let latest = try store.extent(MetricQuery(batch: batch.name, types: [.metric], through: now, latest: 1)).last
@@ -63,14 +63,17 @@ public struct BatchOverview: Sendable {
         return cards.sorted { ($1.alerts, $0.batch) < ($0.alerts, $1.batch) }
     }
 
-    /// `compute()`'s value for `batch`, kept in the memo while the batch's generation holds.
+    /// `compute()`'s value for `batch`, kept in the memo while the batch's generation holds (and,
+    /// `timeless`, for `OverviewMemo.timelessAge` rather than the memo's age: it does not move
+    /// with the clock).
     private func kept<Value: Sendable>(
-        _ batch: BatchConfig, _ question: String, generation: Int64?, now: Date, compute: () throws -> Value
+        _ batch: BatchConfig, _ question: String, generation: Int64?, now: Date, timeless: Bool = false,
+        compute: () throws -> Value
     ) throws -> Value {
         guard let memo else { return try compute() }
         return try memo.value(
             OverviewMemo.Key(table: batch.tableKey, batch: batch.name, question: question), generation: generation, now: now,
-            compute: compute)
+            maxAge: timeless ? OverviewMemo.timelessAge : nil, compute: compute)
     }
 
     /// Which of `standings` (read over `window`) are stale: their latest point is more than the
@@ -102,7 +105,11 @@ public struct BatchOverview: Sendable {
     /// every search filters it.
     public func standings(_ batch: BatchConfig, window: TimeWindow, now: Date, filter: MetricFilter) throws -> [MetricStanding] {
         let generation = try stores.store(table: batch.tableKey).batchGeneration(batch: batch.name)
-        let all = try kept(batch, "standings \(window)", generation: generation, now: now) {
+        // A ranking over each metric's latest points does not move with the clock; one over a
+        // span that ends now does.
+        let timeless: Bool
+        if case .lastPoints = window { timeless = true } else { timeless = false }
+        let all = try kept(batch, "standings \(window)", generation: generation, now: now, timeless: timeless) {
             try computeStandings(batch, window: window, now: now)
         }
         guard !filter.pattern.isEmpty else { return all }

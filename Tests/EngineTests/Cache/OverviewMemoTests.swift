@@ -24,6 +24,23 @@ import Testing
         #expect(ask(nil, at: 60) == 4 && ask(nil, at: 60) == 5)  // a store without generations: never kept
     }
 
+    /// An answer that does not move with the clock (a ranking over each metric's latest points)
+    /// is kept past the memo's minute, for `timelessAge`, and still not past a write.
+    @Test func aTimelessValueOutlivesTheMinuteButNotAWrite() {
+        let memo = OverviewMemo(capacity: 4, maxAge: 60)
+        var computed = 0
+        func ask(_ generation: Int64, at seconds: Double) -> Int {
+            memo.value(key, generation: generation, now: referenceTime.addingTimeInterval(seconds), maxAge: OverviewMemo.timelessAge) {
+                computed += 1
+                return computed
+            }
+        }
+        #expect(ask(7, at: 0) == 1)
+        #expect(ask(7, at: 600) == 1)  // ten minutes on, the same data: kept
+        #expect(ask(8, at: 601) == 2)  // a write
+        #expect(ask(8, at: 601 + OverviewMemo.timelessAge) == 3)  // a row stamped ahead of the clock may have come into view
+    }
+
     @Test func theMemoHoldsAtMostItsCapacity() {
         let memo = OverviewMemo(capacity: 3, maxAge: 60)
         for i in 0..<10 {
