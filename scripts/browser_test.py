@@ -34,6 +34,15 @@ TOKEN = "browser-test-token"
 results = []
 
 
+def wait_for_url(driver, part, seconds=15):
+    """Waits until the page a click navigated to is the one shown (its address holds `part`):
+    elements found before that belong to the page being left."""
+    try:
+        WebDriverWait(driver, seconds).until(lambda d: part in d.current_url and d.execute_script("return document.readyState") == "complete")
+    except Exception:
+        pass
+
+
 def check(name, condition, detail=""):
     results.append(bool(condition))
     print(("ok   " if condition else "FAIL ") + name + ("" if condition else f" — {detail}"), flush=True)
@@ -129,10 +138,13 @@ def main():
         check("batch page: each chart has a legend", len(legend) >= 4, f"{len(legend)} items")
         # Zoom: the buttons show the same page over half and twice the window.
         driver.find_element(By.LINK_TEXT, "zoom in").click()
+        wait_for_url(driver, "window=12h")
         check("zoom in: half the window", "window=12h" in driver.current_url
               and len(driver.find_elements(By.CSS_SELECTOR, "section.metric .chart svg")) == 2, driver.current_url)
         driver.find_element(By.LINK_TEXT, "zoom out").click()
+        wait_for_url(driver, "window=24h")
         driver.find_element(By.LINK_TEXT, "zoom out").click()
+        wait_for_url(driver, "window=2d")
         check("zoom out: twice the window", "window=2d" in driver.current_url, driver.current_url)
 
         driver.get(base + "/anomalies")
@@ -147,6 +159,7 @@ def main():
             Select(form.find_element(By.NAME, "batch")).select_by_visible_text(wanted)
             Select(form.find_element(By.NAME, "kind")).select_by_visible_text("alert")
             form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            wait_for_url(driver, "kind=alert")
             filtered = driver.find_elements(By.CSS_SELECTOR, "tr.alert-row")
             check("filters: only the chosen batch is listed", filtered and all(r.get_attribute("data-batch") == wanted for r in filtered)
                   and "batch=" + wanted in driver.current_url and "kind=alert" in driver.current_url,
@@ -155,6 +168,7 @@ def main():
                   Select(driver.find_element(By.NAME, "batch")).first_selected_option.text == wanted)
             # The alert's own page: its chart, its scores and its deliveries.
             filtered[0].find_element(By.CSS_SELECTOR, "a[href^='/alert?']").click()
+            wait_for_url(driver, "/alert?")
             check("alert page: a chart centred on the alert", len(driver.find_elements(By.CSS_SELECTOR, ".chart svg polyline")) >= 1
                   and "/alert?" in driver.current_url, driver.current_url)
             detail = driver.find_element(By.CSS_SELECTOR, "section.alert-detail").text
