@@ -46,16 +46,7 @@ struct ResponseCacheMiddleware: RouterMiddleware {
             else { return nil }
             return length
         }
-        if let wanted = request.headers[.ifNoneMatch], let tag = response.headers[.eTag],
-            ResponseEncodingMiddleware<Context>.matches(wanted, tag)
-        {
-            var headers = response.headers
-            headers[.contentLength] = nil
-            headers[.contentType] = nil
-            headers[.contentEncoding] = nil
-            return Response(status: .notModified, headers: headers)
-        }
-        return response
+        return ResponseEncodingMiddleware<Context>.notModified(response, ifNoneMatch: request.headers[.ifNoneMatch]) ?? response
     }
 
     /// What the kept answers are computed from, now; nil when a store keeps no generation

@@ -23,12 +23,7 @@ struct ResponseEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
         let body = try await BodyCollector.collect(response.body, length: length)
         let tag = Self.tag(body)
         response.headers[.eTag] = tag
-        if let wanted = request.headers[.ifNoneMatch], Self.matches(wanted, tag) {
-            var headers = response.headers
-            headers[.contentLength] = nil
-            headers[.contentType] = nil
-            return Response(status: .notModified, headers: headers)
-        }
+        if let notModified = Self.notModified(response, ifNoneMatch: request.headers[.ifNoneMatch]) { return notModified }
         response.headers[.vary] = "Accept-Encoding"
         if body.readableBytes >= minimumCompressed, Self.isText(response.headers[.contentType]),
             Self.acceptsGzip(request.headers[.acceptEncoding])
@@ -41,6 +36,17 @@ struct ResponseEncodingMiddleware<Context: RequestContext>: RouterMiddleware {
             response.body = ResponseBody(byteBuffer: body)
         }
         return response
+    }
+
+    /// `304 Not Modified` with `response`'s headers but none that describe a body, when the
+    /// client's `If-None-Match` names `response`'s `ETag`; nil otherwise.
+    static func notModified(_ response: Response, ifNoneMatch wanted: String?) -> Response? {
+        guard let wanted, let tag = response.headers[.eTag], matches(wanted, tag) else { return nil }
+        var headers = response.headers
+        headers[.contentLength] = nil
+        headers[.contentType] = nil
+        headers[.contentEncoding] = nil
+        return Response(status: .notModified, headers: headers)
     }
 
     /// `W/"<first 16 bytes of the body's SHA-256 in hex>"`.
