@@ -43,7 +43,12 @@ let package = Package(
         ),
         .target(name: "Fixtures", dependencies: ["Engine"]),
         .target(name: "Replay", dependencies: ["Engine", "Fixtures"]),
-        .target(name: "Backtest", dependencies: ["Engine", "Fixtures", "Replay", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Backtest",
+            dependencies: [
+                "Engine", "Fixtures", "Replay", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Algorithms", package: "swift-algorithms"),
+            ]),
         .target(
             name: "Server",
             dependencies: [

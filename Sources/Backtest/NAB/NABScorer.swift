@@ -1,3 +1,4 @@
+import Algorithms
 import Foundation
 
 /// NAB's scoring, from its published method (Lavin and Ahmad 2015; NAB v1.1's sweeper):
@@ -57,24 +58,27 @@ public struct NABScorer: Sendable {
     }
 
     /// The sweep rows of one file (probationary rows left out), windows numbered from `firstWindow`.
+    /// A window holds the rows whose time falls in it, as NAB labels rows: its bounds need not be
+    /// rows' timestamps (a user's labels, or a series sampled at irregular times); a window that
+    /// holds no row cannot be found and counts as missed.
     func rows(timestamps: [Date], scores: [Double], windows: [ClosedRange<Date>], firstWindow: Int) -> [Row] {
         let probation = NABSeries.probation(rows: timestamps.count)
         let maxTP = Self.sigmoid(-1)
-        var firstIndex: [Date: Int] = [:]
-        for (i, t) in timestamps.enumerated() where firstIndex[t] == nil { firstIndex[t] = i }
-        var pending = windows[...]
+        var spans: [(index: Int, left: Int, right: Int)] = []
+        for (k, window) in windows.enumerated() {
+            let left = timestamps.partitioningIndex { $0 >= window.lowerBound }
+            let right = timestamps.partitioningIndex { $0 > window.upperBound } - 1
+            if left <= right { spans.append((firstWindow + k, left, right)) }
+        }
+        var pending = spans[...]
         var current: (index: Int, right: Int, width: Double)?
         var previous: (right: Int, width: Double)?
         var out: [Row] = []
         out.reserveCapacity(timestamps.count)
-        var windowNumber = firstWindow
-        for (i, t) in timestamps.enumerated() {
-            if current == nil, let next = pending.first, t == next.lowerBound,
-                let left = firstIndex[next.lowerBound], let right = firstIndex[next.upperBound]
-            {
+        for i in timestamps.indices {
+            if current == nil, let next = pending.first, next.left == i {
                 pending.removeFirst()
-                current = (windowNumber, right, Double(right - left + 1))
-                windowNumber += 1
+                current = (next.index, next.right, Double(next.right - next.left + 1))
             }
             let sweep: Double
             if let window = current {
@@ -85,7 +89,7 @@ public struct NABScorer: Sendable {
                 sweep = Self.sigmoid(3) * profile.fpWeight
             }
             if i >= probation { out.append(Row(score: scores[i], sweep: sweep, window: current?.index)) }
-            if let window = current, t == windows[window.index - firstWindow].upperBound {
+            if let window = current, i == window.right {
                 previous = (window.right, window.width)
                 current = nil
             }
@@ -122,7 +126,8 @@ public struct NABScorer: Sendable {
         var files: [FileResult] = []
         var total = 0.0
         for (s, rows) in zip(series, perFile) {
-            let file = scoreFile(path: s.path, rows: rows, threshold: threshold, windows: Set(rows.compactMap(\.window)))
+            // Every labelled window counts: one that holds no scored row is missed.
+            let file = scoreFile(path: s.path, rows: rows, threshold: threshold, windows: s.windows.count)
             files.append(file)
             total += file.score
         }
@@ -178,7 +183,7 @@ public struct NABScorer: Sendable {
         return bestThreshold
     }
 
-    func scoreFile(path: String, rows: [Row], threshold: Double, windows: Set<Int>) -> FileResult {
+    func scoreFile(path: String, rows: [Row], threshold: Double, windows: Int) -> FileResult {
         var windowScore = [Int: Double]()
         var fp = 0.0
         var tp = 0
@@ -198,10 +203,10 @@ public struct NABScorer: Sendable {
                 fp += row.sweep
             }
         }
-        let missed = windows.count - windowScore.count
+        let missed = windows - windowScore.count
         let score = fp + windowScore.values.reduce(0, +) - profile.fnWeight * Double(missed)
         return FileResult(
             path: path, score: score, truePositives: tp, falsePositives: fpCount, falseNegatives: fn,
-            windows: windows.count, windowsDetected: windowScore.count)
+            windows: windows, windowsDetected: windowScore.count)
     }
 }

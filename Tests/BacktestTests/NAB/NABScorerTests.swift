@@ -71,4 +71,27 @@ import Testing
         inProbation[3] = 1
         #expect(scorer.score(series: [s], scores: [inProbation]).files[0].falsePositives == 0, "probationary rows are not scored")
     }
+
+    /// Windows hold the rows whose time falls in them, as NAB labels rows: bounds between rows (a
+    /// user's labels, irregular sampling) score as the window of the rows inside; a window with no
+    /// row inside is missed, not dropped from the count.
+    @Test func windowBoundsBetweenRowsHoldTheRowsInside() {
+        let snapped = Self.tiny()
+        let t = snapped.timestamps
+        let between = NABSeries(
+            path: "c/f.csv", timestamps: t, values: snapped.values,
+            windows: [t[49].addingTimeInterval(120)...t[59].addingTimeInterval(200)])
+        let empty = NABSeries(
+            path: "c/f.csv", timestamps: t, values: snapped.values,
+            windows: [t[70].addingTimeInterval(60)...t[70].addingTimeInterval(120)])
+        let scorer = NABScorer(profile: .standard)
+        var early = Array(repeating: 0.0, count: 100)
+        early[51] = 1
+        let expected = scorer.score(series: [snapped], scores: [early])
+        let result = scorer.score(series: [between], scores: [early])
+        #expect(result.files[0].windows == 1 && result.files[0].windowsDetected == 1)
+        #expect(result.rawScore == expected.rawScore && result.normalizedScore == expected.normalizedScore)
+        let missed = scorer.score(series: [empty], scores: [Array(repeating: 0.0, count: 100)], threshold: 0.5)
+        #expect(missed.files[0].windows == 1 && missed.files[0].windowsDetected == 0 && missed.normalizedScore == 0)
+    }
 }
