@@ -45,7 +45,7 @@ model_configs: # one detector per entry; every one is trained and scored for eac
       slow_shift_window: 400 # a slow shift or a change in how often spikes come.
       slow_shift_n: 40
       season_shift_n: 6 # the run for the daily and weekly channels (the difference from a day or a week earlier).
-      season_min_autocorrelation: 0.5 # a season gets its channels where training shows that cycle this strongly.
+      season_min_autocorrelation: 0.7 # a season gets its channels where training shows that cycle this strongly (rows a day or a week apart in time correlate this much).
       quiet_n: 75 # after a record-breaking point, hold scores under the margin for n points.
       record_margin: 1.1 # how far beyond the record a residual must go to score 0.8.
       record_floor: 5 # the least a record can be, in robust z-scores: a short or very regular history still needs a 5.5-sigma point to alert.

@@ -65,7 +65,7 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         public var quietN = 75
         public var margin = 1.1
         public var recordFloor = 5.0
-        public var seasonMinAutocorrelation = 0.5
+        public var seasonMinAutocorrelation = 0.7
         public var learnDays = 2.0
         public var learnFloor = 20.0
         /// Chosen by leave-one-category-out cross-validation on NAB's public files (docs/detectors.md).
@@ -114,9 +114,13 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         ]
         let spacing = Self.medianSpacing(x.timestamps)
         let day = spacing.map(Self.dailyRows) ?? 0
+        // Seasons are measured in time: a series that misses readings holds fewer rows than
+        // its span has slots, and a row's value a day earlier is found by its timestamp.
+        let slots = Self.slots(x.timestamps, spacing: spacing) ?? n
         for season in [day, 7 * day]
-        where day >= 2 && n >= 2 * season + settings.shiftWindow
-            && Self.autocorrelation(values, lag: season) >= settings.seasonMinAutocorrelation
+        where day >= 2 && slots >= 2 * season + settings.shiftWindow
+            && Self.autocorrelation(values, timestamps: x.timestamps, lag: season, spacing: spacing)
+                >= settings.seasonMinAutocorrelation
         {
             channels += [
                 ResidualChannel(lag: season, window: settings.pointWindow, run: 1),
@@ -326,17 +330,28 @@ public struct NoveltyDetector: Sendable, Hashable, Codable {
         return rows >= 2 && rows <= 100_000 ? Int(rows) : 0
     }
 
-    /// Pearson correlation of the series with itself `lag` rows later.
-    static func autocorrelation(_ values: [Double], lag: Int) -> Double {
-        guard lag > 0, values.count > lag + 10 else { return 0 }
-        let a = values[..<(values.count - lag)]
-        let b = values[lag...]
-        let meanA = a.reduce(0, +) / Double(a.count)
-        let meanB = b.reduce(0, +) / Double(b.count)
+    /// How many rows the timestamps' span holds at `spacing` seconds apart (the rows there would
+    /// be without a reading missing); nil without a spacing.
+    static func slots(_ timestamps: [Date], spacing: Double?) -> Int? {
+        guard let spacing, let first = timestamps.first, let last = timestamps.last else { return nil }
+        return Int(min((last.timeIntervalSince(first) / spacing).rounded(), 1e9)) + 1
+    }
+
+    /// Pearson correlation of the series with itself `lag` rows of `spacing` seconds later, each
+    /// row paired with the row that time earlier (as a seasonal channel reads it), so missing
+    /// readings do not shift the lag; by rows without a spacing. 0 with fewer pairs than half a
+    /// lag: too little of the cycle to judge it.
+    static func autocorrelation(_ values: [Double], timestamps: [Date], lag: Int, spacing: Double?) -> Double {
+        guard lag > 0 else { return 0 }
+        let earlier = ResidualChannel.earlierRows(count: values.count, timestamps: timestamps, lag: lag, spacing: spacing)
+        let pairs = values.indices.compactMap { i in earlier[i].map { (values[$0], values[i]) } }
+        guard pairs.count > max(10, lag / 2) else { return 0 }
+        let meanA = pairs.reduce(0) { $0 + $1.0 } / Double(pairs.count)
+        let meanB = pairs.reduce(0) { $0 + $1.1 } / Double(pairs.count)
         var cross = 0.0
         var varA = 0.0
         var varB = 0.0
-        for (u, v) in zip(a, b) {
+        for (u, v) in pairs {
             cross += (u - meanA) * (v - meanB)
             varA += (u - meanA) * (u - meanA)
             varB += (v - meanB) * (v - meanB)

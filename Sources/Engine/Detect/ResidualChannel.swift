@@ -35,17 +35,25 @@ public struct ResidualChannel: Sendable, Hashable, Codable {
     /// before it was stored) the lag counts rows.
     func input(_ values: [Double], timestamps: [Date], spacing: Double?) -> [Double?] {
         guard lag > 0 else { return values.map { $0 } }
-        guard let spacing, timestamps.count == values.count else {
-            return values.indices.map { $0 >= lag ? values[$0] - values[$0 - lag] : nil }
+        let earlier = Self.earlierRows(count: values.count, timestamps: timestamps, lag: lag, spacing: spacing)
+        return values.indices.map { i in earlier[i].map { values[i] - values[$0] } }
+    }
+
+    /// Each row's row `lag` rows of `spacing` seconds earlier — found by time, within half a
+    /// spacing, so rows missing in between do not shift it (nil where there is no such row).
+    /// Without a spacing, or timestamps for every row, it counts rows.
+    static func earlierRows(count: Int, timestamps: [Date], lag: Int, spacing: Double?) -> [Int?] {
+        guard let spacing, timestamps.count == count else {
+            return (0..<count).map { $0 >= lag ? $0 - lag : nil }
         }
         let offset = Double(lag) * spacing
         let tolerance = spacing / 2
         var earlier = 0
-        return values.indices.map { i in
+        return (0..<count).map { i in
             let target = timestamps[i].addingTimeInterval(-offset)
             while earlier < i, timestamps[earlier].timeIntervalSince(target) < -tolerance { earlier += 1 }
             guard earlier < i, abs(timestamps[earlier].timeIntervalSince(target)) <= tolerance else { return nil }
-            return values[i] - values[earlier]
+            return earlier
         }
     }
 

@@ -272,6 +272,25 @@ import Testing
         #expect(loud.isEmpty, "the lost readings raise nothing: \(loud.map { kept.timestamps[$0] })")
     }
 
+    /// A series that misses readings at random (three in ten here, as a sensor on a poor link)
+    /// keeps its daily and weekly cycles: the cycle is measured between rows a day (a week) apart
+    /// in time, not a day's worth of rows apart, which would pair 7 am with 10 am after a few
+    /// holes and find no cycle at all; and a span holding the week twice is enough though it
+    /// holds fewer rows.
+    @Test func readingsMissingAtRandomDoNotHideTheCycle() {
+        let day: [Double] = (0..<24).map { hour in 100 + 20 * sin(2 * Double.pi * Double(hour) / 24) }
+        let jitter = noise(30 * 24, seed: 13, level: 0, sd: 0.5)
+        var generator = Xoshiro256(seed: 21)
+        let kept = jitter.indices.filter { _ in Double.random(in: 0..<1, using: &generator) >= 0.3 }
+        let x = FeatureMatrix(
+            rows: kept.count, columns: 1, values: kept.map { day[$0 % 24] + jitter[$0] },
+            timestamps: kept.map { referenceTime.addingTimeInterval(Double($0) * 3600) })
+        #expect(NoveltyDetector.autocorrelation(x.values, timestamps: x.timestamps, lag: 24, spacing: 3600) > 0.9)
+        #expect(NoveltyDetector.autocorrelation(x.values, timestamps: [], lag: 24, spacing: nil) < 0.5, "by rows, the cycle is lost")
+        let detector = NoveltyDetector.fit(x, params: [:])
+        #expect(detector.channels.map(\.lag) == [0, 0, 0, 24, 24, 168, 168])
+    }
+
     /// Scored in one call, or point by point with only the context the score job reads, the
     /// scores are the same: the records' walk does not depend on how the points arrive.
     @Test func scoresDoNotDependOnHowPointsArriveAndSurviveTheModelFile() throws {
