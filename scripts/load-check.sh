@@ -55,7 +55,7 @@ ENGINE_API_TOKEN=load "$engine" serve --metrics metrics --db engine.db --port "$
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
 echo "server RSS after start: $(awk '/VmRSS/ {print $2/1024 " MB"}' /proc/$server/status)"
-paths=("/healthz" "/" "/api/v1/batches" "/batches/load?window=90n" "/anomalies" "/api/v1/batches/load/metrics?window=24h"
+paths=("/healthz" "/" "/api/v1/batches" "/batches/load?window=90n" "/anomalies" "/api/v1/batches/load/metrics?window=24h&page_size=5000"
   "/api/v1/batches/load/metrics/metric_00042/series")
 echo "one request alone, the first:"
 for path in "${paths[@]}"; do

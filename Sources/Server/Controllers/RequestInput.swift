@@ -77,6 +77,15 @@ enum RequestInput {
         return page
     }
 
+    /// A page size from 1 to `maximum`; `fallback` when none is given.
+    static func pageSize(_ text: String?, default fallback: Int, maximum: Int) throws -> Int {
+        guard let text else { return fallback }
+        guard let n = Int(text), (1...maximum).contains(n) else {
+            throw RequestError.invalid("bad page_size '\(text)': expected 1 to \(maximum)")
+        }
+        return n
+    }
+
     /// A mute's end: `forever`, a duration (`30m`, `24h`, `7d`) from now, or a timestamp.
     static func muteEnd(_ text: String, now: Date) throws -> Date {
         if text == "forever" { return .distantFuture }

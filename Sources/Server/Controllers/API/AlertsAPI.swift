@@ -16,11 +16,7 @@ struct AlertsAPI {
     func alerts(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
         let list = try AlertListQuery(query)
-        let pageSize =
-            try query["page_size"].map { text -> Int in
-                guard let n = Int(text), (1...500).contains(n) else { throw RequestError.invalid("bad page_size '\(text)': expected 1 to 500") }
-                return n
-            } ?? 50
+        let pageSize = try RequestInput.pageSize(query["page_size"], default: 50, maximum: 500)
         var batches = await engine.catalog.snapshot.batches
         if let name = list.batch { batches = [try await engine.batch(name)] }
         let page = try engine.alertFeed.page(

@@ -6,6 +6,8 @@ import Hummingbird
 /// and one metric's series (values, scores, alerts, changes, threshold alerts) in a window.
 struct BatchesAPI {
     let engine: ServedEngine
+    /// Metrics a page of the ranking holds unless `page_size` says otherwise.
+    static let metricsPageSize = 500
 
     func register(on router: Router<EngineRequestContext>) {
         let api = router.group("/api/v1")
@@ -45,13 +47,20 @@ struct BatchesAPI {
         let batch = try await engine.batch(try context.pathValue("batch"))
         let query = RequestInput.query(request)
         let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
+        let page = try RequestInput.page(query["page"])
+        let pageSize = try RequestInput.pageSize(query["page_size"], default: Self.metricsPageSize, maximum: 5000)
         let standings = try engine.overview.standings(
             batch, window: window, now: engine.now,
             filter: try MetricFilter(query["q"] ?? ""))
+        // Ranked whole (the ranking is kept, not the page), sent a page at a time: a batch of
+        // 10,000 metrics is 2 MB of JSON at once.
+        let start = min((page - 1) * pageSize, standings.count)
         return JSONResponse.ok(
             .object([
                 "batch": .string(batch.name), "window": .string(window.description),
-                "metrics": .array(standings.map(JSONViews.standing)),
+                "page": .int(page), "pages": .int(max((standings.count + pageSize - 1) / pageSize, 1)),
+                "total": .int(standings.count),
+                "metrics": .array(standings[start..<min(start + pageSize, standings.count)].map(JSONViews.standing)),
             ]))
     }
 

@@ -16,6 +16,21 @@ import Testing
             #expect((shop["schedules"] as? [[String: Any]])?.first?["job"] as? String == "ingest")
             let metrics = try await server.get("/api/v1/batches/shop/metrics?window=24h&q=ord").json
             #expect((metrics["metrics"] as? [[String: Any]])?.map { $0["metric"] as? String } == ["orders"])
+            // The ranking is sent a page at a time: each page its share, in ranking order.
+            let all = try await server.get("/api/v1/batches/shop/metrics?window=24h").json
+            let ranked = try #require((all["metrics"] as? [[String: Any]])?.compactMap { $0["metric"] as? String })
+            #expect(ranked.count == 2 && all["total"] as? Int == 2 && all["pages"] as? Int == 1)
+            var paged: [String] = []
+            for page in 1...3 {
+                let reply = try await server.get("/api/v1/batches/shop/metrics?window=24h&page_size=1&page=\(page)").json
+                #expect(reply["total"] as? Int == 2 && reply["pages"] as? Int == 2 && reply["page"] as? Int == page)
+                paged += (reply["metrics"] as? [[String: Any]])?.compactMap { $0["metric"] as? String } ?? []
+            }
+            #expect(paged == ranked, "two pages of one, then an empty third")
+            for bad in ["page_size=0", "page_size=5001", "page_size=ten", "page=0"] {
+                let reply = try await server.get("/api/v1/batches/shop/metrics?\(bad)")
+                #expect(reply.status == 400 && (reply.json["error"] as? String)?.contains("bad page") == true, "\(bad): \(reply.body)")
+            }
             let series = try await server.get("/api/v1/batches/shop/metrics/orders/series?window=2h").json
             #expect((series["values"] as? [[String: Any]])?.count == 5)
             #expect(series["alerts"] as? [String] == ["2026-01-15T11:30:00Z"])
