@@ -256,6 +256,23 @@ public struct ReplaySuite: Sendable {
                 }
             }
         }
+        // run.json's output hashes are exact and the outputs are compared within the scenario's
+        // tolerance, so only what no output shows is compared there: how many runs of each job
+        // ended how (a job that starts failing can leave every output as it was), and which
+        // scenario the golden was recorded from.
+        if record != .all, options.until == nil, let got = outputs.files["run.json"] {
+            let url = folder.appendingPathComponent("run.json")
+            if let expected = try? String(contentsOf: url, encoding: .utf8) {
+                let drift = Self.runSummaryDrift(expected: expected, got: got)
+                if !drift.isEmpty {
+                    if record == .failed { toWrite["run.json"] = got } else { messages += drift.map { "golden mismatch: run.json: \($0)" } }
+                }
+            } else if record == .never {
+                messages.append("golden \(relative(url)) is missing (record it with --record missing, then review the diff)")
+            } else {
+                toWrite["run.json"] = got
+            }
+        }
         if !toWrite.isEmpty {
             toWrite["run.json"] = outputs.files["run.json"]
             try write(toWrite, to: folder)
@@ -263,6 +280,24 @@ public struct ReplaySuite: Sendable {
         }
         if !received.isEmpty { try write(received, to: folder) }
         return (messages, recorded, received.keys.sorted().map { relative(folder.appendingPathComponent($0)) })
+    }
+
+    /// Where two run.json summaries differ in their job runs or scenario hash, one line each.
+    static func runSummaryDrift(expected: String, got: String) -> [String] {
+        func fields(_ text: String) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+        }
+        let (old, new) = (fields(expected), fields(got))
+        var drift: [String] = []
+        let oldRuns = old["job_runs"] as? [String: Int] ?? [:]
+        let newRuns = new["job_runs"] as? [String: Int] ?? [:]
+        for key in Set(oldRuns.keys).union(newRuns.keys).sorted() where oldRuns[key] != newRuns[key] {
+            drift.append("job runs \(key): expected \(oldRuns[key] ?? 0), got \(newRuns[key] ?? 0)")
+        }
+        if let was = old["scenario_hash"] as? String, let now = new["scenario_hash"] as? String, was != now {
+            drift.append("recorded from another version of the scenario (hash \(was), now \(now)): re-record it")
+        }
+        return drift
     }
 
     /// What a received output's name adds to its golden's.

@@ -62,6 +62,34 @@ import Testing
         #expect(try String(contentsOf: golden, encoding: .utf8).contains("2026-01-12 16:00:00,cpu,\(original),"))
     }
 
+    /// run.json is compared where no output shows a difference: job runs that ended otherwise
+    /// (a job that starts failing may leave every output as it was) and a scenario edited since
+    /// the golden was recorded. --record failed writes it again.
+    @Test func jobRunsAndTheScenarioAreComparedInRunJSON() async throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let runJSON = root.appendingPathComponent("golden/spike/run.json")
+        let recorded = try String(contentsOf: runJSON, encoding: .utf8)
+        var fields = try #require(try JSONSerialization.jsonObject(with: Data(recorded.utf8)) as? [String: Any])
+        var runs = try #require(fields["job_runs"] as? [String: Int])
+        runs["train_failed"] = 2
+        fields["job_runs"] = runs
+        fields["scenario_hash"] = "0000000000000000"
+        try JSONSerialization.data(withJSONObject: fields).write(to: runJSON)
+
+        let report = await ReplaySuite(root: root, options: .init(record: .never, logger: quiet()))
+            .run(root.appendingPathComponent("scenarios/spike"))
+        #expect(report.status == .fail)
+        #expect(report.messages.contains("golden mismatch: run.json: job runs train_failed: expected 2, got 0"), "\(report.messages)")
+        #expect(report.messages.contains { $0.hasPrefix("golden mismatch: run.json: recorded from another version of the scenario") })
+        #expect(report.messages.count == 2, "every output still matches: \(report.messages)")
+
+        let rerecorded = await ReplaySuite(root: root, options: .init(record: .failed, logger: quiet()))
+            .run(root.appendingPathComponent("scenarios/spike"))
+        #expect(rerecorded.status == .pass && rerecorded.recorded == ["golden/spike/run.json"], "\(rerecorded.recorded)")
+        #expect(try String(contentsOf: runJSON, encoding: .utf8) == recorded)
+    }
+
     @Test func everyDifferenceIsCountedAndTheFirstFiveShown() async throws {
         let root = try scratch()
         defer { try? FileManager.default.removeItem(at: root) }
