@@ -60,6 +60,7 @@ struct StaticController {
         .delivery-failed, .delivery-unconfigured { background: #b00020; color: #fff; }
         .chart { position: relative; }
         .muted-note { font-size: .8rem; color: var(--muted); white-space: nowrap; }
+        .card .silence { white-space: normal; margin: .5rem 0 0; }
         .metrics.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0 1rem; }
         .metrics.grid .metric h2 { font-size: .95rem; } .metrics.grid .stats, .metrics.grid .legend { font-size: .75rem; }
         .views, .zoom { margin-left: .8rem; }

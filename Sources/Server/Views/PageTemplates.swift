@@ -60,6 +60,7 @@ enum PageTemplates {
               <dt>Average score</dt><dd>{{ card.mean_score }}</dd>
               <dt>Alerts</dt><dd class="alerts">{{ card.alerts }}</dd>
             </dl>
+            {% for silence in card.silences %}<p class="muted-note silence">🔕 {{ silence }}</p>{% endfor %}
           </a>
         {% endfor %}
         </div>

@@ -37,6 +37,39 @@ import Testing
         }
     }
 
+    /// A quiet batch that is silenced says so on its card: the whole batch muted, how many of its
+    /// metrics are, and a maintenance window open now (one that has not opened yet says nothing).
+    @Test func aSilencedBatchSaysSoOnItsCard() async throws {
+        try await withServer { server in
+            // The home page is kept while the server's data holds (rows written straight to the
+            // store, as another process writes them, show within 2 s of engine time): the page
+            // after the writes is asked for under another address.
+            func card(_ batch: String, page: String = "/?span=24h") async throws -> String {
+                let body = try await server.get(page).body
+                let start = try #require(body.range(of: "data-batch=\"\(batch)\""))
+                return String(body[start.upperBound...]).components(separatedBy: "</a>")[0]
+            }
+            #expect(try await !card("shop", page: "/").contains("🔕"), "nothing silences it yet")
+            try server.database.setMute(Mute(batch: "shop", metric: nil, until: referenceTime.addingTimeInterval(3600), reason: "deploy"))
+            try server.database.setMute(Mute(batch: "shop", metric: "orders", until: .distantFuture))
+            try server.database.setMute(Mute(batch: "shop", metric: "visits", until: referenceTime.addingTimeInterval(-60)))
+            try server.database.addMaintenanceWindow(
+                StoredMaintenanceWindow(
+                    batch: "shop", window: MaintenanceWindow(when: .span(start: referenceTime.addingTimeInterval(-600), end: referenceTime.addingTimeInterval(7200))),
+                    reason: nil, createdAt: referenceTime))
+            try server.database.addMaintenanceWindow(
+                StoredMaintenanceWindow(
+                    batch: "shop", window: MaintenanceWindow(when: .span(start: referenceTime.addingTimeInterval(86_400), end: nil)),
+                    reason: nil, createdAt: referenceTime))
+            let shop = try await card("shop")
+            #expect(shop.contains("🔕 Silenced until 2026-01-15 13:00:00 UTC: deploy"), "\(shop)")
+            #expect(shop.contains("🔕 1 metric muted"), "the expired mute of visits does not count: \(shop)")
+            #expect(shop.components(separatedBy: "🔕 In maintenance window").count == 2, "only the open window: \(shop)")
+            #expect(shop.contains("until 2026-01-15 14:00:00 UTC"), "\(shop)")
+            #expect(try await !card("empty").contains("🔕"), "another batch's silences stay on its own card")
+        }
+    }
+
     /// `disable_dashboard` (Anomstack's): the batch leaves the home page and the anomalies feed,
     /// while the API still lists it, saying so.
     @Test func aBatchHiddenFromTheDashboardIsNotListed() async throws {
