@@ -77,11 +77,12 @@ enum RequestInput {
         return page
     }
 
-    /// A page size from 1 to `maximum`; `fallback` when none is given.
-    static func pageSize(_ text: String?, default fallback: Int, maximum: Int) throws -> Int {
+    /// A count from 1 to `maximum` given as the query parameter `name` (a page size, a limit);
+    /// `fallback` when none is given.
+    static func count(_ name: String, _ text: String?, default fallback: Int, maximum: Int) throws -> Int {
         guard let text else { return fallback }
         guard let n = Int(text), (1...maximum).contains(n) else {
-            throw RequestError.invalid("bad page_size '\(text)': expected 1 to \(maximum)")
+            throw RequestError.invalid("bad \(name) '\(text)': expected 1 to \(maximum)")
         }
         return n
     }

@@ -16,7 +16,7 @@ struct AlertsAPI {
     func alerts(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
         let list = try AlertListQuery(query)
-        let pageSize = try RequestInput.pageSize(query["page_size"], default: 50, maximum: 500)
+        let pageSize = try RequestInput.count("page_size", query["page_size"], default: 50, maximum: 500)
         var batches = await engine.catalog.snapshot.batches
         if let name = list.batch { batches = [try await engine.batch(name)] }
         let page = try engine.alertFeed.page(

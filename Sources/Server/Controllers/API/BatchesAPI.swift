@@ -48,7 +48,7 @@ struct BatchesAPI {
         let query = RequestInput.query(request)
         let window = try TimeWindow(parsing: query["window"] ?? TimeWindow.standard.description)
         let page = try RequestInput.page(query["page"])
-        let pageSize = try RequestInput.pageSize(query["page_size"], default: Self.metricsPageSize, maximum: 5000)
+        let pageSize = try RequestInput.count("page_size", query["page_size"], default: Self.metricsPageSize, maximum: 5000)
         let standings = try engine.overview.standings(
             batch, window: window, now: engine.now,
             filter: try MetricFilter(query["q"] ?? ""))

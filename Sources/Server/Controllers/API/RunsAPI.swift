@@ -18,11 +18,7 @@ struct RunsAPI {
 
     func runs(_ request: Request) async throws -> Response {
         let query = RequestInput.query(request)
-        let limit =
-            try query["limit"].map { text -> Int in
-                guard let n = Int(text), (1...1000).contains(n) else { throw RequestError.invalid("bad limit '\(text)': expected 1 to 1000") }
-                return n
-            } ?? 100
+        let limit = try RequestInput.count("limit", query["limit"], default: 100, maximum: 1000)
         var batches = await engine.catalog.snapshot.batches
         if let name = query["batch"] { batches = [try await engine.batch(name)] }
         let runs = try engine.latestRuns(of: batches, limit: limit)
